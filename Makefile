@@ -1,0 +1,57 @@
+# The README's two commands: `make run` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Debian packages the tests need: a virtual X server, a D-Bus session bus and a notification daemon for the
+# desktop-notification tests, and the X libraries Qt's xcb platform plugin loads under Xvfb.
+DEB_TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-utils \
+	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 \
+	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 \
+	libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
+DEB_BENCH_PACKAGES := redis-server
+
+.PHONY: run test lint bench screenshots deb-test-packages deb-bench-packages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+run: $(PY)
+	$(PY) -m pip install --quiet -e .
+	$(VENV)/bin/pricewatch
+
+test: $(PY) deb-test-packages
+	$(PY) -m pip install --quiet -e '.[test]'
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+lint: $(PY)
+	$(PY) -m pip install --quiet ruff mypy
+	$(VENV)/bin/ruff check pricewatch tests bench
+	$(VENV)/bin/mypy
+
+bench: $(PY) deb-bench-packages
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) bench/extraction.py
+	$(PY) bench/task_overhead.py
+	$(PY) bench/check_throughput.py
+
+screenshots: $(PY) deb-test-packages
+	$(PY) -m pip install --quiet -e .
+	$(PY) bench/screenshots.py
+
+# Installs Debian packages only when running as root (CI, a fresh machine) and only those missing.
+deb-test-packages:
+	@$(MAKE) --no-print-directory _deb PACKAGES="$(DEB_TEST_PACKAGES)"
+
+deb-bench-packages:
+	@$(MAKE) --no-print-directory _deb PACKAGES="$(DEB_BENCH_PACKAGES)"
+
+_deb:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "warning: missing Debian packages:$$missing (run as root to install)"; exit 0; fi; \
+	echo "installing Debian packages:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,7 @@
+"""``python -m pricewatch`` runs the same entry point as the ``pricewatch`` command."""
+
+import sys
+
+from pricewatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,201 @@
+"""The PriceWatch facade: the one object the GUI, the API and the CLI call.
+
+Every user action exists once, here, so the three front ends offer the same things by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TextIO
+
+from pricewatch import transfer
+from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
+from pricewatch.models import PriceObservation, Product
+from pricewatch.scraping.urls import shop_name, validate_url
+from pricewatch.storage import (
+    AlertRuleRepository,
+    Database,
+    NotificationRepository,
+    ObservationRepository,
+    ProductRepository,
+    TaskRepository,
+)
+
+log = logging.getLogger(__name__)
+
+
+class NotFoundError(LookupError):
+    """An id that names nothing (a product, a task)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    products_added: int
+    products_updated: int
+    observations_added: int
+
+
+def parse_price(value: str | Decimal | int | None) -> Decimal | None:
+    """A user-entered price ("19.99", "19,99") as a Decimal; raises ValueError with a clear message."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().replace(",", ".") if not isinstance(value, Decimal) else value
+    try:
+        price = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a price") from None
+    if not price.is_finite() or price < 0:
+        raise ValueError(f"{value!r} is not a price")
+    return price
+
+
+class PriceWatch:
+    """Wires storage, settings and (in later layers) the task engine, scheduler and notifiers."""
+
+    def __init__(self, paths: Paths | None = None, loaded: LoadedSettings | None = None) -> None:
+        self.paths = paths or Paths.default()
+        self.paths.ensure()
+        loaded = loaded or load_settings(self.paths)
+        self.settings: Settings = loaded.settings
+        self.settings_problems: list[str] = loaded.problems
+        self.db = Database(self.paths.database_file)
+        self.products = ProductRepository(self.db)
+        self.observations = ObservationRepository(self.db)
+        self.task_records = TaskRepository(self.db)
+        self.notification_records = NotificationRepository(self.db)
+        self.alert_rules = AlertRuleRepository(self.db)
+
+    # -- settings ---------------------------------------------------------------------------------------
+    def save_settings(self, settings: Settings | None = None) -> None:
+        if settings is not None:
+            self.settings = settings
+        save_settings(self.paths, self.settings)
+
+    # -- products ---------------------------------------------------------------------------------------
+    def add_product(
+        self,
+        url: str,
+        *,
+        target_price: str | Decimal | None = None,
+        title: str | None = None,
+        css_selector: str | None = None,
+        check_interval_minutes: int | None = None,
+    ) -> Product:
+        """Start tracking a URL; raises InvalidURLError, ValueError or DuplicateProductError."""
+        url = validate_url(url)
+        interval = check_interval_minutes or self.settings.schedule.default_check_interval_minutes
+        if interval < 1:
+            raise ValueError("the check interval must be at least one minute")
+        product = Product(
+            url=url,
+            title=title,
+            shop=shop_name(url),
+            target_price=parse_price(target_price),
+            css_selector=css_selector or None,
+            check_interval_minutes=interval,
+        )
+        return self.products.add(product)
+
+    def get_product(self, product_id: int) -> Product:
+        product = self.products.get(product_id)
+        if product is None:
+            raise NotFoundError(f"no product with id {product_id}")
+        return product
+
+    def list_products(self, search: str | None = None) -> list[Product]:
+        return self.products.list(search=search)
+
+    def update_product(self, product_id: int, **changes: Any) -> Product:
+        if "target_price" in changes:
+            changes["target_price"] = parse_price(changes["target_price"])
+        try:
+            return self.products.update(product_id, **changes)
+        except KeyError:
+            raise NotFoundError(f"no product with id {product_id}") from None
+
+    def remove_product(self, product_id: int) -> None:
+        if not self.products.delete(product_id):
+            raise NotFoundError(f"no product with id {product_id}")
+
+    def history(self, product_id: int, since: datetime | None = None) -> list[PriceObservation]:
+        self.get_product(product_id)
+        return self.observations.history(product_id, since=since)
+
+    # -- import and export ----------------------------------------------------------------------------
+    def export_products(self, out: TextIO, fmt: str = "json") -> int:
+        """Write every product and its history; returns the number of products."""
+        pairs = ((p, self.observations.history(p.id or 0)) for p in self.products.list())
+        if fmt == "json":
+            return transfer.export_json(pairs, out)
+        if fmt == "csv":
+            return transfer.export_csv(pairs, out)
+        raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
+
+    def import_products(self, path: Path) -> ImportSummary:
+        """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
+        text = path.read_text(encoding="utf-8-sig")
+        items = transfer.parse_export(text)
+        for item in items:  # validate everything before writing anything
+            validate_url(item.url)
+        added = updated = observations = 0
+        with self.db.transaction():
+            for item in items:
+                product = self.products.get_by_url(item.url)
+                if product is None:
+                    product = self.add_product(
+                        item.url,
+                        target_price=item.target_price,
+                        title=item.title,
+                        css_selector=item.css_selector,
+                        check_interval_minutes=item.check_interval_minutes,
+                    )
+                    added += 1
+                else:
+                    updated += 1
+                assert product.id is not None
+                known = {o.observed_at for o in self.observations.history(product.id)}
+                for observed_at, price, availability in sorted(item.history, key=lambda h: h[0]):
+                    if observed_at in known:
+                        continue
+                    known.add(observed_at)
+                    self.observations.add(
+                        PriceObservation(product.id, observed_at, price, item.currency, availability)
+                    )
+                    observations += 1
+                self._refresh_summary(product.id, item.currency)
+        return ImportSummary(added, updated, observations)
+
+    def _refresh_summary(self, product_id: int, currency: str | None) -> None:
+        """Recompute a product's current/lowest/highest price from its history (after an import)."""
+        history = self.observations.history(product_id)
+        if not history:
+            return
+        prices = [o.price for o in history if o.price is not None]
+        latest = history[-1]
+        changed_prices = [p for i, p in enumerate(prices) if i == 0 or p != prices[i - 1]]
+        product = self.get_product(product_id)
+        fields: dict[str, Any] = {
+            "availability": latest.availability,
+            "lowest_price": min(prices) if prices else None,
+            "highest_price": max(prices) if prices else None,
+            "price": prices[-1] if prices else None,
+            "previous_price": changed_prices[-2] if len(changed_prices) > 1 else None,
+            "currency": product.currency or latest.currency or currency,
+        }
+        if product.last_checked_at is None or product.last_checked_at < latest.observed_at:
+            fields["last_checked_at"] = latest.observed_at
+        self.products.set_fields(product_id, **fields)
+
+    # -- life cycle -----------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> PriceWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

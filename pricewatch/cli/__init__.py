@@ -1,0 +1,48 @@
+"""The ``pricewatch`` command: no argument starts the window; subcommands work from a terminal or a script.
+
+Each command group lives in its own module with ``register(subparsers)``; every command calls the
+:class:`~pricewatch.app.PriceWatch` facade and turns expected errors into a message and an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pricewatch import __version__
+from pricewatch.cli import common
+
+COMMAND_MODULES = ("products",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pricewatch",
+        description="Track product prices on shop pages and get told when they drop. "
+        "Without a command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"PriceWatch {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log to the console (-vv: debug)")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    gui = subparsers.add_parser("gui", help="open the window (the default)")
+    gui.set_defaults(func=common.run_gui)
+    for name in COMMAND_MODULES:
+        module = __import__(f"pricewatch.cli.{name}", fromlist=["register"])
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", common.run_gui)
+    common.setup_cli_logging(args.verbose)
+    try:
+        return int(func(args) or 0)
+    except common.UserError as exc:
+        print(f"pricewatch: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("pricewatch: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,30 @@
+"""Starting the Qt application: the QApplication, the facade, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pricewatch import __version__
+from pricewatch.app import PriceWatch
+from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.resources import app_icon
+
+
+def run_application() -> int:
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    qt_app.setApplicationName("PriceWatch")
+    qt_app.setApplicationVersion(__version__)
+    qt_app.setOrganizationName("PriceWatch")
+    qt_app.setDesktopFileName("pricewatch")
+    qt_app.setWindowIcon(app_icon())
+    app = PriceWatch()
+    window = MainWindow(app)
+    window.show()
+    if app.settings_problems:
+        QMessageBox.warning(window, "PriceWatch settings", "\n".join(app.settings_problems))
+    try:
+        return qt_app.exec()
+    finally:
+        app.close()

@@ -1,0 +1,1 @@
+"""Fetching shop pages and extracting price, currency, availability and title from them (no Qt here)."""

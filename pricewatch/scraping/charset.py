@@ -1,0 +1,56 @@
+"""Turning page bytes into text: header charset, then the page's own declaration, then sniffing."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
+    """Return the codec name to decode ``content`` with.
+
+    Order: a byte order mark; UTF-8 when the bytes are valid UTF-8 with non-ASCII characters (legacy byte
+    strings almost never are, and shops often send a wrong header); then the header's charset, the page's own
+    ``<meta charset>`` or XML declaration, and finally windows-1252, which decodes any byte string.
+    """
+    for bom, name in _BOMS:
+        if content.startswith(bom):
+            return name
+    if not content.isascii():
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8"
+    head = content[:4096]
+    declared = None
+    if match := (_META_CHARSET.search(head) or _XML_DECL.search(head)):
+        declared = _known(match.group(1).decode("ascii", "ignore"))
+    for name in (_known(header_encoding), declared):
+        if name is None or name == "utf-8":
+            continue
+        try:
+            content.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return name
+    return "cp1252" if not content.isascii() else "utf-8"
+
+
+def decode_html(content: bytes, header_encoding: str | None = None) -> str:
+    """Decode page bytes to text; never raises (undecodable bytes become U+FFFD)."""
+    return content.decode(sniff_encoding(content, header_encoding), errors="replace")

@@ -1,0 +1,53 @@
+"""Converting between Python values and SQLite columns: Decimal as text, UTC ISO-8601 timestamps."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+
+
+def time_to_db(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; use aware UTC times")
+    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def time_from_db(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def money_to_db(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def money_from_db(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return time_to_db(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_to_db(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def json_from_db(value: str | None) -> Any:
+    return None if value is None else json.loads(value)

@@ -1,0 +1,93 @@
+"""The SQLite database: one connection per thread, WAL, foreign keys, a busy timeout, explicit transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from pricewatch.storage.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(RuntimeError):
+    """The environment kept the database from working (disk full, read-only, locked, not a database)."""
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open a connection with PriceWatch's pragmas; autocommit, so transactions are explicit."""
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commit.
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open the database {path}: {exc}") from exc
+    return conn
+
+
+class Database:
+    """Hands each thread its own connection to one SQLite file (sqlite3 connections are not shared).
+
+    Workers of a thread pool keep their connection for the pool thread's life; :meth:`close` closes them all.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self.conn()
+        try:
+            old = migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot prepare the database {self.path}: {exc}") from exc
+        if old:
+            log.debug("database schema was at version %s", old)
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE takes the write lock up front, so it cannot deadlock later)."""
+        conn = self.conn()
+        if conn.in_transaction:  # nested use joins the outer transaction
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every thread's connection (call once, at shutdown, when no worker is running)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()

@@ -1,0 +1,153 @@
+"""Forward-only schema migrations; the schema version lives in SQLite's ``user_version``.
+
+Migration N takes a database from version N-1 to N. Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: products and their price history
+    """
+    CREATE TABLE products (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        title TEXT,
+        shop TEXT,
+        currency TEXT,
+        price TEXT,
+        previous_price TEXT,
+        lowest_price TEXT,
+        highest_price TEXT,
+        availability TEXT NOT NULL DEFAULT 'Unknown',
+        target_price TEXT,
+        image_url TEXT,
+        css_selector TEXT,
+        offer_key TEXT,
+        check_interval_minutes INTEGER NOT NULL DEFAULT 60,
+        ignore_robots INTEGER NOT NULL DEFAULT 0,
+        paused INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        last_modified TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        last_checked_at TEXT,
+        next_check_at TEXT
+    );
+    CREATE UNIQUE INDEX products_url ON products(url);
+    CREATE INDEX products_next_check ON products(next_check_at);
+    CREATE TABLE observations (
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        observed_at TEXT NOT NULL,
+        price TEXT,
+        currency TEXT,
+        availability TEXT NOT NULL
+    );
+    CREATE INDEX observations_product_time ON observations(product_id, observed_at);
+    """,
+    # 2: the task journal
+    """
+    CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kwargs TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL,
+        queue TEXT NOT NULL DEFAULT 'default',
+        priority INTEGER NOT NULL DEFAULT 0,
+        parent_id TEXT REFERENCES tasks(id) ON DELETE CASCADE,
+        unique_key TEXT,
+        retries INTEGER NOT NULL DEFAULT 0,
+        max_retries INTEGER NOT NULL DEFAULT 3,
+        result TEXT,
+        error TEXT,
+        traceback TEXT,
+        progress_current INTEGER NOT NULL DEFAULT 0,
+        progress_total INTEGER NOT NULL DEFAULT 0,
+        progress_message TEXT NOT NULL DEFAULT '',
+        queued_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        eta TEXT
+    );
+    CREATE INDEX tasks_state ON tasks(state);
+    CREATE INDEX tasks_parent ON tasks(parent_id);
+    CREATE INDEX tasks_finished ON tasks(finished_at);
+    -- at most one unfinished task per unique key (dedup survives restarts)
+    CREATE UNIQUE INDEX tasks_unique_open ON tasks(unique_key)
+        WHERE unique_key IS NOT NULL AND state IN ('PENDING', 'STARTED', 'RETRY');
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    # 3: alert rules and the notification log
+    """
+    CREATE TABLE alert_rules (
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        amount TEXT,
+        percent TEXT,
+        window_days INTEGER,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        state TEXT NOT NULL DEFAULT 'armed',
+        last_fired_at TEXT
+    );
+    CREATE INDEX alert_rules_product ON alert_rules(product_id);
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        product_id INTEGER REFERENCES products(id) ON DELETE SET NULL,
+        channels TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX notifications_product_time ON notifications(product_id, created_at);
+    CREATE INDEX notifications_state ON notifications(state);
+    """,
+)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer PriceWatch; opening it would risk losing data."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the schema up to ``target``; each step runs in its own transaction. Returns the old version."""
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"the database has schema version {current}, newer than this PriceWatch knows ({LATEST_VERSION}); "
+            "please update PriceWatch"
+        )
+    for version in range(current + 1, target + 1):
+        script = MIGRATIONS[version - 1]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return current
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit behind our back)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

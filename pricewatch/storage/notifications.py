@@ -1,0 +1,96 @@
+"""The notification log: what was sent, through which channels, and what failed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from pricewatch.models import NotificationRecord, NotificationState
+from pricewatch.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
+from pricewatch.storage.db import Database
+
+
+def _from_row(row: sqlite3.Row) -> NotificationRecord:
+    created = time_from_db(row["created_at"])
+    assert created is not None
+    return NotificationRecord(
+        id=row["id"],
+        title=row["title"],
+        message=row["message"],
+        product_id=row["product_id"],
+        channels=json_from_db(row["channels"]) or [],
+        state=NotificationState(row["state"]),
+        error=row["error"],
+        attempts=row["attempts"],
+        data=json_from_db(row["data"]) or {},
+        created_at=created,
+        sent_at=time_from_db(row["sent_at"]),
+    )
+
+
+class NotificationRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, record: NotificationRecord) -> NotificationRecord:
+        with self._db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO notifications (title, message, product_id, channels, state, error, attempts, data,"
+                " created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.title,
+                    record.message,
+                    record.product_id,
+                    json_to_db(record.channels),
+                    str(record.state),
+                    record.error,
+                    record.attempts,
+                    json_to_db(record.data),
+                    time_to_db(record.created_at),
+                    time_to_db(record.sent_at),
+                ),
+            )
+        record.id = cur.lastrowid
+        return record
+
+    def get(self, notification_id: int) -> NotificationRecord | None:
+        row = self._db.conn().execute("SELECT * FROM notifications WHERE id = ?", (notification_id,)).fetchone()
+        return _from_row(row) if row else None
+
+    def update(self, notification_id: int, **values: Any) -> None:
+        converted = {
+            name: (
+                time_to_db(v) if name == "sent_at"
+                else json_to_db(v) if name in ("channels", "data")
+                else str(v) if name == "state"
+                else v
+            )
+            for name, v in values.items()
+        }  # fmt: skip
+        assignments = ", ".join(f"{n} = ?" for n in converted)
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE notifications SET {assignments} WHERE id = ?", [*converted.values(), notification_id]
+            )
+
+    def list(
+        self, *, state: NotificationState | None = None, limit: int = 100, offset: int = 0
+    ) -> list[NotificationRecord]:
+        sql, args = "SELECT * FROM notifications", []
+        if state is not None:
+            sql += " WHERE state = ?"
+            args.append(str(state))
+        rows = self._db.conn().execute(
+            sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", [*args, limit, offset]
+        ).fetchall()
+        return [_from_row(r) for r in rows]
+
+    def count_sent_since(self, product_id: int, since: datetime) -> int:
+        """Notifications for a product sent or held since ``since`` (for the daily cap)."""
+        row = self._db.conn().execute(
+            "SELECT count(*) FROM notifications WHERE product_id = ? AND created_at >= ?"
+            " AND state IN ('SENT', 'HELD', 'PENDING')",
+            (product_id, time_to_db(since)),
+        ).fetchone()
+        return int(row[0])

@@ -1,0 +1,141 @@
+"""Products: the tracked pages and the latest state seen on each."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from pricewatch.models import Availability, Product
+from pricewatch.storage.codec import money_from_db, money_to_db, time_from_db, time_to_db
+from pricewatch.storage.db import Database
+
+_MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price"}
+_TIMES = {"created_at", "last_checked_at", "next_check_at"}
+_BOOLS = {"ignore_robots", "paused"}
+COLUMNS = tuple(f.name for f in fields(Product))
+EDITABLE = frozenset(
+    {"title", "target_price", "css_selector", "offer_key", "check_interval_minutes", "ignore_robots", "paused",
+     "next_check_at"}
+)
+
+
+class DuplicateProductError(ValueError):
+    """The URL is already tracked."""
+
+    def __init__(self, url: str, existing_id: int) -> None:
+        super().__init__(f"{url} is already tracked as product {existing_id}")
+        self.existing_id = existing_id
+
+
+def to_row(name: str, value: Any) -> Any:
+    if name in _MONEY:
+        return money_to_db(value)
+    if name in _TIMES:
+        return time_to_db(value)
+    if name in _BOOLS:
+        return int(bool(value))
+    if name == "availability":
+        return str(Availability(value))
+    return value
+
+
+def from_row(row: sqlite3.Row) -> Product:
+    values: dict[str, Any] = {}
+    for name in row.keys():  # noqa: SIM118 - sqlite3.Row has keys() but no __iter__ over names
+        raw = row[name]
+        if name in _MONEY:
+            values[name] = money_from_db(raw)
+        elif name in _TIMES:
+            values[name] = time_from_db(raw)
+        elif name in _BOOLS:
+            values[name] = bool(raw)
+        elif name == "availability":
+            values[name] = Availability(raw) if raw in Availability._value2member_map_ else Availability.UNKNOWN
+        else:
+            values[name] = raw
+    return Product(**values)
+
+
+class ProductRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, product: Product) -> Product:
+        """Insert a product and return it with its id; raises :class:`DuplicateProductError` for a known URL."""
+        names = [n for n in COLUMNS if n != "id"]
+        with self._db.transaction() as conn:
+            existing = conn.execute("SELECT id FROM products WHERE url = ?", (product.url,)).fetchone()
+            if existing:
+                raise DuplicateProductError(product.url, existing["id"])
+            cur = conn.execute(
+                f"INSERT INTO products ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [to_row(n, getattr(product, n)) for n in names],
+            )
+        product.id = cur.lastrowid
+        return product
+
+    def get(self, product_id: int) -> Product | None:
+        row = self._db.conn().execute("SELECT * FROM products WHERE id = ?", (product_id,)).fetchone()
+        return from_row(row) if row else None
+
+    def get_by_url(self, url: str) -> Product | None:
+        row = self._db.conn().execute("SELECT * FROM products WHERE url = ?", (url,)).fetchone()
+        return from_row(row) if row else None
+
+    def list(self, *, search: str | None = None) -> list[Product]:
+        sql, args = "SELECT * FROM products", []
+        if search:
+            sql += " WHERE title LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR shop LIKE ? ESCAPE '\\'"
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args = [pattern] * 3
+        rows = self._db.conn().execute(sql + " ORDER BY id", args).fetchall()
+        return [from_row(r) for r in rows]
+
+    def ids(self) -> list[int]:
+        return [r[0] for r in self._db.conn().execute("SELECT id FROM products ORDER BY id")]
+
+    def count(self) -> int:
+        return int(self._db.conn().execute("SELECT count(*) FROM products").fetchone()[0])
+
+    def update(self, product_id: int, **changes: Any) -> Product:
+        """Change user-editable fields; raises KeyError for an unknown product, ValueError for other fields."""
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise ValueError(f"these product fields cannot be edited: {', '.join(sorted(unknown))}")
+        with self._db.transaction() as conn:
+            if changes:
+                assignments = ", ".join(f"{n} = ?" for n in changes)
+                values = [to_row(n, v) for n, v in changes.items()]
+                conn.execute(f"UPDATE products SET {assignments} WHERE id = ?", [*values, product_id])
+            product = self.get(product_id)
+        if product is None:
+            raise KeyError(product_id)
+        return product
+
+    def set_fields(self, product_id: int, **values: Any) -> None:
+        """Internal update of any column (used by the check pipeline, not by user edits)."""
+        assignments = ", ".join(f"{n} = ?" for n in values)
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE products SET {assignments} WHERE id = ?",
+                [*(to_row(n, v) for n, v in values.items()), product_id],
+            )
+
+    def delete(self, product_id: int) -> bool:
+        with self._db.transaction() as conn:
+            cur = conn.execute("DELETE FROM products WHERE id = ?", (product_id,))
+        return cur.rowcount > 0
+
+    def due(self, now: datetime, *, limit: int | None = None) -> list[Product]:
+        """Products not paused whose next check time has come (never-checked products first)."""
+        sql = (
+            "SELECT * FROM products WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= ?)"
+            " ORDER BY next_check_at IS NOT NULL, next_check_at, id"
+        )
+        args: list[Any] = [time_to_db(now)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [from_row(r) for r in self._db.conn().execute(sql, args)]

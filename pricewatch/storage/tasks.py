@@ -1,0 +1,130 @@
+"""The task journal: every task is a row from the moment it is queued until clean-up removes it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pricewatch.models import UNFINISHED_TASK_STATES, TaskRecord, TaskState
+from pricewatch.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
+from pricewatch.storage.db import Database
+
+_TIMES = ("queued_at", "started_at", "finished_at", "eta")
+_JSON = ("kwargs", "result")
+_COLUMNS = (
+    "id", "name", "kwargs", "state", "queue", "priority", "parent_id", "unique_key", "retries", "max_retries",
+    "result", "error", "traceback", "progress_current", "progress_total", "progress_message",
+    "queued_at", "started_at", "finished_at", "eta",
+)  # fmt: skip
+
+
+def _to_db(name: str, value: Any) -> Any:
+    if name in _TIMES:
+        return time_to_db(value)
+    if name in _JSON:
+        return json_to_db(value)
+    if name == "state":
+        return str(TaskState(value))
+    return value
+
+
+def task_from_row(row: sqlite3.Row) -> TaskRecord:
+    values = {name: row[name] for name in _COLUMNS}
+    for name in _TIMES:
+        values[name] = time_from_db(values[name])
+    values["kwargs"] = json_from_db(values["kwargs"]) or {}
+    values["result"] = json_from_db(values["result"])
+    values["state"] = TaskState(values["state"])
+    return TaskRecord(**values)
+
+
+class TaskRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def insert(self, task: TaskRecord) -> TaskRecord:
+        """Insert a task; with a unique key already open, return the open task instead (dedup)."""
+        with self._db.transaction() as conn:
+            if task.unique_key:
+                row = conn.execute(
+                    "SELECT * FROM tasks WHERE unique_key = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
+                    (task.unique_key,),
+                ).fetchone()
+                if row:
+                    return task_from_row(row)
+            conn.execute(
+                f"INSERT INTO tasks ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                [_to_db(n, getattr(task, n)) for n in _COLUMNS],
+            )
+        return task
+
+    def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
+        """Insert many tasks in one transaction (a batch's children)."""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                f"INSERT INTO tasks ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                [[_to_db(n, getattr(t, n)) for n in _COLUMNS] for t in tasks],
+            )
+
+    def get(self, task_id: str) -> TaskRecord | None:
+        row = self._db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return task_from_row(row) if row else None
+
+    def update(self, task_id: str, **values: Any) -> None:
+        assignments = ", ".join(f"{n} = ?" for n in values)
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE tasks SET {assignments} WHERE id = ?",
+                [*(_to_db(n, v) for n, v in values.items()), task_id],
+            )
+
+    def list(
+        self,
+        *,
+        state: TaskState | str | None = None,
+        name: str | None = None,
+        queue: str | None = None,
+        parent_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[TaskRecord]:
+        """Newest first."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for column, value in (("state", state), ("name", name), ("queue", queue), ("parent_id", parent_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(str(value))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.conn().execute(
+            f"SELECT * FROM tasks{where} ORDER BY queued_at DESC, id LIMIT ? OFFSET ?", [*args, limit, offset]
+        ).fetchall()
+        return [task_from_row(r) for r in rows]
+
+    def unfinished(self) -> list[TaskRecord]:
+        """Tasks an earlier run left PENDING, STARTED or RETRY, oldest first (for recovery on start)."""
+        states = tuple(str(s) for s in UNFINISHED_TASK_STATES)
+        rows = self._db.conn().execute(
+            f"SELECT * FROM tasks WHERE state IN ({', '.join('?' * len(states))}) ORDER BY queued_at, id", states
+        ).fetchall()
+        return [task_from_row(r) for r in rows]
+
+    def children_counts(self, parent_id: str) -> dict[TaskState, int]:
+        rows = self._db.conn().execute(
+            "SELECT state, count(*) FROM tasks WHERE parent_id = ? GROUP BY state", (parent_id,)
+        ).fetchall()
+        return {TaskState(r[0]): int(r[1]) for r in rows}
+
+    def delete_finished_before(self, cutoff: datetime) -> int:
+        """Remove final tasks finished before ``cutoff`` (children go with their parent)."""
+        with self._db.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"
+                " AND state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
+                " AND (parent_id IS NULL OR parent_id NOT IN"
+                " (SELECT id FROM tasks WHERE state IN ('PENDING', 'STARTED', 'RETRY')))",
+                (time_to_db(cutoff),),
+            )
+        return cur.rowcount

@@ -1,0 +1,140 @@
+"""Measure extraction on the saved shop pages: price and availability F1 (the corpus's own scorer) and speed.
+
+Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE]
+
+The baseline, timed in the same run on the same pages, is extruct (JSON-LD, microdata, OpenGraph) plus
+price-parser: the first schema.org Product's offer price, else og/product price meta. The last line holds the
+figures as key=value pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pricewatch.scraping.charset import decode_html  # noqa: E402
+from pricewatch.scraping.extract import extract  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _load_scorer(corpus: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("corpus_evaluate", corpus / "evaluate.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no evaluate.py in {corpus}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def baseline(raw: bytes) -> dict[str, Any]:
+    """extruct + price-parser: what a careful script using those libraries would report."""
+    import extruct
+    from price_parser import Price
+
+    text = decode_html(raw)
+    try:
+        data = extruct.extract(text, syntaxes=["json-ld", "microdata", "opengraph"], uniform=True)
+    except Exception:
+        return {"price": None, "availability": None}
+    for item in data.get("json-ld", []) + data.get("microdata", []):
+        items = item.get("@graph", [item]) if isinstance(item, dict) else []
+        for node in items:
+            if not isinstance(node, dict) or "Product" not in str(node.get("@type", "")):
+                continue
+            offers = node.get("offers")
+            offer = offers[0] if isinstance(offers, list) and offers else offers
+            if isinstance(offer, dict):
+                raw_price = offer.get("price") or offer.get("lowPrice")
+                price = Price.fromstring(str(raw_price)).amount if raw_price is not None else None
+                availability = str(offer.get("availability") or "").rsplit("/", 1)[-1] or None
+                return {"price": None if price is None else str(price), "availability": availability}
+    for item in data.get("opengraph", []):
+        props = dict(p for p in item.get("properties", []) if isinstance(p, tuple | list) and len(p) == 2)
+        for key in ("product:price:amount", "og:price:amount"):
+            if key in props:
+                price = Price.fromstring(str(props[key])).amount
+                return {"price": None if price is None else str(price), "availability": None}
+    return {"price": None, "availability": None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--errors", action="store_true", help="list the pages scored wrong")
+    parser.add_argument("--preds", type=Path, help="also write our predictions as JSON lines here")
+    args = parser.parse_args(argv)
+    corpus: Path = args.corpus
+    scorer = _load_scorer(corpus)
+    rows = json.loads((corpus / "ground_truth.json").read_text(encoding="utf-8"))
+    ours: dict[str, dict[str, Any]] = {}
+    theirs: dict[str, dict[str, Any]] = {}
+    our_ms: list[float] = []
+    base_ms: list[float] = []
+    for row in rows:
+        raw = gzip.decompress((corpus / row["file"]).read_bytes())
+        key = scorer.key(row["file"])
+        start = time.perf_counter()
+        result = extract(raw)
+        our_ms.append((time.perf_counter() - start) * 1000)
+        ours[key] = {
+            "source": row["file"],
+            "price": None if result.price is None else str(result.price),
+            "availability": result.availability.value,
+            "currency": result.currency,
+            "methods": result.methods,
+            "reason": result.reason,
+        }
+        start = time.perf_counter()
+        theirs[key] = baseline(raw)
+        base_ms.append((time.perf_counter() - start) * 1000)
+    if args.preds:
+        with args.preds.open("w", encoding="utf-8") as out:
+            for pred in ours.values():
+                out.write(json.dumps(pred) + "\n")
+    table = {
+        "pricewatch": scorer.score(rows, ours, args.errors),
+        "extruct+price-parser": scorer.score(rows, theirs),
+    }
+    for system, res in table.items():
+        for subset, m in res.items():
+            print(
+                f"{system:22s} {subset:8s} pages={m['pages']:4d} price_F1={m['price'][0]:.3f} "
+                f"(P={m['price'][1]:.3f} R={m['price'][2]:.3f}) availability_F1={m['availability'][0]:.3f}"
+            )
+    if args.errors:
+        for row in rows:
+            pred = ours[scorer.key(row["file"])]
+            truth = scorer.truth_av(row)
+            if truth and scorer.norm_av(pred["availability"]) not in truth:
+                print(
+                    f"  availability {scorer.key(row['file'])} {sorted(truth)} got {pred['availability']}",
+                    file=sys.stderr,
+                )
+    median, p90 = statistics.median(our_ms), statistics.quantiles(our_ms, n=10)[-1]
+    base_median = statistics.median(base_ms)
+    print(
+        f"pricewatch: median {median:.2f} ms, p90 {p90:.2f} ms; baseline: median {base_median:.2f} ms, "
+        f"p90 {statistics.quantiles(base_ms, n=10)[-1]:.2f} ms"
+    )
+    overall = table["pricewatch"]["all"]
+    print(
+        f"price_f1={overall['price'][0]:.3f} availability_f1={overall['availability'][0]:.3f} "
+        f"median_ms={median:.2f} p90_ms={p90:.2f} baseline_median_ms={base_median:.2f} "
+        f"ratio={median / base_median:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

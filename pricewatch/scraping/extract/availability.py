@@ -1,0 +1,140 @@
+"""Availability from schema.org values and from what the page says in words, in the languages shops use."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pricewatch.models import Availability
+
+_SCHEMA = {
+    "instock": Availability.IN_STOCK,
+    "instoreonly": Availability.IN_STOCK,
+    "onlineonly": Availability.IN_STOCK,
+    "limitedavailability": Availability.IN_STOCK,
+    "available": Availability.IN_STOCK,
+    "in stock": Availability.IN_STOCK,
+    "outofstock": Availability.OUT_OF_STOCK,
+    "soldout": Availability.OUT_OF_STOCK,
+    "discontinued": Availability.OUT_OF_STOCK,
+    "oos": Availability.OUT_OF_STOCK,
+    "out of stock": Availability.OUT_OF_STOCK,
+    "unavailable": Availability.OUT_OF_STOCK,
+    "preorder": Availability.PRE_ORDER,
+    "presale": Availability.PRE_ORDER,
+    "pre-order": Availability.PRE_ORDER,
+    "backorder": Availability.BACK_ORDER,
+}
+
+# Phrases a shop shows when the product cannot be bought; matched on lower-cased, accent-kept text.
+OUT_OF_STOCK_PHRASES = {
+    "en": [
+        "out of stock",
+        "sold out",
+        "currently unavailable",
+        "no longer available",
+        "temporarily unavailable",
+        "not available",
+        "notify me when available",
+        "email me when available",
+    ],
+    "de": [
+        "ausverkauft",
+        "nicht verfügbar",
+        "nicht lieferbar",
+        "nicht auf lager",
+        "nicht mehr verfügbar",
+        "vergriffen",
+        "derzeit nicht verfügbar",
+        "zurzeit nicht verfügbar",
+        "online nicht verfügbar",
+    ],
+    "fr": [
+        "rupture de stock",
+        "épuisé",
+        "indisponible",
+        "en rupture",
+        "plus disponible",
+        "actuellement indisponible",
+        "victime de son succès",
+    ],
+    "it": [
+        "esaurito",
+        "non disponibile",
+        "non più disponibile",
+        "momentaneamente non disponibile",
+        "prodotto esaurito",
+    ],
+    "es": ["agotado", "sin stock", "no disponible", "fuera de stock", "sin existencias", "producto agotado"],
+    "nl": [
+        "uitverkocht",
+        "niet op voorraad",
+        "niet leverbaar",
+        "niet beschikbaar",
+        "tijdelijk uitverkocht",
+        "niet meer leverbaar",
+    ],
+    "pl": [
+        "brak w magazynie",
+        "niedostępny",
+        "wyprzedany",
+        "brak towaru",
+        "produkt niedostępny",
+        "chwilowo niedostępny",
+        "wyprzedane",
+    ],
+    "pt": ["esgotado", "indisponível", "sem estoque", "fora de estoque", "sem stock", "produto esgotado"],
+    "tr": [
+        "stokta yok",
+        "tükendi",
+        "sat\u0131şta değil",
+        "stok yok",
+        "temin edilemiyor",
+        "stoklarda yok",
+        "geçici olarak temin edilemiyor",
+    ],
+}
+PRE_ORDER_PHRASES = [
+    "pre-order",
+    "preorder",
+    "vorbestellen",
+    "précommande",
+    "pre-ordina",
+    "reserva ya",
+    "ön sipariş",
+    "przedsprzedaż",
+    "pré-venda",
+]
+
+_ALL_OOS = sorted({p for phrases in OUT_OF_STOCK_PHRASES.values() for p in phrases}, key=len, reverse=True)
+OUT_OF_STOCK_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _ALL_OOS) + r")(?!\w)")
+PRE_ORDER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PRE_ORDER_PHRASES) + r")(?!\w)")
+
+
+def from_schema(value: object) -> Availability:
+    """Map "https://schema.org/InStock", "InStock", "in stock", "oos" and the like; UNKNOWN otherwise."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("name")
+    if not isinstance(value, str):
+        return Availability.UNKNOWN
+    text = value.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+    text = text.replace("_", " ").strip()
+    found = _SCHEMA.get(text) or _SCHEMA.get(text.replace(" ", "").replace("-", ""))
+    return found or Availability.UNKNOWN
+
+
+def normalise(text: str) -> str:
+    """Lower case, blanks folded, Unicode composed (so "e" + accent matches "é")."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def from_phrase(text: str) -> Availability:
+    """OUT_OF_STOCK or PRE_ORDER when a short text says so, else UNKNOWN."""
+    norm = normalise(text)
+    if OUT_OF_STOCK_RE.search(norm):
+        return Availability.OUT_OF_STOCK
+    if PRE_ORDER_RE.search(norm):
+        return Availability.PRE_ORDER
+    return Availability.UNKNOWN

@@ -1,0 +1,128 @@
+"""schema.org Product and Offer from microdata (itemscope/itemprop) and RDFa (typeof/property)."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from pricewatch.scraping.extract.availability import from_schema
+from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.product import ProductData, clean_text, structured_amount
+from pricewatch.scraping.extract.result import Offer
+from pricewatch.scraping.money import normalise_currency
+
+_PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel", "book", "vehicle")
+_MAX_SCOPES = 200
+
+
+def _scope_type(el: HtmlElement) -> str:
+    kind = str(el.get("itemtype") or el.get("typeof") or "").strip().split()
+    return kind[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() if kind else ""
+
+
+def prop_value(el: HtmlElement) -> str | None:
+    """A microdata property's value: ``content`` first, then the URL attributes, then the text."""
+    content = el.get("content")
+    if content is not None:
+        return content
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("a", "link"):
+        return el.get("href")
+    if tag in ("img", "source"):
+        return el.get("src")
+    if tag in ("meta",):
+        return None
+    if tag == "data" or tag == "meter":
+        return el.get("value")
+    return el.text_content()
+
+
+def _props(scope: HtmlElement) -> dict[str, list[HtmlElement]]:
+    """The properties of one scope, not descending into nested scopes (their own properties)."""
+    found: dict[str, list[HtmlElement]] = {}
+    stack = list(scope)
+    while stack:
+        el = stack.pop(0)
+        if not isinstance(el.tag, str):
+            continue
+        names = str(el.get("itemprop") or el.get("property") or "").split()
+        for name in names:
+            found.setdefault(name.rsplit(":", 1)[-1].rsplit("/", 1)[-1], []).append(el)
+        if el.get("itemscope") is None and el.get("typeof") is None:
+            stack[0:0] = list(el)
+    return found
+
+
+def _first(props: dict[str, list[HtmlElement]], *names: str) -> str | None:
+    for name in names:
+        for el in props.get(name, []):
+            value = prop_value(el)
+            if value and value.strip():
+                return value
+    return None
+
+
+def read(page: Page) -> list[ProductData]:
+    """Every product in the page's microdata/RDFa, top-level ones first."""
+    products: list[ProductData] = []
+    scopes = page.root.xpath("//*[@itemscope or @typeof]")[:_MAX_SCOPES]
+    for scope in scopes:
+        if _scope_type(scope) not in _PRODUCT_SCOPES:
+            continue
+        props = _props(scope)
+        product = ProductData(
+            method="microdata",
+            name=clean_text(_first(props, "name")),
+            image=page.absolute(_first(props, "image")),
+            sku=clean_text(_first(props, "sku", "mpn", "productID", "gtin13")),
+            brand=clean_text(_brand(props)),
+            url=page.absolute(_first(props, "url")),
+            nested=any(_scope_type(a) in _PRODUCT_SCOPES for a in scope.iterancestors()),
+        )
+        for el in props.get("offers", []):
+            if el.get("itemscope") is not None or el.get("typeof") is not None:
+                product.offers.append(_offer(_props(el), page, _scope_type(el)))
+        if not product.offers and (props.get("price") or props.get("lowPrice")):
+            product.offers.append(_offer(props, page, "offer"))
+        products.append(product)
+    if not products:
+        loose = page.root.xpath("//*[@itemprop='price' or @property='price']")
+        if loose:
+            props = {
+                "price": loose[:1],
+                "priceCurrency": page.root.xpath("//*[@itemprop='priceCurrency']")[:1],
+                "availability": page.root.xpath("//*[@itemprop='availability']")[:1],
+            }
+            products.append(ProductData(method="microdata", offers=[_offer(props, page, "offer")]))
+    products.sort(key=lambda p: p.nested)
+    return products
+
+
+def _brand(props: dict[str, list[HtmlElement]]) -> str | None:
+    for el in props.get("brand", []):
+        if el.get("itemscope") is not None:
+            return _first(_props(el), "name")
+        return prop_value(el)
+    return None
+
+
+def _offer(props: dict[str, list[HtmlElement]], page: Page, kind: str) -> Offer:
+    currency = normalise_currency(_first(props, "priceCurrency"), page.money)
+    page.money.currency = page.money.currency or currency
+    names = ("price", "lowPrice") if kind == "aggregateoffer" else ("price",)
+    price = None
+    for name in names:
+        for el in props.get(name, []):
+            price = structured_amount(prop_value(el), page.money)
+            if price:
+                break
+        if price:
+            break
+    return Offer(
+        price=price or None,
+        currency=currency,
+        availability=from_schema(_first(props, "availability")),
+        name=None,
+        sku=clean_text(_first(props, "sku")),
+        url=None,
+        method="microdata",
+    )

@@ -1,0 +1,185 @@
+"""The extraction pipeline: structured data first, then the user's selector, then the visible page."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from lxml.html import HtmlElement
+
+from pricewatch.models import Availability
+from pricewatch.scraping.extract import jsonld, meta, microdata, stock, visible
+from pricewatch.scraping.extract.document import Page, parse
+from pricewatch.scraping.extract.product import ProductData, clean_text
+from pricewatch.scraping.extract.result import Extraction, Offer
+from pricewatch.scraping.extract.selector import select_price
+
+log = logging.getLogger(__name__)
+
+
+def extract(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    selector: str | None = None,
+    encoding: str | None = None,
+) -> Extraction:
+    """Price, currency, availability, title and candidate offers of a product page; never raises.
+
+    Args:
+        html: the page as bytes (decoded with ``encoding``, the page's declaration or sniffing) or text.
+        url: the page URL, for absolute image links, the dollar's country and the variant in the URL.
+        selector: the user's CSS selector for the price; it wins over detection when it finds a price.
+        encoding: the charset the server declared, if any.
+    """
+    try:
+        page, reason = parse(html, url, encoding)
+        if page is None:
+            return Extraction(reason=reason)
+        return _extract(page, selector)
+    except RecursionError:
+        return Extraction(reason="the document is nested too deeply to read")
+    except Exception as exc:  # never raise on untrusted input; a bug here must not stop a batch
+        log.exception("extraction failed")
+        return Extraction(reason=f"extraction failed: {type(exc).__name__}")
+
+
+def _extract(page: Page, selector: str | None) -> Extraction:
+    result = Extraction()
+    products = jsonld.read(page)
+    products += microdata.read(page)
+    tags = meta.read_tags(page)
+    meta_data = meta.read(page, tags)
+    product = _main_product(products, meta_data.title)
+    order: dict[HtmlElement, int] = {
+        el: i for i, el in enumerate(page.root.iter()) if isinstance(el.tag, str)
+    }
+    found = visible.candidates(page, order)
+    seen = visible.best(found)
+
+    if product is not None:
+        result.offers = _dedupe(product.priced_offers)
+        _set(result, "title", product.name, product.method)
+        _set(result, "image_url", product.image, product.method)
+        _set(result, "sku", product.sku, product.method)
+        _set(result, "brand", product.brand, product.method)
+    if not result.offers and meta_data.offer is not None:
+        result.offers = [meta_data.offer]
+    _set(result, "title", meta_data.title, "meta")
+    _set(result, "image_url", meta_data.image, "meta")
+    _set(result, "brand", meta_data.brand, "meta")
+    _set(result, "sku", meta_data.sku, "meta")
+    if result.title is None:
+        _set(result, "title", _page_title(page), "text")
+
+    offer = _main_offer(result.offers, page, found)
+    if offer is not None:
+        result.price, result.currency = offer.price, offer.currency
+        result.methods["price"] = offer.method
+        result.structured_price = offer.price
+        if offer.availability is not Availability.UNKNOWN:
+            result.availability = offer.availability
+            result.methods["availability"] = offer.method
+    if seen is not None:
+        result.visible_price = seen.amount
+        if result.price is None:
+            result.price, result.currency = seen.amount, seen.currency
+            result.methods["price"] = "visible"
+        elif _should_prefer_visible(result.price, seen, found):
+            result.price = seen.amount
+            result.currency = seen.currency or result.currency
+            result.methods["price"] = "visible"
+    if selector:
+        money, why = select_price(page, selector)
+        if money is not None:
+            result.price = money.amount
+            result.currency = money.currency or result.currency
+            result.methods["price"] = "selector"
+        elif result.reason is None:
+            result.reason = why
+
+    if result.availability is Availability.UNKNOWN and meta_data.availability is not Availability.UNKNOWN:
+        result.availability = meta_data.availability
+        result.methods["availability"] = "meta"
+    if result.availability is Availability.UNKNOWN:
+        said = stock.visible_availability(page, order)
+        if said is not Availability.UNKNOWN:
+            result.availability = said
+            result.methods["availability"] = "visible"
+
+    if result.currency is None:
+        result.currency = page.money.currency
+    if result.currency:
+        result.methods.setdefault("currency", result.methods.get("price", "context"))
+    if result.price is None and result.reason is None:
+        result.reason = "no price found on the page"
+    return result
+
+
+def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
+    if value and getattr(result, name) is None:
+        setattr(result, name, value)
+        result.methods[name] = method
+
+
+def _page_title(page: Page) -> str | None:
+    for h1 in page.root.iter("h1"):
+        text = clean_text(h1.text_content())
+        if text:
+            return text
+    for title in page.root.iter("title"):
+        return clean_text(title.text_content())
+    return None
+
+
+def _main_product(products: list[ProductData], og_title: str | None) -> ProductData | None:
+    """The page's own product: a top-level one with prices, the one named like the page when several."""
+    priced = [p for p in products if p.priced_offers]
+    pool = [p for p in priced if not p.nested] or priced or products
+    if not pool:
+        return None
+    if len(pool) > 1 and og_title:
+        wanted = og_title.lower()
+        for product in pool:
+            if product.name and product.name.lower() in wanted:
+                return product
+    return pool[0]
+
+
+def _dedupe(offers: list[Offer]) -> list[Offer]:
+    unique: dict[tuple[object, ...], Offer] = {}
+    for offer in offers:
+        unique.setdefault((offer.price, offer.currency, offer.name, offer.sku, offer.url), offer)
+    return list(unique.values())
+
+
+def _main_offer(offers: list[Offer], page: Page, found: list[visible.Candidate]) -> Offer | None:
+    """The offer a shopper sees first: the one in the URL, the one shown, else the first buyable one."""
+    priced = [o for o in offers if o.price is not None]
+    if not priced:
+        return None
+    if len({o.price for o in priced}) == 1:
+        return priced[0]
+    if page.url:
+        for offer in priced:
+            if offer.url and offer.url == page.url:
+                return offer
+            if offer.sku and offer.sku in page.url:
+                return offer
+    shown = sorted((c for c in found if not c.is_list), key=lambda c: -c.score)
+    for cand in shown[:5]:
+        for offer in priced:
+            if offer.price == cand.amount:
+                return offer
+    return next((o for o in priced if o.availability.buyable), priced[0])
+
+
+def _should_prefer_visible(
+    price: Decimal | None, seen: visible.Candidate, found: list[visible.Candidate]
+) -> bool:
+    """Take the visible price over structured data only when the page never shows the structured one."""
+    if price is None or seen.amount == price:
+        return False
+    if any(c.amount == price and not c.is_list for c in found):
+        return False
+    return seen.score >= 6

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from pricewatch import transfer
@@ -68,6 +69,9 @@ class PriceWatch:
         self.task_records = TaskRepository(self.db)
         self.notification_records = NotificationRepository(self.db)
         self.alert_rules = AlertRuleRepository(self.db)
+        # Parts built on first use (fetcher, task engine, scheduler, notifier, API) register how to stop here;
+        # close() runs them newest first.
+        self._closers: list[Callable[[], None]] = []
 
     # -- settings ---------------------------------------------------------------------------------------
     def save_settings(self, settings: Settings | None = None) -> None:
@@ -190,8 +194,25 @@ class PriceWatch:
             fields["last_checked_at"] = latest.observed_at
         self.products.set_fields(product_id, **fields)
 
+    # -- fetching and cache ------------------------------------------------------------------------------
+
+    # -- task engine --------------------------------------------------------------------------------------
+
+    # -- scraping, checks and schedule -------------------------------------------------------------------
+
+    # -- alerts and notifications ------------------------------------------------------------------------
+
+    # -- local HTTP API -----------------------------------------------------------------------------------
+
     # -- life cycle -----------------------------------------------------------------------------------
     def close(self) -> None:
+        """Stop everything started (newest first), then close the database; safe to call twice."""
+        while self._closers:
+            closer = self._closers.pop()
+            try:
+                closer()
+            except Exception:  # one part failing to stop must not keep the others running
+                log.exception("error while shutting down %r", closer)
         self.db.close()
 
     def __enter__(self) -> PriceWatch:

@@ -34,6 +34,8 @@ bench: $(PY) deb-bench-packages
 	$(PY) bench/extraction.py
 	$(PY) bench/task_overhead.py
 	$(PY) bench/check_throughput.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
+	$(PY) bench/api_load.py
 
 screenshots: $(PY) deb-test-packages
 	$(PY) -m pip install --quiet -e .

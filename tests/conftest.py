@@ -10,6 +10,8 @@ import pytest
 
 from pricewatch.config import Paths
 
+pytest_plugins = ["tests.support.fixtures"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

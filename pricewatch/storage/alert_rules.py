@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pricewatch.models import AlertKind, AlertRule, AlertState
@@ -10,6 +12,18 @@ from pricewatch.storage.codec import money_from_db, money_to_db, time_from_db, t
 from pricewatch.storage.db import Database
 
 _MONEY = ("amount", "percent")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertOptions:
+    """Per-product alert options: a price change smaller than this fires nothing (and re-arms nothing)."""
+
+    min_change_amount: Decimal | None = None
+    min_change_percent: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.min_change_amount is None and self.min_change_percent is None
 
 
 def _from_row(row: sqlite3.Row) -> AlertRule:
@@ -43,7 +57,16 @@ class AlertRuleRepository:
         self._db = db
 
     def add(self, rule: AlertRule) -> AlertRule:
-        names = ("product_id", "kind", "amount", "percent", "window_days", "enabled", "state", "last_fired_at")
+        names = (
+            "product_id",
+            "kind",
+            "amount",
+            "percent",
+            "window_days",
+            "enabled",
+            "state",
+            "last_fired_at",
+        )
         with self._db.transaction() as conn:
             cur = conn.execute(
                 f"INSERT INTO alert_rules ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -53,9 +76,11 @@ class AlertRuleRepository:
         return rule
 
     def for_product(self, product_id: int) -> list[AlertRule]:
-        rows = self._db.conn().execute(
-            "SELECT * FROM alert_rules WHERE product_id = ? ORDER BY id", (product_id,)
-        ).fetchall()
+        rows = (
+            self._db.conn()
+            .execute("SELECT * FROM alert_rules WHERE product_id = ? ORDER BY id", (product_id,))
+            .fetchall()
+        )
         return [_from_row(r) for r in rows]
 
     def update(self, rule_id: int, **values: Any) -> None:
@@ -78,3 +103,29 @@ class AlertRuleRepository:
                 rule.product_id = product_id
                 self.add(rule)
         return rules
+
+    def options(self, product_id: int) -> AlertOptions:
+        row = (
+            self._db.conn()
+            .execute(
+                "SELECT min_change_amount, min_change_percent FROM alert_options WHERE product_id = ?",
+                (product_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return AlertOptions()
+        return AlertOptions(money_from_db(row[0]), money_from_db(row[1]))
+
+    def set_options(self, product_id: int, options: AlertOptions) -> None:
+        with self._db.transaction() as conn:
+            if options.empty:
+                conn.execute("DELETE FROM alert_options WHERE product_id = ?", (product_id,))
+                return
+            conn.execute(
+                "INSERT INTO alert_options (product_id, min_change_amount, min_change_percent)"
+                " VALUES (?, ?, ?) ON CONFLICT(product_id) DO UPDATE SET"
+                " min_change_amount = excluded.min_change_amount,"
+                " min_change_percent = excluded.min_change_percent",
+                (product_id, money_to_db(options.min_change_amount), money_to_db(options.min_change_percent)),
+            )

@@ -112,6 +112,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX notifications_product_time ON notifications(product_id, created_at);
     CREATE INDEX notifications_state ON notifications(state);
     """,
+    # 4: per-product alert options (minimum change), a notification dedup key (a retried send task finds its
+    # row) and the digest that delivered a held notification
+    """
+    CREATE TABLE alert_options (
+        product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+        min_change_amount TEXT,
+        min_change_percent TEXT
+    );
+    ALTER TABLE notifications ADD COLUMN dedup_key TEXT;
+    ALTER TABLE notifications ADD COLUMN digest_id INTEGER;
+    CREATE UNIQUE INDEX notifications_dedup ON notifications(dedup_key) WHERE dedup_key IS NOT NULL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -33,11 +33,12 @@ class NotificationRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def add(self, record: NotificationRecord) -> NotificationRecord:
+    def add(self, record: NotificationRecord, *, dedup_key: str | None = None) -> NotificationRecord:
+        """Insert a record; a unique ``dedup_key`` lets a retried send find its row (:meth:`get_by_key`)."""
         with self._db.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO notifications (title, message, product_id, channels, state, error, attempts, data,"
-                " created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO notifications (title, message, product_id, channels, state, error, attempts,"
+                " data, created_at, sent_at, dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.title,
                     record.message,
@@ -49,14 +50,51 @@ class NotificationRepository:
                     json_to_db(record.data),
                     time_to_db(record.created_at),
                     time_to_db(record.sent_at),
+                    dedup_key,
                 ),
             )
         record.id = cur.lastrowid
         return record
 
     def get(self, notification_id: int) -> NotificationRecord | None:
-        row = self._db.conn().execute("SELECT * FROM notifications WHERE id = ?", (notification_id,)).fetchone()
+        row = (
+            self._db.conn().execute("SELECT * FROM notifications WHERE id = ?", (notification_id,)).fetchone()
+        )
         return _from_row(row) if row else None
+
+    def get_by_key(self, dedup_key: str) -> NotificationRecord | None:
+        row = (
+            self._db.conn()
+            .execute("SELECT * FROM notifications WHERE dedup_key = ?", (dedup_key,))
+            .fetchone()
+        )
+        return _from_row(row) if row else None
+
+    def held(self) -> list[NotificationRecord]:
+        """Notifications waiting for quiet hours to end, oldest first."""
+        rows = (
+            self._db.conn()
+            .execute("SELECT * FROM notifications WHERE state = 'HELD' ORDER BY created_at, id")
+            .fetchall()
+        )
+        return [_from_row(r) for r in rows]
+
+    def mark_digested(self, ids: list[int], digest_id: int, sent_at: datetime) -> None:
+        """Held notifications delivered by the digest ``digest_id`` become SENT, pointing at it."""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE notifications SET state = 'SENT', sent_at = ?, digest_id = ?"
+                " WHERE id = ? AND state = 'HELD'",
+                [(time_to_db(sent_at), digest_id, i) for i in ids],
+            )
+
+    def digest_of(self, digest_id: int) -> list[NotificationRecord]:
+        rows = (
+            self._db.conn()
+            .execute("SELECT * FROM notifications WHERE digest_id = ? ORDER BY created_at, id", (digest_id,))
+            .fetchall()
+        )
+        return [_from_row(r) for r in rows]
 
     def update(self, notification_id: int, **values: Any) -> None:
         converted = {
@@ -75,22 +113,38 @@ class NotificationRepository:
             )
 
     def list(
-        self, *, state: NotificationState | None = None, limit: int = 100, offset: int = 0
+        self,
+        *,
+        state: NotificationState | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        product_id: int | None = None,
     ) -> list[NotificationRecord]:
-        sql, args = "SELECT * FROM notifications", []
+        where: list[str] = []
+        args: list[Any] = []
         if state is not None:
-            sql += " WHERE state = ?"
+            where.append("state = ?")
             args.append(str(state))
-        rows = self._db.conn().execute(
-            sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", [*args, limit, offset]
-        ).fetchall()
+        if product_id is not None:
+            where.append("product_id = ?")
+            args.append(product_id)
+        sql = "SELECT * FROM notifications" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = (
+            self._db.conn()
+            .execute(sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", [*args, limit, offset])
+            .fetchall()
+        )
         return [_from_row(r) for r in rows]
 
     def count_sent_since(self, product_id: int, since: datetime) -> int:
         """Notifications for a product sent or held since ``since`` (for the daily cap)."""
-        row = self._db.conn().execute(
-            "SELECT count(*) FROM notifications WHERE product_id = ? AND created_at >= ?"
-            " AND state IN ('SENT', 'HELD', 'PENDING')",
-            (product_id, time_to_db(since)),
-        ).fetchone()
+        row = (
+            self._db.conn()
+            .execute(
+                "SELECT count(*) FROM notifications WHERE product_id = ? AND created_at >= ?"
+                " AND state IN ('SENT', 'HELD', 'PENDING')",
+                (product_id, time_to_db(since)),
+            )
+            .fetchone()
+        )
         return int(row[0])

@@ -130,6 +130,8 @@ class PageServer:
         self._open: set[socket.socket] = set()
         self._active = 0
         self._idle = threading.Condition(self._lock)
+        self._in_flight: dict[str, int] = {}
+        self._peak: dict[str, int] = {}
         self._servers = [_Server((address, 0), self) for address in addresses]
         self._loops: list[threading.Thread] = []
 
@@ -255,6 +257,11 @@ class PageServer:
     def hits(self, path: str | None = None) -> int:
         return len(self.requests(path))
 
+    def peak_concurrency(self, address: str | None = None) -> int:
+        """The most requests this address (default: the first) was answering at the same time."""
+        with self._lock:
+            return self._peak.get(address or self.addresses[0], 0)
+
     def headers(self, path: str, index: int = -1) -> dict[str, str]:
         """Request headers (lower-case names) of one request to ``path`` (default: the last)."""
         return self.requests(path)[index].headers
@@ -273,6 +280,17 @@ class PageServer:
             self._idle.notify_all()
 
     def _answer(self, handler: _Handler, *, head: bool = False) -> None:
+        address = str(handler.server.server_address[0])
+        with self._lock:
+            self._in_flight[address] = self._in_flight.get(address, 0) + 1
+            self._peak[address] = max(self._peak.get(address, 0), self._in_flight[address])
+        try:
+            self._respond(handler, head)
+        finally:
+            with self._lock:
+                self._in_flight[address] -= 1
+
+    def _respond(self, handler: _Handler, head: bool) -> None:
         path = handler.path
         with self._lock:
             seen = Seen(

@@ -1,0 +1,315 @@
+"""Fetching shop pages politely and safely with one shared, thread-safe httpx client.
+
+One :class:`Fetcher` serves every worker thread. A fetch validates the URL before any I/O, asks
+robots.txt, waits its turn for the host (concurrency limit and minimum delay), follows at most ten redirects
+itself (each hop validated and checked against robots.txt, loops named), reads at most ``max_body_bytes`` of
+HTML and decodes it. Faults come out classified (see :mod:`pricewatch.scraping.errors`), so the task layer
+retries only what may succeed later.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from pricewatch.scraping.charset import sniff_encoding
+from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
+from pricewatch.scraping.faults import error_for_exception, error_for_status
+from pricewatch.scraping.limits import read_body
+from pricewatch.scraping.politeness import HostGate
+from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
+from pricewatch.scraping.urls import validate_url
+
+if TYPE_CHECKING:
+    from pricewatch.config import FetchOptions
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more than a minute between requests gets a minute
+
+
+class ResponseCacheLike(Protocol):
+    """What the fetcher needs from :class:`pricewatch.cache.ResponseCache`."""
+
+    def get(self, key: str, default: object = None) -> object: ...
+
+    def set(self, key: str, value: object) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits and manners of the fetcher (built from ``settings.fetch``)."""
+
+    user_agent: str = "PriceWatch (+desktop price tracker)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 60.0
+    max_body_bytes: int = 10_000_000
+    max_redirects: int = 10
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    respect_robots: bool = True
+
+    @classmethod
+    def from_settings(cls, options: FetchOptions) -> FetchSettings:
+        return cls(
+            user_agent=options.user_agent,
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            deadline=options.deadline,
+            max_body_bytes=int(options.max_body_mb * 1_000_000),
+            per_host_concurrency=options.per_host_concurrency,
+            per_host_delay=options.per_host_delay,
+            respect_robots=options.respect_robots,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A fetched page. ``html`` is None when the server said 304 Not Modified (``not_modified``)."""
+
+    url: str
+    final_url: str
+    status: int
+    html: str | None
+    encoding: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    elapsed_ms: float
+    from_cache: bool = False
+
+
+def cache_key(url: str) -> str:
+    return f"fetch:{url}"
+
+
+def host_key(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+class Fetcher:
+    """Thread-safe page fetcher; see the module docstring. Call :meth:`close` when done."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        cache: ResponseCacheLike | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay)
+        self.robots = RobotsCache(self._load_robots, settings.user_agent)
+        self._closed = threading.Event()
+        self._client = httpx.Client(
+            transport=transport,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            },
+            timeout=self._timeout(settings.deadline),
+            follow_redirects=False,  # followed by hand: each hop is validated, robots-checked and polite
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
+        )
+
+    # -- public -----------------------------------------------------------------------------------------
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        respect_robots: bool = True,
+        cancel: threading.Event | None = None,
+        use_cache: bool = True,
+    ) -> FetchResult:
+        """Fetch one page; see :class:`FetchResult` and the module docstring for the errors raised."""
+        url = validate_url(url)
+        cancel = cancel or threading.Event()
+        conditional = bool(etag or last_modified)
+        self._check_cancel(cancel)
+        if use_cache and not conditional and self.cache is not None:
+            cached = self.cache.get(cache_key(url))
+            if isinstance(cached, FetchResult):
+                return replace(cached, from_cache=True)
+        started = time.monotonic()
+        deadline = started + self.settings.deadline
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        robots = respect_robots and self.settings.respect_robots
+        result = self._follow(url, headers, robots, cancel, deadline, started)
+        if self.cache is not None and not result.not_modified:
+            self.cache.set(cache_key(url), result)
+        return result
+
+    def close(self) -> None:
+        self._closed.set()
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- steps ------------------------------------------------------------------------------------------
+    def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        robots: bool,
+        cancel: threading.Event,
+        deadline: float,
+        started: float,
+    ) -> FetchResult:
+        seen = [url]
+        current = url
+        while True:
+            if robots:
+                self.robots.check(current)
+                self._apply_crawl_delay(current)
+            self._check_cancel(cancel)
+            with self.gate.slot(host_key(current), cancel, deadline):
+                self._check_cancel(cancel)
+                response = self._send(current, headers, deadline)
+                try:
+                    if response.status_code in REDIRECTS and "location" in response.headers:
+                        target = self._redirect_target(current, response.headers["location"], seen)
+                    else:
+                        return self._finish(url, current, response, cancel, deadline, started)
+                finally:
+                    response.close()
+            seen.append(target)
+            current = target
+
+    def _send(self, url: str, headers: dict[str, str], deadline: float) -> httpx.Response:
+        if self._closed.is_set():
+            raise CancelledError("the fetcher is shut down")
+        request = self._client.build_request(
+            "GET", url, headers=headers, timeout=self._timeout(deadline - time.monotonic())
+        )
+        try:
+            return self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc, url) from exc
+        except RuntimeError as exc:  # the client was closed under us (application shutting down)
+            raise CancelledError("the fetcher is shut down") from exc
+
+    def _redirect_target(self, current: str, location: str, seen: list[str]) -> str:
+        try:
+            target = validate_url(urljoin(current, location.strip()))
+        except PermanentError as exc:
+            raise PermanentError(
+                f"the shop redirected to an unusable address: {exc}", kind="redirects"
+            ) from None
+        if target in seen:
+            loop = " -> ".join(u[:120] for u in [*seen[seen.index(target) :], target])
+            raise PermanentError(f"the shop's redirects go round in a loop: {loop}", kind="redirects")
+        if len(seen) > self.settings.max_redirects:
+            raise PermanentError(
+                f"more than {self.settings.max_redirects} redirects starting at {seen[0][:200]}",
+                kind="redirects",
+            )
+        return target
+
+    def _finish(
+        self,
+        url: str,
+        final_url: str,
+        response: httpx.Response,
+        cancel: threading.Event,
+        deadline: float,
+        started: float,
+    ) -> FetchResult:
+        status = response.status_code
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        if status == 304:
+            elapsed = (time.monotonic() - started) * 1000
+            return FetchResult(url, final_url, 304, None, None, etag, last_modified, True, elapsed)
+        error = error_for_status(status, response.headers, final_url)
+        if error is not None:
+            raise error
+        if status >= 300:
+            raise PermanentError(f"unexpected HTTP {status} without a usable Location: {final_url[:200]}",
+                                 kind="redirects")  # fmt: skip
+        self._check_html(response, final_url)
+        try:
+            body = read_body(
+                response,
+                max_bytes=self.settings.max_body_bytes,
+                deadline=deadline,
+                cancel=cancel,
+                url=final_url,
+            )
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc, final_url) from exc
+        encoding = sniff_encoding(body, response.charset_encoding)
+        html = body.decode(encoding, errors="replace")
+        elapsed = (time.monotonic() - started) * 1000
+        return FetchResult(url, final_url, status, html, encoding, etag, last_modified, False, elapsed)
+
+    @staticmethod
+    def _check_html(response: httpx.Response, url: str) -> None:
+        content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        # A missing type is common on small shops; the extractor copes with whatever arrives.
+        if content_type and content_type not in HTML_TYPES:
+            raise PermanentError(f"not a web page ({content_type[:60]}): {url[:200]}", kind="not_html")
+
+    def _apply_crawl_delay(self, url: str) -> None:
+        delay = self.robots.crawl_delay(url)
+        if delay:
+            self.gate.set_host_delay(host_key(url), min(delay, MAX_CRAWL_DELAY))
+
+    def _load_robots(self, origin: str) -> RobotsAnswer:
+        """GET ``origin``/robots.txt politely (redirects followed by httpx, at most 500 KiB read)."""
+        url = f"{origin}/robots.txt"
+        deadline = time.monotonic() + self.settings.deadline
+        with self.gate.slot(host_key(url), None, deadline):
+            if self._closed.is_set():
+                raise CancelledError("the fetcher is shut down")
+            try:
+                with self._client.stream(
+                    "GET", url, follow_redirects=True, timeout=self._timeout(self.settings.deadline)
+                ) as response:
+                    if response.status_code >= 500 or response.status_code == 429:
+                        error = error_for_status(response.status_code, response.headers, url)
+                        assert error is not None
+                        raise TransientError(f"robots.txt unreachable: {error}", kind=error.kind,
+                                             retry_after=error.retry_after)  # fmt: skip
+                    if response.status_code >= 400:
+                        return RobotsAnswer(None)
+                    data = b""
+                    for chunk in response.iter_bytes():
+                        data += chunk
+                        if len(data) >= MAX_ROBOTS_BYTES:
+                            break
+            except httpx.HTTPError as exc:
+                raise error_for_exception(exc, url) from exc
+        return RobotsAnswer(data[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+
+    def _timeout(self, remaining: float) -> httpx.Timeout:
+        remaining = max(0.05, remaining)
+        return httpx.Timeout(
+            connect=min(self.settings.connect_timeout, remaining),
+            read=min(self.settings.read_timeout, remaining),
+            write=min(self.settings.read_timeout, remaining),
+            pool=min(self.settings.connect_timeout, remaining),
+        )
+
+    @staticmethod
+    def _check_cancel(cancel: threading.Event) -> None:
+        if cancel.is_set():
+            raise CancelledError()
+
+
+__all__ = ["FetchResult", "FetchSettings", "Fetcher", "ScrapeError", "cache_key"]

@@ -188,7 +188,8 @@ _SYMBOL_RE = re.compile(
 )
 # A number: digits with thousands groups or decimals, optionally a trailing ",-" / ".-" / ",-" (no cents).
 _NUMBER_RE = re.compile(
-    r"(?<![\d.,])\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d{1,3})?(?![\d])"
+    r"(?<![\d.,])\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d])"  # Indian grouping: 1,23,456.00
+    r"|(?<![\d.,])\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d{1,3})?(?![\d])"
     r"|(?<![\d.,])\d+(?:[.,]\d{1,3})?(?![\d])"
 )
 _DASH_CENTS = re.compile(r"^[.,][-\u2013—]{1,2}")

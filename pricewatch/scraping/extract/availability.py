@@ -119,7 +119,7 @@ def from_schema(value: object) -> Availability:
         value = value.get("@id") or value.get("name")
     if not isinstance(value, str):
         return Availability.UNKNOWN
-    text = value.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+    text = value.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1].lower()
     text = text.replace("_", " ").strip()
     found = _SCHEMA.get(text) or _SCHEMA.get(text.replace(" ", "").replace("-", ""))
     return found or Availability.UNKNOWN

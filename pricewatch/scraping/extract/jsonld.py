@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -125,8 +126,8 @@ def _product(node: dict[str, Any], page: Page, nested: bool) -> ProductData:
     for variant in variants if isinstance(variants, list) else [variants]:
         if isinstance(variant, dict) and _types(variant) & PRODUCT_TYPES:
             sub = _product(variant, page, nested)
-            for offer in sub.offers:
-                product.offers.append(offer)
+            for offer in sub.offers:  # a variant's offer is known by the variant's SKU and name
+                product.offers.append(replace(offer, sku=offer.sku or sub.sku, name=offer.name or sub.name))
     return product
 
 

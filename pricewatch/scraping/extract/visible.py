@@ -146,6 +146,26 @@ def _is_list_price(el: HtmlElement) -> bool:
     return False
 
 
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "select", "textarea"})
+_DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor", re.IGNORECASE)
+
+
+def price_text(el: HtmlElement) -> str:
+    """The element's text as a shopper reads it: "12" + "<sup>99</sup>" becomes "12.99"."""
+    parts: list[str] = []
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
+            continue
+        text = node.text or ""
+        if node is not el and text.strip().isdigit() and parts and parts[-1].rstrip()[-1:].isdigit():
+            if node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "")):
+                parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
+        parts.append(text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).split())
+
+
 def candidates(page: Page, order: dict[HtmlElement, int]) -> list[Candidate]:
     """Score every short price-like element of the page."""
     found: list[Candidate] = []
@@ -164,7 +184,7 @@ def candidates(page: Page, order: dict[HtmlElement, int]) -> list[Candidate]:
             continue
         if any(a in seen for a in el.iterancestors()):
             continue
-        text = " ".join(el.text_content().split())
+        text = price_text(el)
         if not text or len(text) > _MAX_TEXT or not any(ch.isdigit() for ch in text):
             continue
         if _NOT_A_PRICE.search(text):

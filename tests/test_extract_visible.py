@@ -1,0 +1,147 @@
+"""The visible-page stage: prices near the title and buy button, sale vs list price, formats, the user's selector,
+and structured data that disagrees with what the shopper sees."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from pricewatch.scraping.extract import extract
+
+
+def shop_page(buy_box: str, *, lang: str = "en", extra: str = "", head: str = "") -> str:
+    """A product page with a menu, the buy box and a list of related products with their own prices."""
+    return f"""<html lang="{lang}"><head><title>Shop</title>{head}</head><body>
+      <header><nav><a href="/cart">Cart (1 item: 9,99 €)</a></nav></header>
+      <main><div class="product"><h1>Garden hose 25 m</h1><div class="buy-box">{buy_box}
+        <button class="add-to-cart">Add to cart</button></div></div>
+      <section class="related-products"><h2>You may also like</h2>
+        <div class="product-tile"><a href="/x">Nozzle</a><span class="price">4,99 €</span></div>
+        <div class="product-tile"><a href="/y">Reel</a><span class="price">59,00 €</span></div>
+      </section>{extra}</main>
+      <footer>Free shipping from 50,00 €</footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("buy_box", "lang", "amount", "currency"),
+    [
+        ('<span class="price">1.299,00 TL</span>', "tr", "1299.00", "TRY"),
+        ('<span class="price">1.199 TL</span>', "tr", "1199", "TRY"),
+        ('<div class="preis">199,- €</div>', "de", "199", "EUR"),
+        ('<p class="product-price">R$ 1.759,99</p>', "pt-BR", "1759.99", "BRL"),
+        ('<span class="price">Rs 23,450</span>', "en-PK", "23450", "PKR"),
+        ('<span class="prix">24,99 €</span>', "fr", "24.99", "EUR"),
+        ('<span class="amount">£34.99</span>', "en-GB", "34.99", "GBP"),
+        ("<span>Price: <b>$1,299.99</b></span>", "en-US", "1299.99", "USD"),
+        ('<span class="price">12<sup>99</sup> zł</span>', "pl", "12.99", "PLN"),
+    ],
+)
+def test_visible_price_formats(buy_box: str, lang: str, amount: str, currency: str) -> None:
+    result = extract(shop_page(buy_box, lang=lang))
+    assert (result.price, result.currency) == (Decimal(amount), currency)
+    assert result.methods["price"] == "visible"
+
+
+@pytest.mark.parametrize(
+    "buy_box",
+    [
+        '<del class="price">129,00 €</del> <span class="price">99,00 €</span>',
+        '<span class="price old-price">129,00 €</span><span class="price special-price">99,00 €</span>',
+        '<span class="price" style="text-decoration: line-through">129,00 €</span><span class="price">99,00 €</span>',
+        '<span class="was-price">Was 129,00 €</span><span class="now-price">99,00 €</span>',
+        '<span class="price">99,00 €</span><s>129,00 €</s>',
+        '<span class="uvp">UVP 129,00 €</span><span class="preis">99,00 €</span>',
+    ],
+)
+def test_sale_price_beats_list_price(buy_box: str) -> None:
+    result = extract(shop_page(buy_box, lang="de"))
+    assert result.price == Decimal("99.00")
+
+
+def test_instalments_and_shipping_are_not_the_price() -> None:
+    box = (
+        '<span class="price">599,00 €</span><div class="financing">or 6 x 99,83 € / month</div>'
+        "<div>Shipping 4,95 €</div>"
+    )
+    assert extract(shop_page(box, lang="de")).price == Decimal("599.00")
+
+
+def test_hidden_price_template_is_not_the_price() -> None:
+    box = '<span class="price" style="display:none">0,01 €</span><span class="price">45,00 €</span>'
+    assert extract(shop_page(box, lang="de")).price == Decimal("45.00")
+
+
+def test_page_without_any_price_says_why() -> None:
+    result = extract("<html><body><h1>About us</h1><p>We love gardens.</p></body></html>")
+    assert result.price is None
+    assert result.reason == "no price found on the page"
+
+
+def test_structured_and_visible_disagree_visible_wins_both_recorded() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Garden hose 25 m",
+        "offers": {"@type": "Offer", "price": "39.99", "priceCurrency": "EUR"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    box = '<span class="price" itemprop="price">34,99 €</span>'
+    result = extract(shop_page(box, lang="de", head=head))
+    assert result.price == Decimal("34.99")
+    assert result.methods["price"] == "visible"
+    assert (result.structured_price, result.visible_price) == (Decimal("39.99"), Decimal("34.99"))
+
+
+def test_structured_price_shown_on_page_is_kept() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Garden hose 25 m",
+        "offers": {"@type": "Offer", "price": "39.99", "priceCurrency": "EUR"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    result = extract(shop_page('<span class="price">39,99 €</span>', lang="de", head=head))
+    assert result.price == Decimal("39.99")
+    assert result.methods["price"] == "jsonld"
+
+
+def test_multi_offer_page_lists_offers_and_shown_one_wins() -> None:
+    offers = [
+        {"@type": "Offer", "price": p, "priceCurrency": "EUR", "sku": s}
+        for p, s in (("19.00", "S"), ("24.00", "M"), ("29.00", "L"))
+    ]
+    ld = {"@context": "https://schema.org", "@type": "Product", "name": "Garden hose", "offers": offers}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    result = extract(shop_page('<span class="price">24,00 €</span>', lang="de", head=head))
+    assert len(result.offers) == 3
+    assert result.price == Decimal("24.00")
+    assert result.pick("sku:L").price == Decimal("29.00")
+
+
+def test_user_selector_wins() -> None:
+    box = '<span class="price">99,00 €</span><span id="member">Members: 89,00 €</span>'
+    result = extract(shop_page(box, lang="de"), selector="#member")
+    assert result.price == Decimal("89.00")
+    assert result.methods["price"] == "selector"
+
+
+@pytest.mark.parametrize(
+    ("selector", "reason"),
+    [
+        ("#nothing", "the CSS selector matched nothing"),
+        (".related-products h2", "the CSS selector matched no price"),
+        ("[[[", "invalid CSS selector"),
+    ],
+)
+def test_user_selector_failures_keep_detection_and_explain(selector: str, reason: str) -> None:
+    result = extract(shop_page('<span class="price">99,00 €</span>', lang="de"), selector=selector)
+    assert result.price == Decimal("99.00")
+    assert result.reason is not None and result.reason.startswith(reason)
+
+
+def test_currency_from_page_context_when_price_has_no_symbol() -> None:
+    head = '<meta property="product:price:currency" content="PLN">'
+    result = extract(shop_page('<span class="price">149,99</span>', lang="pl", head=head))
+    assert (result.price, result.currency) == (Decimal("149.99"), "PLN")

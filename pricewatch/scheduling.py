@@ -1,0 +1,304 @@
+"""Periodic jobs: APScheduler fires them, and every job only enqueues a task.
+
+Jobs: the hourly price check (``settings.schedule.check_minute``, with jitter), the daily clean-up
+(``cleanup_hour:cleanup_minute`` local time) and the cache clean-up every ``cache_cleanup_hours``.
+
+APScheduler forgets everything when the program exits and, after a suspend, fires late (its waits run on the
+monotonic clock, which stops while the computer sleeps). So each job's last run is kept in the ``meta`` table,
+and runs that were missed while the app was closed or the computer slept run once (coalesced) on start and
+on wake. Wake is noticed by a small watchdog job comparing the wall clock with the monotonic clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from pricewatch.models import utcnow
+from pricewatch.storage.codec import time_from_db, time_to_db
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+
+log = logging.getLogger(__name__)
+
+META_PREFIX = "schedule.last_run."
+WATCHDOG_SECONDS = 30
+WAKE_THRESHOLD = timedelta(seconds=90)  # wall clock ahead of the monotonic clock by more: we slept
+_WATCHDOG_ID = "_watchdog"
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """A periodic job: ``task`` with ``kwargs`` on ``trigger``; ``due_after(last)`` ignores jitter."""
+
+    id: str
+    name: str
+    task: str
+    trigger: BaseTrigger
+    due_after: Callable[[datetime], datetime]  # the first scheduled time after a run at ``last``
+    kwargs: dict[str, Any]
+
+
+def _cron_due(trigger: CronTrigger) -> Callable[[datetime], datetime]:
+    def due_after(last: datetime) -> datetime:
+        # One second on: a run exactly at a fire time must not count as missing that same fire time.
+        fire = trigger.get_next_fire_time(None, last + timedelta(seconds=1))
+        assert fire is not None  # our cron expressions never end
+        return fire
+
+    return due_after
+
+
+class Scheduler:
+    """The periodic jobs of one :class:`~pricewatch.app.PriceWatch`.
+
+    ``clock`` (aware UTC now) and ``monotonic`` are injectable: catch-up and wake are tested without sleeps.
+    """
+
+    def __init__(
+        self,
+        app: PriceWatch,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        timezone: tzinfo | str | None = None,
+    ) -> None:
+        self._app = app
+        self._clock = clock
+        self._monotonic = monotonic
+        self._lock = threading.RLock()  # one firing at a time: catch-up, watchdog and APScheduler may race
+        options = app.settings.schedule
+        self._scheduler = BackgroundScheduler(
+            timezone=timezone,
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+        tz = self._scheduler.timezone
+        check = CronTrigger(minute=options.check_minute, timezone=tz)
+        jittered = CronTrigger(
+            minute=options.check_minute, timezone=tz, jitter=options.check_jitter_seconds or None
+        )
+        cleanup = CronTrigger(hour=options.cleanup_hour, minute=options.cleanup_minute, timezone=tz)
+        cache_period = timedelta(hours=max(1, options.cache_cleanup_hours))
+        self.jobs: tuple[JobSpec, ...] = (
+            JobSpec(
+                "check_prices", "Check prices of due products", "price_tracking.check_prices",
+                jittered, _cron_due(check), {},
+            ),
+            JobSpec(
+                "cleanup_old_data", "Clean up old tasks and notifications", "maintenance.cleanup_old_data",
+                cleanup, _cron_due(cleanup), {},
+            ),
+            JobSpec(
+                "clear_old_cache", "Drop expired cache entries", "maintenance.clear_old_cache",
+                IntervalTrigger(seconds=int(cache_period.total_seconds()), timezone=tz),
+                lambda last: last + cache_period, {},
+            ),
+        )  # fmt: skip
+        self._specs = {spec.id: spec for spec in self.jobs}
+        self._last_wall: datetime | None = None
+        self._last_mono: float | None = None
+        self._started = False
+        self._catch_up_thread: threading.Thread | None = None
+        self.caught_up = threading.Event()  # set after the first catch-up since start (tests wait on it)
+
+    # -- life cycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start firing jobs; missed runs are caught up at once on the scheduler's thread."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+            now = self._clock()
+            for spec in self.jobs:
+                trigger = spec.trigger
+                last = self.last_run(spec.id)
+                if last is None:
+                    # Nothing can have been missed before the first start: this is the baseline.
+                    self._set_last_run(spec.id, now)
+                elif isinstance(trigger, IntervalTrigger):
+                    # Keep the 6-hour rhythm across restarts instead of restarting the period now.
+                    trigger = IntervalTrigger(
+                        seconds=int(trigger.interval.total_seconds()),
+                        start_date=last,
+                        timezone=trigger.timezone,
+                    )
+                self._scheduler.add_job(self._fire, trigger, args=[spec.id], id=spec.id, name=spec.name)
+            self._scheduler.add_job(
+                self._check_clock,
+                IntervalTrigger(seconds=WATCHDOG_SECONDS),
+                id=_WATCHDOG_ID,
+                name="wake watch",
+            )
+            self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
+            self._scheduler.start(paused=self.paused)
+            self._mark_clock()
+            self._spawn_catch_up()
+
+    def shutdown(self) -> None:
+        """Stop the scheduler thread (waits for a job that is enqueueing); safe to call twice."""
+        with self._lock:
+            if not self._started:
+                return
+            self._started = False
+            catch_up, self._catch_up_thread = self._catch_up_thread, None
+        self._scheduler.shutdown(wait=True)
+        if catch_up is not None:
+            catch_up.join()
+
+    @property
+    def running(self) -> bool:
+        return self._started
+
+    @property
+    def paused(self) -> bool:
+        return bool(self._app.settings.schedule.paused)
+
+    def pause(self, paused: bool = True) -> None:
+        """Pause or resume every job; remembered in the settings so a restart keeps it."""
+        self._app.settings.schedule.paused = paused
+        self._app.save_settings()
+        if self._started:
+            if paused:
+                self._scheduler.pause()
+            else:
+                self._scheduler.resume()
+                self._spawn_catch_up()
+
+    # -- what the UI shows ------------------------------------------------------------------------------
+    def job_infos(self) -> list[dict[str, Any]]:
+        """One dict per job: id, name, task, next_run_at (None while paused or stopped), last_run_at."""
+        infos = []
+        for spec in self.jobs:
+            next_run: datetime | None = None
+            if self._started and not self.paused:
+                job = self._scheduler.get_job(spec.id)
+                next_run = getattr(job, "next_run_time", None) if job else None
+            infos.append(
+                {
+                    "id": spec.id,
+                    "name": spec.name,
+                    "task": spec.task,
+                    "next_run_at": next_run.astimezone(UTC) if next_run else None,
+                    "last_run_at": self.last_run(spec.id),
+                }
+            )
+        return infos
+
+    # -- firing -----------------------------------------------------------------------------------------
+    def run_missed(self) -> list[str]:
+        """Run once every job whose scheduled time passed since its last run; returns the job ids fired."""
+        if self.paused:
+            return []
+        fired = []
+        for spec in self.jobs:
+            if self._fire(spec.id, reason="catch-up"):
+                fired.append(spec.id)
+        return fired
+
+    def _spawn_catch_up(self) -> None:
+        # On a thread of its own: with the synchronous executor an enqueued task runs inline, and start()
+        # must not wait for a whole price check.
+        previous = self._catch_up_thread
+        if previous is not None:
+            previous.join()
+        self._catch_up_thread = threading.Thread(
+            target=self._catch_up, name="pricewatch-catch-up", daemon=True
+        )
+        self._catch_up_thread.start()
+
+    def _catch_up(self) -> None:
+        try:
+            self.run_missed()
+        finally:
+            self.caught_up.set()
+
+    def run_now(self, job_id: str) -> str:
+        """Enqueue a job's task now, whatever its schedule; returns the task id."""
+        spec = self._specs[job_id]
+        with self._lock:
+            task_id = self._submit(spec)
+            self._set_last_run(spec.id, self._clock())
+        return task_id
+
+    def _fire(self, job_id: str, reason: str = "schedule") -> bool:
+        """Enqueue the job's task unless its current slot already ran (catch-up and APScheduler both fire)."""
+        spec = self._specs[job_id]
+        with self._lock:
+            now = self._clock()
+            last = self.last_run(job_id)
+            if last is None:  # never ran (or the value was damaged): nothing was missed, start counting now
+                self._set_last_run(job_id, now)
+                return False
+            if spec.due_after(last) > now:
+                return False
+            try:
+                self._submit(spec)
+            except Exception:  # a job must never kill the scheduler thread; the next slot tries again
+                log.exception("scheduled job %s could not enqueue %s", job_id, spec.task)
+                return False
+            self._set_last_run(job_id, now)
+        log.info("scheduled job %s (%s) enqueued %s", job_id, reason, spec.task)
+        return True
+
+    def _submit(self, spec: JobSpec) -> str:
+        return self._app.submit_task(
+            spec.task, kwargs=dict(spec.kwargs), priority=0, unique_key=f"schedule:{spec.task}"
+        )
+
+    # -- sleep and wake ---------------------------------------------------------------------------------
+    def _mark_clock(self) -> None:
+        self._last_wall, self._last_mono = self._clock(), self._monotonic()
+
+    def _check_clock(self) -> bool:
+        """Watchdog tick: if the wall clock ran ahead of the monotonic clock, the computer slept; catch up."""
+        wall, mono = self._clock(), self._monotonic()
+        last_wall, last_mono = self._last_wall, self._last_mono
+        self._last_wall, self._last_mono = wall, mono
+        if last_wall is None or last_mono is None:
+            return False
+        drift = (wall - last_wall) - timedelta(seconds=mono - last_mono)
+        if drift < WAKE_THRESHOLD:
+            return False
+        log.info("woke up after about %s; catching up missed jobs", drift)
+        if self._started:
+            self._scheduler.wakeup()  # APScheduler recomputes its wait from the wall clock
+        self.run_missed()
+        return True
+
+    def _on_missed(self, event: JobExecutionEvent) -> None:
+        if event.job_id in self._specs:
+            self._fire(event.job_id, reason="missed")
+
+    # -- last-run bookkeeping (the meta table) ----------------------------------------------------------
+    def last_run(self, job_id: str) -> datetime | None:
+        row = (
+            self._app.db.conn()
+            .execute("SELECT value FROM meta WHERE key = ?", (META_PREFIX + job_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        try:
+            return time_from_db(row[0])
+        except ValueError:  # a damaged value: treat as never run rather than failing the scheduler
+            return None
+
+    def _set_last_run(self, job_id: str, when: datetime) -> None:
+        with self._app.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (META_PREFIX + job_id, time_to_db(when)),
+            )

@@ -1,0 +1,224 @@
+"""The periodic jobs: what they enqueue, when, and catch-up after the app was closed or the computer slept.
+
+The scheduler's clocks are injected, so "three hours later" is a number, not a sleep. The app records what the
+jobs enqueue (jobs only ever call ``app.submit_task``); a test at the end runs them through the real engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from pricewatch.app import PriceWatch
+from pricewatch.config import load_settings
+from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, Scheduler
+
+
+class RecordingApp(PriceWatch):
+    """The real facade (real settings, real SQLite meta table) that records enqueued tasks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[tuple[str, dict[str, Any]]] = []
+        self.submitted_event = threading.Event()
+        self.fail_submits = False
+
+    def submit_task(self, name: str, **options: Any) -> str:  # type: ignore[override]
+        if self.fail_submits:
+            raise RuntimeError("the journal is not available")
+        self.submitted.append((name, options))
+        self.submitted_event.set()
+        return f"task-{len(self.submitted)}"
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.submitted]
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.wall = start
+        self.mono = 1000.0
+
+    def now(self) -> datetime:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def advance(self, wall: timedelta, mono: timedelta | None = None) -> None:
+        self.wall += wall
+        self.mono += (wall if mono is None else mono).total_seconds()
+
+
+T0 = datetime(2026, 3, 10, 10, 30, tzinfo=UTC)  # a Tuesday, half past ten (UTC is the local zone here)
+
+
+@pytest.fixture
+def app() -> Iterator[RecordingApp]:
+    app = RecordingApp()
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(T0)
+
+
+def make(app: PriceWatch, clock: Clock) -> Scheduler:
+    scheduler = Scheduler(app, clock=clock.now, monotonic=clock.monotonic, timezone="UTC")
+    app._closers.append(scheduler.shutdown)
+    return scheduler
+
+
+def set_last_run(app: PriceWatch, job_id: str, when: datetime) -> None:
+    Scheduler(app, timezone="UTC")._set_last_run(job_id, when)
+
+
+def test_first_start_sets_a_baseline_and_runs_nothing(app: RecordingApp, clock: Clock) -> None:
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.submitted == []
+    infos = {info["id"]: info for info in scheduler.job_infos()}
+    assert set(infos) == {"check_prices", "cleanup_old_data", "clear_old_cache"}
+    assert all(info["last_run_at"] == T0 for info in infos.values())
+    assert all(
+        info["next_run_at"] is not None and info["next_run_at"].tzinfo is not None for info in infos.values()
+    )
+    assert infos["check_prices"]["task"] == "price_tracking.check_prices"
+
+
+def test_jobs_follow_the_settings(app: RecordingApp, clock: Clock) -> None:
+    app.settings.schedule.check_minute = 17
+    app.settings.schedule.check_jitter_seconds = 0
+    app.settings.schedule.cleanup_hour = 3
+    app.settings.schedule.cleanup_minute = 45
+    scheduler = make(app, clock)
+    scheduler.start()
+    infos = {info["id"]: info for info in scheduler.job_infos()}
+    assert infos["check_prices"]["next_run_at"].minute == 17
+    assert infos["check_prices"]["next_run_at"].second == 0
+    assert (
+        infos["cleanup_old_data"]["next_run_at"].hour,
+        infos["cleanup_old_data"]["next_run_at"].minute,
+    ) == (3, 45)
+    job = scheduler._scheduler.get_job("check_prices")
+    assert (job.coalesce, job.misfire_grace_time, job.max_instances) == (True, None, 1)
+
+
+def test_runs_missed_while_closed_run_once_each(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", T0 - timedelta(hours=5))  # five hourly slots missed
+    set_last_run(app, "cleanup_old_data", T0 - timedelta(days=3))
+    set_last_run(app, "clear_old_cache", T0 - timedelta(hours=7))
+    scheduler = make(app, clock)
+    assert sorted(scheduler.run_missed()) == ["check_prices", "cleanup_old_data", "clear_old_cache"]
+    assert sorted(app.names()) == [
+        "maintenance.cleanup_old_data", "maintenance.clear_old_cache", "price_tracking.check_prices",
+    ]  # fmt: skip
+    _, options = next(s for s in app.submitted if s[0] == "price_tracking.check_prices")
+    assert options == {"kwargs": {}, "priority": 0, "unique_key": "schedule:price_tracking.check_prices"}
+    # Coalesced: asking again finds nothing missed, and the last runs moved to now.
+    assert scheduler.run_missed() == []
+    assert len(app.submitted) == 3
+    assert all(info["last_run_at"] == T0 for info in scheduler.job_infos())
+
+
+def test_nothing_runs_before_its_next_slot(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", datetime(2026, 3, 10, 10, 0, 40, tzinfo=UTC))  # this hour's run
+    set_last_run(app, "cleanup_old_data", datetime(2026, 3, 10, 2, 0, 5, tzinfo=UTC))  # today's 02:00
+    set_last_run(app, "clear_old_cache", T0 - timedelta(hours=5))
+    scheduler = make(app, clock)
+    assert scheduler.run_missed() == []
+    clock.advance(timedelta(minutes=31))  # 11:01: the 11:00 check is due, nothing else
+    assert scheduler.run_missed() == ["check_prices"]
+    assert app.names() == ["price_tracking.check_prices"]
+
+
+def test_catch_up_on_start_runs_on_the_scheduler_thread(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.names() == ["price_tracking.check_prices"]
+
+
+def test_wake_after_sleep_catches_up(app: RecordingApp, clock: Clock) -> None:
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    scheduler._check_clock()  # the watchdog's first tick after start
+    clock.advance(timedelta(seconds=WATCHDOG_SECONDS))  # awake: both clocks move together
+    assert scheduler._check_clock() is False
+    assert app.submitted == []
+    # The lid closes for three hours; the monotonic clock stands still meanwhile.
+    clock.advance(timedelta(hours=3), mono=timedelta(seconds=WATCHDOG_SECONDS))
+    assert scheduler._check_clock() is True
+    assert app.names() == ["price_tracking.check_prices"]
+    # APScheduler's own late firing of the same slot finds it done.
+    assert scheduler._fire("check_prices") is False
+    assert len(app.submitted) == 1
+
+
+def test_apscheduler_firing_enqueues_through_the_facade(app: RecordingApp, clock: Clock) -> None:
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    clock.advance(timedelta(hours=1))  # the injected clock says the slot has come...
+    # ...and APScheduler fires now.
+    scheduler._scheduler.modify_job("check_prices", next_run_time=datetime.now(UTC))
+    assert app.submitted_event.wait(10)
+    assert app.names() == ["price_tracking.check_prices"]
+
+
+def test_a_failed_enqueue_is_tried_again(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))
+    scheduler = make(app, clock)
+    app.fail_submits = True
+    assert scheduler.run_missed() == []
+    assert scheduler.last_run("check_prices") == T0 - timedelta(hours=2)  # not marked as run
+    app.fail_submits = False
+    assert scheduler.run_missed() == ["check_prices"]
+
+
+def test_pause_is_remembered_and_stops_catch_up(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    app.submitted.clear()
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))
+    scheduler.pause(True)
+    assert load_settings(app.paths).settings.schedule.paused is True
+    assert scheduler.run_missed() == []
+    assert all(info["next_run_at"] is None for info in scheduler.job_infos())
+    scheduler.caught_up.clear()
+    scheduler.pause(False)
+    assert scheduler.caught_up.wait(10)
+    assert app.names() == ["price_tracking.check_prices"]
+    assert load_settings(app.paths).settings.schedule.paused is False
+
+
+def test_damaged_last_run_counts_as_never(app: RecordingApp, clock: Clock) -> None:
+    with app.db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", (META_PREFIX + "check_prices", "yesterday")
+        )
+    scheduler = make(app, clock)
+    assert scheduler.last_run("check_prices") is None
+    assert scheduler.run_missed() == []  # treated as a first start: a new baseline, no run
+    assert scheduler.last_run("check_prices") == T0
+
+
+def test_shutdown_stops_the_thread(app: RecordingApp, clock: Clock) -> None:
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.running
+    scheduler.shutdown()
+    scheduler.shutdown()
+    assert not scheduler.running
+    assert not any(t.name.startswith("APScheduler") for t in threading.enumerate())

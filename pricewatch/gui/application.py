@@ -21,10 +21,12 @@ def run_application() -> int:
     qt_app.setWindowIcon(app_icon())
     app = PriceWatch()
     window = MainWindow(app)
+    window.quit_requested.connect(qt_app.quit)
     window.show()
     if app.settings_problems:
         QMessageBox.warning(window, "PriceWatch settings", "\n".join(app.settings_problems))
     try:
         return qt_app.exec()
     finally:
+        window.shutdown()
         app.close()

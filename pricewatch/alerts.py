@@ -1,0 +1,312 @@
+"""Alert rules: pure evaluation of one product's rules against the outcome of one check.
+
+Every rule is a small state machine: ARMED -> FIRED (one notification) -> ARMED again once its condition
+clears (price back above the target, stock lost), so the next crossing notifies again and an unchanged price
+never does.
+
+Two families of rule:
+
+- Level rules hold while a state lasts: price at or below a target, a drop from the highest price of the last
+  N days, in stock, out of stock. They fire on the first check that finds the state (the first check of a new
+  product included) and re-arm when it ends.
+- Change rules (drop %/amount since the last check, any drop, increase) describe what one check changed: each
+  qualifying change is a new crossing; a check without one re-arms the rule.
+
+The per-product minimum change is the noise filter: a change rule ignores changes smaller than it, and a level
+rule re-arms only when its condition has cleared by at least that much (hysteresis), so a price wobbling one
+cent around a target notifies once. Nothing here touches storage, Qt or the clock: the caller applies the
+returned :class:`RuleChange` list.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, Product
+from pricewatch.notify.sanitize import NAME_MAX, clean_text, clean_title
+from pricewatch.storage.alert_rules import AlertOptions
+from pricewatch.storage.observations import CheckOutcome
+
+WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
+
+_ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XOF", "XAF"})
+# When several rules fire on one check, the folded notification leads with the most useful one.
+PRIORITY = (
+    AlertKind.TARGET_PRICE,
+    AlertKind.DROP_PERCENT,
+    AlertKind.DROP_AMOUNT,
+    AlertKind.ANY_DROP,
+    AlertKind.BACK_IN_STOCK,
+    AlertKind.OUT_OF_STOCK,
+    AlertKind.PRICE_INCREASE,
+)
+_HEADLINES = {
+    AlertKind.TARGET_PRICE: "Target price reached",
+    AlertKind.DROP_PERCENT: "Price drop",
+    AlertKind.DROP_AMOUNT: "Price drop",
+    AlertKind.ANY_DROP: "Price drop",
+    AlertKind.PRICE_INCREASE: "Price up",
+    AlertKind.BACK_IN_STOCK: "Back in stock",
+    AlertKind.OUT_OF_STOCK: "Out of stock",
+}
+
+
+class _Verdict(enum.Enum):
+    FIRE = "fire"  # the condition holds (a level) or happened (a change)
+    CLEAR = "clear"  # the condition has clearly ended: re-arm
+    HOLD = "hold"  # not enough information (no price, unknown stock) or inside the hysteresis band
+    ABSORB = "absorb"  # the state holds but is not news (in stock on the first check): FIRED without an event
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """A rule that fired: what to tell the user."""
+
+    product_id: int
+    kind: AlertKind
+    rule_id: int | None
+    title: str
+    message: str
+    price: Decimal | None
+    reference_price: Decimal | None  # the target, the previous price or the window high, when there is one
+    currency: str | None
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-able details for the notification record."""
+        return {
+            "product_id": self.product_id,
+            "kind": self.kind.value,
+            "rule_id": self.rule_id,
+            "price": None if self.price is None else str(self.price),
+            "reference_price": None if self.reference_price is None else str(self.reference_price),
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleChange:
+    """A new state for a rule; ``fired_at`` is set when the change is a firing (for ``last_fired_at``)."""
+
+    rule_id: int | None
+    state: AlertState
+    fired_at: datetime | None = None
+
+
+def validate_rule(rule: AlertRule) -> None:
+    """Raise ValueError with a clear message for a rule that could never fire."""
+    needs_amount = rule.kind in (AlertKind.TARGET_PRICE, AlertKind.DROP_AMOUNT)
+    if needs_amount and (rule.amount is None or rule.amount <= 0):
+        raise ValueError(f"a {rule.kind.value} rule needs a positive amount")
+    if rule.kind is AlertKind.DROP_PERCENT and (rule.percent is None or not 0 < rule.percent < 100):
+        raise ValueError("a drop_percent rule needs a percentage between 0 and 100")
+    if rule.window_days is not None and rule.window_days < 1:
+        raise ValueError("the window must be at least one day")
+    if rule.window_days is not None and rule.kind not in (AlertKind.DROP_PERCENT, AlertKind.DROP_AMOUNT):
+        raise ValueError("only drop_percent and drop_amount rules take a window")
+
+
+def format_money(amount: Decimal | None, currency: str | None) -> str:
+    """``1,299.00 TRY``; prices keep their currency's usual number of decimals."""
+    if amount is None:
+        return "unknown"
+    places = 0 if (currency or "").upper() in _ZERO_DECIMAL_CURRENCIES else 2
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    return f"{text} {clean_text(currency, 8)}" if currency else text
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
+    return part * 100 / whole if whole else Decimal(0)
+
+
+def product_name(product: Product) -> str:
+    """The product's title (or shop, or id) cleaned for showing in a notification."""
+    return clean_text(product.title or product.shop or f"product #{product.id}", NAME_MAX) or "product"
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    outcome: CheckOutcome
+    options: AlertOptions
+    window_high: WindowHigh | None
+
+    @property
+    def price(self) -> Decimal | None:
+        return self.outcome.price
+
+    def big_enough(self, change: Decimal, reference: Decimal) -> bool:
+        """A change that meets every minimum the user set (none set: any non-zero change)."""
+        if change <= 0:
+            return False
+        amount, percent = self.options.min_change_amount, self.options.min_change_percent
+        if amount is not None and change < amount:
+            return False
+        return percent is None or _percent(change, reference) >= percent
+
+    def margin(self, price: Decimal) -> Decimal:
+        """How far a level condition must clear before its rule re-arms."""
+        amount = self.options.min_change_amount or Decimal(0)
+        percent = self.options.min_change_percent
+        relative = price * percent / 100 if percent is not None else Decimal(0)
+        return max(amount, relative)
+
+
+def _change_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
+    """Drop/increase since the last check: each qualifying change is an event."""
+    price, previous = check.price, check.outcome.previous_price
+    if price is None or previous is None or not check.outcome.changed:
+        return (_Verdict.HOLD if price is None else _Verdict.CLEAR), previous
+    change = price - previous if rule.kind is AlertKind.PRICE_INCREASE else previous - price
+    if not check.big_enough(change, previous):
+        return _Verdict.CLEAR, previous
+    if rule.kind is AlertKind.DROP_AMOUNT and change < (rule.amount or 0):
+        return _Verdict.CLEAR, previous
+    if rule.kind is AlertKind.DROP_PERCENT and _percent(change, previous) < (rule.percent or 0):
+        return _Verdict.CLEAR, previous
+    return _Verdict.FIRE, previous
+
+
+def _window_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
+    """A drop from the highest price of the last N days: a level, with hysteresis."""
+    price = check.price
+    high = check.window_high(rule.window_days or 0) if check.window_high else None
+    if price is None or high is None:
+        return _Verdict.HOLD, high
+
+    def holds(at: Decimal) -> bool:
+        drop = high - at
+        if rule.kind is AlertKind.DROP_AMOUNT:
+            return drop >= (rule.amount or 0) and drop > 0
+        return drop > 0 and _percent(drop, high) >= (rule.percent or 0)
+
+    if holds(price) and check.big_enough(high - price, high):
+        return _Verdict.FIRE, high
+    return (_Verdict.HOLD if holds(price - check.margin(price)) else _Verdict.CLEAR), high
+
+
+def _target_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
+    target, price = rule.amount, check.price
+    if target is None or price is None:
+        return _Verdict.HOLD, target
+    if check.outcome.availability is Availability.OUT_OF_STOCK:
+        return _Verdict.CLEAR, target  # a price nobody can pay is not news; stock lost re-arms the rule
+    if price <= target:
+        return _Verdict.FIRE, target
+    return (_Verdict.CLEAR if price - check.margin(price) > target else _Verdict.HOLD), target
+
+
+def _stock_verdict(rule: AlertRule, check: _Check) -> _Verdict:
+    availability = check.outcome.availability
+    if availability is Availability.UNKNOWN:
+        return _Verdict.HOLD  # a page that stops saying is no change of stock
+    if rule.kind is AlertKind.OUT_OF_STOCK:
+        return _Verdict.CLEAR if availability.buyable else _Verdict.FIRE
+    if not availability.buyable:
+        return _Verdict.CLEAR
+    # In stock: news only after a check that found it unavailable (not on the first check, not for a rule
+    # created while the product was already in stock).
+    if check.outcome.first_check or check.outcome.previous_availability.buyable:
+        return _Verdict.ABSORB
+    return _Verdict.FIRE
+
+
+def _verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
+    kind = rule.kind
+    if kind is AlertKind.TARGET_PRICE:
+        return _target_verdict(rule, check)
+    if kind in (AlertKind.DROP_PERCENT, AlertKind.DROP_AMOUNT) and rule.window_days:
+        return _window_verdict(rule, check)
+    if kind in (AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK):
+        return _stock_verdict(rule, check), None
+    return _change_verdict(rule, check)
+
+
+def _is_change_rule(rule: AlertRule) -> bool:
+    if rule.kind in (AlertKind.ANY_DROP, AlertKind.PRICE_INCREASE):
+        return True
+    return rule.kind in (AlertKind.DROP_PERCENT, AlertKind.DROP_AMOUNT) and not rule.window_days
+
+
+def _message(rule: AlertRule, outcome: CheckOutcome, reference: Decimal | None) -> str:
+    cur = outcome.currency
+    now = format_money(outcome.price, cur)
+    kind = rule.kind
+    if kind is AlertKind.TARGET_PRICE:
+        text = f"Now {now}, at or below your target of {format_money(reference, cur)}."
+        if outcome.previous_price is not None and outcome.previous_price != outcome.price:
+            text += f" Was {format_money(outcome.previous_price, cur)}."
+        return text
+    if kind in (AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK):
+        if kind is AlertKind.OUT_OF_STOCK:
+            last = outcome.price if outcome.price is not None else outcome.previous_price
+            return f"Out of stock (last price {format_money(last, cur)})." if last is not None else "Out of stock."
+        return f"Available again at {now}." if outcome.price is not None else "Available again."
+    assert outcome.price is not None and reference is not None
+    change = abs(outcome.price - reference)
+    direction = "up" if kind is AlertKind.PRICE_INCREASE else "down"
+    since = f"the {rule.window_days}-day high of " if rule.window_days and not _is_change_rule(rule) else ""
+    pct = _percent(change, reference).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    was = format_money(reference, cur)
+    return f"Now {now}, {direction} {format_money(change, cur)} ({pct} %) from {since}{was}."
+
+
+def evaluate(
+    rules: Sequence[AlertRule],
+    outcome: CheckOutcome,
+    *,
+    product: Product,
+    now: datetime,
+    window_high: WindowHigh | None = None,
+    options: AlertOptions | None = None,
+) -> tuple[list[AlertEvent], list[RuleChange]]:
+    """Run a product's rules over one check; returns the events to notify and the rule states to store."""
+    check = _Check(outcome, options or AlertOptions(), window_high)
+    events: list[AlertEvent] = []
+    changes: list[RuleChange] = []
+    name = product_name(product)
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        verdict, reference = _verdict(rule, check)
+        armed = rule.state is AlertState.ARMED
+        # A change rule fires for each qualifying change (its verdict needs a change); a level rule once.
+        if verdict is _Verdict.FIRE and (armed or _is_change_rule(rule)):
+            events.append(
+                AlertEvent(
+                    product_id=outcome.product_id,
+                    kind=rule.kind,
+                    rule_id=rule.id,
+                    title=clean_title(f"{_HEADLINES[rule.kind]}: {name}"),
+                    message=_message(rule, outcome, reference),
+                    price=outcome.price,
+                    reference_price=reference,
+                    currency=outcome.currency,
+                )
+            )
+            changes.append(RuleChange(rule.id, AlertState.FIRED, now))
+        elif verdict is _Verdict.ABSORB and armed:
+            changes.append(RuleChange(rule.id, AlertState.FIRED))
+        elif verdict is _Verdict.CLEAR and not armed:
+            changes.append(RuleChange(rule.id, AlertState.ARMED))
+    events.sort(key=lambda e: PRIORITY.index(e.kind))
+    return events, changes
+
+
+def fold(events: Sequence[AlertEvent]) -> tuple[str, str]:
+    """One title and message for the events of one check (one notification per product per check)."""
+    if not events:
+        raise ValueError("nothing to fold")
+    first = events[0]
+    lines: list[str] = []
+    for event in events:
+        if event.message not in lines:
+            lines.append(event.message)
+    others = [h for h in dict.fromkeys(_HEADLINES[e.kind] for e in events) if h != _HEADLINES[first.kind]]
+    if others:
+        lines.append(f"Also: {', '.join(h.lower() for h in others)}.")
+    return first.title, "\n".join(lines)

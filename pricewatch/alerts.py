@@ -244,7 +244,9 @@ def _message(rule: AlertRule, outcome: CheckOutcome, reference: Decimal | None) 
     if kind in (AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK):
         if kind is AlertKind.OUT_OF_STOCK:
             last = outcome.price if outcome.price is not None else outcome.previous_price
-            return f"Out of stock (last price {format_money(last, cur)})." if last is not None else "Out of stock."
+            if last is None:
+                return "Out of stock."
+            return f"Out of stock (last price {format_money(last, cur)})."
         return f"Available again at {now}." if outcome.price is not None else "Available again."
     assert outcome.price is not None and reference is not None
     change = abs(outcome.price - reference)

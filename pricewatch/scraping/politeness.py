@@ -21,6 +21,7 @@ _POLL = 0.05
 @dataclass(slots=True)
 class _Host:
     active: int = 0
+    waiting: int = 0
     next_start: float = 0.0
     delay: float | None = None  # per-host override (robots.txt Crawl-delay)
 
@@ -66,6 +67,23 @@ class HostGate:
         cancel = cancel or threading.Event()
         with self._cond:
             state = self._hosts.setdefault(host, _Host())
+            state.waiting += 1
+        try:
+            wait = self._reserve(state, host, cancel, deadline)
+            if wait > 0 and cancel.wait(wait):
+                self._release(state)
+                raise CancelledError()
+        finally:
+            with self._cond:
+                state.waiting -= 1
+        try:
+            yield
+        finally:
+            self._release(state)
+
+    def _reserve(self, state: _Host, host: str, cancel: threading.Event, deadline: float | None) -> float:
+        """Take a slot and a start time; returns the seconds to wait until that start."""
+        with self._cond:
             while state.active >= self.concurrency:
                 self._check(cancel, deadline, host)
                 self._cond.wait(_POLL)
@@ -77,21 +95,24 @@ class HostGate:
             # Reserve the start time now so concurrent callers queue up behind it.
             state.next_start = start + (self.delay if state.delay is None else state.delay)
             state.active += 1
-        try:
-            wait = start - now
-            if wait > 0 and cancel.wait(wait):
-                raise CancelledError()
-            yield
-        finally:
-            with self._cond:
-                state.active -= 1
-                self._cond.notify_all()
+            return start - now
+
+    def _release(self, state: _Host) -> None:
+        with self._cond:
+            state.active -= 1
+            self._cond.notify_all()
 
     def _check(self, cancel: threading.Event, deadline: float | None, host: str) -> None:
         if cancel.is_set():
             raise CancelledError()
         if deadline is not None and self._clock() >= deadline:
             raise TransientError(f"{host} is busy; gave up waiting for our turn", kind="timeout")
+
+    def waiting(self, host: str) -> int:
+        """Callers of ``slot(host)`` not yet let through (waiting for a slot or for the delay)."""
+        with self._cond:
+            state = self._hosts.get(host)
+            return 0 if state is None else state.waiting
 
     def in_flight(self, host: str) -> int:
         with self._cond:

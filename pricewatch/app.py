@@ -203,6 +203,42 @@ class PriceWatch:
     # -- alerts and notifications ------------------------------------------------------------------------
 
     # -- local HTTP API -----------------------------------------------------------------------------------
+    _api_server: Any = None  # pricewatch.api.server.ApiServer while the API runs (imported lazily)
+
+    @property
+    def api_url(self) -> str | None:
+        """The API's base URL (``http://127.0.0.1:8765``) while it runs, else None."""
+        server = self._api_server
+        return server.url if server is not None and server.running else None
+
+    def api_token(self, regenerate: bool = False) -> str:
+        """The API bearer token, generated on first use (file mode 0600); ``regenerate`` replaces it."""
+        from pricewatch.api.token import TokenStore
+
+        store = TokenStore(self.paths.api_token_file)
+        return store.regenerate() if regenerate else store.get_or_create()
+
+    def start_api(self, host: str | None = None, port: int | None = None) -> str:
+        """Serve the local HTTP API (host/port from settings.api unless given; port 0: any free port).
+
+        Returns the base URL; raises OSError when the port is taken."""
+        from pricewatch.api.server import ApiServer
+
+        if self._api_server is not None and self._api_server.running:
+            return self._api_server.url or ""
+        api = self.settings.api
+        server = ApiServer(self, api.host if host is None else host, api.port if port is None else port)
+        url = server.start()
+        self._api_server = server
+        if self.stop_api not in self._closers:
+            self._closers.append(self.stop_api)
+        return url
+
+    def stop_api(self) -> None:
+        """Stop the API (requests in flight finish first); does nothing when it is off."""
+        server, self._api_server = self._api_server, None
+        if server is not None:
+            server.stop()
 
     # -- life cycle -----------------------------------------------------------------------------------
     def close(self) -> None:

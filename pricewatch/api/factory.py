@@ -1,0 +1,75 @@
+"""Builds the FastAPI application: routers under ``/api/v1``, guards, error handlers, the OpenAPI schema."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from pricewatch import __version__
+from pricewatch.api.auth import require_token
+from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
+from pricewatch.api.routes import health, products
+from pricewatch.api.runner import FacadeRunner
+from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware
+from pricewatch.api.token import TokenStore
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+
+PREFIX = "/api/v1"
+OPENAPI_PATH = f"{PREFIX}/openapi.json"
+DESCRIPTION = (
+    "The local HTTP API of PriceWatch: the same actions as the window, for scripts on this computer. "
+    "Every endpoint except health needs `Authorization: Bearer <token>` (see `pricewatch api-token`). "
+    "Task responses follow Celery's shapes (`success`, `task_id`, `status`, `result`)."
+)
+
+
+def create_app(
+    facade: PriceWatch,
+    *,
+    tokens: TokenStore | None = None,
+    max_body_bytes: int | None = None,
+    extra_hosts: Iterable[str] = (),
+    workers: int = 8,
+) -> FastAPI:
+    """The ASGI app for ``facade``; its owner calls ``app.state.runner.close()`` when done with it."""
+    app = FastAPI(
+        title="PriceWatch",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=None,  # served below, behind the token like everything else
+        docs_url=None,  # no docs UI: it would load scripts from a CDN and cannot send the token
+        redoc_url=None,
+    )
+    app.state.tokens = tokens or TokenStore(facade.paths.api_token_file)
+    app.state.runner = FacadeRunner(facade, workers)
+    app.state.started_monotonic = time.monotonic()
+    install_error_handlers(app)
+
+    app.include_router(health.router, prefix=PREFIX)
+    protected = APIRouter(prefix=PREFIX, dependencies=[Depends(require_token)], responses=ERROR_RESPONSES)
+    for module in _resource_modules():
+        protected.include_router(module.router)
+    app.include_router(protected)
+    _add_schema_routes(app)
+
+    limit = max_body_bytes if max_body_bytes is not None else facade.settings.api.max_body_kb * 1024
+    app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
+    app.add_middleware(HostCheckMiddleware, extra_hosts=tuple(extra_hosts))  # added last = runs first
+    return app
+
+
+def _resource_modules() -> list[Any]:
+    return [products]
+
+
+def _add_schema_routes(app: FastAPI) -> None:
+    guarded = [Depends(require_token)]
+
+    @app.get(OPENAPI_PATH, include_in_schema=False, dependencies=guarded)
+    async def openapi(request: Request) -> dict[str, Any]:
+        return app.openapi()

@@ -1,0 +1,137 @@
+"""``/products``: the tracked products (list, add, read, change, remove) and their price history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from pricewatch.api.auth import Runner
+from pricewatch.api.errors import CONFLICT
+from pricewatch.api.routes.common import Money, PriceText, Url, money
+from pricewatch.models import Availability, PriceObservation, Product
+
+router = APIRouter(prefix="/products", tags=["products"])
+
+Interval = Annotated[int, Field(ge=1, le=525_600, description="Minutes between checks")]
+
+
+class ProductOut(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    shop: str | None
+    currency: str | None
+    price: Money
+    previous_price: Money
+    lowest_price: Money
+    highest_price: Money
+    target_price: Money
+    availability: Availability
+    image_url: str | None
+    css_selector: str | None
+    offer_key: str | None
+    check_interval_minutes: int
+    ignore_robots: bool
+    paused: bool
+    last_error: str | None
+    created_at: datetime
+    last_checked_at: datetime | None
+    next_check_at: datetime | None
+
+    @classmethod
+    def of(cls, p: Product) -> ProductOut:
+        return cls(
+            id=p.id or 0, url=p.url, title=p.title, shop=p.shop, currency=p.currency, price=money(p.price),
+            previous_price=money(p.previous_price), lowest_price=money(p.lowest_price),
+            highest_price=money(p.highest_price), target_price=money(p.target_price),
+            availability=p.availability, image_url=p.image_url, css_selector=p.css_selector,
+            offer_key=p.offer_key, check_interval_minutes=p.check_interval_minutes,
+            ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error, created_at=p.created_at,
+            last_checked_at=p.last_checked_at, next_check_at=p.next_check_at,
+        )  # fmt: skip
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: Url
+    target_price: PriceText = None
+    title: Annotated[str, Field(max_length=500)] | None = None
+    css_selector: Annotated[str, Field(max_length=1000)] | None = None
+    check_interval_minutes: Interval | None = None
+
+
+class ProductPatch(BaseModel):
+    """Only the fields sent are changed; ``null`` clears title, target price, selector and offer."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Annotated[str, Field(max_length=500)] | None = None
+    target_price: PriceText = None
+    css_selector: Annotated[str, Field(max_length=1000)] | None = None
+    offer_key: Annotated[str, Field(max_length=500)] | None = None
+    # Not nullable: a JSON null is a 422 (the defaults below only mean "not sent").
+    check_interval_minutes: Interval = Field(default=None)  # type: ignore[assignment]
+    ignore_robots: bool = Field(default=None)  # type: ignore[assignment]
+    paused: bool = Field(default=None)  # type: ignore[assignment]
+
+
+class ObservationOut(BaseModel):
+    observed_at: datetime
+    price: Money
+    currency: str | None
+    availability: Availability
+
+    @classmethod
+    def of(cls, o: PriceObservation) -> ObservationOut:
+        return cls(
+            observed_at=o.observed_at, price=money(o.price), currency=o.currency, availability=o.availability
+        )
+
+
+class HistoryOut(BaseModel):
+    product_id: int
+    observations: list[ObservationOut]
+
+
+@router.get("", response_model=list[ProductOut], summary="List products")
+async def list_products(
+    runner: Runner, search: Annotated[str | None, Query(max_length=200)] = None
+) -> list[ProductOut]:
+    products = await runner.call(runner.app.list_products, search=search or None)
+    return [ProductOut.of(p) for p in products]
+
+
+@router.post("", response_model=ProductOut, status_code=201, responses=CONFLICT, summary="Track a URL")
+async def add_product(body: ProductCreate, runner: Runner) -> ProductOut:
+    product = await runner.call(
+        runner.app.add_product, body.url, target_price=body.target_price, title=body.title,
+        css_selector=body.css_selector, check_interval_minutes=body.check_interval_minutes,
+    )  # fmt: skip
+    return ProductOut.of(product)
+
+
+@router.get("/{product_id}", response_model=ProductOut, summary="Read a product")
+async def get_product(product_id: int, runner: Runner) -> ProductOut:
+    return ProductOut.of(await runner.call(runner.app.get_product, product_id))
+
+
+@router.patch("/{product_id}", response_model=ProductOut, summary="Change a product")
+async def update_product(product_id: int, body: ProductPatch, runner: Runner) -> ProductOut:
+    changes = body.model_dump(exclude_unset=True)
+    return ProductOut.of(await runner.call(runner.app.update_product, product_id, **changes))
+
+
+@router.delete("/{product_id}", status_code=204, response_class=Response, summary="Stop tracking a product")
+async def remove_product(product_id: int, runner: Runner) -> Response:
+    await runner.call(runner.app.remove_product, product_id)
+    return Response(status_code=204)
+
+
+@router.get("/{product_id}/history", response_model=HistoryOut, summary="Price history of a product")
+async def history(product_id: int, runner: Runner, since: datetime | None = None) -> HistoryOut:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # a time without an offset is taken as UTC, like everything stored
+    observations = await runner.call(runner.app.history, product_id, since=since)
+    return HistoryOut(product_id=product_id, observations=[ObservationOut.of(o) for o in observations])

@@ -1,0 +1,129 @@
+"""ASGI guards in front of the routes: the Host check (DNS rebinding) and the request body size limit.
+
+The bearer token is checked by a route dependency (:mod:`pricewatch.api.auth`), so it shows in OpenAPI.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address or host name stays on this computer."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str | None:
+    """The name part of a Host header ("[::1]:8765" -> "[::1]"); None when it is malformed."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        if end < 0:
+            return None
+        name, rest = header[: end + 1], header[end + 1 :]
+    else:
+        name, _, port = header.partition(":")
+        rest = f":{port}" if _ else ""
+    if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+        return None
+    return name or None
+
+
+async def _send_json(
+    send: Send, status: int, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class HostCheckMiddleware:
+    """Refuses requests whose Host header is not a loopback name, so a web page cannot reach the API through a
+    rebinding DNS name that resolves to 127.0.0.1 (400 without a Host header, 421 for a foreign one)."""
+
+    def __init__(self, app: ASGIApp, extra_hosts: Iterable[str] = ()) -> None:
+        self.app = app
+        self.allowed = LOOPBACK_NAMES | {h.lower() for h in extra_hosts if h not in WILDCARD_HOSTS}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        values = [v.decode("latin-1") for k, v in scope["headers"] if k == b"host"]
+        if len(values) != 1:
+            await _send_json(send, 400, "the request needs exactly one Host header")
+            return
+        name = host_name(values[0])
+        if name is None or name not in self.allowed:
+            await _send_json(send, 421, "this API only answers requests addressed to localhost")
+            return
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Answers 413 to request bodies larger than ``max_bytes`` (declared or streamed), before any route runs.
+
+    The body is read here, up to the limit, and replayed to the app: bodies are small (a few KB of JSON), and
+    refusing in the middle of FastAPI's own body parsing would turn the 413 into a 400.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = [v for k, v in scope["headers"] if k == b"content-length"]
+        if declared:
+            try:
+                length = int(declared[0])
+            except ValueError:
+                await _send_json(send, 400, "invalid Content-Length header")
+                return
+            if length > self.max_bytes:
+                await _send_json(send, 413, self._too_large())
+                return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _send_json(send, 413, self._too_large())
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: wait for the disconnect, as the server would
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than {self.max_bytes // 1024} KB"

@@ -1,0 +1,79 @@
+"""The API's bearer token: generated on first use, kept in a file only its owner can read.
+
+The server re-reads the file when it changes on disk, so ``pricewatch api-token --regenerate`` run from
+another process takes effect at once (the old token is refused from the next request on).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+from pathlib import Path
+
+TOKEN_BYTES = 32
+
+
+class TokenStore:
+    """Reads, creates and replaces the token file; :meth:`matches` is safe to call from many threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple[int, int, int], str] | None = None
+
+    def get_or_create(self) -> str:
+        with self._lock:
+            token = self._read()
+            if token is None:
+                token = self._write(secrets.token_urlsafe(TOKEN_BYTES))
+            return token
+
+    def regenerate(self) -> str:
+        with self._lock:
+            return self._write(secrets.token_urlsafe(TOKEN_BYTES))
+
+    def matches(self, candidate: str) -> bool:
+        """Constant-time comparison with the current token; False when no token exists."""
+        token = self._current()
+        if not token or not candidate:
+            return False
+        return hmac.compare_digest(candidate.encode("utf-8", "surrogateescape"), token.encode("utf-8"))
+
+    def _current(self) -> str | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        cached = self._cached
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with self._lock:
+            token = self._read()
+        if token is not None:
+            self._cached = (stamp, token)
+        return token
+
+    def _read(self) -> str | None:
+        try:
+            token = self.path.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        return token or None
+
+    def _write(self, token: str) -> str:
+        """Write atomically with mode 0600 from the start (never briefly world-readable)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # an existing temp file keeps its old mode otherwise
+            os.write(fd, (token + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.path)
+        self._cached = None
+        return token

@@ -5,13 +5,14 @@ Every user action exists once, here, so the three front ends offer the same thin
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pricewatch import transfer
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
@@ -25,6 +26,11 @@ from pricewatch.storage import (
     ProductRepository,
     TaskRepository,
 )
+
+if TYPE_CHECKING:
+    from pricewatch.cache import CacheEntry, ResponseCache
+    from pricewatch.scraping.extract import Extraction
+    from pricewatch.scraping.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +201,52 @@ class PriceWatch:
         self.products.set_fields(product_id, **fields)
 
     # -- fetching and cache ------------------------------------------------------------------------------
+    @functools.cached_property
+    def cache(self) -> ResponseCache:
+        """Recent fetches and task results (size and time-to-live from settings.cache)."""
+        from pricewatch.cache import ResponseCache
+
+        cache = ResponseCache(self.settings.cache.max_entries, self.settings.cache.ttl_seconds)
+        self._closers.append(cache.clear)
+        return cache
+
+    @functools.cached_property
+    def fetcher(self) -> Fetcher:
+        """The one shared, thread-safe page fetcher (settings.fetch), using :attr:`cache`."""
+        from pricewatch.scraping.fetch import Fetcher, FetchSettings
+
+        fetcher = Fetcher(FetchSettings.from_settings(self.settings.fetch), cache=self.cache)
+        self._closers.append(fetcher.close)
+        return fetcher
+
+    def cache_entries(self) -> list[CacheEntry]:
+        return self.cache.entries()
+
+    def cache_get(self, key: str) -> Any:
+        """The cached value under ``key`` (None when absent or expired)."""
+        return self.cache.get(key)
+
+    def cache_delete(self, key: str) -> bool:
+        return self.cache.delete(key)
+
+    def cache_clear(self, prefix: str | None = None) -> int:
+        """Drop every cache entry (or those whose key starts with ``prefix``); returns how many."""
+        return self.cache.clear(prefix)
+
+    def cache_stats(self) -> dict[str, Any]:
+        return self.cache.stats()
+
+    def preview(self, url: str, selector: str | None = None) -> Extraction:
+        """Fetch ``url`` and extract its price without storing anything (add dialog, ``pricewatch extract``).
+
+        A page without a price is not an error here: the Extraction says why in ``reason``. Fetch faults
+        (InvalidURLError, TransientError, PermanentError) are raised.
+        """
+        from pricewatch.scraping.extract import extract
+
+        result = self.fetcher.fetch(url)
+        return extract(result.html or "", url=result.final_url, selector=selector or None)
+
 
     # -- task engine --------------------------------------------------------------------------------------
 

@@ -29,8 +29,12 @@ from pricewatch.storage import (
 
 if TYPE_CHECKING:
     from pricewatch.cache import CacheEntry, ResponseCache
+    from pricewatch.models import TaskRecord
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
+    from pricewatch.tasks.events import TaskEvent
+    from pricewatch.tasks.manager import TaskManager
+    from pricewatch.tasks.signals import TaskSignals
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,10 @@ def parse_price(value: str | Decimal | int | None) -> Decimal | None:
 class PriceWatch:
     """Wires storage, settings and (in later layers) the task engine, scheduler and notifiers."""
 
-    def __init__(self, paths: Paths | None = None, loaded: LoadedSettings | None = None) -> None:
+    def __init__(
+        self, paths: Paths | None = None, loaded: LoadedSettings | None = None, *, executor: str | None = None
+    ) -> None:
+        self._executor = executor  # "threads" or "sync"; None: settings.tasks.executor
         self.paths = paths or Paths.default()
         self.paths.ensure()
         loaded = loaded or load_settings(self.paths)
@@ -249,8 +256,157 @@ class PriceWatch:
 
 
     # -- task engine --------------------------------------------------------------------------------------
+    _engine_started = False
+
+    @functools.cached_property
+    def task_manager(self) -> TaskManager:
+        """The task engine (built on first use; call :meth:`start` first on the GUI/main thread)."""
+        from pricewatch.tasks.manager import TaskManager
+
+        manager = TaskManager(self, executor=self._executor)
+        self._closers.append(manager.shutdown)
+        return manager
+
+    @property
+    def task_signals(self) -> TaskSignals:
+        """QObject with task_added(str), task_changed(str, str), task_progress(str, int, int, str)."""
+        return self.task_manager.signals
+
+    def start(self, scheduler: bool = True) -> None:
+        """Recover tasks an earlier run left unfinished, start the executors and (optionally) the scheduler.
+
+        Safe to call twice.
+        """
+        if "task_manager" not in self.__dict__:
+            # Parts tasks use are built first, so close() (newest first) stops the engine before them.
+            for part in ("cache", "fetcher", "notifier"):
+                if hasattr(type(self), part):
+                    getattr(self, part)
+        self.task_manager.start()
+        if scheduler and not self._engine_started and hasattr(self, "scheduler"):
+            self.scheduler.start()
+        self._engine_started = self._engine_started or scheduler
+
+    def subscribe(self, callback: Callable[[TaskEvent], Any]) -> Callable[[], None]:
+        """Call ``callback(TaskEvent)`` on every task event (on worker threads); returns the unsubscriber."""
+        return self.task_manager.subscribe(callback)
+
+    def registered_task_names(self) -> list[str]:
+        import pricewatch.tasks.builtin  # noqa: F401 - registers the built-in tasks
+        from pricewatch.tasks import registry
+
+        return registry.names()
+
+    def submit_task(
+        self,
+        name: str,
+        *,
+        kwargs: dict[str, Any] | None = None,
+        priority: int = 0,
+        unique_key: str | None = None,
+        parent_id: str | None = None,
+    ) -> str:
+        """Queue a named task; returns its id (an open task with the same unique key: that one's id).
+
+        Raises ValueError for an unknown name or arguments that are not JSON, NotFoundError for a missing parent.
+        """
+        if parent_id is not None:
+            self.get_task(parent_id)
+        return self.task_manager.submit(
+            name, kwargs=kwargs, priority=priority, unique_key=unique_key, parent_id=parent_id
+        )
+
+    def get_task(self, task_id: str) -> TaskRecord:
+        record = self.task_records.get(task_id)
+        if record is None:
+            raise NotFoundError(f"no task with id {task_id}")
+        return record
+
+    def list_tasks(
+        self,
+        state: str | None = None,
+        name: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        parent_id: str | None = None,
+    ) -> list[TaskRecord]:
+        """Task records, newest first; ``state`` is a state name (ValueError for an unknown one)."""
+        from pricewatch.models import TaskState
+
+        if state is not None:
+            try:
+                state = TaskState(state.upper())
+            except ValueError:
+                raise ValueError(f"unknown task state {state!r} (use {', '.join(TaskState)})") from None
+        return self.task_records.list(state=state, name=name, limit=limit, offset=offset, parent_id=parent_id)
+
+    def task_children(self, task_id: str) -> list[TaskRecord]:
+        self.get_task(task_id)
+        return list(reversed(self.task_records.list(parent_id=task_id, limit=1_000_000)))
+
+    def cancel_task(self, task_id: str) -> TaskRecord:
+        """Queued -> REVOKED at once; running -> asked to stop (REVOKED when it notices); children too."""
+        return self.task_manager.cancel(task_id)
+
+    def retry_task(self, task_id: str) -> str:
+        """Queue a FAILURE or REVOKED task again (a new task, same name and arguments); returns the new id."""
+        return self.task_manager.retry(task_id)
+
+    def wait_for_task(
+        self, task_id: str, timeout: float | None = None, include_descendants: bool = True
+    ) -> TaskRecord:
+        """Block until the task (and its children) are final or ``timeout`` passes; returns the record then."""
+        return self.task_manager.wait(task_id, timeout=timeout, include_descendants=include_descendants)
+
 
     # -- scraping, checks and schedule -------------------------------------------------------------------
+    @functools.cached_property
+    def scheduler(self) -> Any:
+        """The periodic jobs (a :class:`pricewatch.scheduling.Scheduler`); :meth:`start` starts it."""
+        from pricewatch.scheduling import Scheduler
+
+        scheduler = Scheduler(self)
+        self._closers.append(scheduler.shutdown)
+        return scheduler
+
+    def scrape(self, url: str, selector: str | None = None, offer_key: str | None = None) -> str:
+        """Fetch and extract one page as a task (stored when the URL is tracked); returns the task id."""
+        kwargs = {"url": validate_url(url), "selector": selector or None, "offer_key": offer_key or None}
+        return self.submit_task("scraping.scrape_product", kwargs=kwargs, priority=10)
+
+    def scrape_batch(self, urls: list[str]) -> str:
+        """One parent task with a scrape child per URL; raises InvalidURLError before queueing anything."""
+        checked = [validate_url(u) for u in urls]
+        if not checked:
+            raise ValueError("no URLs to scrape")
+        return self.submit_task("scraping.scrape_batch", kwargs={"urls": checked}, priority=10)
+
+    def check_product(self, product_id: int) -> str:
+        """Check one product now (even when paused); a check already queued for it is reused."""
+        self.get_product(product_id)
+        return self.submit_task(
+            "price_tracking.check_product_price",
+            kwargs={"product_id": product_id},
+            priority=10,
+            unique_key=f"check:product:{product_id}",
+        )
+
+    def check_prices(self, force: bool = False, product_ids: list[int] | None = None) -> str:
+        """Check due products (every active one with ``force``, or exactly ``product_ids``) as one batch."""
+        kwargs: dict[str, Any] = {"force": bool(force)}
+        if product_ids is not None:
+            for product_id in product_ids:
+                self.get_product(product_id)
+            kwargs["product_ids"] = [int(p) for p in product_ids]
+        return self.submit_task("price_tracking.check_prices", kwargs=kwargs, priority=10)
+
+    def scheduled_jobs(self) -> list[dict[str, Any]]:
+        """The periodic jobs: id, name, task, next_run_at (None while paused or stopped), last_run_at."""
+        return list(self.scheduler.job_infos())
+
+    def pause_schedule(self, paused: bool = True) -> None:
+        """Pause or resume the periodic jobs (remembered in the settings)."""
+        self.scheduler.pause(paused)
 
     # -- alerts and notifications ------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pricewatch.models import UNFINISHED_TASK_STATES, TaskRecord, TaskState
+from pricewatch.models import FINAL_TASK_STATES, UNFINISHED_TASK_STATES, TaskRecord, TaskState
 from pricewatch.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from pricewatch.storage.db import Database
 
@@ -98,23 +98,35 @@ class TaskRepository:
                 clauses.append(f"{column} = ?")
                 args.append(str(value))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._db.conn().execute(
-            f"SELECT * FROM tasks{where} ORDER BY queued_at DESC, id LIMIT ? OFFSET ?", [*args, limit, offset]
-        ).fetchall()
+        rows = (
+            self._db.conn()
+            .execute(
+                f"SELECT * FROM tasks{where} ORDER BY queued_at DESC, id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            )
+            .fetchall()
+        )
         return [task_from_row(r) for r in rows]
 
     def unfinished(self) -> list[TaskRecord]:
         """Tasks an earlier run left PENDING, STARTED or RETRY, oldest first (for recovery on start)."""
         states = tuple(str(s) for s in UNFINISHED_TASK_STATES)
-        rows = self._db.conn().execute(
-            f"SELECT * FROM tasks WHERE state IN ({', '.join('?' * len(states))}) ORDER BY queued_at, id", states
-        ).fetchall()
+        rows = (
+            self._db.conn()
+            .execute(
+                f"SELECT * FROM tasks WHERE state IN ({', '.join('?' * len(states))}) ORDER BY queued_at, id",
+                states,
+            )
+            .fetchall()
+        )
         return [task_from_row(r) for r in rows]
 
     def children_counts(self, parent_id: str) -> dict[TaskState, int]:
-        rows = self._db.conn().execute(
-            "SELECT state, count(*) FROM tasks WHERE parent_id = ? GROUP BY state", (parent_id,)
-        ).fetchall()
+        rows = (
+            self._db.conn()
+            .execute("SELECT state, count(*) FROM tasks WHERE parent_id = ? GROUP BY state", (parent_id,))
+            .fetchall()
+        )
         return {TaskState(r[0]): int(r[1]) for r in rows}
 
     def delete_finished_before(self, cutoff: datetime) -> int:
@@ -128,3 +140,70 @@ class TaskRepository:
                 (time_to_db(cutoff),),
             )
         return cur.rowcount
+
+    # -- engine helpers: conditional transitions, so two threads (or processes) never both finish a task
+    def claim(self, task_id: str, started_at: datetime) -> TaskRecord | None:
+        """PENDING/RETRY -> STARTED in one statement; None when the task is gone, revoked or taken already."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL"
+                " WHERE id = ? AND state IN ('PENDING', 'RETRY') RETURNING *",
+                (time_to_db(started_at), task_id),
+            ).fetchone()
+        return task_from_row(row) if row else None
+
+    def set_state(self, task_id: str, from_states: Iterable[TaskState | str], **values: Any) -> bool:
+        """Update the row only while it is in one of ``from_states``; returns whether it was."""
+        states = [str(TaskState(s)) for s in from_states]
+        assignments = ", ".join(f"{n} = ?" for n in values)
+        with self._db.transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE tasks SET {assignments} WHERE id = ? AND state IN ({', '.join('?' * len(states))})",
+                [*(_to_db(n, v) for n, v in values.items()), task_id, *states],
+            )
+        return cur.rowcount > 0
+
+    def find_child(self, parent_id: str, name: str, kwargs: dict[str, Any]) -> str | None:
+        """The id of a child with this name and these arguments (a re-run parent must not duplicate it)."""
+        row = (
+            self._db.conn()
+            .execute(
+                "SELECT id FROM tasks WHERE parent_id = ? AND name = ? AND kwargs = ?"
+                " ORDER BY queued_at LIMIT 1",
+                (parent_id, name, json_to_db(kwargs) or "{}"),
+            )
+            .fetchone()
+        )
+        return str(row[0]) if row else None
+
+    def open_children(self, parent_id: str) -> list[tuple[str, TaskState]]:
+        rows = (
+            self._db.conn()
+            .execute(
+                "SELECT id, state FROM tasks"
+                " WHERE parent_id = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
+                (parent_id,),
+            )
+            .fetchall()
+        )
+        return [(str(r[0]), TaskState(r[1])) for r in rows]
+
+    def open_descendants(self, task_id: str) -> int:
+        """How many tasks below ``task_id`` (children, grandchildren, ...) are not final yet."""
+        final = tuple(str(s) for s in FINAL_TASK_STATES)
+        row = (
+            self._db.conn()
+            .execute(
+                "WITH RECURSIVE below(id, state) AS ("
+                " SELECT id, state FROM tasks WHERE parent_id = ?"
+                " UNION ALL SELECT t.id, t.state FROM tasks t JOIN below b ON t.parent_id = b.id)"
+                f" SELECT count(*) FROM below WHERE state NOT IN ({', '.join('?' * len(final))})",
+                (task_id, *final),
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    def state_of(self, task_id: str) -> TaskState | None:
+        row = self._db.conn().execute("SELECT state FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return TaskState(row[0]) if row else None

@@ -1,0 +1,1 @@
+"""Notification tasks: notifications.send and notifications.send_batch (filled in by the alerts engineer)."""

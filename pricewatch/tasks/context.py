@@ -1,0 +1,96 @@
+"""What a running task function receives: its identity, the facade, a cancel flag, progress, children."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from pricewatch.tasks.errors import TaskCancelled
+from pricewatch.tasks.events import ProgressThrottle
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+    from pricewatch.tasks.manager import TaskManager
+
+SIGNAL_INTERVAL = 0.1  # progress signals: about ten a second per task
+WRITE_INTERVAL = 1.0  # progress rows: about once a second per task
+
+
+class TaskContext:
+    """Passed as the first argument to every task function.
+
+    Attributes:
+        task_id, name: the task's journal id and registered name.
+        app: the :class:`~pricewatch.app.PriceWatch` facade.
+        retries: how many earlier tries failed transiently (0 on the first try).
+        cancel_event: set when the user cancels the task or the engine shuts down; pass it to
+            ``fetcher.fetch(cancel=...)`` so a download stops between steps.
+    """
+
+    def __init__(
+        self,
+        manager: TaskManager,
+        task_id: str,
+        name: str,
+        *,
+        retries: int = 0,
+        priority: int = 0,
+        rerun: bool = False,
+    ) -> None:
+        self._manager = manager
+        self.task_id = task_id
+        self.name = name
+        self.retries = retries
+        self.priority = priority
+        self.cancel_event = threading.Event()
+        self.cancel_reason = ""  # "user" or "shutdown", set with the event
+        # A task that had started before (a crash, a retry) may already have submitted some children.
+        self.rerun = rerun
+        self.children = 0
+        self._signal_throttle = ProgressThrottle(SIGNAL_INTERVAL)
+        self._write_throttle = ProgressThrottle(WRITE_INTERVAL)
+        self.last_progress: tuple[int, int, str] | None = None
+
+    @property
+    def app(self) -> PriceWatch:
+        return self._manager.app
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def cancel(self, reason: str = "user") -> None:
+        if not self.cancel_event.is_set():
+            self.cancel_reason = reason
+            self.cancel_event.set()
+
+    def raise_if_cancelled(self) -> None:
+        """Raise :class:`TaskCancelled` when cancel was asked; call it between steps."""
+        if self.cancel_event.is_set():
+            raise TaskCancelled(f"{self.name} cancelled")
+
+    def progress(self, current: int, total: int, message: str = "") -> None:
+        """Report progress; signals are throttled to ~10/s and the journal row to ~1/s."""
+        self.last_progress = (int(current), int(total), str(message)[:500])
+        done = total > 0 and current >= total
+        if self._signal_throttle.ready(force=done):
+            self._manager.emit_progress(self.task_id, *self.last_progress)
+        if self._write_throttle.ready() and not self._manager.write_progress(
+            self.task_id, *self.last_progress
+        ):
+            # The row is no longer STARTED: another process (the CLI, the API) revoked it.
+            self.cancel("user")
+
+    def submit(
+        self, name: str, *, priority: int | None = None, unique_key: str | None = None, **kwargs: Any
+    ) -> str:
+        """Queue a child task (its parent is this task); returns the child's id."""
+        self.children += 1
+        return self._manager.submit(
+            name,
+            kwargs=kwargs,
+            priority=self.priority if priority is None else priority,
+            unique_key=unique_key,
+            parent_id=self.task_id,
+            reuse_child=self.rerun,
+        )

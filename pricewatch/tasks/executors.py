@@ -1,0 +1,196 @@
+"""Executors hand queued task ids to :meth:`TaskManager.run`: a QThreadPool per queue, or inline.
+
+Both keep their own priority heap per queue, so a higher-priority task waiting in a queue runs before a lower
+one however they arrived. Work items are plain data ``(priority, sequence, task_id)``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QRunnable, QThreadPool
+
+from pricewatch.tasks.qtfix import protect_singletons
+
+if TYPE_CHECKING:
+    from pricewatch.tasks.manager import TaskManager
+
+log = logging.getLogger(__name__)
+protect_singletons()  # before the first runnable: see qtfix
+
+_Item = tuple[int, int, str]  # (-priority, sequence, task_id): heapq pops the highest priority, then FIFO
+
+
+class Executor(Protocol):
+    name: str
+
+    def dispatch(self, queue: str, priority: int, task_id: str) -> None: ...
+
+    def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
+        """Run the task after ``delay`` seconds if this executor handles delays itself (else False)."""
+        ...
+
+    def shutdown(self, timeout: float) -> bool: ...
+
+
+class _QueueRunnable(QRunnable):
+    """Drains one queue's heap on a pool thread. Holds only the queue name and its executor.
+
+    One instance per queue, never auto-deleted, started up to ``concurrency`` times at once (Qt allows a
+    runnable that is not auto-deleted to run several times); the executor keeps it for its whole life, so
+    Python never frees it while a pool thread is inside ``run``.
+    """
+
+    def __init__(self, executor: ThreadExecutor, queue: str) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self._executor = executor
+        self._queue = queue
+
+    def run(self) -> None:
+        self._executor.drain(self._queue)
+
+
+class ThreadExecutor:
+    """One QThreadPool per queue, each with the queue's concurrency limit."""
+
+    name = "threads"
+
+    def __init__(self, manager: TaskManager, concurrency: dict[str, int]) -> None:
+        self._manager = manager
+        self._lock = threading.Lock()
+        self._seq = itertools.count()
+        self._limits = {q: max(1, n) for q, n in concurrency.items()}
+        self._heaps: dict[str, list[_Item]] = {q: [] for q in concurrency}
+        self._active: dict[str, int] = dict.fromkeys(concurrency, 0)
+        self._pools: dict[str, QThreadPool] = {}
+        self._runnables: dict[str, _QueueRunnable] = {}
+        self._stopping = False
+
+    def _pool(self, queue: str) -> QThreadPool:
+        pool = self._pools.get(queue)
+        if pool is None:
+            pool = QThreadPool()
+            pool.setObjectName(f"pricewatch-{queue}")
+            pool.setMaxThreadCount(self._limits[queue])
+            # Idle threads are kept (never expire): each holds one SQLite connection, and a thread that
+            # expired would leave its connection open until Database.close(); this bounds them to the limit.
+            pool.setExpiryTimeout(-1)
+            self._pools[queue] = pool
+            self._runnables[queue] = _QueueRunnable(self, queue)
+        return pool
+
+    def dispatch(self, queue: str, priority: int, task_id: str) -> None:
+        with self._lock:
+            if self._stopping:
+                return  # the row stays PENDING and is recovered on the next start
+            heapq.heappush(self._heaps[queue], (-priority, next(self._seq), task_id))
+            if self._active[queue] >= self._limits[queue]:
+                return
+            self._active[queue] += 1
+            pool = self._pool(queue)
+            runnable = self._runnables[queue]
+        pool.start(runnable)
+
+    def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
+        return False  # the manager's timer thread calls dispatch() when the time comes
+
+    def drain(self, queue: str) -> None:
+        heap = self._heaps[queue]
+        while True:
+            with self._lock:
+                if self._stopping or not heap:
+                    self._active[queue] -= 1
+                    return
+                _, _, task_id = heapq.heappop(heap)
+            try:
+                self._manager.run(task_id)
+            except Exception:  # run() records failures itself; this is a bug in the engine
+                log.exception("task %s crashed the worker", task_id)
+
+    def queued(self, queue: str) -> int:
+        with self._lock:
+            return len(self._heaps[queue])
+
+    def shutdown(self, timeout: float) -> bool:
+        """Stop handing out work, then wait for running tasks; True when every pool thread has exited."""
+        with self._lock:
+            self._stopping = True
+            for heap in self._heaps.values():
+                heap.clear()
+        deadline = time.monotonic() + timeout
+        done = True
+        for pool in self._pools.values():
+            remaining = max(0, int((deadline - time.monotonic()) * 1000))
+            # waitForDone also removes the pool's idle threads, so none is left behind.
+            done = pool.waitForDone(remaining) and done
+        return done
+
+
+class SyncExecutor:
+    """Runs tasks inline on the calling thread, still through the journal.
+
+    A task submitted while this thread is already running one (a batch's children) joins this thread's
+    queue and runs after the current task returns, in priority order. A retry due later is waited for in
+    the caller when the caller is draining; otherwise the manager's timer thread runs it.
+    """
+
+    name = "sync"
+
+    def __init__(self, manager: TaskManager) -> None:
+        self._manager = manager
+        self._local = threading.local()
+        self._seq = itertools.count()
+        self._stopping = False
+
+    def _state(self) -> tuple[list[_Item], list[tuple[float, int, int, str]]]:
+        local = self._local
+        if not hasattr(local, "ready"):
+            local.ready, local.delayed, local.draining = [], [], False
+        return local.ready, local.delayed
+
+    def dispatch(self, queue: str, priority: int, task_id: str) -> None:
+        if self._stopping:
+            return
+        ready, _ = self._state()
+        heapq.heappush(ready, (-priority, next(self._seq), task_id))
+        if not self._local.draining:
+            self._drain()
+
+    def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
+        _, delayed = self._state()
+        if not self._local.draining or self._stopping:
+            return False
+        heapq.heappush(delayed, (time.monotonic() + delay, -priority, next(self._seq), task_id))
+        return True
+
+    def _drain(self) -> None:
+        ready, delayed = self._state()
+        self._local.draining = True
+        try:
+            while not self._stopping and (ready or delayed):
+                now = time.monotonic()
+                while delayed and delayed[0][0] <= now:
+                    _, neg_priority, seq, task_id = heapq.heappop(delayed)
+                    heapq.heappush(ready, (neg_priority, seq, task_id))
+                if ready:
+                    _, _, task_id = heapq.heappop(ready)
+                    self._manager.run(task_id)
+                elif delayed:
+                    # Wakes early on any task change (a cancel), so a revoked retry is not waited for.
+                    self._manager.wait_for_change(delayed[0][0] - now)
+                    delayed[:] = [d for d in delayed if self._manager.awaits_retry(d[3])]
+                    heapq.heapify(delayed)
+        finally:
+            self._local.draining = False
+            ready.clear()
+            delayed.clear()
+
+    def shutdown(self, timeout: float) -> bool:
+        self._stopping = True
+        return True

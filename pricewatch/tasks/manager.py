@@ -1,0 +1,296 @@
+"""The TaskManager: submit, cancel, retry, wait, recover on start, shut down cleanly.
+
+It owns the events (plain hub and Qt signals), the executor, and the timer thread for delayed retries. Task
+rows live in SQLite from the moment they are queued (``app.task_records``); the manager keeps in memory only
+what is running now (their contexts, for cancel) and the executor's queues, which recovery can rebuild from
+the rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pricewatch.models import TaskRecord, TaskState, utcnow
+from pricewatch.storage.codec import json_to_db
+from pricewatch.tasks import registry
+from pricewatch.tasks.context import TaskContext
+from pricewatch.tasks.events import EventHub, TaskEvent
+from pricewatch.tasks.executors import Executor, SyncExecutor, ThreadExecutor
+from pricewatch.tasks.retry import RetryPolicy
+from pricewatch.tasks.runner import WAITING, Runner
+from pricewatch.tasks.signals import TaskSignals
+from pricewatch.tasks.timer import DelayTimer
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+
+log = logging.getLogger(__name__)
+
+EXECUTORS = ("threads", "sync")
+OPEN = (TaskState.PENDING, TaskState.RETRY)
+WAIT_POLL = 0.5  # seconds; a wait also re-reads the row this often (another process may run the task)
+
+
+class TaskManager:
+    """Runs registered tasks through an executor and journals every step.
+
+    Attributes:
+        signals: the one :class:`TaskSignals` QObject (GUI).
+        hub: the plain-Python :class:`EventHub` (API, CLI).
+    """
+
+    def __init__(self, app: PriceWatch, executor: str | None = None) -> None:
+        import pricewatch.tasks.builtin  # noqa: F401 - registers the built-in tasks
+
+        self.app = app
+        self.records = app.task_records
+        options = app.settings.tasks
+        self.executor_name = executor or options.executor
+        if self.executor_name not in EXECUTORS:
+            raise ValueError(f"unknown executor {self.executor_name!r} (use threads or sync)")
+        self.retry_policy = RetryPolicy(
+            options.max_retries, options.retry_base_delay, options.retry_max_delay
+        )
+        self.default_max_retries = options.max_retries
+        self.hub = EventHub()
+        self.signals = TaskSignals()
+        self.running: dict[str, TaskContext] = {}
+        self.stopping = False
+        self._started = False
+        self._rerun: set[str] = set()
+        self._change = threading.Condition()
+        self._lock = threading.Lock()
+        self._timer: DelayTimer | None = None
+        self._runner = Runner(self)
+        self.executor: Executor
+        if self.executor_name == "sync":
+            self.executor = SyncExecutor(self)
+        else:
+            self.executor = ThreadExecutor(
+                self,
+                {
+                    "default": options.default_concurrency,
+                    "scraping": options.scraping_concurrency,
+                    "notifications": options.notifications_concurrency,
+                },
+            )
+
+    # -- events -------------------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[TaskEvent], Any]) -> Callable[[], None]:
+        return self.hub.subscribe(callback)
+
+    def emit_changed(self, task_id: str, state: TaskState) -> None:
+        if state.is_final or state is TaskState.RETRY:
+            with self._change:
+                self._change.notify_all()
+        self.hub.publish(TaskEvent("changed", task_id, str(state)))
+        self.signals.task_changed.emit(task_id, str(state))
+
+    def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None:
+        self.hub.publish(TaskEvent("progress", task_id, "", current, total, message))
+        self.signals.task_progress.emit(task_id, current, total, message)
+
+    def write_progress(self, task_id: str, current: int, total: int, message: str) -> bool:
+        """Journal progress of a running task; False when the row is no longer STARTED."""
+        return self.records.set_state(
+            task_id, (TaskState.STARTED,),
+            progress_current=current, progress_total=total, progress_message=message,
+        )  # fmt: skip
+
+    def wait_for_change(self, timeout: float) -> None:
+        with self._change:
+            self._change.wait(max(0.0, timeout))
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+    def start(self) -> int:
+        """Queue again what an earlier run left unfinished (once); returns how many tasks were recovered."""
+        with self._lock:
+            if self._started:
+                return 0
+            self._started = True
+        return self._recover()
+
+    def _recover(self) -> int:
+        count = 0
+        for record in self.records.unfinished():
+            if record.id in self.running:
+                continue
+            count += 1
+            if record.state is TaskState.RETRY:
+                delay = 0.0 if record.eta is None else (record.eta - utcnow()).total_seconds()
+                self._rerun.add(record.id)
+                self.schedule_retry(record.queue, record.priority, record.id, max(0.0, delay))
+                continue
+            if record.state is TaskState.STARTED:
+                if isinstance(record.result, dict) and record.result.get(WAITING):
+                    self._runner.maybe_finish_parent(record.id)  # its children are recovered on their own
+                    continue
+                if not self.records.set_state(
+                    record.id, (TaskState.STARTED,), state=TaskState.PENDING, started_at=None
+                ):
+                    continue
+            log.info("recovering task %s %s", record.id, record.name)
+            self._rerun.add(record.id)
+            self.executor.dispatch(record.queue, record.priority, record.id)
+        return count
+
+    def take_rerun(self, task_id: str) -> bool:
+        with self._lock:
+            if task_id in self._rerun:
+                self._rerun.discard(task_id)
+                return True
+        return False
+
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        """Stop accepting work, ask running tasks to stop, wait for them (up to ``timeout`` seconds).
+
+        Running tasks that stop because of the shutdown go back to PENDING; queued and waiting rows stay as
+        they are; the next start recovers all of them. Returns True when every worker thread ended.
+        """
+        self.stopping = True
+        for ctx in list(self.running.values()):
+            ctx.cancel("shutdown")
+        with self._change:
+            self._change.notify_all()
+        done = self.executor.shutdown(timeout)
+        if self._timer is not None:
+            self._timer.stop(timeout)
+        if not done:
+            log.warning(
+                "task workers still running after %.0f s; their rows are recovered next start", timeout
+            )
+        return done
+
+    # -- submitting ---------------------------------------------------------------------------------------
+    def submit(
+        self,
+        name: str,
+        *,
+        kwargs: dict[str, Any] | None = None,
+        priority: int = 0,
+        unique_key: str | None = None,
+        parent_id: str | None = None,
+        reuse_child: bool = False,
+    ) -> str:
+        """Journal a task and queue it; returns its id (or the id of the open task with ``unique_key``)."""
+        spec = registry.lookup(name)
+        kwargs = dict(kwargs or {})
+        try:
+            json_to_db(kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"task arguments must be JSON: {exc}") from None
+        if reuse_child and parent_id:
+            existing = self.records.find_child(parent_id, name, kwargs)
+            if existing is not None:
+                return existing
+        record = TaskRecord(
+            id=uuid.uuid4().hex, name=name, kwargs=kwargs, queue=spec.queue, priority=int(priority),
+            parent_id=parent_id, unique_key=unique_key or None,
+            max_retries=self.default_max_retries if spec.max_retries is None else spec.max_retries,
+        )  # fmt: skip
+        stored = self.records.insert(record)
+        if stored.id != record.id:
+            return stored.id  # dedup: the open task with this unique key
+        self.hub.publish(TaskEvent("added", record.id, str(TaskState.PENDING)))
+        self.signals.task_added.emit(record.id)
+        if not self.stopping:  # after shutdown the row waits for the next start
+            self.executor.dispatch(spec.queue, record.priority, record.id)
+        return record.id
+
+    def run(self, task_id: str) -> None:
+        """Run one queued task now, on this thread (executors call this)."""
+        self._runner.run(task_id)
+
+    def schedule_retry(self, queue: str, priority: int, task_id: str, delay: float) -> None:
+        if self.stopping or self.executor.dispatch_later(queue, priority, task_id, delay):
+            return
+        with self._lock:
+            if self._timer is None:
+                self._timer = DelayTimer(self._timer_fired)
+            timer = self._timer
+        timer.schedule(task_id, delay)
+
+    def _timer_fired(self, task_id: str) -> None:
+        record = self.records.get(task_id)
+        if record is not None and record.state is TaskState.RETRY and not self.stopping:
+            self.executor.dispatch(record.queue, record.priority, task_id)
+
+    def awaits_retry(self, task_id: str) -> bool:
+        return self.records.state_of(task_id) is TaskState.RETRY
+
+    # -- control ------------------------------------------------------------------------------------------
+    def get(self, task_id: str) -> TaskRecord:
+        record = self.records.get(task_id)
+        if record is None:
+            from pricewatch.app import NotFoundError  # the facade's error, raised here for every front end
+
+            raise NotFoundError(f"no task with id {task_id}")
+        return record
+
+    def cancel(self, task_id: str) -> TaskRecord:
+        """Queued or waiting -> REVOKED at once; running -> cooperative cancel flag; children go too."""
+        record = self.get(task_id)
+        if record.state.is_final:
+            return record
+        if record.state in OPEN and self.records.set_state(
+            task_id, OPEN, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+        ):
+            if self._timer is not None:
+                self._timer.cancel(task_id)
+            self._revoked(record)
+        else:
+            ctx = self.running.get(task_id)
+            if ctx is not None:
+                ctx.cancel("user")
+            elif self.records.set_state(
+                task_id,
+                (TaskState.STARTED,),
+                state=TaskState.REVOKED,
+                error="cancelled",
+                finished_at=utcnow(),
+            ):
+                # A batch waiting for its children, or a task another process runs (it sees the row change
+                # at its next progress write and stops).
+                self._revoked(record)
+        for child_id, _ in self.records.open_children(task_id):
+            self.cancel(child_id)
+        return self.get(task_id)
+
+    def _revoked(self, record: TaskRecord) -> None:
+        self.emit_changed(record.id, TaskState.REVOKED)
+        if record.parent_id:
+            self._runner.child_finished(record.parent_id)
+
+    def retry(self, task_id: str) -> str:
+        """Queue a failed or revoked task again, as a new task with the same name and arguments."""
+        record = self.get(task_id)
+        if record.state not in (TaskState.FAILURE, TaskState.REVOKED):
+            raise ValueError(f"only failed or revoked tasks can be retried; {task_id} is {record.state}")
+        return self.submit(
+            record.name, kwargs=record.kwargs, priority=record.priority, unique_key=record.unique_key
+        )
+
+    def wait(
+        self, task_id: str, timeout: float | None = None, include_descendants: bool = True
+    ) -> TaskRecord:
+        """Block until the task (and, by default, every task below it) is final or ``timeout`` passes.
+
+        Returns the record as it is then; check ``record.state.is_final`` after a timeout.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._change:
+                record = self.get(task_id)
+                if record.state.is_final and (
+                    not include_descendants or self.records.open_descendants(task_id) == 0
+                ):
+                    return record
+                remaining = WAIT_POLL if deadline is None else min(WAIT_POLL, deadline - time.monotonic())
+                if remaining <= 0:
+                    return record
+                self._change.wait(remaining)

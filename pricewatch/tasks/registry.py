@@ -1,0 +1,81 @@
+"""The registry of named tasks: ``@task("scraping.scrape_product", queue="scraping")``.
+
+Task functions take ``(ctx, **json_kwargs)`` and return something JSON-able; they know nothing of Qt, so any
+executor (QThreadPool, inline, a Celery worker one day) can run them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+QUEUES = ("default", "scraping", "notifications")
+
+TaskFunction = Callable[..., Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """A registered task: its stable name, function, queue and retry limit (None: settings.tasks)."""
+
+    name: str
+    fn: Callable[..., Any]
+    queue: str = "default"
+    max_retries: int | None = None
+
+    @property
+    def description(self) -> str:
+        doc = (self.fn.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+
+_lock = threading.Lock()
+_registry: dict[str, TaskSpec] = {}
+
+
+def task(
+    name: str, *, queue: str = "default", max_retries: int | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn(ctx, **kwargs)`` under ``name``; returns the function unchanged.
+
+    Raises:
+        ValueError: unknown queue, or the name is already taken by another function.
+    """
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r} (known: {', '.join(QUEUES)})")
+    if max_retries is not None and max_retries < 0:
+        raise ValueError("max_retries must be zero or more")
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        spec = TaskSpec(name, fn, queue, max_retries)
+        with _lock:
+            old = _registry.get(name)
+            # Re-importing a module (tests, reloads) registers the same function again: allowed.
+            if old is not None and getattr(old.fn, "__qualname__", None) != getattr(fn, "__qualname__", None):
+                raise ValueError(f"task name {name!r} is already registered to {old.fn!r}")
+            _registry[name] = spec
+        return fn
+
+    return decorate
+
+
+def lookup(name: str) -> TaskSpec:
+    """The spec registered under ``name``; ValueError listing the known names otherwise."""
+    spec = _registry.get(name)
+    if spec is None:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise ValueError(f"unknown task {name!r} (known tasks: {known})")
+    return spec
+
+
+def names() -> list[str]:
+    return sorted(_registry)
+
+
+def unregister(name: str) -> None:
+    """Remove a task (tests register throw-away tasks and remove them afterwards)."""
+    with _lock:
+        _registry.pop(name, None)
+

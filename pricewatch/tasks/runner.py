@@ -1,0 +1,201 @@
+"""Running one task: claim its row, call the function, journal the outcome, and finish batch parents.
+
+Every transition is a conditional UPDATE (only from the states it may come from), so a cancel racing a finish,
+or a child and its parent finishing at once, can never both win.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from pricewatch.models import TaskRecord, TaskState, utcnow
+from pricewatch.storage.codec import json_to_db
+from pricewatch.tasks import registry
+from pricewatch.tasks.context import TaskContext
+from pricewatch.tasks.events import ProgressThrottle
+from pricewatch.tasks.retry import Outcome, classify
+
+if TYPE_CHECKING:
+    from pricewatch.tasks.manager import TaskManager
+
+log = logging.getLogger(__name__)
+
+STARTED = (TaskState.STARTED,)
+MAX_ERROR_CHARS = 2000
+WAITING = "waiting_for_children"  # key in a parent's result while its function has returned and children run
+
+
+def short_error(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in text)
+    return text[:MAX_ERROR_CHARS]
+
+
+class Runner:
+    """The executor-independent part of running a task (called on a pool thread or inline)."""
+
+    def __init__(self, manager: TaskManager) -> None:
+        self.m = manager
+        self._parent_throttles: dict[str, tuple[ProgressThrottle, ProgressThrottle]] = {}
+
+    # -- one try ------------------------------------------------------------------------------------------
+    def run(self, task_id: str) -> None:
+        m = self.m
+        record = m.records.claim(task_id, utcnow())
+        if record is None:
+            return  # revoked while queued, or another worker got it
+        m.emit_changed(task_id, TaskState.STARTED)
+        try:
+            spec = registry.lookup(record.name)
+        except ValueError as exc:
+            self._fail(record, str(exc), None)
+            return
+        ctx = TaskContext(
+            m, task_id, record.name, retries=record.retries, priority=record.priority,
+            rerun=record.retries > 0 or m.take_rerun(task_id),
+        )  # fmt: skip
+        m.running[task_id] = ctx
+        try:
+            if m.stopping:
+                ctx.cancel("shutdown")
+            ctx.raise_if_cancelled()
+            result = spec.fn(ctx, **record.kwargs)
+        except BaseException as exc:  # a task's fault of any kind is journaled
+            m.running.pop(task_id, None)
+            self._after_error(record, ctx, exc, spec.max_retries)
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt / SystemExit keep propagating after the row is written
+            return
+        m.running.pop(task_id, None)
+        self._after_return(record, ctx, result)
+
+    def _after_return(self, record: TaskRecord, ctx: TaskContext, result: Any) -> None:
+        m = self.m
+        try:
+            json_to_db(result)
+        except (TypeError, ValueError) as exc:
+            self._fail(record, f"the task returned a value that is not JSON: {exc}", None)
+            return
+        progress = self._progress_fields(ctx)
+        has_children = ctx.children or (ctx.rerun and m.records.children_counts(record.id))
+        if has_children and ctx.cancelled and ctx.cancel_reason == "user":
+            if m.records.set_state(
+                record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+            ):
+                self._finished(record, TaskState.REVOKED)
+            return
+        if has_children:
+            # A batch: its function returned after queueing children; it ends when they do.
+            if m.records.set_state(record.id, STARTED, result={WAITING: True, "value": result}, **progress):
+                self.maybe_finish_parent(record.id)
+            return
+        if m.records.set_state(
+            record.id, STARTED, state=TaskState.SUCCESS, result=result, error=None, traceback=None,
+            finished_at=utcnow(), **progress,
+        ):  # fmt: skip
+            self._finished(record, TaskState.SUCCESS)
+
+    def _after_error(
+        self, record: TaskRecord, ctx: TaskContext, exc: BaseException, spec_max: int | None
+    ) -> None:
+        m = self.m
+        outcome = classify(exc)
+        if ctx.cancelled and ctx.cancel_reason == "shutdown":
+            # Not the user's wish: the row goes back to PENDING and the next start runs it again.
+            if m.records.set_state(record.id, STARTED, state=TaskState.PENDING, started_at=None):
+                m.emit_changed(record.id, TaskState.PENDING)
+            return
+        if outcome is Outcome.REVOKED or ctx.cancelled:
+            if m.records.set_state(
+                record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+            ):
+                self._finished(record, TaskState.REVOKED)
+            return
+        if outcome is Outcome.RETRY:
+            limit = record.max_retries if spec_max is None else spec_max
+            if record.retries < limit:
+                self._retry(record, exc)
+                return
+            message = f"gave up after {record.retries} retries: {short_error(exc)}"
+            self._fail(record, message, None)
+            return
+        self._fail(record, short_error(exc), traceback.format_exc()[-20_000:])
+
+    def _retry(self, record: TaskRecord, exc: BaseException) -> None:
+        m = self.m
+        delay = m.retry_policy.delay(record.retries, getattr(exc, "retry_after", None))
+        eta = utcnow() + timedelta(seconds=delay)
+        if m.records.set_state(
+            record.id, STARTED, state=TaskState.RETRY, retries=record.retries + 1, eta=eta,
+            error=short_error(exc), started_at=None,
+        ):  # fmt: skip
+            m.emit_changed(record.id, TaskState.RETRY)
+            m.schedule_retry(record.queue, record.priority, record.id, delay)
+
+    def _fail(self, record: TaskRecord, message: str, tb: str | None) -> None:
+        if self.m.records.set_state(
+            record.id, STARTED, state=TaskState.FAILURE, error=message, traceback=tb, finished_at=utcnow()
+        ):
+            self._finished(record, TaskState.FAILURE)
+
+    def _finished(self, record: TaskRecord, state: TaskState) -> None:
+        self.m.emit_changed(record.id, state)
+        if record.parent_id:
+            self.child_finished(record.parent_id)
+
+    @staticmethod
+    def _progress_fields(ctx: TaskContext) -> dict[str, Any]:
+        if ctx.last_progress is None:
+            return {}
+        current, total, message = ctx.last_progress
+        return {"progress_current": current, "progress_total": total, "progress_message": message}
+
+    # -- batches ------------------------------------------------------------------------------------------
+    def child_finished(self, parent_id: str) -> None:
+        """Update the parent's progress (finished children / total) and finish it when all are final."""
+        m = self.m
+        counts = m.records.children_counts(parent_id)
+        total = sum(counts.values())
+        done = sum(n for s, n in counts.items() if s.is_final)
+        signal_gate, write_gate = self._parent_throttles.setdefault(
+            parent_id, (ProgressThrottle(0.1), ProgressThrottle(1.0))
+        )
+        last = done >= total
+        message = f"{done} of {total} finished"
+        if signal_gate.ready(force=last):
+            m.emit_progress(parent_id, done, total, message)
+        if write_gate.ready(force=last):
+            m.write_progress(parent_id, done, total, message)
+        if last:
+            self.maybe_finish_parent(parent_id)
+
+    def maybe_finish_parent(self, parent_id: str) -> None:
+        m = self.m
+        parent = m.records.get(parent_id)
+        if parent is None or parent.state is not TaskState.STARTED:
+            return
+        if not (isinstance(parent.result, dict) and parent.result.get(WAITING)):
+            return  # its function is still running; it checks again when it returns
+        counts = m.records.children_counts(parent_id)
+        total = sum(counts.values())
+        if any(not s.is_final for s in counts):
+            return
+        summary = {
+            "value": parent.result.get("value"),
+            "total": total,
+            "succeeded": counts.get(TaskState.SUCCESS, 0),
+            "failed": counts.get(TaskState.FAILURE, 0),
+            "revoked": counts.get(TaskState.REVOKED, 0),
+        }
+        # Documented rule: a batch fails only when every child failed; otherwise it succeeds, with counts.
+        state = TaskState.FAILURE if total and summary["failed"] == total else TaskState.SUCCESS
+        error = f"all {total} child tasks failed" if state is TaskState.FAILURE else None
+        if m.records.set_state(
+            parent_id, STARTED, state=state, result=summary, error=error, finished_at=utcnow(),
+            progress_current=total, progress_total=total, progress_message=f"{total} of {total} finished",
+        ):  # fmt: skip
+            self._parent_throttles.pop(parent_id, None)
+            self._finished(parent, state)

@@ -1,0 +1,190 @@
+"""Price checks: one product (fetch, extract, store, alerts) and a batch of due products.
+
+Both tasks are safe to repeat after a crash: storing a check is one transaction that only writes a history row
+when price or availability changed, and the batch re-submits children with their unique keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pricewatch.models import Availability, Product, utcnow
+from pricewatch.scraping.errors import CancelledError, NoPriceError
+from pricewatch.scraping.extract import Extraction, extract
+from pricewatch.tasks.errors import TaskCancelled
+from pricewatch.tasks.registry import task
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+    from pricewatch.scraping.fetch import FetchResult
+    from pricewatch.storage import CheckOutcome
+    from pricewatch.tasks.context import TaskContext
+
+log = logging.getLogger(__name__)
+
+# The hourly job also checks products due within this margin, so a product checked a little after the hour
+# is not pushed to the hour after next.
+DUE_GRACE = timedelta(minutes=5)
+ERROR_MAX_CHARS = 300
+TITLE_MAX_CHARS = 300
+
+
+def sanitise(text: object, limit: int = ERROR_MAX_CHARS) -> str:
+    """Untrusted text (scraped titles, server error messages) as one printable line of at most ``limit``."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def next_check_time(app: PriceWatch, product: Product, now: datetime) -> datetime:
+    """Now plus the product's interval, minus a little jitter (at most 10 % of the interval)."""
+    interval = timedelta(minutes=max(1, product.check_interval_minutes))
+    jitter = min(float(app.settings.schedule.check_jitter_seconds), interval.total_seconds() / 10)
+    return now + interval - timedelta(seconds=random.uniform(0, max(0.0, jitter)))
+
+
+def has_reading(extraction: Extraction) -> bool:
+    """A page without a price still tells something when it says the product is out of stock."""
+    return extraction.price is not None or extraction.availability is not Availability.UNKNOWN
+
+
+def store_extraction(
+    app: PriceWatch, product: Product, extraction: Extraction, fetched: FetchResult, now: datetime
+) -> CheckOutcome:
+    """Record one successful check of ``product`` (one transaction; a history row only on change)."""
+    assert product.id is not None
+    fields: dict[str, Any] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+    if extraction.title and not product.title:  # never overwrite a title the user typed or kept
+        fields["title"] = sanitise(extraction.title, TITLE_MAX_CHARS)
+    if extraction.image_url:
+        fields["image_url"] = extraction.image_url[:2000]
+    return app.observations.record_check(
+        product.id,
+        checked_at=now,
+        price=extraction.price,
+        currency=extraction.currency,
+        availability=extraction.availability,
+        next_check_at=next_check_time(app, product, now),
+        **fields,
+    )
+
+
+def submit_alerts(ctx: TaskContext, outcome: CheckOutcome) -> list[str]:
+    """Evaluate the product's alert rules (when the alerts part is present) and queue each notification."""
+    evaluate = getattr(ctx.app, "evaluate_alerts", None)
+    if evaluate is None:
+        return []
+    return [ctx.submit("notifications.send", **payload) for payload in evaluate(outcome)]
+
+
+def outcome_json(outcome: CheckOutcome) -> dict[str, Any]:
+    def money(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "changed": outcome.changed,
+        "first_check": outcome.first_check,
+        "price": money(outcome.price),
+        "previous_price": money(outcome.previous_price),
+        "currency": outcome.currency,
+        "availability": str(outcome.availability),
+        "previous_availability": str(outcome.previous_availability),
+    }
+
+
+def record_failure(app: PriceWatch, product: Product, exc: BaseException) -> None:
+    """Remember why a check failed (shown in the UI) and when to try again."""
+    assert product.id is not None
+    message = sanitise(str(exc) or type(exc).__name__)
+    try:
+        app.products.set_fields(
+            product.id, last_error=message, next_check_at=next_check_time(app, product, utcnow())
+        )
+    except Exception:  # the product may have been removed meanwhile; the task's own error still shows
+        log.exception("could not record the failure of product %s", product.id)
+
+
+@task("price_tracking.check_product_price", queue="scraping")
+def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
+    """Check one product: conditional fetch, extract, store, then queue the notifications its rules fire."""
+    app = ctx.app
+    product = app.products.get(int(product_id))
+    if product is None:  # removed after the check was queued: nothing to do, nothing failed
+        return {"product_id": product_id, "skipped": "the product no longer exists"}
+    # Validators only help once a price is known; the first check may reuse a preview's cached page.
+    conditional = product.price is not None or product.availability is not Availability.UNKNOWN
+    now = utcnow()
+    try:
+        ctx.raise_if_cancelled()
+        fetched = app.fetcher.fetch(
+            product.url,
+            etag=product.etag if conditional else None,
+            last_modified=product.last_modified if conditional else None,
+            respect_robots=not product.ignore_robots,
+            cancel=ctx.cancel_event,
+            use_cache=product.last_checked_at is None,
+        )
+        ctx.raise_if_cancelled()
+        reason = None
+        if fetched.not_modified or fetched.html is None:
+            assert product.id is not None
+            outcome = app.observations.record_check(
+                product.id,
+                checked_at=now,
+                price=product.price,
+                currency=product.currency,
+                availability=product.availability,
+                next_check_at=next_check_time(app, product, now),
+                etag=fetched.etag or product.etag,
+                last_modified=fetched.last_modified or product.last_modified,
+            )
+        else:
+            extraction = extract(
+                fetched.html, fetched.final_url, selector=product.css_selector, encoding=fetched.encoding
+            ).pick(product.offer_key)
+            if not has_reading(extraction):
+                raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")
+            reason = extraction.reason
+            outcome = store_extraction(app, product, extraction, fetched, now)
+    except (TaskCancelled, CancelledError):
+        raise
+    except Exception as exc:
+        record_failure(app, product, exc)
+        raise
+    notifications = submit_alerts(ctx, outcome)
+    return {
+        "product_id": product.id,
+        "url": product.url,
+        "final_url": fetched.final_url,
+        "status": fetched.status,
+        "not_modified": fetched.not_modified,
+        "from_cache": fetched.from_cache,
+        "reason": reason,
+        **outcome_json(outcome),
+        "notifications": notifications,
+    }
+
+
+@task("price_tracking.check_prices", queue="default")
+def check_prices(
+    ctx: TaskContext, force: bool = False, product_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """Queue a check of every due product (all active ones with ``force``, or the listed ones)."""
+    app = ctx.app
+    missing: list[int] = []
+    if product_ids is not None:
+        # Listed explicitly: checked even when paused, like a single "check now".
+        ids = []
+        for raw in product_ids:
+            pid = int(raw)
+            (ids if app.products.get(pid) is not None else missing).append(pid)
+    elif force:
+        ids = [p.id for p in app.products.list() if not p.paused and p.id is not None]
+    else:
+        ids = [p.id for p in app.products.due(utcnow() + DUE_GRACE) if p.id is not None]
+    for pid in ids:
+        ctx.raise_if_cancelled()
+        ctx.submit("price_tracking.check_product_price", product_id=pid, unique_key=f"check:product:{pid}")
+    return {"products": len(ids), "product_ids": ids, "missing": missing}

@@ -1,0 +1,160 @@
+"""``pricewatch extract``: price, currency, availability and title of saved pages and live URLs.
+
+Many inputs in one process, answered in input order, so a whole corpus can be scored in one call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+    from pricewatch.scraping.extract import Extraction
+
+EXIT_ALL_FAILED = 1
+MAX_FILE_BYTES = 64_000_000  # a saved page larger than this (after unpacking) is refused
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+HELP = """\
+Reads local files (.html, or .html.gz unpacked on the fly) and http(s) URLs (fetched with the real fetcher:
+robots.txt, politeness and limits from your settings) and prints one result per input, in input order.
+
+With --json each line is one JSON object:
+  {"source": ..., "price": "1299.00" | null, "currency": "TRY" | null, "availability": "InStock" | ...,
+   "title": ..., "offers": [...], "methods": {...}, "error": null | "...", "reason": null | "..."}
+"error" says why an input could not be read or fetched; a page read fine but without a price has
+"price": null, "error": null and says why in "reason".
+
+Exit status: 0 when at least one input was read (even without a price), 1 when every input failed,
+2 for usage errors."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "extract",
+        help="show what PriceWatch reads from pages (files or URLs), without storing anything",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "inputs", nargs="+", metavar="PATH_OR_URL", help="saved page files and/or http(s) URLs"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line, for scripts")
+    parser.add_argument("--selector", metavar="CSS", help="CSS selector of the price, applied to every input")
+    parser.set_defaults(func=cmd_extract)
+
+
+def is_url(source: str) -> bool:
+    """Anything with a scheme is treated as a URL (so ``ftp://`` gets a clear "only http(s)" error)."""
+    return bool(_SCHEME.match(source)) and not Path(source).exists() and len(source.split(":", 1)[0]) > 1
+
+
+def read_page(path: Path) -> bytes:
+    """A saved page's bytes, unpacked when gzip-compressed; raises OSError or ValueError."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+        handle.seek(0)
+        if head == b"\x1f\x8b":
+            data = gzip.GzipFile(fileobj=handle).read(MAX_FILE_BYTES + 1)
+        else:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    return data
+
+
+def result_json(source: str, extraction: Extraction | None, error: str | None) -> dict[str, Any]:
+    data = extraction.to_json() if extraction is not None else {}
+    return {
+        "source": source,
+        "price": data.get("price"),
+        "currency": data.get("currency"),
+        "availability": data.get("availability"),
+        "title": data.get("title"),
+        "offers": data.get("offers", []),
+        "methods": data.get("methods", {}),
+        "error": error,
+        "reason": data.get("reason"),
+    }
+
+
+def extract_all(
+    sources: list[str], selector: str | None, open_app: Callable[[], PriceWatch]
+) -> Iterator[dict[str, Any]]:
+    """Results in input order; the facade (and its fetcher) is opened only when a URL comes up."""
+    from pricewatch.scraping.errors import ScrapeError
+    from pricewatch.scraping.extract import extract
+
+    app: PriceWatch | None = None
+    for source in sources:
+        try:
+            if is_url(source):
+                app = app or open_app()
+                yield result_json(source, app.preview(source, selector=selector), None)
+            else:
+                html = read_page(Path(source))
+                yield result_json(source, extract(html, None, selector=selector), None)
+        except ScrapeError as exc:
+            yield result_json(source, None, str(exc))
+        except FileNotFoundError:
+            yield result_json(source, None, "no such file")
+        except IsADirectoryError:
+            yield result_json(source, None, "a folder, not a page file")
+        except (OSError, EOFError, ValueError) as exc:  # unreadable, broken gzip, too large
+            yield result_json(source, None, f"cannot read the file: {exc}")
+
+
+def shown(value: object, limit: int) -> str:
+    """Page text made safe for a terminal: no control or direction characters, at most ``limit`` wide."""
+    text = _CONTROL.sub(" ", "" if value is None else str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_tail(value: str, limit: int) -> str:
+    """Like :func:`shown` but keeps the end (a file name or URL path says more than its start)."""
+    text = shown(value, len(value) + 1)
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
+
+
+def print_row(row: dict[str, Any], out: TextIO) -> None:
+    if row["error"]:
+        detail = "error: " + shown(row["error"], 80)
+    elif row["price"] is None:
+        detail = "no price: " + shown(row["reason"], 70)
+    else:
+        method = row["methods"].get("price", "")
+        offers = len(row["offers"])
+        detail = shown(row["title"], 50) + (f"  [{method}]" if method else "")
+        detail += f"  ({offers} offers)" if offers > 1 else ""
+    price = f"{row['price']} {row['currency'] or ''}".strip() if row["price"] is not None else "-"
+    availability = row["availability"] or "-"
+    print(
+        f"{shown_tail(row['source'], 48):<48}  {shown(price, 18):>18}  {availability:<12}  {detail}", file=out
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pricewatch.cli.common import open_app
+
+    out = sys.stdout
+    ok = 0
+    with ExitStack() as stack:
+        if not args.json:
+            print(f"{'SOURCE':<48}  {'PRICE':>18}  {'AVAILABILITY':<12}  TITLE / REASON", file=out)
+        for row in extract_all(args.inputs, args.selector, lambda: stack.enter_context(open_app())):
+            ok += row["error"] is None
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False), file=out, flush=True)
+            else:
+                print_row(row, out)
+                out.flush()
+    return 0 if ok else EXIT_ALL_FAILED

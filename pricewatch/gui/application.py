@@ -20,6 +20,7 @@ def run_application() -> int:
     qt_app.setDesktopFileName("pricewatch")
     qt_app.setWindowIcon(app_icon())
     app = PriceWatch()
+    app.start()  # the engine first: close() then stops it before the parts its tasks use
     window = MainWindow(app)
     window.quit_requested.connect(qt_app.quit)
     window.show()

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar
 
 from pricewatch import __version__
-from pricewatch.app import ImportSummary, PriceWatch
+from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.resources import app_icon
+from pricewatch.gui.status_bar import StatusBar
+from pricewatch.gui.task_columns import default_subject
+from pricewatch.gui.task_model import TaskTreeModel
+from pricewatch.gui.task_panel import TaskPanel
 from pricewatch.gui.transfer_actions import TransferActions
 from pricewatch.gui.ui_state import UiState
 from pricewatch.gui.worker import BackgroundWork
+from pricewatch.models import TaskRecord, TaskState
 from pricewatch.scraping.urls import validate_url
+
+RECENT_TASKS = 1000  # finished tasks shown at start; unfinished ones are always shown
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +62,33 @@ class MainWindow(QMainWindow):
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
         self.transfer.failed.connect(lambda error: self.statusBar().showMessage(error, 10000))
+        self.status = StatusBar(app, self)
+        self.setStatusBar(self.status)
+
+        self.task_model = TaskTreeModel(self._fetch_task, self._task_subject, self)
+        self.task_model.connect_signals(app.task_signals)
+        self.task_model.record_updated.connect(self.product_sync.on_task_record)
+        self.task_model.counts_changed.connect(self.status.set_counts)
+        self.task_panel = TaskPanel(app, self.task_model, self)
+        self.task_panel.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.task_dock = QDockWidget("Tasks", self)
+        self.task_dock.setObjectName("taskDock")
+        self.task_dock.setWidget(self.task_panel)
+        self.task_dock.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.task_dock)
+        self.resizeDocks([self.task_dock], [260], Qt.Orientation.Vertical)
 
         self._build_menus()
         self._build_toolbar()
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
+        self.ui_state.restore_header("tasks", self.task_panel.tree.header())
+        self.actions.pause.setChecked(app.settings.schedule.paused)
         self.product_sync.reload()
+        self._load_tasks()
 
     # -- construction ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -83,6 +110,11 @@ class MainWindow(QMainWindow):
         product_menu.addAction(a.delete)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(a.find)
+        toggle = self.task_dock.toggleViewAction()
+        toggle.setShortcut(a.show_tasks.shortcut())
+        self.removeAction(a.show_tasks)
+        a.show_tasks = toggle
+        self.view_menu.addAction(toggle)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
         self.product_context_menu = QMenu(self)
@@ -114,6 +146,9 @@ class MainWindow(QMainWindow):
         a.import_.triggered.connect(self.transfer.ask_import)
         a.export.triggered.connect(self.transfer.ask_export)
         a.quit.triggered.connect(self.quit)
+        a.check.triggered.connect(self.check_selected)
+        a.check_all.triggered.connect(self.check_all)
+        a.pause.toggled.connect(self.pause_checks)
         a.about.triggered.connect(self._about)
         self.products.activated.connect(self.show_detail)
         self.products.context_menu_requested.connect(self.product_context_menu.popup)
@@ -197,6 +232,52 @@ class MainWindow(QMainWindow):
             self.product_model.remove(product_id)
         self.statusBar().showMessage(f"Removed {len(ids)} product{'s' if len(ids) != 1 else ''}", 5000)
 
+    @Slot()
+    def check_selected(self) -> list[str]:
+        ids = [self.app.check_product(product_id) for product_id in self.products.selected_ids()]
+        if ids:
+            self.statusBar().showMessage(f"Checking {len(ids)} product{'s' if len(ids) != 1 else ''}…", 4000)
+        return ids
+
+    @Slot()
+    def check_all(self) -> str:
+        task_id = self.app.check_prices(force=True)
+        self.statusBar().showMessage("Checking every product…", 4000)
+        return task_id
+
+    @Slot(bool)
+    def pause_checks(self, paused: bool) -> None:
+        if paused != self.app.settings.schedule.paused:
+            self.app.pause_schedule(paused)
+        self.status.refresh_schedule()
+
+    # -- tasks ----------------------------------------------------------------------------------------
+    def _fetch_task(self, task_id: str) -> TaskRecord | None:
+        try:
+            return self.app.get_task(task_id)
+        except NotFoundError:
+            return None
+
+    def _task_subject(self, record: TaskRecord) -> str:
+        product_id = record.kwargs.get("product_id") if record.kwargs else None
+        if isinstance(product_id, int):
+            row = self.product_model.row_of(product_id)
+            if row is not None:
+                product = self.product_model.product_at(row)
+                return product.title or product.url
+        return default_subject(record)
+
+    def _load_tasks(self) -> None:
+        app = self.app
+
+        def read() -> list[TaskRecord]:
+            records = {r.id: r for r in app.list_tasks(limit=RECENT_TASKS)}
+            for state in (TaskState.PENDING, TaskState.STARTED, TaskState.RETRY):
+                records.update((r.id, r) for r in app.list_tasks(state=str(state), limit=100_000))
+            return list(records.values())
+
+        self.work.submit(read, self.task_model.load)
+
     # -- import / export ------------------------------------------------------------------------------
     def _exported(self, path: str, count: int) -> None:
         self.statusBar().showMessage(f"Exported {count} products to {path}", 8000)
@@ -234,6 +315,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ui_state.save_window(self)
         self.ui_state.save_header("products", self.products.table.horizontalHeader())
+        self.ui_state.save_header("tasks", self.task_panel.tree.header())
         self.ui_state.sync()
         self.shutdown()
         event.accept()
@@ -244,4 +326,6 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.product_sync.stop()
+        self.task_model.stop()
+        self.status.stop()
         self.work.close()

@@ -82,6 +82,8 @@ class ProductSync(QObject):
         """A task finished or changed: re-read the product it was about."""
         if record.name in _CHECK_TASKS and record.state.is_final:
             product_id = record.kwargs.get("product_id")
+            if product_id is None and isinstance(record.result, dict):
+                product_id = record.result.get("product_id")
             if isinstance(product_id, int):
                 self.refresh(product_id)
 

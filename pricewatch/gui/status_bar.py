@@ -1,0 +1,64 @@
+"""The status bar: product counts and messages on the left; tasks, next check and API address on the right."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from pricewatch.app import PriceWatch
+from pricewatch.gui import formatting as fmt
+from pricewatch.models import TaskState
+
+SCHEDULE_REFRESH_MS = 30_000
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, app: PriceWatch, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks_label = QLabel(self)
+        self.tasks_label.setObjectName("tasksStatus")
+        self.schedule_label = QLabel(self)
+        self.schedule_label.setObjectName("scheduleStatus")
+        self.api_label = QLabel(self)
+        self.api_label.setObjectName("apiStatus")
+        self.api_label.setTextInteractionFlags(self.api_label.textInteractionFlags().TextSelectableByMouse)
+        for label in (self.tasks_label, self.schedule_label, self.api_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.addPermanentWidget(label)
+        self._timer = QTimer(self, interval=SCHEDULE_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh_schedule)
+        self._timer.start()
+        self.set_counts(Counter())
+        self.refresh_schedule()
+
+    @Slot(object)
+    def set_counts(self, counts: Counter[TaskState]) -> None:
+        running = counts.get(TaskState.STARTED, 0)
+        queued = counts.get(TaskState.PENDING, 0) + counts.get(TaskState.RETRY, 0)
+        if running or queued:
+            self.tasks_label.setText(f"{running} running · {queued} queued")
+        else:
+            self.tasks_label.setText("No tasks running")
+
+    @Slot()
+    def refresh_schedule(self) -> None:
+        """Next scheduled check and the API address (cheap reads of in-memory state)."""
+        if self.app.settings.schedule.paused:
+            self.schedule_label.setText("Scheduled checks paused")
+        else:
+            upcoming: list[datetime] = [
+                job["next_run_at"] for job in self.app.scheduled_jobs()
+                if job.get("next_run_at") and "check" in str(job.get("id", "")) + str(job.get("task", ""))
+            ]  # fmt: skip
+            when = fmt.local_time(min(upcoming)) if upcoming else "not scheduled"
+            self.schedule_label.setText(f"Next check: {when}")
+        url = self.app.api_url
+        self.api_label.setText(f"API: {url}" if url else "")
+        self.api_label.setVisible(bool(url))
+
+    def stop(self) -> None:
+        self._timer.stop()

@@ -1,0 +1,149 @@
+"""Columns of the task table: what each cell shows, its colour, and the roles the views and filters use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from pricewatch.gui import formatting as fmt
+from pricewatch.models import TaskRecord, TaskState
+
+(COL_ID, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED, COL_STARTED,
+ COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip
+HEADERS = ("ID", "Task", "Product or URL", "Queue", "State", "Progress", "Retries", "Queued", "Started",
+           "Finished", "Duration", "Result or error")  # fmt: skip
+COLUMN_COUNT = len(HEADERS)
+WIDTHS = (90, 210, 260, 90, 90, 130, 60, 135, 135, 135, 75, 320)
+
+TaskRole = Qt.ItemDataRole.UserRole + 1
+TaskIdRole = Qt.ItemDataRole.UserRole + 2
+StateRole = Qt.ItemDataRole.UserRole + 3  # the TaskState value as text, for filters
+ProgressRole = Qt.ItemDataRole.UserRole + 4  # (current, total, message)
+
+STATE_TEXT = {
+    TaskState.PENDING: "Queued", TaskState.STARTED: "Running", TaskState.SUCCESS: "Done",
+    TaskState.FAILURE: "Failed", TaskState.RETRY: "Retrying", TaskState.REVOKED: "Cancelled",
+}  # fmt: skip
+STATE_COLOURS = {
+    TaskState.PENDING: QColor(110, 119, 129), TaskState.STARTED: QColor(9, 105, 218),
+    TaskState.SUCCESS: QColor(26, 127, 55), TaskState.FAILURE: QColor(207, 34, 46),
+    TaskState.RETRY: QColor(191, 135, 0), TaskState.REVOKED: QColor(130, 80, 223),
+}  # fmt: skip
+_NAMES = {
+    "scraping.scrape_product": "Look up page", "scraping.scrape_batch": "Look up pages",
+    "price_tracking.check_prices": "Check prices", "price_tracking.check_product_price": "Check price",
+    "maintenance.cleanup_old_data": "Clean up old data", "maintenance.clear_old_cache": "Clear old cache",
+    "notifications.send": "Send notification", "notifications.send_batch": "Send notifications",
+}  # fmt: skip
+
+
+def friendly_name(name: str) -> str:
+    return _NAMES.get(name, name)
+
+
+def default_subject(record: TaskRecord) -> str:
+    kwargs = record.kwargs or {}
+    if "url" in kwargs:
+        return fmt.clean_text(str(kwargs["url"]), 200)
+    if "product_id" in kwargs:
+        return f"product {kwargs['product_id']}"
+    if "title" in kwargs:
+        return fmt.clean_text(str(kwargs["title"]), 120)
+    if "urls" in kwargs and isinstance(kwargs["urls"], list):
+        return f"{len(kwargs['urls'])} pages"
+    if kwargs.get("product_ids"):
+        return f"{len(kwargs['product_ids'])} products"
+    return ""
+
+
+def duration_seconds(record: TaskRecord) -> float | None:
+    if record.started_at is None or record.finished_at is None:
+        return None
+    return (record.finished_at - record.started_at).total_seconds()
+
+
+def result_text(record: TaskRecord) -> str:
+    if record.state is TaskState.FAILURE or (record.error and record.state is not TaskState.SUCCESS):
+        return fmt.clean_text(record.error, 200)
+    if record.state is TaskState.RETRY and record.eta is not None:
+        return f"next try {fmt.local_time(record.eta, seconds=True)}: {fmt.clean_text(record.error, 150)}"
+    if record.state is TaskState.STARTED and record.progress_message:
+        return fmt.clean_text(record.progress_message, 200)
+    result = record.result
+    if result is None:
+        return ""
+    if isinstance(result, dict):
+        if result.get("price") is not None:
+            return fmt.clean_text(
+                f"{result.get('title') or ''}  {result['price']} {result.get('currency') or ''}"
+            )
+        shown = {k: v for k, v in result.items() if not isinstance(v, list | dict)}
+        return fmt.clean_text(json.dumps(shown, ensure_ascii=False, default=str), 200)
+    return fmt.clean_text(str(result), 200)
+
+
+def header_data(section: int, role: int) -> Any:
+    if role == Qt.ItemDataRole.DisplayRole:
+        return HEADERS[section]
+    return None
+
+
+def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[TaskRecord], str]) -> Any:
+    if role == Qt.ItemDataRole.DisplayRole:
+        return _display(record, column, subject)
+    if role == TaskRole:
+        return record
+    if role == TaskIdRole:
+        return record.id
+    if role == StateRole:
+        return str(record.state)
+    if role == ProgressRole:
+        return (record.progress_current, record.progress_total, record.progress_message)
+    if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
+        return STATE_COLOURS.get(record.state)
+    if role == Qt.ItemDataRole.ForegroundRole and column == COL_RESULT and record.state is TaskState.FAILURE:
+        return STATE_COLOURS[TaskState.FAILURE]
+    if role == Qt.ItemDataRole.ToolTipRole:
+        if column == COL_RESULT and record.error:
+            return fmt.clean_text(record.error, 1000)
+        if column == COL_ID:
+            return record.id
+        if column == COL_NAME:
+            return record.name
+    if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_RETRIES, COL_DURATION):
+        return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    return None
+
+
+def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], str]) -> str:
+    if column == COL_ID:
+        return record.id[:8]
+    if column == COL_NAME:
+        return friendly_name(record.name)
+    if column == COL_SUBJECT:
+        return subject(record)
+    if column == COL_QUEUE:
+        return record.queue
+    if column == COL_STATE:
+        return STATE_TEXT.get(record.state, str(record.state))
+    if column == COL_PROGRESS:
+        if record.progress_total:
+            return f"{record.progress_current}/{record.progress_total}"
+        return ""
+    if column == COL_RETRIES:
+        return str(record.retries) if record.retries else ""
+    if column == COL_QUEUED:
+        return fmt.local_time(record.queued_at, seconds=True)
+    if column == COL_STARTED:
+        return fmt.local_time(record.started_at, seconds=True) if record.started_at else ""
+    if column == COL_FINISHED:
+        return fmt.local_time(record.finished_at, seconds=True) if record.finished_at else ""
+    if column == COL_DURATION:
+        return fmt.duration(duration_seconds(record))
+    if column == COL_RESULT:
+        return result_text(record)
+    return ""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pricewatch import __version__
 from pricewatch.cli import common
 
-COMMAND_MODULES = ("products", "api", "extract")
+COMMAND_MODULES = ("products", "api", "check", "serve", "extract")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,78 @@
+"""``pricewatch serve``: the task engine and the scheduler without a window, until Ctrl+C or SIGTERM.
+
+It runs under a QCoreApplication event loop (the engine's pools and signals are QtCore). A short QTimer tick
+returns control to Python regularly, so the signal handlers run promptly and quit the loop; the facade then
+stops everything in order (scheduler, running tasks back to PENDING, API, fetcher, database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from pricewatch.cli.common import UserError, open_app
+
+TICK_MS = 200
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="run price checks and other jobs in the background, without a window",
+        description="Run the task engine and the scheduler headless until Ctrl+C or SIGTERM; tasks left "
+        "unfinished by an earlier run are resumed.",
+    )
+    serve.add_argument("--api", action="store_true", help="also serve the local HTTP API")
+    serve.add_argument("--host", help="API address (default: settings, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="API port (default: settings, 8765; 0: any free port)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if (args.host is not None or args.port is not None) and not args.api:
+        raise UserError("--host and --port need --api")
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    qt_app = QCoreApplication.instance() or QCoreApplication([sys.argv[0] if sys.argv else "pricewatch"])
+    stopped_by: list[str] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        stopped_by.append(signal.Signals(signum).name)
+        qt_app.quit()
+
+    with open_app() as app:
+        if args.api and not callable(getattr(app, "start_api", None)):
+            raise UserError("this PriceWatch has no HTTP API; run serve without --api")
+        previous: dict[int, Callable[..., Any] | int | None] = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, stop)
+        tick = QTimer()
+        tick.timeout.connect(_tick)
+        tick.start(TICK_MS)
+        try:
+            app.start(scheduler=True)
+            parts = [f"task engine ({app.task_manager.executor_name})"]
+            parts.append("scheduler (paused)" if app.settings.schedule.paused else "scheduler")
+            if args.api:
+                try:
+                    url = app.start_api(host=args.host, port=args.port)
+                except OSError as exc:
+                    raise UserError(f"cannot start the API: {exc}") from None
+                parts.append(f"API at {url}")
+            print(f"pricewatch serve: running {', '.join(parts)}; Ctrl+C stops", flush=True)
+            if not stopped_by:  # a signal during start-up already asked to stop
+                qt_app.exec()
+        finally:
+            tick.stop()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        print(f"pricewatch serve: stopping ({stopped_by[0] if stopped_by else 'quit'})", flush=True)
+    print("pricewatch serve: stopped", flush=True)
+    return 0
+
+
+def _tick() -> None:
+    """Nothing to do: returning to Python is what lets pending signal handlers run."""

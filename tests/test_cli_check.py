@@ -1,0 +1,132 @@
+"""``pricewatch check`` and ``pricewatch serve`` run as a user runs them: real processes, real page server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pricewatch.app import PriceWatch
+from tests.support.pageserver import PageServer
+from tests.test_checks import product_page
+
+FAST = """
+[fetch]
+per_host_delay = 0.0
+per_host_concurrency = 8
+
+[tasks]
+retry_base_delay = 0.01
+retry_max_delay = 0.05
+max_retries = 1
+"""
+
+
+@pytest.fixture
+def home(pricewatch_home: Path) -> Path:
+    pricewatch_home.mkdir(parents=True, exist_ok=True)
+    (pricewatch_home / "settings.toml").write_text(FAST, encoding="utf-8")
+    return pricewatch_home
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pricewatch", *args],
+        capture_output=True, text=True, timeout=90, env=os.environ.copy(), stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def add(*urls: str) -> list[int]:
+    with PriceWatch() as app:
+        return [app.add_product(url).id or 0 for url in urls]
+
+
+@pytest.mark.parametrize("mode", [["--sync"], []], ids=["sync", "threads"])
+def test_check_prints_a_summary_and_fails_when_a_check_fails(
+    home: Path, page_server: PageServer, mode: list[str]
+) -> None:
+    good, bad = add(
+        page_server.add("/good", product_page("24.99", title="Good\x1b[31m Kettle")),
+        page_server.add("/bad", "gone", status=404),
+    )
+    proc = cli("check", *mode)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["ID", "PRODUCT", "OLD", "PRICE", "NEW", "PRICE", "STOCK", "RESULT"]
+    good_row = next(line for line in lines if line.lstrip().startswith(f"{good} "))
+    assert (
+        "Kettle" in good_row and "\x1b" not in proc.stdout
+    )  # scraped control characters never reach a terminal
+    assert "24.99 EUR" in good_row and "first check" in good_row and "InStock" in good_row
+    bad_row = next(line for line in lines if line.lstrip().startswith(f"{bad} "))
+    assert "FAILURE" in bad_row and "404" in bad_row
+    assert "checked 2 of 2" in proc.stderr  # plain progress lines when stderr is not a terminal
+    assert "1 of 2 checks failed" in proc.stderr
+    with PriceWatch() as app:
+        assert str(app.get_product(good).price) == "24.99"
+        assert app.get_product(bad).last_error
+
+
+def test_check_listed_ids_as_json_and_nothing_due(home: Path, page_server: PageServer) -> None:
+    _, two = add(
+        page_server.add("/one", product_page("1.00")), page_server.add("/two", product_page("2.00"))
+    )
+    proc = cli("check", "--sync", "--json", str(two))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["id"], r["new_price"], r["state"]) for r in rows] == [(two, "2.00 EUR", "SUCCESS")]
+    assert page_server.hits("/one") == 0
+
+    assert cli("check", "--sync").returncode == 0  # product one was due
+    again = cli("check", "--sync")  # now nothing is due
+    assert again.returncode == 0 and "no product is due" in again.stdout
+    assert page_server.hits("/one") == 1 and page_server.hits("/two") == 1
+
+    forced = cli("check", "--sync", "--all", "--json")
+    assert forced.returncode == 0
+    assert sorted(r["detail"] for r in json.loads(forced.stdout)) == ["unchanged", "unchanged"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [(("check", "42"), 3, "no product with id 42"), (("check", "1", "--all"), 2, "not both")],
+)
+def test_check_bad_input(home: Path, args: tuple[str, ...], code: int, message: str) -> None:
+    add("https://shop.example/x")
+    proc = cli(*args)
+    assert proc.returncode == code and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_serve_with_api_runs_until_sigint(home: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pricewatch", "serve", "--api", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # blocks until serve says what runs
+        assert "running task engine (threads), scheduler, API at http://127.0.0.1:" in first, proc.stderr
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "stopping (SIGINT)" in out and "stopped" in out
+    with PriceWatch() as app:  # the scheduler started and recorded its baseline
+        assert {job["id"] for job in app.scheduled_jobs() if job["last_run_at"]} == {
+            "check_prices", "cleanup_old_data", "clear_old_cache",
+        }  # fmt: skip
+
+
+def test_serve_refuses_host_without_api(home: Path) -> None:
+    proc = cli("serve", "--port", "9999")
+    assert proc.returncode == 2 and "--host and --port need --api" in proc.stderr

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pricewatch import __version__
 from pricewatch.api.auth import require_token
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
-from pricewatch.api.routes import health, products
+from pricewatch.api.routes import cache, health, notifications, products, tasks
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware
 from pricewatch.api.token import TokenStore
@@ -64,7 +64,7 @@ def create_app(
 
 
 def _resource_modules() -> list[Any]:
-    return [products]
+    return [tasks, products, notifications, cache]
 
 
 def _add_schema_routes(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BeforeValidator, Field
 
 
@@ -27,3 +28,8 @@ PriceText = Annotated[
 ]
 Money = Annotated[str | None, Field(description='A decimal amount as text, e.g. "19.99"')]
 Url = Annotated[str, Field(min_length=1, max_length=4096, description="An absolute http(s) URL")]
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer; bigger ids are a 422, not an overflow in the driver
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
-from pricewatch.api.routes.common import Money, PriceText, Url, money
+from pricewatch.api.routes.common import IdPath, Money, PriceText, Url, money
 from pricewatch.models import Availability, PriceObservation, Product
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -113,24 +113,24 @@ async def add_product(body: ProductCreate, runner: Runner) -> ProductOut:
 
 
 @router.get("/{product_id}", response_model=ProductOut, summary="Read a product")
-async def get_product(product_id: int, runner: Runner) -> ProductOut:
+async def get_product(product_id: IdPath, runner: Runner) -> ProductOut:
     return ProductOut.of(await runner.call(runner.app.get_product, product_id))
 
 
 @router.patch("/{product_id}", response_model=ProductOut, summary="Change a product")
-async def update_product(product_id: int, body: ProductPatch, runner: Runner) -> ProductOut:
+async def update_product(product_id: IdPath, body: ProductPatch, runner: Runner) -> ProductOut:
     changes = body.model_dump(exclude_unset=True)
     return ProductOut.of(await runner.call(runner.app.update_product, product_id, **changes))
 
 
 @router.delete("/{product_id}", status_code=204, response_class=Response, summary="Stop tracking a product")
-async def remove_product(product_id: int, runner: Runner) -> Response:
+async def remove_product(product_id: IdPath, runner: Runner) -> Response:
     await runner.call(runner.app.remove_product, product_id)
     return Response(status_code=204)
 
 
 @router.get("/{product_id}/history", response_model=HistoryOut, summary="Price history of a product")
-async def history(product_id: int, runner: Runner, since: datetime | None = None) -> HistoryOut:
+async def history(product_id: IdPath, runner: Runner, since: datetime | None = None) -> HistoryOut:
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)  # a time without an offset is taken as UTC, like everything stored
     observations = await runner.call(runner.app.history, product_id, since=since)

@@ -203,3 +203,20 @@ def test_a_turn_beyond_the_deadline_fails_fast(page_server: PageServer) -> None:
             fetcher.fetch(url, use_cache=False)
     assert isinstance(info.value, TransientError) and info.value.kind == "timeout"
     assert page_server.hits("/p") == 1
+
+
+def test_many_threads_share_one_fetcher(page_servers: PageServer) -> None:
+    """Forty fetches over two hosts from eight threads: all succeed, no host ever sees more than its limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for i in range(20):
+        page_servers.add(f"/p{i}", f"<html>page {i}</html>", delay=0.02)
+    urls = [page_servers.url(f"/p{i}", address) for i in range(20) for address in page_servers.addresses]
+    with Fetcher(replace(FAST, per_host_concurrency=3, respect_robots=False)) as fetcher:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(fetcher.fetch, urls))
+        assert all(fetcher.gate.in_flight(host_key(u)) == 0 for u in urls)
+    assert [r.html for r in results] == [f"<html>page {i}</html>" for i in range(20) for _ in range(2)]
+    assert [r.final_url for r in results] == urls
+    for address in page_servers.addresses:
+        assert 1 <= page_servers.peak_concurrency(address) <= 3

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from pricewatch import __version__
 from pricewatch.scraping.charset import sniff_encoding
 from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status
@@ -45,7 +46,7 @@ class ResponseCacheLike(Protocol):
 class FetchSettings:
     """Limits and manners of the fetcher (built from ``settings.fetch``)."""
 
-    user_agent: str = "PriceWatch (+desktop price tracker)"
+    user_agent: str = f"PriceWatch/{__version__} (+desktop price tracker)"
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     deadline: float = 60.0
@@ -90,7 +91,10 @@ def cache_key(url: str) -> str:
 
 
 def host_key(url: str) -> str:
-    return urlsplit(url).netloc.lower()
+    """What politeness counts per: host name and port (never the user:password part)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 class Fetcher:

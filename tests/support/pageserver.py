@@ -97,6 +97,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 256  # benchmarks open many connections at once; the default backlog of 5 stalls them
     allow_reuse_address = True
     owner: PageServer
 
@@ -239,7 +240,8 @@ class PageServer:
     def add_page(
         self, path: str, name: str, *, content_type: str | None = HTML, gzip_encoded: bool = False
     ) -> str:
-        """Serve a saved page from tests/data/pages (``.gz`` pages are unpacked unless ``gzip_encoded``)."""
+        """Serve a saved page: ``name`` in tests/data/pages or an absolute path (``.gz`` unpacked unless
+        ``gzip_encoded``)."""
         raw = (PAGES_DIR / name).read_bytes()
         headers: dict[str, str] = {}
         if name.endswith(".gz"):

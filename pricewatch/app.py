@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pricewatch import transfer
@@ -29,9 +29,12 @@ from pricewatch.storage import (
 
 if TYPE_CHECKING:
     from pricewatch.cache import CacheEntry, ResponseCache
-    from pricewatch.models import TaskRecord
+    from pricewatch.models import AlertRule, NotificationRecord, TaskRecord  # alerts and notifications
+    from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
+    from pricewatch.storage import CheckOutcome
+    from pricewatch.storage.alert_rules import AlertOptions
     from pricewatch.tasks.events import TaskEvent
     from pricewatch.tasks.manager import TaskManager
     from pricewatch.tasks.signals import TaskSignals
@@ -409,6 +412,159 @@ class PriceWatch:
         self.scheduler.pause(paused)
 
     # -- alerts and notifications ------------------------------------------------------------------------
+    @functools.cached_property
+    def notifier(self) -> Notifier:
+        """Sends notifications (desktop, tray fallback, Apprise URLs) and keeps the log (settings.notify)."""
+        from pricewatch.notify.notifier import Notifier
+
+        return Notifier(self.notification_records, lambda: self.settings.notify)
+
+    def set_tray_notifier(self, notifier: Callable[[str, str], None] | None) -> None:
+        """The GUI's tray message callable ``(title, message)``, called on worker threads; None removes it."""
+        self.notifier.tray.set_notifier(notifier)
+
+    def alert_rules_for(self, product_id: int) -> list[AlertRule]:
+        """A product's rules; its target price (``product.target_price``) shows as its target_price rule."""
+        return self._synced_rules(self.get_product(product_id))
+
+    def alert_options(self, product_id: int) -> AlertOptions:
+        self.get_product(product_id)
+        return self.alert_rules.options(product_id)
+
+    def set_alert_rules(
+        self, product_id: int, rules: list[AlertRule], *, options: AlertOptions | None = None
+    ) -> list[AlertRule]:
+        """Replace a product's rules (and its minimum change when ``options`` is given); ValueError if bad.
+
+        A rule equal to one the product already has keeps its state: saving unchanged rules re-fires nothing.
+        The target_price rule and ``product.target_price`` are the same thing and are kept equal.
+        """
+        from pricewatch.alerts import validate_rule
+        from pricewatch.models import AlertKind, AlertRule, AlertState
+
+        product = self.get_product(product_id)
+        targets = [r for r in rules if r.kind is AlertKind.TARGET_PRICE]
+        if len(targets) > 1:
+            raise ValueError("a product has at most one target price")
+        for rule in rules:
+            validate_rule(rule)
+        old = {self._rule_key(r): r for r in self.alert_rules.for_product(product_id)}
+        fresh: list[AlertRule] = []
+        for rule in rules:
+            kept = old.get(self._rule_key(rule))
+            state, fired = (kept.state, kept.last_fired_at) if kept else (AlertState.ARMED, None)
+            fresh.append(
+                AlertRule(
+                    product_id, rule.kind, amount=rule.amount, percent=rule.percent,
+                    window_days=rule.window_days, enabled=rule.enabled, state=state, last_fired_at=fired,
+                )
+            )  # fmt: skip
+        with self.db.transaction():
+            self.alert_rules.replace_for_product(product_id, fresh)
+            target = targets[0].amount if targets else None
+            if target != product.target_price:
+                self.products.set_fields(product_id, target_price=target)
+            if options is not None:
+                self.alert_rules.set_options(product_id, options)
+        return self.alert_rules.for_product(product_id)
+
+    @staticmethod
+    def _rule_key(rule: AlertRule) -> tuple[Any, ...]:
+        return (rule.kind, rule.amount, rule.percent, rule.window_days)
+
+    def _synced_rules(self, product: Product) -> list[AlertRule]:
+        """Rules with the target_price rule matching ``product.target_price`` (the GUI and CLI edit that)."""
+        from pricewatch.models import AlertKind, AlertRule
+
+        assert product.id is not None
+        rules = self.alert_rules.for_product(product.id)
+        targets = [r for r in rules if r.kind is AlertKind.TARGET_PRICE]
+        wanted = product.target_price
+        if len(targets) == 1 and targets[0].amount == wanted:
+            return rules
+        if not targets and wanted is None:
+            return rules
+        with self.db.transaction():
+            for rule in targets:
+                assert rule.id is not None
+                self.alert_rules.delete(rule.id)
+            if wanted is not None:  # a new target is a new condition: armed
+                self.alert_rules.add(AlertRule(product.id, AlertKind.TARGET_PRICE, amount=wanted))
+        return self.alert_rules.for_product(product.id)
+
+    def evaluate_alerts(self, outcome: CheckOutcome) -> list[dict[str, Any]]:
+        """Run the product's rules over a check's outcome, store the rule states, return what to notify.
+
+        Returns at most one payload (the events of one check fold into one notification), each the keyword
+        arguments of the ``notifications.send`` task: title, message, product_id, data.
+        """
+        from datetime import timedelta
+
+        from pricewatch.alerts import evaluate, fold
+        from pricewatch.models import utcnow
+
+        product = self.products.get(outcome.product_id)
+        if product is None:  # removed while its check ran
+            return []
+        rules = self._synced_rules(product)
+        if not rules:
+            return []
+        product_id, now = outcome.product_id, utcnow()
+        events, changes = evaluate(
+            rules,
+            outcome,
+            product=product,
+            now=now,
+            window_high=lambda days: self.observations.highest_since(product_id, now - timedelta(days=days)),
+            options=self.alert_rules.options(outcome.product_id),
+        )
+        with self.db.transaction():
+            for change in changes:
+                if change.rule_id is None:
+                    continue
+                values: dict[str, Any] = {"state": change.state}
+                if change.fired_at is not None:
+                    values["last_fired_at"] = change.fired_at
+                self.alert_rules.update(change.rule_id, **values)
+        if not events:
+            return []
+        title, message = fold(events)
+        data = {
+            "kinds": [e.kind.value for e in events],
+            "price": None if outcome.price is None else str(outcome.price),
+            "currency": outcome.currency,
+            "url": product.url,
+            "events": [e.to_data() for e in events],
+        }
+        return [{"title": title, "message": message, "product_id": outcome.product_id, "data": data}]
+
+    def notify(
+        self, title: str, message: str, *, product_id: int | None = None, data: dict[str, Any] | None = None
+    ) -> NotificationRecord:
+        """Send a notification now (HELD in quiet hours, refused over the daily cap); returns its record."""
+        return self.notifier.send(title, message, product_id=product_id, data=data).record
+
+    def notify_batch(self, items: list[dict[str, Any]]) -> list[NotificationRecord]:
+        """Send many (``title``, ``message``, optional ``product_id``, ``data``); over 3 become a digest."""
+        return [r.record for r in self.notifier.send_batch(items)]
+
+    def list_notifications(self, limit: int = 100, product_id: int | None = None) -> list[NotificationRecord]:
+        """The notification log, newest first."""
+        return self.notification_records.list(limit=limit, product_id=product_id)
+
+    def send_test_notification(
+        self, title: str = "PriceWatch test", message: str = "Notifications from PriceWatch arrive here."
+    ) -> NotificationRecord:
+        """Send through every enabled channel now, ignoring quiet hours and the cap.
+
+        ``data["delivery"]`` of the returned record says what each channel did."""
+        return self.notifier.send(title, message, data={"test": True}, force=True).record
+
+    def flush_held_notifications(self) -> NotificationRecord | None:
+        """After quiet hours, send what they held as one digest (a timer or the scheduler calls this)."""
+        result = self.notifier.flush_held()
+        return None if result is None else result.record
+
 
     # -- local HTTP API -----------------------------------------------------------------------------------
     _api_server: Any = None  # pricewatch.api.server.ApiServer while the API runs (imported lazily)

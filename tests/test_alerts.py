@@ -307,3 +307,32 @@ def test_validate_rule(bad: AlertRule, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_rule(bad)
     validate_rule(rule(TARGET, amount=D("1")))
+
+
+
+WIDGET_BLOCKER = """
+import importlib, sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("PySide6.QtWidgets", "PySide6.QtGui"):
+            raise ImportError(name + " is blocked in this test")
+sys.meta_path.insert(0, Block())
+importlib.import_module(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "qt_core_allowed"),
+    [("pricewatch.alerts", False), ("pricewatch.notify.notifier", False),
+     ("pricewatch.tasks.builtin.notifications", True)],
+)  # fmt: skip
+def test_alerts_and_notify_layers(module: str, qt_core_allowed: bool) -> None:
+    """alerts and notify import no Qt at all; the notification tasks at most QtCore (the task layer)."""
+    import subprocess
+    import sys
+
+    from tests.test_layers import BLOCKER
+
+    script = WIDGET_BLOCKER if qt_core_allowed else BLOCKER
+    proc = subprocess.run([sys.executable, "-c", script, module], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToo
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
@@ -23,6 +24,7 @@ from pricewatch.gui.transfer_actions import TransferActions
 from pricewatch.gui.ui_state import UiState
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.scraping.urls import validate_url
 
 RECENT_TASKS = 1000  # finished tasks shown at start; unfinished ones are always shown
@@ -169,22 +171,40 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(selected))
 
     @Slot()
-    def add_product(self, url: str = "") -> None:
-        self.statusBar().showMessage("Adding products needs the add dialog", 5000)
+    def add_product(self, url: str = "") -> ProductDialog:
+        """Open the add dialog (non-modal); with a URL the look-up starts at once."""
+        dialog = ProductDialog(self.app, url=url if isinstance(url, str) else "", parent=self)
+        dialog.saved.connect(self._product_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     @Slot()
     def paste_url(self) -> None:
         text = (QGuiApplication.clipboard().text() or "").strip()
         try:
             url = validate_url(text.split()[0] if text else "")
-        except ValueError as exc:
+        except InvalidURLError as exc:
             self.statusBar().showMessage(f"The clipboard holds no product address: {exc}", 6000)
             return
         self.add_product(url)
 
     @Slot()
-    def edit_product(self) -> None:
-        pass
+    def edit_product(self) -> ProductDialog | None:
+        products = self.products.selected_products()
+        if len(products) != 1:
+            return None
+        dialog = ProductDialog(self.app, product=products[0], parent=self)
+        dialog.saved.connect(self._product_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot(int)
+    def _product_saved(self, product_id: int) -> None:
+        self.product_sync.refresh(product_id)
+        self.product_sync.flush_now()
+        self.products.select_product(product_id)
 
     @Slot()
     def show_current_detail(self) -> None:

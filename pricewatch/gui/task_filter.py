@@ -23,20 +23,24 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self._text = ""
 
     def set_states(self, states: frozenset[TaskState] | set[TaskState]) -> None:
+        self.beginFilterChange()
         self._states = frozenset(states)
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_name(self, name: str) -> None:
+        self.beginFilterChange()
         self._name = name
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_queue(self, queue: str) -> None:
+        self.beginFilterChange()
         self._queue = queue
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().lower()
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def is_filtering(self) -> bool:
         return bool(self._states or self._name or self._queue or self._text)

@@ -130,7 +130,8 @@ class TaskTreeModel(QAbstractItemModel):
             progress, self._progress = self._progress, {}
             for task_id, values in progress.items():
                 self._apply_progress(task_id, *values)
-        new: dict[str, list[TaskRecord]] = {}  # parent id ("" = top level) -> new records
+        new: dict[str, list[TaskRecord]] = {}  # parent id ("" = top level) -> new records, parents first
+        arriving: set[str] = set()
         changed = False
         while self._dirty and time.monotonic() < deadline:
             task_id = next(iter(self._dirty))
@@ -141,8 +142,11 @@ class TaskTreeModel(QAbstractItemModel):
             changed = True
             node = self._nodes.get(task_id)
             if node is None:
-                key = record.parent_id if record.parent_id in self._nodes else ""
-                new.setdefault(key or "", []).append(record)
+                # a parent added in this same batch counts as known (its group is inserted first)
+                parent = record.parent_id or ""
+                key = parent if parent in self._nodes or parent in arriving else ""
+                new.setdefault(key, []).append(record)
+                arriving.add(record.id)
             else:
                 self._replace(node, record)
             self.record_updated.emit(record)

@@ -1,0 +1,154 @@
+"""What a look-up found: title, price, availability, and the offers to pick from when there are several."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pricewatch.gui import formatting as fmt
+
+OfferKeyRole = Qt.ItemDataRole.UserRole + 1
+
+
+def _money(value: Any, currency: str | None) -> str:
+    try:
+        return fmt.money(Decimal(str(value)), currency) if value is not None else fmt.DASH
+    except InvalidOperation:
+        return fmt.DASH
+
+
+class LookupView(QStackedWidget):
+    """Pages: idle hint, busy, found (with offers), failed.
+
+    Signals:
+        offer_changed(str): the key of the offer the user picked ("" for the page's main price).
+    """
+
+    offer_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hint = QLabel("Enter a product page's address and press <b>Look up</b>.", self)
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)
+        busy = QWidget(self)
+        self.busy_label = QLabel("Looking up the page…", busy)
+        bar = QProgressBar(busy)
+        bar.setRange(0, 0)
+        bar.setTextVisible(False)
+        busy_layout = QVBoxLayout(busy)
+        busy_layout.addWidget(self.busy_label)
+        busy_layout.addWidget(bar)
+        busy_layout.addStretch(1)
+        self.busy = busy
+
+        found = QWidget(self)
+        self.title = QLabel(found)
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.price = QLabel(found)
+        self.availability = QLabel(found)
+        self.method = QLabel(found)
+        self.method.setEnabled(False)
+        self.offers_label = QLabel("This page offers several prices; pick the one to track:", found)
+        self.offers = QListWidget(found)
+        self.offers.setObjectName("offersList")
+        self.offers.currentItemChanged.connect(self._offer_picked)
+        form = QFormLayout()
+        form.addRow("Price", self.price)
+        form.addRow("Availability", self.availability)
+        form.addRow("Found by", self.method)
+        found_layout = QVBoxLayout(found)
+        found_layout.setContentsMargins(0, 0, 0, 0)
+        found_layout.addWidget(self.title)
+        found_layout.addLayout(form)
+        found_layout.addWidget(self.offers_label)
+        found_layout.addWidget(self.offers, 1)
+        self.found = found
+
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        for page in (self.hint, self.busy, self.found, self.error):
+            self.addWidget(page)
+        self.result: dict[str, Any] | None = None
+
+    def show_busy(self, text: str = "Looking up the page…") -> None:
+        self.busy_label.setText(text)
+        self.setCurrentWidget(self.busy)
+
+    def show_error(self, text: str) -> None:
+        self.result = None
+        self.error.setText(fmt.clean_text(text, 600))
+        self.setCurrentWidget(self.error)
+
+    def show_result(self, result: dict[str, Any], offer_key: str | None = None) -> None:
+        self.result = result
+        currency = result.get("currency")
+        self.title.setText(fmt.clean_text(result.get("title"), 200) or "(no title found)")
+        price = result.get("price")
+        reason = fmt.clean_text(result.get("reason"), 200) or "unknown reason"
+        self.price.setText(_money(price, currency) if price is not None else f"no price found ({reason})")
+        self.availability.setText(str(result.get("availability") or "Unknown"))
+        self.method.setText(str((result.get("methods") or {}).get("price", "")))
+        offers = [o for o in result.get("offers") or [] if o.get("price") is not None]
+        self.offers.blockSignals(True)
+        self.offers.clear()
+        several = len(offers) > 1
+        if several:
+            for offer in offers:
+                name = fmt.clean_text(offer.get("name") or offer.get("sku") or "Offer", 120)
+                text = f"{name} — {_money(offer.get('price'), offer.get('currency') or currency)}"
+                if offer.get("availability") and offer["availability"] != "Unknown":
+                    text += f"  ({offer['availability']})"
+                item = QListWidgetItem(text, self.offers)
+                item.setData(OfferKeyRole, offer.get("key"))
+                if offer.get("key") == offer_key:
+                    self.offers.setCurrentItem(item)
+            if self.offers.currentItem() is None:
+                self.offers.setCurrentRow(0)
+        self.offers.blockSignals(False)
+        self.offers_label.setVisible(several)
+        self.offers.setVisible(several)
+        self.setCurrentWidget(self.found)
+        self.offer_changed.emit(self.offer_key())
+
+    def offer_key(self) -> str:
+        item = self.offers.currentItem()
+        if item is None or not self.offers.isVisibleTo(self.found):
+            return ""
+        return str(item.data(OfferKeyRole) or "")
+
+    def pick_offer(self, key: str) -> bool:
+        for row in range(self.offers.count()):
+            if self.offers.item(row).data(OfferKeyRole) == key:
+                self.offers.setCurrentRow(row)
+                return True
+        return False
+
+    def _offer_picked(self) -> None:
+        key = self.offer_key()
+        result = self.result or {}
+        for offer in result.get("offers") or []:
+            if key and offer.get("key") == key:
+                self.price.setText(
+                    _money(offer.get("price"), offer.get("currency") or result.get("currency"))
+                )
+        self.offer_changed.emit(key)

@@ -1,0 +1,202 @@
+"""Adding and editing a product: look the page up as a task, show what was found, pick an offer, set alerts.
+
+The look-up is an ordinary ``scraping.scrape_product`` task (visible in the task table); the dialog listens to
+the engine's signals and never waits on the network itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pricewatch.app import NotFoundError, PriceWatch, parse_price
+from pricewatch.gui import formatting as fmt
+from pricewatch.gui.alert_rules_editor import AlertRulesEditor
+from pricewatch.gui.lookup_view import LookupView
+from pricewatch.models import Product, TaskState
+from pricewatch.scraping.errors import InvalidURLError
+from pricewatch.scraping.urls import validate_url
+from pricewatch.storage.products import DuplicateProductError
+
+
+class ProductDialog(QDialog):
+    """Add (``product=None``) or edit a product.
+
+    Signals:
+        saved(int): the product id after a successful add or edit.
+    """
+
+    saved = Signal(int)
+
+    def __init__(self, app: PriceWatch, product: Product | None = None, url: str = "",
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.app = app
+        self.product = product
+        self.task_id: str | None = None
+        self._finished = False
+        self.setObjectName("productDialog")
+        self.setWindowTitle("Edit Product" if product else "Add Product")
+        self.setMinimumWidth(560)
+
+        self.url = QLineEdit(product.url if product else url, self)
+        self.url.setPlaceholderText("https://shop.example/product-page")
+        self.url.setReadOnly(product is not None)
+        self.lookup_button = QPushButton("&Look up", self)
+        self.lookup_button.clicked.connect(self.look_up)
+        self.url.returnPressed.connect(self.look_up)
+        self.selector = QLineEdit(product.css_selector or "" if product else "", self)
+        self.selector.setPlaceholderText(
+            "optional, for example  .price-now  (used when detection picks wrong)"
+        )
+        self.target = QLineEdit(self)
+        self.target.setPlaceholderText("optional, for example 199.99")
+        if product and product.target_price is not None:
+            self.target.setText(str(product.target_price))
+        self.lookup = LookupView(self)
+        self.rules = AlertRulesEditor(self)
+        self.rules.target.setChecked(True)
+        self.rules.back_in_stock.setChecked(True)
+        if product is not None and product.id is not None:
+            self.rules.set_rules(app.alert_rules_for(product.id))
+        self.problem = QLabel(self)
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #cf222e")
+        self.problem.hide()
+
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url, 1)
+        url_row.addWidget(self.lookup_button)
+        form = QFormLayout()
+        form.addRow("Page address", url_row)
+        form.addRow("Price selector", self.selector)
+        form.addRow("Target price", self.target)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.addButton(
+            "Save" if product else "Add", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.lookup, 1)
+        layout.addWidget(self.rules)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        app.task_signals.task_changed.connect(self._task_changed)
+        self.save_button.setEnabled(product is not None)
+        if product is not None or url:
+            self.look_up()
+
+    # -- look-up --------------------------------------------------------------------------------------
+    @Slot()
+    def look_up(self) -> str | None:
+        """Queue a scrape task for the address; the result arrives through the task signals."""
+        self._clear_problem()
+        try:
+            url = validate_url(self.url.text())
+        except InvalidURLError as exc:
+            self._show_problem(str(exc))
+            return None
+        if self.task_id is not None:
+            self._cancel_lookup()
+        self.task_id = self.app.scrape(url, selector=self.selector.text().strip() or None)
+        self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
+        self.save_button.setEnabled(self.product is not None)
+        return self.task_id
+
+    @Slot(str, str)
+    def _task_changed(self, task_id: str, state: str) -> None:
+        if task_id != self.task_id or not TaskState(state).is_final:
+            return
+        self.task_id = None
+        try:
+            record = self.app.get_task(task_id)
+        except NotFoundError:
+            return
+        if record.state is TaskState.SUCCESS and isinstance(record.result, dict):
+            offer_key = self.product.offer_key if self.product else None
+            self.lookup.show_result(record.result, offer_key)
+            self.save_button.setEnabled(True)
+        elif record.state is TaskState.REVOKED:
+            self.lookup.show_error("The look-up was cancelled.")
+            self.save_button.setEnabled(True)
+        else:
+            self.lookup.show_error(
+                f"Could not read the page: {record.error or 'unknown error'}\n\n"
+                "You can still add it; PriceWatch keeps trying at every check."
+            )
+            self.save_button.setEnabled(True)
+
+    def _cancel_lookup(self) -> None:
+        task_id, self.task_id = self.task_id, None
+        if task_id is not None:
+            with contextlib.suppress(NotFoundError):  # already cleaned up
+                self.app.cancel_task(task_id)
+
+    # -- saving ---------------------------------------------------------------------------------------
+    @Slot()
+    def save(self) -> int | None:
+        self._clear_problem()
+        try:
+            target = parse_price(self.target.text().strip() or None)
+        except ValueError as exc:
+            self._show_problem(f"Target price: {exc}")
+            return None
+        selector = self.selector.text().strip() or None
+        offer_key = self.lookup.offer_key() or (self.product.offer_key if self.product else None)
+        found = self.lookup.result or {}
+        try:
+            if self.product is None:
+                product = self.app.add_product(self.url.text(), target_price=target,
+                                               title=fmt.clean_text(found.get("title"), 300) or None,
+                                               css_selector=selector)  # fmt: skip
+            else:
+                assert self.product.id is not None
+                product = self.app.update_product(self.product.id, target_price=target, css_selector=selector)
+            assert product.id is not None
+            if offer_key != product.offer_key:
+                product = self.app.update_product(product.id, offer_key=offer_key or None)
+        except DuplicateProductError as exc:
+            self._show_problem(f"{exc}.")
+            return None
+        except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
+            self._show_problem(str(exc))
+            return None
+        rules = self.rules.rules(product.id, target)
+        if rules or self.product is not None:
+            self.app.set_alert_rules(product.id, rules)
+        self._cancel_lookup()
+        self.app.check_product(product.id)  # the first price (or a fresh one after an edit) as a task
+        self.saved.emit(product.id)
+        self.accept()
+        return product.id
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+
+    def _clear_problem(self) -> None:
+        self.problem.clear()
+        self.problem.hide()
+
+    def done(self, result: int) -> None:
+        self._cancel_lookup()
+        if not self._finished:
+            self._finished = True
+            self.app.task_signals.task_changed.disconnect(self._task_changed)
+        super().done(result)

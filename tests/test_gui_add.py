@@ -1,0 +1,112 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
+"""Adding a product as a user: type or paste a URL, watch the look-up task, pick an offer, see the price."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from pricewatch.app import PriceWatch
+from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.product_dialog import ProductDialog
+from pricewatch.gui.product_model import COL_PRICE, COL_TITLE
+from tests.support.pageserver import PageServer
+from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
+
+WAIT = 15_000
+
+
+def _no_rules(dialog: ProductDialog) -> None:
+    for box in (
+        dialog.rules.target,
+        dialog.rules.back_in_stock,
+        dialog.rules.any_drop,
+        dialog.rules.drop_percent,
+    ):
+        box.setChecked(False)
+
+
+def test_add_a_product_by_url_and_see_its_price(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
+                                                 make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+    url = page_server.add("/kettle", product_page("Steel kettle", "34.90", "EUR"))
+    app.start(scheduler=False)
+    window = make_window()
+    dialog = window.add_product()
+    assert dialog.isVisible() and not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.url, url)
+    qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
+    assert dialog.lookup.title.text() == "Steel kettle"
+    assert "34.90" in dialog.lookup.price.text() or "34,90" in dialog.lookup.price.text()
+    assert not dialog.lookup.offers.isVisibleTo(dialog)
+    _no_rules(dialog)
+    with qtbot.waitSignal(dialog.saved) as blocker:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    product_id = blocker.args[0]
+    model = window.product_model
+    qtbot.waitUntil(lambda: model.row_of(product_id) is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.product_at(model.row_of(product_id) or 0).price == Decimal("34.90"),
+                    timeout=WAIT)  # fmt: skip
+    row = model.row_of(product_id) or 0
+    assert model.index(row, COL_TITLE).data() == "Steel kettle"
+    assert "34" in model.index(row, COL_PRICE).data()
+
+
+def test_pick_an_offer_on_a_multi_offer_page(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
+                                             make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+    offers = [("TSHIRT-S", "Small", "19.00"), ("TSHIRT-M", "Medium", "21.00"), ("TSHIRT-L", "Large", "23.50")]
+    url = page_server.add("/shirt", product_page("Plain T-shirt", "19.00", "USD", offers=offers))
+    app.start(scheduler=False)
+    window = make_window()
+    dialog = window.add_product(url)  # a URL given: the look-up starts at once
+    qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
+    assert dialog.lookup.offers.count() == 3
+    assert dialog.lookup.pick_offer("sku:TSHIRT-L")
+    assert "23.50" in dialog.lookup.price.text()
+    _no_rules(dialog)
+    product_id = dialog.save()
+    assert product_id is not None
+    assert app.get_product(product_id).offer_key == "sku:TSHIRT-L"
+    model = window.product_model
+    qtbot.waitUntil(lambda: model.row_of(product_id) is not None
+                    and model.product_at(model.row_of(product_id) or 0).price == Decimal("23.50"),
+                    timeout=WAIT)  # fmt: skip
+
+
+def test_ctrl_v_with_a_url_opens_the_add_dialog(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
+                                                make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+    url = page_server.add("/lamp", product_page("Lamp", "12.00"))
+    app.start(scheduler=False)
+    window = make_window()
+    QGuiApplication.clipboard().setText(f"  {url}\n")
+    window.products.table.setFocus()
+    qtbot.keyClick(window.products.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ProductDialog)
+    assert dialog is not None and dialog.url.text() == url
+    qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
+    dialog.reject()
+    QGuiApplication.clipboard().setText("not a url")
+    window.paste_url()
+    assert "no product address" in window.statusBar().currentMessage()
+
+
+def test_bad_input_is_explained(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
+                                make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+    existing = app.add_product(page_server.add("/x", product_page("X", "1.00")))
+    app.start(scheduler=False)
+    window = make_window()
+    dialog = window.add_product()
+    dialog.url.setText("ftp://example.com/x")
+    dialog.look_up()
+    assert dialog.problem.isVisibleTo(dialog) and "http" in dialog.problem.text()
+    dialog.url.setText(existing.url)
+    dialog.target.setText("twelve")
+    assert dialog.save() is None and "Target price" in dialog.problem.text()
+    dialog.target.setText("")
+    _no_rules(dialog)
+    assert dialog.save() is None and "already tracked" in dialog.problem.text()
+    dialog.reject()

@@ -266,3 +266,13 @@ def test_closed_fetcher_refuses_work(page_server: PageServer) -> None:
     fetcher = Fetcher(FAST)
     fetcher.close()
     assert isinstance(fail(fetcher, url, respect_robots=False), CancelledError)
+
+
+def test_result_info_is_json_without_the_page(fetcher: Fetcher, page_server: PageServer) -> None:
+    import json
+
+    url = page_server.add("/i", "<html>info</html>", etag='"e1"')
+    info = fetcher.fetch(url).info()
+    assert json.loads(json.dumps(info)) == info
+    assert (info["status"], info["etag"], info["bytes"], info["from_cache"]) == (200, '"e1"', 17, False)
+    assert "html" not in info

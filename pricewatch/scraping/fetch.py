@@ -9,6 +9,7 @@ retries only what may succeed later.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -28,6 +29,8 @@ from pricewatch.scraping.urls import validate_url
 
 if TYPE_CHECKING:
     from pricewatch.config import FetchOptions
+
+log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -84,6 +87,21 @@ class FetchResult:
     not_modified: bool
     elapsed_ms: float
     from_cache: bool = False
+
+    def info(self) -> dict[str, object]:
+        """Everything but the page text, JSON-able (for task results and logs)."""
+        return {
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "encoding": self.encoding,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "not_modified": self.not_modified,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "from_cache": self.from_cache,
+            "bytes": None if self.html is None else len(self.html),
+        }
 
 
 def cache_key(url: str) -> str:
@@ -150,7 +168,12 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         robots = respect_robots and self.settings.respect_robots
-        result = self._follow(url, headers, robots, cancel, deadline, started)
+        try:
+            result = self._follow(url, headers, robots, cancel, deadline, started)
+        except ScrapeError as exc:
+            log.debug("fetch %.200r failed (%s): %.300s", url, exc.kind, exc)
+            raise
+        log.debug("fetched %.200r: HTTP %d in %.0f ms", url, result.status, result.elapsed_ms)
         if self.cache is not None and not result.not_modified:
             self.cache.set(cache_key(url), result)
         return result

@@ -1,39 +1,63 @@
-"""Parsing a page once with lxml and reading the context every stage shares (language, region, base URL)."""
+"""Parsing a page once with lxml and reading the context every stage shares (language, region, key elements).
+
+Speed matters here: parsing is most of the cost of an extraction. UTF-8 and ASCII bytes (nearly every shop)
+go to libxml2 as they are, without a Python decode; the plain ``etree`` element class (not ``lxml.html``'s
+Python-level class lookup) keeps every element access cheap; and one filtered pass over the tree collects the
+few tags the stages need (scripts, meta tags, headings, buttons) so no stage walks the whole tree again.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
-from pricewatch.scraping.charset import decode_html
+from pricewatch.scraping.charset import sniff_encoding
 from pricewatch.scraping.money import MoneyContext
 
-MAX_HTML_CHARS = 20_000_000  # beyond this a "page" is not a product page; refuse rather than stall
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+Element = etree._Element
+MAX_HTML_BYTES = 20_000_000  # beyond this a "page" is not a product page; refuse rather than stall
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 # Country-code top-level domains that are not countries for our purpose.
 _GENERIC_TLDS = frozenset({"com", "net", "org", "shop", "store", "io", "co", "eu", "info", "biz"})
+INDEXED_TAGS = ("script", "meta", "h1", "button", "input", "form", "title")
+CONTROLS = frozenset({"button", "input", "form"})  # also indexed together, in document order, as "controls"
+_parsers = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser(encoding: str | None) -> etree.HTMLParser:
+    cache: dict[str | None, etree.HTMLParser] | None = getattr(_parsers, "cache", None)
+    if cache is None:
+        cache = _parsers.cache = {}
+    parser = cache.get(encoding)
+    if parser is None:
+        parser = cache[encoding] = etree.HTMLParser(encoding=encoding, collect_ids=False, no_network=True)
+    return parser
 
 
 @dataclass(slots=True)
 class Page:
-    """A parsed page: the lxml root and what it says about itself."""
+    """A parsed page: the lxml root, what it says about itself and its key elements by tag."""
 
-    root: lxml.html.HtmlElement
+    root: Element
     url: str | None = None
     lang: str | None = None
     money: MoneyContext = field(default_factory=MoneyContext)
+    tags: dict[str, list[Element]] = field(default_factory=dict)
+
+    def all(self, tag: str) -> list[Element]:
+        """Every element with ``tag`` (one of INDEXED_TAGS, or "controls"), in document order."""
+        return self.tags.get(tag, [])
 
     def absolute(self, link: str | None) -> str | None:
         """``link`` made absolute against the page URL (or left as is); None for empty or non-web links."""
         if not link or not isinstance(link, str):
             return None
         link = link.strip()
-        if link.startswith("data:") or len(link) > 4096:
+        if not link or link.startswith(("data:", "javascript:")) or len(link) > 4096:
             return None
         if self.url:
             try:
@@ -43,46 +67,60 @@ class Page:
         return link
 
 
-def to_text(html: bytes | str, encoding: str | None = None) -> str:
-    """Page text from bytes or text; never raises."""
-    if isinstance(html, bytes | bytearray | memoryview):
-        return decode_html(bytes(html), encoding)
-    return html if isinstance(html, str) else ""
+def text_of(el: Element) -> str:
+    """The text of an element and its descendants (comments excluded)."""
+    return "".join(el.itertext())
 
 
 def parse(html: bytes | str, url: str | None = None, encoding: str | None = None) -> tuple[Page | None, str]:
     """Parse a page; returns (page, "") or (None, reason) for documents that are empty or unreadable."""
-    text = to_text(html, encoding)
-    if len(text) > MAX_HTML_CHARS:
-        return None, f"the document is too large ({len(text)} characters)"
-    text = _XML_DECL.sub("", text, count=1)
-    text = _BAD_CHARS.sub(" ", text)
-    if not text.strip():
+    if isinstance(html, bytearray | memoryview):
+        html = bytes(html)
+    if not isinstance(html, bytes | str):
+        return None, f"not a document: {type(html).__name__}"
+    if len(html) > MAX_HTML_BYTES:
+        return None, f"the document is too large ({len(html)} bytes)"
+    if not html or html.isspace():
         return None, "the document is empty"
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        root = _parse_tree(html, encoding)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as exc:
         return None, f"the document could not be parsed as HTML: {exc}"
-    if root is None or not isinstance(root, lxml.html.HtmlElement):
-        return None, "the document could not be parsed as HTML"
-    lang = _lang(root)
-    page = Page(root=root, url=url, lang=lang)
-    page.money = MoneyContext(lang=lang, region=_region(lang, url))
+    if root is None:
+        return None, "the document is empty"
+    page = Page(root=root, url=url)
+    for el in root.iter(*INDEXED_TAGS):
+        tag = str(el.tag)
+        page.tags.setdefault(tag, []).append(el)
+        if tag in CONTROLS:
+            page.tags.setdefault("controls", []).append(el)
+    page.lang = _lang(page)
+    page.money = MoneyContext(lang=page.lang, region=_region(page.lang, url))
     return page, ""
 
 
-def _lang(root: lxml.html.HtmlElement) -> str | None:
+def _parse_tree(html: bytes | str, encoding: str | None) -> Element | None:
+    if isinstance(html, bytes):
+        codec = sniff_encoding(html, encoding)
+        if codec in ("utf-8", "ascii"):
+            return etree.fromstring(html, _parser("utf-8"))
+        if codec == "utf-8-sig":
+            return etree.fromstring(html[3:], _parser("utf-8"))
+        html = html.decode(codec, errors="replace")
+    if html[:100].lstrip()[:5].lower() == "<?xml":
+        html = _XML_DECL.sub("", html, count=1)  # lxml refuses text that declares an encoding
+    return etree.fromstring(html, _parser(None))
+
+
+def _lang(page: Page) -> str | None:
+    root = page.root
     value = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not value:
-        metas = root.xpath("//meta[@http-equiv][@content]")
-        for meta in metas:
-            if str(meta.get("http-equiv", "")).lower() == "content-language":
+        for meta in page.all("meta"):
+            if str(meta.get("http-equiv", "")).lower() == "content-language" or meta.get("property") == "og:locale":
                 value = meta.get("content")
-                break
-    if not value:
-        for meta in root.xpath("//meta[@property='og:locale'][@content]"):
-            value = meta.get("content")
-            break
+                if value:
+                    break
     value = (value or "").strip().replace("_", "-").lower()
     return value[:20] or None
 

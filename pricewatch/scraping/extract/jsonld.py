@@ -47,9 +47,8 @@ def read(page: Page) -> list[ProductData]:
     """Every product described in the page's JSON-LD blocks, top-level ones first."""
     products: list[ProductData] = []
     loose_offers: list[Offer] = []
-    for script in page.root.xpath("//script[@type]"):
-        kind = str(script.get("type", "")).strip().lower()
-        if kind != "application/ld+json":
+    for script in page.all("script"):
+        if str(script.get("type", "")).strip().lower() != "application/ld+json":
             continue
         data = _load(script.text or "")
         if data is None:

@@ -44,7 +44,7 @@ class MetaData:
 def read_tags(page: Page) -> dict[str, str]:
     """``property``/``name``/``itemprop`` of every meta tag, lower case, to its first non-empty content."""
     tags: dict[str, str] = {}
-    for meta in page.root.xpath("//meta[@content]"):
+    for meta in page.all("meta"):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         content = meta.get("content")
         if key and content and content.strip():

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from lxml.html import HtmlElement
+from collections import deque
+
+from lxml import etree
 
 from pricewatch.scraping.extract.availability import from_schema
-from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.document import Element, Page, text_of
 from pricewatch.scraping.extract.product import ProductData, clean_text, structured_amount
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
 
 _PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel", "book", "vehicle")
 _MAX_SCOPES = 200
+_SCOPES = etree.XPath("descendant-or-self::*[@itemscope or @typeof]")
+_LOOSE = etree.XPath(
+    "descendant::*[@itemprop='price' or @property='price' or @itemprop='priceCurrency' or @itemprop='availability']"
+)
 
 
-def _scope_type(el: HtmlElement) -> str:
+def _scope_type(el: Element) -> str:
     kind = str(el.get("itemtype") or el.get("typeof") or "").strip().split()
     return kind[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() if kind else ""
 
 
-def prop_value(el: HtmlElement) -> str | None:
+def prop_value(el: Element) -> str | None:
     """A microdata property's value: ``content`` first, then the URL attributes, then the text."""
     content = el.get("content")
     if content is not None:
@@ -33,26 +39,26 @@ def prop_value(el: HtmlElement) -> str | None:
         return None
     if tag == "data" or tag == "meter":
         return el.get("value")
-    return el.text_content()
+    return text_of(el)
 
 
-def _props(scope: HtmlElement) -> dict[str, list[HtmlElement]]:
+def _props(scope: Element) -> dict[str, list[Element]]:
     """The properties of one scope, not descending into nested scopes (their own properties)."""
-    found: dict[str, list[HtmlElement]] = {}
-    stack = list(scope)
-    while stack:
-        el = stack.pop(0)
-        if not isinstance(el.tag, str):
-            continue
+    found: dict[str, list[Element]] = {}
+    queue: deque[Element] = deque(scope.iterchildren(etree.Element))
+    seen = 0
+    while queue and seen < 5000:
+        el = queue.popleft()
+        seen += 1
         names = str(el.get("itemprop") or el.get("property") or "").split()
         for name in names:
             found.setdefault(name.rsplit(":", 1)[-1].rsplit("/", 1)[-1], []).append(el)
         if el.get("itemscope") is None and el.get("typeof") is None:
-            stack[0:0] = list(el)
+            queue.extend(el.iterchildren(etree.Element))
     return found
 
 
-def _first(props: dict[str, list[HtmlElement]], *names: str) -> str | None:
+def _first(props: dict[str, list[Element]], *names: str) -> str | None:
     for name in names:
         for el in props.get(name, []):
             value = prop_value(el)
@@ -64,7 +70,7 @@ def _first(props: dict[str, list[HtmlElement]], *names: str) -> str | None:
 def read(page: Page) -> list[ProductData]:
     """Every product in the page's microdata/RDFa, top-level ones first."""
     products: list[ProductData] = []
-    scopes = page.root.xpath("//*[@itemscope or @typeof]")[:_MAX_SCOPES]
+    scopes = _SCOPES(page.root)[:_MAX_SCOPES]
     for scope in scopes:
         if _scope_type(scope) not in _PRODUCT_SCOPES:
             continue
@@ -85,19 +91,17 @@ def read(page: Page) -> list[ProductData]:
             product.offers.append(_offer(props, page, "offer"))
         products.append(product)
     if not products:
-        loose = page.root.xpath("//*[@itemprop='price' or @property='price']")
-        if loose:
-            props = {
-                "price": loose[:1],
-                "priceCurrency": page.root.xpath("//*[@itemprop='priceCurrency']")[:1],
-                "availability": page.root.xpath("//*[@itemprop='availability']")[:1],
-            }
+        loose: dict[str, list[Element]] = {}
+        for el in _LOOSE(page.root):
+            loose.setdefault(str(el.get("itemprop") or el.get("property")), []).append(el)
+        if loose.get("price"):
+            props = {name: loose.get(name, [])[:1] for name in ("price", "priceCurrency", "availability")}
             products.append(ProductData(method="microdata", offers=[_offer(props, page, "offer")]))
     products.sort(key=lambda p: p.nested)
     return products
 
 
-def _brand(props: dict[str, list[HtmlElement]]) -> str | None:
+def _brand(props: dict[str, list[Element]]) -> str | None:
     for el in props.get("brand", []):
         if el.get("itemscope") is not None:
             return _first(_props(el), "name")
@@ -105,7 +109,7 @@ def _brand(props: dict[str, list[HtmlElement]]) -> str | None:
     return None
 
 
-def _offer(props: dict[str, list[HtmlElement]], page: Page, kind: str) -> Offer:
+def _offer(props: dict[str, list[Element]], page: Page, kind: str) -> Offer:
     currency = normalise_currency(_first(props, "priceCurrency"), page.money)
     page.money.currency = page.money.currency or currency
     names = ("price", "lowPrice") if kind == "aggregateoffer" else ("price",)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from lxml.html import HtmlElement
-
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import jsonld, meta, microdata, stock, visible
-from pricewatch.scraping.extract.document import Page, parse
+from pricewatch.scraping.extract.document import Page, parse, text_of
+from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
 from pricewatch.scraping.extract.result import Extraction, Offer
 from pricewatch.scraping.extract.selector import select_price
@@ -46,17 +45,13 @@ def extract(
 
 def _extract(page: Page, selector: str | None) -> Extraction:
     result = Extraction()
+    # Cheapest first: JSON-LD sits in a few script elements; microdata needs a pass over the tree, so it is
+    # read only when JSON-LD gave no price.
     products = jsonld.read(page)
-    products += microdata.read(page)
-    tags = meta.read_tags(page)
-    meta_data = meta.read(page, tags)
+    if not any(p.priced_offers for p in products):
+        products += microdata.read(page)
+    meta_data = meta.read(page, meta.read_tags(page))
     product = _main_product(products, meta_data.title)
-    order: dict[HtmlElement, int] = {
-        el: i for i, el in enumerate(page.root.iter()) if isinstance(el.tag, str)
-    }
-    found = visible.candidates(page, order)
-    seen = visible.best(found)
-
     if product is not None:
         result.offers = _dedupe(product.priced_offers)
         _set(result, "title", product.name, product.method)
@@ -72,37 +67,30 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     if result.title is None:
         _set(result, "title", _page_title(page), "text")
 
-    offer = _main_offer(result.offers, page, found)
-    if offer is not None:
-        result.price, result.currency = offer.price, offer.currency
-        result.methods["price"] = offer.method
-        result.structured_price = offer.price
-        if offer.availability is not Availability.UNKNOWN:
-            result.availability = offer.availability
-            result.methods["availability"] = offer.method
-    if seen is not None:
-        result.visible_price = seen.amount
-        if result.price is None:
-            result.price, result.currency = seen.amount, seen.currency
-            result.methods["price"] = "visible"
-        elif _should_prefer_visible(result.price, seen, found):
-            result.price = seen.amount
-            result.currency = seen.currency or result.currency
-            result.methods["price"] = "visible"
+    # With structured prices only the buy box is read, to check them against what the shopper sees;
+    # without, the whole page is searched.
+    layout = Layout(page)
+    if result.offers:
+        region = layout.region()
+        found = visible.scan(page, layout, region) if region is not None else visible.Scan()
+    else:
+        found = visible.scan(page, layout)
+    _choose_price(result, page, found.candidates)
+
     if selector:
         money, why = select_price(page, selector)
         if money is not None:
             result.price = money.amount
             result.currency = money.currency or result.currency
             result.methods["price"] = "selector"
-        elif result.reason is None:
+        else:
             result.reason = why
 
     if result.availability is Availability.UNKNOWN and meta_data.availability is not Availability.UNKNOWN:
         result.availability = meta_data.availability
         result.methods["availability"] = "meta"
     if result.availability is Availability.UNKNOWN:
-        said = stock.visible_availability(page, order)
+        said = stock.visible_availability(found, layout)
         if said is not Availability.UNKNOWN:
             result.availability = said
             result.methods["availability"] = "visible"
@@ -116,6 +104,29 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     return result
 
 
+def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]) -> None:
+    """Set the price from the main offer, or from the visible page when the shopper sees another one."""
+    seen = visible.best(found)
+    offer = _main_offer(result.offers, page, found)
+    if offer is not None:
+        result.price, result.currency = offer.price, offer.currency
+        result.methods["price"] = offer.method
+        result.structured_price = offer.price
+        if offer.availability is not Availability.UNKNOWN:
+            result.availability = offer.availability
+            result.methods["availability"] = offer.method
+    if seen is None:
+        return
+    result.visible_price = seen.amount
+    if result.price is None:
+        result.price, result.currency = seen.amount, seen.currency or page.money.currency
+        result.methods["price"] = "visible"
+    elif _should_prefer_visible(result.price, seen, found):
+        result.price = seen.amount
+        result.currency = seen.currency or result.currency
+        result.methods["price"] = "visible"
+
+
 def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
     if value and getattr(result, name) is None:
         setattr(result, name, value)
@@ -123,12 +134,12 @@ def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
 
 
 def _page_title(page: Page) -> str | None:
-    for h1 in page.root.iter("h1"):
-        text = clean_text(h1.text_content())
+    for h1 in page.all("h1"):
+        text = clean_text(text_of(h1))
         if text:
             return text
-    for title in page.root.iter("title"):
-        return clean_text(title.text_content())
+    for title in page.all("title"):
+        return clean_text(text_of(title))
     return None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from cssselect import SelectorError
+from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.document import Page, text_of
 from pricewatch.scraping.extract.microdata import prop_value
 from pricewatch.scraping.money import Money, parse_money
 
@@ -13,17 +14,17 @@ from pricewatch.scraping.money import Money, parse_money
 def select_price(page: Page, selector: str) -> tuple[Money | None, str | None]:
     """The money in the first element ``selector`` matches: (money, None) or (None, why not)."""
     try:
-        matcher = CSSSelector(selector.strip())
+        matcher = CSSSelector(selector.strip(), translator="html")
     except (SelectorError, ValueError, TypeError) as exc:
         return None, f"invalid CSS selector: {exc}"
     try:
         elements = matcher(page.root)
-    except (ValueError, TypeError) as exc:  # lxml rejects some translated XPath at run time
+    except (ValueError, TypeError, etree.XPathError) as exc:  # lxml rejects some translated XPath at run time
         return None, f"invalid CSS selector: {exc}"
     if not elements:
         return None, "the CSS selector matched nothing"
     for el in elements[:20]:
-        value = prop_value(el) if el.get("content") is not None else el.text_content()
+        value = prop_value(el) if el.get("content") is not None else text_of(el)
         money = parse_money(" ".join((value or "").split()), page.money)
         if money is not None:
             return money, None

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-from lxml.html import HtmlElement
-
 from pricewatch.models import Availability
-from pricewatch.scraping.extract import visible
 from pricewatch.scraping.extract.availability import from_phrase
-from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.document import text_of
+from pricewatch.scraping.extract.layout import Layout
+from pricewatch.scraping.extract.visible import MAX_PHRASE, Scan
 
-_MAX_PHRASE_TEXT = 80
-_SKIP = frozenset({"script", "style", "noscript", "template", "option", "select", "head", "title"})
+_BEFORE, _AFTER = 50, 400  # the window, in elements, around the title and the buy button
 
 
-def visible_availability(page: Page, order: dict[HtmlElement, int]) -> Availability:
-    """OUT_OF_STOCK or PRE_ORDER from a short visible message near the title or buy area, IN_STOCK when an
-    enabled buy button is there, else UNKNOWN."""
-    title_pos, buy_pos = visible.anchors(page, order, None)
-    anchors = [p for p in (title_pos, buy_pos) if p is not None]
-    if not anchors:
-        return Availability.UNKNOWN
-    lo, hi = min(anchors) - 50, max(anchors) + 400
-    for el, pos in order.items():
+def visible_availability(found: Scan, layout: Layout) -> Availability:
+    """OUT_OF_STOCK or PRE_ORDER from a short visible message near the title or buy button, IN_STOCK when a
+    buy button is there, else UNKNOWN."""
+    anchors = [p for p in (found.title_pos, found.buy_pos) if p is not None]
+    lo, hi = (min(anchors) - _BEFORE, max(anchors) + _AFTER) if anchors else (0, -1)
+    for pos, el in found.texts:
         if pos < lo:
             continue
         if pos > hi:
             break
-        if el.tag in _SKIP:
-            continue
-        own = (el.text or "").strip()
-        if not own or len(own) > _MAX_PHRASE_TEXT:
-            continue
-        text = " ".join(el.text_content().split())
-        if len(text) > _MAX_PHRASE_TEXT:
+        text = " ".join(text_of(el).split())
+        if len(text) > MAX_PHRASE:
             continue
         said = from_phrase(text)
-        if said is not Availability.UNKNOWN and not visible.hidden(el) and not visible.avoided(el):
+        if said is not Availability.UNKNOWN and not layout.hidden(el) and not layout.avoided(el):
             return said
-    if buy_pos is not None:
+    if layout.buy is not None:
         return Availability.IN_STOCK
     return Availability.UNKNOWN

@@ -1,86 +1,40 @@
-"""Prices as the shopper sees them: price-like elements near the title and the buy button.
+"""Prices as the shopper sees them: price-like elements near the product title and the buy button.
 
-Each candidate is a short element whose class, id or itemprop names a price (in the shops' languages) or whose
-text carries a currency; it is scored by those names, by sale-vs-list hints (strike-through, "old", "was",
-"UVP"), and by its distance in document order from the product title and the buy button. Prices inside
-related-product lists, menus, carts, instalment offers and hidden templates score low.
+A candidate is a short element whose class, id or itemprop names a price (in the shops' languages) or whose own
+text carries a currency next to a number. It is scored by those names, by sale-vs-list hints (strike-through,
+"old", "was", "UVP") and by its distance in document order from the title and the buy button; prices inside
+related-product lists, menus, carts, instalment offers and hidden templates score low. One pass over the
+scanned part of the tree (the buy box when structured data already gave prices, else the whole page) finds
+the candidates and the short texts the availability stage reads.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from lxml.html import HtmlElement
+from lxml import etree
 
-from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.document import Element, Page
+from pricewatch.scraping.extract.layout import SALE_WORDS, Layout, attrs
 from pricewatch.scraping.money import find_currency, parse_money
 
-_PRICE_WORDS = re.compile(
-    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag", re.IGNORECASE
-)
-_LIST_WORDS = re.compile(
-    r"old|was|strike|before|regular|list|original|rrp|uvp|cross|compare|prev|statt|"
-    r"barr|normal|retail|msrp|instead|alt|reference|ref-|oud|eski|anterior|vorher|"
-    r"non-?sale|full-?price|initial|base-?price|save|saving|discount-?amount|tachado",
-    re.IGNORECASE,
-)
-_SALE_WORDS = re.compile(
-    r"sale|special|final|current|now|offer|promo|actual|selling|our-?price|deal|"
-    r"discounted|reduced|new-?price|nuevo|nouveau|sconto|indirim|main|primary|big",
-    re.IGNORECASE,
-)
-_AVOID_WORDS = re.compile(
-    r"related|recommend|similar|carousel|slider|recent|upsell|cross-?sell|also|bundle|"
-    r"accessor|review|mini-?cart|minicart|basket-|cart-|menu|breadcrumb|shipping|delivery|"
-    r"install?ment|financ|monthly|klarna|footer|header|nav|sidebar|widget|teaser|"
-    r"suggest|sponsor|compar|tile|product-?list|listing|grid|swiper|owl-|banner|"
-    r"frequently|others|customers|promo-?bar|cookie|modal|popup|unit-?price|"
-    r"base-?price|grundpreis|per-?unit|variant|swatch|option",
-    re.IGNORECASE,
-)
-_AVOID_TAGS = frozenset(
-    {
-        "nav",
-        "footer",
-        "header",
-        "aside",
-        "select",
-        "option",
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "button",
-        "label",
-        "textarea",
-        "del",
-        "s",
-        "strike",
-    }
-)
-_LIST_TAGS = frozenset({"del", "s", "strike"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HIDDEN_CLASS = re.compile(
-    r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|visually-hidden|sr-only|invisible)(?:\s|$)"
-)
-_STRIKE_STYLE = re.compile(r"line-through", re.IGNORECASE)
+# Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
+_PRICE_WORDS = re.compile(r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag")
+_DIGIT = re.compile(r"\d")
 _NOT_A_PRICE = re.compile(
     r"/\s*(?:mo|month|mes|mois|monat|mese|maand|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|im monat|"
     r"\bx\s*\d|\d\s*x\b|cuotas|taksit|rate\b|raten|ratenzahlung|versand|shipping|envío|livraison|spedizione|"
-    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis",
-    re.IGNORECASE,
+    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis"
 )
-BUY_WORDS = re.compile(
-    r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
-    r"in den warenkorb|warenkorb|ajouter au panier|aggiungi al carrello|añadir al carrito|añadir a la cesta|"
-    r"in winkelwagen|in de winkelwagen|do koszyka|adicionar ao carrinho|sepete ekle|comprar|acheter|kaufen|"
-    r"kopen|acquista|sat\u0131n al|kup teraz|bestellen",
-    re.IGNORECASE,
-)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
+                        "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
+_TEXT_SKIP = frozenset({"script", "style", "noscript", "template", "option", "select", "textarea"})
+_DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
 _MAX_TEXT = 60
+MAX_PHRASE = 80
 
 
 @dataclass(slots=True)
@@ -95,70 +49,25 @@ class Candidate:
     text: str
 
 
-def _attrs(el: HtmlElement) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}"
+@dataclass(slots=True)
+class Scan:
+    """What one pass over (part of) the page found: price candidates, anchor positions, short texts."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    title_pos: int | None = None
+    buy_pos: int | None = None
+    texts: list[tuple[int, Element]] = field(default_factory=list)  # elements with a short own text
 
 
-def anchors(page: Page, order: dict[HtmlElement, int], title: str | None) -> tuple[int | None, int | None]:
-    """Document positions of the product title (h1) and the first buy button."""
-    title_pos = None
-    for h1 in page.root.iter("h1"):
-        if not hidden(h1) and h1.text_content().strip():
-            title_pos = order.get(h1)
-            break
-    buy_pos = None
-    for el in page.root.xpath(
-        "//button|//input[@type='submit' or @type='button']|//a[@class]|//form[@action]"
-    ):
-        label = f"{_attrs(el)} {el.get('value', '')} {el.get('action', '')} {el.text_content()[:80]}"
-        if BUY_WORDS.search(label) and not avoided(el):
-            buy_pos = order.get(el)
-            break
-    return title_pos, buy_pos
-
-
-def hidden(el: HtmlElement) -> bool:
-    for node in (el, *el.iterancestors()):
-        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
-            return True
-        if _HIDDEN_STYLE.search(node.get("style", "")) or _HIDDEN_CLASS.search(node.get("class", "")):
-            return True
-    return False
-
-
-def avoided(el: HtmlElement) -> bool:
-    for node in el.iterancestors():
-        if node.tag in _AVOID_TAGS and node.tag not in _LIST_TAGS:
-            return True
-        if _AVOID_WORDS.search(_attrs(node)):
-            return True
-    return False
-
-
-def _is_list_price(el: HtmlElement) -> bool:
-    for depth, node in enumerate((el, *el.iterancestors())):
-        if depth > 3:
-            break
-        if node.tag in _LIST_TAGS or _STRIKE_STYLE.search(node.get("style", "")):
-            return True
-        if _LIST_WORDS.search(_attrs(node)) and not _SALE_WORDS.search(_attrs(node)):
-            return True
-    return False
-
-
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "select", "textarea"})
-_DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor", re.IGNORECASE)
-
-
-def price_text(el: HtmlElement) -> str:
+def price_text(el: Element) -> str:
     """The element's text as a shopper reads it: "12" + "<sup>99</sup>" becomes "12.99"."""
     parts: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
+    for node in el.iter(etree.Element):
+        if node.tag in _TEXT_SKIP:
             continue
         text = node.text or ""
         if node is not el and text.strip().isdigit() and parts and parts[-1].rstrip()[-1:].isdigit():
-            if node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "")):
+            if node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "").lower()):
                 parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
         parts.append(text)
         if node is not el and node.tail:
@@ -166,74 +75,68 @@ def price_text(el: HtmlElement) -> str:
     return " ".join("".join(parts).split())
 
 
-def candidates(page: Page, order: dict[HtmlElement, int]) -> list[Candidate]:
-    """Score every short price-like element of the page."""
-    found: list[Candidate] = []
-    title_pos, buy_pos = anchors(page, order, None)
-    seen: set[HtmlElement] = set()
-    for el in order:
-        if len(found) >= _MAX_CANDIDATES:
-            break
+def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
+    """Find and score the price-like elements under ``container`` (the whole page by default)."""
+    root = page.root if container is None else container
+    result = Scan()
+    hits: list[tuple[int, Element, bool]] = []
+    title, buy = layout.title, layout.buy
+    for pos, el in enumerate(root.iter(etree.Element)):
+        if el is title:
+            result.title_pos = pos
+        elif el is buy:
+            result.buy_pos = pos
         tag = el.tag
-        if tag in ("script", "style", "noscript", "template", "head", "title", "option", "html", "body"):
+        if tag in _SKIP_TAGS:
             continue
-        attrs = _attrs(el)
-        named = bool(_PRICE_WORDS.search(attrs))
-        own = (el.text or "").strip()
-        if not named and not (own and any(ch.isdigit() for ch in own) and find_currency(own, page.money)):
-            continue
-        if any(a in seen for a in el.iterancestors()):
+        text = el.text
+        if text is not None and len(text) <= MAX_PHRASE and not text.isspace():
+            result.texts.append((pos, el))
+        named = False
+        for name in (el.get("class"), el.get("id"), el.get("itemprop"), el.get("data-testid")):
+            if name and _PRICE_WORDS.search(name.lower()):
+                named = True
+                break
+        if named or (text and len(text) < 80 and _DIGIT.search(text) and find_currency(text, page.money)):
+            hits.append((pos, el, named))
+    accepted: set[Element] = set()
+    for pos, el, named in hits:
+        if len(accepted) >= _MAX_CANDIDATES:
+            break
+        if accepted and any(a in accepted for a in el.iterancestors()):
             continue
         text = price_text(el)
-        if not text or len(text) > _MAX_TEXT or not any(ch.isdigit() for ch in text):
-            continue
-        if _NOT_A_PRICE.search(text):
+        if not text or len(text) > _MAX_TEXT or not _DIGIT.search(text) or _NOT_A_PRICE.search(text.lower()):
             continue
         money = parse_money(text, page.money)
         if money is None or money.amount <= 0:
             continue
-        seen.add(el)
-        found.append(
-            _score(el, money.amount, money.currency, text, named, order[el], title_pos, buy_pos, page)
-        )
-    return found
+        accepted.add(el)
+        result.candidates.append(_score(el, money.amount, money.currency, text, named, pos, result, layout, page))
+    return result
 
 
-def _score(
-    el: HtmlElement,
-    amount: Decimal,
-    currency: str | None,
-    text: str,
-    named: bool,
-    pos: int,
-    title_pos: int | None,
-    buy_pos: int | None,
-    page: Page,
-) -> Candidate:
-    score = 0.0
-    attrs = _attrs(el)
-    if named:
-        score += 2
+def _score(el: Element, amount: Decimal, currency: str | None, text: str, named: bool, pos: int, found: Scan,
+           layout: Layout, page: Page) -> Candidate:  # fmt: skip
+    score = 2.0 if named else 0.0
     if el.get("itemprop") == "price":
         score += 2
-    if find_currency(text, page.money):
+    if currency or find_currency(text, page.money):
         score += 1.5
-    if _SALE_WORDS.search(attrs):
+    if SALE_WORDS.search(attrs(el)):
         score += 1
-    is_list = _is_list_price(el)
+    is_list = layout.is_list_price(el)
     if is_list:
         score -= 3
-    if avoided(el):
+    if layout.avoided(el):
         score -= 4
-    if hidden(el):
+    if layout.hidden(el):
         score -= 4
-    for anchor, weight in ((title_pos, 3.0), (buy_pos, 3.0)):
-        if anchor is None:
-            continue
-        distance = abs(pos - anchor)
-        score += weight / (1 + distance / 40)
-        if title_pos is not None and anchor == title_pos and pos < title_pos:
-            score -= 0.5  # prices above the title are more often banners or breadcrumbs
+    for anchor in (found.title_pos, found.buy_pos):
+        if anchor is not None:
+            score += 3.0 / (1 + abs(pos - anchor) / 40)
+    if found.title_pos is not None and pos < found.title_pos:
+        score -= 0.5  # prices above the title are more often banners or breadcrumbs
     return Candidate(amount, currency, score, is_list, pos, text)
 
 

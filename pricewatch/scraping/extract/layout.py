@@ -1,0 +1,140 @@
+"""Where things are on a product page: the title, the buy button, the buy box, and which parts to distrust.
+
+Per-element verdicts (hidden, part of a menu or a related-products list, a crossed-out list price) come from
+the element's own tag and attributes and are cached, so checking all ancestors of many elements stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pricewatch.scraping.extract.document import Element, Page, text_of
+
+_AVOID_WORDS = re.compile(
+    r"related|recommend|similar|carousel|slider|recent|upsell|cross-?sell|also|bundle|"
+    r"accessor|review|mini-?cart|minicart|basket-|cart-|menu|breadcrumb|shipping|delivery|"
+    r"install?ment|financ|monthly|klarna|footer|header|nav|sidebar|widget|teaser|"
+    r"suggest|sponsor|compar|tile|product-?list|listing|grid|swiper|owl-|banner|"
+    r"frequently|others|customers|promo-?bar|cookie|modal|popup|unit-?price|"
+    r"base-?price|grundpreis|per-?unit|variant|swatch|option"
+)
+_AVOID_TAGS = frozenset({"nav", "footer", "header", "aside", "select", "option", "script", "style", "noscript",
+                         "template", "button", "label", "textarea"})  # fmt: skip
+LIST_TAGS = frozenset({"del", "s", "strike"})
+_LIST_WORDS = re.compile(
+    r"old|was|strike|before|regular|list|original|rrp|uvp|cross|compare|prev|statt|"
+    r"barr|normal|retail|msrp|instead|alt|reference|ref-|oud|eski|anterior|vorher|"
+    r"non-?sale|full-?price|initial|base-?price|save|saving|discount-?amount|tachado"
+)
+SALE_WORDS = re.compile(
+    r"sale|special|final|current|now|offer|promo|actual|selling|our-?price|deal|"
+    r"discounted|reduced|new-?price|nuevo|nouveau|sconto|indirim|main|primary|big"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|visually-hidden|sr-only|invisible)(?:\s|$)")
+BUY_WORDS = re.compile(
+    r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
+    r"in den warenkorb|warenkorb|ajouter au panier|aggiungi al carrello|añadir al carrito|añadir a la cesta|"
+    r"in winkelwagen|in de winkelwagen|do koszyka|adicionar ao carrinho|sepete ekle|comprar|acheter|kaufen|"
+    r"kopen|acquista|sat\u0131n al|kup teraz|bestellen"
+)
+# The word lists above are matched, without re.IGNORECASE (ten times slower), against lower-cased text.
+_BUTTON_INPUT_TYPES = frozenset({"submit", "button"})
+_REGION_LEVELS = 4
+_REGION_MAX_ELEMENTS = 800  # a bigger "buy box" is most of the page: reading it would cost a full scan
+_COUNT = etree.XPath("count(descendant::*)")
+
+
+def attrs(el: Element) -> str:
+    """The attributes that name what an element is for (class, id, itemprop, data-testid), lower case."""
+    return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}".lower()
+
+
+class Layout:
+    """The product title, the buy button and cached per-element verdicts of one page."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self._flags: dict[Element, tuple[bool, bool, bool]] = {}
+        self.title = self._find_title()
+        self.buy = self._find_buy()
+
+    def _find_title(self) -> Element | None:
+        for h1 in self.page.all("h1"):
+            if text_of(h1).strip() and not self.hidden(h1):
+                return h1
+        return None
+
+    def _find_buy(self) -> Element | None:
+        for el in self.page.all("controls")[:300]:
+            if el.tag == "input" and str(el.get("type", "")).lower() not in _BUTTON_INPUT_TYPES:
+                continue
+            if el.tag == "form" and el.get("action") is None:
+                continue
+            if self.is_buy(el):
+                return el
+        return None
+
+    def is_buy(self, el: Element) -> bool:
+        """Whether ``el`` is an add-to-cart / buy control outside menus and lists."""
+        label = f"{attrs(el)} {el.get('value', '')} {el.get('action', '')} {text_of(el)[:80]}".lower()
+        return bool(BUY_WORDS.search(label)) and not self.avoided(el)
+
+    def _node(self, node: Element) -> tuple[bool, bool, bool]:
+        """(avoid, hidden, list-price) verdicts of one node by its own tag and attributes."""
+        flags = self._flags.get(node)
+        if flags is None:
+            names = attrs(node)
+            tag = node.tag
+            style = node.get("style", "").lower()
+            cls = node.get("class", "")
+            avoid = tag in _AVOID_TAGS or bool(_AVOID_WORDS.search(names))
+            hidden = (
+                node.get("hidden") is not None
+                or node.get("aria-hidden") == "true"
+                or bool(style and _HIDDEN_STYLE.search(style))
+                or bool(cls and _HIDDEN_CLASS.search(cls))
+            )
+            listed = tag in LIST_TAGS or "line-through" in style
+            listed = listed or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
+            flags = self._flags[node] = (avoid, hidden, listed)
+        return flags
+
+    def hidden(self, el: Element) -> bool:
+        return any(self._node(n)[1] for n in (el, *el.iterancestors()))
+
+    def avoided(self, el: Element) -> bool:
+        """Whether an ancestor is a menu, header, related-products list, variant picker and the like."""
+        return any(self._node(n)[0] for n in el.iterancestors())
+
+    def is_list_price(self, el: Element) -> bool:
+        """Whether the element or one of its three nearest ancestors marks a crossed-out or "was" price."""
+        node: Element | None = el
+        for _ in range(4):
+            if node is None:
+                return False
+            if self._node(node)[2]:
+                return True
+            node = node.getparent()
+        return False
+
+    def region(self) -> Element | None:
+        """The buy box: the title's ancestor a few levels up (below ``body`` and not too big), else the buy
+        button's."""
+        for anchor in (self.title, self.buy):
+            node = anchor
+            for _ in range(_REGION_LEVELS):
+                if node is None:
+                    break
+                parent = node.getparent()
+                if parent is None or parent.tag in ("body", "html"):
+                    break
+                size = _COUNT(parent)
+                if isinstance(size, float) and size > _REGION_MAX_ELEMENTS:
+                    break
+                node = parent
+            if node is not None and node.tag not in ("body", "html"):
+                return node
+        return None

@@ -10,7 +10,7 @@ import pytest
 
 from pricewatch.config import Paths
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.desktop"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

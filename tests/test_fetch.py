@@ -276,3 +276,9 @@ def test_result_info_is_json_without_the_page(fetcher: Fetcher, page_server: Pag
     assert json.loads(json.dumps(info)) == info
     assert (info["status"], info["etag"], info["bytes"], info["from_cache"]) == (200, '"e1"', 17, False)
     assert "html" not in info
+
+
+def test_connection_dropped_mid_page_is_transient(fetcher: Fetcher, page_server: PageServer) -> None:
+    url = page_server.add("/cut", "<html>" + "x" * 5000 + "</html>", drop_after=100)
+    error = fail(fetcher, url)
+    assert isinstance(error, TransientError) and error.kind == "connect"

@@ -39,6 +39,7 @@ class Reply:
         length: declare Content-Length (True), or stream with chunked encoding (False); generated bodies
             with ``length=None`` are chunked.
         etag / last_modified: validators; a matching If-None-Match / If-Modified-Since gets a 304.
+        drop_after: cut the connection after this many body bytes (a server dying mid-page).
     """
 
     body: bytes | str | Callable[[], Iterable[bytes]] = b""
@@ -51,6 +52,7 @@ class Reply:
     length: bool | None = True
     etag: str | None = None
     last_modified: str | None = None
+    drop_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,14 @@ class PageServer:
         self._send(handler, reply, head)
 
     @staticmethod
+    def _drop(handler: _Handler, partial: bytes) -> None:
+        handler.close_connection = True
+        with contextlib.suppress(OSError):
+            handler.wfile.write(partial)
+            handler.wfile.flush()
+            handler.connection.shutdown(socket.SHUT_RDWR)
+
+    @staticmethod
     def _not_modified(reply: Reply, headers: dict[str, str]) -> bool:
         if reply.status != 200:
             return False
@@ -372,6 +382,9 @@ class PageServer:
             handler.send_header("Transfer-Encoding", "chunked")
         handler.end_headers()
         if head:
+            return
+        if reply.drop_after is not None:
+            self._drop(handler, b"".join(chunks)[: reply.drop_after])
             return
         try:
             for i, chunk in enumerate(chunks):

@@ -220,3 +220,31 @@ def test_many_threads_share_one_fetcher(page_servers: PageServer) -> None:
     assert [r.final_url for r in results] == urls
     for address in page_servers.addresses:
         assert 1 <= page_servers.peak_concurrency(address) <= 3
+
+
+@pytest.mark.parametrize("stage", ["headers", "body"])
+def test_cancel_interrupts_a_read_waiting_on_a_slow_shop(page_server: PageServer, stage: str) -> None:
+    """Cancel is seen within a fraction of a second, not after the 20 s read timeout."""
+    from pricewatch.scraping.interrupt import is_patched
+
+    if stage == "headers":
+        url = page_server.add("/slow", "<html>late</html>", delay=60)
+    else:
+        url = page_server.add("/slow", b"<html>" + b"x" * 100, chunk_size=10, chunk_delay=60, length=False)
+    with Fetcher(replace(FAST, read_timeout=20, deadline=120, respect_robots=False)) as fetcher:
+        assert is_patched(fetcher._client._transport)
+        cancel = threading.Event()
+        thread, out = run_in_thread(lambda: fetcher.fetch(url, cancel=cancel))
+        wait_until(lambda: page_server.hits("/slow") == 1)
+        cancel.set()
+        thread.join(5)
+        assert not thread.is_alive(), "the read did not notice the cancel flag"
+    assert isinstance(out[0], CancelledError)
+
+
+def test_sliced_reads_still_time_out(page_server: PageServer) -> None:
+    url = page_server.add("/slow", "<html>late</html>", delay=60)
+    slow_fetcher = Fetcher(replace(FAST, read_timeout=0.3, respect_robots=False))
+    with slow_fetcher as fetcher, pytest.raises(TransientError) as info:
+        fetcher.fetch(url, cancel=threading.Event())
+    assert info.value.kind == "timeout"

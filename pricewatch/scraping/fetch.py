@@ -22,6 +22,7 @@ from pricewatch import __version__
 from pricewatch.scraping.charset import sniff_encoding
 from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status
+from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
 from pricewatch.scraping.limits import read_body
 from pricewatch.scraping.politeness import HostGate
 from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
@@ -129,15 +130,16 @@ class Fetcher:
         self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay)
         self.robots = RobotsCache(self._load_robots, settings.user_agent)
         self._closed = threading.Event()
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         self._client = httpx.Client(
-            transport=transport,
+            transport=transport or cancellable_transport(limits),
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             },
             timeout=self._timeout(settings.deadline),
             follow_redirects=False,  # followed by hand: each hop is validated, robots-checked and polite
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
+            limits=limits,
         )
 
     # -- public -----------------------------------------------------------------------------------------
@@ -169,9 +171,12 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         robots = respect_robots and self.settings.respect_robots
         try:
-            result = self._follow(url, headers, robots, cancel, deadline, started)
+            with cancel_scope(cancel):
+                result = self._follow(url, headers, robots, cancel, deadline, started)
         except ScrapeError as exc:
             log.debug("fetch %.200r failed (%s): %.300s", url, exc.kind, exc)
+            if cancel.is_set() and not isinstance(exc, CancelledError):
+                raise CancelledError() from exc  # a read cut short by the cancel flag
             raise
         log.debug("fetched %.200r: HTTP %d in %.0f ms", url, result.status, result.elapsed_ms)
         if self.cache is not None and not result.not_modified:

@@ -267,7 +267,11 @@ class PriceWatch:
         from pricewatch.tasks.manager import TaskManager
 
         manager = TaskManager(self, executor=self._executor)
-        self._closers.append(manager.shutdown)
+
+        def stop_engine() -> None:
+            manager.shutdown()
+
+        self._closers.append(stop_engine)
         return manager
 
     @property
@@ -371,6 +375,18 @@ class PriceWatch:
         scheduler = Scheduler(self)
         self._closers.append(scheduler.shutdown)
         return scheduler
+
+    @functools.cached_property
+    def extraction_pool(self) -> Any:
+        """Where check tasks extract pages (a :class:`pricewatch.extraction_pool.ExtractionPool`).
+
+        Worker processes with the threads executor; inline with the synchronous one (one page at a time).
+        """
+        from pricewatch.extraction_pool import ExtractionPool
+
+        pool = ExtractionPool(None if self.task_manager.executor_name == "threads" else 1)
+        self._closers.append(pool.close)
+        return pool
 
     def scrape(self, url: str, selector: str | None = None, offer_key: str | None = None) -> str:
         """Fetch and extract one page as a task (stored when the URL is tracked); returns the task id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
@@ -108,7 +109,7 @@ class TaskRepository:
         )
         return [task_from_row(r) for r in rows]
 
-    def unfinished(self) -> list[TaskRecord]:
+    def unfinished(self) -> builtins.list[TaskRecord]:
         """Tasks an earlier run left PENDING, STARTED or RETRY, oldest first (for recovery on start)."""
         states = tuple(str(s) for s in UNFINISHED_TASK_STATES)
         rows = (
@@ -176,7 +177,7 @@ class TaskRepository:
         )
         return str(row[0]) if row else None
 
-    def open_children(self, parent_id: str) -> list[tuple[str, TaskState]]:
+    def open_children(self, parent_id: str) -> builtins.list[tuple[str, TaskState]]:
         rows = (
             self._db.conn()
             .execute(

@@ -11,6 +11,7 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QRunnable, QThreadPool
@@ -183,13 +184,17 @@ class SyncExecutor:
                     self._manager.run(task_id)
                 elif delayed:
                     # Wakes early on any task change (a cancel), so a revoked retry is not waited for.
-                    self._manager.wait_for_change(delayed[0][0] - now)
+                    waiting = [d[3] for d in delayed]
+                    self._manager.wait_for_change(delayed[0][0] - now, self._still_waiting(waiting))
                     delayed[:] = [d for d in delayed if self._manager.awaits_retry(d[3])]
                     heapq.heapify(delayed)
         finally:
             self._local.draining = False
             ready.clear()
             delayed.clear()
+
+    def _still_waiting(self, task_ids: list[str]) -> Callable[[], bool]:
+        return lambda: all(map(self._manager.awaits_retry, task_ids))
 
     def shutdown(self, timeout: float) -> bool:
         self._stopping = True

@@ -63,6 +63,7 @@ class TaskManager:
         self.stopping = False
         self._started = False
         self._rerun: set[str] = set()
+        self.parents: set[str] = set()  # tasks given children in this process (until they finish)
         self._change = threading.Condition()
         self._lock = threading.Lock()
         self._timer: DelayTimer | None = None
@@ -102,9 +103,14 @@ class TaskManager:
             progress_current=current, progress_total=total, progress_message=message,
         )  # fmt: skip
 
-    def wait_for_change(self, timeout: float) -> None:
+    def wait_for_change(self, timeout: float, still: Callable[[], bool] = lambda: True) -> None:
+        """Sleep until a task becomes final or RETRY, or ``timeout``; returns at once unless ``still()``.
+
+        ``still`` is checked under the condition's lock, so a change made just before cannot be missed.
+        """
         with self._change:
-            self._change.wait(max(0.0, timeout))
+            if still() and not self.stopping:
+                self._change.wait(max(0.0, timeout))
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def start(self) -> int:
@@ -193,6 +199,8 @@ class TaskManager:
             parent_id=parent_id, unique_key=unique_key or None,
             max_retries=self.default_max_retries if spec.max_retries is None else spec.max_retries,
         )  # fmt: skip
+        if parent_id:
+            self.parents.add(parent_id)
         stored = self.records.insert(record)
         if stored.id != record.id:
             return stored.id  # dedup: the open task with this unique key

@@ -78,4 +78,3 @@ def unregister(name: str) -> None:
     """Remove a task (tests register throw-away tasks and remove them afterwards)."""
     with _lock:
         _registry.pop(name, None)
-

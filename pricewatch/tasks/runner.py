@@ -7,6 +7,7 @@ or a child and its parent finishing at once, can never both win.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ class Runner:
     def __init__(self, manager: TaskManager) -> None:
         self.m = manager
         self._parent_throttles: dict[str, tuple[ProgressThrottle, ProgressThrottle]] = {}
+        self._progress_lock = threading.Lock()
 
     # -- one try ------------------------------------------------------------------------------------------
     def run(self, task_id: str) -> None:
@@ -80,7 +82,9 @@ class Runner:
             self._fail(record, f"the task returned a value that is not JSON: {exc}", None)
             return
         progress = self._progress_fields(ctx)
-        has_children = ctx.children or (ctx.rerun and m.records.children_counts(record.id))
+        has_children = (
+            ctx.children or record.id in m.parents or (ctx.rerun and m.records.children_counts(record.id))
+        )
         if has_children and ctx.cancelled and ctx.cancel_reason == "user":
             if m.records.set_state(
                 record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
@@ -157,18 +161,20 @@ class Runner:
     def child_finished(self, parent_id: str) -> None:
         """Update the parent's progress (finished children / total) and finish it when all are final."""
         m = self.m
-        counts = m.records.children_counts(parent_id)
-        total = sum(counts.values())
-        done = sum(n for s, n in counts.items() if s.is_final)
-        signal_gate, write_gate = self._parent_throttles.setdefault(
-            parent_id, (ProgressThrottle(0.1), ProgressThrottle(1.0))
-        )
-        last = done >= total
-        message = f"{done} of {total} finished"
-        if signal_gate.ready(force=last):
-            m.emit_progress(parent_id, done, total, message)
-        if write_gate.ready(force=last):
-            m.write_progress(parent_id, done, total, message)
+        # Serialised, so progress never goes backwards when two children finish at once.
+        with self._progress_lock:
+            counts = m.records.children_counts(parent_id)
+            total = sum(counts.values())
+            done = sum(n for s, n in counts.items() if s.is_final)
+            signal_gate, write_gate = self._parent_throttles.setdefault(
+                parent_id, (ProgressThrottle(0.1), ProgressThrottle(1.0))
+            )
+            last = done >= total
+            message = f"{done} of {total} finished"
+            if signal_gate.ready(force=last):
+                m.emit_progress(parent_id, done, total, message)
+            if write_gate.ready(force=last):
+                m.write_progress(parent_id, done, total, message)
         if last:
             self.maybe_finish_parent(parent_id)
 
@@ -198,4 +204,5 @@ class Runner:
             progress_current=total, progress_total=total, progress_message=f"{total} of {total} finished",
         ):  # fmt: skip
             self._parent_throttles.pop(parent_id, None)
+            m.parents.discard(parent_id)
             self._finished(parent, state)

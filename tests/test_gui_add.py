@@ -14,24 +14,16 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.gui.product_model import COL_PRICE, COL_TITLE
+from pricewatch.models import AlertKind
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 
 
-def _no_rules(dialog: ProductDialog) -> None:
-    for box in (
-        dialog.rules.target,
-        dialog.rules.back_in_stock,
-        dialog.rules.any_drop,
-        dialog.rules.drop_percent,
-    ):
-        box.setChecked(False)
-
-
-def test_add_a_product_by_url_and_see_its_price(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                                 make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_add_a_product_by_url_and_see_its_price(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     url = page_server.add("/kettle", product_page("Steel kettle", "34.90", "EUR"))
     app.start(scheduler=False)
     window = make_window()
@@ -43,7 +35,9 @@ def test_add_a_product_by_url_and_see_its_price(qtbot: QtBot, app: PriceWatch, p
     assert dialog.lookup.title.text() == "Steel kettle"
     assert "34.90" in dialog.lookup.price.text() or "34,90" in dialog.lookup.price.text()
     assert not dialog.lookup.offers.isVisibleTo(dialog)
-    _no_rules(dialog)
+    dialog.target.setText("30")
+    dialog.rules.drop_percent.setChecked(True)
+    dialog.rules.percent.setValue(15)
     with qtbot.waitSignal(dialog.saved) as blocker:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     product_id = blocker.args[0]
@@ -53,11 +47,16 @@ def test_add_a_product_by_url_and_see_its_price(qtbot: QtBot, app: PriceWatch, p
                     timeout=WAIT)  # fmt: skip
     row = model.row_of(product_id) or 0
     assert model.index(row, COL_TITLE).data() == "Steel kettle"
+    rules = {r.kind: r for r in app.alert_rules_for(product_id)}
+    assert rules[AlertKind.TARGET_PRICE].amount == Decimal("30")
+    assert rules[AlertKind.DROP_PERCENT].percent == Decimal("15.0")
+    assert AlertKind.BACK_IN_STOCK in rules and AlertKind.ANY_DROP not in rules
     assert "34" in model.index(row, COL_PRICE).data()
 
 
-def test_pick_an_offer_on_a_multi_offer_page(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                             make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_pick_an_offer_on_a_multi_offer_page(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     offers = [("TSHIRT-S", "Small", "19.00"), ("TSHIRT-M", "Medium", "21.00"), ("TSHIRT-L", "Large", "23.50")]
     url = page_server.add("/shirt", product_page("Plain T-shirt", "19.00", "USD", offers=offers))
     app.start(scheduler=False)
@@ -67,7 +66,6 @@ def test_pick_an_offer_on_a_multi_offer_page(qtbot: QtBot, app: PriceWatch, page
     assert dialog.lookup.offers.count() == 3
     assert dialog.lookup.pick_offer("sku:TSHIRT-L")
     assert "23.50" in dialog.lookup.price.text()
-    _no_rules(dialog)
     product_id = dialog.save()
     assert product_id is not None
     assert app.get_product(product_id).offer_key == "sku:TSHIRT-L"
@@ -77,8 +75,9 @@ def test_pick_an_offer_on_a_multi_offer_page(qtbot: QtBot, app: PriceWatch, page
                     timeout=WAIT)  # fmt: skip
 
 
-def test_ctrl_v_with_a_url_opens_the_add_dialog(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                                make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_ctrl_v_with_a_url_opens_the_add_dialog(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     url = page_server.add("/lamp", product_page("Lamp", "12.00"))
     app.start(scheduler=False)
     window = make_window()
@@ -94,8 +93,9 @@ def test_ctrl_v_with_a_url_opens_the_add_dialog(qtbot: QtBot, app: PriceWatch, p
     assert "no product address" in window.statusBar().currentMessage()
 
 
-def test_bad_input_is_explained(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_bad_input_is_explained(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     existing = app.add_product(page_server.add("/x", product_page("X", "1.00")))
     app.start(scheduler=False)
     window = make_window()
@@ -107,6 +107,5 @@ def test_bad_input_is_explained(qtbot: QtBot, app: PriceWatch, page_server: Page
     dialog.target.setText("twelve")
     assert dialog.save() is None and "Target price" in dialog.problem.text()
     dialog.target.setText("")
-    _no_rules(dialog)
     assert dialog.save() is None and "already tracked" in dialog.problem.text()
     dialog.reject()

@@ -65,8 +65,9 @@ def test_columns_sort_and_show_change(app: PriceWatch, make_window: Callable[[],
     assert changes["Walking boots"] == ""
 
 
-def test_sparklines_load_in_the_background(qtbot: QtBot, app: PriceWatch,
-                                           make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_sparklines_load_in_the_background(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
     _seed(app)
     window = make_window()
     model = window.product_model
@@ -95,8 +96,9 @@ def test_remove_asks_first(qtbot: QtBot, app: PriceWatch, make_window: Callable[
     assert first.id not in [p.id for p in app.list_products()]
 
 
-def test_export_import_round_trip(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow],
-                                  tmp_path: Path) -> None:  # fmt: skip
+def test_export_import_round_trip(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], tmp_path: Path
+) -> None:
     _seed(app)
     window = make_window()
     target = tmp_path / "out.json"
@@ -141,8 +143,9 @@ def test_import_of_a_bad_file_says_why(
     box.accept()
 
 
-def test_geometry_and_columns_are_remembered(qtbot: QtBot, app: PriceWatch,
-                                             make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_geometry_and_columns_are_remembered(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
     window = make_window()
     window.resize(700, 480)
     window.products.table.setColumnWidth(COL_TITLE, 411)

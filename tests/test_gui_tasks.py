@@ -38,8 +38,9 @@ def _visible_ids(window: MainWindow) -> list[str]:
     return ids
 
 
-def test_task_goes_pending_started_success(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                           make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_task_goes_pending_started_success(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     app.settings.tasks.scraping_concurrency = 1  # the second look-up waits for the first
     slow = page_server.add("/slow", product_page("Kettle", "30.00"), delay=1.0)
     url = page_server.add("/p", product_page("Toaster", "24.99"), delay=0.4)
@@ -66,8 +67,9 @@ def test_task_goes_pending_started_success(qtbot: QtBot, app: PriceWatch, page_s
     assert "Timeline" in window.task_panel.detail.toPlainText()
 
 
-def test_cancel_a_running_task(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                               make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_cancel_a_running_task(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     url = page_server.add("/slow", product_page("Slow lamp", "10.00"), delay=3.0)
     app.start(scheduler=False)
     window = make_window()
@@ -79,8 +81,9 @@ def test_cancel_a_running_task(qtbot: QtBot, app: PriceWatch, page_server: PageS
     assert app.get_task(task_id).state is TaskState.REVOKED
 
 
-def test_retry_a_failed_task(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                             make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_retry_a_failed_task(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     url = page_server.add("/gone", "not here", status=404)
     app.start(scheduler=False)
     window = make_window()
@@ -94,8 +97,9 @@ def test_retry_a_failed_task(qtbot: QtBot, app: PriceWatch, page_server: PageSer
     assert app.get_task(new_id).result["title"] == "Back again"
 
 
-def test_batches_expand_and_filters_apply(qtbot: QtBot, app: PriceWatch, page_server: PageServer,
-                                         make_window: Callable[[], MainWindow]) -> None:  # fmt: skip
+def test_batches_expand_and_filters_apply(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
     for n in range(3):
         app.add_product(
             page_server.add(f"/item{n}", product_page(f"Item {n}", f"{n + 1}.50")), title=f"Item {n}"

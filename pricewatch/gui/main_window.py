@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToo
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.product_detail import ProductDetail
 from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
@@ -21,6 +22,7 @@ from pricewatch.gui.task_columns import default_subject
 from pricewatch.gui.task_model import TaskTreeModel
 from pricewatch.gui.task_panel import TaskPanel
 from pricewatch.gui.transfer_actions import TransferActions
+from pricewatch.gui.tray import TrayIcon
 from pricewatch.gui.ui_state import UiState
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.products)
         self.product_sync = ProductSync(app, self.product_model, self.work)
         self.product_sync.loaded.connect(self._update_counts)
+        self._details: dict[int, ProductDetail] = {}
+        self.product_sync.product_refreshed.connect(self._detail_refresh)
         self.transfer = TransferActions(app, self.work, self)
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
@@ -84,6 +88,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_toolbar()
+        self.tray = TrayIcon(self, self.actions.check_all, self.actions.pause, self.actions.quit)
+        self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        app.set_tray_notifier(self.tray.notify)
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
@@ -213,8 +220,39 @@ class MainWindow(QMainWindow):
             self.show_detail(product_id)
 
     @Slot(int)
-    def show_detail(self, product_id: int) -> None:
-        pass
+    def show_detail(self, product_id: int) -> ProductDetail | None:
+        """Open (or raise) the product's window with its price history."""
+        detail = self._details.get(product_id)
+        if detail is None:
+            row = self.product_model.row_of(product_id)
+            if row is None:
+                return None
+            detail = ProductDetail(self.app, self.product_model.product_at(row), self.work, self)
+            detail.check_requested.connect(self._check_one)
+            detail.edit_requested.connect(self._edit_one)
+            detail.finished.connect(lambda _r, pid=product_id: self._details.pop(pid, None))
+            detail.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._details[product_id] = detail
+        detail.show()
+        detail.raise_()
+        detail.activateWindow()
+        return detail
+
+    @Slot(int)
+    def _detail_refresh(self, product_id: int) -> None:
+        detail = self._details.get(product_id)
+        if detail is not None:
+            detail.reload()
+
+    @Slot(int)
+    def _check_one(self, product_id: int) -> None:
+        self.app.check_product(product_id)
+        self.statusBar().showMessage("Checking…", 3000)
+
+    @Slot(int)
+    def _edit_one(self, product_id: int) -> None:
+        self.products.select_product(product_id)
+        self.edit_product()
 
     @Slot()
     def open_in_browser(self) -> None:
@@ -333,6 +371,19 @@ class MainWindow(QMainWindow):
         self.quit_requested.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        gui = self.app.settings.gui
+        if not self._quitting and gui.close_to_tray and self.tray.available:
+            # Keep running in the tray: checks and notifications go on without the window.
+            event.ignore()
+            self.hide()
+            if not gui.tray_hint_shown:
+                self.tray.icon.showMessage(
+                    "PriceWatch keeps running",
+                    "PriceWatch is still checking prices in the tray. Use Quit in its menu to stop it.",
+                )
+                gui.tray_hint_shown = True
+                self.app.save_settings()
+            return
         self.ui_state.save_window(self)
         self.ui_state.save_header("products", self.products.table.horizontalHeader())
         self.ui_state.save_header("tasks", self.task_panel.tree.header())
@@ -345,6 +396,10 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.app.set_tray_notifier(None)
+        self.tray.hide()
+        for detail in list(self._details.values()):
+            detail.close()
         self.product_sync.stop()
         self.task_model.stop()
         self.status.stop()

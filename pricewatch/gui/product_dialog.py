@@ -67,7 +67,6 @@ class ProductDialog(QDialog):
             self.target.setText(str(product.target_price))
         self.lookup = LookupView(self)
         self.rules = AlertRulesEditor(self)
-        self.rules.target.setChecked(True)
         self.rules.back_in_stock.setChecked(True)
         if product is not None and product.id is not None:
             self.rules.set_rules(app.alert_rules_for(product.id))
@@ -177,9 +176,11 @@ class ProductDialog(QDialog):
         except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
             self._show_problem(str(exc))
             return None
-        rules = self.rules.rules(product.id, target)
-        if rules or self.product is not None:
-            self.app.set_alert_rules(product.id, rules)
+        try:
+            self.app.set_alert_rules(product.id, self.rules.rules(product.id, target))
+        except ValueError as exc:
+            self._show_problem(f"Alert rules: {exc}")
+            return None
         self._cancel_lookup()
         self.app.check_product(product.id)  # the first price (or a fresh one after an edit) as a task
         self.saved.emit(product.id)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.worker import BackgroundWork
-from pricewatch.models import Product, TaskRecord
+from pricewatch.models import Product, TaskRecord, TaskState
 
 SPARK_POINTS = 30
 SPARK_CHUNK = 500
@@ -80,7 +80,8 @@ class ProductSync(QObject):
 
     def on_task_record(self, record: TaskRecord) -> None:
         """A task finished or changed: re-read the product it was about."""
-        if record.name in _CHECK_TASKS and record.state.is_final:
+        # A check stays STARTED while its notifications are sent, but its reading is stored already.
+        if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
             product_id = record.kwargs.get("product_id")
             if product_id is None and isinstance(record.result, dict):
                 product_id = record.result.get("product_id")

@@ -132,6 +132,7 @@ class TaskTreeModel(QAbstractItemModel):
                 self._apply_progress(task_id, *values)
         new: dict[str, list[TaskRecord]] = {}  # parent id ("" = top level) -> new records, parents first
         arriving: set[str] = set()
+        parents: dict[str, None] = {}
         changed = False
         while self._dirty and time.monotonic() < deadline:
             task_id = next(iter(self._dirty))
@@ -149,9 +150,16 @@ class TaskTreeModel(QAbstractItemModel):
                 arriving.add(record.id)
             else:
                 self._replace(node, record)
+            if record.parent_id:
+                parents[record.parent_id] = None
             self.record_updated.emit(record)
         for parent_id, records in new.items():
             self._insert(parent_id, records)
+        # A parent's row (progress, result) changes with its children without a signal of its own: re-read it
+        # once in the next batch.
+        for parent_id in parents:
+            if parent_id in self._nodes:
+                self._dirty[parent_id] = None
         if changed:
             self._prune()
             self.counts_changed.emit(Counter(self._counts))

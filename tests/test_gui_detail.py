@@ -1,0 +1,79 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
+"""The product window: header numbers, chart ranges, target line, stock markers, check now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+from PySide6.QtCharts import QLineSeries, QScatterSeries
+from pytestqt.qtbot import QtBot
+
+from pricewatch.app import PriceWatch
+from pricewatch.gui.main_window import MainWindow
+from pricewatch.models import Availability, PriceObservation, utcnow
+from tests.support.pageserver import PageServer
+from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
+
+
+def _history(app: PriceWatch, url: str) -> int:
+    product = app.add_product(url, title="Road bike", target_price="900")
+    pid = product.id or 0
+    now = utcnow()
+    points = [(120, "1200", Availability.IN_STOCK), (60, "1100", Availability.IN_STOCK),
+              (20, "1100", Availability.OUT_OF_STOCK), (10, "999", Availability.IN_STOCK),
+              (3, "949", Availability.IN_STOCK)]  # fmt: skip
+    for days, price, availability in points:
+        app.observations.add(
+            PriceObservation(pid, now - timedelta(days=days), Decimal(price), "EUR", availability)
+        )
+    app._refresh_summary(pid, "EUR")
+    return pid
+
+
+def test_detail_shows_history_ranges_target_and_stock(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    pid = _history(app, "https://bikes.example/road")
+    window = make_window()
+    window.products.select_product(pid)
+    window.actions.details.trigger()
+    detail = window._details[pid]
+    qtbot.waitUntil(lambda: detail.loaded)
+    assert detail.title.text() == "Road bike"
+    assert "949" in detail.price.text()
+    assert detail.history_model.rowCount() == 5
+    assert detail.range_days() == 30
+    series = detail.chart.chart().series()
+    names = [s.name() for s in series]
+    assert any(n.startswith("Target") for n in names)
+    scatter = {s.name(): s.count() for s in series if isinstance(s, QScatterSeries)}
+    assert scatter == {"Out of stock": 1, "Back in stock": 1}
+    line = next(s for s in series if isinstance(s, QLineSeries) and s.name().startswith("Price"))
+    # 30 days: the price in effect at the start (1100), steps at -10 d (999) and -3 d (949), and now
+    assert [p.y() for p in line.points()] == [1100.0, 1100.0, 999.0, 999.0, 949.0, 949.0]
+    detail.set_range(0)
+    line = next(s for s in detail.chart.chart().series() if s.name().startswith("Price"))
+    assert [p.y() for p in line.points()][:3] == [1200.0, 1200.0, 1100.0]
+    detail.set_range(7)
+    line = next(s for s in detail.chart.chart().series() if s.name().startswith("Price"))
+    assert [p.y() for p in line.points()] == [999.0, 999.0, 949.0, 949.0]
+    detail.close()
+    assert pid not in window._details
+
+
+def test_check_now_from_the_detail_updates_it(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
+    pid = _history(app, page_server.add("/bike", product_page("Road bike", "899.00", "EUR")))
+    app.start(scheduler=False)
+    window = make_window()
+    detail = window.show_detail(pid)
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.loaded)
+    detail.loaded = False
+    detail.check_button.click()
+    qtbot.waitUntil(lambda: detail.loaded and detail.history_model.rowCount() == 6, timeout=15_000)
+    assert "899" in detail.price.text()
+    assert "▼" in detail.change.text()

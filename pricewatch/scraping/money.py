@@ -190,7 +190,7 @@ _SYMBOL_RE = re.compile(
     + r"|kr\.?(?![A-Za-z]))"
 )
 # A number: digits with thousands groups or decimals, optionally a trailing ",-" / ".-" / ",-" (no cents).
-_NUMBER_RE = re.compile(
+NUMBER_RE = re.compile(
     r"(?<![\d.,])\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d])"  # Indian grouping: 1,23,456.00
     r"|(?<![\d.,])\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d{1,3})?(?![\d])"
     r"|(?<![\d.,])\d+(?:[.,]\d{1,3})?(?![\d])"
@@ -314,7 +314,7 @@ def parse_money(text: str, ctx: MoneyContext | None = None) -> Money | None:
         return None
     text = text.replace("\u00a0", " ")
     currency = find_currency(text, ctx)
-    for match in _NUMBER_RE.finditer(text):
+    for match in NUMBER_RE.finditer(text):
         token = match.group(0).strip()
         rest = text[match.end() : match.end() + 3]
         if _DASH_CENTS.match(rest):

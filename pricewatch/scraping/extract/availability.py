@@ -30,6 +30,7 @@ _SCHEMA = {
 OUT_OF_STOCK_PHRASES = {
     "en": [
         "out of stock",
+        "not in stock",
         "sold out",
         "currently unavailable",
         "no longer available",
@@ -37,12 +38,15 @@ OUT_OF_STOCK_PHRASES = {
         "not available",
         "notify me when available",
         "email me when available",
+        "back in stock",
     ],
     "de": [
         "ausverkauft",
         "nicht verfügbar",
         "nicht lieferbar",
         "nicht auf lager",
+        "nicht vorrätig",
+        "wieder verfügbar",
         "nicht mehr verfügbar",
         "vergriffen",
         "derzeit nicht verfügbar",
@@ -54,6 +58,8 @@ OUT_OF_STOCK_PHRASES = {
         "épuisé",
         "indisponible",
         "en rupture",
+        "pas en stock",
+        "pas disponible",
         "plus disponible",
         "actuellement indisponible",
         "victime de son succès",
@@ -83,7 +89,7 @@ OUT_OF_STOCK_PHRASES = {
         "chwilowo niedostępny",
         "wyprzedane",
     ],
-    "pt": ["esgotado", "indisponível", "sem estoque", "fora de estoque", "sem stock", "produto esgotado"],
+    "pt": ["esgotado", "indisponível", "não disponível", "sem estoque", "fora de estoque", "sem stock"],
     "tr": [
         "stokta yok",
         "tükendi",
@@ -106,8 +112,21 @@ PRE_ORDER_PHRASES = [
     "pré-venda",
 ]
 
+# What a shop shows when the product can be bought; only trusted at the start of a short text (see from_phrase).
+IN_STOCK_PHRASES = [
+    "in stock", "left in stock", "ready to ship", "available to ship", "auf lager", "lieferbar", "sofort lieferbar", "verfügbar",
+    "vorrätig", "en stock", "disponible", "disponibile", "in magazzino", "op voorraad", "leverbaar", "dostępny",
+    "w magazynie", "em estoque", "em stock", "disponível", "stokta", "stokta var",
+]  # fmt: skip
+
 _ALL_OOS = sorted({p for phrases in OUT_OF_STOCK_PHRASES.values() for p in phrases}, key=len, reverse=True)
 OUT_OF_STOCK_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _ALL_OOS) + r")(?!\w)")
+# At most two words before the phrase ("Online auf Lager", "Disponible"), so "Email me when back in stock"
+# and "Available in 3 colours" do not count; negations are caught first by OUT_OF_STOCK_RE.
+IN_STOCK_RE = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:" + "|".join(re.escape(p) for p in sorted(IN_STOCK_PHRASES, key=len, reverse=True))
+    + r")(?!\w)"
+)
 PRE_ORDER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PRE_ORDER_PHRASES) + r")(?!\w)")
 
 
@@ -130,11 +149,13 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
-def from_phrase(text: str) -> Availability:
-    """OUT_OF_STOCK or PRE_ORDER when a short text says so, else UNKNOWN."""
+def from_phrase(text: str, in_stock: bool = False) -> Availability:
+    """OUT_OF_STOCK or PRE_ORDER when a short text says so (IN_STOCK too if ``in_stock``), else UNKNOWN."""
     norm = normalise(text)
     if OUT_OF_STOCK_RE.search(norm):
         return Availability.OUT_OF_STOCK
     if PRE_ORDER_RE.search(norm):
         return Availability.PRE_ORDER
+    if in_stock and IN_STOCK_RE.search(norm):
+        return Availability.IN_STOCK
     return Availability.UNKNOWN

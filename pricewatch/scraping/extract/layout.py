@@ -14,11 +14,15 @@ from pricewatch.scraping.extract.document import Element, Page, text_of
 
 _AVOID_WORDS = re.compile(
     r"related|recommend|similar|carousel|slider|recent|upsell|cross-?sell|also|bundle|"
-    r"accessor|review|mini-?cart|minicart|basket-|cart-|menu|breadcrumb|shipping|delivery|"
-    r"install?ment|financ|monthly|klarna|footer|header|nav|sidebar|widget|teaser|"
-    r"suggest|sponsor|compar|tile|product-?list|listing|grid|swiper|owl-|banner|"
-    r"frequently|others|customers|promo-?bar|cookie|modal|popup|unit-?price|"
-    r"base-?price|grundpreis|per-?unit|variant|swatch|option"
+    r"accessor|review|mini-?cart|minicart|basket-|cart-|menu|breadcrumb|"
+    r"footer|header|nav|sidebar|widget|teaser|"
+    r"suggest|sponsor|compar|tile|product-?list|listing|products?-?grid|swiper|owl-|banner|"
+    r"frequently|others|customers|promo-?bar|cookie|modal|popup|variant|swatch|option"
+)
+# Parts whose amounts are not the price (shipping costs, instalments, unit prices) but whose words may well
+# say whether the product can be delivered.
+_NOT_PRICE_WORDS = re.compile(
+    r"shipping|delivery|install?ment|financ|monthly|klarna|unit-?price|base-?price|grundpreis|per-?unit"
 )
 _AVOID_TAGS = frozenset({"nav", "footer", "header", "aside", "select", "option", "script", "style", "noscript",
                          "template", "button", "label", "textarea"})  # fmt: skip
@@ -57,7 +61,7 @@ class Layout:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self._flags: dict[Element, tuple[bool, bool, bool]] = {}
+        self._flags: dict[Element, tuple[bool, bool, bool, bool]] = {}
         self.title = self._find_title()
         self.buy = self._find_buy()
 
@@ -82,8 +86,8 @@ class Layout:
         label = f"{attrs(el)} {el.get('value', '')} {el.get('action', '')} {text_of(el)[:80]}".lower()
         return bool(BUY_WORDS.search(label)) and not self.avoided(el)
 
-    def _node(self, node: Element) -> tuple[bool, bool, bool]:
-        """(avoid, hidden, list-price) verdicts of one node by its own tag and attributes."""
+    def _node(self, node: Element) -> tuple[bool, bool, bool, bool]:
+        """(avoid, hidden, list-price, not-a-price) verdicts of one node by its own tag and attributes."""
         flags = self._flags.get(node)
         if flags is None:
             names = attrs(node)
@@ -99,15 +103,20 @@ class Layout:
             )
             listed = tag in LIST_TAGS or "line-through" in style
             listed = listed or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
-            flags = self._flags[node] = (avoid, hidden, listed)
+            flags = self._flags[node] = (avoid, hidden, listed, bool(_NOT_PRICE_WORDS.search(names)))
         return flags
 
     def hidden(self, el: Element) -> bool:
         return any(self._node(n)[1] for n in (el, *el.iterancestors()))
 
-    def avoided(self, el: Element) -> bool:
-        """Whether an ancestor is a menu, header, related-products list, variant picker and the like."""
-        return any(self._node(n)[0] for n in el.iterancestors())
+    def avoided(self, el: Element, price: bool = False) -> bool:
+        """Whether an ancestor is a menu, header, related-products list, variant picker and the like (or, for a
+        ``price``, a shipping, instalment or unit-price part)."""
+        for node in el.iterancestors():
+            flags = self._node(node)
+            if flags[0] or (price and flags[3]):
+                return True
+        return False
 
     def is_list_price(self, el: Element) -> bool:
         """Whether the element or one of its three nearest ancestors marks a crossed-out or "was" price."""
@@ -121,8 +130,16 @@ class Layout:
         return False
 
     def region(self) -> Element | None:
-        """The buy box: the title's ancestor a few levels up (below ``body`` and not too big), else the buy
+        """The buy box: the smallest part holding both the title and the buy button when it is not most of the
+        page, else the title's ancestor a few levels up (below ``body`` and not too big), else the buy
         button's."""
+        if self.title is not None and self.buy is not None:
+            above = set(self.title.iterancestors())
+            common = next((n for n in self.buy.iterancestors() if n in above), None)
+            if common is not None and common.tag not in ("body", "html"):
+                size = _COUNT(common)
+                if isinstance(size, float) and size <= _REGION_MAX_ELEMENTS:
+                    return common
         for anchor in (self.title, self.buy):
             node = anchor
             for _ in range(_REGION_LEVELS):

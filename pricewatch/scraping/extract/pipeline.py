@@ -89,11 +89,12 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     if result.availability is Availability.UNKNOWN and meta_data.availability is not Availability.UNKNOWN:
         result.availability = meta_data.availability
         result.methods["availability"] = "meta"
-    if result.availability is Availability.UNKNOWN:
-        said = stock.visible_availability(found, layout)
-        if said is not Availability.UNKNOWN:
-            result.availability = said
-            result.methods["availability"] = "visible"
+    seen = stock.visible_availability(result.availability, found, layout)
+    if seen is not Availability.UNKNOWN:
+        if result.availability is not Availability.UNKNOWN:
+            result.structured_availability = result.availability
+        result.availability = seen
+        result.methods["availability"] = "visible"
 
     if result.currency is None:
         result.currency = page.money.currency
@@ -189,7 +190,7 @@ def _should_prefer_visible(
     price: Decimal | None, seen: visible.Candidate, found: list[visible.Candidate]
 ) -> bool:
     """Take the visible price over structured data only when the page never shows the structured one."""
-    if price is None or seen.amount == price:
+    if price is None or seen.amount == price or seen.is_list:
         return False
     if any(c.amount == price and not c.is_list for c in found):
         return False

@@ -56,6 +56,7 @@ class Extraction:
             ``selector``, ``visible``, ``text``).
         structured_price / visible_price: both recorded when structured data and the visible page disagree;
             ``price`` is then the visible one.
+        structured_availability: what structured data said when the visible page overruled it.
     """
 
     price: Decimal | None = None
@@ -70,6 +71,7 @@ class Extraction:
     reason: str | None = None
     structured_price: Decimal | None = None
     visible_price: Decimal | None = None
+    structured_availability: Availability | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (Decimals as strings)."""
@@ -90,6 +92,9 @@ class Extraction:
             "reason": self.reason,
             "structured_price": money(self.structured_price),
             "visible_price": money(self.visible_price),
+            "structured_availability": (
+                None if self.structured_availability is None else self.structured_availability.value
+            ),
         }
 
     def pick(self, offer_key: str | None) -> Extraction:

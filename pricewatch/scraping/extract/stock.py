@@ -11,11 +11,13 @@ from pricewatch.scraping.extract.visible import MAX_PHRASE, Scan
 _BEFORE, _AFTER = 50, 400  # the window, in elements, around the title and the buy button
 
 
-def visible_availability(found: Scan, layout: Layout) -> Availability:
-    """OUT_OF_STOCK or PRE_ORDER from a short visible message near the title or buy button, IN_STOCK when a
-    buy button is there, else UNKNOWN."""
+def said(found: Scan, layout: Layout, in_stock: bool) -> Availability:
+    """What the first short visible availability message near the title or buy button says (OUT_OF_STOCK,
+    PRE_ORDER, and IN_STOCK when ``in_stock``), else UNKNOWN."""
     anchors = [p for p in (found.title_pos, found.buy_pos) if p is not None]
-    lo, hi = (min(anchors) - _BEFORE, max(anchors) + _AFTER) if anchors else (0, -1)
+    if not anchors:
+        return Availability.UNKNOWN
+    lo, hi = min(anchors) - _BEFORE, max(anchors) + _AFTER
     for pos, el in found.texts:
         if pos < lo:
             continue
@@ -24,9 +26,26 @@ def visible_availability(found: Scan, layout: Layout) -> Availability:
         text = " ".join(text_of(el).split())
         if len(text) > MAX_PHRASE:
             continue
-        said = from_phrase(text)
-        if said is not Availability.UNKNOWN and not layout.hidden(el) and not layout.avoided(el):
-            return said
-    if layout.buy is not None:
-        return Availability.IN_STOCK
+        verdict = from_phrase(text, in_stock)
+        if verdict is not Availability.UNKNOWN and not layout.hidden(el) and not layout.avoided(el):
+            return verdict
     return Availability.UNKNOWN
+
+
+def visible_availability(structured: Availability, found: Scan, layout: Layout) -> Availability:
+    """The availability a shopper sees, or UNKNOWN when the page does not say more than ``structured``.
+
+    A structured "out of stock" is checked against the buy box: shops often mark a product sold out online
+    in their data while the page says "in stock" (for delivery from a store). A buy button alone does not
+    overrule it (many shops leave the button on sold-out pages), but it is taken as "in stock" when the page
+    says nothing else.
+    """
+    if structured is Availability.OUT_OF_STOCK:
+        verdict = said(found, layout, in_stock=True)
+        return verdict if verdict is Availability.IN_STOCK else Availability.UNKNOWN
+    if structured is not Availability.UNKNOWN:
+        return Availability.UNKNOWN
+    verdict = said(found, layout, in_stock=False)
+    if verdict is Availability.UNKNOWN and layout.buy is not None:
+        return Availability.IN_STOCK
+    return verdict

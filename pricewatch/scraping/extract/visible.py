@@ -18,7 +18,7 @@ from lxml import etree
 
 from pricewatch.scraping.extract.document import Element, Page
 from pricewatch.scraping.extract.layout import SALE_WORDS, Layout, attrs
-from pricewatch.scraping.money import find_currency, parse_money
+from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag")
@@ -31,6 +31,7 @@ _NOT_A_PRICE = re.compile(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
 _TEXT_SKIP = frozenset({"script", "style", "noscript", "template", "option", "select", "textarea"})
+_NOT_PRICE_PART = re.compile(r"shipping|delivery|versand|tax|vat|mwst|base|unit|info|note|hint")
 _DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
 _MAX_TEXT = 60
@@ -60,10 +61,22 @@ class Scan:
 
 
 def price_text(el: Element) -> str:
-    """The element's text as a shopper reads it: "12" + "<sup>99</sup>" becomes "12.99"."""
+    """The element's text as a shopper reads it: "12" + "<sup>99</sup>" becomes "12.99"; a part inside it
+    that is marked as shipping or tax information ("zzgl. Versand") is left out."""
     parts: list[str] = []
-    for node in el.iter(etree.Element):
-        if node.tag in _TEXT_SKIP:
+    skipped: Element | None = None
+    for node in el.iter():
+        if skipped is not None and _inside(node, skipped, el):
+            continue
+        skipped = None
+        if not isinstance(node.tag, str):  # a comment: "-<!-- -->47<!-- -->%" reads "-47%"
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if node.tag in _TEXT_SKIP or (node is not el and _NOT_PRICE_PART.search(node.get("class", "").lower())):
+            skipped = node
+            if node.tail:
+                parts.append(node.tail)
             continue
         text = node.text or ""
         if node is not el and text.strip().isdigit() and parts and parts[-1].rstrip()[-1:].isdigit():
@@ -73,6 +86,15 @@ def price_text(el: Element) -> str:
         if node is not el and node.tail:
             parts.append(node.tail)
     return " ".join("".join(parts).split())
+
+
+def _inside(node: Element, part: Element, top: Element) -> bool:
+    for parent in node.iterancestors():
+        if parent is part:
+            return True
+        if parent is top:
+            return False
+    return False
 
 
 def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
@@ -108,6 +130,8 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         text = price_text(el)
         if not text or len(text) > _MAX_TEXT or not _DIGIT.search(text) or _NOT_A_PRICE.search(text.lower()):
             continue
+        if len(NUMBER_RE.findall(text)) > 1:
+            continue  # "-9,49 € 4,99 €": a box around several amounts, not one price
         money = parse_money(text, page.money)
         if money is None or money.amount <= 0:
             continue
@@ -128,7 +152,7 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     is_list = layout.is_list_price(el)
     if is_list:
         score -= 3
-    if layout.avoided(el):
+    if layout.avoided(el, price=True):
         score -= 4
     if layout.hidden(el):
         score -= 4

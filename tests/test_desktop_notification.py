@@ -167,3 +167,19 @@ def test_cli_notify_prints_what_each_channel_did(desktop_session: DesktopSession
     assert "desktop: sent to the desktop (notify-send)" in out
     (got,) = desktop_session.wait_for(1)
     assert (got["summary"], got["body"]) == ("CLI title", "CLI message")
+
+
+def test_headless_desktop_is_unavailable_and_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No desktop_session here: a headless machine (cron, a server). Retrying would only delay the check.
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    with PriceWatch(executor="sync") as app:
+        task_id = app.submit_task("notifications.send", kwargs={"title": "T", "message": "M"})
+        record = app.wait_for_task(task_id, timeout=60)
+        assert record.state is TaskState.SUCCESS and record.retries == 0
+        assert record.result["state"] == "FAILED"
+        (notification,) = app.list_notifications()
+        assert notification.error == (
+            "desktop: no desktop session (no D-Bus session bus) to show notifications on; "
+            "tray: no tray icon (the PriceWatch window is not running)"
+        )

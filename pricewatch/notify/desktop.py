@@ -11,6 +11,7 @@ the retry queue can act on it.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,16 @@ def default_backend() -> str:
         if shutil.which("notify-send"):
             return "notify-send"
     return "plyer"
+
+
+def session_bus_reachable() -> bool:
+    """Whether a D-Bus session bus can be found the way libnotify looks (address, runtime socket, X11)."""
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):
+        return True
+    return bool(os.environ.get("DISPLAY"))  # dbus can autolaunch a bus for an X11 session
 
 
 class DesktopChannel:
@@ -58,6 +69,8 @@ class DesktopChannel:
         exe = shutil.which("notify-send")
         if exe is None:
             raise ChannelUnavailable("notify-send is not installed (Debian package libnotify-bin)")
+        if not session_bus_reachable():  # headless (a server, cron without a session): retrying cannot help
+            raise ChannelUnavailable("no desktop session (no D-Bus session bus) to show notifications on")
         args = [exe, f"--app-name={APP_NAME}", f"--expire-time={EXPIRE_MS}"]
         if self.icon is not None:
             args.append(f"--icon={self.icon}")

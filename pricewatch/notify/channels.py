@@ -9,6 +9,7 @@ description of what it did, or raises :class:`ChannelError` (worth retrying) or 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -92,7 +93,11 @@ class AppriseChannel:
         import apprise  # lazy: Apprise loads dozens of plugins
 
         client = apprise.Apprise()
-        if not client.add(self.url):
+        with warnings.catch_warnings():
+            # Apprise loads its plugins on first use; one imports the stdlib's deprecated imghdr.
+            warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
+            added = client.add(self.url)
+        if not added:
             raise ChannelUnavailable(f"{self.name}: Apprise does not understand this URL")
         logs: list[str] = []
 

@@ -614,6 +614,18 @@ class PriceWatch:
             self._closers.append(self.stop_api)
         return url
 
+    def start_api_if_enabled(self) -> str | None:
+        """Start the API if settings.api.enabled (the window and ``serve`` at start-up); returns its URL.
+
+        A failure to start (the port is taken) is logged and returns None: the rest of the program runs on."""
+        if not self.settings.api.enabled:
+            return None
+        try:
+            return self.start_api()
+        except (OSError, RuntimeError) as exc:
+            log.error("the local HTTP API could not start: %s", exc)
+            return None
+
     def stop_api(self) -> None:
         """Stop the API (requests in flight finish first); does nothing when it is off."""
         server, self._api_server = self._api_server, None

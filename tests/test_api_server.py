@@ -85,3 +85,29 @@ def test_an_open_keep_alive_connection_does_not_hold_up_stop() -> None:
             assert client.get("/api/v1/products").status_code == 200  # leaves a keep-alive connection
             app.stop_api()
             assert api_threads() == []
+
+
+def test_start_if_enabled_follows_the_setting_and_never_raises(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as busy, PriceWatch() as app:
+        assert app.start_api_if_enabled() is None and app.api_url is None  # off by default
+        app.settings.api.enabled = True
+        app.settings.api.port = 0
+        url = app.start_api_if_enabled()
+        assert url is not None and app.api_url == url
+        app.stop_api()
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        app.settings.api.port = busy.getsockname()[1]
+        with caplog.at_level(logging.ERROR, logger="pricewatch.app"):
+            assert app.start_api_if_enabled() is None
+        assert any("could not start" in r.getMessage() for r in caplog.records)
+
+
+def test_the_bind_address_is_an_accepted_host_name() -> None:
+    from pricewatch.api.security import HostCheckMiddleware
+
+    async def inner(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("not called")
+
+    allowed = HostCheckMiddleware(inner, extra_hosts=["192.168.1.5", "fe80::1", "0.0.0.0", "::"]).allowed
+    assert {"192.168.1.5", "[fe80::1]", "localhost", "127.0.0.1", "[::1]"} == allowed

@@ -37,7 +37,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     421: _error("Host header is not a loopback name"),
     422: _error("Invalid input"),
 }
-CONFLICT = {409: _error("Conflicts with the current state")}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: _error("Conflicts with the current state")}
 
 
 def _field_message(error: dict[str, Any]) -> str:

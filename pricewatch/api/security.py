@@ -57,7 +57,13 @@ class HostCheckMiddleware:
 
     def __init__(self, app: ASGIApp, extra_hosts: Iterable[str] = ()) -> None:
         self.app = app
-        self.allowed = LOOPBACK_NAMES | {h.lower() for h in extra_hosts if h not in WILDCARD_HOSTS}
+        # An IPv6 bind address appears in brackets in the Host header.
+        extra = {
+            f"[{h}]" if ":" in h and not h.startswith("[") else h
+            for h in extra_hosts
+            if h not in WILDCARD_HOSTS
+        }
+        self.allowed = LOOPBACK_NAMES | {h.lower() for h in extra}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

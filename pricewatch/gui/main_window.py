@@ -17,6 +17,7 @@ from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.resources import app_icon
+from pricewatch.gui.settings_dialog import SettingsDialog
 from pricewatch.gui.status_bar import StatusBar
 from pricewatch.gui.task_columns import default_subject
 from pricewatch.gui.task_model import TaskTreeModel
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         a.check_all.triggered.connect(self.check_all)
         a.pause.toggled.connect(self.pause_checks)
         a.about.triggered.connect(self._about)
+        a.settings.triggered.connect(self.open_settings)
         self.products.activated.connect(self.show_detail)
         self.products.context_menu_requested.connect(self.product_context_menu.popup)
         self.products.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -335,6 +337,21 @@ class MainWindow(QMainWindow):
             return list(records.values())
 
         self.work.submit(read, self.task_model.load)
+
+    @Slot()
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.app, self)
+        dialog.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        dialog.accepted.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _settings_saved(self) -> None:
+        self.actions.pause.setChecked(self.app.settings.schedule.paused)
+        self.status.refresh_schedule()
+        self.statusBar().showMessage("Settings saved", 4000)
 
     # -- import / export ------------------------------------------------------------------------------
     def _exported(self, path: str, count: int) -> None:

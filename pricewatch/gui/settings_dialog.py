@@ -1,0 +1,203 @@
+"""The settings dialog: every section of :class:`pricewatch.config.Settings`, saved through the facade."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pricewatch.app import PriceWatch
+from pricewatch.config import Settings
+from pricewatch.gui.settings_fields import editor_value, field_types, label_for, make_editor
+
+PAGES = (  # tab title, sections shown on it
+    ("Checks", ("schedule", "fetch")),
+    ("Tasks", ("tasks", "cache")),
+    ("Notifications", ("notify",)),
+    ("API", ("api",)),
+    ("Window", ("gui",)),
+)
+SECTION_TITLES = {"schedule": "Schedule", "fetch": "Fetching pages", "tasks": "Background tasks",
+                  "cache": "Page cache", "notify": "Notifications", "api": "Local HTTP API",
+                  "gui": "Window"}  # fmt: skip
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class SettingsDialog(QDialog):
+    """Signals:
+    message(str): something for the status bar (the API failed to start).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, app: PriceWatch, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("PriceWatch Settings")
+        self.setMinimumWidth(560)
+        self.editors: dict[tuple[str, str], QWidget] = {}
+        self.tabs = QTabWidget(self)
+        for title, sections in PAGES:
+            page = QWidget(self.tabs)
+            form = QFormLayout(page)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for section in sections:
+                if len(sections) > 1:
+                    heading = QLabel(f"<b>{SECTION_TITLES[section]}</b>", page)
+                    form.addRow(heading)
+                values = getattr(app.settings, section)
+                for name, annotation in field_types(type(values)).items():
+                    editor = make_editor(section, name, annotation, getattr(values, name), page)
+                    self.editors[(section, name)] = editor
+                    if isinstance(editor, QCheckBox):
+                        form.addRow("", editor)
+                    else:
+                        form.addRow(label_for(section, name), editor)
+            if "notify" in sections:
+                test = QPushButton("Send a Test Notification", page)
+                test.clicked.connect(self.send_test)
+                self.test_result = QLabel(page)
+                self.test_result.setWordWrap(True)
+                form.addRow("", test)
+                form.addRow("", self.test_result)
+            if "api" in sections:
+                self._add_token_row(form, page)
+            self.tabs.addTab(page, title)
+        self.tabs.addTab(self._data_page(), "Data")
+
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #cf222e")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        standard = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(standard.Save | standard.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    # -- special rows ---------------------------------------------------------------------------------
+    def _add_token_row(self, form: QFormLayout, page: QWidget) -> None:
+        self.token = QLineEdit(page)
+        self.token.setObjectName("apiToken")
+        self.token.setReadOnly(True)
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setText(self.app.api_token())
+        show = QPushButton("Show", page)
+        show.setCheckable(True)
+        show.toggled.connect(lambda on: self.token.setEchoMode(
+            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))  # fmt: skip
+        copy_button = QPushButton("Copy", page)
+        copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.token.text()))
+        regenerate = QPushButton("Regenerate", page)
+        regenerate.clicked.connect(self.regenerate_token)
+        row = QHBoxLayout()
+        row.addWidget(self.token, 1)
+        for button in (show, copy_button, regenerate):
+            row.addWidget(button)
+        form.addRow("Access token", row)
+        address = self.app.api_url
+        self.api_status = QLabel(f"Running at {address}" if address else "Not running", page)
+        form.addRow("Status", self.api_status)
+
+    def _data_page(self) -> QWidget:
+        page = QWidget(self.tabs)
+        form = QFormLayout(page)
+        paths = self.app.paths
+        for label, folder in (("Data folder", paths.data_dir), ("Settings", paths.config_dir),
+                              ("Cache", paths.cache_dir), ("Logs", paths.log_dir)):  # fmt: skip
+            text = QLabel(f"<a href='{QUrl.fromLocalFile(str(folder)).toString()}'>{folder}</a>", page)
+            text.setObjectName(f"folder.{label}")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            text.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
+            form.addRow(label, text)
+        form.addRow("Database", QLabel(str(paths.database_file), page))
+        return page
+
+    @Slot()
+    def regenerate_token(self) -> None:
+        self.token.setText(self.app.api_token(regenerate=True))
+
+    @Slot()
+    def send_test(self) -> None:
+        self._apply_notify_preview()
+        record = self.app.send_test_notification()
+        delivery = record.data.get("delivery") if isinstance(record.data, dict) else None
+        self.test_result.setText(f"{record.state}: {delivery or record.error or ''}")
+
+    def _apply_notify_preview(self) -> None:
+        """The test uses the channels as set in the dialog, even before saving."""
+        for (section, name), editor in self.editors.items():
+            if section == "notify":
+                setattr(self.app.settings.notify, name, editor_value(editor))
+
+    # -- saving ---------------------------------------------------------------------------------------
+    def collect(self) -> Settings:
+        settings = copy.deepcopy(self.app.settings)
+        for (section, name), editor in self.editors.items():
+            setattr(getattr(settings, section), name, editor_value(editor))
+        return settings
+
+    def problems(self, settings: Settings) -> list[str]:
+        found = []
+        for label, value in (("Quiet hours from", settings.notify.quiet_hours_start),
+                             ("Quiet hours until", settings.notify.quiet_hours_end)):  # fmt: skip
+            if value and not _TIME.match(value):
+                found.append(f"{label}: use HH:MM, for example 22:00")
+        if bool(settings.notify.quiet_hours_start) != bool(settings.notify.quiet_hours_end):
+            found.append("Quiet hours need both a start and an end")
+        if not settings.fetch.user_agent:
+            found.append("The user agent cannot be empty")
+        if settings.tasks.executor not in ("threads", "sync"):
+            found.append("Executor: threads or sync")
+        if not settings.api.host:
+            found.append("The API needs an address to listen on")
+        return found
+
+    @Slot()
+    def save(self) -> bool:
+        settings = self.collect()
+        problems = self.problems(settings)
+        if problems:
+            self.problem.setText("\n".join(problems))
+            self.problem.show()
+            return False
+        old = self.app.settings
+        was_paused, api_before = old.schedule.paused, (old.api.enabled, old.api.host, old.api.port)
+        self.app.save_settings(settings)
+        if settings.schedule.paused != was_paused:
+            self.app.pause_schedule(settings.schedule.paused)
+        self._apply_api(api_before, settings)
+        self.accept()
+        return True
+
+    def _apply_api(self, before: tuple[Any, ...], settings: Settings) -> None:
+        after = (settings.api.enabled, settings.api.host, settings.api.port)
+        if after == before and (self.app.api_url is not None) == settings.api.enabled:
+            return
+        self.app.stop_api()
+        if settings.api.enabled:
+            try:
+                self.app.start_api()
+            except OSError as exc:
+                self.message.emit(f"The API could not start: {exc}")

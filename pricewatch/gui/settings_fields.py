@@ -1,0 +1,117 @@
+"""Editors for settings fields, chosen by the field's type, with labels and limits in one table."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+
+# (section, field) -> (label, minimum, maximum, suffix, tooltip); fields missing here get a generated label.
+FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
+    ("schedule", "default_check_interval_minutes"): ("Check every", 1, 10080, " min", "For new products"),
+    ("schedule", "check_minute"): ("Hourly check at minute", 0, 59, "", ""),
+    ("schedule", "check_jitter_seconds"): ("Random delay up to", 0, 3600, " s", "Spreads checks over time"),
+    ("schedule", "cleanup_hour"): ("Daily clean-up at hour", 0, 23, "", ""),
+    ("schedule", "cleanup_minute"): ("Daily clean-up at minute", 0, 59, "", ""),
+    ("schedule", "cache_cleanup_hours"): ("Cache clean-up every", 1, 168, " h", ""),
+    ("schedule", "paused"): ("Pause scheduled checks", 0, 0, "", ""),
+    ("fetch", "user_agent"): ("User agent", 0, 0, "", "How PriceWatch introduces itself to shops"),
+    ("fetch", "connect_timeout"): ("Connect timeout", 1, 120, " s", ""),
+    ("fetch", "read_timeout"): ("Read timeout", 1, 300, " s", ""),
+    ("fetch", "deadline"): ("Give up a page after", 5, 600, " s", ""),
+    ("fetch", "max_body_mb"): ("Largest page", 1, 100, " MB", ""),
+    ("fetch", "per_host_concurrency"): ("Requests at once per shop", 1, 16, "", ""),
+    ("fetch", "per_host_delay"): ("Pause between requests to a shop", 0, 60, " s", ""),
+    ("fetch", "respect_robots"): ("Respect robots.txt", 0, 0, "", ""),
+    ("tasks", "executor"): ("Executor", 0, 0, "", "threads or sync (applies after a restart)"),
+    ("tasks", "default_concurrency"): ("Default queue workers", 1, 32, "", "Applies after a restart"),
+    ("tasks", "scraping_concurrency"): ("Scraping queue workers", 1, 64, "", "Applies after a restart"),
+    ("tasks", "notifications_concurrency"): (
+        "Notification queue workers",
+        1,
+        8,
+        "",
+        "Applies after a restart",
+    ),
+    ("tasks", "max_retries"): ("Retries for temporary errors", 0, 20, "", ""),
+    ("tasks", "retry_base_delay"): (
+        "First retry after about",
+        1,
+        3600,
+        " s",
+        "Doubles each time, with jitter",
+    ),
+    ("tasks", "retry_max_delay"): ("Longest wait between retries", 1, 86400, " s", ""),
+    ("tasks", "task_retention_days"): ("Keep finished tasks for", 1, 365, " days", ""),
+    ("cache", "max_entries"): ("Cached pages", 0, 100000, "", ""),
+    ("cache", "ttl_seconds"): ("Keep cached pages for", 0, 86400, " s", ""),
+    ("notify", "desktop"): ("Desktop notifications", 0, 0, "", ""),
+    ("notify", "tray"): ("Tray messages", 0, 0, "", ""),
+    ("notify", "apprise_urls"): (
+        "Apprise URLs",
+        0,
+        0,
+        "",
+        "One per line, for example  mailto://… or ntfy://…",
+    ),
+    ("notify", "quiet_hours_start"): ("Quiet hours from", 0, 0, "", "HH:MM; empty: no quiet hours"),
+    ("notify", "quiet_hours_end"): ("Quiet hours until", 0, 0, "", "HH:MM"),
+    ("notify", "daily_cap_per_product"): ("At most per product and day", 0, 100, "", "0: no limit"),
+    ("api", "enabled"): ("Enable the local API", 0, 0, "", ""),
+    ("api", "host"): ("Listen on", 0, 0, "", "127.0.0.1 keeps it on this computer"),
+    ("api", "port"): ("Port", 1, 65535, "", ""),
+    ("api", "max_body_kb"): ("Largest request", 1, 10240, " KB", ""),
+    ("gui", "close_to_tray"): ("Closing the window keeps PriceWatch in the tray", 0, 0, "", ""),
+    ("gui", "tray_hint_shown"): ("Tray hint already shown", 0, 0, "", ""),
+}
+
+
+def label_for(section: str, name: str) -> str:
+    entry = FIELDS.get((section, name))
+    return entry[0] if entry else name.replace("_", " ").capitalize()
+
+
+def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QWidget) -> QWidget:
+    _label, low, high, suffix, tip = FIELDS.get((section, name), ("", 0, 1_000_000, "", ""))
+    editor: QWidget
+    if annotation is bool:
+        editor = QCheckBox(label_for(section, name), parent)
+        editor.setChecked(bool(value))
+    elif annotation is int:
+        editor = QSpinBox(parent)
+        editor.setRange(int(low), int(high))
+        editor.setSuffix(suffix)
+        editor.setValue(int(value))
+    elif annotation is float:
+        editor = QDoubleSpinBox(parent)
+        editor.setRange(low, high)
+        editor.setDecimals(1)
+        editor.setSuffix(suffix)
+        editor.setValue(float(value))
+    elif typing.get_origin(annotation) is list:
+        editor = QPlainTextEdit("\n".join(value), parent)
+        editor.setMaximumHeight(80)
+    else:
+        editor = QLineEdit(str(value), parent)
+    editor.setObjectName(f"{section}.{name}")
+    if tip:
+        editor.setToolTip(tip)
+    return editor
+
+
+def editor_value(editor: QWidget) -> Any:
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QSpinBox | QDoubleSpinBox):
+        return editor.value()
+    if isinstance(editor, QPlainTextEdit):
+        return [line.strip() for line in editor.toPlainText().splitlines() if line.strip()]
+    assert isinstance(editor, QLineEdit)
+    return editor.text().strip()
+
+
+def field_types(section_cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(section_cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(section_cls)}

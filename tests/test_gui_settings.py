@@ -1,0 +1,94 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
+"""The settings dialog: every section editable, saved through the facade, bad values explained."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from pricewatch.app import PriceWatch
+from pricewatch.config import Settings, load_settings
+from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.settings_dialog import SettingsDialog
+from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
+
+
+def test_every_setting_has_an_editor(app: PriceWatch, make_window: Callable[[], MainWindow]) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    for section, values in Settings().to_dict().items():
+        for name in values:
+            assert (section, name) in dialog.editors, (section, name)
+    folder = dialog.findChild(QLabel, "folder.Data folder")
+    assert folder is not None and str(app.paths.data_dir) in folder.text()
+    dialog.reject()
+
+
+def test_change_settings_and_see_them_saved(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    interval = dialog.editors[("schedule", "default_check_interval_minutes")]
+    assert isinstance(interval, QSpinBox)
+    interval.setValue(45)
+    robots = dialog.editors[("fetch", "respect_robots")]
+    assert isinstance(robots, QCheckBox)
+    robots.setChecked(False)
+    urls = dialog.editors[("notify", "apprise_urls")]
+    assert isinstance(urls, QPlainTextEdit)
+    urls.setPlainText("json://127.0.0.1:9/hook\n\n")
+    start = dialog.editors[("notify", "quiet_hours_start")]
+    end = dialog.editors[("notify", "quiet_hours_end")]
+    assert isinstance(start, QLineEdit) and isinstance(end, QLineEdit)
+    start.setText("25:00")
+    assert dialog.save() is False and "HH:MM" in dialog.problem.text()
+    assert load_settings(app.paths).settings.notify.quiet_hours_start == ""  # nothing written
+    start.setText("22:30")
+    end.setText("07:00")
+    with qtbot.waitSignal(dialog.accepted):
+        assert dialog.save() is True
+    saved = load_settings(app.paths).settings
+    assert saved.schedule.default_check_interval_minutes == 45
+    assert saved.fetch.respect_robots is False
+    assert saved.notify.apprise_urls == ["json://127.0.0.1:9/hook"]
+    assert (saved.notify.quiet_hours_start, saved.notify.quiet_hours_end) == ("22:30", "07:00")
+    assert app.settings.schedule.default_check_interval_minutes == 45
+    assert window.statusBar().currentMessage() == "Settings saved"
+
+
+def test_api_can_be_enabled_and_its_token_regenerated(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    assert isinstance(dialog, SettingsDialog)
+    first = dialog.token.text()
+    assert first == app.api_token()
+    dialog.regenerate_token()
+    assert dialog.token.text() != first and dialog.token.text() == app.api_token()
+    enabled = dialog.editors[("api", "enabled")]
+    port = dialog.editors[("api", "port")]
+    assert isinstance(enabled, QCheckBox) and isinstance(port, QSpinBox)
+    enabled.setChecked(True)
+    port.setValue(_free_port())
+    assert dialog.save()
+    url = app.api_url
+    assert url is not None and str(port.value()) in url
+    window.status.refresh_schedule()
+    assert window.status.api_label.text() == f"API: {url}"
+    reply = httpx.get(
+        f"{url}/api/v1/health", headers={"Authorization": f"Bearer {app.api_token()}"}, timeout=5
+    )
+    assert reply.status_code == 200
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,44 @@ def test_in_process_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[st
     page.write_text(PAGE)
     assert main(["extract", "--json", str(page)]) == 0
     assert json.loads(capsys.readouterr().out)["currency"] == "TRY"
+
+
+def test_urls_are_fetched_concurrently_and_printed_in_order(page_servers: PageServer) -> None:
+    """The first URL's shop holds its answer until the second shop has been asked: only a concurrent
+    fetch can finish; the output still follows the input order."""
+    import threading
+
+    first, second = page_servers.addresses
+    release = threading.Event()
+
+    def held() -> Iterator[bytes]:
+        release.wait(20)
+        yield PAGE.encode()
+
+    page_servers.add("/held", held, length=None)
+    page_servers.add("/quick", PAGE)
+    urls = [page_servers.url("/held", first), page_servers.url("/quick", second)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pricewatch", "extract", "--json", *urls],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(2000):
+            if page_servers.hits("/quick") and page_servers.hits("/held"):
+                break
+            threading.Event().wait(0.01)
+        concurrent = bool(page_servers.hits("/quick"))
+        release.set()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert concurrent, "the second URL was only fetched after the first finished"
+    assert proc.returncode == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["source"] for r in rows] == urls
+    assert all(r["price"] == "1299.00" for r in rows)

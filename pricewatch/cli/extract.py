@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from pricewatch.scraping.extract import Extraction
 
 EXIT_ALL_FAILED = 1
+URL_WORKERS = 8
 MAX_FILE_BYTES = 64_000_000  # a saved page larger than this (after unpacking) is refused
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
@@ -87,30 +89,52 @@ def result_json(source: str, extraction: Extraction | None, error: str | None) -
     }
 
 
-def extract_all(
-    sources: list[str], selector: str | None, open_app: Callable[[], PriceWatch]
-) -> Iterator[dict[str, Any]]:
-    """Results in input order; the facade (and its fetcher) is opened only when a URL comes up."""
+def extract_one(source: str, selector: str | None, app: PriceWatch | None) -> dict[str, Any]:
+    """One input: a URL fetched through ``app``, or (``app`` None) a file; failures become ``error``."""
     from pricewatch.scraping.errors import ScrapeError
     from pricewatch.scraping.extract import extract
 
-    app: PriceWatch | None = None
-    for source in sources:
-        try:
-            if is_url(source):
-                app = app or open_app()
-                yield result_json(source, app.preview(source, selector=selector), None)
-            else:
-                html = read_page(Path(source))
-                yield result_json(source, extract(html, None, selector=selector), None)
-        except ScrapeError as exc:
-            yield result_json(source, None, str(exc))
-        except FileNotFoundError:
-            yield result_json(source, None, "no such file")
-        except IsADirectoryError:
-            yield result_json(source, None, "a folder, not a page file")
-        except (OSError, EOFError, ValueError) as exc:  # unreadable, broken gzip, too large
-            yield result_json(source, None, f"cannot read the file: {exc}")
+    try:
+        if app is not None:
+            return result_json(source, app.preview(source, selector=selector), None)
+        html = read_page(Path(source))
+        return result_json(source, extract(html, None, selector=selector), None)
+    except ScrapeError as exc:
+        return result_json(source, None, str(exc))
+    except FileNotFoundError:
+        return result_json(source, None, "no such file")
+    except IsADirectoryError:
+        return result_json(source, None, "a folder, not a page file")
+    except (OSError, EOFError, ValueError) as exc:  # unreadable, broken gzip, too large
+        return result_json(source, None, f"cannot read the file: {exc}")
+
+
+def extract_all(
+    sources: list[str], selector: str | None, open_app: Callable[[], PriceWatch]
+) -> Iterator[dict[str, Any]]:
+    """Results in input order, each as soon as it and those before it are done.
+
+    URLs are fetched concurrently (the fetcher's per-host limits still apply, so one shop is never hit
+    harder than by the app itself); files are read in this thread. The facade (and its fetcher) is opened
+    only when there is a URL.
+    """
+    urls = [source for source in sources if is_url(source)]
+    if not urls:
+        for source in sources:
+            yield extract_one(source, selector, None)
+        return
+    app = open_app()
+    app.fetcher  # noqa: B018 - built here, once, before worker threads use it
+    pool = ThreadPoolExecutor(min(URL_WORKERS, len(urls)), thread_name_prefix="extract")
+    pending = {i: pool.submit(extract_one, s, selector, app) for i, s in enumerate(sources) if is_url(s)}
+    try:
+        for i, source in enumerate(sources):
+            future = pending.pop(i, None)
+            yield future.result() if future is not None else extract_one(source, selector, None)
+    finally:
+        # Interrupted (Ctrl+C, a closed pipe): drop what has not started and do not wait for what has;
+        # closing the facade next closes the fetcher, which ends those fetches at once.
+        pool.shutdown(wait=not pending, cancel_futures=True)
 
 
 def shown(value: object, limit: int) -> str:

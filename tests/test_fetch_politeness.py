@@ -248,3 +248,15 @@ def test_sliced_reads_still_time_out(page_server: PageServer) -> None:
     with slow_fetcher as fetcher, pytest.raises(TransientError) as info:
         fetcher.fetch(url, cancel=threading.Event())
     assert info.value.kind == "timeout"
+
+
+def test_closing_the_fetcher_ends_fetches_in_flight(page_server: PageServer) -> None:
+    """Application shutdown: a fetch waiting on a slow shop ends as cancelled (not a retryable fault)."""
+    url = page_server.add("/slow", "<html>late</html>", delay=60)
+    fetcher = Fetcher(replace(FAST, read_timeout=20, deadline=120, respect_robots=False))
+    thread, out = run_in_thread(lambda: fetcher.fetch(url))
+    wait_until(lambda: page_server.hits("/slow") == 1)
+    fetcher.close()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert isinstance(out[0], CancelledError)

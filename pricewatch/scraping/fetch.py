@@ -175,8 +175,12 @@ class Fetcher:
                 result = self._follow(url, headers, robots, cancel, deadline, started)
         except ScrapeError as exc:
             log.debug("fetch %.200r failed (%s): %.300s", url, exc.kind, exc)
-            if cancel.is_set() and not isinstance(exc, CancelledError):
+            if isinstance(exc, CancelledError):
+                raise
+            if cancel.is_set():
                 raise CancelledError() from exc  # a read cut short by the cancel flag
+            if self._closed.is_set():
+                raise CancelledError("the fetcher is shut down") from exc  # connections closed under us
             raise
         log.debug("fetched %.200r: HTTP %d in %.0f ms", url, result.status, result.elapsed_ms)
         if self.cache is not None and not result.not_modified:

@@ -274,6 +274,12 @@ class PriceWatch:
         self._closers.append(stop_engine)
         return manager
 
+    def set_executor(self, executor: str) -> None:
+        """Choose "threads" or "sync" before the engine is built (one-shot CLI commands run inline)."""
+        if "task_manager" in self.__dict__ and self.task_manager.executor_name != executor:
+            raise RuntimeError("the task engine is already built; choose the executor before using it")
+        self._executor = executor
+
     @property
     def task_signals(self) -> TaskSignals:
         """QObject with task_added(str), task_changed(str, str), task_progress(str, int, int, str)."""

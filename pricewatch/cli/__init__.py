@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pricewatch import __version__
 from pricewatch.cli import common
 
-COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts")
+COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -107,6 +107,8 @@ class Runner:
     ) -> None:
         m = self.m
         outcome = classify(exc)
+        if not isinstance(exc, Exception):
+            ctx.cancel("shutdown")  # Ctrl+C or exit in the middle of an inline task: run it again next start
         if ctx.cancelled and ctx.cancel_reason == "shutdown":
             # Not the user's wish: the row goes back to PENDING and the next start runs it again.
             if m.records.set_state(record.id, STARTED, state=TaskState.PENDING, started_at=None):

@@ -119,3 +119,10 @@ def test_retry_after_date_in_the_future() -> None:
 def test_user_agent_product_token() -> None:
     assert product_token("PriceWatch/1.2 (+desktop price tracker)") == "PriceWatch"
     assert product_token("MyBot") == "MyBot"
+
+
+def test_304_to_a_plain_request_is_an_error() -> None:
+    with fetcher_for(lambda request: httpx.Response(304)) as fetcher:
+        with pytest.raises(PermanentError, match="304"):
+            fetcher.fetch(URL)
+        assert fetcher.fetch(URL, etag='"x"').not_modified

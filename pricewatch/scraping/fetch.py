@@ -269,6 +269,10 @@ class Fetcher:
         status = response.status_code
         etag = response.headers.get("etag")
         last_modified = response.headers.get("last-modified")
+        if status == 304 and not self._conditional(response):
+            raise PermanentError(
+                f"the shop answered 304 Not Modified to a plain request: {final_url[:200]}", kind="http_4xx"
+            )
         if status == 304:
             elapsed = (time.monotonic() - started) * 1000
             return FetchResult(url, final_url, 304, None, None, etag, last_modified, True, elapsed)
@@ -293,6 +297,11 @@ class Fetcher:
         html = body.decode(encoding, errors="replace")
         elapsed = (time.monotonic() - started) * 1000
         return FetchResult(url, final_url, status, html, encoding, etag, last_modified, False, elapsed)
+
+    @staticmethod
+    def _conditional(response: httpx.Response) -> bool:
+        headers = response.request.headers
+        return "if-none-match" in headers or "if-modified-since" in headers
 
     @staticmethod
     def _check_html(response: httpx.Response, url: str) -> None:

@@ -146,12 +146,12 @@ async def get_task(task_id: str, runner: Runner) -> TaskDetail:
 
 @router.get("/{task_id}/status", response_model=TaskStatus, summary="Poll a task (Celery's AsyncResult)")
 async def status(task_id: str, runner: Runner) -> TaskStatus:
-    return TaskStatus.of(await runner.call(runner.app.get_task, task_id))
+    return TaskStatus.of(runner.read(runner.app.get_task, task_id))
 
 
 @router.get("/{task_id}/progress", response_model=Progress, summary="A task's progress")
 async def progress(task_id: str, runner: Runner) -> Progress:
-    return Progress.of(await runner.call(runner.app.get_task, task_id))
+    return Progress.of(runner.read(runner.app.get_task, task_id))
 
 
 @router.post("/{task_id}/cancel", response_model=TaskStatus, summary="Cancel a task and its children")

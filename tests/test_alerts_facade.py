@@ -260,3 +260,20 @@ def test_a_real_check_notifies_through_the_task_chain(
     ]
     sends = app.list_tasks(name="notifications.send")
     assert len(sends) == 2 and all(t.state is TaskState.SUCCESS for t in sends)
+
+
+def test_first_real_check_already_below_target_notifies_once(
+    app: PriceWatch, tray: Tray, page_server: PageServer
+) -> None:
+    page = (
+        '<html><head><script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "Product", "name": "Toaster", "offers": {"@type": "Offer", "price": "70.00",'
+        ' "priceCurrency": "EUR"}}</script></head><body><h1>Toaster</h1></body></html>'
+    )
+    product = app.add_product(page_server.add("/toaster", page), target_price="80")
+    assert product.id is not None
+    for _ in range(3):
+        assert app.wait_for_task(app.check_product(product.id), timeout=30).state is TaskState.SUCCESS
+    assert tray.seen == [
+        ("Target price reached: Toaster", "Now 70.00 EUR, at or below your target of 80.00 EUR.")
+    ]

@@ -20,7 +20,7 @@ from pricewatch.app import PriceWatch
 from tests.api_support import LiveApi, live_api
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 40
 
 
 @pytest.fixture

@@ -87,12 +87,14 @@ def test_no_input_is_a_usage_error() -> None:
     assert proc.returncode == 2 and "PATH_OR_URL" in proc.stderr
 
 
-def test_urls_through_the_real_fetcher(page_server: PageServer, tmp_path: Path) -> None:
+def test_urls_through_the_real_fetcher(page_servers: PageServer, tmp_path: Path) -> None:
+    page_server = page_servers
     page_server.add_robots("User-agent: *\nDisallow: /private\n")
     good = page_server.add("/kettle", PAGE)
     gone = page_server.add("/gone", "gone", status=404)
     private = page_server.add("/private/x", PAGE)
-    slow = page_server.add_rate_limited("/busy", 30)
+    page_server.add_rate_limited("/busy", 30)
+    slow = page_server.url("/busy", page_server.addresses[1])  # its pause must not touch the other shop
     local = tmp_path / "k.html"
     local.write_text(PAGE)
     proc = run("--json", good, gone, str(local), private, slow)

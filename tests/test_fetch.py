@@ -152,10 +152,10 @@ def test_429_carries_retry_after(fetcher: Fetcher, page_server: PageServer, retr
 
 def test_503_is_transient_and_then_recovers(fetcher: Fetcher, page_server: PageServer) -> None:
     page_server.add_sequence(
-        "/flaky", [Reply(status=503, headers={"Retry-After": "3"}), Reply(body="<html>ok</html>")]
+        "/flaky", [Reply(status=503, headers={"Retry-After": "1"}), Reply(body="<html>ok</html>")]
     )
     error = fail(fetcher, page_server.url("/flaky"))
-    assert isinstance(error, TransientError) and error.kind == "http_5xx" and error.retry_after == 3
+    assert isinstance(error, TransientError) and error.kind == "http_5xx" and error.retry_after == 1
     assert fetcher.fetch(page_server.url("/flaky")).html == "<html>ok</html>"
 
 

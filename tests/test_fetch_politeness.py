@@ -260,3 +260,32 @@ def test_closing_the_fetcher_ends_fetches_in_flight(page_server: PageServer) -> 
     thread.join(5)
     assert not thread.is_alive()
     assert isinstance(out[0], CancelledError)
+
+
+def test_retry_after_pauses_the_whole_host(page_servers: PageServer) -> None:
+    """After a 429 with Retry-After, other pages of that shop are not asked for either; other shops are."""
+    one, two = page_servers.addresses
+    page_servers.add_rate_limited("/busy", 120)
+    page_servers.add("/other", "<html>o</html>")
+    with Fetcher(replace(FAST, respect_robots=False)) as fetcher:
+        with pytest.raises(TransientError) as first:
+            fetcher.fetch(page_servers.url("/busy", one))
+        assert first.value.retry_after == 120
+        with pytest.raises(TransientError) as second:
+            fetcher.fetch(page_servers.url("/other", one))
+        assert second.value.kind == "rate_limited"
+        assert second.value.retry_after is not None and 100 < second.value.retry_after <= 120
+        assert fetcher.fetch(page_servers.url("/other", two)).html == "<html>o</html>"
+    assert [s.address for s in page_servers.requests("/other")] == [two]
+
+
+def test_short_retry_after_is_waited_out(page_server: PageServer) -> None:
+    page_server.add_sequence(
+        "/p", [Reply(status=503, headers={"Retry-After": "1"}), Reply(body="<html>back</html>")]
+    )
+    with Fetcher(replace(FAST, respect_robots=False)) as fetcher:
+        with pytest.raises(TransientError):
+            fetcher.fetch(page_server.url("/p"))
+        assert fetcher.fetch(page_server.url("/p")).html == "<html>back</html>"
+    first, second = page_server.requests("/p")
+    assert second.at - first.at >= 0.9  # the second try waited for the shop's Retry-After

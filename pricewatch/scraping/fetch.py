@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more than a minute between requests gets a minute
+MAX_PAUSE = 3600.0  # a Retry-After longer than an hour pauses the host for an hour
 
 
 class ResponseCacheLike(Protocol):
@@ -278,6 +279,9 @@ class Fetcher:
             return FetchResult(url, final_url, 304, None, None, etag, last_modified, True, elapsed)
         error = error_for_status(status, response.headers, final_url)
         if error is not None:
+            if error.retry_after and status in (429, 503):
+                # The shop asked for a break: give it one for every request, not just this one.
+                self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
             raise error
         if status >= 300:
             raise PermanentError(f"unexpected HTTP {status} without a usable Location: {final_url[:200]}",

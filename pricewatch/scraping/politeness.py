@@ -24,6 +24,7 @@ class _Host:
     waiting: int = 0
     next_start: float = 0.0
     delay: float | None = None  # per-host override (robots.txt Crawl-delay)
+    paused_until: float = 0.0  # the shop said Retry-After: nobody asks it again before this
 
 
 class HostGate:
@@ -53,6 +54,18 @@ class HostGate:
         with self._cond:
             state = self._hosts.get(host)
             return self.delay if state is None or state.delay is None else state.delay
+
+    def pause(self, host: str, seconds: float) -> None:
+        """Hold every request to ``host`` for ``seconds`` (its 429/503 ``Retry-After``), not just this one."""
+        with self._cond:
+            state = self._hosts.setdefault(host, _Host())
+            state.paused_until = max(state.paused_until, self._clock() + seconds)
+
+    def paused_for(self, host: str) -> float:
+        """Seconds until ``host`` may be asked again after a Retry-After (0 when not paused)."""
+        with self._cond:
+            state = self._hosts.get(host)
+            return 0.0 if state is None else max(0.0, state.paused_until - self._clock())
 
     @contextlib.contextmanager
     def slot(
@@ -85,11 +98,11 @@ class HostGate:
         """Take a slot and a start time; returns the seconds to wait until that start."""
         with self._cond:
             while state.active >= self.concurrency:
-                self._check(cancel, deadline, host)
+                self._check(cancel, deadline, host, state)
                 self._cond.wait(_POLL)
-            self._check(cancel, deadline, host)
+            self._check(cancel, deadline, host, state)
             now = self._clock()
-            start = max(now, state.next_start)
+            start = max(now, state.next_start, state.paused_until)
             if deadline is not None and start > deadline:
                 raise TransientError(f"{host} is busy; gave up waiting for our turn", kind="timeout")
             # Reserve the start time now so concurrent callers queue up behind it.
@@ -102,10 +115,18 @@ class HostGate:
             state.active -= 1
             self._cond.notify_all()
 
-    def _check(self, cancel: threading.Event, deadline: float | None, host: str) -> None:
+    def _check(self, cancel: threading.Event, deadline: float | None, host: str, state: _Host) -> None:
         if cancel.is_set():
             raise CancelledError()
-        if deadline is not None and self._clock() >= deadline:
+        now = self._clock()
+        if deadline is not None and state.paused_until > deadline:
+            wait = state.paused_until - now
+            raise TransientError(
+                f"{host} asked us to wait {wait:.0f} s before asking again",
+                kind="rate_limited",
+                retry_after=wait,
+            )
+        if deadline is not None and now >= deadline:
             raise TransientError(f"{host} is busy; gave up waiting for our turn", kind="timeout")
 
     def waiting(self, host: str) -> int:

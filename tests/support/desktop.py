@@ -302,8 +302,23 @@ def desktop_stack() -> Iterator[DesktopSession]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def no_real_desktop(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without the developer's desktop session.
+
+    Tests that notify (a check below target) would otherwise pop up real notifications on the desktop running
+    the tests, or make dbus autolaunch a bus for $DISPLAY that outlives the test. ``desktop_session`` sets up
+    its own.
+    """
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    runtime = tmp_path_factory.mktemp("xdg-runtime")
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+
+
 @pytest.fixture
-def desktop_session(monkeypatch: pytest.MonkeyPatch) -> Iterator[DesktopSession]:
+def desktop_session(no_real_desktop: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DesktopSession]:
     """A running Xvfb + session bus + dunst; the test's environment points at them."""
     with desktop_stack() as session:
         for name, value in session.env.items():

@@ -43,7 +43,7 @@ async def scrape(body: ScrapeRequest, runner: Runner) -> TaskSubmitted:
 async def scrape_batch(body: ScrapeBatchRequest, runner: Runner) -> BatchSubmitted:
     app = runner.app
     task_id = await runner.call(app.scrape_batch, body.urls)
-    expected = len(dict.fromkeys(validate_url(u) for u in body.urls))
+    expected = len(body.urls)  # one child per URL, duplicates included
     children = await _wait_for_children(runner, task_id, expected)
     return BatchSubmitted(task_id=task_id, child_ids=children)
 

@@ -186,3 +186,13 @@ def test_an_unauthorised_client_cannot_read_the_schema(api: LiveApi) -> None:
         assert client.get("/api/v1/openapi.json").status_code == 401
         assert client.get("/api/v1/docs").status_code in (401, 404)
         assert client.get("/docs").status_code == 404
+
+
+def test_a_token_file_readable_by_others_is_tightened(paths: object) -> None:
+    from pricewatch.app import PriceWatch
+
+    with PriceWatch() as app:
+        token = app.api_token()
+        os.chmod(app.paths.api_token_file, 0o644)
+        assert app.api_token() == token
+        assert stat.S_IMODE(os.stat(app.paths.api_token_file).st_mode) == 0o600

@@ -7,11 +7,14 @@ another process takes effect at once (the old token is refused from the next req
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
+import stat
 import threading
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 TOKEN_BYTES = 32
 
 
@@ -27,7 +30,13 @@ class TokenStore:
         with self._lock:
             token = self._read()
             if token is None:
-                token = self._write(secrets.token_urlsafe(TOKEN_BYTES))
+                return self._write(secrets.token_urlsafe(TOKEN_BYTES))
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+            if mode & 0o077:  # copied or restored with looser permissions: others could read it
+                log.warning(
+                    "API token file %s was readable by others (mode %o); set to 0600", self.path, mode
+                )
+                os.chmod(self.path, 0o600)
             return token
 
     def regenerate(self) -> str:

@@ -19,6 +19,13 @@ def _known(name: str | None) -> str | None:
         return None
 
 
+def declared_encoding(content: bytes) -> str | None:
+    """The charset the page declares in its first 4 KB (``<meta charset>`` or XML declaration), if known."""
+    head = content[:4096]
+    match = _META_CHARSET.search(head) or _XML_DECL.search(head)
+    return _known(match.group(1).decode("ascii", "ignore")) if match else None
+
+
 def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
     """Return the codec name to decode ``content`` with.
 
@@ -36,10 +43,7 @@ def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
             pass
         else:
             return "utf-8"
-    head = content[:4096]
-    declared = None
-    if match := (_META_CHARSET.search(head) or _XML_DECL.search(head)):
-        declared = _known(match.group(1).decode("ascii", "ignore"))
+    declared = declared_encoding(content)
     for name in (_known(header_encoding), declared):
         if name is None or name == "utf-8":
             continue

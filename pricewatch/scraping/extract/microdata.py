@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
-
 from lxml import etree
 
 from pricewatch.scraping.extract.availability import from_schema
@@ -14,10 +12,11 @@ from pricewatch.scraping.money import normalise_currency
 
 _PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel", "book", "vehicle")
 _MAX_SCOPES = 200
-_SCOPES = etree.XPath("descendant-or-self::*[@itemscope or @typeof]")
-_LOOSE = etree.XPath(
-    "descendant::*[@itemprop='price' or @property='price' or @itemprop='priceCurrency' or @itemprop='availability']"
-)
+_SCOPES = etree.XPath("//*[@itemscope or @typeof]")
+_PROP_ELEMENTS = etree.XPath("descendant::*[@itemprop or @property]")
+# libxml2 compares attribute values slowly; testing for the attribute and filtering in Python is faster.
+_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_LOOSE_NAMES = frozenset({"price", "priceCurrency", "availability"})
 
 
 def _scope_type(el: Element) -> str:
@@ -43,18 +42,17 @@ def prop_value(el: Element) -> str | None:
 
 
 def _props(scope: Element) -> dict[str, list[Element]]:
-    """The properties of one scope, not descending into nested scopes (their own properties)."""
+    """The properties of one scope in document order, without those of nested scopes (their own)."""
     found: dict[str, list[Element]] = {}
-    queue: deque[Element] = deque(scope.iterchildren(etree.Element))
-    seen = 0
-    while queue and seen < 5000:
-        el = queue.popleft()
-        seen += 1
-        names = str(el.get("itemprop") or el.get("property") or "").split()
-        for name in names:
+    elements = _PROP_ELEMENTS(scope)
+    for el in elements[:5000] if isinstance(elements, list) else []:
+        if not isinstance(el, etree._Element):
+            continue
+        owner = next((a for a in el.iterancestors() if a.get("itemscope") is not None or a.get("typeof") is not None), None)
+        if owner is not scope:
+            continue
+        for name in str(el.get("itemprop") or el.get("property") or "").split()[:10]:
             found.setdefault(name.rsplit(":", 1)[-1].rsplit("/", 1)[-1], []).append(el)
-        if el.get("itemscope") is None and el.get("typeof") is None:
-            queue.extend(el.iterchildren(etree.Element))
     return found
 
 
@@ -70,7 +68,8 @@ def _first(props: dict[str, list[Element]], *names: str) -> str | None:
 def read(page: Page) -> list[ProductData]:
     """Every product in the page's microdata/RDFa, top-level ones first."""
     products: list[ProductData] = []
-    scopes = _SCOPES(page.root)[:_MAX_SCOPES]
+    found = _SCOPES(page.root)
+    scopes = [el for el in found if isinstance(el, etree._Element)][:_MAX_SCOPES] if isinstance(found, list) else []
     for scope in scopes:
         if _scope_type(scope) not in _PRODUCT_SCOPES:
             continue
@@ -92,8 +91,9 @@ def read(page: Page) -> list[ProductData]:
         products.append(product)
     if not products:
         loose: dict[str, list[Element]] = {}
-        for el in _LOOSE(page.root):
-            loose.setdefault(str(el.get("itemprop") or el.get("property")), []).append(el)
+        for el in _ITEMPROPS(page.root):
+            if isinstance(el, etree._Element) and el.get("itemprop") in _LOOSE_NAMES:
+                loose.setdefault(str(el.get("itemprop")), []).append(el)
         if loose.get("price"):
             props = {name: loose.get(name, [])[:1] for name in ("price", "priceCurrency", "availability")}
             products.append(ProductData(method="microdata", offers=[_offer(props, page, "offer")]))

@@ -121,11 +121,11 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
                 break
         if named or (text and len(text) < 80 and _DIGIT.search(text) and find_currency(text, page.money)):
             hits.append((pos, el, named))
-    accepted: set[Element] = set()
+    inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it
     for pos, el, named in hits:
-        if len(accepted) >= _MAX_CANDIDATES:
+        if len(result.candidates) >= _MAX_CANDIDATES:
             break
-        if accepted and any(a in accepted for a in el.iterancestors()):
+        if pos <= inside_until:
             continue
         text = price_text(el)
         if not text or len(text) > _MAX_TEXT or not _DIGIT.search(text) or _NOT_A_PRICE.search(text.lower()):
@@ -135,7 +135,7 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         money = parse_money(text, page.money)
         if money is None or money.amount <= 0:
             continue
-        accepted.add(el)
+        inside_until = pos + sum(1 for _ in el.iter(etree.Element)) - 1
         result.candidates.append(_score(el, money.amount, money.currency, text, named, pos, result, layout, page))
     return result
 

@@ -47,6 +47,7 @@ class Page:
     lang: str | None = None
     money: MoneyContext = field(default_factory=MoneyContext)
     tags: dict[str, list[Element]] = field(default_factory=dict)
+    order: dict[Element, int] = field(default_factory=dict)  # document order of the indexed elements
 
     def all(self, tag: str) -> list[Element]:
         """Every element with ``tag`` (one of INDEXED_TAGS, or "controls"), in document order."""
@@ -72,6 +73,18 @@ def text_of(el: Element) -> str:
     return "".join(el.itertext())
 
 
+def text_start(el: Element, limit: int) -> str:
+    """About the first ``limit`` characters of :func:`text_of`, without reading a big element to its end."""
+    parts: list[str] = []
+    size = 0
+    for text in el.itertext():
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return "".join(parts)[:limit]
+
+
 def parse(html: bytes | str, url: str | None = None, encoding: str | None = None) -> tuple[Page | None, str]:
     """Parse a page; returns (page, "") or (None, reason) for documents that are empty or unreadable."""
     if isinstance(html, bytearray | memoryview):
@@ -89,7 +102,8 @@ def parse(html: bytes | str, url: str | None = None, encoding: str | None = None
     if root is None:
         return None, "the document is empty"
     page = Page(root=root, url=url)
-    for el in root.iter(*INDEXED_TAGS):
+    for position, el in enumerate(root.iter(*INDEXED_TAGS)):
+        page.order[el] = position
         tag = str(el.tag)
         page.tags.setdefault(tag, []).append(el)
         if tag in CONTROLS:

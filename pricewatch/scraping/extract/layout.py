@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from pricewatch.scraping.extract.document import Element, Page, text_of
+from pricewatch.scraping.extract.document import Element, Page, text_start
 
 _AVOID_WORDS = re.compile(
     r"related|recommend|similar|carousel|slider|recent|upsell|cross-?sell|also|bundle|"
@@ -61,18 +61,27 @@ class Layout:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self._flags: dict[Element, tuple[bool, bool, bool, bool]] = {}
+        self._avoids: dict[Element, int] = {}
+        self._hiddens: dict[Element, bool] = {}
+        self._lists: dict[Element, bool] = {}
         self.title = self._find_title()
         self.buy = self._find_buy()
 
     def _find_title(self) -> Element | None:
         for h1 in self.page.all("h1"):
-            if text_of(h1).strip() and not self.hidden(h1):
+            if text_start(h1, 200).strip() and not self.hidden(h1):
                 return h1
         return None
 
     def _find_buy(self) -> Element | None:
-        for el in self.page.all("controls")[:300]:
+        """The first buy control after the title (cart buttons in the page header come before it), else the
+        last one before it."""
+        controls = self.page.all("controls")
+        if self.title is not None:
+            at = self.page.order.get(self.title, 0)
+            after = [el for el in controls if self.page.order.get(el, 0) > at]
+            controls = after + [el for el in reversed(controls) if self.page.order.get(el, 0) < at]
+        for el in controls[:300]:
             if el.tag == "input" and str(el.get("type", "")).lower() not in _BUTTON_INPUT_TYPES:
                 continue
             if el.tag == "form" and el.get("action") is None:
@@ -83,38 +92,54 @@ class Layout:
 
     def is_buy(self, el: Element) -> bool:
         """Whether ``el`` is an add-to-cart / buy control outside menus and lists."""
-        label = f"{attrs(el)} {el.get('value', '')} {el.get('action', '')} {text_of(el)[:80]}".lower()
+        label = f"{attrs(el)} {el.get('value', '')} {el.get('action', '')} {text_start(el, 80)}".lower()
         return bool(BUY_WORDS.search(label)) and not self.avoided(el)
 
-    def _node(self, node: Element) -> tuple[bool, bool, bool, bool]:
-        """(avoid, hidden, list-price, not-a-price) verdicts of one node by its own tag and attributes."""
-        flags = self._flags.get(node)
-        if flags is None:
-            names = attrs(node)
-            tag = node.tag
-            style = node.get("style", "").lower()
-            cls = node.get("class", "")
-            avoid = tag in _AVOID_TAGS or bool(_AVOID_WORDS.search(names))
-            hidden = (
+    def _avoid(self, node: Element) -> int:
+        """1 if the node marks a part to avoid, 2 if only for prices (shipping, instalments), else 0."""
+        verdict = self._avoids.get(node)
+        if verdict is None:
+            if node.tag in _AVOID_TAGS:
+                verdict = 1
+            else:
+                names = attrs(node)
+                verdict = 0 if names.isspace() else 1 if _AVOID_WORDS.search(names) else (
+                    2 if _NOT_PRICE_WORDS.search(names) else 0)  # fmt: skip
+            self._avoids[node] = verdict
+        return verdict
+
+    def _hidden(self, node: Element) -> bool:
+        verdict = self._hiddens.get(node)
+        if verdict is None:
+            style = node.get("style")
+            cls = node.get("class")
+            verdict = self._hiddens[node] = (
                 node.get("hidden") is not None
                 or node.get("aria-hidden") == "true"
-                or bool(style and _HIDDEN_STYLE.search(style))
+                or bool(style and _HIDDEN_STYLE.search(style.lower()))
                 or bool(cls and _HIDDEN_CLASS.search(cls))
             )
-            listed = tag in LIST_TAGS or "line-through" in style
-            listed = listed or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
-            flags = self._flags[node] = (avoid, hidden, listed, bool(_NOT_PRICE_WORDS.search(names)))
-        return flags
+        return verdict
+
+    def _listed(self, node: Element) -> bool:
+        verdict = self._lists.get(node)
+        if verdict is None:
+            names = attrs(node)
+            verdict = node.tag in LIST_TAGS or "line-through" in node.get("style", "").lower()
+            verdict = verdict or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
+            self._lists[node] = verdict
+        return verdict
 
     def hidden(self, el: Element) -> bool:
-        return any(self._node(n)[1] for n in (el, *el.iterancestors()))
+        """Whether the element or an ancestor is hidden (attribute, inline style or a "hidden" class)."""
+        return self._hidden(el) or any(self._hidden(n) for n in el.iterancestors())
 
     def avoided(self, el: Element, price: bool = False) -> bool:
         """Whether an ancestor is a menu, header, related-products list, variant picker and the like (or, for a
         ``price``, a shipping, instalment or unit-price part)."""
         for node in el.iterancestors():
-            flags = self._node(node)
-            if flags[0] or (price and flags[3]):
+            verdict = self._avoid(node)
+            if verdict == 1 or (price and verdict == 2):
                 return True
         return False
 
@@ -124,7 +149,7 @@ class Layout:
         for _ in range(4):
             if node is None:
                 return False
-            if self._node(node)[2]:
+            if self._listed(node):
                 return True
             node = node.getparent()
         return False

@@ -114,11 +114,14 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         text = el.text
         if text is not None and len(text) <= MAX_PHRASE and not text.isspace():
             result.texts.append((pos, el))
-        named = False
-        for name in (el.get("class"), el.get("id"), el.get("itemprop"), el.get("data-testid")):
-            if name and _PRICE_WORDS.search(name.lower()):
-                named = True
-                break
+        name = el.get("class")
+        named = bool(name and _PRICE_WORDS.search(name.lower()))
+        if not named:
+            name = el.get("id")
+            named = bool(name and _PRICE_WORDS.search(name.lower()))
+            if not named:
+                name = el.get("itemprop")
+                named = bool(name and _PRICE_WORDS.search(name.lower()))
         if named or (text and len(text) < 80 and _DIGIT.search(text) and find_currency(text, page.money)):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it

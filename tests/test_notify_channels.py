@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pricewatch.notify.channels import (
     AppriseChannel,
@@ -124,6 +128,7 @@ def test_tray_channel() -> None:
         ("line1\nline2\r\nline3\t!", "line1 line2 line3 !"),
         ("\u202egnp.exe\u200b", "gnp.exe"),
         ("<script>alert('x')</script>Safe", "Safe"),
+        ("<<b>>nested<</b>>", "nested"),
         ("&lt;b&gt;kept as text&lt;/b&gt;", "<b>kept as text</b>"),
         ("   spaced\u00a0\u2003out   ", "spaced out"),
         (None, ""),
@@ -212,3 +217,16 @@ def test_failing_apprise_url_does_not_stop_the_tray_and_the_task_retries_only_it
         assert notification.channels == ["tray", f"apprise:json://127.0.0.1:{webhook.port}"]
         assert seen == [("Drop", "Now 5.00 EUR")]  # once, although the task ran twice
         assert [(p["title"], p["message"]) for p in webhook.posts] == [("Drop", "Now 5.00 EUR")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.integers(min_value=1, max_value=300), st.booleans())
+def test_clean_text_properties(raw: str, cap: int, multiline: bool) -> None:
+    cleaned = clean_text(raw, cap, multiline=multiline)
+    assert len(cleaned) <= cap
+    assert cleaned == cleaned.strip()
+    for ch in cleaned:
+        assert (ch == "\n" and multiline) or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+        assert ch not in "\u202e\u202d\u2066\u2067\u2068\u200b\ufeff"
+    if "&" not in raw:  # only decoded entities ("&lt;b&gt;") may show angle brackets as text
+        assert re.search(r"<[^<>]*>", cleaned) is None

@@ -44,7 +44,10 @@ def clean_text(value: object, max_length: int = MESSAGE_MAX, *, multiline: bool 
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n")
     text = _SCRIPT.sub(" ", text)
-    text = _TAG.sub(" ", text)
+    for _ in range(10):  # "<<b>>" leaves "< >" after one pass: repeat until no tag is left
+        text, count = _TAG.subn(" ", text)
+        if not count:
+            break
     text = html.unescape(text)  # entities decoded after the tags are gone, so "&lt;b&gt;" stays visible text
     text = _drop_controls(text, keep_newlines=multiline)
     text = unicodedata.normalize("NFC", text)

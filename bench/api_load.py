@@ -64,6 +64,7 @@ scraping_concurrency = 16
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     submitted: set[str] = field(default_factory=set)
     finished: dict[str, str] = field(default_factory=dict)
@@ -85,7 +86,9 @@ async def timed(
         tally.error(f"{method} {path}: {type(exc).__name__}: {exc}")
         return None
     finally:
-        tally.latencies.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        tally.latencies.append(elapsed)
+        tally.by_kind.setdefault(method, []).append(elapsed)
     if response.status_code != 200:
         tally.error(f"{method} {path}: {response.status_code} {response.text[:200]}")
         return None
@@ -171,6 +174,7 @@ def main() -> int:
                 serve.wait(60)
             except subprocess.TimeoutExpired:
                 serve.kill()
+                serve.wait()
             pages_proc.stdin.close()
             pages_proc.wait(30)
 
@@ -182,6 +186,12 @@ def main() -> int:
     states = {s: list(tally.finished.values()).count(s) for s in sorted(FINAL)}
     print(f"clients={args.clients} seconds={args.seconds:g} poll_s={args.poll:g} wall_s={wall:.1f}")
     print(f"requests={requests} submitted_tasks={len(tally.submitted)} final_states={states}")
+    for method, values in sorted(tally.by_kind.items()):
+        kind = sorted(x * 1000 for x in values)
+        p99_kind = kind[int(len(kind) * 0.99)]
+        print(f"{method}: n={len(kind)} p50_ms={statistics.median(kind):.1f} p99_ms={p99_kind:.1f}")
+    verdict = "yes" if unfinished == 0 else f"NO ({unfinished} still open)"
+    print(f"every submitted task reached a final state: {verdict}")
     print(f"serve exit code: {serve.returncode}")
     for sample in tally.error_samples:
         print(f"error: {sample}")

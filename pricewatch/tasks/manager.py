@@ -210,9 +210,9 @@ class TaskManager:
             self.executor.dispatch(spec.queue, record.priority, record.id)
         return record.id
 
-    def run(self, task_id: str) -> None:
-        """Run one queued task now, on this thread (executors call this)."""
-        self._runner.run(task_id)
+    def run(self, task_ids: list[str]) -> None:
+        """Run queued tasks now, one after another on this thread (executors call this)."""
+        self._runner.run(task_ids)
 
     def schedule_retry(self, queue: str, priority: int, task_id: str, delay: float) -> None:
         if self.stopping or self.executor.dispatch_later(queue, priority, task_id, delay):

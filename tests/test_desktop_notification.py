@@ -9,6 +9,7 @@ No test here is skipped: a missing binary fails with the package to install (tes
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -183,3 +184,26 @@ def test_headless_desktop_is_unavailable_and_not_retried(monkeypatch: pytest.Mon
             "desktop: no desktop session (no D-Bus session bus) to show notifications on; "
             "tray: no tray icon (the PriceWatch window is not running)"
         )
+
+
+def test_quiet_hours_hold_and_the_digest_reaches_dunst_when_they_end(
+    app: PriceWatch, desktop_session: DesktopSession
+) -> None:
+    local = datetime.now().astimezone()  # quiet hours are local time: a window around now
+    app.settings.notify.quiet_hours_start = (local - timedelta(hours=1)).strftime("%H:%M")
+    app.settings.notify.quiet_hours_end = (local + timedelta(hours=1)).strftime("%H:%M")
+    held = [app.notify(f"Drop {i}", f"Now {i}.00 EUR") for i in range(3)]
+    assert [n.state for n in held] == [NotificationState.HELD] * 3
+    assert app.flush_held_notifications() is None and desktop_session.daemon_count() == 0
+    app.settings.notify.quiet_hours_start = app.settings.notify.quiet_hours_end = ""  # quiet hours over
+    digest = app.flush_held_notifications()
+    assert digest is not None and digest.state is NotificationState.SENT
+    assert desktop_session.daemon_count() == 1
+    (got,) = desktop_session.wait_for(1)
+    assert got["summary"] == "PriceWatch: 3 notifications"
+    assert got["body"].splitlines() == [
+        "• Drop 0: Now 0.00 EUR",
+        "• Drop 1: Now 1.00 EUR",
+        "• Drop 2: Now 2.00 EUR",
+    ]
+    assert {n.state for n in app.list_notifications()} == {NotificationState.SENT}

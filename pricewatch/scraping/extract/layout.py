@@ -32,6 +32,11 @@ _LIST_WORDS = re.compile(
     r"barr|normal|retail|msrp|instead|alt|reference|ref-|oud|eski|anterior|vorher|"
     r"non-?sale|full-?price|initial|base-?price|save|saving|discount-?amount|tachado"
 )
+# A list-price word joined to "price" ("original-price", "price--old") wins over any sale word beside it.
+_LIST_PRICE = re.compile(
+    r"(?:old|was|original|regular|list|strike|before|crossed|compare|prev|reference)[-_]{0,2}(?:price|preis|prix)|"
+    r"(?:price|preis|prix)[-_]{1,2}(?:old|was|original|regular|list|strike|before|crossed|compare|prev)"
+)
 SALE_WORDS = re.compile(
     r"sale|special|final|current|now|offer|promo|actual|selling|our-?price|deal|"
     r"discounted|reduced|new-?price|nuevo|nouveau|sconto|indirim|main|primary|big"
@@ -126,6 +131,7 @@ class Layout:
         if verdict is None:
             names = attrs(node)
             verdict = node.tag in LIST_TAGS or "line-through" in node.get("style", "").lower()
+            verdict = verdict or bool(_LIST_PRICE.search(names))
             verdict = verdict or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
             self._lists[node] = verdict
         return verdict
@@ -137,9 +143,11 @@ class Layout:
     def avoided(self, el: Element, price: bool = False) -> bool:
         """Whether an ancestor is a menu, header, related-products list, variant picker and the like (or, for a
         ``price``, a shipping, instalment or unit-price part)."""
-        for node in el.iterancestors():
+        for depth, node in enumerate(el.iterancestors()):
             verdict = self._avoid(node)
-            if verdict == 1 or (price and verdict == 2):
+            # Shipping and instalment notes sit right around their amount; a "shipping offer" section far up
+            # is the whole buy box.
+            if verdict == 1 or (price and verdict == 2 and depth < 3):
                 return True
         return False
 

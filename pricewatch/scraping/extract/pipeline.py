@@ -6,7 +6,7 @@ import logging
 from decimal import Decimal
 
 from pricewatch.models import Availability
-from pricewatch.scraping.extract import jsonld, meta, microdata, stock, visible
+from pricewatch.scraping.extract import datalayer, jsonld, meta, microdata, stock, visible
 from pricewatch.scraping.extract.document import Page, parse, text_of
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
@@ -76,6 +76,12 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     else:
         found = visible.scan(page, layout)
     _choose_price(result, page, found.candidates)
+
+    if result.price is None:
+        fallback = datalayer.read(page)
+        if fallback is not None:
+            result.price, result.currency = fallback.price, fallback.currency
+            result.methods["price"] = fallback.method
 
     if selector:
         money, why = select_price(page, selector)
@@ -194,4 +200,6 @@ def _should_prefer_visible(
         return False
     if any(c.amount == price and not c.is_list for c in found):
         return False
+    if any(c.amount == price and c.is_list for c in found):
+        return seen.score >= 3  # the structured price is shown crossed out: it is the old price
     return seen.score >= 6

@@ -230,3 +230,15 @@ def test_clean_text_properties(raw: str, cap: int, multiline: bool) -> None:
         assert ch not in "\u202e\u202d\u2066\u2067\u2068\u200b\ufeff"
     if "&" not in raw:  # only decoded entities ("&lt;b&gt;") may show angle brackets as text
         assert re.search(r"<[^<>]*>", cleaned) is None
+
+
+def test_quiet_hours_end_time_for_a_flush_timer() -> None:
+    night = QuietHours.parse("22:00", "07:00")
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+    assert night.ends_at(at(2, 23, 15), UTC) == at(3, 7)
+    assert night.ends_at(at(3, 6, 59), UTC) == at(3, 7)
+    assert night.ends_at(at(3, 12), UTC) is None
+    assert night.ends_at(at(2, 21), timezone(timedelta(hours=2))) == at(3, 5)  # 07:00 at UTC+2

@@ -116,6 +116,10 @@ class Notifier:
     def in_quiet_hours(self, now: datetime | None = None) -> bool:
         return self.quiet_hours().active(now or self._clock(), self._tz)
 
+    def quiet_hours_end(self, now: datetime | None = None) -> datetime | None:
+        """When the current quiet hours end (None outside them): the moment to call :meth:`flush_held`."""
+        return self.quiet_hours().ends_at(now or self._clock(), self._tz)
+
     # -- sending -----------------------------------------------------------------------------------------
     def send(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 _CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
@@ -41,3 +41,17 @@ class QuietHours:
         if self.start < self.end:
             return self.start <= local < self.end
         return local >= self.start or local < self.end  # the window spans midnight
+
+    def ends_at(self, now: datetime, tz: tzinfo | None = None) -> datetime | None:
+        """When the current quiet period ends (aware, in ``now``'s zone); None outside quiet hours.
+
+        For a one-shot timer that calls ``app.flush_held_notifications()`` then.
+        """
+        if not self.active(now, tz):
+            return None
+        assert self.end is not None
+        local = now.astimezone(tz)
+        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
+        if end <= local:
+            end += timedelta(days=1)
+        return end.astimezone(now.tzinfo)

@@ -20,65 +20,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from tests.support.replies import HTML, Reply, Route, Seen, http_date
+
+__all__ = ["PAGES_DIR", "PageServer", "Reply", "Seen", "http_date"]
+
 PAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "pages"
-HTML = "text/html"
-
-
-@dataclass
-class Reply:
-    """One response. ``body`` may be bytes, text (sent as UTF-8) or a callable yielding chunks (streamed).
-
-    Attributes:
-        delay: seconds to wait before sending the status line (a slow server).
-        chunk_delay: seconds to wait between body chunks (a slow body).
-        chunk_size: split a bytes body into chunks of this size (so chunk_delay applies).
-        length: declare Content-Length (True), or stream with chunked encoding (False); generated bodies
-            with ``length=None`` are chunked.
-        etag / last_modified: validators; a matching If-None-Match / If-Modified-Since gets a 304.
-        drop_after: cut the connection after this many body bytes (a server dying mid-page).
-    """
-
-    body: bytes | str | Callable[[], Iterable[bytes]] = b""
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    chunk_delay: float = 0.0
-    chunk_size: int = 0
-    content_type: str | None = HTML
-    length: bool | None = True
-    etag: str | None = None
-    last_modified: str | None = None
-    drop_after: int | None = None
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A request as the server saw it."""
-
-    order: int
-    method: str
-    path: str
-    address: str
-    headers: dict[str, str]  # lower-case names
-    at: float  # time.monotonic() on arrival
-
-
-class _Route:
-    def __init__(self, replies: Sequence[Reply]) -> None:
-        self._replies = list(replies)
-        self._next = 0
-        self._lock = threading.Lock()
-
-    def take(self) -> Reply:
-        """The next reply of a sequence; the last one repeats."""
-        with self._lock:
-            reply = self._replies[min(self._next, len(self._replies) - 1)]
-            self._next += 1
-            return reply
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -126,7 +75,7 @@ class PageServer:
     """Threaded HTTP/1.1 server on 127.0.0.1 (and optionally more 127.0.0.x addresses), random ports."""
 
     def __init__(self, addresses: Sequence[str] = ("127.0.0.1",)) -> None:
-        self._routes: dict[str, _Route] = {}
+        self._routes: dict[str, Route] = {}
         self._seen: list[Seen] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -213,7 +162,7 @@ class PageServer:
         if not replies:
             raise ValueError("a route needs at least one reply")
         with self._lock:
-            self._routes[path] = _Route(replies)
+            self._routes[path] = Route(replies)
         return self.url(path)
 
     def add_redirect(self, path: str, location: str, status: int = 302) -> str:
@@ -402,10 +351,3 @@ class PageServer:
             handler.wfile.flush()
         except OSError:  # the client went away (size cap, timeout, cancel)
             handler.close_connection = True
-
-
-def http_date(seconds_from_now: float = 0.0) -> str:
-    """An HTTP date (for Retry-After, Last-Modified)."""
-    from datetime import UTC, datetime, timedelta
-
-    return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds_from_now), usegmt=True)

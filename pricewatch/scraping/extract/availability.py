@@ -127,6 +127,12 @@ IN_STOCK_RE = re.compile(
     r"^\W*(?:\w+\W+){0,2}?(?:" + "|".join(re.escape(p) for p in sorted(IN_STOCK_PHRASES, key=len, reverse=True))
     + r")(?!\w)"
 )
+# A message about one aspect (the picture, store pickup, one size or colour) is not about the product.
+ASPECT_RE = re.compile(
+    r"(?<!\w)(?:image|picture|photo|bild|foto|imagen|immagine|afbeelding|zdjęcie|resim|görsel|video|pickup|"
+    r"retrait|abholung|ritiro|recogida|afhalen|odbiór|retirada|mağazadan|size|colou?r|größe|grösse|farbe|taille|"
+    r"couleur|talla|taglia|colore|maat|kleur|rozmiar|kolor|tamanho|beden|renk)"
+)
 PRE_ORDER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PRE_ORDER_PHRASES) + r")(?!\w)")
 
 
@@ -152,6 +158,8 @@ def normalise(text: str) -> str:
 def from_phrase(text: str, in_stock: bool = False) -> Availability:
     """OUT_OF_STOCK or PRE_ORDER when a short text says so (IN_STOCK too if ``in_stock``), else UNKNOWN."""
     norm = normalise(text)
+    if ASPECT_RE.search(norm):
+        return Availability.UNKNOWN
     if OUT_OF_STOCK_RE.search(norm):
         return Availability.OUT_OF_STOCK
     if PRE_ORDER_RE.search(norm):

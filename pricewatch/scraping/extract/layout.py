@@ -11,35 +11,15 @@ import re
 from lxml import etree
 
 from pricewatch.scraping.extract.document import Element, Page, text_start
+from pricewatch.scraping.extract.words import AVOID, LIST, NOT_PRICE, SALE, names, words
 
-_AVOID_WORDS = re.compile(
-    r"related|recommend|similar|carousel|slider|recent|upsell|cross-?sell|also|bundle|"
-    r"accessor|review|mini-?cart|minicart|basket-|cart-|menu|breadcrumb|"
-    r"footer|header|nav|sidebar|widget|teaser|"
-    r"suggest|sponsor|compar|tile|product-?list|listing|products?-?grid|swiper|owl-|banner|"
-    r"frequently|others|customers|promo-?bar|cookie|modal|popup|variant|swatch|option"
-)
-# Parts whose amounts are not the price (shipping costs, instalments, unit prices) but whose words may well
-# say whether the product can be delivered.
-_NOT_PRICE_WORDS = re.compile(
-    r"shipping|delivery|install?ment|financ|monthly|klarna|unit-?price|base-?price|grundpreis|per-?unit"
-)
 _AVOID_TAGS = frozenset({"nav", "footer", "header", "aside", "select", "option", "script", "style", "noscript",
                          "template", "button", "label", "textarea"})  # fmt: skip
 LIST_TAGS = frozenset({"del", "s", "strike"})
-_LIST_WORDS = re.compile(
-    r"old|was|strike|before|regular|list|original|rrp|uvp|cross|compare|prev|statt|"
-    r"barr|normal|retail|msrp|instead|alt|reference|ref-|oud|eski|anterior|vorher|"
-    r"non-?sale|full-?price|initial|base-?price|save|saving|discount-?amount|tachado"
-)
 # A list-price word joined to "price" ("original-price", "price--old") wins over any sale word beside it.
 _LIST_PRICE = re.compile(
     r"(?:old|was|original|regular|list|strike|before|crossed|compare|prev|reference)[-_]{0,2}(?:price|preis|prix)|"
     r"(?:price|preis|prix)[-_]{1,2}(?:old|was|original|regular|list|strike|before|crossed|compare|prev)"
-)
-SALE_WORDS = re.compile(
-    r"sale|special|final|current|now|offer|promo|actual|selling|our-?price|deal|"
-    r"discounted|reduced|new-?price|nuevo|nouveau|sconto|indirim|main|primary|big"
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|visually-hidden|sr-only|invisible)(?:\s|$)")
@@ -58,7 +38,7 @@ _COUNT = etree.XPath("count(descendant::*)")
 
 def attrs(el: Element) -> str:
     """The attributes that name what an element is for (class, id, itemprop, data-testid), lower case."""
-    return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}".lower()
+    return names(el).lower()
 
 
 class Layout:
@@ -69,6 +49,7 @@ class Layout:
         self._avoids: dict[Element, int] = {}
         self._hiddens: dict[Element, bool] = {}
         self._lists: dict[Element, bool] = {}
+        self._words: dict[Element, frozenset[str]] = {}
         self.title = self._find_title()
         self.buy = self._find_buy()
 
@@ -100,16 +81,24 @@ class Layout:
         label = f"{attrs(el)} {el.get('value', '')} {el.get('action', '')} {text_start(el, 80)}".lower()
         return bool(BUY_WORDS.search(label)) and not self.avoided(el)
 
+    def words(self, node: Element) -> frozenset[str]:
+        """The words of the node's class, id and itemprop names (cached)."""
+        found = self._words.get(node)
+        if found is None:
+            found = self._words[node] = words(names(node))
+        return found
+
     def _avoid(self, node: Element) -> int:
         """1 if the node marks a part to avoid, 2 if only for prices (shipping, instalments), else 0."""
         verdict = self._avoids.get(node)
         if verdict is None:
             if node.tag in _AVOID_TAGS:
                 verdict = 1
+            elif node.tag in ("body", "html"):
+                verdict = 0  # page-wide classes say nothing about a part of the page
             else:
-                names = attrs(node)
-                verdict = 0 if names.isspace() else 1 if _AVOID_WORDS.search(names) else (
-                    2 if _NOT_PRICE_WORDS.search(names) else 0)  # fmt: skip
+                found = self.words(node)
+                verdict = 1 if found & AVOID else 2 if found & NOT_PRICE else 0
             self._avoids[node] = verdict
         return verdict
 
@@ -129,10 +118,10 @@ class Layout:
     def _listed(self, node: Element) -> bool:
         verdict = self._lists.get(node)
         if verdict is None:
-            names = attrs(node)
             verdict = node.tag in LIST_TAGS or "line-through" in node.get("style", "").lower()
-            verdict = verdict or bool(_LIST_PRICE.search(names))
-            verdict = verdict or bool(_LIST_WORDS.search(names) and not SALE_WORDS.search(names))
+            verdict = verdict or bool(_LIST_PRICE.search(attrs(node)))
+            found = self.words(node)
+            verdict = verdict or bool(found & LIST and not found & SALE)
             self._lists[node] = verdict
         return verdict
 
@@ -150,6 +139,10 @@ class Layout:
             if verdict == 1 or (price and verdict == 2 and depth < 3):
                 return True
         return False
+
+    def is_sale_price(self, el: Element) -> bool:
+        """Whether the element's names say it is the price to pay now ("sale", "special", "current")."""
+        return bool(self.words(el) & SALE)
 
     def is_list_price(self, el: Element) -> bool:
         """Whether the element or one of its three nearest ancestors marks a crossed-out or "was" price."""

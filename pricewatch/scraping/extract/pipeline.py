@@ -176,14 +176,15 @@ def _main_offer(offers: list[Offer], page: Page, found: list[visible.Candidate])
     priced = [o for o in offers if o.price is not None]
     if not priced:
         return None
-    if len({o.price for o in priced}) == 1:
-        return priced[0]
-    if page.url:
+    if page.url and len(priced) > 1:
         for offer in priced:
             if offer.url and offer.url == page.url:
                 return offer
             if offer.sku and offer.sku in page.url:
                 return offer
+    if len({o.price for o in priced}) == 1:
+        # Variants at one price (sizes): the product can be bought when any of them can.
+        return next((o for o in priced if o.availability.buyable), priced[0])
     shown = sorted((c for c in found if not c.is_list), key=lambda c: -c.score)
     for cand in shown[:5]:
         for offer in priced:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from lxml import etree
 
 from pricewatch.scraping.extract.document import Element, Page
-from pricewatch.scraping.extract.layout import SALE_WORDS, Layout, attrs
+from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
@@ -150,7 +150,7 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
         score += 2
     if currency or find_currency(text, page.money):
         score += 1.5
-    if SALE_WORDS.search(attrs(el)):
+    if layout.is_sale_price(el):
         score += 1
     is_list = layout.is_list_price(el)
     if is_list:

@@ -1,0 +1,56 @@
+"""What the class, id and itemprop names of an element say it is for, read as words.
+
+"relatedProducts", "related-products" and "related_products__item" all hold the word "related". Matching
+whole words (with plurals and joined pairs like "productlist") instead of substrings keeps "celwidget" from
+being a widget, "unavailable" from being a nav and "font-normal" from being a list price.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pricewatch.scraping.extract.document import Element
+
+_SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+
+# Parts of a page whose prices and messages are about other products or other things.
+AVOID = frozenset(
+    "related relatedproduct recommend recommended recommendation recommender similar carousel slider recent "
+    "recently recentlyviewed upsell crosssell alsobought alsoviewed alsolike bundle accessory accessories "
+    "review minicart minibasket cartdrawer cartitem cartpreview sidecart flyoutcart menu megamenu breadcrumb "
+    "footer header nav navbar navigation sidebar widget teaser suggest suggestion sponsor sponsored compare "
+    "comparison tile producttile productlist productlisting productgrid listing swiper owl banner frequently "
+    "others customer promobar cookie modal popup variant swatch option".split()
+)
+# Parts whose amounts are not the price (shipping costs, instalments, unit prices), though their words may
+# say whether the product can be delivered.
+NOT_PRICE = frozenset(
+    "shipping delivery installment instalment financing finance monthly klarna unitprice baseprice grundpreis "
+    "perunit".split()
+)
+# A crossed-out, "was" or recommended retail price.
+LIST = frozenset(
+    "old was strike strikethrough striked strikeout before regular list listprice original rrp uvp crossed "
+    "crossout compareat prev previous statt barred barre barrato tachado normal retail msrp instead reference "
+    "oud eski anterior vorher nonsale fullprice initial saving discountamount".split()
+)
+# The price to pay now.
+SALE = frozenset(
+    "sale special final current now offer promo actual selling ourprice deal discounted reduced newprice "
+    "nuevo nouveau sconto indirim main primary big".split()
+)
+
+
+def names(el: Element) -> str:
+    """The attributes that name what an element is for: class, id, itemprop and data-testid."""
+    return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}"
+
+
+def words(text: str) -> frozenset[str]:
+    """The lower-case words of class-like names, their singulars and adjacent pairs joined."""
+    parts = [p.lower() for p in _SPLIT.split(text) if p]
+    found = set(parts)
+    found.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+    found.update(p[:-1] for p in parts if len(p) > 3 and p.endswith("s"))
+    found.update(p[:-2] for p in parts if len(p) > 4 and p.endswith("es"))
+    return frozenset(found)

@@ -382,18 +382,6 @@ class PriceWatch:
         self._closers.append(scheduler.shutdown)
         return scheduler
 
-    @functools.cached_property
-    def extraction_pool(self) -> Any:
-        """Where check tasks extract pages (a :class:`pricewatch.extraction_pool.ExtractionPool`).
-
-        Worker processes with the threads executor; inline with the synchronous one (one page at a time).
-        """
-        from pricewatch.extraction_pool import ExtractionPool
-
-        pool = ExtractionPool(None if self.task_manager.executor_name == "threads" else 1)
-        self._closers.append(pool.close)
-        return pool
-
     def scrape(self, url: str, selector: str | None = None, offer_key: str | None = None) -> str:
         """Fetch and extract one page as a task (stored when the URL is tracked); returns the task id."""
         kwargs = {"url": validate_url(url), "selector": selector or None, "offer_key": offer_key or None}

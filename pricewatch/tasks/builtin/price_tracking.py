@@ -151,7 +151,8 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     except (TaskCancelled, CancelledError):
         raise
     except Exception as exc:
-        record_failure(app, product, exc)
+        if not ctx.cancelled:  # a fault caused by cancel or shutdown is not the product's error
+            record_failure(app, product, exc)
         raise
     notifications = submit_alerts(ctx, outcome)
     return {

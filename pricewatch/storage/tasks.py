@@ -6,7 +6,7 @@ import builtins
 import sqlite3
 import threading
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pricewatch.models import FINAL_TASK_STATES, UNFINISHED_TASK_STATES, TaskRecord, TaskState
@@ -26,7 +26,7 @@ _CLAIMED = ("id", "name", "kwargs", "queue", "priority", "parent_id", "retries",
 
 def _to_db(name: str, value: Any) -> Any:
     if name in _TIMES:
-        return time_to_db(value)
+        return _time_to_db(value)
     if name in _JSON:
         return json_to_db(value)
     if name == "state":
@@ -34,10 +34,32 @@ def _to_db(name: str, value: Any) -> Any:
     return value
 
 
+def _time_to_db(value: datetime | None) -> str | None:
+    """codec.time_to_db's exact text, without strftime (which imports ``time`` on every call: slow here)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = datetime.fromisoformat(time_to_db(value) or "")  # validates and converts like the codec
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 - % does no import, unlike strftime
+        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond,
+    )  # fmt: skip
+
+
 def _time(value: str | None) -> datetime | None:
     # The stored form is fixed-width ISO 8601 with "Z" (codec.time_to_db); fromisoformat reads it 50x faster
     # than strptime, which matters when the engine reads thousands of rows a second.
     return None if value is None else datetime.fromisoformat(value)
+
+
+def _values(task: TaskRecord) -> tuple[Any, ...]:
+    """The row for ``task`` in _COLUMNS order (the hot path of every submit: no per-column dispatch)."""
+    return (
+        task.id, task.name, json_to_db(task.kwargs) or "{}", str(TaskState(task.state)), task.queue,
+        task.priority, task.parent_id, task.unique_key, task.retries, task.max_retries,
+        json_to_db(task.result), task.error, task.traceback, task.progress_current, task.progress_total,
+        task.progress_message, _time_to_db(task.queued_at), _time_to_db(task.started_at),
+        _time_to_db(task.finished_at), _time_to_db(task.eta),
+    )  # fmt: skip
 
 
 def task_from_row(row: sqlite3.Row) -> TaskRecord:
@@ -64,7 +86,7 @@ class TaskRepository:
 
     def insert(self, task: TaskRecord) -> TaskRecord:
         """Insert a task; with a unique key already open, return the open task instead (dedup)."""
-        values = [_to_db(n, getattr(task, n)) for n in _COLUMNS]
+        values = _values(task)
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
             with self._write:
                 self._db.conn().execute(_INSERT, values)
@@ -82,7 +104,7 @@ class TaskRepository:
     def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
         """Insert many tasks in one transaction (a batch's children)."""
         with self._write, self._db.transaction() as conn:
-            conn.executemany(_INSERT, [[_to_db(n, getattr(t, n)) for n in _COLUMNS] for t in tasks])
+            conn.executemany(_INSERT, [_values(t) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
         row = self._db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
@@ -153,7 +175,7 @@ class TaskRepository:
                 " AND state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
                 " AND (parent_id IS NULL OR parent_id NOT IN"
                 " (SELECT id FROM tasks WHERE state IN ('PENDING', 'STARTED', 'RETRY')))",
-                (time_to_db(cutoff),),
+                (_time_to_db(cutoff),),
             )
         return cur.rowcount
 
@@ -170,7 +192,7 @@ class TaskRepository:
                 .execute(
                     "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL"
                     f" WHERE id = ? AND state IN ('PENDING', 'RETRY') RETURNING {', '.join(_CLAIMED)}",
-                    (time_to_db(started_at), task_id),
+                    (_time_to_db(started_at), task_id),
                 )
                 .fetchall()  # to the end, so the statement (and its implicit transaction) completes
             )
@@ -192,7 +214,7 @@ class TaskRepository:
                     "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL"
                     f" WHERE id IN ({', '.join('?' * len(task_ids))}) AND state IN ('PENDING', 'RETRY')"
                     f" RETURNING {', '.join(_CLAIMED)}",
-                    (time_to_db(started_at), *task_ids),
+                    (_time_to_db(started_at), *task_ids),
                 )
                 .fetchall()
             )
@@ -202,6 +224,47 @@ class TaskRepository:
             values["kwargs"] = json_from_db(values["kwargs"]) or {}
             by_id[values["id"]] = TaskRecord(**values, state=TaskState.STARTED, started_at=started_at)
         return [by_id[i] for i in task_ids if i in by_id]
+
+    def finish_successes(
+        self, rows: builtins.list[tuple[str, Any, datetime, dict[str, Any]]]
+    ) -> builtins.list[bool]:
+        """STARTED -> SUCCESS for several tasks in one transaction: ``(id, result, finished_at, progress)``.
+
+        ``progress`` may hold progress_current/progress_total/progress_message. Returns, per task, whether its
+        row was still STARTED (a task revoked meanwhile by another process keeps REVOKED).
+        """
+        args = [
+            (
+                json_to_db(result), _time_to_db(finished_at), progress.get("progress_current"),
+                progress.get("progress_total"), progress.get("progress_message"), task_id,
+            )
+            for task_id, result, finished_at, progress in rows
+        ]  # fmt: skip
+        sql = (
+            "UPDATE tasks SET state = 'SUCCESS', result = ?, error = NULL, traceback = NULL,"
+            " finished_at = ?, progress_current = coalesce(?, progress_current),"
+            " progress_total = coalesce(?, progress_total),"
+            " progress_message = coalesce(?, progress_message) WHERE id = ? AND state = 'STARTED'"
+        )
+        if len(args) == 1:  # one statement is its own transaction
+            with self._write:
+                return [self._db.conn().execute(sql, args[0]).rowcount > 0]
+        with self._write, self._db.transaction() as conn:
+            cur = conn.executemany(sql, args)
+            if cur.rowcount == len(args):
+                return [True] * len(args)
+            # Rare: some row changed under us; ask which ones are ours now.
+            ids = [a[-1] for a in args]
+            mine = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM tasks WHERE id IN ({', '.join('?' * len(ids))})"
+                    " AND state = 'SUCCESS' AND finished_at IN"
+                    f" ({', '.join('?' * len(args))})",
+                    [*ids, *(a[1] for a in args)],
+                )
+            }
+        return [i in mine for i in ids]
 
     def set_states(
         self, changes: Iterable[tuple[str, Iterable[TaskState | str], dict[str, Any]]]

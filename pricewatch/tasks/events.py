@@ -48,6 +48,11 @@ class EventHub:
 
         return unsubscribe
 
+    @property
+    def active(self) -> bool:
+        """Whether anyone subscribed (publishers skip building events otherwise)."""
+        return bool(self._subscribers)
+
     def publish(self, event: TaskEvent) -> None:
         for callback in self._subscribers:  # the tuple is replaced, never mutated: no lock needed here
             try:

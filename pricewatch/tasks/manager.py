@@ -89,12 +89,16 @@ class TaskManager:
         if state.is_final or state is TaskState.RETRY:
             with self._change:
                 self._change.notify_all()
-        self.hub.publish(TaskEvent("changed", task_id, str(state)))
-        self.signals.task_changed.emit(task_id, str(state))
+        if self.hub.active:
+            self.hub.publish(TaskEvent("changed", task_id, str(state)))
+        if self.signals.connections:
+            self.signals.task_changed.emit(task_id, str(state))
 
     def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None:
-        self.hub.publish(TaskEvent("progress", task_id, "", current, total, message))
-        self.signals.task_progress.emit(task_id, current, total, message)
+        if self.hub.active:
+            self.hub.publish(TaskEvent("progress", task_id, "", current, total, message))
+        if self.signals.connections:
+            self.signals.task_progress.emit(task_id, current, total, message)
 
     def write_progress(self, task_id: str, current: int, total: int, message: str) -> bool:
         """Journal progress of a running task; False when the row is no longer STARTED."""
@@ -186,10 +190,11 @@ class TaskManager:
         """Journal a task and queue it; returns its id (or the id of the open task with ``unique_key``)."""
         spec = registry.lookup(name)
         kwargs = dict(kwargs or {})
-        try:
-            json_to_db(kwargs)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"task arguments must be JSON: {exc}") from None
+        if kwargs:
+            try:
+                json_to_db(kwargs)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"task arguments must be JSON: {exc}") from None
         if reuse_child and parent_id:
             existing = self.records.find_child(parent_id, name, kwargs)
             if existing is not None:
@@ -204,8 +209,10 @@ class TaskManager:
         stored = self.records.insert(record)
         if stored.id != record.id:
             return stored.id  # dedup: the open task with this unique key
-        self.hub.publish(TaskEvent("added", record.id, str(TaskState.PENDING)))
-        self.signals.task_added.emit(record.id)
+        if self.hub.active:
+            self.hub.publish(TaskEvent("added", record.id, str(TaskState.PENDING)))
+        if self.signals.connections:
+            self.signals.task_added.emit(record.id)
         if not self.stopping:  # after shutdown the row waits for the next start
             self.executor.dispatch(spec.queue, record.priority, record.id)
         return record.id

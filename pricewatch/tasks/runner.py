@@ -109,7 +109,12 @@ class Runner:
             return
         batch = pending[:]
         pending.clear()
-        written = self.m.records.set_states((record.id, STARTED, values) for record, values in batch)
+        written = self.m.records.finish_successes(
+            [
+                (record.id, values["result"], values["finished_at"], values["progress"])
+                for record, values in batch
+            ]
+        )
         for (record, _), ok in zip(batch, written, strict=True):
             if ok:
                 self._finished(record, TaskState.SUCCESS)
@@ -136,10 +141,7 @@ class Runner:
             if m.records.set_state(record.id, STARTED, result={WAITING: True, "value": result}, **progress):
                 self.maybe_finish_parent(record.id)
             return None
-        return {
-            "state": TaskState.SUCCESS, "result": result, "error": None, "traceback": None,
-            "finished_at": utcnow(), **progress,
-        }  # fmt: skip
+        return {"result": result, "finished_at": utcnow(), "progress": progress}
 
     def _after_error(
         self, record: TaskRecord, ctx: TaskContext, exc: BaseException, spec_max: int | None

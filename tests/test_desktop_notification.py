@@ -207,3 +207,31 @@ def test_quiet_hours_hold_and_the_digest_reaches_dunst_when_they_end(
         "• Drop 2: Now 2.00 EUR",
     ]
     assert {n.state for n in app.list_notifications()} == {NotificationState.SENT}
+
+
+def test_with_the_thread_pool_engine_too(
+    desktop_session: DesktopSession, page_server: PageServer, qtbot: Any
+) -> None:
+    """The window and ``pricewatch serve`` run tasks on QThreadPools: the chain reaches dunst from there."""
+    from tests.tasks_support import wait_final
+
+    app = PriceWatch(executor="threads")
+    try:
+        app.settings.notify.tray = False
+        app.settings.fetch.per_host_delay = 0.0
+        app.start(scheduler=False)
+        url = page_server.add("/lamp", PAGE.format(title="Lamp", price="40.00"))
+        product = app.add_product(url, target_price="30")
+        assert product.id is not None
+        for price, expected in (("40.00", 0), ("29.00", 1), ("29.00", 1)):
+            page_server.add("/lamp", PAGE.format(title="Lamp", price=price))
+            record = wait_final(qtbot, app, app.check_product(product.id), timeout=30_000)
+            assert record.state is TaskState.SUCCESS, record
+            assert desktop_session.daemon_count() == expected
+        (got,) = desktop_session.wait_for(1)
+        assert (got["summary"], got["body"]) == (
+            "Target price reached: Lamp",
+            "Now 29.00 EUR, at or below your target of 30.00 EUR. Was 40.00 EUR.",
+        )
+    finally:
+        app.close()

@@ -23,7 +23,7 @@ def _state_text(window: MainWindow, task_id: str) -> str | None:
 
 
 def _visible_ids(window: MainWindow) -> list[str]:
-    proxy = window.task_panel.proxy
+    proxy = window.task_panel.view_model()
     ids: list[str] = []
 
     def walk(parent):  # type: ignore[no-untyped-def]

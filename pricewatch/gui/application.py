@@ -12,7 +12,13 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.resources import app_icon
 
 
+def tune_interpreter() -> None:
+    """Hand the GIL over sooner: the GUI thread then waits at most ~2 ms for worker threads running Python."""
+    sys.setswitchinterval(0.002)
+
+
 def run_application() -> int:
+    tune_interpreter()
     qt_app = QApplication.instance() or QApplication(sys.argv)
     qt_app.setApplicationName("PriceWatch")
     qt_app.setApplicationVersion(__version__)

@@ -135,9 +135,9 @@ class ProductTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column < 0 or column not in _SORT_KEYS:
+        if column not in _SORT_KEYS and column >= 0:
             return
-        self._sort = (column, order)
+        self._sort = (column, order) if column >= 0 else None  # -1: back to the order products were added
         self.layoutAboutToBeChanged.emit()
         old_ids = [r.product.id for r in self._rows]
         self._sort_rows()
@@ -213,7 +213,9 @@ class ProductTableModel(QAbstractTableModel):
 
     # -- helpers --------------------------------------------------------------------------------------
     def _sort_rows(self) -> None:
-        assert self._sort is not None
+        if self._sort is None:
+            self._rows.sort(key=lambda r: r.product.id or 0)
+            return
         column, order = self._sort
         key = _SORT_KEYS[column]
         self._rows.sort(key=lambda r: key(r.product), reverse=order == Qt.SortOrder.DescendingOrder)

@@ -2,12 +2,14 @@
 
 The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
 one reset; sparklines follow in chunks. Later changes arrive as product ids (a check finished, the user edited
-a product) and are applied by a timer in batches with a time budget.
+a product): a timer has them re-read on a pool thread and applies the rows in batches with a time budget.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections import deque
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,7 +22,8 @@ from pricewatch.models import Product, TaskRecord, TaskState
 SPARK_POINTS = 30
 SPARK_CHUNK = 500
 FLUSH_MS = 100
-BUDGET_S = 0.015
+BUDGET_S = 0.006
+FETCH_BATCH = 300
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 
 
@@ -44,6 +47,8 @@ class ProductSync(QObject):
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self._flush)
         self._generation = 0
+        self._fetching = False
+        self._ready: deque[tuple[int, Product | None, list[Decimal]]] = deque()
         self.is_loaded = False
 
     def reload(self) -> None:
@@ -89,31 +94,55 @@ class ProductSync(QObject):
                 self.refresh(product_id)
 
     def _flush(self) -> None:
+        """Read pending products on a pool thread; apply what was read within the budget."""
+        if self._pending and not self._fetching:
+            ids = list(itertools.islice(self._pending, FETCH_BATCH))
+            for product_id in ids:
+                del self._pending[product_id]
+            self._fetching = True
+            self.work.submit(lambda: self._read(ids), self._fetched, lambda _error: self._fetched([]))
         deadline = time.monotonic() + BUDGET_S
-        while self._pending and time.monotonic() < deadline:
-            product_id = next(iter(self._pending))
-            del self._pending[product_id]
-            self._apply(product_id)
-        if not self._pending:
+        while self._ready and time.monotonic() < deadline:
+            self._apply(*self._ready.popleft())
+        if not (self._pending or self._ready or self._fetching):
             self._timer.stop()
 
-    def flush_now(self) -> None:
-        while self._pending:
-            product_id = next(iter(self._pending))
-            del self._pending[product_id]
-            self._apply(product_id)
-        self._timer.stop()
+    def _read(self, ids: list[int]) -> list[tuple[int, Product | None, list[Decimal]]]:
+        found = []
+        for product_id in ids:
+            try:
+                product: Product | None = self.app.get_product(product_id)
+            except NotFoundError:
+                product = None
+            spark = self.app.observations.recent_prices(product_id, SPARK_POINTS) if product else []
+            found.append((product_id, product, spark))
+        return found
 
-    def _apply(self, product_id: int) -> None:
-        try:
-            product = self.app.get_product(product_id)
-        except NotFoundError:
+    def _fetched(self, found: list[tuple[int, Product | None, list[Decimal]]]) -> None:
+        self._fetching = False
+        self._ready.extend(found)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush_now(self) -> None:
+        """Read and apply everything pending on this thread (after the user's own edit: one row)."""
+        ids = list(self._pending)
+        self._pending.clear()
+        for item in self._read(ids):
+            self._apply(*item)
+
+    def _apply(self, product_id: int, product: Product | None, spark: list[Decimal]) -> None:
+        if product is None:
             self.model.remove(product_id)
             return
         self.model.upsert(product)
-        self.model.set_sparklines({product_id: self.app.observations.recent_prices(product_id, SPARK_POINTS)})
+        self.model.set_sparklines({product_id: spark})
         self.product_refreshed.emit(product_id)
+
+    def idle(self) -> bool:
+        return not (self._pending or self._ready or self._fetching)
 
     def stop(self) -> None:
         self._timer.stop()
         self._pending.clear()
+        self._ready.clear()

@@ -15,7 +15,9 @@ class TaskFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
+        # Recursive filtering (keep a parent whose child matches) costs a walk over the siblings on every
+        # dataChanged; it is switched on only while a filter is set.
+        self.setRecursiveFilteringEnabled(False)
         self.setDynamicSortFilter(True)
         self._states: frozenset[TaskState] = frozenset()
         self._name = ""
@@ -25,21 +27,25 @@ class TaskFilterProxy(QSortFilterProxyModel):
     def set_states(self, states: frozenset[TaskState] | set[TaskState]) -> None:
         self.beginFilterChange()
         self._states = frozenset(states)
+        self.setRecursiveFilteringEnabled(self.is_filtering())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_name(self, name: str) -> None:
         self.beginFilterChange()
         self._name = name
+        self.setRecursiveFilteringEnabled(self.is_filtering())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_queue(self, queue: str) -> None:
         self.beginFilterChange()
         self._queue = queue
+        self.setRecursiveFilteringEnabled(self.is_filtering())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
         self._text = text.strip().lower()
+        self.setRecursiveFilteringEnabled(self.is_filtering())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def is_filtering(self) -> bool:

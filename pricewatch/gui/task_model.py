@@ -1,14 +1,15 @@
 """The live task table: a tree (batches expand to their children) fed by the engine's signals.
 
-Signals only queue ids; a 100 ms timer applies them in batches within a time budget (Picard's pattern), each
-change re-reading one row by primary key, each batch inserting a parent's new children as one block. A
-thousand tasks finishing at once therefore cost a few small slices of the GUI thread, never a model reset.
+Signals only queue ids; a 100 ms timer hands the ids to a pool thread that re-reads the rows, and applies the
+rows read in batches within a time budget (Picard's pattern), each batch inserting a parent's new children as
+one block. A thousand tasks finishing at once cost a few small slices of the GUI thread, never a model reset.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,10 +25,14 @@ from PySide6.QtCore import (
 )
 
 from pricewatch.gui import task_columns as tc
+from pricewatch.gui.task_events import TaskEventCollector
+from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
 
 FLUSH_MS = 100
-BUDGET_S = 0.025  # of GUI-thread time per flush
+BUDGET_S = 0.008  # of GUI-thread time per flush for applying rows (reading them happens on a pool thread)
+FETCH_BATCH = 400  # ids read per background read
+APPLY_BATCH = 200
 MAX_TOP_LEVEL = 3000  # finished top-level tasks beyond this are dropped from the view (not from the journal)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -61,6 +66,7 @@ class TaskTreeModel(QAbstractItemModel):
         fetch: Callable[[str], TaskRecord | None],
         subject: Callable[[TaskRecord], str] = tc.default_subject,
         parent: QObject | None = None,
+        work: BackgroundWork | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch = fetch
@@ -69,34 +75,30 @@ class TaskTreeModel(QAbstractItemModel):
         self._nodes: dict[str, _Node] = {}
         self._dirty: dict[str, None] = {}  # ids to re-read (ordered set)
         self._progress: dict[str, tuple[int, int, str]] = {}
+        self._ready: deque[TaskRecord] = deque()  # rows read, waiting to be applied
+        self._fetching = False
+        self._loaded = work is None  # with a loader, events wait for the first load
+        self._work = work
         self._counts: Counter[TaskState] = Counter()
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self.flush)
         self.paused = False
+        self._collector: TaskEventCollector | None = None
+        self._signals: Any = None
 
     # -- feeding --------------------------------------------------------------------------------------
     def connect_signals(self, signals: Any) -> None:
-        signals.task_added.connect(self.on_task_added)
-        signals.task_changed.connect(self.on_task_changed)
-        signals.task_progress.connect(self.on_task_progress)
-
-    @Slot(str)
-    def on_task_added(self, task_id: str) -> None:
-        self._mark(task_id)
-
-    @Slot(str, str)
-    def on_task_changed(self, task_id: str, _state: str) -> None:
-        self._mark(task_id)
-
-    @Slot(str, int, int, str)
-    def on_task_progress(self, task_id: str, current: int, total: int, message: str) -> None:
-        self._progress[task_id] = (current, total, message)
-        self._start_timer()
+        """Collect the engine's signals on a helper thread (see :mod:`pricewatch.gui.task_events`)."""
+        self._collector = TaskEventCollector()
+        self._collector.connect_signals(signals)
+        self._collector.wake.connect(self._start_timer)
+        self._signals = signals
 
     def _mark(self, task_id: str) -> None:
         self._dirty[task_id] = None
         self._start_timer()
 
+    @Slot()
     def _start_timer(self) -> None:
         if not self._timer.isActive() and not self.paused:
             self._timer.start()
@@ -119,73 +121,120 @@ class TaskTreeModel(QAbstractItemModel):
         for node in self._nodes.values():
             node.children.reverse()  # children oldest first
         self.endResetModel()
+        self._loaded = True
         self.counts_changed.emit(Counter(self._counts))
         self._start_timer()
 
     @Slot()
     def flush(self, budget: float = BUDGET_S) -> None:
-        """Apply queued events until the budget is spent; the timer stops when nothing is left."""
+        """Apply progress, start a background read of changed rows, apply rows read, within the budget."""
+        if not self._loaded:
+            return
         deadline = time.monotonic() + budget
+        if self._collector is not None:
+            changed, progress = self._collector.take()
+            self._dirty.update(dict.fromkeys(changed))
+            self._progress.update(progress)
         if self._progress:
             progress, self._progress = self._progress, {}
             for task_id, values in progress.items():
                 self._apply_progress(task_id, *values)
+        if self._dirty and not self._fetching:
+            ids = list(itertools.islice(self._dirty, FETCH_BATCH))
+            for task_id in ids:
+                del self._dirty[task_id]
+            self._fetching = True
+            self._read(ids)
+        if self._ready:
+            batch: list[TaskRecord] = []
+            while self._ready and (not batch or time.monotonic() < deadline) and len(batch) < APPLY_BATCH:
+                batch.append(self._ready.popleft())
+            self._apply(batch)
+        if not (self._dirty or self._progress or self._ready or self._fetching):
+            self._timer.stop()
+
+    def _read(self, ids: list[str]) -> None:
+        fetch = self._fetch
+        if self._work is None:
+            self._fetched([r for i in ids if (r := fetch(i)) is not None])
+        else:
+            self._work.submit(lambda: [r for i in ids if (r := fetch(i)) is not None], self._fetched,
+                              lambda _error: self._fetched([]))  # fmt: skip
+
+    def _fetched(self, records: list[TaskRecord]) -> None:
+        self._fetching = False
+        self._ready.extend(records)
+        self._start_timer()
+
+    def _apply(self, records: list[TaskRecord]) -> None:
         new: dict[str, list[TaskRecord]] = {}  # parent id ("" = top level) -> new records, parents first
         arriving: set[str] = set()
         parents: dict[str, None] = {}
-        changed = False
-        while self._dirty and time.monotonic() < deadline:
-            task_id = next(iter(self._dirty))
-            del self._dirty[task_id]
-            record = self._fetch(task_id)
-            if record is None:
-                continue
-            changed = True
-            node = self._nodes.get(task_id)
+        changed_rows: dict[_Node, list[int]] = {}
+        for record in records:
+            node = self._nodes.get(record.id)
             if node is None:
+                if record.id in arriving:
+                    continue
                 # a parent added in this same batch counts as known (its group is inserted first)
                 parent = record.parent_id or ""
                 key = parent if parent in self._nodes or parent in arriving else ""
                 new.setdefault(key, []).append(record)
                 arriving.add(record.id)
             else:
-                self._replace(node, record)
+                self._replace(node, record, changed_rows)
             if record.parent_id:
                 parents[record.parent_id] = None
             self.record_updated.emit(record)
-        for parent_id, records in new.items():
-            self._insert(parent_id, records)
+        # one dataChanged per parent, spanning the rows that changed (not one per row)
+        for parent_node, rows in changed_rows.items():
+            parent_index = self._index_of(parent_node)
+            self.dataChanged.emit(self.index(min(rows), 0, parent_index),
+                                  self.index(max(rows), tc.COLUMN_COUNT - 1, parent_index))  # fmt: skip
+        for parent_id, group in new.items():
+            self._insert(parent_id, group)
         # A parent's row (progress, result) changes with its children without a signal of its own: re-read it
-        # once in the next batch.
+        # once more.
         for parent_id in parents:
             if parent_id in self._nodes:
                 self._dirty[parent_id] = None
-        if changed:
+        if records:
             self._prune()
             self.counts_changed.emit(Counter(self._counts))
-        if not self._dirty and not self._progress:
-            self._timer.stop()
 
     def flush_all(self) -> None:
-        while self._dirty or self._progress:
-            self.flush(budget=3600)
+        """Apply everything queued now, reading on this thread (tests, shutdown)."""
+        work, self._work = self._work, None
+        try:
+            while not self.idle():
+                self.flush(budget=3600)
+        finally:
+            self._work = work
+
+    def idle(self) -> bool:
+        """Nothing queued, being read or waiting to be applied."""
+        collected = self._collector is not None and self._collector.pending()
+        return not (collected or self._dirty or self._progress or self._ready or self._fetching)
 
     def stop(self) -> None:
+        if self._collector is not None:
+            self._collector.disconnect_signals(self._signals)
+            self._collector.stop()
+            self._collector = None
         self._timer.stop()
+        self._ready.clear()
         self._dirty.clear()
         self._progress.clear()
 
     # -- applying -------------------------------------------------------------------------------------
-    def _replace(self, node: _Node, record: TaskRecord) -> None:
+    def _replace(self, node: _Node, record: TaskRecord, changed_rows: dict[_Node, list[int]]) -> None:
         old = node.record
-        assert old is not None
+        assert old is not None and node.parent is not None
         if old.state is not record.state:
             self._counts[old.state] -= 1
             self._counts[record.state] += 1
         node.record = record
-        parent = self._index_of(node.parent)
-        row = node.row()
-        self.dataChanged.emit(self.index(row, 0, parent), self.index(row, tc.COLUMN_COUNT - 1, parent))
+        changed_rows.setdefault(node.parent, []).append(node.row())
 
     def _apply_progress(self, task_id: str, current: int, total: int, message: str) -> None:
         node = self._nodes.get(task_id)
@@ -283,9 +332,6 @@ class TaskTreeModel(QAbstractItemModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return tc.COLUMN_COUNT
-
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,8 +51,9 @@ class TaskPanel(QWidget):
         super().__init__(parent)
         self.app = app
         self.model = model
+        # The filter proxy is attached only while a filter is set: unfiltered, the tree shows the model,
+        # so a thousand inserted or changed rows cost no per-row Python filter calls (see _use_filter).
         self.proxy = TaskFilterProxy(self)
-        self.proxy.setSourceModel(model)
 
         self.state_filter = QComboBox(self)
         self.state_filter.setObjectName("taskStateFilter")
@@ -72,17 +73,13 @@ class TaskPanel(QWidget):
         self.text_filter.setPlaceholderText("Filter by id, address or error")
         self.text_filter.setClearButtonEnabled(True)
         self.state_filter.currentIndexChanged.connect(self._states_changed)
-        self.name_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_name(self.name_filter.currentData())
-        )
-        self.queue_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_queue(self.queue_filter.currentData())
-        )
-        self.text_filter.textChanged.connect(self.proxy.set_text)
+        self.name_filter.currentIndexChanged.connect(self._name_changed)
+        self.queue_filter.currentIndexChanged.connect(self._queue_changed)
+        self.text_filter.textChanged.connect(self._text_changed)
 
         self.tree = QTreeView(self)
         self.tree.setObjectName("taskTree")
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(model)
         self.tree.setUniformRowHeights(True)  # no per-row size queries on thousands of tasks
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -133,6 +130,42 @@ class TaskPanel(QWidget):
     @Slot()
     def _states_changed(self) -> None:
         self.proxy.set_states(self.state_filter.currentData())
+        self._use_filter()
+
+    @Slot()
+    def _name_changed(self) -> None:
+        self.proxy.set_name(self.name_filter.currentData())
+        self._use_filter()
+
+    @Slot()
+    def _queue_changed(self) -> None:
+        self.proxy.set_queue(self.queue_filter.currentData())
+        self._use_filter()
+
+    @Slot(str)
+    def _text_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._use_filter()
+
+    def _use_filter(self) -> None:
+        """Show the proxy while filtering, the model itself otherwise (keeping the current task)."""
+        wanted = self.proxy if self.proxy.is_filtering() else self.model
+        if self.tree.model() is wanted:
+            return
+        current = self.detail.task_id
+        header = self.tree.header().saveState()
+        if wanted is self.proxy:
+            self.proxy.setSourceModel(self.model)
+        self.tree.setModel(wanted)
+        if wanted is self.model:
+            self.proxy.setSourceModel(None)  # type: ignore[arg-type]
+        self.tree.header().restoreState(header)
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        if current:
+            self.select_task(current)
+
+    def view_model(self) -> QAbstractItemModel:
+        return self.tree.model()
 
     def set_state_filter(self, label: str) -> None:
         self.state_filter.setCurrentIndex(self.state_filter.findText(label))
@@ -143,8 +176,9 @@ class TaskPanel(QWidget):
         return [r for index in rows if (r := index.data(tc.TaskRole)) is not None]
 
     def select_task(self, task_id: str) -> bool:
-        source = self.model.index_of(task_id)
-        index = self.proxy.mapFromSource(source)
+        index = self.model.index_of(task_id)
+        if self.tree.model() is self.proxy:
+            index = self.proxy.mapFromSource(index)
         if not index.isValid():
             return False
         if index.parent().isValid():

@@ -1,0 +1,332 @@
+"""How responsive the real main window stays with a big database while a large check runs.
+
+Usage: .venv/bin/python bench/gui_responsiveness.py [--products N] [--observations M] [--check K]
+
+1. A child process writes N products and M observations straight into a fresh SQLite database (executemany),
+   so generating the data costs this process no memory.
+2. This process then imports the GUI, creates the facade and the real MainWindow (offscreen unless
+   QT_QPA_PLATFORM says otherwise) and measures the time from the start of that to the window being exposed.
+3. A 10 ms heartbeat QTimer records the longest gap between its ticks (a GUI-thread stall) from the window
+   being shown until a check of K products against a local HTTP server (tests/support/pageserver.py) has
+   finished and every update has reached the tables. RSS is sampled on every tick (psutil).
+4. The comparison figure, from the same run and data: a naive window would read all products and their
+   sparklines on the GUI thread; that read is timed at the end (naive_load_ms) as the stall it would cause.
+
+The last line holds the figures as key=value pairs. Targets: max_stall_ms <= 50, startup_s < 1.5,
+peak_rss_mb < 300.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # the storage codec's format (fixed width, sortable)
+
+
+def _t(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def generate(home: Path, products: int, observations: int, base_url: str) -> None:
+    """Runs in a child process: schema through the facade, rows through executemany."""
+    os.environ["PRICEWATCH_HOME"] = str(home)
+    from pricewatch.app import PriceWatch
+
+    with PriceWatch() as app:  # creates the folders and the schema
+        db_path = app.paths.database_file
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    now = datetime.now(UTC)
+    per_product = max(1, observations // products)
+    rng = random.Random(42)
+    prices: dict[int, list[int]] = {}
+
+    def product_rows() -> Iterator[tuple[object, ...]]:
+        for pid in range(1, products + 1):
+            walk = [rng.randint(2000, 90000)]
+            for _ in range(per_product - 1):
+                walk.append(max(100, walk[-1] + rng.randint(-900, 800)))
+            prices[pid] = walk
+            cents = [str(c / 100) for c in walk]
+            yield (
+                pid, f"{base_url}/p/{pid}", f"{rng.choice(SHOP_WORDS)} {rng.choice(ITEM_WORDS)} {pid}",
+                f"shop{pid % 97}.example", "EUR", cents[-1], cents[-2] if len(cents) > 1 else None,
+                str(min(walk) / 100), str(max(walk) / 100), "InStock", None, 60, 0, 0,
+                _t(now - timedelta(days=200)), _t(now - timedelta(minutes=rng.randint(1, 59))),
+                _t(now + timedelta(minutes=rng.randint(1, 59))),
+            )  # fmt: skip
+
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO products (id, url, title, shop, currency, price, previous_price, lowest_price,"
+        " highest_price, availability, target_price, check_interval_minutes, ignore_robots, paused,"
+        f" created_at, last_checked_at, next_check_at) VALUES ({', '.join('?' * 17)})",
+        product_rows(),
+    )
+
+    def observation_rows() -> Iterator[tuple[object, ...]]:
+        start = now - timedelta(days=180)
+        step = timedelta(days=180) / per_product
+        for pid in range(1, products + 1):
+            for n, cents in enumerate(prices.pop(pid)):
+                yield (pid, _t(start + step * n), str(cents / 100), "EUR", "InStock")
+
+    conn.executemany(
+        "INSERT INTO observations (product_id, observed_at, price, currency, availability)"
+        " VALUES (?, ?, ?, ?, ?)",
+        observation_rows(),
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+SHOP_WORDS = ("Steel", "Compact", "Wireless", "Classic", "Pro", "Travel", "Smart", "Outdoor", "Kids", "Eco")
+ITEM_WORDS = (
+    "kettle",
+    "headphones",
+    "backpack",
+    "lamp",
+    "blender",
+    "jacket",
+    "drill",
+    "monitor",
+    "boots",
+    "tent",
+)
+
+
+def page(n: int) -> str:
+    data = {"@context": "https://schema.org", "@type": "Product", "name": f"Product {n}",
+            "offers": {"@type": "Offer", "price": f"{(n % 500) + 9}.99", "priceCurrency": "EUR",
+                       "availability": "https://schema.org/InStock"}}  # fmt: skip
+    return (f"<!doctype html><html lang='en'><head><title>Product {n}</title>"
+            f"<script type='application/ld+json'>{json.dumps(data)}</script></head>"
+            f"<body><h1>Product {n}</h1></body></html>")  # fmt: skip
+
+
+def serve(count: int) -> None:
+    """Runs in a child process: the product pages on a local threaded HTTP server until stdin closes."""
+    from tests.support.pageserver import PageServer
+
+    with PageServer() as server:
+        for n in range(1, count + 1):
+            server.add(f"/p/{n}", page(n))
+        print(server.url("").rstrip("/"), flush=True)
+        sys.stdin.read()
+
+
+def measure(home: Path, products: int, check: int, server_url_file: Path) -> dict[str, float]:
+    os.environ["PRICEWATCH_HOME"] = str(home)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import psutil
+
+    process = psutil.Process()
+    started = time.perf_counter()
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from pricewatch.app import PriceWatch
+    from pricewatch.gui.application import tune_interpreter
+    from pricewatch.gui.main_window import MainWindow
+
+    tune_interpreter()  # as run_application does
+    qt_app = QApplication.instance() or QApplication([])
+    app = PriceWatch()
+    app.start(scheduler=False)
+    window = MainWindow(app)
+    window.show()
+    loop = QEventLoop()
+    shown = {"at": 0.0}
+
+    def exposed() -> None:
+        if window.windowHandle() is not None and window.windowHandle().isExposed():
+            shown["at"] = time.perf_counter()
+            loop.quit()
+        else:
+            QTimer.singleShot(1, exposed)
+
+    QTimer.singleShot(0, exposed)
+    loop.exec()
+    startup = shown["at"] - started
+
+    stats = {"max_gap": 0.0, "rss": process.memory_info().rss, "ticks": 0}
+    clock = QElapsedTimer()
+    clock.start()
+    last = {"ms": clock.nsecsElapsed() / 1e6}
+
+    phase = {"name": "loading"}
+    stalls: list[tuple[str, float, float]] = []
+
+    def beat() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if now - last["ms"] > 40:
+            stalls.append((phase["name"], round(now / 1000, 2), round(now - last["ms"], 1)))
+        stats["max_gap"] = max(stats["max_gap"], now - last["ms"])
+        last["ms"] = now
+        stats["ticks"] += 1
+        if stats["ticks"] % 5 == 0:
+            stats["rss"] = max(stats["rss"], process.memory_info().rss)
+
+    if os.environ.get("BENCH_VERBOSE"):
+        _start_watchdog(last, clock)
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+
+    def wait_until(condition, timeout_s: float) -> bool:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        return True
+
+    wait_until(lambda: window.product_sync.is_loaded and window.product_model.rowCount() == products, 60)
+    loaded_s = time.perf_counter() - started
+    phase["name"] = "check"
+    # as a user would: select the first rows (the products of the local server) and press Check Now
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    table = window.products.table
+    table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    proxy = table.model()
+    selection = QItemSelection(proxy.index(0, 0), proxy.index(check - 1, proxy.columnCount() - 1))
+    table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    queued: list[str] = []
+    window.checks_queued.connect(queued.append)
+    check_started = time.perf_counter()
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    window.actions.check.trigger()
+    wait_until(lambda: bool(queued), 60)
+    batch = queued[0]
+
+    def batch_done() -> bool:  # read from the task table (in memory): the bench adds no reads of its own
+        record = window.task_model.record(batch)
+        return record is not None and record.state.is_final
+
+    done = wait_until(batch_done, 600)
+    # every update applied to the tables too
+    wait_until(lambda: window.task_model.idle() and window.product_sync.idle(), 60)
+    check_s = time.perf_counter() - check_started
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    stats["rss"] = max(stats["rss"], process.memory_info().rss)
+    heartbeat.stop()
+    children = app.task_children(batch)
+    ok = sum(1 for c in children if str(c.state) == "SUCCESS")
+
+    naive_started = time.perf_counter()
+    every = app.list_products()
+    for product in every:
+        app.observations.recent_prices(product.id or 0, 30)
+    naive_load_ms = (time.perf_counter() - naive_started) * 1000
+
+    window.quit()
+    app.close()
+    if os.environ.get("BENCH_VERBOSE"):
+        print("stalls over 40 ms (phase, at s, gap ms):", stalls)
+    return {
+        "max_stall_ms": round(max(0.0, stats["max_gap"] - 10.0), 1),
+        "startup_s": round(startup, 3),
+        "peak_rss_mb": round(stats["rss"] / 2**20, 1),
+        "products_loaded_s": round(loaded_s, 2),
+        "check_s": round(check_s, 2),
+        "checks_ok": ok,
+        "check_finished": int(done),
+        "naive_load_ms": round(naive_load_ms, 1),
+    }
+
+
+def _start_watchdog(last: dict[str, float], clock: object) -> None:
+    """Debugging aid: print where the GUI thread is when the heartbeat is more than 60 ms late."""
+    import threading
+    import traceback
+
+    main_id = threading.main_thread().ident
+
+    def watch() -> None:
+        reported = 0.0
+        while True:
+            time.sleep(0.02)
+            now = clock.nsecsElapsed() / 1e6  # type: ignore[attr-defined]
+            if now - last["ms"] > 60 and last["ms"] != reported:
+                reported = last["ms"]
+                frame = sys._current_frames().get(main_id or 0)
+                if frame is not None:
+                    stack = "".join(traceback.format_stack(frame, limit=6))
+                    print(f"--- GUI thread {now - last['ms']:.0f} ms late:\n{stack}", flush=True)
+
+    threading.Thread(target=watch, daemon=True, name="stall-watchdog").start()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--observations", type=int, default=1_000_000)
+    parser.add_argument("--check", type=int, default=1_000)
+    parser.add_argument("--generate", metavar="HOME", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(Path(args.generate), args.products, args.observations, args.base_url)
+        return
+
+    if args.serve:
+        serve(args.check)
+        return
+    # The "shops" run in their own process, as real ones would: their threads do not compete for this GIL.
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--check", str(args.check)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert server.stdout is not None and server.stdin is not None
+    base_url = server.stdout.readline().strip()
+    with tempfile.TemporaryDirectory(prefix="pricewatch-bench-") as tmp:
+        home = Path(tmp)
+        generated = time.perf_counter()
+        subprocess.run(
+            [sys.executable, __file__, "--generate", str(home), "--products", str(args.products),
+             "--observations", str(args.observations), "--base-url", base_url],
+            check=True,
+        )  # fmt: skip
+        print(f"generated {args.products} products and {args.observations} observations "
+              f"in {time.perf_counter() - generated:.1f} s", flush=True)  # fmt: skip
+        # A local server: no politeness delay; the same concurrency a user would set for their own shop.
+        (home / "settings.toml").write_text(
+            "[fetch]\nper_host_delay = 0.0\nper_host_concurrency = 8\n[notify]\ndesktop = false\n",
+            encoding="utf-8",
+        )
+        try:
+            figures = measure(home, args.products, args.check, home / "server")
+        finally:
+            server.stdin.close()  # the server process exits when its stdin closes
+            server.wait(timeout=30)
+    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -73,9 +73,7 @@ def test_check_prints_a_summary_and_fails_when_a_check_fails(
 
 
 def test_check_listed_ids_as_json_and_nothing_due(home: Path, page_server: PageServer) -> None:
-    _, two = add(
-        page_server.add("/one", product_page("1.00")), page_server.add("/two", product_page("2.00"))
-    )
+    _, two = add(page_server.add("/one", product_page("1.00")), page_server.add("/two", product_page("2.00")))
     proc = cli("check", "--sync", "--json", str(two))
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
@@ -130,3 +128,27 @@ def test_serve_with_api_runs_until_sigint(home: Path) -> None:
 def test_serve_refuses_host_without_api(home: Path) -> None:
     proc = cli("serve", "--port", "9999")
     assert proc.returncode == 2 and "--host and --port need --api" in proc.stderr
+
+
+@pytest.mark.parametrize("mode", [["--sync"], []], ids=["sync", "threads"])
+def test_check_waits_for_the_notifications_its_checks_caused(
+    home: Path, page_server: PageServer, mode: list[str]
+) -> None:
+    with open(home / "settings.toml", "a", encoding="utf-8") as settings:
+        settings.write(
+            "\n[notify]\ndesktop = false\ntray = false\n"
+        )  # no desktop here: the log still records
+    with PriceWatch() as app:
+        cheap = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
+        dear = app.add_product(page_server.add("/dear", product_page("99.00")), target_price="30").id
+    proc = cli("check", "--json", *mode)
+    assert proc.returncode == 0, proc.stderr
+    rows = {row["id"]: row for row in json.loads(proc.stdout)}
+    assert (rows[cheap]["notifications"], rows[dear]["notifications"]) == (1, 0)
+    with PriceWatch() as app:
+        assert [t for t in app.list_tasks(limit=1000) if not t.state.is_final] == []  # nothing left behind
+        sends = app.list_tasks(name="notifications.send")
+        assert len(sends) == 1 and sends[0].kwargs["product_id"] == cheap
+        records = app.list_notifications(product_id=cheap)
+        assert len(records) == 1 and "24.99" in records[0].message
+        assert app.list_notifications(product_id=dear) == []

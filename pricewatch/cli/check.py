@@ -91,6 +91,14 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _own_result(record: TaskRecord | None) -> dict[str, Any]:
+    """A task's own return value (a check that queued notifications is a parent: the engine wraps it)."""
+    result = record.result if record is not None else None
+    if isinstance(result, dict) and "value" in result and "total" in result:
+        result = result["value"]
+    return result if isinstance(result, dict) else {}
+
+
 def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) -> list[dict[str, Any]]:
     """One row per product the batch meant to check, from the children's records."""
     value = (root.result or {}).get("value") or {} if isinstance(root.result, dict) else {}
@@ -104,7 +112,7 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
         old = before.get(pid)
         now = app.products.get(pid)
         child = by_product.get(pid)
-        result = child.result if child is not None and isinstance(child.result, dict) else {}
+        result = _own_result(child)
         if child is None:
             state, detail = "QUEUED", "a check of this product was already queued"
         else:
@@ -117,6 +125,9 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
                 detail = "first check" if result.get("first_check") else "changed"
             else:
                 detail = "unchanged"
+            sent = len(result.get("notifications", []))
+            if sent:
+                detail += f", {sent} notification{'s' if sent > 1 else ''}"
         known = now or old
         rows.append(
             {

@@ -1,10 +1,10 @@
 """Per-task overhead: 5,000 no-op tasks through PriceWatch's TaskManager vs Celery, in the same run.
 
-Ours: every task is journaled in SQLite from the moment it is queued (insert, STARTED, SUCCESS rows), run by the
-QThreadPool executor (and, separately, the synchronous executor), and awaited with ``wait_for_task``.
+Ours: every task is journaled in SQLite from the moment it is queued (insert, STARTED, SUCCESS rows), run by
+the QThreadPool executor (and, separately, the synchronous executor), and awaited with ``wait_for_task``.
 Celery: a real worker process (``-P threads``, the same concurrency) on a local redis-server broker and result
-backend, started by this script on a free loopback port and stopped at the end; tasks are sent with ``delay()``
-and awaited with ``AsyncResult.get()``.
+backend, started by this script on a free loopback port and stopped at the end; tasks are sent with
+``delay()`` and awaited with ``AsyncResult.get()``. Three alternating rounds; medians are reported.
 
 Last line: ``tasks_per_s=... sync_tasks_per_s=... celery_tasks_per_s=... ratio=...`` (ratio = ours / Celery).
 """
@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,9 +24,11 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 TASKS = 5_000
 CONCURRENCY = 4
+ROUNDS = 3
 
 CELERY_APP = """
 from celery import Celery
@@ -49,7 +52,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-# -- ours ------------------------------------------------------------------------------------------------------
+# -- ours ----------------------------------------------------------------------------------------------------
 def run_ours(executor: str, tasks: int, concurrency: int, home: Path) -> float:
     os.environ["PRICEWATCH_HOME"] = str(home)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -80,13 +83,25 @@ def run_ours(executor: str, tasks: int, concurrency: int, home: Path) -> float:
     return tasks / elapsed
 
 
-# -- Celery ----------------------------------------------------------------------------------------------------
+def ours_in_child(executor: str, tasks: int, concurrency: int, home: Path) -> float:
+    """Runs :func:`run_ours` in a fresh interpreter (no Celery client threads or earlier rounds in it)."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--ours", executor, "--tasks", str(tasks),
+         "--concurrency", str(concurrency), "--home", str(home)],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    return float(proc.stdout.split()[-1])
+
+
+# -- Celery --------------------------------------------------------------------------------------------------
 def redis_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "redis-server"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "redis-server"], check=True, stdout=subprocess.DEVNULL
+        )
         found = shutil.which("redis-server")
     if not found:
         raise SystemExit("redis-server is missing: apt-get install redis-server (make bench does it as root)")
@@ -138,42 +153,57 @@ def celery_worker(workdir: Path, url: str, concurrency: int) -> Iterator[None]:
             proc.wait(10)
 
 
-def run_celery(tasks: int, concurrency: int, workdir: Path) -> float:
-    with redis_server(workdir) as url, celery_worker(workdir, url, concurrency):
-        sys.path.insert(0, str(workdir))
-        import overhead_celery  # type: ignore[import-not-found]
-
-        noop = overhead_celery.noop
-        noop.delay().get(timeout=60)  # warm-up: the worker is up and connected
-        started = time.perf_counter()
-        results = [noop.delay() for _ in range(tasks)]
-        for result in results:
-            result.get(timeout=120)
-        elapsed = time.perf_counter() - started
-        overhead_celery.app.close()
-    return tasks / elapsed
+def run_celery(noop: Any, tasks: int) -> float:
+    started = time.perf_counter()
+    results = [noop.delay() for _ in range(tasks)]
+    for result in results:
+        result.get(timeout=120)
+    return tasks / (time.perf_counter() - started)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=TASKS)
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="alternating rounds; medians are reported")
+    parser.add_argument("--ours", choices=("threads", "sync"), help=argparse.SUPPRESS)  # one child run
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.ours:
+        print(run_ours(args.ours, args.tasks, args.concurrency, args.home))
+        return
+    figures: dict[str, list[float]] = {"threads": [], "sync": [], "celery": []}
     with tempfile.TemporaryDirectory(prefix="pricewatch-bench-") as tmp:
         root = Path(tmp)
-        ours = run_ours("threads", args.tasks, args.concurrency, root / "threads")
-        print(f"pricewatch (QThreadPool x{args.concurrency}, SQLite journal): {ours:,.0f} tasks/s")
-        sync = run_ours("sync", args.tasks, args.concurrency, root / "sync")
-        print(f"pricewatch (synchronous executor, SQLite journal): {sync:,.0f} tasks/s")
         celery_dir = root / "celery"
         celery_dir.mkdir()
-        celery = run_celery(args.tasks, args.concurrency, celery_dir)
-        print(f"celery (redis broker + backend, -P threads -c {args.concurrency}): {celery:,.0f} tasks/s")
+        with redis_server(celery_dir) as url, celery_worker(celery_dir, url, args.concurrency):
+            sys.path.insert(0, str(celery_dir))
+            import overhead_celery  # type: ignore[import-not-found]
+
+            noop = overhead_celery.noop
+            noop.delay().get(timeout=60)  # warm-up: the worker is up and connected
+            # Rounds alternate the three, so a busy machine slows all of them alike.
+            for round_no in range(1, args.rounds + 1):
+                for executor in ("threads", "sync"):
+                    home = root / f"{executor}-{round_no}"
+                    figures[executor].append(ours_in_child(executor, args.tasks, args.concurrency, home))
+                figures["celery"].append(run_celery(noop, args.tasks))
+                print(
+                    f"round {round_no}: pricewatch threads {figures['threads'][-1]:,.0f}/s, "
+                    f"sync {figures['sync'][-1]:,.0f}/s, celery {figures['celery'][-1]:,.0f}/s"
+                )
+            overhead_celery.app.close()
+    ours, sync, celery = (statistics.median(figures[k]) for k in ("threads", "sync", "celery"))
+    print(f"pricewatch (QThreadPool x{args.concurrency}, SQLite journal): {ours:,.0f} tasks/s (median)")
+    print(f"pricewatch (synchronous executor, SQLite journal): {sync:,.0f} tasks/s (median)")
+    print(
+        f"celery (redis broker + backend, -P threads -c {args.concurrency}): {celery:,.0f} tasks/s (median)"
+    )
     ratio = ours / celery
     print(f"ratio (ours with threads / celery): {ratio:.1f}x (target >= 10x)")
-    print(
-        f"tasks_per_s={ours:.0f} sync_tasks_per_s={sync:.0f} celery_tasks_per_s={celery:.0f} ratio={ratio:.1f}"
-    )
+    last = f"tasks_per_s={ours:.0f} sync_tasks_per_s={sync:.0f} celery_tasks_per_s={celery:.0f}"
+    print(f"{last} ratio={ratio:.1f}")
 
 
 if __name__ == "__main__":

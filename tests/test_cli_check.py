@@ -152,3 +152,19 @@ def test_check_waits_for_the_notifications_its_checks_caused(
         records = app.list_notifications(product_id=cheap)
         assert len(records) == 1 and "24.99" in records[0].message
         assert app.list_notifications(product_id=dear) == []
+
+
+def test_an_undelivered_notification_does_not_fail_the_check(home: Path, page_server: PageServer) -> None:
+    with open(home / "settings.toml", "a", encoding="utf-8") as settings:
+        # The only channel points at a closed port: every send fails, and the retries give up.
+        settings.write('\n[notify]\ndesktop = false\ntray = false\napprise_urls = ["json://127.0.0.1:9/"]\n')
+    with PriceWatch() as app:
+        cheap = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
+    proc = cli("check", "--sync", "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["id"] == cheap and row["state"] == "SUCCESS" and "not delivered" in row["detail"]
+    with PriceWatch() as app:
+        assert str(app.get_product(cheap).price) == "24.99"
+        (send,) = app.list_tasks(name="notifications.send")
+        assert send.state == "FAILURE"  # the case under test: the check's only child failed

@@ -117,7 +117,12 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             state, detail = "QUEUED", "a check of this product was already queued"
         else:
             state = str(child.state)
-            if child.state.is_final and child.state != "SUCCESS":
+            checked = bool(
+                result
+            )  # the check itself returned; a failed notification below it is not the check
+            if checked and child.state == "FAILURE":
+                state = "SUCCESS"
+            if child.state.is_final and state != "SUCCESS":
                 detail = child.error or ""
             elif result.get("not_modified"):
                 detail = "not modified"
@@ -128,6 +133,8 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             sent = len(result.get("notifications", []))
             if sent:
                 detail += f", {sent} notification{'s' if sent > 1 else ''}"
+                if child.state == "FAILURE":
+                    detail += " (not delivered)"
         known = now or old
         rows.append(
             {

@@ -15,6 +15,7 @@ import pytest
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
+from pricewatch.models import TaskState, utcnow
 from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, Scheduler
 
 
@@ -222,3 +223,30 @@ def test_shutdown_stops_the_thread(app: RecordingApp, clock: Clock) -> None:
     scheduler.shutdown()
     assert not scheduler.running
     assert not any(t.name.startswith("APScheduler") for t in threading.enumerate())
+
+
+def test_missed_jobs_run_through_the_real_engine(page_server: Any) -> None:
+    from tests.test_checks import fast_app, product_page
+
+    app = fast_app()  # the real facade and engine, synchronous executor: the enqueued tasks run inline
+    try:
+        product = app.add_product(page_server.add("/due", product_page("7.00")))
+        for job_id in ("check_prices", "cleanup_old_data", "clear_old_cache"):
+            set_last_run(app, job_id, utcnow() - timedelta(days=2))
+        assert sorted(app.scheduler.run_missed()) == ["check_prices", "cleanup_old_data", "clear_old_cache"]
+        tasks = {t.name: t for t in app.list_tasks()}
+        assert {tasks[name].state for name in (
+            "price_tracking.check_prices", "maintenance.cleanup_old_data", "maintenance.clear_old_cache",
+        )} == {TaskState.SUCCESS}  # fmt: skip
+        assert tasks["price_tracking.check_prices"].priority == 0  # scheduled work yields to the user's
+        assert str(app.get_product(product.id or 0).price) == "7.00"
+        assert [job["id"] for job in app.scheduled_jobs()] == [
+            "check_prices",
+            "cleanup_old_data",
+            "clear_old_cache",
+        ]
+        app.pause_schedule(True)
+        assert app.scheduler.paused and app.scheduler.run_missed() == []
+        app.pause_schedule(False)
+    finally:
+        app.close()

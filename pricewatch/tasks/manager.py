@@ -65,6 +65,10 @@ class TaskManager:
         self._rerun: set[str] = set()
         self.parents: set[str] = set()  # tasks given children in this process (until they finish)
         self._change = threading.Condition()
+        # Who waits for what, so a finishing task wakes only the waiters it concerns (registered under
+        # _change, read without it: a waiter registers before it reads the row, so no wake-up is lost).
+        self._watched: dict[str, int] = {}
+        self._watch_any = 0
         self._lock = threading.Lock()
         self._timer: DelayTimer | None = None
         self._runner = Runner(self)
@@ -86,7 +90,7 @@ class TaskManager:
         return self.hub.subscribe(callback)
 
     def emit_changed(self, task_id: str, state: TaskState) -> None:
-        if state.is_final or state is TaskState.RETRY:
+        if (state.is_final or state is TaskState.RETRY) and (self._watch_any or task_id in self._watched):
             with self._change:
                 self._change.notify_all()
         if self.hub.active:
@@ -113,8 +117,12 @@ class TaskManager:
         ``still`` is checked under the condition's lock, so a change made just before cannot be missed.
         """
         with self._change:
-            if still() and not self.stopping:
-                self._change.wait(max(0.0, timeout))
+            self._watch_any += 1
+            try:
+                if still() and not self.stopping:
+                    self._change.wait(max(0.0, timeout))
+            finally:
+                self._watch_any -= 1
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def start(self) -> int:
@@ -298,14 +306,27 @@ class TaskManager:
         Returns the record as it is then; check ``record.state.is_final`` after a timeout.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            with self._change:
-                record = self.get(task_id)
-                if record.state.is_final and (
-                    not include_descendants or self.records.open_descendants(task_id) == 0
-                ):
-                    return record
-                remaining = WAIT_POLL if deadline is None else min(WAIT_POLL, deadline - time.monotonic())
-                if remaining <= 0:
-                    return record
-                self._change.wait(remaining)
+        with self._change:
+            self._watch(task_id, include_descendants, +1)
+            try:
+                while True:
+                    record = self.get(task_id)
+                    if record.state.is_final and (
+                        not include_descendants or self.records.open_descendants(task_id) == 0
+                    ):
+                        return record
+                    remaining = WAIT_POLL if deadline is None else min(WAIT_POLL, deadline - time.monotonic())
+                    if remaining <= 0:
+                        return record
+                    self._change.wait(remaining)
+            finally:
+                self._watch(task_id, include_descendants, -1)
+
+    def _watch(self, task_id: str, descendants: bool, delta: int) -> None:
+        if descendants:
+            self._watch_any += delta  # any descendant may be the last one
+        count = self._watched.get(task_id, 0) + delta
+        if count:
+            self._watched[task_id] = count
+        else:
+            self._watched.pop(task_id, None)

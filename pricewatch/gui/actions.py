@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
+
+_FALLBACKS = {  # the style's own pixmaps when the desktop has no icon theme (Xvfb, Windows, macOS)
+    "list-add": QStyle.StandardPixmap.SP_FileDialogNewFolder,
+    "view-refresh": QStyle.StandardPixmap.SP_BrowserReload,
+    "edit-delete": QStyle.StandardPixmap.SP_TrashIcon,
+    "document-edit": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "view-statistics": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "document-open": QStyle.StandardPixmap.SP_DialogOpenButton,
+    "document-save-as": QStyle.StandardPixmap.SP_DialogSaveButton,
+    "internet-web-browser": QStyle.StandardPixmap.SP_DirLinkIcon,
+    "media-playback-pause": QStyle.StandardPixmap.SP_MediaPause,
+    "application-exit": QStyle.StandardPixmap.SP_DialogCloseButton,
+    "help-about": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
 
 
 def _icon(*names: str) -> QIcon:
@@ -11,6 +25,9 @@ def _icon(*names: str) -> QIcon:
         icon = QIcon.fromTheme(name)
         if not icon.isNull():
             return icon
+    for name in names:
+        if name in _FALLBACKS:
+            return QApplication.style().standardIcon(_FALLBACKS[name])
     return QIcon()
 
 

@@ -17,14 +17,21 @@ def tune_interpreter() -> None:
     sys.setswitchinterval(0.002)
 
 
-def run_application() -> int:
-    tune_interpreter()
-    qt_app = QApplication.instance() or QApplication(sys.argv)
+def configure_application(qt_app: QApplication) -> None:
+    """Names, icon, and the system's light or dark palette (Qt follows the platform theme by itself)."""
     qt_app.setApplicationName("PriceWatch")
     qt_app.setApplicationVersion(__version__)
     qt_app.setOrganizationName("PriceWatch")
     qt_app.setDesktopFileName("pricewatch")
     qt_app.setWindowIcon(app_icon())
+    qt_app.setQuitOnLastWindowClosed(False)  # closing to the tray keeps the program running
+
+
+def run_application() -> int:
+    tune_interpreter()
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(qt_app, QApplication)
+    configure_application(qt_app)
     app = PriceWatch()
     app.start()  # the engine first: close() then stops it before the parts its tasks use
     window = MainWindow(app)

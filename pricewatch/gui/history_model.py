@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.product_model import AVAILABILITY_TEXT
 from pricewatch.models import PriceObservation
 
 COL_WHEN, COL_PRICE, COL_AVAILABILITY = range(3)
@@ -47,7 +48,7 @@ class HistoryModel(QAbstractTableModel):
                 return fmt.local_time(obs.observed_at, seconds=True)
             if index.column() == COL_PRICE:
                 return fmt.money(obs.price, obs.currency)
-            return str(obs.availability)
+            return AVAILABILITY_TEXT.get(obs.availability, str(obs.availability))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_PRICE:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None

@@ -395,7 +395,6 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         self._quitting = True
         self.close()
-        self.quit_requested.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         gui = self.app.settings.gui
@@ -417,6 +416,7 @@ class MainWindow(QMainWindow):
         self.ui_state.sync()
         self.shutdown()
         event.accept()
+        self.quit_requested.emit()  # the window is gone for good: end the program
 
     def shutdown(self) -> None:
         """Stop timers and background reads; the caller closes the facade afterwards. Safe to call twice."""

@@ -93,8 +93,9 @@ class PriceChart(QChartView):
         x_axis.setTickCount(7)
         y_axis = QValueAxis()
         y_axis.setRange(max(0.0, low - pad), high + pad)
-        y_axis.setLabelFormat("%.2f")
         y_axis.setTickCount(6)
+        y_axis.applyNiceNumbers()  # 540, 560, ... rather than 532.06, 569.03, ...
+        y_axis.setLabelFormat("%.0f" if y_axis.max() - y_axis.min() >= 10 else "%.2f")
         text = self.palette().color(QPalette.ColorRole.Text)
         grid = self.palette().color(QPalette.ColorRole.Mid)
         for axis in (x_axis, y_axis):

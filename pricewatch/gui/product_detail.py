@@ -27,6 +27,7 @@ from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.history_model import HistoryModel
 from pricewatch.gui.price_chart import PriceChart
+from pricewatch.gui.product_model import AVAILABILITY_TEXT
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import PriceObservation, Product, utcnow
 
@@ -162,7 +163,7 @@ class ProductDetail(QDialog):
             ("Lowest", fmt.money(product.lowest_price, product.currency)),
             ("Highest", fmt.money(product.highest_price, product.currency)),
             ("Target", fmt.money(product.target_price, product.currency)),
-            ("Availability", str(product.availability)),
+            ("Availability", AVAILABILITY_TEXT.get(product.availability, str(product.availability))),
             ("Last checked", fmt.local_time(product.last_checked_at)),
             ("Next check", fmt.local_time(product.next_check_at)),
         ]

@@ -29,7 +29,7 @@ SearchRole = Qt.ItemDataRole.UserRole + 3  # lower-case text the search box matc
 SparklineRole = Qt.ItemDataRole.UserRole + 4  # recent prices, oldest first, as floats
 ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
 
-_AVAILABILITY_TEXT = {
+AVAILABILITY_TEXT = {
     Availability.IN_STOCK: "In stock", Availability.OUT_OF_STOCK: "Out of stock",
     Availability.PRE_ORDER: "Pre-order", Availability.BACK_ORDER: "Back-order", Availability.UNKNOWN: DASH,
 }  # fmt: skip
@@ -234,7 +234,7 @@ class ProductTableModel(QAbstractTableModel):
         if column == COL_CHANGE:
             return fmt.change(p.price, p.previous_price)[0]
         if column == COL_AVAILABILITY:
-            return _AVAILABILITY_TEXT.get(p.availability, DASH)
+            return AVAILABILITY_TEXT.get(p.availability, DASH)
         if column == COL_LAST_CHECKED:
             return fmt.local_time(p.last_checked_at)
         if column == COL_NEXT_CHECK:

@@ -111,3 +111,18 @@ def test_dedup_insert_returns_the_open_task(repo: TaskRepository) -> None:
     assert again.id == first.id
     repo.set_state(first.id, [TaskState.PENDING], state=TaskState.SUCCESS)
     assert repo.insert(_task(unique_key="check:product:1")).id != first.id
+
+
+def test_journal_writes_join_an_outer_transaction(repo: TaskRepository) -> None:
+    """Inside db.transaction() the journal neither waits for its own lock nor commits on its own."""
+    db = repo._db
+    task = _task()
+    with pytest.raises(RuntimeError), db.transaction():
+        repo.insert(task)
+        assert repo.claim(task.id, utcnow()) is not None
+        raise RuntimeError("roll back")
+    assert repo.get(task.id) is None
+    with db.transaction():
+        repo.insert(task)
+        repo.set_state(task.id, [TaskState.PENDING], state=TaskState.REVOKED)
+    assert repo.state_of(task.id) is TaskState.REVOKED

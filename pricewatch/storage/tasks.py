@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -84,14 +85,24 @@ class TaskRepository:
         self._db = db
         self._write = threading.RLock()
 
+    def _writing(self) -> contextlib.AbstractContextManager[Any]:
+        """The journal write lock, unless this thread is inside a transaction already.
+
+        A thread in ``db.transaction()`` holds SQLite's write lock; waiting for ours there could deadlock
+        with a thread that holds ours and waits for SQLite's, so it goes straight on.
+        """
+        if self._db.conn().in_transaction:
+            return contextlib.nullcontext()
+        return self._write
+
     def insert(self, task: TaskRecord) -> TaskRecord:
         """Insert a task; with a unique key already open, return the open task instead (dedup)."""
         values = _values(task)
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
-            with self._write:
+            with self._writing():
                 self._db.conn().execute(_INSERT, values)
             return task
-        with self._write, self._db.transaction() as conn:
+        with self._writing(), self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM tasks WHERE unique_key = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
                 (task.unique_key,),
@@ -103,7 +114,7 @@ class TaskRepository:
 
     def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
         """Insert many tasks in one transaction (a batch's children)."""
-        with self._write, self._db.transaction() as conn:
+        with self._writing(), self._db.transaction() as conn:
             conn.executemany(_INSERT, [_values(t) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
@@ -112,7 +123,7 @@ class TaskRepository:
 
     def update(self, task_id: str, **values: Any) -> None:
         assignments = ", ".join(f"{n} = ?" for n in values)
-        with self._write, self._db.transaction() as conn:
+        with self._writing(), self._db.transaction() as conn:
             conn.execute(
                 f"UPDATE tasks SET {assignments} WHERE id = ?",
                 [*(_to_db(n, v) for n, v in values.items()), task_id],
@@ -169,7 +180,7 @@ class TaskRepository:
 
     def delete_finished_before(self, cutoff: datetime) -> int:
         """Remove final tasks finished before ``cutoff`` (children go with their parent)."""
-        with self._write, self._db.transaction() as conn:
+        with self._writing(), self._db.transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"
                 " AND state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
@@ -186,7 +197,7 @@ class TaskRepository:
         The record carries only what running needs (id, name, kwargs, queue, priority, parent_id, retries,
         max_retries); the other fields keep their defaults.
         """
-        with self._write:
+        with self._writing():
             rows = (
                 self._db.conn()
                 .execute(
@@ -207,7 +218,7 @@ class TaskRepository:
         if len(task_ids) == 1:
             one = self.claim(task_ids[0], started_at)
             return [one] if one else []
-        with self._write:
+        with self._writing():
             rows = (
                 self._db.conn()
                 .execute(
@@ -247,9 +258,9 @@ class TaskRepository:
             " progress_message = coalesce(?, progress_message) WHERE id = ? AND state = 'STARTED'"
         )
         if len(args) == 1:  # one statement is its own transaction
-            with self._write:
+            with self._writing():
                 return [self._db.conn().execute(sql, args[0]).rowcount > 0]
-        with self._write, self._db.transaction() as conn:
+        with self._writing(), self._db.transaction() as conn:
             cur = conn.executemany(sql, args)
             if cur.rowcount == len(args):
                 return [True] * len(args)
@@ -271,7 +282,7 @@ class TaskRepository:
     ) -> builtins.list[bool]:
         """Several :meth:`set_state` calls in one transaction (one commit); returns each one's outcome."""
         done = []
-        with self._write, self._db.transaction():
+        with self._writing(), self._db.transaction():
             for task_id, from_states, values in changes:
                 done.append(self.set_state(task_id, from_states, **values))
         return done
@@ -281,7 +292,7 @@ class TaskRepository:
         states = [str(TaskState(s)) for s in from_states]
         assignments = ", ".join(f"{n} = ?" for n in values)
         args = [*(_to_db(n, v) for n, v in values.items()), task_id, *states]
-        with self._write:
+        with self._writing():
             cur = self._db.conn().execute(  # a single statement: atomic on its own
                 f"UPDATE tasks SET {assignments} WHERE id = ? AND state IN ({', '.join('?' * len(states))})",
                 args,

@@ -4,6 +4,23 @@ It owns the events (plain hub and Qt signals), the executor, and the timer threa
 rows live in SQLite from the moment they are queued (``app.task_records``); the manager keeps in memory only
 what is running now (their contexts, for cancel) and the executor's queues, which recovery can rebuild from
 the rows.
+
+Semantics chosen here:
+- Dedup: a submit with the unique key of an open (PENDING/STARTED/RETRY) task returns that task's id.
+- Cancel: PENDING/RETRY -> REVOKED at once; STARTED -> the cancel flag (REVOKED when the task notices; a task
+  run by another process is marked REVOKED in the row and notices at its next progress write); a parent's
+  open children are cancelled with it. Cancelled tasks are never retried.
+- Retry of a FAILURE/REVOKED task queues a new task (new id, same name, arguments, priority and unique key),
+  so the failed row stays as a record of what happened.
+- Batches: a task that queued children ends when they all have: FAILURE if every child failed, otherwise
+  SUCCESS with ``{"value", "total", "succeeded", "failed", "revoked"}``; its progress is finished/total
+  children. A re-run parent (retry, recovery) does not queue a child again that it queued before (same name
+  and arguments).
+- Recovery on start: PENDING and STARTED rows run again (STARTED goes back to PENDING first), RETRY rows keep
+  their eta, a parent whose function had returned just waits for its children.
+- Shutdown: no new work starts; running tasks get the cancel flag and, when they stop for it, go back to
+  PENDING (not REVOKED: the user did not ask), so the next start runs them. One engine per database: two
+  processes starting on the same file would both recover the same rows.
 """
 
 from __future__ import annotations

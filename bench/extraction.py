@@ -39,7 +39,7 @@ def _load_scorer(corpus: Path) -> Any:
 
 def baseline(raw: bytes) -> dict[str, Any]:
     """extruct + price-parser: what a careful script using those libraries would report."""
-    import extruct
+    import extruct  # type: ignore[import-untyped]
     from price_parser import Price
 
     text = decode_html(raw)
@@ -60,7 +60,9 @@ def baseline(raw: bytes) -> dict[str, Any]:
                 availability = str(offer.get("availability") or "").rsplit("/", 1)[-1] or None
                 return {"price": None if price is None else str(price), "availability": availability}
     for item in data.get("opengraph", []):
-        props = dict(p for p in item.get("properties", []) if isinstance(p, tuple | list) and len(p) == 2)
+        props = {
+            p[0]: p[1] for p in item.get("properties", []) if isinstance(p, tuple | list) and len(p) == 2
+        }
         for key in ("product:price:amount", "og:price:amount"):
             if key in props:
                 price = Price.fromstring(str(props[key])).amount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pricewatch.models import Availability
@@ -102,3 +104,52 @@ def test_structured_out_of_stock_wins_over_buy_button() -> None:
       "offers": {"@type": "Offer", "price": "19.99", "availability": "https://schema.org/OutOfStock"}}
       </script></head><body><h1>Lamp</h1><button>Add to cart</button></body></html>"""
     assert extract(html).availability is Availability.OUT_OF_STOCK
+
+
+def _ld(availability: str, *offers: str) -> str:
+    items = offers or (availability,)
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "Lamp",
+            "offers": [{"@type": "Offer", "price": "19.99", "priceCurrency": "EUR", "availability": a}
+                       for a in items]}  # fmt: skip
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_visible_in_stock_overrules_structured_out_of_stock_and_both_are_kept() -> None:
+    html = f"""<html lang="de"><head>{_ld("OutOfStock")}</head><body><div class="pdp"><h1>Lamp</h1>
+      <span class="price">19,99 €</span><div class="availability"><p>Online auf Lager</p></div>
+      <button>In den Warenkorb</button></div></body></html>"""
+    result = extract(html)
+    assert result.availability is Availability.IN_STOCK
+    assert result.structured_availability is Availability.OUT_OF_STOCK
+    assert result.methods["availability"] == "visible"
+
+
+def test_structured_out_of_stock_stays_without_a_visible_in_stock_message() -> None:
+    html = f"""<html lang="de"><head>{_ld("OutOfStock")}</head><body><div class="pdp"><h1>Lamp</h1>
+      <span class="price">19,99 €</span><button>In den Warenkorb</button></div></body></html>"""
+    assert extract(html).availability is Availability.OUT_OF_STOCK
+
+
+def test_variants_at_one_price_are_in_stock_when_any_is() -> None:
+    html = f"<html><head>{_ld('', 'OutOfStock', 'OutOfStock', 'InStock')}</head><body></body></html>"
+    assert extract(html).availability is Availability.IN_STOCK
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Image not available for Color:", "Bild nicht verfügbar", "Pickup not available",
+     "Diese Größe ist leider nicht verfügbar", "This product is currently unavailable to pick up at stores."],
+)  # fmt: skip
+def test_messages_about_one_aspect_are_not_the_product(text: str) -> None:
+    assert from_phrase(text) is Availability.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Online auf Lager", Availability.IN_STOCK), ("En stock", Availability.IN_STOCK),
+     ("Op voorraad", Availability.IN_STOCK), ("Stokta var", Availability.IN_STOCK),
+     ("Email me when back in stock", Availability.OUT_OF_STOCK), ("Not in stock", Availability.OUT_OF_STOCK),
+     ("Available in 3 colours", Availability.UNKNOWN)],
+)  # fmt: skip
+def test_in_stock_phrases(text: str, expected: Availability) -> None:
+    assert from_phrase(text, in_stock=True) is expected

@@ -1,4 +1,4 @@
-"""Structured-data stages: JSON-LD variants, microdata, RDFa and product meta tags, on small pages written here."""
+"""Structured-data stages: JSON-LD variants, microdata, RDFa and product meta tags, on small pages."""
 
 from __future__ import annotations
 

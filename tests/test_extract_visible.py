@@ -1,5 +1,5 @@
-"""The visible-page stage: prices near the title and buy button, sale vs list price, formats, the user's selector,
-and structured data that disagrees with what the shopper sees."""
+"""The visible-page stage: prices near the title and buy button, sale vs list price, formats, the user's
+selector, and structured data that disagrees with what the shopper sees."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_visible_price_formats(buy_box: str, lang: str, amount: str, currency: s
     [
         '<del class="price">129,00 €</del> <span class="price">99,00 €</span>',
         '<span class="price old-price">129,00 €</span><span class="price special-price">99,00 €</span>',
-        '<span class="price" style="text-decoration: line-through">129,00 €</span><span class="price">99,00 €</span>',
+        '<span class="price" style="text-decoration: line-through">129,00 €</span>\n'
+        '<span class="price">99,00 €</span>',
         '<span class="was-price">Was 129,00 €</span><span class="now-price">99,00 €</span>',
         '<span class="price">99,00 €</span><s>129,00 €</s>',
         '<span class="uvp">UVP 129,00 €</span><span class="preis">99,00 €</span>',
@@ -145,3 +146,97 @@ def test_currency_from_page_context_when_price_has_no_symbol() -> None:
     head = '<meta property="product:price:currency" content="PLN">'
     result = extract(shop_page('<span class="price">149,99</span>', lang="pl", head=head))
     assert (result.price, result.currency) == (Decimal("149.99"), "PLN")
+
+
+# Buy boxes shaped like the common shop systems' markup (written here, no third-party content).
+WOOCOMMERCE = """
+<html lang="de-DE"><body><div class="product type-product"><div class="summary entry-summary">
+<h1 class="product_title entry-title">Gartenschlauch</h1><p class="price"><del
+aria-hidden="true"><span class="woocommerce-Price-amount amount"><bdi>29,00&nbsp;<span
+class="woocommerce-Price-currencySymbol">&euro; </span></bdi></span></del> <ins><span
+class="woocommerce-Price-amount amount"><bdi>19,00&nbsp;<span
+class="woocommerce-Price-currencySymbol">&euro;</span></bdi></span></ins></p><form
+class="cart"><button type="submit" class="single_add_to_cart_button button alt">In den
+Warenkorb</button></form></div></div> <section class="related products"><ul class="products"><li
+class="product"><span class="price">9,00&nbsp;&euro; </span></li></ul></section></body></html>
+"""
+MAGENTO = """
+<html lang="fr"><body><div class="product-info-main"><h1 class="page-title"><span
+class="base">Lampe </span></h1><div class="price-box price-final_price"><span
+class="special-price"><span class="price-label">Prix Spécial</span><span data-price-amount="49"
+class="price-wrapper"><span class="price">49,00 €</span></span> </span><span
+class="old-price"><span class="price-label">Prix normal</span><span data-price-amount="69"
+class="price-wrapper"><span class="price">69,00 €</span></span></span></div><div class="stock
+available"> <span>En stock</span></div><button type="submit" title="Ajouter au panier"
+class="action primary tocart"> <span>Ajouter au panier</span></button></div></body></html>
+"""
+SHOPIFY = """
+<html lang="en"><body><main><div class="product__info-wrapper"><h1 class="product__title">Canvas
+Tote </h1><div class="price price--on-sale"><div class="price__sale"><span
+class="visually-hidden">Regular price </span><span><s class="price-item
+price-item--regular">$40.00</s></span><span class="visually-hidden">Sale price</span><span
+class="price-item price-item--sale price-item--last">$32.00</span></div></div><button
+type="submit" name="add" class="product-form__submit button">Add to cart</button></div></main>
+<div class="product-recommendations"><span class="price-item">$12.00</span></div></body></html>
+"""
+DUTCH = """
+<html lang="nl"><body><h1>Fiets</h1><div class="prijs"><span class="van-prijs">€ 899,-</span>
+<span class="voor-prijs">€ 749,-</span></div><div>Niet op voorraad</div></body></html>
+"""
+TURKISH = """
+<html lang="tr"><body><h1>Kahve Makinesi</h1><div class="urun-fiyat"><span class="eski">2.499,00
+TL </span><span class="indirimli">1.999,00 TL</span></div><button>Sepete
+Ekle</button></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("html", "amount", "currency"),
+    [
+        (WOOCOMMERCE, "19.00", "EUR"),
+        (MAGENTO, "49.00", "EUR"),
+        (SHOPIFY, "32.00", "USD"),
+        (DUTCH, "749", "EUR"),
+        (TURKISH, "1999.00", "TRY"),
+    ],
+    ids=["woocommerce", "magento", "shopify", "dutch-van-voor", "turkish-eski"],
+)
+def test_shop_system_buy_boxes(html: str, amount: str, currency: str) -> None:
+    result = extract(html)
+    assert (result.price, result.currency) == (Decimal(amount), currency)
+
+
+def test_structured_price_shown_only_crossed_out_yields_to_the_sale_price() -> None:
+    ld = {"@context": "https://schema.org", "@type": "Product", "name": "Garden hose 25 m",
+          "offers": {"@type": "Offer", "price": "219.99", "priceCurrency": "EUR"}}  # fmt: skip
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    box = (
+        '<span class="original-price current-price">EUR219.99</span>'
+        '<span class="current-price">EUR110.00</span>'
+    )
+    result = extract(shop_page(box, head=head))
+    assert result.price == Decimal("110.00")
+    assert (result.structured_price, result.methods["price"]) == (Decimal("219.99"), "visible")
+
+
+def test_shipping_note_inside_the_price_box_is_left_out() -> None:
+    box = (
+        '<span class="product-price">4<span>.<sup>99</sup></span> € '
+        '<span class="shipping">zzgl. Versand</span></span>'
+    )
+    assert extract(shop_page(box, lang="de")).price == Decimal("4.99")
+
+
+def test_analytics_data_layer_is_the_last_resort() -> None:
+    script = """<script>dataLayer.push({"event": "detail", "ecommerce": {"currencyCode": "EUR", "detail":
+      {"products": [{"name": "Plancha", "id": "302667", "price": 24.99, "brand": "X"}]}}});</script>"""
+    html = f"<html lang='es'><head>{script}</head><body><h1>Plancha</h1><p>Cargando...</p></body></html>"
+    result = extract(html)
+    assert (result.price, result.currency, result.methods["price"]) == (Decimal("24.99"), "EUR", "datalayer")
+
+
+def test_data_layer_does_not_override_a_visible_price() -> None:
+    script = '<script>x = {"ecommerce": {"detail": {"products": [{"price": 1.00}]}}}</script>'
+    assert extract(shop_page('<span class="price">99,00 €</span>', lang="de", head=script)).price == Decimal(
+        "99.00"
+    )

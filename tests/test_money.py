@@ -23,7 +23,7 @@ from pricewatch.scraping.money import (
         ("1.199 TL", MoneyContext(lang="tr"), "1199", "TRY"),
         ("1.199 TL", None, "1199", "TRY"),
         ("199,-", MoneyContext(lang="de", currency="EUR"), "199", "EUR"),
-        ("199,– €", None, "199", "EUR"),
+        ("199,– €", None, "199", "EUR"),  # noqa: RUF001 (shops write an en dash)
         ("R$ 1.759,99", None, "1759.99", "BRL"),
         ("23,450 Rs", MoneyContext(region="pk"), "23450", "PKR"),
         ("Rs 23,450", None, "23450", "PKR"),

@@ -44,9 +44,10 @@ def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
         else:
             return "utf-8"
     declared = declared_encoding(content)
-    for name in (_known(header_encoding), declared):
-        if name is None or name == "utf-8":
+    for candidate in (_known(header_encoding), declared):
+        if candidate is None or candidate == "utf-8":
             continue
+        name = candidate
         try:
             content.decode(name)
         except (UnicodeDecodeError, LookupError):

@@ -180,13 +180,17 @@ _SINGLE_SYMBOLS = "".join(sorted(s for s in SYMBOLS if len(s) == 1 and not s.isa
 # One lookbehind before the alternation (not one per alternative) lets the regex engine skip ahead quickly;
 # per-alternative lookbehinds made this search some 15 µs per short text, and it runs on many texts a page.
 _SYMBOL_RE = re.compile(
-    "[" + re.escape(_SINGLE_SYMBOLS) + "]|(?<![A-Za-z])(?:"
+    "["
+    + re.escape(_SINGLE_SYMBOLS)
+    + "]|(?<![A-Za-z])(?:"
     + "|".join(
         re.escape(s) + ("(?![A-Za-z])" if s[-1].isalpha() else "")
         for s in sorted(SYMBOLS, key=len, reverse=True)
         if len(s) > 1 or s.isalpha()
     )
-    + "|(?:" + "|".join(sorted(ISO_CODES)) + r")(?![A-Za-z])"
+    + "|(?:"
+    + "|".join(sorted(ISO_CODES))
+    + r")(?![A-Za-z])"
     + r"|kr\.?(?![A-Za-z]))"
 )
 # A number: digits with thousands groups or decimals, optionally a trailing ",-" / ".-" / ",-" (no cents).

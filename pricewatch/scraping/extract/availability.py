@@ -112,25 +112,28 @@ PRE_ORDER_PHRASES = [
     "pré-venda",
 ]
 
-# What a shop shows when the product can be bought; only trusted at the start of a short text (see from_phrase).
+# What a shop shows when the product can be bought; trusted only at the start of a short text (from_phrase).
 IN_STOCK_PHRASES = [
-    "in stock", "left in stock", "ready to ship", "available to ship", "auf lager", "lieferbar", "sofort lieferbar", "verfügbar",
-    "vorrätig", "en stock", "disponible", "disponibile", "in magazzino", "op voorraad", "leverbaar", "dostępny",
-    "w magazynie", "em estoque", "em stock", "disponível", "stokta", "stokta var",
-]  # fmt: skip
+    *("in stock", "left in stock", "ready to ship", "available to ship"),
+    *("auf lager", "lieferbar", "sofort lieferbar", "verfügbar", "vorrätig"),
+    *("en stock", "disponible", "disponibile", "in magazzino", "op voorraad", "leverbaar"),
+    *("dostępny", "w magazynie", "em estoque", "em stock", "disponível", "stokta", "stokta var"),
+]
 
 _ALL_OOS = sorted({p for phrases in OUT_OF_STOCK_PHRASES.values() for p in phrases}, key=len, reverse=True)
 OUT_OF_STOCK_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _ALL_OOS) + r")(?!\w)")
 # At most two words before the phrase ("Online auf Lager", "Disponible"), so "Email me when back in stock"
 # and "Available in 3 colours" do not count; negations are caught first by OUT_OF_STOCK_RE.
 IN_STOCK_RE = re.compile(
-    r"^\W*(?:\w+\W+){0,2}?(?:" + "|".join(re.escape(p) for p in sorted(IN_STOCK_PHRASES, key=len, reverse=True))
+    r"^\W*(?:\w+\W+){0,2}?(?:"
+    + "|".join(re.escape(p) for p in sorted(IN_STOCK_PHRASES, key=len, reverse=True))
     + r")(?!\w)"
 )
 # A message about one aspect (the picture, store pickup, one size or colour) is not about the product.
 ASPECT_RE = re.compile(
     r"(?<!\w)(?:image|picture|photo|bild|foto|imagen|immagine|afbeelding|zdjęcie|resim|görsel|video|pickup|"
-    r"retrait|abholung|ritiro|recogida|afhalen|odbiór|retirada|mağazadan|size|colou?r|größe|grösse|farbe|taille|"
+    r"retrait|abholung|ritiro|recogida|afhalen|odbiór|retirada|mağazadan|in-store|stores?|tienda|magasin|"
+    r"filiale|negozio|winkel|sklep|loja|size|colou?r|größe|grösse|farbe|taille|"
     r"couleur|talla|taglia|colore|maat|kleur|rozmiar|kolor|tamanho|beden|renk)"
 )
 PRE_ORDER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PRE_ORDER_PHRASES) + r")(?!\w)")

@@ -70,7 +70,12 @@ class Page:
 
 def text_of(el: Element) -> str:
     """The text of an element and its descendants (comments excluded)."""
-    return "".join(el.itertext())
+    return "".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def elements(found: object) -> list[Element]:
+    """The elements among an XPath or CSS selector result (which may also hold strings or numbers)."""
+    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
 
 
 def text_start(el: Element, limit: int) -> str:
@@ -78,6 +83,8 @@ def text_start(el: Element, limit: int) -> str:
     parts: list[str] = []
     size = 0
     for text in el.itertext():
+        if not isinstance(text, str):
+            continue
         parts.append(text)
         size += len(text)
         if size >= limit:
@@ -127,7 +134,7 @@ def _parse_tree(html: bytes | str, encoding: str | None) -> Element | None:
 
 
 def _fast_codec(html: bytes, encoding: str | None) -> str | None:
-    """"utf-8" when the bytes are ASCII or say they are UTF-8 (in the header or the page) and no BOM says
+    """ "utf-8" when the bytes are ASCII or say they are UTF-8 (in the header or the page) and no BOM says
     otherwise, without the full decode that validating them costs (about 1 ms on a big page): libxml2 reads
     the odd invalid byte as U+FFFD. None leaves the decision to :func:`sniff_encoding`."""
     if html.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
@@ -143,7 +150,10 @@ def _lang(page: Page) -> str | None:
     value = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not value:
         for meta in page.all("meta"):
-            if str(meta.get("http-equiv", "")).lower() == "content-language" or meta.get("property") == "og:locale":
+            if (
+                str(meta.get("http-equiv", "")).lower() == "content-language"
+                or meta.get("property") == "og:locale"
+            ):
                 value = meta.get("content")
                 if value:
                     break

@@ -158,7 +158,8 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
         currency = currency or spec_currency
     if price is None and "aggregateoffer" in types:
         price = structured_amount(value.get("lowPrice"), page.money)
-    item = value.get("itemOffered") if isinstance(value.get("itemOffered"), dict) else {}
+    offered = value.get("itemOffered")
+    item: dict[str, Any] = offered if isinstance(offered, dict) else {}
     name = clean_text(value.get("name") or item.get("name"))
     sku = clean_text(value.get("sku") or item.get("sku"))
     if price == 0:

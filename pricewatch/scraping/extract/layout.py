@@ -13,8 +13,22 @@ from lxml import etree
 from pricewatch.scraping.extract.document import Element, Page, text_start
 from pricewatch.scraping.extract.words import AVOID, LIST, NOT_PRICE, SALE, names, words
 
-_AVOID_TAGS = frozenset({"nav", "footer", "header", "aside", "select", "option", "script", "style", "noscript",
-                         "template", "button", "label", "textarea"})  # fmt: skip
+_AVOID_TAGS = frozenset(
+    {
+        "nav",
+        "footer",
+        "header",
+        "aside",
+        "select",
+        "option",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "button",
+    }
+    | {"label", "textarea"}
+)
 LIST_TAGS = frozenset({"del", "s", "strike"})
 # A list-price word joined to "price" ("original-price", "price--old") wins over any sale word beside it.
 _LIST_PRICE = re.compile(
@@ -22,7 +36,9 @@ _LIST_PRICE = re.compile(
     r"(?:price|preis|prix)[-_]{1,2}(?:old|was|original|regular|list|strike|before|crossed|compare|prev)"
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|visually-hidden|sr-only|invisible)(?:\s|$)")
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:hidden|d-none|hide|is-hidden|visually-hidden|sr-only|invisible)(?:\s|$)"
+)
 BUY_WORDS = re.compile(
     r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
     r"in den warenkorb|warenkorb|ajouter au panier|aggiungi al carrello|añadir al carrito|añadir a la cesta|"
@@ -130,8 +146,8 @@ class Layout:
         return self._hidden(el) or any(self._hidden(n) for n in el.iterancestors())
 
     def avoided(self, el: Element, price: bool = False) -> bool:
-        """Whether an ancestor is a menu, header, related-products list, variant picker and the like (or, for a
-        ``price``, a shipping, instalment or unit-price part)."""
+        """Whether an ancestor is a menu, header, related-products list, variant picker and the like (or,
+        for a ``price``, a shipping, instalment or unit-price part)."""
         for depth, node in enumerate(el.iterancestors()):
             verdict = self._avoid(node)
             # Shipping and instalment notes sit right around their amount; a "shipping offer" section far up

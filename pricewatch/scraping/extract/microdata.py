@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pricewatch.scraping.extract.availability import from_schema
-from pricewatch.scraping.extract.document import Element, Page, text_of
+from pricewatch.scraping.extract.document import Element, Page, elements, text_of
 from pricewatch.scraping.extract.product import ProductData, clean_text, structured_amount
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
@@ -44,11 +44,11 @@ def prop_value(el: Element) -> str | None:
 def _props(scope: Element) -> dict[str, list[Element]]:
     """The properties of one scope in document order, without those of nested scopes (their own)."""
     found: dict[str, list[Element]] = {}
-    elements = _PROP_ELEMENTS(scope)
-    for el in elements[:5000] if isinstance(elements, list) else []:
-        if not isinstance(el, etree._Element):
-            continue
-        owner = next((a for a in el.iterancestors() if a.get("itemscope") is not None or a.get("typeof") is not None), None)
+    for el in elements(_PROP_ELEMENTS(scope))[:5000]:
+        owner = next(
+            (a for a in el.iterancestors() if a.get("itemscope") is not None or a.get("typeof") is not None),
+            None,
+        )
         if owner is not scope:
             continue
         for name in str(el.get("itemprop") or el.get("property") or "").split()[:10]:
@@ -68,8 +68,7 @@ def _first(props: dict[str, list[Element]], *names: str) -> str | None:
 def read(page: Page) -> list[ProductData]:
     """Every product in the page's microdata/RDFa, top-level ones first."""
     products: list[ProductData] = []
-    found = _SCOPES(page.root)
-    scopes = [el for el in found if isinstance(el, etree._Element)][:_MAX_SCOPES] if isinstance(found, list) else []
+    scopes = elements(_SCOPES(page.root))[:_MAX_SCOPES]
     for scope in scopes:
         if _scope_type(scope) not in _PRODUCT_SCOPES:
             continue
@@ -91,8 +90,8 @@ def read(page: Page) -> list[ProductData]:
         products.append(product)
     if not products:
         loose: dict[str, list[Element]] = {}
-        for el in _ITEMPROPS(page.root):
-            if isinstance(el, etree._Element) and el.get("itemprop") in _LOOSE_NAMES:
+        for el in elements(_ITEMPROPS(page.root)):
+            if el.get("itemprop") in _LOOSE_NAMES:
                 loose.setdefault(str(el.get("itemprop")), []).append(el)
         if loose.get("price"):
             props = {name: loose.get(name, [])[:1] for name in ("price", "priceCurrency", "availability")}

@@ -167,7 +167,9 @@ def _main_product(products: list[ProductData], og_title: str | None) -> ProductD
 def _dedupe(offers: list[Offer]) -> list[Offer]:
     unique: dict[tuple[object, ...], Offer] = {}
     for offer in offers:
-        unique.setdefault((offer.price, offer.currency, offer.name, offer.sku, offer.url), offer)
+        unique.setdefault(
+            (offer.price, offer.currency, offer.name, offer.sku, offer.url, offer.availability), offer
+        )
     return list(unique.values())
 
 

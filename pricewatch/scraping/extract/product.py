@@ -57,16 +57,20 @@ def structured_amount(value: object, ctx: MoneyContext) -> Decimal | None:
         text = value.strip()
         if not text or len(text) > 60:
             return None
+        parsed: Decimal | None
         try:
-            amount = Decimal(text) if _plain_decimal(text) else None
+            parsed = Decimal(text) if _plain_decimal(text) else None
         except InvalidOperation:
-            amount = None
-        if amount is None:
+            parsed = None
+        if parsed is None:
             money = parse_money(text, ctx)
-            amount = money.amount if money else None
+            parsed = money.amount if money else None
+        if parsed is None:
+            return None
+        amount = parsed
     else:
         return None
-    if amount is None or not amount.is_finite() or amount < 0 or amount > Decimal("1e12"):
+    if not amount.is_finite() or amount < 0 or amount > Decimal("1e12"):
         return None
     return amount
 

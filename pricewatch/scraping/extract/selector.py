@@ -6,7 +6,7 @@ from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from pricewatch.scraping.extract.document import Page, text_of
+from pricewatch.scraping.extract.document import Page, elements, text_of
 from pricewatch.scraping.extract.microdata import prop_value
 from pricewatch.scraping.money import Money, parse_money
 
@@ -18,12 +18,12 @@ def select_price(page: Page, selector: str) -> tuple[Money | None, str | None]:
     except (SelectorError, ValueError, TypeError) as exc:
         return None, f"invalid CSS selector: {exc}"
     try:
-        elements = matcher(page.root)
+        found = elements(matcher(page.root))
     except (ValueError, TypeError, etree.XPathError) as exc:  # lxml rejects some translated XPath at run time
         return None, f"invalid CSS selector: {exc}"
-    if not elements:
+    if not found:
         return None, "the CSS selector matched nothing"
-    for el in elements[:20]:
+    for el in found[:20]:
         value = prop_value(el) if el.get("content") is not None else text_of(el)
         money = parse_money(" ".join((value or "").split()), page.money)
         if money is not None:

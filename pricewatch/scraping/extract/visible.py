@@ -1,11 +1,11 @@
 """Prices as the shopper sees them: price-like elements near the product title and the buy button.
 
-A candidate is a short element whose class, id or itemprop names a price (in the shops' languages) or whose own
-text carries a currency next to a number. It is scored by those names, by sale-vs-list hints (strike-through,
-"old", "was", "UVP") and by its distance in document order from the title and the buy button; prices inside
-related-product lists, menus, carts, instalment offers and hidden templates score low. One pass over the
-scanned part of the tree (the buy box when structured data already gave prices, else the whole page) finds
-the candidates and the short texts the availability stage reads.
+A candidate is a short element whose class, id or itemprop names a price (in the shops' languages) or whose
+own text carries a currency next to a number. It is scored by those names, by sale-vs-list hints
+(strike-through, "old", "was", "UVP") and by its distance in document order from the title and the buy
+button; prices inside related-product lists, menus, carts, instalment offers and hidden templates score low.
+One pass over the scanned part of the tree (the buy box when structured data already gave prices, else the
+whole page) finds the candidates and the short texts the availability stage reads.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
-_PRICE_WORDS = re.compile(r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag")
+_PRICE_WORDS = re.compile(
+    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag"
+)
 _DIGIT = re.compile(r"\d")
 _NOT_A_PRICE = re.compile(
     r"/\s*(?:mo|month|mes|mois|monat|mese|maand|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|im monat|"
@@ -73,15 +75,22 @@ def price_text(el: Element) -> str:
             if node.tail:
                 parts.append(node.tail)
             continue
-        if node.tag in _TEXT_SKIP or (node is not el and _NOT_PRICE_PART.search(node.get("class", "").lower())):
+        if node.tag in _TEXT_SKIP or (
+            node is not el and _NOT_PRICE_PART.search(node.get("class", "").lower())
+        ):
             skipped = node
             if node.tail:
                 parts.append(node.tail)
             continue
         text = node.text or ""
-        if node is not el and text.strip().isdigit() and parts and parts[-1].rstrip()[-1:].isdigit():
-            if node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "").lower()):
-                parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
+        if (
+            node is not el
+            and text.strip().isdigit()
+            and parts
+            and parts[-1].rstrip()[-1:].isdigit()
+            and (node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "").lower()))
+        ):
+            parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
         parts.append(text)
         if node is not el and node.tail:
             parts.append(node.tail)
@@ -139,7 +148,9 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         if money is None or money.amount <= 0:
             continue
         inside_until = pos + sum(1 for _ in el.iter(etree.Element)) - 1
-        result.candidates.append(_score(el, money.amount, money.currency, text, named, pos, result, layout, page))
+        result.candidates.append(
+            _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
+        )
     return result
 
 

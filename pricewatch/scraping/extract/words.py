@@ -8,36 +8,53 @@ being a widget, "unavailable" from being a nav and "font-normal" from being a li
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pricewatch.scraping.extract.document import Element
 
 _SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 
+
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Parts of a page whose prices and messages are about other products or other things.
-AVOID = frozenset(
-    "related relatedproduct recommend recommended recommendation recommender similar carousel slider recent "
-    "recently recentlyviewed upsell crosssell alsobought alsoviewed alsolike bundle accessory accessories "
-    "review minicart minibasket cartdrawer cartitem cartpreview sidecart flyoutcart menu megamenu breadcrumb "
-    "footer header nav navbar navigation sidebar widget teaser suggest suggestion sponsor sponsored compare "
-    "comparison tile producttile productlist productlisting productgrid listing swiper owl banner frequently "
-    "others customer promobar cookie modal popup variant swatch option".split()
+AVOID = _vocabulary(
+    """
+    related relatedproduct recommend recommended recommendation recommender similar carousel slider
+    recent recently recentlyviewed upsell crosssell alsobought alsoviewed alsolike bundle accessory
+    accessories review minicart minibasket cartdrawer cartitem cartpreview sidecart flyoutcart menu
+    megamenu breadcrumb footer header nav navbar navigation sidebar widget teaser suggest suggestion
+    sponsor sponsored compare comparison tile producttile productlist productlisting productgrid listing
+    swiper owl banner frequently others customer promobar cookie modal popup variant swatch option
+    """
 )
 # Parts whose amounts are not the price (shipping costs, instalments, unit prices), though their words may
 # say whether the product can be delivered.
-NOT_PRICE = frozenset(
-    "shipping delivery installment instalment financing finance monthly klarna unitprice baseprice grundpreis "
-    "perunit".split()
+NOT_PRICE = _vocabulary(
+    """
+    shipping delivery installment instalment financing finance monthly klarna unitprice baseprice
+    grundpreis perunit
+    """
 )
 # A crossed-out, "was" or recommended retail price.
-LIST = frozenset(
-    "old was strike strikethrough striked strikeout before regular list listprice original rrp uvp crossed "
-    "crossout compareat prev previous statt barred barre barrato tachado normal retail msrp instead reference "
-    "oud eski anterior vorher nonsale fullprice initial saving discountamount".split()
+LIST = _vocabulary(
+    """
+    old was strike strikethrough striked strikeout before regular list listprice original rrp uvp
+    crossed crossout compareat prev previous statt barred barre barrato tachado normal retail msrp
+    instead reference oud eski anterior vorher nonsale fullprice initial saving discountamount streich
+    streichpreis uvp van ancien avant vecchio listino antes stara poprzednia przekreslona antigo riscado
+    """
 )
 # The price to pay now.
-SALE = frozenset(
-    "sale special final current now offer promo actual selling ourprice deal discounted reduced newprice "
-    "nuevo nouveau sconto indirim main primary big".split()
+SALE = _vocabulary(
+    """
+    sale special final current now offer promo actual selling ourprice deal discounted reduced newprice
+    nuevo nouveau sconto indirim main primary big neu aktuell angebot actuel scontato offerta attuale
+    oferta rebajado voor aanbieding nieuw nowa promocja promocyjna por promocional atual indirimli yeni
+    guncel
+    """
 )
 
 
@@ -50,7 +67,7 @@ def words(text: str) -> frozenset[str]:
     """The lower-case words of class-like names, their singulars and adjacent pairs joined."""
     parts = [p.lower() for p in _SPLIT.split(text) if p]
     found = set(parts)
-    found.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+    found.update(a + b for a, b in pairwise(parts))
     found.update(p[:-1] for p in parts if len(p) > 3 and p.endswith("s"))
     found.update(p[:-2] for p in parts if len(p) > 4 and p.endswith("es"))
     return frozenset(found)

@@ -230,3 +230,33 @@ def test_close_leaves_no_worker_threads_or_connections(lab: Lab, qtbot: Any) -> 
     assert pools and all(pool.activeThreadCount() == 0 for pool in pools)
     assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert app.db._all == []
+
+
+def test_cancel_from_another_process_reaches_a_running_task(lab: Lab, qtbot: Any) -> None:
+    """`pricewatch tasks cancel ID` in a terminal while the window runs the task: two facades, one file."""
+
+    @registry.task("test.steps")
+    def steps(ctx: Any) -> None:
+        lab.started.set()
+        i = 0
+        while True:
+            i += 1
+            ctx.progress(i, 0, "working")  # the journal row is written about once a second
+            ctx.raise_if_cancelled()
+            ctx.cancel_event.wait(0.01)
+
+    runner = make_app("threads")
+    other = make_app("sync")  # the CLI's own facade on the same database
+    try:
+        seen: list[str] = []
+        runner.subscribe(lambda e: seen.append(e.state) if e.kind == "changed" else None)
+        task_id = runner.submit_task("test.steps")
+        qtbot.waitUntil(lab.started.is_set)
+        assert other.cancel_task(task_id).state is TaskState.REVOKED  # the row, at once
+        qtbot.waitUntil(lambda: "REVOKED" in seen, timeout=10_000)  # the runner noticed and told its GUI
+        assert task_id not in runner.task_manager.running
+        assert runner.get_task(task_id).state is TaskState.REVOKED
+    finally:
+        registry.unregister("test.steps")
+        other.close()
+        runner.close()

@@ -116,7 +116,9 @@ class Runner:
             ]
         )
         for (record, _), ok in zip(batch, written, strict=True):
-            if ok:
+            if not ok:
+                self._changed_elsewhere(record)
+            else:
                 self._finished(record, TaskState.SUCCESS)
 
     def _after_return(self, record: TaskRecord, ctx: TaskContext, result: Any) -> dict[str, Any] | None:
@@ -160,6 +162,8 @@ class Runner:
                 record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
             ):
                 self._finished(record, TaskState.REVOKED)
+            else:
+                self._changed_elsewhere(record)
             return
         if outcome is Outcome.RETRY:
             limit = record.max_retries if spec_max is None else spec_max
@@ -187,6 +191,12 @@ class Runner:
             record.id, STARTED, state=TaskState.FAILURE, error=message, traceback=tb, finished_at=utcnow()
         ):
             self._finished(record, TaskState.FAILURE)
+
+    def _changed_elsewhere(self, record: TaskRecord) -> None:
+        """Our final write lost: another process (the CLI, the API) revoked the row. Tell our listeners."""
+        state = self.m.records.state_of(record.id)
+        if state is not None and state.is_final:
+            self.m.emit_changed(record.id, state)
 
     def _finished(self, record: TaskRecord, state: TaskState) -> None:
         self.m.emit_changed(record.id, state)

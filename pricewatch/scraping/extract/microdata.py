@@ -12,10 +12,12 @@ from pricewatch.scraping.money import normalise_currency
 
 _PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel", "book", "vehicle")
 _MAX_SCOPES = 200
-_SCOPES = etree.XPath("//*[@itemscope or @typeof]")
-_PROP_ELEMENTS = etree.XPath("descendant::*[@itemprop or @property]")
+# Selecting attribute nodes and stepping to their parents is several times faster in libxml2 than testing
+# every element for the attribute; the result is in document order all the same.
+_SCOPES = etree.XPath("(//@itemscope | //@typeof)/..")
+_PROP_ELEMENTS = etree.XPath("(.//@itemprop | .//@property)/..")
 # libxml2 compares attribute values slowly; testing for the attribute and filtering in Python is faster.
-_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_ITEMPROPS = etree.XPath("//@itemprop/..")
 _LOOSE_NAMES = frozenset({"price", "priceCurrency", "availability"})
 
 

@@ -149,7 +149,8 @@ def test_messages_about_one_aspect_are_not_the_product(text: str) -> None:
     [("Online auf Lager", Availability.IN_STOCK), ("En stock", Availability.IN_STOCK),
      ("Op voorraad", Availability.IN_STOCK), ("Stokta var", Availability.IN_STOCK),
      ("Email me when back in stock", Availability.OUT_OF_STOCK), ("Not in stock", Availability.OUT_OF_STOCK),
-     ("Available in 3 colours", Availability.UNKNOWN)],
+     ("Available in 3 colours", Availability.UNKNOWN), ("Verfügbar ab 12.08.", Availability.UNKNOWN),
+     ("Disponible en 3 couleurs", Availability.UNKNOWN)],
 )  # fmt: skip
 def test_in_stock_phrases(text: str, expected: Availability) -> None:
     assert from_phrase(text, in_stock=True) is expected

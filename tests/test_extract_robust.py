@@ -62,6 +62,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _check(result: Extraction) -> None:
     assert isinstance(result, Extraction)
     assert result.price is not None or result.reason
+    # Handled, not merely caught: the last-resort guard in extract() says "extraction failed".
+    assert not (result.reason or "").startswith("extraction failed")
     result.to_json()
 
 

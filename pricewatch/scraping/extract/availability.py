@@ -127,8 +127,8 @@ OUT_OF_STOCK_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _ALL
 IN_STOCK_RE = re.compile(
     r"^\W*(?:\w+\W+){0,2}?(?:"
     + "|".join(re.escape(p) for p in sorted(IN_STOCK_PHRASES, key=len, reverse=True))
-    + r")(?!\w)"
-)
+    + r")(?!\w)(?!\W+(?:ab|from|à partir|a partir|dal|desde|vanaf|od|itibaren|em breve|soon|bald)(?!\w))"
+)  # "Verfügbar ab 12.08." is a date to come, not stock
 # A message about one aspect (the picture, store pickup, one size or colour) is not about the product.
 ASPECT_RE = re.compile(
     r"(?<!\w)(?:image|picture|photo|bild|foto|imagen|immagine|afbeelding|zdjęcie|resim|görsel|video|pickup|"

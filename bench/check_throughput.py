@@ -1,11 +1,12 @@
 """Measure a full price check of many products through the task engine against slow local "shops".
 
 Usage: .venv/bin/python bench/check_throughput.py [--products 1000] [--hosts 20] [--latency 0.1]
-       [--concurrency 20] [--corpus DIR]
+       [--concurrency N] [--corpus DIR]
 
 Pages from the shared corpus (``html/*.html.gz``) are served by a separate process on 20 loopback addresses
 (127.0.0.1 .. 127.0.0.20), each response delayed by 100 ms. A fresh PriceWatch home gets ``--products``
-products; ``check_prices(force=True)`` runs through the threads executor with per-host politeness relaxed.
+products; ``check_prices(force=True)`` runs through the threads executor with the shipped scraping concurrency
+and per-host politeness (delay, per-host limit, robots.txt) relaxed.
 
 The lower bound is the larger of the network time (requests x latency / concurrency) and the extraction CPU
 time of the same pages, measured in this run, spread over the cores. ratio = wall / bound (target <= 1.3).
@@ -19,6 +20,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,7 +68,15 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--concurrency", type=int, default=20, help="scraping queue concurrency")
+    from pricewatch.config import TaskOptions
+
+    default = TaskOptions().scraping_concurrency
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=default,
+        help=f"scraping queue concurrency (default: {default}, as shipped)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args()
 
@@ -81,13 +91,14 @@ def main() -> int:
     assert server.stdout is not None and server.stdin is not None
     ports: dict[str, int] = json.loads(server.stdout.readline())
     addresses = sorted(ports)
-    home = tempfile.mkdtemp(prefix="pricewatch-bench-")
+    home = tempfile.mkdtemp(prefix="pricewatch-check-bench-")
     os.environ["PRICEWATCH_HOME"] = home
     try:
         return run(args, files, ports, addresses, server.pid)
     finally:
         server.stdin.close()
         server.wait(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def run(
@@ -119,6 +130,15 @@ def run(
         root = app.check_prices(force=True)
         record = app.wait_for_task(root, timeout=3600)
         wall = time.perf_counter() - started
+        durations = (
+            app.db.conn()
+            .execute(
+                "SELECT avg((julianday(finished_at) - julianday(started_at)) * 86400000),"
+                " avg((julianday(started_at) - julianday(queued_at)) * 86400000)"
+                " FROM tasks WHERE name = 'price_tracking.check_product_price'"
+            )
+            .fetchone()
+        )
         run_cpu = time.process_time() - cpu_started
         server_cpu = sum(server.cpu_times()[:2]) - server_cpu
     finally:
@@ -137,6 +157,7 @@ def run(
         f"CPU during the check: engine process {run_cpu:.2f} s ({run_cpu / wall:.0%} of one core),", end=" "
     )
     print(f"page server {server_cpu:.2f} s; load average before {load_before:.1f}")
+    print(f"check tasks: {durations[0]:.0f} ms running on average (latency {args.latency * 1000:.0f} ms)")
     print(f"wall_s={wall:.2f} bound_s={bound:.2f} ratio={wall / bound:.2f} peak_rss_mb={peak_rss_mb:.0f}")
     return 0
 

@@ -242,3 +242,38 @@ def test_a_check_of_a_removed_product_is_a_no_op(app: PriceWatch, page_server: P
     record = run(app, "stale")
     assert record.state is TaskState.SUCCESS and "no longer exists" in record.result["skipped"]
     assert page_server.hits("/removed") == 0
+
+
+VARIANTS = """<html><head><script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Product", "name": "Shirt", "offers": [
+ {"@type": "Offer", "sku": "S-RED", "name": "Red", "price": "20.00", "priceCurrency": "EUR",
+  "availability": "https://schema.org/InStock"},
+ {"@type": "Offer", "sku": "S-BLUE", "name": "Blue", "price": "25.00", "priceCurrency": "EUR",
+  "availability": "https://schema.org/OutOfStock"}]}
+</script></head><body><h1>Shirt</h1></body></html>"""
+
+
+def test_the_picked_offer_is_the_tracked_price(app: PriceWatch, page_server: PageServer) -> None:
+    product = app.add_product(page_server.add("/shirt", VARIANTS))
+    assert product.id is not None
+    app.update_product(product.id, offer_key="sku:S-BLUE")
+    assert run(app, app.check_product(product.id)).state is TaskState.SUCCESS
+    stored = app.get_product(product.id)
+    assert (stored.price, stored.availability) == (Decimal("25.00"), Availability.OUT_OF_STOCK)
+
+
+def test_robots_txt_is_respected_unless_the_product_ignores_it(
+    app: PriceWatch, page_server: PageServer
+) -> None:
+    page_server.add_robots("User-agent: *\nDisallow: /private/\n")
+    product = app.add_product(page_server.add("/private/item", product_page("9.00")))
+    assert product.id is not None
+    refused = run(app, app.check_product(product.id))
+    assert refused.state is TaskState.FAILURE and refused.retries == 0
+    last_error = app.get_product(product.id).last_error
+    assert last_error is not None and "robots" in last_error.lower()
+    assert page_server.hits("/private/item") == 0
+
+    app.update_product(product.id, ignore_robots=True)
+    assert run(app, app.check_product(product.id)).state is TaskState.SUCCESS
+    assert app.get_product(product.id).price == Decimal("9.00")

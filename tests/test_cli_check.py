@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from pricewatch.app import PriceWatch
+from pricewatch.cli.check import ProgressBar
+from pricewatch.tasks.events import TaskEvent
 from tests.support.pageserver import PageServer
 from tests.test_checks import product_page
 
@@ -168,3 +171,33 @@ def test_an_undelivered_notification_does_not_fail_the_check(home: Path, page_se
         assert str(app.get_product(cheap).price) == "24.99"
         (send,) = app.list_tasks(name="notifications.send")
         assert send.state == "FAILURE"  # the case under test: the check's only child failed
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def feed(bar: ProgressBar, total: int) -> None:
+    bar.on_event(TaskEvent("added", "root", "PENDING"))
+    bar.on_event(TaskEvent("added", "child", "PENDING"))
+    bar.on_event(TaskEvent("progress", "child", "", 5, 10))  # another task's progress is not the batch's
+    for done in range(1, total + 1):
+        bar.on_event(TaskEvent("progress", "root", "", done, total))
+    bar.finish()
+
+
+def test_progress_bar_redraws_on_a_terminal() -> None:
+    out = Terminal()
+    feed(ProgressBar(out), 4)
+    text = out.getvalue()
+    assert text.count("\r") == 4 and text.endswith("\n")
+    assert "\r[" + "#" * 30 + "] 4/4 checked" in text and "5/10" not in text
+
+
+def test_progress_bar_prints_about_ten_plain_lines_otherwise() -> None:
+    out = io.StringIO()
+    feed(ProgressBar(out), 100)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "checked 10 of 100" and lines[-1] == "checked 100 of 100" and len(lines) == 10
+    assert "\r" not in out.getvalue()

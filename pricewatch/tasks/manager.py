@@ -107,13 +107,14 @@ class TaskManager:
         return self.hub.subscribe(callback)
 
     def emit_changed(self, task_id: str, state: TaskState) -> None:
-        if (state.is_final or state is TaskState.RETRY) and (self._watch_any or task_id in self._watched):
-            with self._change:
-                self._change.notify_all()
+        """Tell listeners, then wake waiters (so a returning wait_for_task finds the listeners told)."""
         if self.hub.active:
             self.hub.publish(TaskEvent("changed", task_id, str(state)))
         if self.signals.connections:
             self.signals.task_changed.emit(task_id, str(state))
+        if (state.is_final or state is TaskState.RETRY) and (self._watch_any or task_id in self._watched):
+            with self._change:
+                self._change.notify_all()
 
     def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None:
         if self.hub.active:

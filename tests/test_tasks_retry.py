@@ -115,6 +115,8 @@ def test_cancel_while_waiting_for_a_retry_in_the_sync_executor(lab: Lab, qtbot: 
 
         app.subscribe(on_event)
         task_id = app.submit_task("test.flaky", kwargs={"fails": 5})
+        for thread in threads:
+            thread.join(10)  # the canceller may still be telling listeners when the executor returns
         record = app.get_task(task_id)
         assert record.state is TaskState.REVOKED and lab.calls["flaky"] == 1
         assert events[-1] == "REVOKED"

@@ -112,26 +112,27 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
     result = Scan()
     hits: list[tuple[int, Element, bool]] = []
     title, buy = layout.title, layout.buy
+    texts = result.texts
+    money = page.money
     for pos, el in enumerate(root.iter(etree.Element)):
         if el is title:
             result.title_pos = pos
         elif el is buy:
             result.buy_pos = pos
-        tag = el.tag
-        if tag in _SKIP_TAGS:
+        if el.tag in _SKIP_TAGS:
             continue
         text = el.text
-        if text is not None and len(text) <= MAX_PHRASE and not text.isspace():
-            result.texts.append((pos, el))
-        name = el.get("class")
-        named = bool(name and _PRICE_WORDS.search(name.lower()))
-        if not named:
-            name = el.get("id")
-            named = bool(name and _PRICE_WORDS.search(name.lower()))
-            if not named:
-                name = el.get("itemprop")
-                named = bool(name and _PRICE_WORDS.search(name.lower()))
-        if named or (text and len(text) < 80 and _DIGIT.search(text) and find_currency(text, page.money)):
+        if text is not None:
+            size = len(text)
+            if size > MAX_PHRASE or text.isspace():
+                text = None
+            else:
+                texts.append((pos, el))
+        # One search over the joined names is cheaper than one per attribute.
+        get = el.get
+        names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
+        named = len(names) > 2 and _PRICE_WORDS.search(names.lower()) is not None
+        if named or (text is not None and _DIGIT.search(text) and find_currency(text, money)):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it
     for pos, el, named in hits:

@@ -8,11 +8,15 @@ being a widget, "unavailable" from being a nav and "font-normal" from being a li
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from pricewatch.scraping.extract.document import Element
 
 _SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _vocabulary(text: str) -> frozenset[str]:
@@ -63,11 +67,14 @@ def names(el: Element) -> str:
     return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}"
 
 
+@lru_cache(maxsize=8192)
 def words(text: str) -> frozenset[str]:
-    """The lower-case words of class-like names, their singulars and adjacent pairs joined."""
+    """The lower-case words of class-like names, their singulars and adjacent pairs joined (cached: pages
+    repeat the same class strings many times)."""
+    if not text or text.isspace():
+        return _NONE
     parts = [p.lower() for p in _SPLIT.split(text) if p]
-    found = set(parts)
-    found.update(a + b for a, b in pairwise(parts))
-    found.update(p[:-1] for p in parts if len(p) > 3 and p.endswith("s"))
-    found.update(p[:-2] for p in parts if len(p) > 4 and p.endswith("es"))
+    found = [*parts, *(a + b for a, b in pairwise(parts))]
+    found += [p[:-1] for p in parts if len(p) > 3 and p[-1] == "s"]
+    found += [p[:-2] for p in parts if len(p) > 4 and p.endswith("es")]
     return frozenset(found)

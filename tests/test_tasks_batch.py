@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
+from pricewatch.tasks import registry
 from tests import tasks_support
 from tests.tasks_support import Lab, make_app, wait_final
 
@@ -109,4 +111,29 @@ def test_sync_executor_runs_children_after_the_parent_returns(lab: Lab) -> None:
         assert record.state is TaskState.SUCCESS and record.result["succeeded"] == 2
         assert [c.state for c in app.task_children(parent_id)] == [TaskState.SUCCESS] * 2
     finally:
+        app.close()
+
+
+def test_cancel_parent_while_it_is_still_queueing_children(lab: Lab, qtbot: Any) -> None:
+    queued_one = threading.Event()
+
+    @registry.task("test.slow_batch", queue="scraping")
+    def slow_batch(ctx: Any) -> str:
+        ctx.submit("test.block")
+        queued_one.set()
+        ctx.cancel_event.wait(30)  # the test cancels here
+        ctx.submit("test.block")  # raises TaskCancelled: no children after a cancel
+        return "unreachable"
+
+    app = make_app("threads")
+    try:
+        parent_id = app.submit_task("test.slow_batch")
+        qtbot.waitUntil(queued_one.is_set)
+        app.cancel_task(parent_id)
+        record = wait_final(qtbot, app, parent_id)
+        assert record.state is TaskState.REVOKED
+        children = app.task_children(parent_id)
+        assert len(children) == 1 and children[0].state is TaskState.REVOKED
+    finally:
+        registry.unregister("test.slow_batch")
         app.close()

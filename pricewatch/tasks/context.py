@@ -84,7 +84,12 @@ class TaskContext:
     def submit(
         self, name: str, *, priority: int | None = None, unique_key: str | None = None, **kwargs: Any
     ) -> str:
-        """Queue a child task (its parent is this task); returns the child's id."""
+        """Queue a child task (its parent is this task); returns the child's id.
+
+        Raises:
+            TaskCancelled: this task was cancelled (no new children after a cancel).
+        """
+        self.raise_if_cancelled()
         self.children += 1
         return self._manager.submit(
             name,

@@ -298,9 +298,12 @@ class TaskManager:
                 # A batch waiting for its children, or a task another process runs (it sees the row change
                 # at its next progress write and stops).
                 self._revoked(record)
+        self.cancel_children(task_id)
+        return self.get(task_id)
+
+    def cancel_children(self, task_id: str) -> None:
         for child_id, _ in self.records.open_children(task_id):
             self.cancel(child_id)
-        return self.get(task_id)
 
     def _revoked(self, record: TaskRecord) -> None:
         self.emit_changed(record.id, TaskState.REVOKED)

@@ -133,6 +133,7 @@ class Runner:
             ctx.children or record.id in m.parents or (ctx.rerun and m.records.children_counts(record.id))
         )
         if has_children and ctx.cancelled and ctx.cancel_reason == "user":
+            m.cancel_children(record.id)  # any queued in the instant between the cancel and its check
             if m.records.set_state(
                 record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
             ):
@@ -158,6 +159,8 @@ class Runner:
                 m.emit_changed(record.id, TaskState.PENDING)
             return
         if outcome is Outcome.REVOKED or ctx.cancelled:
+            if ctx.children:
+                m.cancel_children(record.id)  # any queued in the instant between the cancel and its check
             if m.records.set_state(
                 record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
             ):

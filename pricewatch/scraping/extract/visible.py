@@ -113,7 +113,7 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
     hits: list[tuple[int, Element, bool]] = []
     title, buy = layout.title, layout.buy
     texts = result.texts
-    money = page.money
+    context = page.money
     for pos, el in enumerate(root.iter(etree.Element)):
         if el is title:
             result.title_pos = pos
@@ -132,7 +132,7 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         get = el.get
         names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
         named = len(names) > 2 and _PRICE_WORDS.search(names.lower()) is not None
-        if named or (text is not None and _DIGIT.search(text) and find_currency(text, money)):
+        if named or (text is not None and _DIGIT.search(text) and find_currency(text, context)):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it
     for pos, el, named in hits:

@@ -306,6 +306,8 @@ class TaskManager:
             self.cancel(child_id)
 
     def _revoked(self, record: TaskRecord) -> None:
+        self._runner.forget(record.id)
+        self.take_rerun(record.id)
         self.emit_changed(record.id, TaskState.REVOKED)
         if record.parent_id:
             self._runner.child_finished(record.parent_id)

@@ -202,9 +202,15 @@ class Runner:
             self.m.emit_changed(record.id, state)
 
     def _finished(self, record: TaskRecord, state: TaskState) -> None:
+        self.forget(record.id)
         self.m.emit_changed(record.id, state)
         if record.parent_id:
             self.child_finished(record.parent_id)
+
+    def forget(self, task_id: str) -> None:
+        """Drop the in-memory notes about a task that is final."""
+        self.m.parents.discard(task_id)
+        self._parent_throttles.pop(task_id, None)
 
     @staticmethod
     def _progress_fields(ctx: TaskContext) -> dict[str, Any]:

@@ -14,7 +14,8 @@ _PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel
 _MAX_SCOPES = 200
 # Selecting attribute nodes and stepping to their parents is several times faster in libxml2 than testing
 # every element for the attribute; the result is in document order all the same.
-_SCOPES = etree.XPath("(//@itemscope | //@typeof)/..")
+_MICRODATA_SCOPES = etree.XPath("//@itemscope/..")
+_RDFA_SCOPES = etree.XPath("//@typeof/..")  # rare: searched only when microdata has no product
 _PROP_ELEMENTS = etree.XPath("(.//@itemprop | .//@property)/..")
 # libxml2 compares attribute values slowly; testing for the attribute and filtering in Python is faster.
 _ITEMPROPS = etree.XPath("//@itemprop/..")
@@ -70,10 +71,14 @@ def _first(props: dict[str, list[Element]], *names: str) -> str | None:
 def read(page: Page) -> list[ProductData]:
     """Every product in the page's microdata/RDFa, top-level ones first."""
     products: list[ProductData] = []
-    scopes = elements(_SCOPES(page.root))[:_MAX_SCOPES]
+    scopes = [
+        s for s in elements(_MICRODATA_SCOPES(page.root))[:_MAX_SCOPES] if _scope_type(s) in _PRODUCT_SCOPES
+    ]
+    if not scopes:
+        scopes = [
+            s for s in elements(_RDFA_SCOPES(page.root))[:_MAX_SCOPES] if _scope_type(s) in _PRODUCT_SCOPES
+        ]
     for scope in scopes:
-        if _scope_type(scope) not in _PRODUCT_SCOPES:
-            continue
         props = _props(scope)
         product = ProductData(
             method="microdata",

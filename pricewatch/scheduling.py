@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent  # type: ignore[import-untyped]
+from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from pricewatch.models import utcnow
 from pricewatch.storage.codec import time_from_db, time_to_db
@@ -54,7 +54,7 @@ class JobSpec:
 def _cron_due(trigger: CronTrigger) -> Callable[[datetime], datetime]:
     def due_after(last: datetime) -> datetime:
         # One second on: a run exactly at a fire time must not count as missing that same fire time.
-        fire = trigger.get_next_fire_time(None, last + timedelta(seconds=1))
+        fire: datetime | None = trigger.get_next_fire_time(None, last + timedelta(seconds=1))
         assert fire is not None  # our cron expressions never end
         return fire
 

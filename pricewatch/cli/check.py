@@ -103,10 +103,10 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
     """One row per product the batch meant to check, from the children's records."""
     value = (root.result or {}).get("value") or {} if isinstance(root.result, dict) else {}
     by_product: dict[int, TaskRecord] = {}
-    for child in app.task_children(root.id):
-        pid = child.kwargs.get("product_id")
+    for record in app.task_children(root.id):
+        pid = record.kwargs.get("product_id")
         if isinstance(pid, int):
-            by_product[pid] = child
+            by_product[pid] = record
     rows = []
     for pid in value.get("product_ids", []):
         old = before.get(pid)

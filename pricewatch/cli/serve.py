@@ -67,8 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 qt_app.exec()
         finally:
             tick.stop()
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         print(f"pricewatch serve: stopping ({stopped_by[0] if stopped_by else 'quit'})", flush=True)
     print("pricewatch serve: stopped", flush=True)
     return 0

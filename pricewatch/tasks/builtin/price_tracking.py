@@ -177,14 +177,15 @@ def check_prices(
     missing: list[int] = []
     if product_ids is not None:
         # Listed explicitly: checked even when paused, like a single "check now".
-        ids = []
+        ids: list[int] = []
         for raw in product_ids:
             pid = int(raw)
             (ids if app.products.get(pid) is not None else missing).append(pid)
     elif force:
-        ids = [p.id for p in app.products.list() if not p.paused and p.id is not None]
+        ids = [p.id for p in app.list_products() if not p.paused and p.id is not None]
     else:
-        ids = [p.id for p in app.products.due(utcnow() + DUE_GRACE) if p.id is not None]
+        due = app.products.due(utcnow() + DUE_GRACE)  # mypy takes its list[...] for the method list()
+        ids = [p.id for p in due if p.id is not None]  # type: ignore[attr-defined]
     for pid in ids:
         ctx.raise_if_cancelled()
         ctx.submit("price_tracking.check_product_price", product_id=pid, unique_key=f"check:product:{pid}")

@@ -4,7 +4,7 @@ Ours: every task is journaled in SQLite from the moment it is queued (insert, ST
 the QThreadPool executor (and, separately, the synchronous executor), and awaited with ``wait_for_task``.
 Celery: a real worker process (``-P threads``, the same concurrency) on a local redis-server broker and result
 backend, started by this script on a free loopback port and stopped at the end; tasks are sent with
-``delay()`` and awaited with ``AsyncResult.get()``. Three alternating rounds; medians are reported.
+``delay()`` and awaited with ``AsyncResult.get()``. Five alternating rounds; medians are reported.
 
 Last line: ``tasks_per_s=... sync_tasks_per_s=... celery_tasks_per_s=... ratio=...`` (ratio = ours / Celery).
 """
@@ -28,7 +28,7 @@ from typing import Any
 
 TASKS = 5_000
 CONCURRENCY = 4
-ROUNDS = 3
+ROUNDS = 5
 
 CELERY_APP = """
 from celery import Celery

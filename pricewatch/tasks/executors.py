@@ -27,6 +27,7 @@ protect_singletons()  # before the first runnable: see qtfix
 MAX_TAKE = 32  # tasks a worker takes at once from a queue of quick tasks
 QUICK_TASK = 0.01  # seconds: quicker tasks are bookkeeping, not network work
 BACKLOG = 64  # queued quick tasks that justify waking another worker
+LINGER = 0.005  # seconds a worker of a quick queue waits for more work before it returns to the pool
 _Item = tuple[int, int, str]  # (-priority, sequence, task_id): heapq pops the highest priority, then FIFO
 
 
@@ -79,6 +80,10 @@ class ThreadExecutor:
         self._heaps: dict[str, list[_Item]] = {q: [] for q in concurrency}
         self._active: dict[str, int] = dict.fromkeys(concurrency, 0)
         self._seconds_per_task: dict[str, float | None] = dict.fromkeys(concurrency)  # moving average
+        # A worker of a quick queue lingers a moment when the queue runs dry; new work then wakes it with a
+        # notify instead of a pool.start, which costs the submitting thread far more under the GIL.
+        self._more = {q: threading.Condition(self._lock) for q in concurrency}
+        self._lingering: dict[str, int] = dict.fromkeys(concurrency, 0)
         self._pools: dict[str, QThreadPool] = {}
         self._runnables: dict[str, _QueueRunnable] = {}
         self._stopping = False
@@ -102,6 +107,9 @@ class ThreadExecutor:
                 return  # the row stays PENDING and is recovered on the next start
             heap = self._heaps[queue]
             heapq.heappush(heap, (-priority, next(self._seq), task_id))
+            if self._lingering[queue]:
+                self._more[queue].notify()
+                return
             if not self._wake_another(queue, len(heap)):
                 return
             self._active[queue] += 1
@@ -109,20 +117,20 @@ class ThreadExecutor:
             runnable = self._runnables[queue]
         pool.start(runnable)
 
+    def _quick(self, queue: str) -> bool:
+        average = self._seconds_per_task[queue]
+        return average is not None and average < QUICK_TASK
+
     def _surplus(self, queue: str, queued: int) -> bool:
         """Whether a worker should retire: quick tasks, a short queue, another worker awake."""
-        average = self._seconds_per_task[queue]
-        quick = average is not None and average < QUICK_TASK
-        return quick and self._active[queue] > 1 and queued <= BACKLOG
+        return self._quick(queue) and self._active[queue] > 1 and queued <= BACKLOG
 
     def _wake_another(self, queue: str, queued: int) -> bool:
         """Whether to start one more worker (called with the lock held)."""
         active = self._active[queue]
         if active >= self._limits[queue]:
             return False
-        average = self._seconds_per_task[queue]
-        quick = average is not None and average < QUICK_TASK
-        return active == 0 or not quick or queued > BACKLOG
+        return active == 0 or not self._quick(queue) or queued > BACKLOG
 
     def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
         return False  # the manager's timer thread calls dispatch() when the time comes
@@ -138,6 +146,10 @@ class ThreadExecutor:
         take = 1
         while True:
             with self._lock:
+                if not heap and not self._stopping and self._quick(queue):
+                    self._lingering[queue] += 1
+                    self._more[queue].wait(LINGER)
+                    self._lingering[queue] -= 1
                 if self._stopping or not heap or self._surplus(queue, len(heap)):
                     self._active[queue] -= 1
                     return
@@ -174,6 +186,8 @@ class ThreadExecutor:
             self._stopping = True
             for heap in self._heaps.values():
                 heap.clear()
+            for more in self._more.values():
+                more.notify_all()
         deadline = time.monotonic() + timeout
         done = True
         for pool in self._pools.values():

@@ -7,8 +7,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from pricewatch.scraping.extract import extract
+from pricewatch.scraping.extract.labels import label_before
 
 
 def shop_page(buy_box: str, *, lang: str = "en", extra: str = "", head: str = "") -> str:
@@ -240,3 +242,31 @@ def test_data_layer_does_not_override_a_visible_price() -> None:
     assert extract(shop_page('<span class="price">99,00 €</span>', lang="de", head=script)).price == Decimal(
         "99.00"
     )
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # A label before the old price, the sale price without one (eBay-like markup).
+        '<div><div class="lbl">Was:</div><div><span class="notranslate">C $79.99</span></div></div>'
+        '<div><span class="notranslate">C $61.99</span></div>',
+        # Screen-reader labels say which is which.
+        '<span class="sr-only">Regular price</span><span><span class="amount">$79.99</span></span>'
+        '<span class="sr-only">Sale price</span><span class="amount">$61.99</span>',
+        # The label inside the price text.
+        '<span class="price">UVP $79.99</span> <span class="price">$61.99</span>',
+    ],
+    ids=["was-label", "screen-reader-labels", "label-in-text"],
+)
+def test_labels_before_a_price_tell_list_from_sale(box: str) -> None:
+    assert extract(shop_page(box, lang="en-CA")).price == Decimal("61.99")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Was:", "LIST"), ("UVP", "LIST"), ("statt", "LIST"), ("Prix barré", "LIST"), ("Eski fiyat", "LIST"),
+     ("Now", "SALE"), ("Jetzt nur", "SALE"), ("Price:", "SALE"), ("Free shipping on all orders over", "NONE"),
+     ("à partir de", "NONE")],
+)  # fmt: skip
+def test_label_words(text: str, expected: str) -> None:
+    assert label_before(etree.fromstring(f"<p>{text} <b>9</b></p>").find("b"), "9").name == expected

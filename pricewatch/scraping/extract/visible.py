@@ -17,6 +17,7 @@ from decimal import Decimal
 from lxml import etree
 
 from pricewatch.scraping.extract.document import Element, Page
+from pricewatch.scraping.extract.labels import Label, label_before
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
 
@@ -165,6 +166,11 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     if layout.is_sale_price(el):
         score += 1
     is_list = layout.is_list_price(el)
+    label = label_before(el, text)
+    if label is Label.LIST:
+        is_list = True
+    elif label is Label.SALE:
+        score += 1
     if is_list:
         score -= 3
     if layout.avoided(el, price=True):

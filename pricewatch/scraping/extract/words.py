@@ -48,7 +48,8 @@ LIST = _vocabulary(
     old was strike strikethrough striked strikeout before regular list listprice original rrp uvp
     crossed crossout compareat prev previous statt barred barre barrato tachado normal retail msrp
     instead reference oud eski anterior vorher nonsale fullprice initial saving discountamount streich
-    streichpreis uvp van ancien avant vecchio listino antes stara poprzednia przekreslona antigo riscado
+    streichpreis strkthru strikethru van ancien avant vecchio listino antes stara poprzednia przekreslona
+    antigo riscado
     """
 )
 # The price to pay now.

@@ -1,0 +1,87 @@
+"""The words a shop writes right before a price: "Was:", "UVP", "statt", "Regular price" mark the old price;
+"Now", "Sale price", "Jetzt" the price to pay. Screen-reader labels ("visually hidden" spans) count too: they
+say exactly which price is which."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from pricewatch.scraping.extract.document import Element, text_start
+
+_MAX_LABEL = 40
+_LIST_LABEL = re.compile(
+    r"(?:^|\W)(?:was|original(?: price)?|regular(?: price)?|list price|rrp|msrp|retail price|compare at|"
+    r"before|normal price|uvp|statt|vorher|bisher|ursprünglicher preis|avant|prix (?:de base|initial|barré)|"
+    r"ancien prix|antes|precio (?:anterior|original|regular)|prima|prezzo (?:di listino|consigliato|pieno)|"
+    r"van|adviesprijs|eski fiyat|piyasa fiyat\u0131|liste fiyat\u0131|cena regularna|poprzednia cena|"
+    r"preço (?:antigo|original))\W*$"
+)
+_SALE_LABEL = re.compile(
+    r"(?:^|\W)(?:now|sale price|discounted price|our price|special price|deal price|price|jetzt|nur|"
+    r"angebotspreis|aktionspreis|preis|maintenant|prix promo|prix|ahora|precio oferta|precio|ora|prezzo|"
+    r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat)\W*$"
+)
+
+
+class Label(enum.Enum):
+    """What the text before a price says it is."""
+
+    NONE = 0
+    LIST = 1
+    SALE = 2
+
+
+def label_before(el: Element, own_text: str) -> Label:
+    """Read the label in the element's own text before the amount, else in the short text just before it
+    (the previous sibling, the parent's leading text; one level up when nothing precedes the element)."""
+    cut = next((i for i, ch in enumerate(own_text) if ch.isdigit()), len(own_text))
+    verdict = _classify(own_text[:cut])
+    if verdict is not Label.NONE:
+        return verdict
+    node: Element | None = el
+    for _ in range(2):
+        if node is None:
+            break
+        before = _text_before(node)
+        if before is not None:
+            return _classify(before)
+        node = node.getparent()
+    return Label.NONE
+
+
+def _text_before(node: Element) -> str | None:
+    """The text right before ``node`` inside its parent ("" when it is too long to be a label), or None when
+    nothing but blanks precedes it there."""
+    sibling = node.getprevious()
+    for _ in range(3):
+        if sibling is None:
+            break
+        if sibling.tail and not sibling.tail.isspace():
+            return _short(sibling.tail[-(_MAX_LABEL + 1) :])
+        if isinstance(sibling.tag, str):
+            text = text_start(sibling, _MAX_LABEL + 1)
+            if text and not text.isspace():
+                return _short(text)
+        sibling = sibling.getprevious()
+    if sibling is None:
+        parent = node.getparent()
+        if parent is not None and parent.text and not parent.text.isspace():
+            return _short(parent.text[-(_MAX_LABEL + 1) :])
+    return None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.lower().split())
+    return text if len(text) <= _MAX_LABEL else ""
+
+
+def _classify(text: str) -> Label:
+    text = " ".join(text.lower().split())
+    if not text or len(text) > _MAX_LABEL:
+        return Label.NONE
+    if _LIST_LABEL.search(text):
+        return Label.LIST
+    if _SALE_LABEL.search(text):
+        return Label.SALE
+    return Label.NONE

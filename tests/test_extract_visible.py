@@ -269,4 +269,6 @@ def test_labels_before_a_price_tell_list_from_sale(box: str) -> None:
      ("à partir de", "NONE")],
 )  # fmt: skip
 def test_label_words(text: str, expected: str) -> None:
-    assert label_before(etree.fromstring(f"<p>{text} <b>9</b></p>").find("b"), "9").name == expected
+    price = etree.fromstring(f"<p>{text} <b>9</b></p>").find("b")
+    assert price is not None
+    assert label_before(price, "9").name == expected

@@ -272,3 +272,11 @@ def test_label_words(text: str, expected: str) -> None:
     price = etree.fromstring(f"<p>{text} <b>9</b></p>").find("b")
     assert price is not None
     assert label_before(price, "9").name == expected
+
+
+def test_a_weak_visible_guess_is_not_reported_as_the_price() -> None:
+    html = """<html><body><p>Welcome</p><div class="related-products"><div class="product-tile">
+      <span>$5.00</span></div></div></body></html>"""
+    result = extract(html)
+    assert result.price is None
+    assert result.reason is not None and "best guess '$5.00'" in result.reason

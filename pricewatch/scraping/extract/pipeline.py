@@ -14,6 +14,7 @@ from pricewatch.scraping.extract.result import Extraction, Offer
 from pricewatch.scraping.extract.selector import select_price
 
 log = logging.getLogger(__name__)
+MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
 
 
 def extract(
@@ -126,6 +127,11 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         return
     result.visible_price = seen.amount
     if result.price is None:
+        if seen.score < MIN_VISIBLE_SCORE:
+            # Nothing names it a price and it sits far from the title and buy button (or in a list of other
+            # products): a guess, not an answer. The user can point a CSS selector at the right element.
+            result.reason = f"no confident price on the page (best guess {seen.text!r})"
+            return
         result.price, result.currency = seen.amount, seen.currency or page.money.currency
         result.methods["price"] = "visible"
     elif _should_prefer_visible(result.price, seen, found):

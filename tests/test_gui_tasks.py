@@ -48,12 +48,13 @@ def test_task_goes_pending_started_success(
     window = make_window()
     seen: dict[str, list[TaskState]] = {}
 
-    def record(rec: TaskRecord) -> None:
-        states = seen.setdefault(rec.id, [])
-        if not states or states[-1] is not rec.state:
-            states.append(rec.state)
+    def record(records: list[TaskRecord]) -> None:
+        for rec in records:
+            states = seen.setdefault(rec.id, [])
+            if not states or states[-1] is not rec.state:
+                states.append(rec.state)
 
-    window.task_model.record_updated.connect(record)
+    window.task_model.records_updated.connect(record)
     app.scrape(slow)
     task_id = app.scrape(url)
     qtbot.waitUntil(lambda: _state_text(window, task_id) == "Queued", timeout=WAIT)
@@ -133,3 +134,20 @@ def test_batches_expand_and_filters_apply(
     assert _visible_ids(window)[0] == batch and failed not in _visible_ids(window)
     assert "3 running" not in window.status.tasks_label.text()
     assert window.status.tasks_label.text() == "No tasks running"
+
+
+def test_check_now_on_several_products_is_one_batch(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
+    for n in range(3):
+        app.add_product(page_server.add(f"/s{n}", product_page(f"S {n}", f"{n + 2}.00")), title=f"S {n}")
+    app.start(scheduler=False)
+    window = make_window()
+    window.products.table.selectAll()
+    with qtbot.waitSignal(window.checks_queued) as queued:
+        window.actions.check.trigger()
+    batch = queued.args[0]
+    qtbot.waitUntil(lambda: _state_text(window, batch) == "Done", timeout=WAIT)
+    assert sorted(app.get_task(batch).kwargs["product_ids"]) == sorted(p.id for p in app.list_products())
+    model = window.product_model
+    qtbot.waitUntil(lambda: all(model.product_at(r).price is not None for r in range(3)), timeout=WAIT)

@@ -30,6 +30,7 @@ from pricewatch.models import TaskRecord, TaskState
 from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.scraping.urls import validate_url
 
+CHECK_PRICES = "price_tracking.check_prices"
 RECENT_TASKS = 1000  # finished tasks shown at start; unfinished ones are always shown
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
 
         self.task_model = TaskTreeModel(self._fetch_task, self._task_subject, self, work=self.work)
         self.task_model.connect_signals(app.task_signals)
-        self.task_model.record_updated.connect(self.product_sync.on_task_record)
+        self.task_model.records_updated.connect(self.product_sync.on_task_records)
         self.task_model.counts_changed.connect(self.status.set_counts)
         self.task_panel = TaskPanel(app, self.task_model, self)
         self.task_panel.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -174,8 +175,7 @@ class MainWindow(QMainWindow):
     # -- products -------------------------------------------------------------------------------------
     @Slot()
     def _selection_changed(self) -> None:
-        # counted in C++: a selection of thousands of rows costs no Python call per row
-        selected = self.products.table.selectionModel().selectedRows(0)
+        selected = self.products.selected_rows()
         single = len(selected) == 1
         for action in (self.actions.edit, self.actions.details, self.actions.open_browser):
             action.setEnabled(single)
@@ -297,14 +297,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def check_selected(self) -> None:
-        """One product: a check task; several: one batch, queued from a pool thread (it reads every id)."""
+        """One product: a check task; several: one batch task (its children are the per-product checks)."""
         ids = self.products.selected_ids()
         if len(ids) == 1:
             self.checks_queued.emit(self.app.check_product(ids[0]))
         elif ids:
-            app = self.app
-            self.work.submit(lambda: app.check_prices(product_ids=ids), self.checks_queued.emit,
-                             lambda error: self.statusBar().showMessage(error, 8000))  # fmt: skip
+            # The ids come from the table, so the facade's per-id validation (a read per product) is skipped;
+            # the task itself reports ids that vanished meanwhile.
+            kwargs = {"force": False, "product_ids": ids}
+            self.checks_queued.emit(self.app.submit_task(CHECK_PRICES, kwargs=kwargs, priority=10))
         if ids:
             self.statusBar().showMessage(f"Checking {len(ids)} product{'s' if len(ids) != 1 else ''}…", 4000)
 

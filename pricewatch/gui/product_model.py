@@ -46,7 +46,7 @@ class _Row:
 
     def __init__(self, product: Product, spark: list[float] | None = None) -> None:
         self.product = product
-        self.spark = spark or []
+        self.spark = spark  # None: not read yet (read when the row is first painted)
         self.display: dict[int, str] = {}  # formatted cells, built on first paint
         self.search = " ".join(part for part in (product.title, product.shop, product.url) if part).lower()
 
@@ -85,6 +85,8 @@ class ProductTableModel(QAbstractTableModel):
         self._index: dict[int, int] = {}  # product id -> row
         self._thumbs: dict[int, QPixmap] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        # Called with a product id when a row's sparkline is first needed (only painted rows are ever read).
+        self.sparkline_requested: Callable[[int], None] | None = None
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -121,6 +123,10 @@ class ProductTableModel(QAbstractTableModel):
         if role == SearchRole:
             return row.search
         if role == SparklineRole:
+            if row.spark is None:
+                row.spark = []  # asked once; the reader fills it in
+                if self.sparkline_requested is not None:
+                    self.sparkline_requested(row.product.id or 0)
             return row.spark
         if role == ChangeSignRole:
             return fmt.change(row.product.price, row.product.previous_price)[1]
@@ -182,12 +188,12 @@ class ProductTableModel(QAbstractTableModel):
         self._rebuild_index()
         self.endRemoveRows()
 
-    def set_sparklines(self, prices: dict[int, Sequence[Decimal]]) -> None:
+    def set_sparklines(self, prices: dict[int, Sequence[Decimal | float]]) -> None:
         rows = []
         for product_id, values in prices.items():
             row = self._index.get(product_id)
             if row is not None:
-                self._rows[row].spark = [float(v) for v in values]
+                self._rows[row].spark = [v if isinstance(v, float) else float(v) for v in values]
                 rows.append(row)
         if rows:
             self.dataChanged.emit(

@@ -1,8 +1,9 @@
 """Keeping the products model in step with the database without blocking the GUI thread.
 
 The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
-one reset; sparklines follow in chunks. Later changes arrive as product ids (a check finished, the user edited
-a product): a timer has them re-read on a pool thread and applies the rows in batches with a time budget.
+one reset; sparklines are read only for the rows being painted. Later changes arrive as product ids (a check
+finished, the user edited a product): a timer has them re-read on a pool thread and applies the rows in
+batches with a time budget.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
 
 SPARK_POINTS = 30
-SPARK_CHUNK = 500
+SPARK_CHUNK = 200
+SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
 BUDGET_S = 0.006
 FETCH_BATCH = 300
@@ -48,6 +50,11 @@ class ProductSync(QObject):
         self._timer.timeout.connect(self._flush)
         self._generation = 0
         self._fetching = False
+        self._spark_wanted: dict[int, None] = {}
+        self._spark_reading = False
+        self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
+        self._spark_timer.timeout.connect(self._read_wanted_sparklines)
+        model.sparkline_requested = self.request_sparkline
         self._ready: deque[tuple[int, Product | None, list[Decimal]]] = deque()
         self.is_loaded = False
 
@@ -64,17 +71,34 @@ class ProductSync(QObject):
         self.model.set_products(products)
         self.is_loaded = True
         self.loaded.emit()
-        ids = [p.id or 0 for p in products]
-        for start in range(0, len(ids), SPARK_CHUNK):
-            chunk = ids[start : start + SPARK_CHUNK]
-            self.work.submit(lambda c=chunk: self._read_sparklines(c), self._sparklines_ready)
 
-    def _read_sparklines(self, ids: list[int]) -> dict[int, list[Decimal]]:
+    # -- sparklines, read for the rows being painted ---------------------------------------------------
+    def request_sparkline(self, product_id: int) -> None:
+        self._spark_wanted[product_id] = None
+        if not self._spark_timer.isActive():
+            self._spark_timer.start()
+
+    def _read_wanted_sparklines(self) -> None:
+        if self._spark_reading:
+            self._spark_timer.start()  # one read at a time; try again shortly
+            return
+        ids = list(itertools.islice(self._spark_wanted, SPARK_CHUNK))
+        for product_id in ids:
+            del self._spark_wanted[product_id]
+        if ids:
+            self._spark_reading = True
+            self.work.submit(lambda: self._read_sparklines(ids), self._sparklines_ready,
+                             lambda _error: self._sparklines_ready({}))  # fmt: skip
+
+    def _read_sparklines(self, ids: list[int]) -> dict[int, list[float]]:
         recent = self.app.observations.recent_prices
-        return {product_id: recent(product_id, SPARK_POINTS) for product_id in ids}
+        return {product_id: [float(p) for p in recent(product_id, SPARK_POINTS)] for product_id in ids}
 
-    def _sparklines_ready(self, prices: dict[int, list[Decimal]]) -> None:
+    def _sparklines_ready(self, prices: dict[int, list[float]]) -> None:
+        self._spark_reading = False
         self.model.set_sparklines(prices)
+        if self._spark_wanted:
+            self._spark_timer.start()
 
     # -- single products ------------------------------------------------------------------------------
     def refresh(self, product_id: int) -> None:
@@ -83,8 +107,12 @@ class ProductSync(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
-    def on_task_record(self, record: TaskRecord) -> None:
-        """A task finished or changed: re-read the product it was about."""
+    def on_task_records(self, records: list[TaskRecord]) -> None:
+        """Tasks changed: re-read the products they checked."""
+        for record in records:
+            self._on_task_record(record)
+
+    def _on_task_record(self, record: TaskRecord) -> None:
         # A check stays STARTED while its notifications are sent, but its reading is stored already.
         if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
             product_id = record.kwargs.get("product_id")
@@ -143,6 +171,8 @@ class ProductSync(QObject):
         return not (self._pending or self._ready or self._fetching)
 
     def stop(self) -> None:
+        self._spark_timer.stop()
+        self._spark_wanted.clear()
         self._timer.stop()
         self._pending.clear()
         self._ready.clear()

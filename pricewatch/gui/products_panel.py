@@ -109,9 +109,21 @@ class ProductsPanel(QWidget):
             self.table.setColumnWidth(column, width)
 
     # -- selection ------------------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        """Source-model rows of the selection, read from its ranges.
+
+        (``selectedRows()`` asks the model about every cell of every row: thousands of Python calls for a big
+        selection. Rows are whole-row ranges here, and without a search the proxy maps row n to row n.)
+        """
+        rows: set[int] = set()
+        for selected in self.table.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        if not self.proxy.filterRegularExpression().pattern():
+            return sorted(rows)
+        return sorted(self.proxy.mapToSource(self.proxy.index(row, 0)).row() for row in rows)
+
     def selected_ids(self) -> list[int]:
-        rows = self.table.selectionModel().selectedRows(COL_TITLE)
-        return [int(index.data(ProductIdRole)) for index in rows]
+        return [self.model.product_at(row).id or 0 for row in self.selected_rows()]
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()

@@ -29,10 +29,10 @@ from pricewatch.gui.task_events import TaskEventCollector
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
 
-FLUSH_MS = 100
+FLUSH_MS = 60
 BUDGET_S = 0.008  # of GUI-thread time per flush for applying rows (reading them happens on a pool thread)
 FETCH_BATCH = 400  # ids read per background read
-APPLY_BATCH = 200
+APPLY_BATCH = 100
 MAX_TOP_LEVEL = 3000  # finished top-level tasks beyond this are dropped from the view (not from the journal)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,11 +54,11 @@ class TaskTreeModel(QAbstractItemModel):
     """Tasks newest first; children under their parent, oldest first.
 
     Signals:
-        record_updated(object): a TaskRecord was (re)read and applied.
+        records_updated(object): a list of TaskRecords (re)read and applied, once per batch.
         counts_changed(object): a Counter of states over the tasks shown.
     """
 
-    record_updated = Signal(object)
+    records_updated = Signal(object)
     counts_changed = Signal(object)
 
     def __init__(
@@ -185,7 +185,6 @@ class TaskTreeModel(QAbstractItemModel):
                 self._replace(node, record, changed_rows)
             if record.parent_id:
                 parents[record.parent_id] = None
-            self.record_updated.emit(record)
         # one dataChanged per parent, spanning the rows that changed (not one per row)
         for parent_node, rows in changed_rows.items():
             parent_index = self._index_of(parent_node)
@@ -200,6 +199,7 @@ class TaskTreeModel(QAbstractItemModel):
                 self._dirty[parent_id] = None
         if records:
             self._prune()
+            self.records_updated.emit(records)
             self.counts_changed.emit(Counter(self._counts))
 
     def flush_all(self) -> None:

@@ -95,7 +95,7 @@ class TaskPanel(QWidget):
             self.tree.setColumnWidth(column, width)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail = TaskDetailPane(self)
-        model.record_updated.connect(self._record_updated)
+        model.records_updated.connect(self._records_updated)
 
         self.cancel_action = QAction("&Cancel Task", self)
         self.cancel_action.triggered.connect(self.cancel_selected)
@@ -204,9 +204,10 @@ class TaskPanel(QWidget):
         self.detail.show_task(record, children)
 
     @Slot(object)
-    def _record_updated(self, record: TaskRecord) -> None:
-        if record.id == self.detail.task_id or (record.parent_id and record.parent_id == self.detail.task_id):
-            self._show(self.model.record(self.detail.task_id or "") or record)
+    def _records_updated(self, records: list[TaskRecord]) -> None:
+        shown = self.detail.task_id
+        if shown and any(r.id == shown or r.parent_id == shown for r in records):
+            self._show(self.model.record(shown))
 
     # -- actions --------------------------------------------------------------------------------------
     def _context_menu(self, pos: QPoint) -> None:

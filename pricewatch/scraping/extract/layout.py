@@ -171,7 +171,7 @@ class Layout:
             node = node.getparent()
         return False
 
-    def region(self) -> Element | None:
+    def region(self, limit: int = _REGION_MAX_ELEMENTS) -> Element | None:
         """The buy box: the smallest part holding both the title and the buy button when it is not most of the
         page, else the title's ancestor a few levels up (below ``body`` and not too big), else the buy
         button's."""
@@ -180,7 +180,7 @@ class Layout:
             common = next((n for n in self.buy.iterancestors() if n in above), None)
             if common is not None and common.tag not in ("body", "html"):
                 size = _COUNT(common)
-                if isinstance(size, float) and size <= _REGION_MAX_ELEMENTS:
+                if isinstance(size, float) and size <= limit:
                     return common
         for anchor in (self.title, self.buy):
             node = anchor
@@ -191,7 +191,7 @@ class Layout:
                 if parent is None or parent.tag in ("body", "html"):
                     break
                 size = _COUNT(parent)
-                if isinstance(size, float) and size > _REGION_MAX_ELEMENTS:
+                if isinstance(size, float) and size > limit:
                     break
                 node = parent
             if node is not None and node.tag not in ("body", "html"):

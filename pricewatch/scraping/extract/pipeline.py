@@ -15,6 +15,7 @@ from pricewatch.scraping.extract.selector import select_price
 
 log = logging.getLogger(__name__)
 MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
+VISIBLE_REGION_LIMIT = 1500  # elements in the buy box read first when there is no structured price
 
 
 def extract(
@@ -75,7 +76,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         region = layout.region()
         found = visible.scan(page, layout, region) if region is not None else visible.Scan()
     else:
-        found = visible.scan(page, layout)
+        found = _scan_visible(page, layout)
     _choose_price(result, page, found.candidates)
 
     if result.price is None:
@@ -110,6 +111,18 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     if result.price is None and result.reason is None:
         result.reason = "no price found on the page"
     return result
+
+
+def _scan_visible(page: Page, layout: Layout) -> visible.Scan:
+    """Without structured prices: the buy box first (a larger one than for the check), the whole page only
+    when the buy box holds no confident price; reading every element costs several milliseconds."""
+    region = layout.region(limit=VISIBLE_REGION_LIMIT)
+    if region is not None:
+        found = visible.scan(page, layout, region)
+        seen = visible.best(found.candidates)
+        if seen is not None and seen.score >= MIN_VISIBLE_SCORE:
+            return found
+    return visible.scan(page, layout)
 
 
 def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]) -> None:

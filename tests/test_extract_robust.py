@@ -114,3 +114,21 @@ def test_declared_encoding_is_used() -> None:
     result = extract(html.encode("cp1254"), encoding="windows-1254")
     assert str(result.price) == "1299.00"
     assert result.availability is Availability.OUT_OF_STOCK
+
+
+def test_page_claiming_utf8_but_written_in_cp1252_still_gives_its_price() -> None:
+    # Trusting the declared UTF-8 saves a full validating decode; a mislabelled page loses only the odd
+    # character (here the euro sign), not its price.
+    html = "<html lang='de'><head><meta charset='utf-8'></head><body><h1>Käse</h1><span class='preis'>12,99 €"
+    result = extract((html + "</span></body></html>").encode("cp1252"))
+    assert str(result.price) == "12.99"
+
+
+def test_undeclared_legacy_encoding_is_sniffed() -> None:
+    html = "<html><body><h1>Kahve</h1><span class='fiyat'>1.299,00 TL</span><p>Tükendi</p></body></html>"
+    result = extract(html.encode("cp1254"))
+    assert (str(result.price), result.currency, result.availability) == (
+        "1299.00",
+        "TRY",
+        Availability.OUT_OF_STOCK,
+    )

@@ -191,3 +191,47 @@ def test_client_errors_are_not_retried(page_server: PageServer, fetch_task: Any,
         assert page_server.hits("/gone") == 1
     finally:
         app.close()
+
+
+def test_delay_timer_fires_in_time_order_and_honours_cancel() -> None:
+    from pricewatch.tasks.timer import DelayTimer
+
+    fired: list[str] = []
+    done = threading.Event()
+
+    def on_fire(key: str) -> None:
+        fired.append(key)
+        if key == "last":
+            done.set()
+
+    timer = DelayTimer(on_fire)
+    try:
+        timer.schedule("last", 0.05)
+        timer.schedule("cancelled", 0.01)
+        timer.schedule("first", 0.0)
+        timer.cancel("cancelled")
+        assert "cancelled" not in timer.pending() and "last" in timer.pending()
+        assert done.wait(10)
+        assert fired == ["first", "last"]
+    finally:
+        timer.stop()
+    assert not timer._thread.is_alive()
+    timer.schedule("after stop", 0.0)  # ignored, no thread to run it
+    assert timer.pending() == []
+
+
+def test_sync_executor_runs_a_batch_children_in_priority_order(lab: Lab) -> None:
+    @registry.task("test.mixed_batch")
+    def mixed(ctx: Any) -> None:
+        ctx.submit("test.record", tag="low", priority=0)
+        ctx.submit("test.record", tag="high", priority=10)
+        ctx.submit("test.record", tag="mid", priority=5)
+
+    app = make_app("sync")
+    try:
+        parent = app.submit_task("test.mixed_batch")
+        assert app.get_task(parent).state is TaskState.SUCCESS
+        assert lab.order == ["high", "mid", "low"]
+    finally:
+        registry.unregister("test.mixed_batch")
+        app.close()

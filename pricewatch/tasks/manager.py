@@ -115,7 +115,7 @@ class TaskManager:
         """Tell listeners, then wake waiters (so a returning wait_for_task finds the listeners told)."""
         if self.hub.active:
             self.hub.publish(TaskEvent("changed", task_id, str(state)))
-        if self.signals.connections:
+        if self.signals.listened("task_changed"):
             self.signals.task_changed.emit(task_id, str(state))
         if (state.is_final or state is TaskState.RETRY) and (self._watch_any or task_id in self._watched):
             with self._change:
@@ -124,7 +124,7 @@ class TaskManager:
     def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None:
         if self.hub.active:
             self.hub.publish(TaskEvent("progress", task_id, "", current, total, message))
-        if self.signals.connections:
+        if self.signals.listened("task_progress"):
             self.signals.task_progress.emit(task_id, current, total, message)
 
     def write_progress(self, task_id: str, current: int, total: int, message: str) -> bool:
@@ -243,7 +243,7 @@ class TaskManager:
             return stored.id  # dedup: the open task with this unique key
         if self.hub.active:
             self.hub.publish(TaskEvent("added", record.id, str(TaskState.PENDING)))
-        if self.signals.connections:
+        if self.signals.listened("task_added"):
             self.signals.task_added.emit(record.id)
         if not self.stopping:  # after shutdown the row waits for the next start
             self.executor.dispatch(spec.queue, record.priority, record.id)

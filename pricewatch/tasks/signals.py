@@ -7,7 +7,7 @@ receiver living on the GUI thread as a queued call, so GUI slots always run on t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QMetaMethod, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from pricewatch.tasks.qtfix import protect_singletons
 
@@ -35,14 +35,20 @@ class TaskSignals(QObject):
         # moves to the application's main thread.
         if app is not None and QThread.currentThread() != app.thread():
             self.moveToThread(app.thread())
-        # Headless (CLI, API-only) nobody listens; then the engine skips emitting (each emit takes and
-        # releases the GIL, which under load costs more than the rest of a quick task's bookkeeping).
-        self.connections = 0
+        meta = self.metaObject()
+        self._methods = {
+            name: meta.method(meta.indexOfSignal(signature))
+            for name, signature in (
+                ("task_added", "task_added(QString)"),
+                ("task_changed", "task_changed(QString,QString)"),
+                ("task_progress", "task_progress(QString,int,int,QString)"),
+            )
+        }
 
-    def connectNotify(self, signal: QMetaMethod) -> None:
-        self.connections += 1
-        super().connectNotify(signal)
+    def listened(self, name: str) -> bool:
+        """Whether anything is connected to signal ``name``.
 
-    def disconnectNotify(self, signal: QMetaMethod) -> None:
-        self.connections = max(0, self.connections - 1)
-        super().disconnectNotify(signal)
+        Headless (CLI, API-only) nobody listens; the engine then skips emitting (an emit releases and
+        retakes the GIL, which under load costs more than the rest of a quick task's bookkeeping).
+        """
+        return self.isSignalConnected(self._methods[name])

@@ -1,7 +1,8 @@
 """A small in-process cache for recent fetches and task results (the embedded stand-in for Redis).
 
 A thread-safe wrapper around :class:`cachetools.TTLCache`: every entry lives ``ttl_seconds`` and the least
-recently used one goes when ``max_entries`` is reached. Keys are text with a prefix per kind
+recently used ones go when ``max_entries`` or the byte budget ``max_bytes`` is reached (pages are large: 512
+entries of shop pages held ~700 MB before the budget). Keys are text with a prefix per kind
 (``fetch:<url>``, ``task:<id>``) so one kind can be cleared at once.
 """
 
@@ -38,21 +39,28 @@ class _Item:
 
 
 def approx_size(value: Any) -> int:
-    """A cheap size estimate: text and bytes by length, objects with an ``html`` text by that, else sys."""
+    """A cheap estimate of the memory held: text by its in-memory size (1-4 bytes a character), objects
+    with an ``html`` text by that plus the object, else ``sys.getsizeof``."""
     if isinstance(value, str | bytes | bytearray):
-        return len(value)
+        return sys.getsizeof(value)
     html = getattr(value, "html", None)
     if isinstance(html, str):
-        return len(html)
+        return sys.getsizeof(html) + sys.getsizeof(value)
     return sys.getsizeof(value)
 
 
+def _item_size(item: _Item) -> int:
+    return item.size
+
+
 class ResponseCache:
-    """Thread-safe TTL + LRU cache.
+    """Thread-safe TTL + LRU cache limited by entries and by bytes.
 
     Args:
         max_entries: how many entries at most (least recently used dropped first).
         ttl_seconds: how long an entry lives.
+        max_bytes: the byte budget (by :func:`approx_size`); least recently used entries go to make room,
+            a value larger than the whole budget is not stored. None: no byte limit.
         timer: a monotonic clock in seconds; tests pass a fake one to move time.
         clock: the wall clock for ``stored_at`` / ``expires_at`` (aware UTC).
     """
@@ -62,6 +70,7 @@ class ResponseCache:
         max_entries: int,
         ttl_seconds: float,
         *,
+        max_bytes: int | None = None,
         timer: Callable[[], float] = time.monotonic,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -69,15 +78,22 @@ class ResponseCache:
             raise ValueError("the cache needs room for at least one entry")
         if ttl_seconds <= 0:
             raise ValueError("the cache time-to-live must be positive")
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("the cache byte budget cannot be negative")
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.ttl_seconds = float(ttl_seconds)
         self._timer = timer
         self._clock = clock
+        # cachetools has one size limit: bytes (getsizeof) when budgeted; the entry count is kept in set().
         self._data: cachetools.TTLCache[str, _Item] = cachetools.TTLCache(
-            maxsize=max_entries, ttl=self.ttl_seconds, timer=timer
+            maxsize=max_bytes if max_bytes is not None else max_entries,
+            ttl=self.ttl_seconds,
+            timer=timer,
+            getsizeof=_item_size if max_bytes is not None else None,
         )
         self._lock = threading.RLock()
-        self._hits = self._misses = self._sets = self._expired = 0
+        self._hits = self._misses = self._sets = self._expired = self._too_large = 0
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value stored under ``key`` if it has not expired, else ``default``."""
@@ -90,9 +106,18 @@ class ResponseCache:
             return item.value
 
     def set(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``; a value over the whole byte budget is not kept (nor an older)."""
+        item = _Item(value, approx_size(value), self._clock())
         with self._lock:
-            self._data[key] = _Item(value, approx_size(value), self._clock())
+            try:
+                self._data[key] = item
+            except ValueError:  # larger than the whole budget: cachetools refuses it
+                self._data.pop(key, None)
+                self._too_large += 1
+                return
             self._sets += 1
+            while len(self._data) > self.max_entries:
+                self._data.popitem()  # least recently used
 
     def delete(self, key: str) -> bool:
         """Drop one entry; False when there was none."""
@@ -133,17 +158,19 @@ class ResponseCache:
             return len(self._data)
 
     def stats(self) -> dict[str, Any]:
-        """Counts for the settings page and the API: entries, bytes, hits, misses, sets, expired."""
+        """Counts for the settings page and the API: entries, bytes, limits, hits, misses, sets, expired."""
         with self._lock:
             self.expire()
             size = sum(item.size for item in self._data.values())
             return {
                 "entries": len(self._data),
                 "max_entries": self.max_entries,
+                "max_bytes": self.max_bytes,
                 "ttl_seconds": self.ttl_seconds,
                 "bytes": size,
                 "hits": self._hits,
                 "misses": self._misses,
                 "sets": self._sets,
                 "expired": self._expired,
+                "too_large": self._too_large,
             }

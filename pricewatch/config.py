@@ -113,6 +113,7 @@ class ScheduleOptions:
 class CacheOptions:
     max_entries: int = 512
     ttl_seconds: int = 300
+    max_mb: float = 32.0  # byte budget for cached pages; a page is often 0.5-2 MB in memory
 
 
 @dataclass(slots=True)

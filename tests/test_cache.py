@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -77,8 +78,10 @@ def test_entries_report_size_and_times(clock: FakeTime) -> None:
     clock.advance(10)
     cache.set("task:1", b"abc")
     first, second = cache.entries()
-    assert first == CacheEntry("fetch:x", 5, clock.wall, clock.wall + timedelta(seconds=300))
-    assert second.key == "task:1" and second.size == 3
+    # Sizes are the memory held, not the length: text costs its object header too.
+    size = sys.getsizeof("12345")
+    assert first == CacheEntry("fetch:x", size, clock.wall, clock.wall + timedelta(seconds=300))
+    assert second.key == "task:1" and second.size == sys.getsizeof(b"abc") > 3
     assert second.stored_at - first.stored_at == timedelta(seconds=10)
     assert first.stored_at.tzinfo is not None
 
@@ -113,12 +116,14 @@ def test_stats_count_hits_and_misses(clock: FakeTime) -> None:
     assert stats == {
         "entries": 1,
         "max_entries": 5,
+        "max_bytes": None,
         "ttl_seconds": 30.0,
-        "bytes": 3,
+        "bytes": sys.getsizeof("xyz"),
         "hits": 2,
         "misses": 1,
         "sets": 1,
         "expired": 0,
+        "too_large": 0,
     }
 
 
@@ -126,6 +131,42 @@ def test_stats_count_hits_and_misses(clock: FakeTime) -> None:
 def test_bad_limits_are_refused(size: int, ttl: float) -> None:
     with pytest.raises(ValueError):
         ResponseCache(size, ttl)
+    with pytest.raises(ValueError):
+        ResponseCache(10, 10, max_bytes=-1)
+
+
+def page(kib: int) -> str:
+    return "x" * (kib * 1024)
+
+
+def test_byte_budget_drops_least_recently_used_pages(clock: FakeTime) -> None:
+    budget = 3 * sys.getsizeof(page(100)) + 100  # room for three 100 KiB pages, far fewer than max_entries
+    cache = ResponseCache(100, 60, max_bytes=budget, timer=clock.timer, clock=clock.clock)
+    for key in "abc":
+        cache.set(key, page(100))
+    assert cache.get("a") is not None  # b is now least recently used
+    cache.set("d", page(100))
+    assert [k for k in "abcd" if k in cache] == ["a", "c", "d"]
+    cache.set("e", page(200))  # needs two pages' room
+    assert [k for k in "abcde" if k in cache] == ["d", "e"]
+    stats = cache.stats()
+    assert stats["bytes"] <= budget and stats["max_bytes"] == budget and stats["entries"] == 2
+
+
+def test_a_value_over_the_whole_budget_is_not_kept(clock: FakeTime) -> None:
+    cache = ResponseCache(10, 60, max_bytes=50_000, timer=clock.timer, clock=clock.clock)
+    cache.set("small", "s")
+    cache.set("big", "old")
+    cache.set("big", page(60))  # too large: not stored, and the older value under the key goes too
+    assert cache.get("big") is None and cache.get("small") == "s"
+    assert cache.stats()["too_large"] == 1
+
+
+def test_entry_limit_still_holds_with_a_byte_budget(clock: FakeTime) -> None:
+    cache = ResponseCache(2, 60, max_bytes=10_000_000, timer=clock.timer, clock=clock.clock)
+    for key in "abc":
+        cache.set(key, key)
+    assert len(cache) == 2 and "a" not in cache
 
 
 def test_many_threads_share_it_safely() -> None:

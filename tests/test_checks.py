@@ -95,6 +95,29 @@ def test_check_stores_price_and_writes_history_only_on_change(
     assert page_server.hits("/espresso") == 3
 
 
+def test_checks_ask_the_shop_and_leave_the_cache_empty(app: PriceWatch, page_server: PageServer) -> None:
+    urls = [page_server.add(f"/item{i}", product_page(f"1{i}.00")) for i in range(3)]
+    ids = [app.add_product(url).id for url in urls]
+    batch = run(app, app.check_prices(product_ids=ids))
+    assert batch.state is TaskState.SUCCESS
+    assert [app.get_product(pid).price for pid in ids] == [Decimal(f"1{i}.00") for i in range(3)]
+    assert app.cache_entries() == []  # a thousand checked pages must not sit in memory
+    first = ids[0]
+    assert first is not None
+    again = run(app, app.check_product(first))
+    assert again.result["from_cache"] is False and page_server.hits("/item0") == 2
+
+
+def test_a_first_check_may_take_the_add_dialogs_preview(app: PriceWatch, page_server: PageServer) -> None:
+    url = page_server.add("/previewed", product_page("42.00"))
+    app.preview(url)
+    product = app.add_product(url)
+    assert product.id is not None
+    first = run(app, app.check_product(product.id))
+    assert first.result["from_cache"] is True and first.result["price"] == "42.00"
+    assert page_server.hits("/previewed") == 1
+
+
 def test_not_modified_moves_last_checked_and_keeps_the_price(
     app: PriceWatch, page_server: PageServer
 ) -> None:

@@ -240,6 +240,15 @@ def test_recent_fetch_comes_from_the_cache(fetcher: Fetcher, page_server: PageSe
     assert page_server.hits("/c") == 3
 
 
+def test_uncached_fetch_does_not_fill_the_cache(fetcher: Fetcher, page_server: PageServer) -> None:
+    url = page_server.add("/u", "<html>u</html>")
+    fetcher.fetch(url, use_cache=False)
+    assert fetcher.cached(url) is None
+    assert not fetcher.fetch(url).from_cache and page_server.hits("/u") == 2
+    cached = fetcher.cached(url)
+    assert cached is not None and cached.from_cache and cached.html == "<html>u</html>"
+
+
 def test_cancel_before_start_does_no_io(fetcher: Fetcher, page_server: PageServer) -> None:
     url = page_server.add("/p", "<html>p</html>")
     cancel = threading.Event()

@@ -83,8 +83,26 @@ def test_cache_functions(app: PriceWatch, page_server: PageServer) -> None:
 def test_cache_size_and_ttl_come_from_settings(app: PriceWatch) -> None:
     app.settings.cache.max_entries = 7
     app.settings.cache.ttl_seconds = 42
+    app.settings.cache.max_mb = 0.5
     stats = app.cache_stats()
-    assert (stats["max_entries"], stats["ttl_seconds"]) == (7, 42.0)
+    assert (stats["max_entries"], stats["ttl_seconds"], stats["max_bytes"]) == (7, 42.0, 500_000)
+
+
+def test_cache_byte_budget_defaults_to_32_mb_and_reads_from_toml() -> None:
+    from pricewatch.config import Settings, settings_from_dict
+
+    assert Settings().cache.max_mb == 32.0
+    loaded = settings_from_dict({"cache": {"max_mb": 8}})
+    assert loaded.settings.cache.max_mb == 8.0 and loaded.problems == []
+
+
+def test_pages_over_the_byte_budget_are_not_cached(app: PriceWatch, page_server: PageServer) -> None:
+    app.settings.cache.max_mb = 0.2
+    small = page_server.add("/small", PRODUCT)
+    big = page_server.add("/big", PRODUCT.replace("<body>", "<body>" + "<p>filler</p>" * 20_000))
+    app.preview(small)
+    app.preview(big)
+    assert [e.key for e in app.cache_entries()] == [f"fetch:{small}"]
 
 
 def test_close_stops_the_fetcher(page_server: PageServer) -> None:

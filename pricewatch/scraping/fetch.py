@@ -154,15 +154,19 @@ class Fetcher:
         cancel: threading.Event | None = None,
         use_cache: bool = True,
     ) -> FetchResult:
-        """Fetch one page; see :class:`FetchResult` and the module docstring for the errors raised."""
+        """Fetch one page; see :class:`FetchResult` and the module docstring for the errors raised.
+
+        ``use_cache=False`` neither reads nor fills the cache (price checks: they want the shop's answer now,
+        and a thousand checked pages must not sit in memory); a conditional request never reads it.
+        """
         url = validate_url(url)
         cancel = cancel or threading.Event()
         conditional = bool(etag or last_modified)
         self._check_cancel(cancel)
-        if use_cache and not conditional and self.cache is not None:
-            cached = self.cache.get(cache_key(url))
-            if isinstance(cached, FetchResult):
-                return replace(cached, from_cache=True)
+        if use_cache and not conditional:
+            cached = self.cached(url)
+            if cached is not None:
+                return cached
         started = time.monotonic()
         deadline = started + self.settings.deadline
         headers: dict[str, str] = {}
@@ -184,9 +188,16 @@ class Fetcher:
                 raise CancelledError("the fetcher is shut down") from exc  # connections closed under us
             raise
         log.debug("fetched %.200r: HTTP %d in %.0f ms", url, result.status, result.elapsed_ms)
-        if self.cache is not None and not result.not_modified:
+        if use_cache and self.cache is not None and not result.not_modified:
             self.cache.set(cache_key(url), result)
         return result
+
+    def cached(self, url: str) -> FetchResult | None:
+        """The page a recent cached fetch of ``url`` got (``from_cache`` set), or None; no I/O."""
+        if self.cache is None:
+            return None
+        cached = self.cache.get(cache_key(validate_url(url)))
+        return replace(cached, from_cache=True) if isinstance(cached, FetchResult) else None
 
     def close(self) -> None:
         self._closed.set()

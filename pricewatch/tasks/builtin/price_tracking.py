@@ -118,14 +118,18 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     now = utcnow()
     try:
         ctx.raise_if_cancelled()
-        fetched = app.fetcher.fetch(
-            product.url,
-            etag=product.etag if conditional else None,
-            last_modified=product.last_modified if conditional else None,
-            respect_robots=not product.ignore_robots,
-            cancel=ctx.cancel_event,
-            use_cache=product.last_checked_at is None,
-        )
+        # A check asks the shop (conditionally) and leaves the cache alone, so checking a thousand products
+        # does not keep a thousand pages in memory; only a first check may take the add dialog's preview.
+        fetched = app.fetcher.cached(product.url) if product.last_checked_at is None else None
+        if fetched is None:
+            fetched = app.fetcher.fetch(
+                product.url,
+                etag=product.etag if conditional else None,
+                last_modified=product.last_modified if conditional else None,
+                respect_robots=not product.ignore_robots,
+                cancel=ctx.cancel_event,
+                use_cache=False,
+            )
         ctx.raise_if_cancelled()
         reason = None
         if fetched.not_modified or fetched.html is None:

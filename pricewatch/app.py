@@ -216,7 +216,9 @@ class PriceWatch:
         """Recent fetches and task results (size and time-to-live from settings.cache)."""
         from pricewatch.cache import ResponseCache
 
-        cache = ResponseCache(self.settings.cache.max_entries, self.settings.cache.ttl_seconds)
+        options = self.settings.cache
+        max_bytes = max(0, int(options.max_mb * 1_000_000))
+        cache = ResponseCache(options.max_entries, options.ttl_seconds, max_bytes=max_bytes)
         self._closers.append(cache.clear)
         return cache
 

@@ -109,3 +109,54 @@ def test_bad_input_is_explained(
     dialog.target.setText("")
     assert dialog.save() is None and "already tracked" in dialog.problem.text()
     dialog.reject()
+
+
+def test_edit_a_product_changes_target_selector_and_rules(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
+    product = app.add_product(page_server.add("/mug", product_page("Mug", "9.00")), title="Mug")
+    app.start(scheduler=False)
+    window = make_window()
+    window.products.select_product(product.id or 0)
+    assert window.actions.edit.isEnabled()
+    dialog = window.edit_product()
+    assert dialog is not None and dialog.url.isReadOnly() and dialog.save_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
+    dialog.target.setText("7,50")  # a comma works as the decimal mark
+    dialog.selector.setText(".price")
+    dialog.rules.any_drop.setChecked(True)
+    dialog.rules.back_in_stock.setChecked(False)
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    saved = app.get_product(product.id or 0)
+    assert saved.target_price == Decimal("7.50") and saved.css_selector == ".price"
+    kinds = {r.kind for r in app.alert_rules_for(product.id or 0)}
+    assert kinds == {AlertKind.TARGET_PRICE, AlertKind.ANY_DROP}
+    model = window.product_model
+    qtbot.waitUntil(
+        lambda: model.product_at(model.row_of(product.id or 0) or 0).target_price == Decimal("7.50")
+    )
+
+
+def test_shortcuts_reach_their_actions(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    app.add_product("https://shop.example/item", title="Item")
+    window = make_window()
+    window.products.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.products.search.hasFocus()
+    shortcuts = {
+        a.text(): a.shortcut().toString() for a in window.actions.__dict__.values() if hasattr(a, "shortcut")
+    }
+    assert shortcuts["&Add Product…"] == "Ctrl+N" and shortcuts["&Check Now"] == "Ctrl+R"
+    assert shortcuts["Check &All Now"] == "Ctrl+Shift+R"
+    assert window.actions.show_tasks.shortcut().toString() == "Ctrl+T"
+    window.actions.show_tasks.trigger()
+    assert not window.task_dock.isVisible()
+    window.actions.show_tasks.trigger()
+    assert window.task_dock.isVisible()
+    window.products.table.selectRow(0)
+    window.products.table.setFocus()
+    qtbot.keyClick(window.products.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert window._details and next(iter(window._details.values())).isVisible()

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -38,6 +38,12 @@ def make_window(qtbot: QtBot, app: PriceWatch) -> Iterator[Callable[[], MainWind
     for window in windows:
         window.quit()
         assert window.work.wait(5000)
+        running = [
+            f"{t.parent().__class__.__name__}:{t.interval()}"
+            for t in window.findChildren(QTimer)
+            if t.isActive()
+        ]
+        assert not running, f"timers left running: {running}"
         window.deleteLater()
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     leaked = [t for t in threading.enumerate() if t.ident not in threads_before and t.is_alive()

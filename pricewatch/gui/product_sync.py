@@ -49,6 +49,7 @@ class ProductSync(QObject):
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self._flush)
         self._generation = 0
+        self._stopped = False
         self._fetching = False
         self._spark_wanted: dict[int, None] = {}
         self._spark_reading = False
@@ -75,7 +76,7 @@ class ProductSync(QObject):
     # -- sparklines, read for the rows being painted ---------------------------------------------------
     def request_sparkline(self, product_id: int) -> None:
         self._spark_wanted[product_id] = None
-        if not self._spark_timer.isActive():
+        if not self._spark_timer.isActive() and not self._stopped:
             self._spark_timer.start()
 
     def _read_wanted_sparklines(self) -> None:
@@ -97,14 +98,14 @@ class ProductSync(QObject):
     def _sparklines_ready(self, prices: dict[int, list[float]]) -> None:
         self._spark_reading = False
         self.model.set_sparklines(prices)
-        if self._spark_wanted:
+        if self._spark_wanted and not self._stopped:
             self._spark_timer.start()
 
     # -- single products ------------------------------------------------------------------------------
     def refresh(self, product_id: int) -> None:
         """Re-read one product soon (coalesced with other refreshes)."""
         self._pending[product_id] = None
-        if not self._timer.isActive():
+        if not self._timer.isActive() and not self._stopped:
             self._timer.start()
 
     def on_task_records(self, records: list[TaskRecord]) -> None:
@@ -149,7 +150,7 @@ class ProductSync(QObject):
     def _fetched(self, found: list[tuple[int, Product | None, list[Decimal]]]) -> None:
         self._fetching = False
         self._ready.extend(found)
-        if not self._timer.isActive():
+        if not self._timer.isActive() and not self._stopped:
             self._timer.start()
 
     def flush_now(self) -> None:
@@ -171,6 +172,7 @@ class ProductSync(QObject):
         return not (self._pending or self._ready or self._fetching)
 
     def stop(self) -> None:
+        self._stopped = True
         self._spark_timer.stop()
         self._spark_wanted.clear()
         self._timer.stop()

@@ -62,3 +62,4 @@ class StatusBar(QStatusBar):
 
     def stop(self) -> None:
         self._timer.stop()
+        self.clearMessage()  # ends the message timeout's timer too

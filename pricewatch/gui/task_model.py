@@ -84,6 +84,7 @@ class TaskTreeModel(QAbstractItemModel):
         self._timer.timeout.connect(self.flush)
         self.paused = False
         self._collector: TaskEventCollector | None = None
+        self._stopped = False
         self._signals: Any = None
 
     # -- feeding --------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ class TaskTreeModel(QAbstractItemModel):
 
     @Slot()
     def _start_timer(self) -> None:
-        if not self._timer.isActive() and not self.paused:
+        if not self._timer.isActive() and not self.paused and not self._stopped:
             self._timer.start()
 
     def load(self, records: Iterable[TaskRecord]) -> None:
@@ -217,6 +218,7 @@ class TaskTreeModel(QAbstractItemModel):
         return not (collected or self._dirty or self._progress or self._ready or self._fetching)
 
     def stop(self) -> None:
+        self._stopped = True  # a wake or read result still queued must not restart the timer
         if self._collector is not None:
             self._collector.disconnect_signals(self._signals)
             self._collector.stop()

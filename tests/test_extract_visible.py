@@ -280,3 +280,30 @@ def test_a_weak_visible_guess_is_not_reported_as_the_price() -> None:
     result = extract(html)
     assert result.price is None
     assert result.reason is not None and "best guess '$5.00'" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("html", "amount", "currency"),
+    [
+        ('<html lang="it"><body><h1>Borsa</h1><div class="product-price"><span class="currency">€</span>'
+         '<span class="whole">12</span><span class="decimal">,</span><span class="fraction">99</span></div>'
+         "<button>Aggiungi al carrello</button></body></html>", "12.99", "EUR"),
+        ('<html lang="en-us"><body><h1>Mug</h1><span class="a-price"><span class="a-offscreen">$29.99</span>'
+         '<span aria-hidden="true"><span class="a-price-symbol">$</span><span class="a-price-whole">29<span '
+         'class="a-price-decimal">.</span></span><span class="a-price-fraction">99</span></span></span>'
+         '<input type="submit" value="Add to Cart"></body></html>', "29.99", "USD"),
+        ('<html lang="pt-BR"><body><h1>Tênis</h1><div class="preco"><span class="de">De R$ 399,90</span> '
+         '<span class="por">Por R$ 299,90</span></div><button>Comprar</button></body></html>',
+         "299.90", "BRL"),
+        ('<html lang="es"><body><h1>Sofá</h1><div class="precio"><span class="antes">1.299,00 €</span>'
+         '<span class="ahora">999,00 €</span></div></body></html>', "999.00", "EUR"),
+        ("<html lang=\"de-CH\"><body><h1>Uhr</h1><span class=\"price\">CHF 1'299.\u2013</span></body></html>",
+         "1299", "CHF"),
+        ('<html lang="ja"><body><h1>Teapot</h1><span class="price">¥3,980</span></body></html>',
+         "3980", "JPY"),
+    ],
+    ids=["split-digits", "offscreen-copy", "de-por", "antes-ahora", "swiss-dash", "yen"],
+)  # fmt: skip
+def test_more_visible_shapes(html: str, amount: str, currency: str) -> None:
+    result = extract(html)
+    assert (result.price, result.currency) == (Decimal(amount), currency)

@@ -53,7 +53,7 @@ class Extraction:
         availability: schema.org availability, UNKNOWN when the page does not say.
         offers: every candidate offer found (variants, sellers); more than one means the user may pick.
         methods: for each field, the method that produced it (``jsonld``, ``microdata``, ``meta``,
-            ``selector``, ``visible``, ``text``).
+            ``selector``, ``visible``, ``datalayer`` (an analytics data layer, the last resort), ``text``).
         structured_price / visible_price: both recorded when structured data and the visible page disagree;
             ``price`` is then the visible one.
         structured_availability: what structured data said when the visible page overruled it.

@@ -303,3 +303,10 @@ def test_to_json_is_plain_strings() -> None:
     assert data["price"] == "9.99"
     assert data["offers"][0]["key"] == "sku:Z"
     assert data["availability"] == "Unknown"
+
+
+def test_several_top_level_products_the_one_named_like_the_heading_wins() -> None:
+    other = product(name="Matching Shade", offers={"@type": "Offer", "price": "12", "priceCurrency": "EUR"})
+    main = product(name="Desk Lamp Pro", offers={"@type": "Offer", "price": "89", "priceCurrency": "EUR"})
+    result = extract(page(other, main, body="<h1>Desk Lamp Pro</h1>"))
+    assert (result.price, result.title) == (Decimal("89"), "Desk Lamp Pro")

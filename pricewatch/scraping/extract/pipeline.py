@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import datalayer, jsonld, meta, microdata, stock, visible
-from pricewatch.scraping.extract.document import Page, parse, text_of
+from pricewatch.scraping.extract.document import Page, parse, text_of, text_start
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
 from pricewatch.scraping.extract.result import Extraction, Offer
@@ -53,7 +53,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     if not any(p.priced_offers for p in products):
         products += microdata.read(page)
     meta_data = meta.read(page, meta.read_tags(page))
-    product = _main_product(products, meta_data.title)
+    product = _main_product(products, page, meta_data.title)
     if product is not None:
         result.offers = _dedupe(product.priced_offers)
         _set(result, "title", product.name, product.method)
@@ -169,18 +169,18 @@ def _page_title(page: Page) -> str | None:
     return None
 
 
-def _main_product(products: list[ProductData], og_title: str | None) -> ProductData | None:
-    """The page's own product: a top-level one with prices, the one named like the page when several."""
+def _main_product(products: list[ProductData], page: Page, og_title: str | None) -> ProductData | None:
+    """The page's own product: a top-level one with prices, the one named like the page (its og:title, its
+    heading, its <title>) when several."""
     priced = [p for p in products if p.priced_offers]
     pool = [p for p in priced if not p.nested] or priced or products
-    if not pool:
-        return None
-    if len(pool) > 1 and og_title:
-        wanted = og_title.lower()
-        for product in pool:
-            if product.name and product.name.lower() in wanted:
-                return product
-    return pool[0]
+    if len(pool) > 1:
+        names = [og_title, *(text_start(el, 300) for el in page.all("h1")[:3] + page.all("title")[:1])]
+        for wanted in (" ".join(n.split()).lower() for n in names if n):
+            for product in pool:
+                if product.name and product.name.lower() in wanted:
+                    return product
+    return pool[0] if pool else None
 
 
 def _dedupe(offers: list[Offer]) -> list[Offer]:

@@ -245,7 +245,7 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
 
         profiler = cProfile.Profile()
         profiler.enable()
-    window.actions.check.trigger()
+    window.commands.check.trigger()
     wait_until(lambda: bool(queued), 60)
     batch = queued[0]
 

@@ -118,7 +118,7 @@ def test_edit_a_product_changes_target_selector_and_rules(
     app.start(scheduler=False)
     window = make_window()
     window.products.select_product(product.id or 0)
-    assert window.actions.edit.isEnabled()
+    assert window.commands.edit.isEnabled()
     dialog = window.edit_product()
     assert dialog is not None and dialog.url.isReadOnly() and dialog.save_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
@@ -147,14 +147,14 @@ def test_shortcuts_reach_their_actions(
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.products.search.hasFocus()
     shortcuts = {
-        a.text(): a.shortcut().toString() for a in window.actions.__dict__.values() if hasattr(a, "shortcut")
+        a.text(): a.shortcut().toString() for a in window.commands.__dict__.values() if hasattr(a, "shortcut")
     }
     assert shortcuts["&Add Product…"] == "Ctrl+N" and shortcuts["&Check Now"] == "Ctrl+R"
     assert shortcuts["Check &All Now"] == "Ctrl+Shift+R"
-    assert window.actions.show_tasks.shortcut().toString() == "Ctrl+T"
-    window.actions.show_tasks.trigger()
+    assert window.commands.show_tasks.shortcut().toString() == "Ctrl+T"
+    window.commands.show_tasks.trigger()
     assert not window.task_dock.isVisible()
-    window.actions.show_tasks.trigger()
+    window.commands.show_tasks.trigger()
     assert window.task_dock.isVisible()
     window.products.table.selectRow(0)
     window.products.table.setFocus()

@@ -38,7 +38,7 @@ def test_detail_shows_history_ranges_target_and_stock(
     pid = _history(app, "https://bikes.example/road")
     window = make_window()
     window.products.select_product(pid)
-    window.actions.details.trigger()
+    window.commands.details.trigger()
     detail = window._details[pid]
     qtbot.waitUntil(lambda: detail.loaded)
     assert detail.title.text() == "Road bike"

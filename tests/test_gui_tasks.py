@@ -145,7 +145,7 @@ def test_check_now_on_several_products_is_one_batch(
     window = make_window()
     window.products.table.selectAll()
     with qtbot.waitSignal(window.checks_queued) as queued:
-        window.actions.check.trigger()
+        window.commands.check.trigger()
     batch = queued.args[0]
     qtbot.waitUntil(lambda: _state_text(window, batch) == "Done", timeout=WAIT)
     assert sorted(app.get_task(batch).kwargs["product_ids"]) == sorted(p.id for p in app.list_products())

@@ -34,20 +34,20 @@ def test_tray_menu_actions(
     qtbot.waitExposed(window)
 
     with qtbot.waitSignal(app.task_signals.task_added, timeout=5000) as added:
-        window.actions.check_all.trigger()  # "Check all now" in the tray menu is this action
+        window.commands.check_all.trigger()  # "Check all now" in the tray menu is this action
     record = app.get_task(added.args[0])
     assert record.name == "price_tracking.check_prices" and record.kwargs["force"] is True
 
-    window.actions.pause.trigger()  # "Pause checks"
+    window.commands.pause.trigger()  # "Pause checks"
     assert app.settings.schedule.paused is True
     assert load_settings(app.paths).settings.schedule.paused is True
     assert "paused" in window.status.schedule_label.text()
-    window.actions.pause.trigger()
+    window.commands.pause.trigger()
     assert app.settings.schedule.paused is False
     assert app.wait_for_task(record.id, timeout=10).state is TaskState.SUCCESS
 
     with qtbot.waitSignal(window.quit_requested):
-        window.actions.quit.trigger()
+        window.commands.quit.trigger()
     assert not window.isVisible()
 
 

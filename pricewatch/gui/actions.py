@@ -35,7 +35,8 @@ class Actions:
     """Every user-visible action of the main window; the window connects them to its slots."""
 
     def __init__(self, parent: QWidget) -> None:
-        def make(text: str, shortcut: QKeySequence | str | None = None, icon: tuple[str, ...] = (),
+        def make(text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                 icon: tuple[str, ...] = (),
                  tip: str = "") -> QAction:  # fmt: skip
             action = QAction(_icon(*icon), text, parent)
             if shortcut:

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self.work = BackgroundWork(self)
         self.ui_state = UiState(app.paths.config_dir)
-        self.actions = Actions(self)
+        self.commands = Actions(self)
 
         self.product_model = ProductTableModel(self)
         self.products = ProductsPanel(self.product_model, self)
@@ -92,20 +92,20 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_toolbar()
-        self.tray = TrayIcon(self, self.actions.check_all, self.actions.pause, self.actions.quit)
+        self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         app.set_tray_notifier(self.tray.notify)
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
         self.ui_state.restore_header("tasks", self.task_panel.tree.header())
-        self.actions.pause.setChecked(app.settings.schedule.paused)
+        self.commands.pause.setChecked(app.settings.schedule.paused)
         self.product_sync.reload()
         self._load_tasks()
 
     # -- construction ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.add, a.paste])
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.product_context_menu.addAction(a.delete)
 
     def _build_toolbar(self) -> None:
-        a = self.actions
+        a = self.commands
         toolbar = QToolBar("Main toolbar", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.commands
         a.add.triggered.connect(self.add_product)
         a.paste.triggered.connect(self.paste_url)
         a.edit.triggered.connect(self.edit_product)
@@ -177,9 +177,9 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         selected = self.products.selected_rows()
         single = len(selected) == 1
-        for action in (self.actions.edit, self.actions.details, self.actions.open_browser):
+        for action in (self.commands.edit, self.commands.details, self.commands.open_browser):
             action.setEnabled(single)
-        for action in (self.actions.delete, self.actions.check):
+        for action in (self.commands.delete, self.commands.check):
             action.setEnabled(bool(selected))
 
     @Slot()
@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _settings_saved(self) -> None:
-        self.actions.pause.setChecked(self.app.settings.schedule.paused)
+        self.commands.pause.setChecked(self.app.settings.schedule.paused)
         self.status.refresh_schedule()
         self.statusBar().showMessage("Settings saved", 4000)
 

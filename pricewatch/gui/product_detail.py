@@ -98,8 +98,8 @@ class ProductDetail(QDialog):
         self.check_button.clicked.connect(lambda: self.check_requested.emit(self.product_id))
         self.edit_button = QPushButton("Edit…", self)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.product_id))
-        for button in (self.open_button, self.check_button, self.edit_button):
-            ranges.addWidget(button)
+        for push in (self.open_button, self.check_button, self.edit_button):
+            ranges.addWidget(push)
 
         self.chart = PriceChart(self)
         self.history_model = HistoryModel(self)

@@ -176,16 +176,18 @@ class ProductDialog(QDialog):
         except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
             self._show_problem(str(exc))
             return None
+        product_id = product.id
+        assert product_id is not None
         try:
-            self.app.set_alert_rules(product.id, self.rules.rules(product.id, target))
+            self.app.set_alert_rules(product_id, self.rules.rules(product_id, target))
         except ValueError as exc:
             self._show_problem(f"Alert rules: {exc}")
             return None
         self._cancel_lookup()
-        self.app.check_product(product.id)  # the first price (or a fresh one after an edit) as a task
-        self.saved.emit(product.id)
+        self.app.check_product(product_id)  # the first price (or a fresh one after an edit) as a task
+        self.saved.emit(product_id)
         self.accept()
-        return product.id
+        return product_id
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

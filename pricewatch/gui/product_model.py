@@ -7,7 +7,7 @@ filters (see :mod:`pricewatch.gui.product_proxy`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -188,7 +188,7 @@ class ProductTableModel(QAbstractTableModel):
         self._rebuild_index()
         self.endRemoveRows()
 
-    def set_sparklines(self, prices: dict[int, Sequence[Decimal | float]]) -> None:
+    def set_sparklines(self, prices: Mapping[int, Sequence[Decimal | float]]) -> None:
         rows = []
         for product_id, values in prices.items():
             row = self._index.get(product_id)

@@ -116,7 +116,7 @@ class ProductsPanel(QWidget):
         selection. Rows are whole-row ranges here, and without a search the proxy maps row n to row n.)
         """
         rows: set[int] = set()
-        for selected in self.table.selectionModel().selection():
+        for selected in self.table.selectionModel().selection():  # type: ignore[attr-defined]  # a QList
             rows.update(range(selected.top(), selected.bottom() + 1))
         if not self.proxy.filterRegularExpression().pattern():
             return sorted(rows)

@@ -28,10 +28,9 @@ class SparklineDelegate(QStyledItemDelegate):
         low, high = min(values), max(values)
         span = (high - low) or 1.0
         step = rect.width() / (len(values) - 1)
-        points = QPolygonF(
-            [QPointF(rect.left() + i * step, rect.bottom() - (v - low) / span * rect.height())
-             for i, v in enumerate(values)]
-        )  # fmt: skip
+        corners = [QPointF(rect.left() + i * step, rect.bottom() - (v - low) / span * rect.height())
+                   for i, v in enumerate(values)]  # fmt: skip
+        points = QPolygonF(corners)
         if values[-1] < values[0]:
             colour = DROP_COLOUR
         elif values[-1] > values[0]:
@@ -45,7 +44,7 @@ class SparklineDelegate(QStyledItemDelegate):
         painter.setPen(QPen(colour, 1.5))
         painter.drawPolyline(points)
         painter.setBrush(colour)
-        painter.drawEllipse(points[points.size() - 1], 2.0, 2.0)
+        painter.drawEllipse(corners[-1], 2.0, 2.0)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:

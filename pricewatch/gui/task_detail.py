@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.task_columns import STATE_COLOURS, STATE_TEXT, duration_seconds, friendly_name
-from pricewatch.models import TaskRecord
+from pricewatch.models import TaskRecord, TaskState
 
 MAX_JSON = 20_000  # characters of arguments/result shown; the journal keeps everything
 
@@ -41,7 +41,7 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
     parts.append("</p>")
     if children:
         summary = ", ".join(
-            f"{count} {STATE_TEXT.get(state, state).lower()}" for state, count in children.items()
+            f"{count} {STATE_TEXT.get(TaskState(state), state).lower()}" for state, count in children.items()
         )
         parts.append(f"<p><b>Children</b> {html.escape(summary)}</p>")
     timeline = [("Queued", record.queued_at), ("Started", record.started_at), ("Next try", record.eta),

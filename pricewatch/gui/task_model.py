@@ -313,7 +313,7 @@ class TaskTreeModel(QAbstractItemModel):
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def _node(self, index: Index) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else self._root
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         node = self._node(parent)

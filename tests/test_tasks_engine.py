@@ -260,3 +260,22 @@ def test_cancel_from_another_process_reaches_a_running_task(lab: Lab, qtbot: Any
         registry.unregister("test.steps")
         other.close()
         runner.close()
+
+
+def test_a_slow_task_in_a_quick_queue_does_not_hold_up_the_next(lab: Lab, qtbot: Any) -> None:
+    """Quick queues are served by the workers already awake; one stuck in a slow task gets company."""
+    app = make_app("threads", default_concurrency=2)
+    try:
+        warm = [app.submit_task("test.echo", kwargs={"value": i}) for i in range(20)]
+        for task_id in warm:
+            wait_final(qtbot, app, task_id)
+        assert app.task_manager.executor._quick("default")  # type: ignore[attr-defined]
+        blocker = app.submit_task("test.block")
+        qtbot.waitUntil(lab.started.is_set)
+        quick = app.submit_task("test.echo", kwargs={"value": "next"})
+        assert wait_final(qtbot, app, quick).state is TaskState.SUCCESS
+        assert app.get_task(blocker).state is TaskState.STARTED  # it ran beside, not after
+        lab.gate.set()
+        wait_final(qtbot, app, blocker)
+    finally:
+        app.close()

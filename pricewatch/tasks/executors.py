@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QRunnable, QThreadPool
 
 from pricewatch.tasks.qtfix import protect_singletons
+from pricewatch.tasks.timer import DelayTimer
 
 if TYPE_CHECKING:
     from pricewatch.tasks.manager import TaskManager
@@ -84,6 +85,12 @@ class ThreadExecutor:
         # notify instead of a pool.start, which costs the submitting thread far more under the GIL.
         self._more = {q: threading.Condition(self._lock) for q in concurrency}
         self._lingering: dict[str, int] = dict.fromkeys(concurrency, 0)
+        # Workers inside a batch (thread id -> when it began): a quick queue whose every worker has been
+        # stuck in one task for long gets another worker; a timer re-checks soon after a dispatch that
+        # did not wake one, so a task queued just as a slow one began does not wait for it.
+        self._busy: dict[str, dict[int, float]] = {q: {} for q in concurrency}
+        self._recheck_due: set[str] = set()
+        self._timer: DelayTimer | None = None
         self._pools: dict[str, QThreadPool] = {}
         self._runnables: dict[str, _QueueRunnable] = {}
         self._stopping = False
@@ -111,6 +118,31 @@ class ThreadExecutor:
                 self._more[queue].notify()
                 return
             if not self._wake_another(queue, len(heap)):
+                self._recheck_later(queue)
+                return
+            self._active[queue] += 1
+            pool = self._pool(queue)
+            runnable = self._runnables[queue]
+        pool.start(runnable)
+
+    def _recheck_later(self, queue: str) -> None:
+        """With the lock held: look again in a moment if every worker of the queue is inside a batch."""
+        if queue in self._recheck_due or not self._active[queue]:
+            return
+        if len(self._busy[queue]) < self._active[queue]:
+            return  # a worker between batches takes the new task
+        self._recheck_due.add(queue)
+        if self._timer is None:
+            self._timer = DelayTimer(self._recheck, name="pricewatch-wake-timer")
+        self._timer.schedule(queue, QUICK_TASK)
+
+    def _recheck(self, queue: str) -> None:
+        with self._lock:
+            self._recheck_due.discard(queue)
+            if self._stopping or not self._heaps[queue]:
+                return
+            if not self._wake_another(queue, len(self._heaps[queue])):
+                self._recheck_later(queue)
                 return
             self._active[queue] += 1
             pool = self._pool(queue)
@@ -122,15 +154,27 @@ class ThreadExecutor:
         return average is not None and average < QUICK_TASK
 
     def _surplus(self, queue: str, queued: int) -> bool:
-        """Whether a worker should retire: quick tasks, a short queue, another worker awake."""
-        return self._quick(queue) and self._active[queue] > 1 and queued <= BACKLOG
+        """Whether a worker (between batches) should retire: quick tasks, a short queue, and another worker
+        awake that is not stuck in a slow task."""
+        if not (self._quick(queue) and self._active[queue] > 1 and queued <= BACKLOG):
+            return False
+        return len(self._busy[queue]) < self._active[queue] - 1 or not self._stuck(queue)
+
+    def _stuck(self, queue: str) -> bool:
+        """Whether every worker inside a batch has been there longer than a quick task takes."""
+        now = time.monotonic()
+        return all(now - began >= QUICK_TASK for began in self._busy[queue].values())
 
     def _wake_another(self, queue: str, queued: int) -> bool:
         """Whether to start one more worker (called with the lock held)."""
         active = self._active[queue]
         if active >= self._limits[queue]:
             return False
-        return active == 0 or not self._quick(queue) or queued > BACKLOG
+        if active == 0 or not self._quick(queue) or queued > BACKLOG:
+            return True
+        if len(self._busy[queue]) < active:
+            return False  # a worker between batches (or lingering) takes it
+        return self._stuck(queue)
 
     def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
         return False  # the manager's timer thread calls dispatch() when the time comes
@@ -143,19 +187,23 @@ class ThreadExecutor:
         not, so slow tasks are taken singly and priorities stay exact for them.
         """
         heap = self._heaps[queue]
+        me = threading.get_ident()
         take = 1
         while True:
             with self._lock:
+                woken = False
                 if not heap and not self._stopping and self._quick(queue):
                     self._lingering[queue] += 1
-                    self._more[queue].wait(LINGER)
+                    woken = self._more[queue].wait(LINGER)
                     self._lingering[queue] -= 1
-                if self._stopping or not heap or self._surplus(queue, len(heap)):
+                # A worker woken for new work takes it (dispatch started no other for it).
+                if self._stopping or not heap or (not woken and self._surplus(queue, len(heap))):
                     self._active[queue] -= 1
                     return
                 count = min(take, len(heap))
                 task_ids = [heapq.heappop(heap)[2] for _ in range(count)]
-            began = time.monotonic()
+                began = time.monotonic()
+                self._busy[queue][me] = began
             try:
                 self._manager.run(task_ids)
             except Exception:  # run() records failures itself; this is a bug in the engine
@@ -164,6 +212,7 @@ class ThreadExecutor:
             quick = per_task < QUICK_TASK
             take = min(MAX_TAKE, take * 2) if quick else 1
             with self._lock:
+                self._busy[queue].pop(me, None)
                 average = self._seconds_per_task[queue]
                 self._seconds_per_task[queue] = (
                     per_task if average is None else 0.8 * average + 0.2 * per_task
@@ -188,6 +237,9 @@ class ThreadExecutor:
                 heap.clear()
             for more in self._more.values():
                 more.notify_all()
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.stop(timeout)
         deadline = time.monotonic() + timeout
         done = True
         for pool in self._pools.values():

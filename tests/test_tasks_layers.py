@@ -35,7 +35,7 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "module",
     ["pricewatch.tasks", "pricewatch.tasks.registry", "pricewatch.tasks.retry", "pricewatch.tasks.events",
-     "pricewatch.tasks.timer", "pricewatch.tasks.builtin"],
+     "pricewatch.tasks.timer", "pricewatch.tasks.executors", "pricewatch.tasks.builtin"],
 )  # fmt: skip
 def test_task_functions_and_registry_need_no_qt(module: str) -> None:
     """Task code stays runnable by another executor (a Celery worker one day) without Qt."""
@@ -43,7 +43,7 @@ def test_task_functions_and_registry_need_no_qt(module: str) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("module", ["pricewatch.tasks.manager", "pricewatch.tasks.executors"])
+@pytest.mark.parametrize("module", ["pricewatch.tasks.manager", "pricewatch.tasks.threadpool"])
 def test_the_engine_imports_only_qtcore(module: str) -> None:
     proc = _run(ONLY_QTCORE, module)
     assert proc.returncode == 0, proc.stderr
@@ -55,7 +55,7 @@ def test_thousands_of_emits_and_runnables_do_not_crash_the_interpreter() -> None
     code = textwrap.dedent(
         """
         import threading
-        import pricewatch.tasks.executors  # noqa: F401 - applies the guard
+        import pricewatch.tasks.threadpool  # noqa: F401 - applies the guard
         from pricewatch.tasks.signals import TaskSignals
         from PySide6.QtCore import QRunnable, QThreadPool
 

@@ -38,10 +38,11 @@ from pricewatch.storage.codec import json_to_db
 from pricewatch.tasks import registry
 from pricewatch.tasks.context import TaskContext
 from pricewatch.tasks.events import EventHub, TaskEvent
-from pricewatch.tasks.executors import Executor, SyncExecutor, ThreadExecutor
+from pricewatch.tasks.executors import Executor, SyncExecutor
 from pricewatch.tasks.retry import RetryPolicy
 from pricewatch.tasks.runner import WAITING, Runner
 from pricewatch.tasks.signals import TaskSignals
+from pricewatch.tasks.threadpool import ThreadExecutor
 from pricewatch.tasks.timer import DelayTimer
 
 if TYPE_CHECKING:

@@ -88,3 +88,24 @@ def test_notifications_use_the_tray_channel(
         record = app.notify("Back in stock", "Walking boots are available again")
     assert "Walking boots" in blocker.args[0]
     assert str(record.state) == "SENT"
+
+
+def test_notifications_tab_lists_sent_notifications(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    app.settings.notify.desktop = False  # the tray channel (this window) delivers
+    app.start(scheduler=False)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.notifications.summary.text() == "No notifications yet")
+    with qtbot.waitSignal(window.notifications.loaded, timeout=15_000):
+        app.submit_task(
+            "notifications.send", kwargs={"title": "Price drop", "message": "Kettle\x1b[31m now 20 €"}
+        )
+    model = window.notifications.model
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == "Price drop"
+    assert model.index(0, 2).data() == "Kettle[31m now 20 €"  # control characters never reach the screen
+    assert model.index(0, 4).data() == "Sent"
+    with qtbot.waitSignal(window.notifications.loaded, timeout=15_000):
+        window.notifications.test_button.click()
+    assert model.rowCount() == 2 and "test" in model.index(0, 1).data().lower()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToo
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.notifications_panel import NotificationsPanel
 from pricewatch.gui.product_detail import ProductDetail
 from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.gui.product_model import ProductTableModel
@@ -88,6 +89,14 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.task_dock)
+        self.notifications = NotificationsPanel(app, self.work, self)
+        self.task_model.records_updated.connect(self.notifications.on_task_records)
+        self.notifications_dock = QDockWidget("Notifications", self)
+        self.notifications_dock.setObjectName("notificationsDock")
+        self.notifications_dock.setWidget(self.notifications)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notifications_dock)
+        self.tabifyDockWidget(self.task_dock, self.notifications_dock)
+        self.task_dock.raise_()
         self.resizeDocks([self.task_dock], [260], Qt.Orientation.Vertical)
 
         self._build_menus()
@@ -102,6 +111,7 @@ class MainWindow(QMainWindow):
         self.commands.pause.setChecked(app.settings.schedule.paused)
         self.product_sync.reload()
         self._load_tasks()
+        self.notifications.reload()
 
     # -- construction ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -128,6 +138,7 @@ class MainWindow(QMainWindow):
         self.removeAction(a.show_tasks)
         a.show_tasks = toggle
         self.view_menu.addAction(toggle)
+        self.view_menu.addAction(self.notifications_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
         self.product_context_menu = QMenu(self)
@@ -430,5 +441,6 @@ class MainWindow(QMainWindow):
             detail.close()
         self.product_sync.stop()
         self.task_model.stop()
+        self.notifications.stop()
         self.status.stop()
         self.work.close()

@@ -1,0 +1,82 @@
+"""The notification log as a table: when, what, for which product, through which channels, and how it went."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from pricewatch.gui import formatting as fmt
+from pricewatch.gui.task_columns import STATE_COLOURS
+from pricewatch.models import NotificationRecord, NotificationState, TaskState
+
+COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
+_HEADERS = ("When", "Title", "Message", "Sent through", "State")
+WIDTHS = (140, 240, 420, 140, 90)
+_STATE_COLOURS = {
+    NotificationState.SENT: STATE_COLOURS[TaskState.SUCCESS],
+    NotificationState.FAILED: STATE_COLOURS[TaskState.FAILURE],
+    NotificationState.HELD: STATE_COLOURS[TaskState.RETRY],
+    NotificationState.PENDING: STATE_COLOURS[TaskState.PENDING],
+}
+_STATE_TEXT = {
+    NotificationState.SENT: "Sent",
+    NotificationState.FAILED: "Failed",
+    NotificationState.HELD: "Held (quiet hours)",
+    NotificationState.PENDING: "Pending",
+}
+
+
+class NotificationModel(QAbstractTableModel):
+    """Newest first; replaced as a whole by ``set_records`` (the log is short and read on a pool thread)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[NotificationRecord] = []
+
+    def set_records(self, records: list[NotificationRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self.endResetModel()
+
+    def record_at(self, row: int) -> NotificationRecord:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_WHEN:
+                return fmt.local_time(record.created_at, seconds=True)
+            if column == COL_TITLE:
+                return fmt.clean_text(record.title, 120)  # notification text comes from scraped pages
+            if column == COL_MESSAGE:
+                return fmt.clean_text(record.message, 300)
+            if column == COL_CHANNELS:
+                return ", ".join(record.channels)
+            return _STATE_TEXT.get(record.state, str(record.state))
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
+            return _STATE_COLOURS.get(record.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_STATE and record.error:
+                return fmt.clean_text(record.error, 600)
+            if column == COL_MESSAGE:
+                return fmt.clean_text(record.message, 1000)
+        return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from lxml import etree
 
@@ -98,6 +99,12 @@ def price_text(el: Element) -> str:
     return " ".join("".join(parts).split())
 
 
+@lru_cache(maxsize=8192)
+def _names_price(name: str) -> bool:
+    """Whether a class, id or itemprop names a price (cached: pages repeat their class strings)."""
+    return _PRICE_WORDS.search(name.lower()) is not None
+
+
 def _inside(node: Element, part: Element, top: Element) -> bool:
     for parent in node.iterancestors():
         if parent is part:
@@ -129,10 +136,12 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
                 text = None
             else:
                 texts.append((pos, el))
-        # One search over the joined names is cheaper than one per attribute.
         get = el.get
-        names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
-        named = len(names) > 2 and _PRICE_WORDS.search(names.lower()) is not None
+        name = get("class")
+        named = name is not None and _names_price(name)
+        if not named:
+            name = get("id") or get("itemprop")
+            named = name is not None and _names_price(name)
         if named or (text is not None and _DIGIT.search(text) and find_currency(text, context)):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.product_sync = ProductSync(app, self.product_model, self.work)
         self.product_sync.loaded.connect(self._update_counts)
         self._details: dict[int, ProductDetail] = {}
-        self.product_sync.product_refreshed.connect(self._detail_refresh)
+        self.product_sync.products_refreshed.connect(self._details_refresh)
         self.transfer = TransferActions(app, self.work, self)
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
@@ -254,11 +254,12 @@ class MainWindow(QMainWindow):
         detail.activateWindow()
         return detail
 
-    @Slot(int)
-    def _detail_refresh(self, product_id: int) -> None:
-        detail = self._details.get(product_id)
-        if detail is not None:
-            detail.reload()
+    @Slot(object)
+    def _details_refresh(self, product_ids: list[int]) -> None:
+        for product_id in product_ids:
+            detail = self._details.get(product_id)
+            if detail is not None:
+                detail.reload()
 
     @Slot(int)
     def _check_one(self, product_id: int) -> None:

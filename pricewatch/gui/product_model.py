@@ -179,6 +179,23 @@ class ProductTableModel(QAbstractTableModel):
         self._rows[row] = _Row(product, spark)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
 
+    def upsert_many(self, items: list[tuple[Product, list[float]]]) -> None:
+        """Show new or changed products with their sparklines, one dataChanged per row.
+
+        (Per row on purpose: a range spanning many rows makes the view repaint everything and the proxy map
+        every row in it, which costs far more Python calls than the few rows that changed.)
+        """
+        last = len(_HEADERS) - 1
+        for product, spark in items:
+            assert product.id is not None
+            row = self._index.get(product.id)
+            if row is None:
+                self.upsert(product)
+                self._rows[self._index[product.id]].spark = spark
+                continue
+            self._rows[row] = _Row(product, spark)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
     def remove(self, product_id: int) -> None:
         row = self._index.get(product_id)
         if row is None:

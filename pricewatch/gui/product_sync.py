@@ -9,9 +9,7 @@ batches with a time budget.
 from __future__ import annotations
 
 import itertools
-import time
 from collections import deque
-from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,8 +22,9 @@ SPARK_POINTS = 30
 SPARK_CHUNK = 200
 SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
-BUDGET_S = 0.006
+APPLY_BATCH = 200  # rows applied per flush (one dataChanged)
 FETCH_BATCH = 300
+Found = tuple[int, Product | None, list[float]]  # id, the product (None: removed), its recent prices
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 
 
@@ -34,11 +33,11 @@ class ProductSync(QObject):
 
     Signals:
         loaded(): the full list is in the model.
-        product_refreshed(int): one product's row was re-read.
+        products_refreshed(object): the ids of products whose rows were re-read.
     """
 
     loaded = Signal()
-    product_refreshed = Signal(int)
+    products_refreshed = Signal(object)
 
     def __init__(self, app: PriceWatch, model: ProductTableModel, work: BackgroundWork) -> None:
         super().__init__(model)
@@ -56,7 +55,7 @@ class ProductSync(QObject):
         self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
         self._spark_timer.timeout.connect(self._read_wanted_sparklines)
         model.sparkline_requested = self.request_sparkline
-        self._ready: deque[tuple[int, Product | None, list[Decimal]]] = deque()
+        self._ready: deque[Found] = deque()
         self.is_loaded = False
 
     def reload(self) -> None:
@@ -130,24 +129,26 @@ class ProductSync(QObject):
                 del self._pending[product_id]
             self._fetching = True
             self.work.submit(lambda: self._read(ids), self._fetched, lambda _error: self._fetched([]))
-        deadline = time.monotonic() + BUDGET_S
-        while self._ready and time.monotonic() < deadline:
-            self._apply(*self._ready.popleft())
+        batch: list[Found] = []
+        while self._ready and len(batch) < APPLY_BATCH:
+            batch.append(self._ready.popleft())
+        if batch:
+            self._apply(batch)
         if not (self._pending or self._ready or self._fetching):
             self._timer.stop()
 
-    def _read(self, ids: list[int]) -> list[tuple[int, Product | None, list[Decimal]]]:
+    def _read(self, ids: list[int]) -> list[Found]:
         found = []
         for product_id in ids:
             try:
                 product: Product | None = self.app.get_product(product_id)
             except NotFoundError:
                 product = None
-            spark = self.app.observations.recent_prices(product_id, SPARK_POINTS) if product else []
-            found.append((product_id, product, spark))
+            recent = self.app.observations.recent_prices(product_id, SPARK_POINTS) if product else []
+            found.append((product_id, product, [float(p) for p in recent]))
         return found
 
-    def _fetched(self, found: list[tuple[int, Product | None, list[Decimal]]]) -> None:
+    def _fetched(self, found: list[Found]) -> None:
         self._fetching = False
         self._ready.extend(found)
         if not self._timer.isActive() and not self._stopped:
@@ -157,16 +158,17 @@ class ProductSync(QObject):
         """Read and apply everything pending on this thread (after the user's own edit: one row)."""
         ids = list(self._pending)
         self._pending.clear()
-        for item in self._read(ids):
-            self._apply(*item)
+        self._apply(self._read(ids))
 
-    def _apply(self, product_id: int, product: Product | None, spark: list[Decimal]) -> None:
-        if product is None:
+    def _apply(self, found: list[Found]) -> None:
+        """One model update for the batch (one dataChanged over the rows, not two per product)."""
+        gone = [product_id for product_id, product, _spark in found if product is None]
+        for product_id in gone:
             self.model.remove(product_id)
-            return
-        self.model.upsert(product)
-        self.model.set_sparklines({product_id: spark})
-        self.product_refreshed.emit(product_id)
+        present = [(product, spark) for _id, product, spark in found if product is not None]
+        if present:
+            self.model.upsert_many(present)
+            self.products_refreshed.emit([product.id for product, _spark in present])
 
     def idle(self) -> bool:
         return not (self._pending or self._ready or self._fetching)

@@ -16,7 +16,8 @@ _MAX_SCOPES = 200
 # every element for the attribute; the result is in document order all the same.
 _MICRODATA_SCOPES = etree.XPath("//@itemscope/..")
 _RDFA_SCOPES = etree.XPath("//@typeof/..")  # rare: searched only when microdata has no product
-_PROP_ELEMENTS = etree.XPath("(.//@itemprop | .//@property)/..")
+_MICRODATA_PROPS = etree.XPath("descendant::*/@itemprop/..")
+_RDFA_PROPS = etree.XPath("descendant::*/@property/..")
 # libxml2 compares attribute values slowly; testing for the attribute and filtering in Python is faster.
 _ITEMPROPS = etree.XPath("//@itemprop/..")
 _LOOSE_NAMES = frozenset({"price", "priceCurrency", "availability"})
@@ -47,9 +48,10 @@ def prop_value(el: Element) -> str | None:
 def _props(scope: Element) -> dict[str, list[Element]]:
     """The properties of one scope in document order, without those of nested scopes (their own)."""
     found: dict[str, list[Element]] = {}
-    for el in elements(_PROP_ELEMENTS(scope))[:5000]:
+    rdfa = scope.get("itemscope") is None
+    for el in elements((_RDFA_PROPS if rdfa else _MICRODATA_PROPS)(scope))[:5000]:
         owner = next(
-            (a for a in el.iterancestors() if a.get("itemscope") is not None or a.get("typeof") is not None),
+            (a for a in el.iterancestors() if a.get("typeof" if rdfa else "itemscope") is not None),
             None,
         )
         if owner is not scope:

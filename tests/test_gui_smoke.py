@@ -25,7 +25,7 @@ def test_main_window_lists_products(
     assert table.model().rowCount() == 1
     assert table.model().index(0, COL_TITLE).data() == "Desk lamp"
     assert "1" in table.model().index(0, COL_PRICE).data() and "€" in table.model().index(0, COL_PRICE).data()
-    assert window.windowTitle() == "PriceWatch — 1 products"
+    assert window.windowTitle() == "PriceWatch — 1 product"
 
 
 def test_empty_window_shows_a_hint(make_window: Callable[[], MainWindow]) -> None:

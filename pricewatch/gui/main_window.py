@@ -392,8 +392,9 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         total = self.product_model.rowCount()
         shown = self.products.visible_count()
-        text = f"{total} products" if shown == total else f"{shown} of {total} products"
-        self.setWindowTitle(f"PriceWatch — {total} products" if total else "PriceWatch")
+        noun = "product" if total == 1 else "products"
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        self.setWindowTitle(f"PriceWatch — {total} {noun}" if total else "PriceWatch")
         self.statusBar().showMessage(text)
 
     def _about(self) -> None:

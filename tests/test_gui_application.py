@@ -1,0 +1,31 @@
+"""The real entry point: ``pricewatch`` without a command opens the window; Quit ends the event loop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pricewatch.app import PriceWatch
+from pricewatch.gui.application import run_application
+from pricewatch.gui.main_window import MainWindow
+
+
+def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
+    with PriceWatch() as app:
+        app.add_product("https://shop.example/lamp", title="Desk lamp")
+    seen: dict[str, object] = {}
+
+    def quit_from_the_menu() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or not windows[0].product_sync.is_loaded:
+            QTimer.singleShot(20, quit_from_the_menu)
+            return
+        window = windows[0]
+        seen["title"] = window.windowTitle()
+        seen["rows"] = window.product_model.rowCount()
+        window.commands.quit.trigger()
+
+    QTimer.singleShot(0, quit_from_the_menu)
+    assert run_application() == 0
+    assert seen == {"title": "PriceWatch — 1 product", "rows": 1}

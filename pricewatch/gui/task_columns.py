@@ -41,6 +41,11 @@ _NAMES = {
 }  # fmt: skip
 
 
+def short_id(task_id: str) -> str:
+    """The distinguishing end of an id (ids of one run share their first half)."""
+    return task_id[-8:]
+
+
 def friendly_name(name: str) -> str:
     return _NAMES.get(name, name)
 
@@ -121,7 +126,7 @@ def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[Tas
 
 def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], str]) -> str:
     if column == COL_ID:
-        return record.id[:8]
+        return short_id(record.id)
     if column == COL_NAME:
         return friendly_name(record.name)
     if column == COL_SUBJECT:

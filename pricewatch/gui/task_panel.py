@@ -232,7 +232,7 @@ class TaskPanel(QWidget):
                 self.app.cancel_task(record.id)
             except NotFoundError:
                 continue
-            self.message.emit(f"Cancelling {tc.friendly_name(record.name).lower()} {record.id[:8]}")
+            self.message.emit(f"Cancelling {tc.friendly_name(record.name).lower()} {tc.short_id(record.id)}")
 
     @Slot()
     def retry_selected(self) -> list[str]:

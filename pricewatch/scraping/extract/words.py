@@ -76,6 +76,6 @@ def words(text: str) -> frozenset[str]:
         return _NONE
     parts = [p.lower() for p in _SPLIT.split(text) if p]
     found = [*parts, *(a + b for a, b in pairwise(parts))]
-    found += [p[:-1] for p in parts if len(p) > 3 and p[-1] == "s"]
-    found += [p[:-2] for p in parts if len(p) > 4 and p.endswith("es")]
+    found += [p[:-1] for p in found if len(p) > 3 and p[-1] == "s"]
+    found += [p[:-2] for p in found if len(p) > 4 and p.endswith("es")]
     return frozenset(found)

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
-from pricewatch.tasks.qtfix import protect_singletons
-
-protect_singletons()  # before the first emit: see qtfix
-
 
 class TaskSignals(QObject):
     """Signals of the task engine (one instance, owned by the TaskManager for its whole life).

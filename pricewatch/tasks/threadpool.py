@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRunnable, QThreadPool
 
 from pricewatch.tasks.executors import _Item
-from pricewatch.tasks.qtfix import protect_singletons
 from pricewatch.tasks.timer import DelayTimer
 
 if TYPE_CHECKING:
     from pricewatch.tasks.manager import TaskManager
 
 log = logging.getLogger(__name__)
-protect_singletons()  # before the first runnable: see qtfix
 
 MAX_TAKE = 32  # tasks a worker takes at once from a queue of quick tasks
 QUICK_TASK = 0.01  # seconds: quicker tasks are bookkeeping, not network work

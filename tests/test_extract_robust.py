@@ -132,3 +132,10 @@ def test_undeclared_legacy_encoding_is_sniffed() -> None:
         "TRY",
         Availability.OUT_OF_STOCK,
     )
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "text"])
+def test_xml_declaration_and_byte_order_marks(codec: str) -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?><html><body><h1>X</h1><span class="price">12,50 €</span>'
+    result = extract(html if codec == "text" else html.encode(codec))
+    assert (str(result.price), result.currency) == ("12.50", "EUR")

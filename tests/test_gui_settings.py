@@ -92,3 +92,17 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_test_notification_from_the_settings(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    desktop = dialog.editors[("notify", "desktop")]
+    assert isinstance(desktop, QCheckBox)
+    desktop.setChecked(False)  # only the tray channel: this window's status bar without a system tray
+    with qtbot.waitSignal(window.tray.fallback_message, timeout=10_000):
+        dialog.send_test()
+    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("SENT"), timeout=10_000)
+    dialog.reject()

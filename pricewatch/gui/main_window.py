@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.app, self)
+        dialog = SettingsDialog(self.app, self, self.work)
         dialog.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         dialog.accepted.connect(self._settings_saved)
         dialog.finished.connect(dialog.deleteLater)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
 from pricewatch.gui.settings_fields import editor_value, field_types, label_for, make_editor
+from pricewatch.gui.worker import BackgroundWork
+from pricewatch.models import NotificationRecord
 
 PAGES = (  # tab title, sections shown on it
     ("Checks", ("schedule", "fetch")),
@@ -46,9 +48,12 @@ class SettingsDialog(QDialog):
 
     message = Signal(str)
 
-    def __init__(self, app: PriceWatch, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, app: PriceWatch, parent: QWidget | None = None, work: BackgroundWork | None = None
+    ) -> None:
         super().__init__(parent)
         self.app = app
+        self.work = work
         self.setObjectName("settingsDialog")
         self.setWindowTitle("PriceWatch Settings")
         self.setMinimumWidth(560)
@@ -141,7 +146,13 @@ class SettingsDialog(QDialog):
     @Slot()
     def send_test(self) -> None:
         self._apply_notify_preview()
-        record = self.app.send_test_notification()
+        self.test_result.setText("Sending…")
+        if self.work is None:
+            self._test_sent(self.app.send_test_notification())
+        else:  # D-Bus or an Apprise server may be slow: not on the GUI thread
+            self.work.submit(self.app.send_test_notification, self._test_sent, self.test_result.setText)
+
+    def _test_sent(self, record: NotificationRecord) -> None:
         delivery = record.data.get("delivery") if isinstance(record.data, dict) else None
         self.test_result.setText(f"{record.state}: {delivery or record.error or ''}")
 

@@ -17,7 +17,7 @@ from pricewatch.models import TaskRecord, TaskState
 HEADERS = ("ID", "Task", "Product or URL", "Queue", "State", "Progress", "Retries", "Queued", "Started",
            "Finished", "Duration", "Result or error")  # fmt: skip
 COLUMN_COUNT = len(HEADERS)
-WIDTHS = (90, 210, 260, 90, 90, 130, 60, 135, 135, 135, 75, 320)
+WIDTHS = (115, 190, 260, 90, 90, 130, 60, 135, 135, 135, 75, 320)
 
 TaskRole = Qt.ItemDataRole.UserRole + 1
 TaskIdRole = Qt.ItemDataRole.UserRole + 2

@@ -1,4 +1,5 @@
-"""The extraction pipeline: structured data first, then the user's selector, then the visible page."""
+"""The extraction pipeline: structured data first, checked against (or, without it, replaced by) the visible
+page, an analytics data layer as the last resort, and the user's CSS selector over all of them."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         if fallback is not None:
             result.price, result.currency = fallback.price, fallback.currency
             result.methods["price"] = fallback.method
+            result.reason = None
 
     if selector:
         money, why = select_price(page, selector)
@@ -91,6 +93,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
             result.price = money.amount
             result.currency = money.currency or result.currency
             result.methods["price"] = "selector"
+            result.reason = None
         else:
             result.reason = why
 

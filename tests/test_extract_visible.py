@@ -95,6 +95,10 @@ def test_structured_and_visible_disagree_visible_wins_both_recorded() -> None:
     assert result.price == Decimal("34.99")
     assert result.methods["price"] == "visible"
     assert (result.structured_price, result.visible_price) == (Decimal("39.99"), Decimal("34.99"))
+    assert [(o.price, o.method) for o in result.offers] == [
+        (Decimal("39.99"), "jsonld"),
+        (Decimal("34.99"), "visible"),
+    ]
 
 
 def test_structured_price_shown_on_page_is_kept() -> None:

@@ -154,6 +154,9 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         result.price = seen.amount
         result.currency = seen.currency or result.currency
         result.methods["price"] = "visible"
+        # Offered beside the structured ones, so the user can pick either.
+        result.offers.append(Offer(price=seen.amount, currency=result.currency, name="shown on the page",
+                                   method="visible"))  # fmt: skip
 
 
 def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
@@ -204,7 +207,7 @@ def _main_offer(offers: list[Offer], page: Page, found: list[visible.Candidate])
         for offer in priced:
             if offer.url and offer.url == page.url:
                 return offer
-            if offer.sku and offer.sku in page.url:
+            if offer.sku and len(offer.sku) >= 4 and offer.sku in page.url:  # "12" is in many URLs
                 return offer
     if len({o.price for o in priced}) == 1:
         # Variants at one price (sizes): the product can be bought when any of them can.

@@ -19,7 +19,7 @@ from pricewatch.tasks import TaskContext, registry, task
 
 TEST_TASKS = (
     "test.echo", "test.boom", "test.flaky", "test.block", "test.record", "test.batch", "test.progress",
-    "test.unjson", "test.limited",
+    "test.unjson", "test.limited", "test.chain",
 )  # fmt: skip
 
 
@@ -82,6 +82,11 @@ def register_test_tasks(lab: Lab) -> None:
             else:
                 ctx.submit(child)
         return f"{len(values)} queued"
+
+    @task("test.chain", follow_ups=True)
+    def chain(ctx: TaskContext, child: str = "test.boom") -> str:
+        ctx.submit(child)
+        return "own result"
 
     @task("test.progress")
     def progress(ctx: TaskContext, steps: int) -> int:

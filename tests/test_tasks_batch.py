@@ -137,3 +137,15 @@ def test_cancel_parent_while_it_is_still_queueing_children(lab: Lab, qtbot: Any)
     finally:
         registry.unregister("test.slow_batch")
         app.close()
+
+
+def test_follow_ups_do_not_decide_the_state_of_the_task_that_queued_them(
+    engine: PriceWatch, lab: Lab, qtbot: Any
+) -> None:
+    """A check's notifications are follow-ups: a failed one does not turn the check into a failure."""
+    task_id = engine.submit_task("test.chain")
+    record = engine.wait_for_task(task_id, timeout=10, include_descendants=True)
+    assert record.state is TaskState.SUCCESS and record.result == "own result"
+    (child,) = engine.task_children(task_id)
+    assert child.parent_id == task_id and child.state is TaskState.FAILURE  # waited for, and kept apart
+    assert engine.get_task(task_id).state is TaskState.SUCCESS

@@ -13,10 +13,10 @@ import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pricewatch.cli.common import UserError, open_app
+from pricewatch.models import Product, TaskRecord, TaskState
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
-    from pricewatch.models import Product, TaskRecord
     from pricewatch.tasks.events import TaskEvent
 
 EXIT_CHECK_FAILED = 1
@@ -92,10 +92,7 @@ def _clip(text: str, width: int) -> str:
 
 
 def _own_result(record: TaskRecord | None) -> dict[str, Any]:
-    """A task's own return value (a check that queued notifications is a parent: the engine wraps it)."""
     result = record.result if record is not None else None
-    if isinstance(result, dict) and "value" in result and "total" in result:
-        result = result["value"]
     return result if isinstance(result, dict) else {}
 
 
@@ -117,11 +114,6 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             state, detail = "QUEUED", "a check of this product was already queued"
         else:
             state = str(child.state)
-            checked = bool(
-                result
-            )  # the check itself returned; a failed notification below it is not the check
-            if checked and child.state == "FAILURE":
-                state = "SUCCESS"
             if child.state.is_final and state != "SUCCESS":
                 detail = child.error or ""
             elif result.get("not_modified"):
@@ -133,7 +125,8 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             sent = len(result.get("notifications", []))
             if sent:
                 detail += f", {sent} notification{'s' if sent > 1 else ''}"
-                if child.state == "FAILURE":
+                # A check's notifications are its follow-up tasks: they succeed or fail on their own.
+                if any(n.state is TaskState.FAILURE for n in app.task_children(child.id)):
                     detail += " (not delivered)"
         known = now or old
         rows.append(

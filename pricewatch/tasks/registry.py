@@ -18,12 +18,17 @@ TaskFunction = Callable[..., Any]
 
 @dataclass(frozen=True, slots=True)
 class TaskSpec:
-    """A registered task: its stable name, function, queue and retry limit (None: settings.tasks)."""
+    """A registered task: its stable name, function, queue and retry limit (None: settings.tasks).
+
+    ``follow_ups``: the children it queues are follow-ups (a check's notifications), not the parts of a batch:
+    the task ends with its own result at once and its children cannot make it fail.
+    """
 
     name: str
     fn: Callable[..., Any]
     queue: str = "default"
     max_retries: int | None = None
+    follow_ups: bool = False
 
     @property
     def description(self) -> str:
@@ -36,7 +41,7 @@ _registry: dict[str, TaskSpec] = {}
 
 
 def task(
-    name: str, *, queue: str = "default", max_retries: int | None = None
+    name: str, *, queue: str = "default", max_retries: int | None = None, follow_ups: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn(ctx, **kwargs)`` under ``name``; returns the function unchanged.
 
@@ -49,7 +54,7 @@ def task(
         raise ValueError("max_retries must be zero or more")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = TaskSpec(name, fn, queue, max_retries)
+        spec = TaskSpec(name, fn, queue, max_retries, follow_ups)
         with _lock:
             old = _registry.get(name)
             # Re-importing a module (tests, reloads) registers the same function again: allowed.

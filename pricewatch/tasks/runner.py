@@ -102,7 +102,7 @@ class Runner:
                 raise  # KeyboardInterrupt / SystemExit keep propagating after the row is written
             return None
         m.running.pop(record.id, None)
-        return self._after_return(record, ctx, result)
+        return self._after_return(record, ctx, result, spec.follow_ups)
 
     def _flush(self, pending: list[tuple[TaskRecord, dict[str, Any]]]) -> None:
         if not pending:
@@ -121,7 +121,9 @@ class Runner:
             else:
                 self._finished(record, TaskState.SUCCESS)
 
-    def _after_return(self, record: TaskRecord, ctx: TaskContext, result: Any) -> dict[str, Any] | None:
+    def _after_return(
+        self, record: TaskRecord, ctx: TaskContext, result: Any, follow_ups: bool = False
+    ) -> dict[str, Any] | None:
         m = self.m
         try:
             json_to_db(result)
@@ -139,7 +141,7 @@ class Runner:
             ):
                 self._finished(record, TaskState.REVOKED)
             return None
-        if has_children:
+        if has_children and not follow_ups:
             # A batch: its function returned after queueing children; it ends when they do.
             if m.records.set_state(record.id, STARTED, result={WAITING: True, "value": result}, **progress):
                 self.maybe_finish_parent(record.id)
@@ -223,6 +225,9 @@ class Runner:
     def child_finished(self, parent_id: str) -> None:
         """Update the parent's progress (finished children / total) and finish it when all are final."""
         m = self.m
+        parent_state = m.records.state_of(parent_id)
+        if parent_state is None or parent_state.is_final:
+            return  # the follow-ups of a finished task (a check's notifications) leave it as it ended
         # Serialised, so progress never goes backwards when two children finish at once.
         with self._progress_lock:
             counts = m.records.children_counts(parent_id)

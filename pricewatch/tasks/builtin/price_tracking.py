@@ -106,7 +106,7 @@ def record_failure(app: PriceWatch, product: Product, exc: BaseException) -> Non
         log.exception("could not record the failure of product %s", product.id)
 
 
-@task("price_tracking.check_product_price", queue="scraping")
+@task("price_tracking.check_product_price", queue="scraping", follow_ups=True)
 def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     """Check one product: conditional fetch, extract, store, then queue the notifications its rules fire."""
     app = ctx.app

@@ -45,8 +45,16 @@ def test_search_filters_as_you_type(
     assert len(_titles(window)) == 3
     qtbot.keyClicks(window.products.search, "BOOT")
     qtbot.waitUntil(lambda: _titles(window) == ["Walking boots"])
+    assert window.statusBar().currentMessage() == "1 of 3 products"
+    window.products.table.selectRow(0)
+    assert [p.title for p in window.products.selected_products()] == ["Walking boots"]
+    assert window.commands.edit.isEnabled()
     window.products.search.clear()
     qtbot.waitUntil(lambda: len(_titles(window)) == 3)
+    assert [p.title for p in window.products.selected_products()] == [
+        "Walking boots"
+    ]  # kept across the switch
+    assert window.statusBar().currentMessage() == "3 products"
     qtbot.keyClicks(window.products.search, "shop2")  # the address matches too
     qtbot.waitUntil(lambda: _titles(window) == ["Desk lamp"])
 

@@ -177,10 +177,9 @@ class MainWindow(QMainWindow):
         a.settings.triggered.connect(self.open_settings)
         self.products.activated.connect(self.show_detail)
         self.products.context_menu_requested.connect(self.product_context_menu.popup)
-        self.products.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.products.selection_changed.connect(self._selection_changed)
         for signal in (self.product_model.rowsInserted, self.product_model.rowsRemoved,
-                       self.products.proxy.layoutChanged, self.products.proxy.rowsRemoved,
-                       self.products.proxy.rowsInserted, self.products.proxy.modelReset):  # fmt: skip
+                       self.product_model.modelReset, self.products.view_changed):  # fmt: skip
             signal.connect(self._update_counts)
 
     # -- products -------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from pricewatch.gui.product_model import COL_TITLE, ProductTableModel, SearchRol
 class ProductFilterProxy(QSortFilterProxyModel):
     """Filters with a fixed string on :data:`SearchRole`; sorting is delegated to the source model."""
 
-    def __init__(self, source: ProductTableModel, parent: Any = None) -> None:
+    def __init__(self, source: ProductTableModel | None, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSourceModel(source)
+        if source is not None:
+            self.setSourceModel(source)
         self.setFilterRole(SearchRole)
         self.setFilterKeyColumn(COL_TITLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -35,15 +35,21 @@ class ProductsPanel(QWidget):
     Signals:
         activated(int): a product was double-clicked or Enter was pressed on it.
         context_menu_requested(QPoint): right-click on the table (global position).
+        selection_changed(): the selected rows changed.
+        view_changed(): rows were shown or hidden (search) or the table switched between model and proxy.
     """
 
     activated = Signal(int)
     context_menu_requested = Signal(QPoint)
+    selection_changed = Signal()
+    view_changed = Signal()
 
     def __init__(self, model: ProductTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.proxy = ProductFilterProxy(model, self)
+        # The filter proxy is attached only while searching: unfiltered, the table shows the model itself,
+        # so a product refreshed by a check costs no proxy mapping (Python calls per changed row).
+        self.proxy = ProductFilterProxy(None, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search products by name, shop or address  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -54,7 +60,7 @@ class ProductsPanel(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName("productsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,6 +75,7 @@ class ProductsPanel(QWidget):
         self.table.customContextMenuRequested.connect(
             lambda pos: self.context_menu_requested.emit(self.table.viewport().mapToGlobal(pos))
         )
+        self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         self.table.doubleClicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
         vertical = self.table.verticalHeader()
@@ -118,7 +125,7 @@ class ProductsPanel(QWidget):
         rows: set[int] = set()
         for selected in self.table.selectionModel().selection():  # type: ignore[attr-defined]  # a QList
             rows.update(range(selected.top(), selected.bottom() + 1))
-        if not self.proxy.filterRegularExpression().pattern():
+        if self.table.model() is self.model:
             return sorted(rows)
         return sorted(self.proxy.mapToSource(self.proxy.index(row, 0)).row() for row in rows)
 
@@ -142,13 +149,15 @@ class ProductsPanel(QWidget):
         row = self.model.row_of(product_id)
         if row is None:
             return
-        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        index = self.model.index(row, COL_TITLE)
+        if self.table.model() is self.proxy:
+            index = self.proxy.mapFromSource(index)
         if index.isValid():
             self.table.selectRow(index.row())
             self.table.scrollTo(index)
 
     def visible_count(self) -> int:
-        return self.proxy.rowCount()
+        return self.table.model().rowCount()
 
     # -- slots ----------------------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -156,7 +165,23 @@ class ProductsPanel(QWidget):
         self.search.selectAll()
 
     def _apply_search(self) -> None:
-        self.proxy.set_search(self.search.text())
+        text = self.search.text().strip()
+        wanted = self.proxy if text else self.model
+        if wanted is self.proxy and self.proxy.sourceModel() is None:
+            self.proxy.setSourceModel(self.model)
+        self.proxy.set_search(text)
+        if self.table.model() is not wanted:
+            current = self.current_id()
+            header = self.table.horizontalHeader().saveState()
+            self.table.setModel(wanted)
+            self.table.horizontalHeader().restoreState(header)
+            self.table.selectionModel().selectionChanged.connect(self.selection_changed)
+            if wanted is self.model:
+                self.proxy.setSourceModel(None)  # type: ignore[arg-type]
+            if current is not None:
+                self.select_product(current)
+            self.selection_changed.emit()
+        self.view_changed.emit()
 
     def apply_search_now(self) -> None:
         self._search_timer.stop()

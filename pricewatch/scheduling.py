@@ -1,7 +1,8 @@
 """Periodic jobs: APScheduler fires them, and every job only enqueues a task.
 
 Jobs: the hourly price check (``settings.schedule.check_minute``, with jitter), the daily clean-up
-(``cleanup_hour:cleanup_minute`` local time) and the cache clean-up every ``cache_cleanup_hours``.
+(``cleanup_hour:cleanup_minute`` local time) and the cache clean-up every ``cache_cleanup_hours``. A watchdog
+ticks every 30 s: it notices wake-ups and, when quiet hours are over, sends what they held as one digest.
 
 APScheduler forgets everything when the program exits and, after a suspend, fires late (its waits run on the
 monotonic clock, which stops while the computer sleeps). So each job's last run is kept in the ``meta`` table,
@@ -136,7 +137,7 @@ class Scheduler:
                     )
                 self._scheduler.add_job(self._fire, trigger, args=[spec.id], id=spec.id, name=spec.name)
             self._scheduler.add_job(
-                self._check_clock,
+                self._watchdog,
                 IntervalTrigger(seconds=WATCHDOG_SECONDS),
                 id=_WATCHDOG_ID,
                 name="wake watch",
@@ -260,6 +261,22 @@ class Scheduler:
     # -- sleep and wake ---------------------------------------------------------------------------------
     def _mark_clock(self) -> None:
         self._last_wall, self._last_mono = self._clock(), self._monotonic()
+
+    def _watchdog(self) -> None:
+        self._check_clock()
+        try:
+            self.flush_held_notifications()
+        except Exception:  # the next tick tries again; the watchdog must keep ticking
+            log.exception("could not enqueue the quiet-hours digest")
+
+    def flush_held_notifications(self) -> str | None:
+        """Once quiet hours are over, enqueue the digest of what they held; returns the task id, if any."""
+        notifier = self._app.notifier
+        if notifier.in_quiet_hours(self._clock()) or not self._app.notification_records.held():
+            return None
+        return self._app.submit_task(
+            "notifications.flush_held", priority=0, unique_key="schedule:notifications.flush_held"
+        )
 
     def _check_clock(self) -> bool:
         """Watchdog tick: if the wall clock ran ahead of the monotonic clock, the computer slept; catch up."""

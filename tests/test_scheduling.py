@@ -252,14 +252,15 @@ def test_missed_jobs_run_through_the_real_engine(page_server: Any) -> None:
         app.close()
 
 
-def test_the_watchdog_sends_the_quiet_hours_digest_once_they_are_over(app: RecordingApp, clock: Clock) -> None:
+def test_the_watchdog_sends_the_quiet_hours_digest_once_over(app: RecordingApp, clock: Clock) -> None:
     from pricewatch.models import NotificationRecord, NotificationState
 
     app.settings.notify.quiet_hours_start, app.settings.notify.quiet_hours_end = "22:00", "07:00"
     scheduler = make(app, clock)
     clock.advance(timedelta(hours=13))  # 23:30: quiet
     assert scheduler.flush_held_notifications() is None  # nothing held yet
-    app.notification_records.add(NotificationRecord("Price drop", "Now 9.99 EUR", state=NotificationState.HELD))
+    held = NotificationRecord("Price drop", "Now 9.99 EUR", state=NotificationState.HELD)
+    app.notification_records.add(held)
     assert scheduler.flush_held_notifications() is None  # held, but still quiet
     clock.advance(timedelta(hours=8))  # 07:30: quiet hours are over
     assert scheduler.flush_held_notifications() == "task-1"

@@ -311,3 +311,16 @@ def test_a_weak_visible_guess_is_not_reported_as_the_price() -> None:
 def test_more_visible_shapes(html: str, amount: str, currency: str) -> None:
     result = extract(html)
     assert (result.price, result.currency) == (Decimal(amount), currency)
+
+
+def test_two_unmarked_prices_in_one_box_the_higher_is_the_old_one() -> None:
+    box = '<div class="pr-bx"><span class="prc-org">1.299 TL</span><span class="prc-slg">999 TL</span></div>'
+    assert extract(shop_page(box, lang="tr")).price == Decimal("999")
+
+
+def test_an_instalment_beside_the_price_is_not_a_sale_price() -> None:
+    box = (
+        '<div class="box"><span class="amount">1.299,00 €</span>'
+        '<span class="rate">ab 54,12 € monatlich</span></div>'
+    )
+    assert extract(shop_page(box, lang="de")).price == Decimal("1299.00")

@@ -24,11 +24,12 @@ from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(
-    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|amount|cost|pvp|betrag"
+    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|prc|amount|cost|pvp|betrag"
 )
 _DIGIT = re.compile(r"\d")
 _NOT_A_PRICE = re.compile(
-    r"/\s*(?:mo|month|mes|mois|monat|mese|maand|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|im monat|"
+    r"/\s*(?:mo|month|mes|mês|mois|monat|mese|maand|mies|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|"
+    r"im monat|monatlich|mtl\.|al mese|per maand|miesięcznie|por mês|ayl\u0131k|"
     r"\bx\s*\d|\d\s*x\b|cuotas|taksit|rate\b|raten|ratenzahlung|versand|shipping|envío|livraison|spedizione|"
     r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis"
 )
@@ -38,6 +39,8 @@ _TEXT_SKIP = frozenset({"script", "style", "noscript", "template", "option", "se
 _NOT_PRICE_PART = re.compile(r"shipping|delivery|versand|tax|vat|mwst|base|unit|info|note|hint")
 _DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
+_PAIR_DISTANCE = 8  # elements between two prices of one price box
+_MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more likely an instalment
 _MAX_TEXT = 60
 MAX_PHRASE = 80
 
@@ -52,6 +55,8 @@ class Candidate:
     is_list: bool
     position: int
     text: str
+    element: Element | None = None
+    sale: bool = False  # named or labelled as the price to pay now
 
 
 @dataclass(slots=True)
@@ -162,7 +167,40 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         result.candidates.append(
             _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
         )
+    _pair_old_prices(result.candidates)
     return result
+
+
+def _pair_old_prices(found: list[Candidate]) -> None:
+    """Two unmarked prices side by side in one price box: the higher is the old price.
+
+    Shops name the crossed-out price in many ways ("prc-org", "cena-stara"); its place beside a lower price
+    of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
+    """
+    plain = [c for c in found if not c.is_list and not c.sale and c.element is not None]
+    for i, first in enumerate(plain):
+        for second in plain[i + 1 :]:
+            if second.position - first.position > _PAIR_DISTANCE:
+                break
+            if first.currency != second.currency or first.amount == second.amount:
+                continue
+            high, low = (first, second) if first.amount > second.amount else (second, first)
+            if low.amount < high.amount * _MIN_SALE_RATIO or not _same_box(first, second):
+                continue
+            high.is_list = True
+            high.score -= 3
+
+
+def _same_box(first: Candidate, second: Candidate) -> bool:
+    """Whether the two share their parent or grandparent."""
+    if first.element is None or second.element is None:
+        return False
+    above = [first.element.getparent()]
+    if above[0] is not None:
+        above.append(above[0].getparent())
+    parent = second.element.getparent()
+    grand = parent.getparent() if parent is not None else None
+    return any(node is not None and (node is parent or node is grand) for node in above)
 
 
 def _score(el: Element, amount: Decimal, currency: str | None, text: str, named: bool, pos: int, found: Scan,
@@ -191,7 +229,8 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
             score += 3.0 / (1 + abs(pos - anchor) / 40)
     if found.title_pos is not None and pos < found.title_pos:
         score -= 0.5  # prices above the title are more often banners or breadcrumbs
-    return Candidate(amount, currency, score, is_list, pos, text)
+    sale = label is Label.SALE or layout.is_sale_price(el)
+    return Candidate(amount, currency, score, is_list, pos, text, el, sale)
 
 
 def best(found: list[Candidate]) -> Candidate | None:

@@ -60,3 +60,27 @@ def test_a_script_against_pricewatch_serve(pricewatch_home: Path, page_server: P
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+@pytest.mark.slow
+def test_serve_starts_the_api_when_the_settings_enable_it(pricewatch_home: Path) -> None:
+    pricewatch_home.mkdir(parents=True, exist_ok=True)
+    (pricewatch_home / "settings.toml").write_text("[api]\nenabled = true\nport = 0\n", encoding="utf-8")
+    env = dict(os.environ, PRICEWATCH_HOME=str(pricewatch_home), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pricewatch", "serve"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        banner = proc.stdout.readline()
+        found = re.search(r"API at (http://127\.0\.0\.1:\d+)", banner)
+        assert found, banner + (proc.stderr.read() if proc.poll() is not None and proc.stderr else "")
+        assert httpx.get(f"{found.group(1)}/api/v1/health").json()["status"] == "ok"
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -34,6 +34,7 @@ def run_application() -> int:
     configure_application(qt_app)
     app = PriceWatch()
     app.start()  # the engine first: close() then stops it before the parts its tasks use
+    app.start_api_if_enabled()  # [api] enabled = true: scripts reach the same engine while the window runs
     window = MainWindow(app)
     window.quit_requested.connect(qt_app.quit)
     window.show()

@@ -6,11 +6,12 @@ import logging
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
 from pricewatch.gui.notifications_panel import NotificationsPanel
 from pricewatch.gui.product_detail import ProductDetail
 from pricewatch.gui.product_dialog import ProductDialog
@@ -99,8 +100,9 @@ class MainWindow(QMainWindow):
         self.task_dock.raise_()
         self.resizeDocks([self.task_dock], [260], Qt.Orientation.Vertical)
 
-        self._build_menus()
-        self._build_toolbar()
+        self.commands.show_tasks = build_menus(self, self.commands, [self.task_dock, self.notifications_dock])
+        self.product_context_menu = product_context_menu(self, self.commands)
+        self.toolbar = build_toolbar(self, self.commands)
         self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         app.set_tray_notifier(self.tray.notify)
@@ -114,50 +116,6 @@ class MainWindow(QMainWindow):
         self.notifications.reload()
 
     # -- construction ---------------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        a = self.commands
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.add, a.paste])
-        file_menu.addSeparator()
-        file_menu.addActions([a.import_, a.export])
-        file_menu.addSeparator()
-        file_menu.addAction(a.settings)
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        product_menu = bar.addMenu("&Product")
-        product_menu.addActions([a.details, a.edit, a.open_browser])
-        product_menu.addSeparator()
-        product_menu.addActions([a.check, a.check_all, a.pause])
-        product_menu.addSeparator()
-        product_menu.addAction(a.delete)
-        self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(a.find)
-        toggle = self.task_dock.toggleViewAction()
-        toggle.setShortcut(a.show_tasks.shortcut())
-        self.removeAction(a.show_tasks)
-        a.show_tasks = toggle
-        self.view_menu.addAction(toggle)
-        self.view_menu.addAction(self.notifications_dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a.about)
-        self.product_context_menu = QMenu(self)
-        self.product_context_menu.addActions([a.details, a.edit, a.open_browser, a.check])
-        self.product_context_menu.addSeparator()
-        self.product_context_menu.addAction(a.delete)
-
-    def _build_toolbar(self) -> None:
-        a = self.commands
-        toolbar = QToolBar("Main toolbar", self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(toolbar.toolButtonStyle().ToolButtonTextBesideIcon)
-        toolbar.addActions([a.add, a.check, a.check_all])
-        toolbar.addSeparator()
-        toolbar.addActions([a.details, a.edit, a.delete])
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
     def _connect(self) -> None:
         a = self.commands
         a.add.triggered.connect(self.add_product)

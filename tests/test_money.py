@@ -113,3 +113,12 @@ def test_find_currency(text: str, ctx: MoneyContext | None, expected: str | None
 )
 def test_normalise_currency(value: object, expected: str | None) -> None:
     assert normalise_currency(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [("Rp 150.000", "150000", "IDR"), ("RM 59.90", "59.90", "MYR"), ("35,000원", "35000", "KRW"),
+     ("12 990 ₸", "12990", "KZT"), ("1 299 \u0440\u0443\u0431.", "1299", "RUB")],
+)  # fmt: skip
+def test_more_currencies(text: str, amount: str, currency: str) -> None:
+    assert parse_money(text) == Money(Decimal(amount), currency)

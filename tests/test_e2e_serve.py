@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -194,5 +196,43 @@ def test_serve_killed_mid_check_finishes_the_check_after_restart(home: Path, pag
             assert len(cli_json("history", str(p["id"]))["history"]) == 1
         code, out, err = again.stop(signal.SIGTERM)
         assert code == 0, out + err
+    finally:
+        again.kill()
+
+
+def test_serve_catches_up_on_the_hourly_check_missed_while_it_was_not_running(
+    home: Path, page_server: PageServer
+) -> None:
+    url = page_server.add("/widget", widget("33.00"))
+    with open(home / "settings.toml", "a", encoding="utf-8") as settings:  # no regular hourly run in the test
+        settings.write(f"\n[schedule]\ncheck_minute = {(datetime.now().minute + 30) % 60}\n")
+    first = Serve(home)  # a first run records when each scheduled job last ran
+    try:
+        assert first.request("POST", "/products", {"url": url})[0] == 201
+        assert first.stop(signal.SIGTERM)[0] == 0
+    finally:
+        first.kill()
+    assert page_server.hits("/widget") == 0  # nothing was due to run during that short first run
+    # The computer was off for three hours: the last recorded hourly run is that old.
+    conn = sqlite3.connect(home / "pricewatch.sqlite3")
+    try:
+        with conn:
+            changed = conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schedule.last_run.check_prices'",
+                ((datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),),
+            ).rowcount
+    finally:
+        conn.close()
+    assert changed == 1, "the scheduler no longer records its last run under this key"
+
+    again = Serve(home)
+    try:
+        products = again.wait_for(
+            "the missed hourly check", lambda: [p for p in cli_json("list") if p["price"] == "33.00"]
+        )
+        assert len(products) == 1 and page_server.hits("/widget") == 1
+        checks = [t for t in cli_json("tasks") if t["name"] == "price_tracking.check_prices"]
+        assert len(checks) == 1  # run once for the missed hours, not once per missed hour
+        assert again.stop(signal.SIGTERM)[0] == 0
     finally:
         again.kill()

@@ -310,3 +310,11 @@ def test_several_top_level_products_the_one_named_like_the_heading_wins() -> Non
     main = product(name="Desk Lamp Pro", offers={"@type": "Offer", "price": "89", "priceCurrency": "EUR"})
     result = extract(page(other, main, body="<h1>Desk Lamp Pro</h1>"))
     assert (result.price, result.title) == (Decimal("89"), "Desk Lamp Pro")
+
+
+def test_jsonld_type_with_parameters_and_several_values_in_one_block() -> None:
+    first = json.dumps({"@type": "Organization", "name": "Shop"})
+    second = json.dumps(product(offers={"@type": "Offer", "price": "31.50", "priceCurrency": "EUR"}))
+    script = f'<script type="application/ld+json; charset=utf-8">{first}\n{second}</script>'
+    html = f"<html><head>{script}</head></html>"
+    assert extract(html).price == Decimal("31.50")

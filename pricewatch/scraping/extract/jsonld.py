@@ -48,7 +48,7 @@ def read(page: Page) -> list[ProductData]:
     products: list[ProductData] = []
     loose_offers: list[Offer] = []
     for script in page.all("script"):
-        if str(script.get("type", "")).strip().lower() != "application/ld+json":
+        if not str(script.get("type", "")).strip().lower().startswith("application/ld+json"):
             continue
         data = _load(script.text or "")
         if data is None:
@@ -78,7 +78,23 @@ def _load(text: str) -> Any:
             return json.loads(attempt, parse_float=Decimal, strict=False)
         except (ValueError, RecursionError):
             continue
-    return None
+    return _load_several(text)
+
+
+def _load_several(text: str) -> list[Any] | None:
+    """Several JSON values written one after another in one block (``{...}{...}``), as some shops do."""
+    decoder = json.JSONDecoder(parse_float=Decimal, strict=False)
+    found: list[Any] = []
+    index = 0
+    while index < len(text) and len(found) < 50:
+        try:
+            value, index = decoder.raw_decode(text, index)
+        except (ValueError, RecursionError):
+            break
+        found.append(value)
+        while index < len(text) and text[index] in " \t\r\n,;":
+            index += 1
+    return found or None
 
 
 def _types(node: dict[str, Any]) -> frozenset[str]:

@@ -318,3 +318,11 @@ def test_jsonld_type_with_parameters_and_several_values_in_one_block() -> None:
     script = f'<script type="application/ld+json; charset=utf-8">{first}\n{second}</script>'
     html = f"<html><head>{script}</head></html>"
     assert extract(html).price == Decimal("31.50")
+
+
+def test_old_data_vocabulary_microdata() -> None:
+    body = """<div itemscope itemtype="http://data-vocabulary.org/Product"><h1 itemprop="name">Mixer</h1>
+      <span itemprop="offerDetails" itemscope itemtype="http://data-vocabulary.org/Offer">
+      <meta itemprop="currency" content="EUR"><span itemprop="price">79,90</span></span></div>"""
+    result = extract(page(body=body, lang="de"))
+    assert (result.price, result.currency, result.title) == (Decimal("79.90"), "EUR", "Mixer")

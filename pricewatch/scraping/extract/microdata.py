@@ -91,7 +91,7 @@ def read(page: Page) -> list[ProductData]:
             url=page.absolute(_first(props, "url")),
             nested=any(_scope_type(a) in _PRODUCT_SCOPES for a in scope.iterancestors()),
         )
-        for el in props.get("offers", []):
+        for el in props.get("offers", []) + props.get("offerDetails", []):  # the latter: data-vocabulary.org
             if el.get("itemscope") is not None or el.get("typeof") is not None:
                 product.offers.append(_offer(_props(el), page, _scope_type(el)))
         if not product.offers and (props.get("price") or props.get("lowPrice")):
@@ -118,7 +118,7 @@ def _brand(props: dict[str, list[Element]]) -> str | None:
 
 
 def _offer(props: dict[str, list[Element]], page: Page, kind: str) -> Offer:
-    currency = normalise_currency(_first(props, "priceCurrency"), page.money)
+    currency = normalise_currency(_first(props, "priceCurrency", "currency"), page.money)
     page.money.currency = page.money.currency or currency
     names = ("price", "lowPrice") if kind == "aggregateoffer" else ("price",)
     price = None

@@ -326,3 +326,10 @@ def test_old_data_vocabulary_microdata() -> None:
       <meta itemprop="currency" content="EUR"><span itemprop="price">79,90</span></span></div>"""
     result = extract(page(body=body, lang="de"))
     assert (result.price, result.currency, result.title) == (Decimal("79.90"), "EUR", "Mixer")
+
+
+def test_meta_sale_price_wins_over_regular_price() -> None:
+    head = """<meta property="product:price:amount" content="59.00">
+      <meta property="product:sale_price:amount" content="39.00">
+      <meta property="product:price:currency" content="EUR">"""
+    assert extract(page(head=head, body="<h1>Chair</h1>")).price == Decimal("39.00")

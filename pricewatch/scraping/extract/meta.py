@@ -12,17 +12,17 @@ from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
 
 _PRICE_KEYS = (
+    "product:sale_price:amount",  # the sale price when the product is on sale (Facebook catalog tags)
     "product:price:amount",
     "og:price:amount",
-    "product:sale_price:amount",
     "price",
     "twitter:data1",
     "itemprop:price",
 )
 _CURRENCY_KEYS = (
+    "product:sale_price:currency",
     "product:price:currency",
     "og:price:currency",
-    "product:sale_price:currency",
     "pricecurrency",
     "currency",
 )

@@ -58,4 +58,29 @@ def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
 
 def decode_html(content: bytes, header_encoding: str | None = None) -> str:
     """Decode page bytes to text; never raises (undecodable bytes become U+FFFD)."""
-    return content.decode(sniff_encoding(content, header_encoding), errors="replace")
+    return decode_body(content, header_encoding)[0]
+
+
+def decode_body(content: bytes, header_encoding: str | None = None) -> tuple[str, str]:
+    """(text, codec name) as :func:`sniff_encoding` would choose, decoding the page once instead of twice
+    (validating a big page as UTF-8 and then decoding it cost the fetch a full extra pass)."""
+    for bom, name in _BOMS:
+        if content.startswith(bom):
+            return content.decode(name, errors="replace"), name
+    ascii_only = content.isascii()
+    if not ascii_only:
+        try:
+            return content.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    declared = declared_encoding(content)
+    for candidate in (_known(header_encoding), declared):
+        if candidate is None or candidate == "utf-8":
+            continue
+        try:
+            return content.decode(candidate), candidate
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if ascii_only:
+        return content.decode("ascii"), "utf-8"
+    return content.decode("cp1252", errors="replace"), "cp1252"

@@ -236,3 +236,25 @@ def test_serve_catches_up_on_the_hourly_check_missed_while_it_was_not_running(
         assert again.stop(signal.SIGTERM)[0] == 0
     finally:
         again.kill()
+
+
+def test_script_runs_a_batch_and_cancels_a_slow_scrape(serve: Serve, page_server: PageServer) -> None:
+    good = [page_server.add(f"/ok{i}", widget(f"{i + 1}.25")) for i in range(2)]
+    missing = page_server.add("/gone", "gone", status=404)
+    code, batch = serve.request("POST", "/tasks/scrape-batch", {"urls": [*good, missing]})
+    assert code == 200 and len(batch["child_ids"]) == 3, batch
+    status = serve.final_status(batch["task_id"])
+    assert status["status"] == "SUCCESS"
+    assert (status["result"]["succeeded"], status["result"]["failed"]) == (2, 1)
+    children = [serve.final_status(child) for child in batch["child_ids"]]
+    assert [c["status"] for c in children] == ["SUCCESS", "SUCCESS", "FAILURE"]
+    assert [c["result"]["price"] for c in children[:2]] == ["1.25", "2.25"]
+    assert "404" in children[2]["error"]
+
+    slow = page_server.add("/slow", widget("9.99"), delay=30)
+    code, submitted = serve.request("POST", "/tasks/scrape", {"url": slow})
+    assert code == 200
+    serve.wait_for("the slow request to arrive", lambda: page_server.hits("/slow") >= 1)
+    code, cancelled = serve.request("POST", f"/tasks/{submitted['task_id']}/cancel")
+    assert code == 200, cancelled
+    assert serve.final_status(submitted["task_id"])["status"] == "REVOKED"

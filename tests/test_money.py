@@ -122,3 +122,9 @@ def test_normalise_currency(value: object, expected: str | None) -> None:
 )  # fmt: skip
 def test_more_currencies(text: str, amount: str, currency: str) -> None:
     assert parse_money(text) == Money(Decimal(amount), currency)
+
+
+def test_currency_letters_inside_a_word_are_no_currency() -> None:
+    # "kr" in Latvian "krājumā" (in stock) and "TL" glued to a letter are words, not money.
+    assert find_currency("līdz kamēr prece ir krājumā 06.07") is None
+    assert find_currency("TLü 5") is None

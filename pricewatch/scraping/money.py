@@ -187,16 +187,16 @@ _SINGLE_SYMBOLS = "".join(sorted(s for s in SYMBOLS if len(s) == 1 and not s.isa
 _SYMBOL_RE = re.compile(
     "["
     + re.escape(_SINGLE_SYMBOLS)
-    + "]|(?<![A-Za-z])(?:"
+    + r"]|(?<![^\W\d_])(?:"
     + "|".join(
-        re.escape(s) + ("(?![A-Za-z])" if s[-1].isalpha() else "")
+        re.escape(s) + (r"(?![^\W\d_])" if s[-1].isalpha() else "")
         for s in sorted(SYMBOLS, key=len, reverse=True)
         if len(s) > 1 or s.isalpha()
     )
     + "|(?:"
     + "|".join(sorted(ISO_CODES))
-    + r")(?![A-Za-z])"
-    + r"|kr\.?(?![A-Za-z]))"
+    + r")(?![^\W\d_])"
+    + r"|kr\.?(?![^\W\d_]))"
 )
 # A number: digits with thousands groups or decimals, optionally a trailing ",-" / ".-" / ",-" (no cents).
 NUMBER_RE = re.compile(

@@ -228,3 +228,13 @@ def test_extract_json_reads_a_saved_file_and_a_url_and_says_why_others_failed(
     assert lines[2]["price"] is None and "404" in lines[2]["error"]
     assert lines[3]["price"] is None and "only http and https" in lines[3]["error"]
     assert run("list", "--json").stdout.strip() == "[]"  # extract stores nothing
+
+
+def test_a_damaged_database_is_reported_and_left_untouched(home: Path) -> None:
+    damaged = b"SQLite format 3\x00" + b"\xff" * 4096  # a torn copy from a backup tool, say
+    (home / "pricewatch.sqlite3").write_bytes(damaged)
+    for args in (("list",), ("add", "https://shop.example/item"), ("check", "--all")):
+        proc = run(*args)
+        assert proc.returncode == 4, proc.stdout + proc.stderr
+        assert "cannot open the database" in proc.stderr and "Traceback" not in proc.stderr
+    assert (home / "pricewatch.sqlite3").read_bytes() == damaged

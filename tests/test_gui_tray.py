@@ -62,8 +62,20 @@ def test_close_keeps_running_in_the_tray_and_says_so_once(
     assert load_settings(app.paths).settings.gui.tray_hint_shown is True
     window.tray.show_window()
     qtbot.waitExposed(window)
-    app.settings.gui.close_to_tray = False
-    window.close()
+    window.close()  # the hint only once
+    assert not window.isVisible() and not window._shut_down
+    with qtbot.waitSignal(window.quit_requested):
+        window.tray.menu.actions()[-1].trigger()  # Quit from the tray menu while the window is hidden
+    assert window._shut_down
+
+
+def test_close_without_tray_ends_the_program(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    assert window.tray.available is False  # offscreen: no system tray, so closing really closes
+    with qtbot.waitSignal(window.quit_requested):
+        window.close()
     assert window._shut_down
 
 

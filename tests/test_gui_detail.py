@@ -77,3 +77,23 @@ def test_check_now_from_the_detail_updates_it(
     qtbot.waitUntil(lambda: detail.loaded and detail.history_model.rowCount() == 6, timeout=15_000)
     assert "899" in detail.price.text()
     assert "▼" in detail.change.text()
+
+
+def test_chart_follows_a_palette_change(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    pid = _history(app, "https://bikes.example/dark")
+    window = make_window()
+    detail = window.show_detail(pid)
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.loaded)
+    dark = QPalette(detail.chart.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor(30, 30, 30))
+    dark.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    detail.chart.setPalette(dark)
+    chart = detail.chart.chart()
+    assert chart.backgroundBrush().color() == QColor(30, 30, 30)
+    assert all(axis.labelsColor() == QColor(230, 230, 230) for axis in chart.axes())
+    assert detail.chart.points > 0  # redrawn, not emptied

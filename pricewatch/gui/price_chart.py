@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
+from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -37,6 +37,16 @@ class PriceChart(QChartView):
         self.setChart(chart)
         self._apply_palette()
         self.points = 0
+        self._last: tuple[list[PriceObservation], dict[str, object]] | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        # follow a switch between the system's light and dark palettes while the window is open
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_palette()
+            if self._last is not None:
+                history, options = self._last
+                self.show_history(history, **options)  # type: ignore[arg-type]
+        super().changeEvent(event)
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -48,6 +58,7 @@ class PriceChart(QChartView):
 
     def show_history(self, history: list[PriceObservation], *, target: Decimal | None, currency: str | None,
                      since: datetime | None) -> None:  # fmt: skip
+        self._last = (history, {"target": target, "currency": currency, "since": since})
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():

@@ -324,3 +324,12 @@ def test_an_instalment_beside_the_price_is_not_a_sale_price() -> None:
         '<span class="rate">ab 54,12 € monatlich</span></div>'
     )
     assert extract(shop_page(box, lang="de")).price == Decimal("1299.00")
+
+
+def test_country_from_the_pages_own_address_settles_dollar_and_default_currency() -> None:
+    head = '<link rel="canonical" href="/p/1"><meta property="og:url" content="https://www.shop.com.ar/p/1">'
+    result = extract(shop_page('<span class="price">$ 3.499</span>', head=head))
+    assert (result.price, result.currency) == (Decimal("3499"), "ARS")
+    plain = extract('<html><head><link rel="canonical" href="https://tienda.example.es/p"></head><body>'
+                    '<h1>Mesa</h1><span class="precio">49,90</span></body></html>')  # fmt: skip
+    assert (plain.price, plain.currency) == (Decimal("49.90"), "EUR")

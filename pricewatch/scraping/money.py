@@ -179,6 +179,38 @@ KRONA_BY_REGION = {
     "is": "ISK",
 }
 _DOLLARS = frozenset({"USD", *DOLLAR_BY_REGION.values()})
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# The currency of a country, for prices written without any (the last resort).
+_EURO_REGIONS = _words("at be cy de ee es fi fr gr hr ie it lt lu lv mt nl pt si sk")
+CURRENCY_BY_REGION = {
+    **dict.fromkeys(_EURO_REGIONS, "EUR"),
+    **{
+        "gb": "GBP",
+        "us": "USD",
+        "tr": "TRY",
+        "pl": "PLN",
+        "ch": "CHF",
+        "cz": "CZK",
+        "hu": "HUF",
+        "ro": "RON",
+    },
+    **{
+        "se": "SEK",
+        "no": "NOK",
+        "dk": "DKK",
+        "br": "BRL",
+        "in": "INR",
+        "pk": "PKR",
+        "jp": "JPY",
+        "ru": "RUB",
+    },
+    **{"ua": "UAH", "bg": "BGN", "za": "ZAR", **DOLLAR_BY_REGION},
+}
 RUPEE_BY_REGION = {"in": "INR", "hi": "INR", "lk": "LKR", "pk": "PKR", "ur": "PKR"}
 
 _SINGLE_SYMBOLS = "".join(sorted(s for s in SYMBOLS if len(s) == 1 and not s.isalpha()))
@@ -189,7 +221,9 @@ _SYMBOL_RE = re.compile(
     + re.escape(_SINGLE_SYMBOLS)
     + r"]|(?<![^\W\d_])(?:"
     + "|".join(
-        re.escape(s) + (r"(?![^\W\d_])" if s[-1].isalpha() else "")
+        # "C $ 61.99" as well as "C$61.99": a letter prefix may stand apart from its dollar sign.
+        (re.escape(s[:-1]) + r"[ \u00a0]?\$" if len(s) > 1 and s[-1] == "$" else re.escape(s))
+        + (r"(?![^\W\d_])" if s[-1].isalpha() else "")
         for s in sorted(SYMBOLS, key=len, reverse=True)
         if len(s) > 1 or s.isalpha()
     )
@@ -232,7 +266,7 @@ class MoneyContext:
 
 def currency_from_symbol(symbol: str, ctx: MoneyContext | None = None) -> str | None:
     """The ISO code a symbol or code stands for, using the page's region for "$", "kr" and "Rs"."""
-    sym = symbol.strip()
+    sym = symbol.strip().replace(" ", "").replace("\u00a0", "")
     if sym.upper() in ISO_CODES:
         return sym.upper()
     region = _region(ctx)
@@ -247,6 +281,11 @@ def currency_from_symbol(symbol: str, ctx: MoneyContext | None = None) -> str | 
     if sym == "¥" and (region == "cn" or ((ctx and ctx.lang) or "").startswith("zh")):
         return "CNY"
     return SYMBOLS.get(sym)
+
+
+def region_currency(region: str | None) -> str | None:
+    """The usual currency of a country code ("es" -> EUR), or None."""
+    return CURRENCY_BY_REGION.get(region or "")
 
 
 def _region(ctx: MoneyContext | None) -> str | None:

@@ -23,7 +23,7 @@ MAX_HTML_BYTES = 20_000_000  # beyond this a "page" is not a product page; refus
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 # Country-code top-level domains that are not countries for our purpose.
 _GENERIC_TLDS = frozenset({"com", "net", "org", "shop", "store", "io", "co", "eu", "info", "biz"})
-INDEXED_TAGS = ("script", "meta", "h1", "button", "input", "form", "title")
+INDEXED_TAGS = ("script", "meta", "h1", "button", "input", "form", "title", "link")
 CONTROLS = frozenset({"button", "input", "form"})  # also indexed together, in document order, as "controls"
 _parsers = threading.local()  # lxml parsers must not be shared between threads
 
@@ -116,7 +116,8 @@ def parse(html: bytes | str, url: str | None = None, encoding: str | None = None
         if tag in CONTROLS:
             page.tags.setdefault("controls", []).append(el)
     page.lang = _lang(page)
-    page.money = MoneyContext(lang=page.lang, region=_region(page.lang, url))
+    # Without the address it was fetched from, the page's own canonical address tells its country (".com.ar").
+    page.money = MoneyContext(lang=page.lang, region=_region(page.lang, url or _own_url(page)))
     return page, ""
 
 
@@ -159,6 +160,17 @@ def _lang(page: Page) -> str | None:
                     break
     value = (value or "").strip().replace("_", "-").lower()
     return value[:20] or None
+
+
+def _own_url(page: Page) -> str | None:
+    """The page's own absolute address from its canonical link or og:url, if it gives one."""
+    found = [
+        str(link.get("href", ""))
+        for link in page.all("link")
+        if str(link.get("rel", "")).lower() == "canonical"
+    ]
+    found += [str(meta.get("content", "")) for meta in page.all("meta") if meta.get("property") == "og:url"]
+    return next((u for u in found if u.startswith(("http://", "https://"))), None)
 
 
 def _region(lang: str | None, url: str | None) -> str | None:

@@ -13,6 +13,7 @@ from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
 from pricewatch.scraping.extract.result import Extraction, Offer
 from pricewatch.scraping.extract.selector import select_price
+from pricewatch.scraping.money import region_currency
 
 log = logging.getLogger(__name__)
 MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
@@ -108,7 +109,9 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         result.methods["availability"] = "visible"
 
     if result.currency is None:
-        result.currency = page.money.currency
+        result.currency = page.money.currency or (
+            region_currency(page.money.region) if result.price else None
+        )
     if result.currency:
         result.methods.setdefault("currency", result.methods.get("price", "context"))
     if result.price is None and result.reason is None:

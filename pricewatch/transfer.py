@@ -101,7 +101,7 @@ def export_csv(products: Iterable[tuple[Product, list[PriceObservation]]], out: 
         count += 1
         base = {name: getattr(product, name) for name in _PRODUCT_FIELDS}
         base["target_price"] = "" if product.target_price is None else str(product.target_price)
-        rows = history or [None]
+        rows: list[PriceObservation | None] = list(history) or [None]
         for obs in rows:
             row = dict(base)
             if obs is not None:

@@ -62,8 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 except OSError as exc:
                     raise UserError(f"cannot start the API: {exc}") from None
                 parts.append(f"API at {url}")
-            elif url := app.start_api_if_enabled():  # [api] enabled = true in the settings
-                parts.append(f"API at {url}")
+            elif enabled_url := app.start_api_if_enabled():  # [api] enabled = true in the settings
+                parts.append(f"API at {enabled_url}")
             print(f"pricewatch serve: running {', '.join(parts)}; Ctrl+C stops", flush=True)
             if not stopped_by:  # a signal during start-up already asked to stop
                 qt_app.exec()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from dataclasses import fields
 from datetime import datetime
@@ -93,7 +94,7 @@ class ProductRepository:
         rows = self._db.conn().execute(sql + " ORDER BY id", args).fetchall()
         return [from_row(r) for r in rows]
 
-    def ids(self) -> list[int]:
+    def ids(self) -> builtins.list[int]:
         return [r[0] for r in self._db.conn().execute("SELECT id FROM products ORDER BY id")]
 
     def count(self) -> int:
@@ -128,7 +129,7 @@ class ProductRepository:
             cur = conn.execute("DELETE FROM products WHERE id = ?", (product_id,))
         return cur.rowcount > 0
 
-    def due(self, now: datetime, *, limit: int | None = None) -> list[Product]:
+    def due(self, now: datetime, *, limit: int | None = None) -> builtins.list[Product]:
         """Products not paused whose next check time has come (never-checked products first)."""
         sql = (
             "SELECT * FROM products WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= ?)"

@@ -160,3 +160,36 @@ def test_shortcuts_reach_their_actions(
     window.products.table.setFocus()
     qtbot.keyClick(window.products.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert window._details and next(iter(window._details.values())).isVisible()
+
+
+def test_editing_keeps_the_rules_the_dialog_does_not_show(
+    qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
+) -> None:
+    """A drop-by-amount rule and a windowed drop set from the CLI survive a save from the window."""
+    from pricewatch.models import AlertRule
+
+    product = app.add_product(page_server.add("/pan", product_page("Pan", "40.00")), title="Pan")
+    pid = product.id or 0
+    app.set_alert_rules(
+        pid,
+        [
+            AlertRule(pid, AlertKind.DROP_AMOUNT, amount=Decimal("5")),
+            AlertRule(pid, AlertKind.DROP_PERCENT, percent=Decimal("10"), window_days=30),
+        ],
+    )
+    app.start(scheduler=False)
+    window = make_window()
+    window.products.select_product(pid)
+    dialog = window.edit_product()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
+    assert dialog.rules.drop_percent.isChecked() and dialog.rules.kept_hint.isVisibleTo(dialog)
+    dialog.rules.increase.setChecked(True)
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    rules = {(r.kind, r.amount, r.percent, r.window_days) for r in app.alert_rules_for(pid)}
+    assert rules == {
+        (AlertKind.DROP_AMOUNT, Decimal("5"), None, None),
+        (AlertKind.DROP_PERCENT, None, Decimal("10.0"), 30),
+        (AlertKind.PRICE_INCREASE, None, None, None),
+    }

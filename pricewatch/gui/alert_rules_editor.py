@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from pricewatch.models import AlertKind, AlertRule
 
+# The kinds the checkboxes edit; any other rule a product has (a drop by an amount, set with the CLI or the
+# API) is shown as a count and saved back unchanged.
+_EDITED = (AlertKind.TARGET_PRICE, AlertKind.DROP_PERCENT, AlertKind.ANY_DROP, AlertKind.PRICE_INCREASE,
+           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK)  # fmt: skip
+
 
 class AlertRulesEditor(QGroupBox):
-    """Drop by percent, any drop, back in stock, out of stock; the target price is always a rule of its own.
+    """Drop by percent, any drop, increase, back or out of stock; the target price is a rule of its own.
 
     (The facade keeps the target_price rule equal to ``product.target_price``: the target field is the rule.)
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Tell me when", parent)
+        self._kept: list[AlertRule] = []  # rules these checkboxes do not edit
+        self._drop_rule: AlertRule | None = None  # keeps a drop rule's window when only its percent changes
         self.target_hint = QLabel("the price is at or below the target price (when one is set)", self)
         self.drop_percent = QCheckBox("the price drops by at least", self)
         self.percent = QDoubleSpinBox(self)
@@ -26,38 +34,52 @@ class AlertRulesEditor(QGroupBox):
         self.percent.setEnabled(False)
         self.drop_percent.toggled.connect(self.percent.setEnabled)
         self.any_drop = QCheckBox("the price drops at all", self)
+        self.increase = QCheckBox("the price goes up", self)
         self.back_in_stock = QCheckBox("it is back in stock", self)
         self.out_of_stock = QCheckBox("it sells out", self)
+        self.kept_hint = QLabel(self)
+        self.kept_hint.setVisible(False)
         layout = QGridLayout(self)
         layout.addWidget(self.target_hint, 0, 0, 1, 2)
         layout.addWidget(self.drop_percent, 1, 0)
         layout.addWidget(self.percent, 1, 1)
-        layout.addWidget(self.any_drop, 2, 0, 1, 2)
-        layout.addWidget(self.back_in_stock, 3, 0, 1, 2)
-        layout.addWidget(self.out_of_stock, 4, 0, 1, 2)
+        for row, box in enumerate((self.any_drop, self.increase, self.back_in_stock, self.out_of_stock), 2):
+            layout.addWidget(box, row, 0, 1, 2)
+        layout.addWidget(self.kept_hint, 6, 0, 1, 2)
         layout.setColumnStretch(2, 1)
 
     def rules(self, product_id: int, target: Decimal | None) -> list[AlertRule]:
-        rules = []
+        rules = [replace(rule, product_id=product_id) for rule in self._kept]
         if target is not None:
             rules.append(AlertRule(product_id, AlertKind.TARGET_PRICE, amount=target))
         if self.drop_percent.isChecked():
             percent = Decimal(str(round(self.percent.value(), 1)))
-            rules.append(AlertRule(product_id, AlertKind.DROP_PERCENT, percent=percent))
-        if self.any_drop.isChecked():
-            rules.append(AlertRule(product_id, AlertKind.ANY_DROP))
-        if self.back_in_stock.isChecked():
-            rules.append(AlertRule(product_id, AlertKind.BACK_IN_STOCK))
-        if self.out_of_stock.isChecked():
-            rules.append(AlertRule(product_id, AlertKind.OUT_OF_STOCK))
+            window = self._drop_rule.window_days if self._drop_rule else None
+            rules.append(AlertRule(product_id, AlertKind.DROP_PERCENT, percent=percent, window_days=window))
+        for box, kind in (
+            (self.any_drop, AlertKind.ANY_DROP),
+            (self.increase, AlertKind.PRICE_INCREASE),
+            (self.back_in_stock, AlertKind.BACK_IN_STOCK),
+            (self.out_of_stock, AlertKind.OUT_OF_STOCK),
+        ):
+            if box.isChecked():
+                rules.append(AlertRule(product_id, kind))
         return rules
 
     def set_rules(self, rules: list[AlertRule]) -> None:
-        kinds = {rule.kind: rule for rule in rules if rule.enabled}
-        drop = kinds.get(AlertKind.DROP_PERCENT)
-        self.drop_percent.setChecked(drop is not None)
-        if drop is not None and drop.percent is not None:
-            self.percent.setValue(float(drop.percent))
+        shown = [rule for rule in rules if rule.enabled and rule.kind in _EDITED]
+        self._kept = [rule for rule in rules if rule not in shown]
+        kinds = {rule.kind: rule for rule in shown}
+        self._drop_rule = kinds.get(AlertKind.DROP_PERCENT)
+        self.drop_percent.setChecked(self._drop_rule is not None)
+        if self._drop_rule is not None and self._drop_rule.percent is not None:
+            self.percent.setValue(float(self._drop_rule.percent))
         self.any_drop.setChecked(AlertKind.ANY_DROP in kinds)
+        self.increase.setChecked(AlertKind.PRICE_INCREASE in kinds)
         self.back_in_stock.setChecked(AlertKind.BACK_IN_STOCK in kinds)
         self.out_of_stock.setChecked(AlertKind.OUT_OF_STOCK in kinds)
+        count = len(self._kept)
+        self.kept_hint.setText(
+            f"and {count} more rule{'s' if count > 1 else ''} set elsewhere (kept; see pricewatch alerts)"
+        )
+        self.kept_hint.setVisible(bool(count))

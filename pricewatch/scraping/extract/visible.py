@@ -69,12 +69,15 @@ class Scan:
     texts: list[tuple[int, Element]] = field(default_factory=list)  # elements with a short own text
 
 
-def price_text(el: Element) -> str:
+def price_text(el: Element, limit: int = 400) -> str:
     """The element's text as a shopper reads it: "12" + "<sup>99</sup>" becomes "12.99"; a part inside it
-    that is marked as shipping or tax information ("zzgl. Versand") is left out."""
+    that is marked as shipping or tax information ("zzgl. Versand") is left out. Reading stops after
+    ``limit`` nodes (a price is short; a big box named "price-page" is not one)."""
     parts: list[str] = []
     skipped: Element | None = None
-    for node in el.iter():
+    for count, node in enumerate(el.iter()):
+        if count > limit:
+            break
         if skipped is not None and _inside(node, skipped, el):
             continue
         skipped = None
@@ -145,8 +148,11 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         name = get("class")
         named = name is not None and _names_price(name)
         if not named:
-            name = get("id") or get("itemprop")
+            name = get("id")
             named = name is not None and _names_price(name)
+            if not named:
+                name = get("itemprop")
+                named = name is not None and _names_price(name)
         if named or (text is not None and _DIGIT.search(text) and find_currency(text, context)):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it

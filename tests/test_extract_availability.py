@@ -154,3 +154,8 @@ def test_messages_about_one_aspect_are_not_the_product(text: str) -> None:
 )  # fmt: skip
 def test_in_stock_phrases(text: str, expected: Availability) -> None:
     assert from_phrase(text, in_stock=True) is expected
+
+
+def test_disabled_buy_button_is_no_sign_of_stock() -> None:
+    html = "<html><body><h1>Lamp</h1><span class='price'>19,99 €</span><button disabled>Add to cart</button>"
+    assert extract(html).availability is Availability.UNKNOWN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pricewatch.models import Availability
 from pricewatch.scraping.extract.availability import from_phrase
-from pricewatch.scraping.extract.document import text_of
+from pricewatch.scraping.extract.document import Element, text_of
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.visible import MAX_PHRASE, Scan
 
@@ -47,6 +47,15 @@ def visible_availability(structured: Availability, found: Scan, layout: Layout) 
     if structured is not Availability.UNKNOWN:
         return Availability.UNKNOWN
     verdict = said(found, layout, in_stock=False)
-    if verdict is Availability.UNKNOWN and layout.buy is not None:
+    if verdict is Availability.UNKNOWN and layout.buy is not None and not _disabled(layout.buy):
         return Availability.IN_STOCK
     return verdict
+
+
+def _disabled(button: Element) -> bool:
+    """A disabled buy button says nothing: shops disable it when sold out and until a size is chosen."""
+    return (
+        button.get("disabled") is not None
+        or button.get("aria-disabled") == "true"
+        or "disabled" in str(button.get("class", "")).lower()
+    )

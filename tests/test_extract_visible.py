@@ -333,3 +333,10 @@ def test_country_from_the_pages_own_address_settles_dollar_and_default_currency(
     plain = extract('<html><head><link rel="canonical" href="https://tienda.example.es/p"></head><body>'
                     '<h1>Mesa</h1><span class="precio">49,90</span></body></html>')  # fmt: skip
     assert (plain.price, plain.currency) == (Decimal("49.90"), "EUR")
+
+
+def test_the_heading_named_like_the_page_title_is_the_product_title() -> None:
+    html = """<html><head><title>Desk Lamp Pro 40 W: Shop</title></head><body><h1>15% off today</h1>
+      <div><h1>Desk Lamp Pro 40 W</h1><span class="price">£34.99</span></div></body></html>"""
+    result = extract(html)
+    assert (result.title, result.price) == ("Desk Lamp Pro 40 W", Decimal("34.99"))

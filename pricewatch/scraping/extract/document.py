@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +21,7 @@ from pricewatch.scraping.money import MoneyContext
 
 Element = etree._Element
 MAX_HTML_BYTES = 20_000_000  # beyond this a "page" is not a product page; refuse rather than stall
+_WORD = re.compile(r"\w{3,}")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 # Country-code top-level domains that are not countries for our purpose.
 _GENERIC_TLDS = frozenset({"com", "net", "org", "shop", "store", "io", "co", "eu", "info", "biz"})
@@ -160,6 +162,20 @@ def _lang(page: Page) -> str | None:
                     break
     value = (value or "").strip().replace("_", "-").lower()
     return value[:20] or None
+
+
+def heading(page: Page, usable: Callable[[Element], bool] = lambda el: True) -> Element | None:
+    """The page's product heading: among its h1 elements with text, the one sharing most words with the
+    <title> or og:title (shops use h1 for badges and section names too), else the first."""
+    found = [h1 for h1 in page.all("h1")[:20] if text_start(h1, 200).strip() and usable(h1)]
+    if len(found) < 2:
+        return found[0] if found else None
+    titles = [text_start(t, 300) for t in page.all("title")[:1]]
+    titles += [str(m.get("content", "")) for m in page.all("meta") if m.get("property") == "og:title"][:1]
+    wanted = set(_WORD.findall(" ".join(titles).lower()))
+    if not wanted:
+        return found[0]
+    return max(found, key=lambda h1: len(set(_WORD.findall(text_start(h1, 200).lower())) & wanted))
 
 
 def _own_url(page: Page) -> str | None:

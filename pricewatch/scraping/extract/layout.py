@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from pricewatch.scraping.extract.document import Element, Page, text_start
+from pricewatch.scraping.extract.document import Element, Page, heading, text_start
 from pricewatch.scraping.extract.words import AVOID, LIST, NOT_PRICE, SALE, names, words
 
 _AVOID_TAGS = frozenset(
@@ -70,10 +70,7 @@ class Layout:
         self.buy = self._find_buy()
 
     def _find_title(self) -> Element | None:
-        for h1 in self.page.all("h1"):
-            if text_start(h1, 200).strip() and not self.hidden(h1):
-                return h1
-        return None
+        return heading(self.page, lambda h1: not self.hidden(h1))
 
     def _find_buy(self) -> Element | None:
         """The first buy control after the title (cart buttons in the page header come before it), else the

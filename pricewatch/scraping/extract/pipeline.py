@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import datalayer, jsonld, meta, microdata, stock, visible
-from pricewatch.scraping.extract.document import Page, parse, text_of, text_start
+from pricewatch.scraping.extract.document import Page, heading, parse, text_of, text_start
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
 from pricewatch.scraping.extract.result import Extraction, Offer
@@ -169,10 +169,10 @@ def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
 
 
 def _page_title(page: Page) -> str | None:
-    for h1 in page.all("h1"):
-        text = clean_text(text_of(h1))
-        if text:
-            return text
+    h1 = heading(page)
+    text = clean_text(text_of(h1)) if h1 is not None else None
+    if text:
+        return text
     for title in page.all("title"):
         return clean_text(text_of(title))
     return None

@@ -1,16 +1,19 @@
 """Measure a full price check of many products through the task engine against slow local "shops".
 
 Usage: .venv/bin/python bench/check_throughput.py [--products 1000] [--hosts 20] [--latency 0.1]
-       [--concurrency N] [--corpus DIR]
+       [--concurrency N] [--corpus DIR] [--inline]
 
 Pages from the shared corpus (``html/*.html.gz``) are served by a separate process on 20 loopback addresses
 (127.0.0.1 .. 127.0.0.20), each response delayed by 100 ms. A fresh PriceWatch home gets ``--products``
 products; ``check_prices(force=True)`` runs through the threads executor with the shipped scraping concurrency
 and per-host politeness (delay, per-host limit, robots.txt) relaxed.
 
-The lower bound is the larger of the network time (requests x latency / concurrency) and the extraction CPU
-time of the same pages, measured in this run, spread over the cores. ratio = wall / bound (target <= 1.3).
-The last line holds the figures as key=value pairs.
+Extraction runs in the pool of worker processes as shipped (``--inline``: on the task threads, for
+comparison). The lower bound is the larger of the network time (requests x latency / concurrency) and the
+extraction CPU time of the same pages, measured in this run, spread over the cores. ratio = wall / bound
+(target <= 1.3). peak_rss_mb is the engine process; pool_peak_rss_mb adds up the peaks of its helper
+processes (workers, resource tracker; shared library pages counted in each). The last line holds the figures
+as key=value pairs, with the load average before the run (other work on the machine skews wall time).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,6 +67,27 @@ def extraction_cpu_seconds(files: list[Path], products: int) -> float:
     return sum(per_page[i % len(files)] for i in range(products))
 
 
+def helper_figures(processes: list[Any]) -> tuple[float, float]:
+    """CPU seconds and summed peak RSS (VmHWM, MB) of the extraction pool's processes (fork server, workers,
+    resource tracker): the engine process's own peak does not include them."""
+    cpu = peak_kb = 0.0
+    for process in processes:
+        try:
+            cpu += sum(process.cpu_times()[:2])
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except (OSError, psutil_errors()):
+            continue
+        peaks = [float(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+        peak_kb += sum(peaks)
+    return cpu, peak_kb / 1024
+
+
+def psutil_errors() -> type[Exception]:
+    import psutil
+
+    return psutil.Error
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=1000)
@@ -78,6 +103,9 @@ def main() -> int:
         help=f"scraping queue concurrency (default: {default}, as shipped)",
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--inline", action="store_true", help="extract on the task threads (tasks.extract_in_processes off)"
+    )
     args = parser.parse_args()
 
     files = sorted(args.corpus.glob("*.html.gz"))
@@ -117,6 +145,7 @@ def run(
     fetch.respect_robots = False
     tasks.scraping_concurrency = args.concurrency
     tasks.max_retries = 0
+    tasks.extract_in_processes = not args.inline
     try:
         with app.db.transaction():
             for i in range(args.products):
@@ -141,6 +170,8 @@ def run(
         )
         run_cpu = time.process_time() - cpu_started
         server_cpu = sum(server.cpu_times()[:2]) - server_cpu
+        helpers = [p for p in psutil.Process().children(recursive=True) if p.pid != server_pid]
+        pool_cpu, pool_peak_mb = helper_figures(helpers)  # before close(): the workers exit then
     finally:
         app.close()
     result = record.result or {}
@@ -157,8 +188,13 @@ def run(
         f"CPU during the check: engine process {run_cpu:.2f} s ({run_cpu / wall:.0%} of one core),", end=" "
     )
     print(f"page server {server_cpu:.2f} s; load average before {load_before:.1f}")
+    mode = "inline on the task threads" if args.inline else f"{len(helpers)} helper processes"
+    print(f"extraction: {mode}; their CPU {pool_cpu:.2f} s, their peak RSS together {pool_peak_mb:.0f} MB")
     print(f"check tasks: {durations[0]:.0f} ms running on average (latency {args.latency * 1000:.0f} ms)")
-    print(f"wall_s={wall:.2f} bound_s={bound:.2f} ratio={wall / bound:.2f} peak_rss_mb={peak_rss_mb:.0f}")
+    print(
+        f"wall_s={wall:.2f} bound_s={bound:.2f} ratio={wall / bound:.2f} peak_rss_mb={peak_rss_mb:.0f}"
+        f" pool_peak_rss_mb={pool_peak_mb:.0f} load={load_before:.1f}"
+    )
     return 0
 
 

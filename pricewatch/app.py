@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
+    from pricewatch.scraping.pool import ExtractionPool
     from pricewatch.storage import CheckOutcome
     from pricewatch.storage.alert_rules import AlertOptions
     from pricewatch.tasks.events import TaskEvent
@@ -230,6 +231,19 @@ class PriceWatch:
         fetcher = Fetcher(FetchSettings.from_settings(self.settings.fetch), cache=self.cache)
         self._closers.append(fetcher.close)
         return fetcher
+
+    @property
+    def extractor(self) -> ExtractionPool:
+        """Extraction for tasks: worker processes (settings.tasks.extract_in_processes), else inline."""
+        pool: ExtractionPool | None = self.__dict__.get("_extractor")
+        if pool is None:
+            from pricewatch.scraping.pool import ExtractionPool
+
+            candidate = ExtractionPool(enabled=self.settings.tasks.extract_in_processes)
+            pool = self.__dict__.setdefault("_extractor", candidate)  # atomic: one pool when threads race
+            if pool is candidate:
+                self._closers.append(candidate.close)
+        return pool
 
     def cache_entries(self) -> list[CacheEntry]:
         return self.cache.entries()

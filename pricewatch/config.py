@@ -96,6 +96,7 @@ class TaskOptions:
     retry_base_delay: float = 30.0  # seconds; backoff is base * 2**n with full jitter
     retry_max_delay: float = 3600.0
     task_retention_days: int = 14
+    extract_in_processes: bool = True  # page extraction in worker processes (one per core), not in threads
 
 
 @dataclass(slots=True)

@@ -9,7 +9,10 @@ from collections.abc import Callable
 import brotli
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pricewatch.scraping.charset import decode_body, sniff_encoding
 from pricewatch.scraping.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status, parse_retry_after
 from pricewatch.scraping.fetch import Fetcher, FetchSettings
@@ -126,3 +129,19 @@ def test_304_to_a_plain_request_is_an_error() -> None:
         with pytest.raises(PermanentError, match="304"):
             fetcher.fetch(URL)
         assert fetcher.fetch(URL, etag='"x"').not_modified
+
+
+PIECES = [
+    b"<html>", b"caf\xc3\xa9", b"caf\xe9", b"\x81\x8d", "Τιμή".encode("iso-8859-7"), b"\xef\xbb\xbf",
+    b"\xff\xfe", b"<meta charset='iso-8859-7'>", b"<meta charset=bogus>", b"<?xml encoding='utf-8'?>",
+]  # fmt: skip
+
+
+@given(
+    parts=st.lists(st.sampled_from(PIECES) | st.binary(max_size=8), max_size=8),
+    header=st.sampled_from([None, "utf-8", "iso-8859-1", "windows-1252", "shift_jis", "nonsense"]),
+)
+def test_decoding_once_gives_what_sniffing_then_decoding_gave(parts: list[bytes], header: str | None) -> None:
+    content = b"".join(parts)
+    codec = sniff_encoding(content, header)
+    assert decode_body(content, header) == (content.decode(codec, errors="replace"), codec)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from pricewatch import __version__
-from pricewatch.scraping.charset import sniff_encoding
+from pricewatch.scraping.charset import decode_body
 from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status
 from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
@@ -308,8 +308,7 @@ class Fetcher:
             )
         except httpx.HTTPError as exc:
             raise error_for_exception(exc, final_url) from exc
-        encoding = sniff_encoding(body, response.charset_encoding)
-        html = body.decode(encoding, errors="replace")
+        html, encoding = decode_body(body, response.charset_encoding)
         elapsed = (time.monotonic() - started) * 1000
         return FetchResult(url, final_url, status, html, encoding, etag, last_modified, False, elapsed)
 

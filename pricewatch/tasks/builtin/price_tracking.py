@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import Availability, Product, utcnow
 from pricewatch.scraping.errors import CancelledError, NoPriceError
-from pricewatch.scraping.extract import Extraction, extract
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.registry import task
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
+    from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import FetchResult
     from pricewatch.storage import CheckOutcome
     from pricewatch.tasks.context import TaskContext
@@ -145,8 +145,12 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
                 last_modified=fetched.last_modified or product.last_modified,
             )
         else:
-            extraction = extract(
-                fetched.html, fetched.final_url, selector=product.css_selector, encoding=fetched.encoding
+            extraction = app.extractor.extract(
+                fetched.html,
+                fetched.final_url,
+                selector=product.css_selector,
+                encoding=fetched.encoding,
+                cancel=ctx.cancel_event,
             ).pick(product.offer_key)
             if not has_reading(extraction):
                 raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")

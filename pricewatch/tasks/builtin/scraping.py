@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import utcnow
-from pricewatch.scraping.extract import extract
 from pricewatch.scraping.urls import validate_url
 from pricewatch.tasks.builtin.price_tracking import has_reading, outcome_json, store_extraction, submit_alerts
 from pricewatch.tasks.registry import task
@@ -37,7 +36,10 @@ def scrape_product(
     if product is not None:
         selector = selector or product.css_selector
         offer_key = offer_key or product.offer_key
-    extraction = extract(fetched.html or "", fetched.final_url, selector=selector, encoding=fetched.encoding)
+    extraction = app.extractor.extract(
+        fetched.html or "", fetched.final_url, selector=selector, encoding=fetched.encoding,
+        cancel=ctx.cancel_event,
+    )  # fmt: skip
     extraction = extraction.pick(offer_key)
     result: dict[str, Any] = extraction.to_json()
     result.update(

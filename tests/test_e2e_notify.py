@@ -91,3 +91,25 @@ def test_a_price_drop_found_by_check_pops_up_once(
     assert desktop_session.daemon_count() == count
     rules = {r["kind"]: r for r in json.loads(run("alerts", "1", "--json").stdout)["rules"]}
     assert rules["target_price"]["state"] == "fired" and rules["target_price"]["last_fired_at"]
+
+
+def test_back_in_stock_is_told_once_when_a_sold_out_product_returns(
+    home: Path, page_server: PageServer
+) -> None:
+    with open(home / "settings.toml", "a", encoding="utf-8") as settings:
+        settings.write("desktop = false\n")  # no desktop here: the notification log still records
+    url = page_server.add("/boots", widget("59.00", "OutOfStock"))
+    assert run("add", url).returncode == 0
+    assert run("alerts", "1", "--back-in-stock").returncode == 0
+    assert run("check", "--all").returncode == 0
+    assert json.loads(run("notifications", "--json").stdout) == []  # sold out: nothing to say yet
+
+    page_server.add("/boots", widget("59.00", "InStock"))
+    for _ in range(2):  # the second check sees the same stock: no second notification
+        proc = run("check", "--all", "--json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["availability"] == "InStock"
+    (note,) = json.loads(run("notifications", "--json").stdout)
+    assert note["product_id"] == 1 and "stock" in (note["title"] + note["message"]).lower()
+    assert "Widget Pro 3000" in note["title"] + note["message"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import tomllib
 import types
 import typing
@@ -74,47 +75,95 @@ class Paths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
+# -- validity of single values -------------------------------------------------------------------------------
+# Each field that has limits declares them once, in its metadata: ``valid`` returns why a (correctly typed)
+# value is not acceptable, or None. Loading reports such a value like a type error and keeps the default.
+Check = typing.Callable[[Any], "str | None"]
+_CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+
+
+def _between(low: float, high: float) -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {low:g} and {high:g}"
+
+    return {"valid": valid, "range": (low, high)}
+
+
+def _one_of(*choices: str) -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+
+    return {"valid": valid, "choices": choices}
+
+
+def _clock_time() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        return None if not value.strip() or _CLOCK.match(value) else "must be a time of day as HH:MM, or empty"
+
+    return {"valid": valid}
+
+
+def field_limits(section_cls: type, name: str) -> tuple[float, float] | None:
+    """The (low, high) range a numeric setting must be in, or None (for editors and documentation)."""
+    for f in dataclasses.fields(section_cls):
+        if f.name == name:
+            limits: tuple[float, float] | None = f.metadata.get("range")
+            return limits
+    raise KeyError(name)
+
+
+def field_problem(section_cls: type, name: str, value: Any) -> str | None:
+    """Why ``value`` (already of the field's type) is not acceptable for the setting, or None."""
+    for f in dataclasses.fields(section_cls):
+        if f.name == name:
+            valid: Check | None = f.metadata.get("valid")
+            return valid(value) if valid is not None else None
+    raise KeyError(name)
+
+
 @dataclass(slots=True)
 class FetchOptions:
     user_agent: str = f"PriceWatch/{__version__} (+desktop price tracker)"
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    deadline: float = 60.0
-    max_body_mb: float = 10.0
-    per_host_concurrency: int = 2
-    per_host_delay: float = 1.0
+    connect_timeout: float = field(default=10.0, metadata=_between(0.1, 120))
+    read_timeout: float = field(default=20.0, metadata=_between(0.1, 300))
+    deadline: float = field(default=60.0, metadata=_between(0.1, 600))
+    max_body_mb: float = field(default=10.0, metadata=_between(0.001, 100))
+    per_host_concurrency: int = field(default=2, metadata=_between(1, 16))
+    per_host_delay: float = field(default=1.0, metadata=_between(0, 60))
     respect_robots: bool = True
 
 
 @dataclass(slots=True)
 class TaskOptions:
-    executor: str = "threads"  # "threads" (QThreadPool) or "sync" (inline, still journaled)
-    default_concurrency: int = 2
-    scraping_concurrency: int = 8
-    notifications_concurrency: int = 1
-    max_retries: int = 3
-    retry_base_delay: float = 30.0  # seconds; backoff is base * 2**n with full jitter
-    retry_max_delay: float = 3600.0
-    task_retention_days: int = 14
+    # "threads" (QThreadPool) or "sync" (inline, still journaled)
+    executor: str = field(default="threads", metadata=_one_of("threads", "sync"))
+    default_concurrency: int = field(default=2, metadata=_between(1, 32))
+    scraping_concurrency: int = field(default=8, metadata=_between(1, 64))
+    notifications_concurrency: int = field(default=1, metadata=_between(1, 8))
+    max_retries: int = field(default=3, metadata=_between(0, 20))
+    # seconds; backoff is base * 2**n with full jitter
+    retry_base_delay: float = field(default=30.0, metadata=_between(0.001, 3600))
+    retry_max_delay: float = field(default=3600.0, metadata=_between(0.001, 86400))
+    task_retention_days: int = field(default=14, metadata=_between(1, 365))
     extract_in_processes: bool = True  # page extraction in worker processes (one per core), not in threads
 
 
 @dataclass(slots=True)
 class ScheduleOptions:
-    check_minute: int = 0  # the hourly price-check job fires at this minute
-    default_check_interval_minutes: int = 60
-    check_jitter_seconds: int = 120
-    cleanup_hour: int = 2
-    cleanup_minute: int = 0
-    cache_cleanup_hours: int = 6
+    check_minute: int = field(default=0, metadata=_between(0, 59))  # the hourly price check fires at this minute
+    default_check_interval_minutes: int = field(default=60, metadata=_between(1, 10080))
+    check_jitter_seconds: int = field(default=120, metadata=_between(0, 3600))
+    cleanup_hour: int = field(default=2, metadata=_between(0, 23))
+    cleanup_minute: int = field(default=0, metadata=_between(0, 59))
+    cache_cleanup_hours: int = field(default=6, metadata=_between(1, 168))
     paused: bool = False
 
 
 @dataclass(slots=True)
 class CacheOptions:
-    max_entries: int = 512
-    ttl_seconds: int = 300
-    max_mb: float = 32.0  # byte budget for cached pages; a page is often 0.5-2 MB in memory
+    max_entries: int = field(default=512, metadata=_between(0, 100000))
+    ttl_seconds: int = field(default=300, metadata=_between(0, 86400))
+    max_mb: float = field(default=32.0, metadata=_between(0, 4096))  # byte budget for cached pages; a page is often 0.5-2 MB in memory
 
 
 @dataclass(slots=True)
@@ -122,17 +171,17 @@ class NotifyOptions:
     desktop: bool = True
     tray: bool = True
     apprise_urls: list[str] = field(default_factory=list)
-    quiet_hours_start: str = ""  # "22:00"; empty disables quiet hours
-    quiet_hours_end: str = ""
-    daily_cap_per_product: int = 3
+    quiet_hours_start: str = field(default="", metadata=_clock_time())  # "22:00"; empty: no quiet hours
+    quiet_hours_end: str = field(default="", metadata=_clock_time())
+    daily_cap_per_product: int = field(default=3, metadata=_between(0, 100))  # 0: no limit
 
 
 @dataclass(slots=True)
 class ApiOptions:
     enabled: bool = False
     host: str = "127.0.0.1"
-    port: int = 8765
-    max_body_kb: int = 256
+    port: int = field(default=8765, metadata=_between(0, 65535))  # 0: any free port
+    max_body_kb: int = field(default=256, metadata=_between(1, 10240))
 
 
 @dataclass(slots=True)
@@ -205,9 +254,14 @@ def _section_from(cls: type, raw: Any, name: str, problems: list[str]) -> Any:
             problems.append(f"unknown setting {name}.{key} ignored")
             continue
         try:
-            setattr(section, key, _coerce(value, hints[key]))
+            coerced = _coerce(value, hints[key])
+            reason = field_problem(cls, key, coerced)
+            if reason is not None:
+                raise TypeError(reason)
         except TypeError as exc:
             problems.append(f"setting {name}.{key} = {value!r}: {exc}; using the default")
+            continue
+        setattr(section, key, coerced)
     return section
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pricewatch.config import Paths, Settings, load_settings, save_settings
 
 
@@ -64,3 +66,76 @@ def test_bad_values_fall_back_per_field_and_keep_the_good_ones(paths: Paths) -> 
     text = " ".join(loaded.problems)
     assert "fetch.per_host_delay" in text and "api.enabled" in text and "[nonsense]" in text
     assert paths.settings_file.exists()  # a readable file with bad values is not moved away
+
+
+def _load(paths: Paths, text: str) -> tuple[Settings, str]:
+    paths.settings_file.write_text(text, encoding="utf-8")
+    loaded = load_settings(paths)
+    return loaded.settings, " | ".join(loaded.problems)
+
+
+def test_unknown_choice_is_reported_and_the_default_used(paths: Paths) -> None:
+    settings, problems = _load(paths, '[tasks]\nexecutor = "bogus"\nmax_retries = 5\n')
+    assert settings.tasks.executor == "threads"
+    assert settings.tasks.max_retries == 5  # the rest of the file still counts
+    assert "tasks.executor = 'bogus': must be one of threads, sync; using the default" in problems
+
+
+@pytest.mark.parametrize(
+    ("toml", "section", "name", "reason"),
+    [
+        ("[fetch]\nper_host_concurrency = 0", "fetch", "per_host_concurrency", "between 1 and 16"),
+        ("[tasks]\nmax_retries = -1", "tasks", "max_retries", "between 0 and 20"),
+        ("[schedule]\ncheck_minute = 99", "schedule", "check_minute", "between 0 and 59"),
+        ("[api]\nport = 70000", "api", "port", "between 0 and 65535"),
+    ],
+)
+def test_whole_number_out_of_range_is_reported_and_the_default_used(
+    paths: Paths, toml: str, section: str, name: str, reason: str
+) -> None:
+    settings, problems = _load(paths, toml + "\n")
+    assert getattr(getattr(settings, section), name) == getattr(getattr(Settings(), section), name)
+    assert f"{section}.{name}" in problems and reason in problems and "using the default" in problems
+
+
+@pytest.mark.parametrize("value", ["-3", "1e9"])
+def test_decimal_number_out_of_range_is_reported_and_the_default_used(paths: Paths, value: str) -> None:
+    settings, problems = _load(paths, f"[fetch]\nper_host_delay = {value}\nper_host_concurrency = 3\n")
+    assert settings.fetch.per_host_delay == Settings().fetch.per_host_delay
+    assert settings.fetch.per_host_concurrency == 3
+    assert "fetch.per_host_delay" in problems and "between 0 and 60" in problems
+
+
+def test_bounds_are_inclusive(paths: Paths) -> None:
+    settings, problems = _load(paths, "[fetch]\nper_host_delay = 0\nper_host_concurrency = 16\n")
+    assert problems == ""
+    assert (settings.fetch.per_host_delay, settings.fetch.per_host_concurrency) == (0.0, 16)
+
+
+@pytest.mark.parametrize("value", ["25:99", "22", "soon"])
+def test_time_of_day_that_is_not_hh_mm_is_reported(paths: Paths, value: str) -> None:
+    settings, problems = _load(paths, f'[notify]\nquiet_hours_start = "{value}"\nquiet_hours_end = "07:00"\n')
+    assert settings.notify.quiet_hours_start == ""
+    assert settings.notify.quiet_hours_end == "07:00"
+    assert "notify.quiet_hours_start" in problems and "HH:MM" in problems
+
+
+def test_limits_are_declared_once_on_the_fields() -> None:
+    from pricewatch.config import FetchOptions, TaskOptions, field_limits, field_problem
+
+    assert field_limits(FetchOptions, "per_host_concurrency") == (1, 16)
+    assert field_limits(FetchOptions, "user_agent") is None
+    assert field_problem(TaskOptions, "executor", "sync") is None
+    assert field_problem(TaskOptions, "executor", "celery") is not None
+
+
+def test_the_window_and_commands_start_with_a_bad_value(paths: Paths) -> None:
+    from pricewatch.app import PriceWatch
+
+    paths.settings_file.write_text(
+        '[tasks]\nexecutor = "bogus"\n[fetch]\nper_host_concurrency = 0\n', encoding="utf-8"
+    )
+    with PriceWatch() as app:
+        assert len(app.settings_problems) == 2
+        app.start(scheduler=False)  # raised ValueError for both values before
+        assert app.task_manager.executor_name == "threads"

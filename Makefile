@@ -16,12 +16,19 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-run: $(PY)
+# Stamps: pip runs again only when pyproject.toml changed (the package itself is an editable install).
+$(VENV)/.installed-run: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed-run $@
+
+run: $(VENV)/.installed-run
 	$(VENV)/bin/pricewatch
 
-test: $(PY) deb-test-packages
-	$(PY) -m pip install --quiet -e '.[test]'
+test: $(VENV)/.installed-test deb-test-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(PY)

@@ -1,16 +1,24 @@
-"""URL checks done before any I/O: only absolute http(s) URLs with a host are accepted."""
+"""URL checks done before any I/O: only absolute http(s) URLs with a host are accepted.
+
+Accepted URLs come back in one normal form (scheme and host in lower case, no default port, no ``#fragment``)
+so that spellings of the same page are recognised as one product. URLs with a user name or password are
+refused: PriceWatch would store and show them in clear.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pricewatch.scraping.errors import InvalidURLError
 
 MAX_URL_LENGTH = 4096
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def validate_url(url: str) -> str:
-    """Return ``url`` stripped of surrounding blanks, or raise :class:`InvalidURLError` saying what is wrong."""
+    """Return ``url`` in normal form (see the module doc), or raise :class:`InvalidURLError` saying what is wrong."""
     if not isinstance(url, str):
         raise InvalidURLError("the URL must be text")
     url = url.strip()
@@ -22,7 +30,7 @@ def validate_url(url: str) -> str:
         raise InvalidURLError("the URL contains control characters")
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        port = parts.port  # raises ValueError on a bad port
     except ValueError as exc:
         raise InvalidURLError(f"not a valid URL: {exc}") from None
     if parts.scheme.lower() not in ("http", "https"):
@@ -30,7 +38,18 @@ def validate_url(url: str) -> str:
         raise InvalidURLError(f"only http and https URLs can be tracked (scheme: {shown}): {url[:200]}")
     if not parts.hostname:
         raise InvalidURLError(f"the URL has no host name: {url[:200]}")
-    return url
+    if parts.username is not None or parts.password is not None:
+        # Not echoed back: the message would show the password.
+        raise InvalidURLError(
+            "the URL contains a user name or password; PriceWatch does not store credentials "
+            "(remove the 'user:password@' part)"
+        )
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
 
 
 def shop_name(url: str) -> str:

@@ -1,0 +1,68 @@
+"""URL checks and the one normal form that makes spellings of the same page one product."""
+
+from __future__ import annotations
+
+import pytest
+
+from pricewatch.app import PriceWatch
+from pricewatch.scraping.errors import InvalidURLError
+from pricewatch.scraping.urls import shop_name, validate_url
+from pricewatch.storage import DuplicateProductError
+
+
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("HTTPS://Example.COM/Item", "https://example.com/Item"),  # the path keeps its case
+        ("https://example.com/Item#reviews", "https://example.com/Item"),
+        ("  http://Shop.example:80/x?q=A&b=1#top ", "http://shop.example/x?q=A&b=1"),
+        ("https://shop.example:443/x", "https://shop.example/x"),
+        ("https://shop.example:8443/x", "https://shop.example:8443/x"),
+        ("http://[::1]:8080/p", "http://[::1]:8080/p"),
+        ("https://shop.example/a%20b?x=%C3%BC", "https://shop.example/a%20b?x=%C3%BC"),
+    ],
+)
+def test_urls_come_back_in_normal_form(given: str, normal: str) -> None:
+    assert validate_url(given) == normal
+    assert validate_url(normal) == normal  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("ftp://shop.example/x", "only http and https"),
+        ("shop.example/x", "only http and https"),
+        ("", "empty"),
+        ("https:///nohost", "no host name"),
+        ("https://shop.example:99999/x", "not a valid URL"),
+        ("https://shop.example/\x1b[31m", "control characters"),
+    ],
+)
+def test_bad_urls_are_refused_with_a_reason(given: str, message: str) -> None:
+    with pytest.raises(InvalidURLError, match=message):
+        validate_url(given)
+
+
+@pytest.mark.parametrize("given", ["https://user:s3cret@shop.example/p", "https://user@shop.example/p"])
+def test_credentials_are_refused_without_echoing_them(given: str) -> None:
+    with pytest.raises(InvalidURLError, match="user name or password") as caught:
+        validate_url(given)
+    assert "s3cret" not in str(caught.value) and "user@" not in str(caught.value)
+
+
+def test_shop_name_drops_www() -> None:
+    assert shop_name("https://WWW.Shop.example/x") == "shop.example"
+
+
+def test_spellings_of_one_page_are_one_product() -> None:
+    with PriceWatch() as app:
+        first = app.add_product("HTTPS://Shop.Example/Item#a")
+        assert first.url == "https://shop.example/Item"
+        for other in ("https://shop.example/Item#b", "https://shop.example:443/Item"):
+            with pytest.raises(DuplicateProductError):
+                app.add_product(other)
+        assert app.add_product("https://shop.example/item").id != first.id  # paths are case-sensitive
+        with pytest.raises(InvalidURLError):
+            app.add_product("https://me:pw@shop.example/Item")
+        assert app.products.count() == 2
+

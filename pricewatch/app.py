@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pricewatch import transfer
+from pricewatch import transfer_merge
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.models import PriceObservation, Product
 from pricewatch.scraping.urls import shop_name, validate_url
@@ -148,68 +148,16 @@ class PriceWatch:
 
     # -- import and export ----------------------------------------------------------------------------
     def export_products(self, out: TextIO, fmt: str = "json") -> int:
-        """Write every product and its history; returns the number of products."""
-        pairs = ((p, self.observations.history(p.id or 0)) for p in self.products.list())
-        if fmt == "json":
-            return transfer.export_json(pairs, out)
-        if fmt == "csv":
-            return transfer.export_csv(pairs, out)
-        raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
+        """Write every product with its history and alert rules; returns the number of products."""
+        return transfer_merge.export_products(self, out, fmt)
 
     def import_products(self, path: Path) -> ImportSummary:
         """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
-        text = path.read_text(encoding="utf-8-sig")
-        items = transfer.parse_export(text)
-        for item in items:  # validate everything before writing anything
-            validate_url(item.url)
-        added = updated = observations = 0
-        with self.db.transaction():
-            for item in items:
-                product = self.products.get_by_url(item.url)
-                if product is None:
-                    product = self.add_product(
-                        item.url,
-                        target_price=item.target_price,
-                        title=item.title,
-                        css_selector=item.css_selector,
-                        check_interval_minutes=item.check_interval_minutes,
-                    )
-                    added += 1
-                else:
-                    updated += 1
-                assert product.id is not None
-                known = {o.observed_at for o in self.observations.history(product.id)}
-                for observed_at, price, availability in sorted(item.history, key=lambda h: h[0]):
-                    if observed_at in known:
-                        continue
-                    known.add(observed_at)
-                    self.observations.add(
-                        PriceObservation(product.id, observed_at, price, item.currency, availability)
-                    )
-                    observations += 1
-                self._refresh_summary(product.id, item.currency)
-        return ImportSummary(added, updated, observations)
+        return transfer_merge.import_products(self, path)
 
     def _refresh_summary(self, product_id: int, currency: str | None) -> None:
         """Recompute a product's current/lowest/highest price from its history (after an import)."""
-        history = self.observations.history(product_id)
-        if not history:
-            return
-        prices = [o.price for o in history if o.price is not None]
-        latest = history[-1]
-        changed_prices = [p for i, p in enumerate(prices) if i == 0 or p != prices[i - 1]]
-        product = self.get_product(product_id)
-        fields: dict[str, Any] = {
-            "availability": latest.availability,
-            "lowest_price": min(prices) if prices else None,
-            "highest_price": max(prices) if prices else None,
-            "price": prices[-1] if prices else None,
-            "previous_price": changed_prices[-2] if len(changed_prices) > 1 else None,
-            "currency": product.currency or latest.currency or currency,
-        }
-        if product.last_checked_at is None or product.last_checked_at < latest.observed_at:
-            fields["last_checked_at"] = latest.observed_at
-        self.products.set_fields(product_id, **fields)
+        transfer_merge.refresh_summary(self, product_id, currency)
 
     # -- fetching and cache ------------------------------------------------------------------------------
     @functools.cached_property

@@ -1,0 +1,149 @@
+"""Export from and merge an export file into a PriceWatch database (the facade's import/export calls these).
+
+Merging never overwrites what is stored: a known product (same URL) gets the observations it lacks, the alert
+rules it lacks (compared by kind and amounts; an existing rule keeps its state), and the target price and
+minimum change only when it has none; its offer, paused and robots choices stay as they are. A new product is
+created with everything the file has, rule states included, so a restored backup does not notify again what
+was already notified.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pricewatch import transfer
+from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
+from pricewatch.scraping.urls import validate_url
+from pricewatch.storage.alert_rules import AlertOptions
+
+if TYPE_CHECKING:
+    from pricewatch.app import ImportSummary, PriceWatch
+
+
+def export_products(app: PriceWatch, out: TextIO, fmt: str = "json") -> int:
+    """Write every product with its history and alert rules; returns the number of products."""
+
+    def alerts(product: Product) -> tuple[list[AlertRule], AlertOptions]:
+        assert product.id is not None
+        return app.alert_rules_for(product.id), app.alert_rules.options(product.id)
+
+    pairs = ((p, app.observations.history(p.id or 0)) for p in app.products.list())
+    if fmt == "json":
+        return transfer.export_json(pairs, out, alerts=alerts)
+    if fmt == "csv":
+        return transfer.export_csv(pairs, out, alerts=alerts)
+    raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
+
+
+def import_products(app: PriceWatch, path: Path) -> ImportSummary:
+    """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
+    from pricewatch.app import ImportSummary
+
+    items = transfer.parse_export(path.read_text(encoding="utf-8-sig"))
+    for index, item in enumerate(items, 1):  # validate everything before writing anything
+        validate_url(item.url)
+        if item.check_interval_minutes is not None and item.check_interval_minutes < 1:
+            raise transfer.ImportFormatError(
+                f"product {index}: the check interval must be at least one minute"
+            )
+    added = updated = observations = 0
+    with app.db.transaction():
+        for item in items:
+            product = app.products.get_by_url(item.url)
+            if product is None:
+                product = _create(app, item)
+                added += 1
+            else:
+                _merge_settings(app, product, item)
+                updated += 1
+            assert product.id is not None
+            observations += _merge_history(app, product.id, item)
+            refresh_summary(app, product.id, item.currency)
+    return ImportSummary(added, updated, observations)
+
+
+def _create(app: PriceWatch, item: transfer.ImportedProduct) -> Product:
+    product = app.add_product(
+        item.url,
+        target_price=item.target,
+        title=item.title,
+        css_selector=item.css_selector,
+        check_interval_minutes=item.check_interval_minutes,
+    )
+    assert product.id is not None
+    app.products.set_fields(
+        product.id, offer_key=item.offer_key, paused=item.paused, ignore_robots=item.ignore_robots
+    )
+    for rule in item.rules:
+        _add_rule(app, product.id, rule)
+    if not item.options.empty:
+        app.alert_rules.set_options(product.id, item.options)
+    return product
+
+
+def _merge_settings(app: PriceWatch, product: Product, item: transfer.ImportedProduct) -> None:
+    assert product.id is not None
+    have = {_key(r) for r in app.alert_rules_for(product.id)}
+    has_target = product.target_price is not None
+    for rule in item.rules:
+        if _key(rule) in have:
+            continue
+        if rule.kind is AlertKind.TARGET_PRICE:
+            if has_target:  # the user's target on this machine wins
+                continue
+            app.products.set_fields(product.id, target_price=rule.amount)
+            has_target = True
+        _add_rule(app, product.id, rule)
+        have.add(_key(rule))
+    if not has_target and item.target is not None:  # a format 1 file: the target price field only
+        app.products.set_fields(product.id, target_price=item.target)
+    if app.alert_rules.options(product.id).empty and not item.options.empty:
+        app.alert_rules.set_options(product.id, item.options)
+
+
+def _key(rule: AlertRule) -> tuple[Any, ...]:
+    return (rule.kind, rule.amount, rule.percent, rule.window_days)
+
+
+def _add_rule(app: PriceWatch, product_id: int, rule: AlertRule) -> None:
+    app.alert_rules.add(
+        AlertRule(
+            product_id, rule.kind, amount=rule.amount, percent=rule.percent, window_days=rule.window_days,
+            enabled=rule.enabled, state=rule.state, last_fired_at=rule.last_fired_at,
+        )
+    )  # fmt: skip
+
+
+def _merge_history(app: PriceWatch, product_id: int, item: transfer.ImportedProduct) -> int:
+    known = {o.observed_at for o in app.observations.history(product_id)}
+    added = 0
+    for observed_at, price, availability in sorted(item.history, key=lambda h: h[0]):
+        if observed_at in known:
+            continue
+        known.add(observed_at)
+        app.observations.add(PriceObservation(product_id, observed_at, price, item.currency, availability))
+        added += 1
+    return added
+
+
+def refresh_summary(app: PriceWatch, product_id: int, currency: str | None) -> None:
+    """Recompute a product's current/lowest/highest price from its history (after an import)."""
+    history = app.observations.history(product_id)
+    if not history:
+        return
+    prices = [o.price for o in history if o.price is not None]
+    latest = history[-1]
+    changed_prices = [p for i, p in enumerate(prices) if i == 0 or p != prices[i - 1]]
+    product = app.get_product(product_id)
+    fields: dict[str, Any] = {
+        "availability": latest.availability,
+        "lowest_price": min(prices) if prices else None,
+        "highest_price": max(prices) if prices else None,
+        "price": prices[-1] if prices else None,
+        "previous_price": changed_prices[-2] if len(changed_prices) > 1 else None,
+        "currency": product.currency or latest.currency or currency,
+    }
+    if product.last_checked_at is None or product.last_checked_at < latest.observed_at:
+        fields["last_checked_at"] = latest.observed_at
+    app.products.set_fields(product_id, **fields)

@@ -92,6 +92,24 @@ def test_product_crud_and_duplicates(db: Database) -> None:
     assert repo.delete(product.id) is False
 
 
+
+def test_search_ignores_case_in_any_script_and_takes_wildcards_literally(db: Database) -> None:
+    repo = ProductRepository(db)
+    books = repo.add(Product(url="https://buch.example/1", title="Bücher über Straße", shop="buch.example"))
+    sale = repo.add(Product(url="https://shop.example/p?x=100%25_off", title="100% off_sale", shop="shop.example"))
+    untitled = repo.add(Product(url="https://ΑΒΓ.example/x", title=None, shop="αβγ.example"))
+
+    def found(text: str) -> list[int | None]:
+        return [p.id for p in repo.list(search=text)]
+
+    assert found("BÜCHER") == found("bücher") == [books.id]  # LIKE folded ASCII only
+    assert found("STRASSE") == [books.id]  # full case folding: ß is ss
+    assert found("αβγ") == [untitled.id]  # a product without a title matches by shop
+    assert found("100%") == found("off_") == [sale.id]
+    assert found("%") == [sale.id] and found("_") == [sale.id]
+    assert found("nothing like it") == []
+    assert len(repo.list(search="")) == 3
+
 def test_history_row_only_on_change_and_last_checked_always(db: Database) -> None:
     products, observations = ProductRepository(db), ObservationRepository(db)
     pid = products.add(Product(url="https://shop.example/b")).id

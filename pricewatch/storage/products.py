@@ -22,6 +22,13 @@ EDITABLE = frozenset(
 )
 
 
+_CASEFOLD = "pw_casefold"
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else None
+
+
 class DuplicateProductError(ValueError):
     """The URL is already tracked."""
 
@@ -86,12 +93,15 @@ class ProductRepository:
         return from_row(row) if row else None
 
     def list(self, *, search: str | None = None) -> list[Product]:
+        """Every product by id; ``search`` keeps those whose title, URL or shop contains it, in any case."""
         sql, args = "SELECT * FROM products", []
+        conn = self._db.conn()
         if search:
-            sql += " WHERE title LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR shop LIKE ? ESCAPE '\\'"
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            args = [pattern] * 3
-        rows = self._db.conn().execute(sql + " ORDER BY id", args).fetchall()
+            # SQLite's LIKE folds ASCII only ("BÜCHER" would miss "bücher"): compare Unicode case-folded text.
+            conn.create_function(_CASEFOLD, 1, _casefold, deterministic=True)
+            sql += " WHERE " + " OR ".join(f"instr({_CASEFOLD}({column}), ?)" for column in ("title", "url", "shop"))
+            args = [search.casefold()] * 3
+        rows = conn.execute(sql + " ORDER BY id", args).fetchall()
         return [from_row(r) for r in rows]
 
     def ids(self) -> builtins.list[int]:

@@ -32,7 +32,7 @@ test: $(VENV)/.installed-test deb-test-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(PY)
-	$(PY) -m pip install --quiet ruff mypy
+	$(PY) -m pip install --quiet ruff mypy lxml-stubs
 	$(VENV)/bin/ruff check pricewatch tests bench
 	$(VENV)/bin/mypy
 

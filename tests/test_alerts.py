@@ -262,8 +262,9 @@ def test_titles_are_sanitised_and_capped() -> None:
     product = Product(url="https://x.example/", id=1, title="<b>Evil</b>\x1b[31m \u202eKettle\n" + "x" * 500)
     sim = Sim([rule(TARGET, amount=D("80"))], product=product)
     (event,) = sim.check("10")
+    # the whole escape sequence goes, not only its ESC (F12)
     assert "<" not in event.title and "\x1b" not in event.title and "\u202e" not in event.title
-    assert "\n" not in event.title and event.title.startswith("Target price reached: Evil [31m Kettle x")
+    assert "\n" not in event.title and event.title.startswith("Target price reached: Evil Kettle x")
     assert len(event.title) <= 120 and event.title.endswith("…")
 
 

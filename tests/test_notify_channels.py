@@ -124,7 +124,9 @@ def test_tray_channel() -> None:
     ("raw", "clean"),
     [
         ("<b>Bold</b> &amp; <i>it</i>", "Bold & it"),
-        ("a\x00b\x07c\x1b[0m", "abc[0m"),
+        ("a\x00b\x07c\x1b[0m", "abc"),  # the whole escape sequence goes, not just its ESC (F12)
+        ("Evil\x1b[31m title", "Evil title"),
+        ("a\x1b]0;new window title\x07b", "ab"),
         ("line1\nline2\r\nline3\t!", "line1 line2 line3 !"),
         ("\u202egnp.exe\u200b", "gnp.exe"),
         ("<script>alert('x')</script>Safe", "Safe"),

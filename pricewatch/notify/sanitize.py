@@ -1,6 +1,7 @@
 """Untrusted text (scraped titles, shop names) made safe to show in a notification.
 
-Markup is stripped, control and bidi-override characters removed, whitespace collapsed and the length capped.
+Markup is stripped, terminal escape sequences, control and bidi-override characters removed (by the shared
+:mod:`pricewatch.text` cleaner), whitespace collapsed and the length capped.
 The result is plain text; a channel that speaks markup (the desktop notification spec allows a subset of HTML
 in the body) escapes it with :func:`escape_markup` on its own way out.
 """
@@ -11,6 +12,8 @@ import html
 import re
 import unicodedata
 
+from pricewatch.text import cap, strip_controls
+
 TITLE_MAX = 120
 MESSAGE_MAX = 600
 NAME_MAX = 80
@@ -19,24 +22,6 @@ _TAG = re.compile(r"<[^<>]{0,2000}>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-# Bidi overrides and isolates can make a title read backwards ("gpj.exe"); zero-width ones hide text.
-_INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-)
-
-
-def _drop_controls(text: str, keep_newlines: bool) -> str:
-    out = []
-    for ch in text:
-        if ch == "\n" and keep_newlines:
-            out.append(ch)
-        elif ch in "\t\r\n":
-            out.append(" ")
-        elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def clean_text(value: object, max_length: int = MESSAGE_MAX, *, multiline: bool = False) -> str:
@@ -49,7 +34,7 @@ def clean_text(value: object, max_length: int = MESSAGE_MAX, *, multiline: bool 
         if not count:
             break
     text = html.unescape(text)  # entities decoded after the tags are gone, so "&lt;b&gt;" stays visible text
-    text = _drop_controls(text, keep_newlines=multiline)
+    text = strip_controls(text, keep_newlines=multiline)  # after unescape: "&#27;[31m" is an escape too
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)
     if multiline:
@@ -57,9 +42,7 @@ def clean_text(value: object, max_length: int = MESSAGE_MAX, *, multiline: bool 
         text = _BLANK_LINES.sub("\n\n", text).strip()
     else:
         text = text.strip()
-    if len(text) > max_length:
-        text = text[: max(max_length - 1, 0)].rstrip() + "…"
-    return text
+    return cap(text, max_length)
 
 
 def clean_title(value: object) -> str:

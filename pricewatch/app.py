@@ -182,12 +182,17 @@ class PriceWatch:
 
     @property
     def extractor(self) -> ExtractionPool:
-        """Extraction for tasks: worker processes (settings.tasks.extract_in_processes), else inline."""
+        """Extraction for tasks: worker processes (settings.tasks.extract_in_processes), else inline.
+
+        Only with the threads executor: there checks run side by side and extraction holds the GIL the
+        fetching threads need; the sync executor (one-shot CLI) would only pay for starting a worker.
+        """
         pool: ExtractionPool | None = self.__dict__.get("_extractor")
         if pool is None:
             from pricewatch.scraping.pool import ExtractionPool
 
-            candidate = ExtractionPool(enabled=self.settings.tasks.extract_in_processes)
+            threads = (self._executor or self.settings.tasks.executor) == "threads"
+            candidate = ExtractionPool(enabled=self.settings.tasks.extract_in_processes and threads)
             pool = self.__dict__.setdefault("_extractor", candidate)  # atomic: one pool when threads race
             if pool is candidate:
                 self._closers.append(candidate.close)

@@ -14,6 +14,7 @@ import pytest
 
 from pricewatch.app import PriceWatch
 from pricewatch.models import Availability, TaskRecord, TaskState, utcnow
+from pricewatch.tasks import owner as ownership
 from tests.support.pageserver import PageServer, Reply
 
 
@@ -106,6 +107,23 @@ def test_checks_ask_the_shop_and_leave_the_cache_empty(app: PriceWatch, page_ser
     assert first is not None
     again = run(app, app.check_product(first))
     assert again.result["from_cache"] is False and page_server.hits("/item0") == 2
+
+
+def test_checks_on_worker_threads_extract_in_worker_processes(qtbot: object, page_server: PageServer) -> None:
+    app = fast_app("threads")
+    try:
+        app.start(scheduler=False)
+        urls = [page_server.add(f"/w{i}", product_page(f"2{i}.50", title=f"Mill {i}")) for i in range(6)]
+        ids = [app.add_product(url).id for url in urls]
+        batch = app.wait_for_task(app.check_prices(product_ids=ids), timeout=60)
+        assert batch.state is TaskState.SUCCESS, batch.error
+        products = [app.get_product(pid) for pid in ids if pid is not None]
+        expected = [(Decimal(f"2{i}.50"), f"Mill {i}") for i in range(6)]
+        assert [(p.price, p.title) for p in products] == expected
+        assert app.extractor.enabled and app.extractor.running  # the pages went through the pool
+    finally:
+        app.close()
+    assert not app.extractor.running
 
 
 def test_a_first_check_may_take_the_add_dialogs_preview(app: PriceWatch, page_server: PageServer) -> None:
@@ -232,7 +250,8 @@ def test_a_product_already_queued_is_not_checked_twice(app: PriceWatch, page_ser
         id="queued-elsewhere", name="price_tracking.check_product_price", kwargs={"product_id": one.id},
         queue="scraping", unique_key=f"check:product:{one.id}",
     )  # fmt: skip
-    app.task_records.insert(waiting)
+    elsewhere = ownership.new_owner()  # a live engine holds it (a row of a gone process is taken over)
+    app.task_records.insert(waiting, elsewhere)
     assert app.check_product(one.id) == "queued-elsewhere"
 
     batch = run(app, app.check_prices(force=True))
@@ -242,6 +261,7 @@ def test_a_product_already_queued_is_not_checked_twice(app: PriceWatch, page_ser
         t for t in app.list_tasks(name="price_tracking.check_product_price") if not t.state.is_final
     ]
     assert [t.id for t in open_checks] == ["queued-elsewhere"]
+    ownership.retire(elsewhere)
 
 
 def test_unknown_products_are_refused_before_queueing(app: PriceWatch) -> None:

@@ -133,6 +133,11 @@ def test_setting_turns_the_pool_off() -> None:
         assert app.extractor.enabled is False and app.extractor is app.extractor
     finally:
         app.close()
+    sync = PriceWatch(executor="sync")  # one check at a time: a worker would only cost its start
+    try:
+        assert sync.extractor.enabled is False
+    finally:
+        sync.close()
 
 
 def test_closing_the_app_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -124,6 +124,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE notifications ADD COLUMN digest_id INTEGER;
     CREATE UNIQUE INDEX notifications_dedup ON notifications(dedup_key) WHERE dedup_key IS NOT NULL;
     """,
+    # 5: task ownership: the engine (process) that queued or runs an unfinished task, and until when its
+    # lease holds; recovery takes over only rows whose owner is gone (NULL: anyone may take the row)
+    """
+    ALTER TABLE tasks ADD COLUMN owner TEXT;
+    ALTER TABLE tasks ADD COLUMN lease_until TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

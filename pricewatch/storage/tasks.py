@@ -21,7 +21,11 @@ _COLUMNS = (
     "result", "error", "traceback", "progress_current", "progress_total", "progress_message",
     "queued_at", "started_at", "finished_at", "eta",
 )  # fmt: skip
-_INSERT = f"INSERT INTO tasks ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_INSERT = (
+    f"INSERT INTO tasks ({', '.join(_COLUMNS)}, owner, lease_until)"
+    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+)
+_OPEN_SQL = "('PENDING', 'STARTED', 'RETRY')"
 _CLAIMED = ("id", "name", "kwargs", "queue", "priority", "parent_id", "retries", "max_retries")
 
 
@@ -95,9 +99,12 @@ class TaskRepository:
             return contextlib.nullcontext()
         return self._write
 
-    def insert(self, task: TaskRecord) -> TaskRecord:
-        """Insert a task; with a unique key already open, return the open task instead (dedup)."""
-        values = _values(task)
+    def insert(self, task: TaskRecord, owner: str | None = None, lease: datetime | None = None) -> TaskRecord:
+        """Insert a task; with a unique key already open, return the open task instead (dedup).
+
+        ``owner`` is the engine that will run it, holding it until ``lease`` (renewed while it lives).
+        """
+        values = (*_values(task), owner, _time_to_db(lease))
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
             with self._writing():
                 self._db.conn().execute(_INSERT, values)
@@ -115,7 +122,7 @@ class TaskRepository:
     def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
         """Insert many tasks in one transaction (a batch's children)."""
         with self._writing(), self._db.transaction() as conn:
-            conn.executemany(_INSERT, [_values(t) for t in tasks])
+            conn.executemany(_INSERT, [(*_values(t), None, None) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
         row = self._db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
@@ -191,7 +198,9 @@ class TaskRepository:
         return cur.rowcount
 
     # -- engine helpers: conditional transitions, so two threads (or processes) never both finish a task
-    def claim(self, task_id: str, started_at: datetime) -> TaskRecord | None:
+    def claim(
+        self, task_id: str, started_at: datetime, owner: str | None = None, lease: datetime | None = None
+    ) -> TaskRecord | None:
         """PENDING/RETRY -> STARTED in one statement; None when the task is gone, revoked or taken already.
 
         The record carries only what running needs (id, name, kwargs, queue, priority, parent_id, retries,
@@ -201,9 +210,11 @@ class TaskRepository:
             rows = (
                 self._db.conn()
                 .execute(
-                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL"
-                    f" WHERE id = ? AND state IN ('PENDING', 'RETRY') RETURNING {', '.join(_CLAIMED)}",
-                    (_time_to_db(started_at), task_id),
+                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
+                    " owner = ?, lease_until = ?"
+                    " WHERE id = ? AND state IN ('PENDING', 'RETRY') AND (owner IS NULL OR owner = ?)"
+                    f" RETURNING {', '.join(_CLAIMED)}",
+                    (_time_to_db(started_at), owner, _time_to_db(lease), task_id, owner),
                 )
                 .fetchall()  # to the end, so the statement (and its implicit transaction) completes
             )
@@ -213,19 +224,29 @@ class TaskRepository:
         values["kwargs"] = json_from_db(values["kwargs"]) or {}
         return TaskRecord(**values, state=TaskState.STARTED, started_at=started_at)
 
-    def claim_many(self, task_ids: builtins.list[str], started_at: datetime) -> builtins.list[TaskRecord]:
-        """:meth:`claim` for several tasks in one statement; returns those claimed, in the order given."""
+    def claim_many(
+        self,
+        task_ids: builtins.list[str],
+        started_at: datetime,
+        owner: str | None = None,
+        lease: datetime | None = None,
+    ) -> builtins.list[TaskRecord]:
+        """:meth:`claim` for several tasks in one statement; returns those claimed, in the order given.
+
+        A row another (live) engine owns is not claimed: it runs there.
+        """
         if len(task_ids) == 1:
-            one = self.claim(task_ids[0], started_at)
+            one = self.claim(task_ids[0], started_at, owner, lease)
             return [one] if one else []
         with self._writing():
             rows = (
                 self._db.conn()
                 .execute(
-                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL"
+                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
+                    " owner = ?, lease_until = ?"
                     f" WHERE id IN ({', '.join('?' * len(task_ids))}) AND state IN ('PENDING', 'RETRY')"
-                    f" RETURNING {', '.join(_CLAIMED)}",
-                    (_time_to_db(started_at), *task_ids),
+                    f" AND (owner IS NULL OR owner = ?) RETURNING {', '.join(_CLAIMED)}",
+                    (_time_to_db(started_at), owner, _time_to_db(lease), *task_ids, owner),
                 )
                 .fetchall()
             )
@@ -343,3 +364,71 @@ class TaskRepository:
     def state_of(self, task_id: str) -> TaskState | None:
         row = self._db.conn().execute("SELECT state FROM tasks WHERE id = ?", (task_id,)).fetchone()
         return TaskState(row[0]) if row else None
+
+    # -- ownership (leases): which engine runs an unfinished row; see pricewatch.tasks.owner
+    def ownership(self, task_id: str) -> tuple[str | None, datetime | None]:
+        row = (
+            self._db.conn()
+            .execute("SELECT owner, lease_until FROM tasks WHERE id = ?", (task_id,))
+            .fetchone()
+        )
+        return (None, None) if row is None else (row[0], _time(row[1]))
+
+    def unfinished_owned(self) -> builtins.list[tuple[TaskRecord, str | None, datetime | None]]:
+        """:meth:`unfinished` with each row's owner and lease."""
+        rows = (
+            self._db.conn()
+            .execute(f"SELECT * FROM tasks WHERE state IN {_OPEN_SQL} ORDER BY queued_at, id")
+            .fetchall()
+        )
+        return [(task_from_row(r), r["owner"], _time(r["lease_until"])) for r in rows]
+
+    def take(
+        self,
+        task_id: str,
+        from_state: TaskState,
+        old_owner: str | None,
+        owner: str | None,
+        lease: datetime | None,
+        **values: Any,
+    ) -> bool:
+        """Change the owner (and ``values``) only while the row is in ``from_state`` held by ``old_owner``."""
+        assignments = "".join(f", {n} = ?" for n in values)
+        with self._writing():
+            cur = self._db.conn().execute(
+                f"UPDATE tasks SET owner = ?, lease_until = ?{assignments}"
+                " WHERE id = ? AND state = ? AND owner IS ?",
+                [
+                    owner, _time_to_db(lease), *(_to_db(n, v) for n, v in values.items()),
+                    task_id, str(from_state), old_owner,
+                ],
+            )  # fmt: skip
+        return cur.rowcount > 0
+
+    def renew(self, owner: str, lease: datetime) -> int:
+        """Extend the lease of every unfinished row ``owner`` holds (the heartbeat: one statement)."""
+        with self._writing():
+            cur = self._db.conn().execute(
+                f"UPDATE tasks SET lease_until = ? WHERE owner = ? AND state IN {_OPEN_SQL}",
+                (_time_to_db(lease), owner),
+            )
+        return cur.rowcount
+
+    def owned(self, owner: str) -> builtins.list[tuple[str, TaskState]]:
+        rows = (
+            self._db.conn()
+            .execute(f"SELECT id, state FROM tasks WHERE owner = ? AND state IN {_OPEN_SQL}", (owner,))
+            .fetchall()
+        )
+        return [(str(r[0]), TaskState(r[1])) for r in rows]
+
+    def release(self, owner: str, keep: Iterable[str] = ()) -> int:
+        """Hand back the unfinished rows of ``owner`` (but ``keep``): the next engine takes them at once."""
+        kept = builtins.list(keep)
+        with self._writing():
+            cur = self._db.conn().execute(
+                f"UPDATE tasks SET owner = NULL, lease_until = NULL WHERE owner = ? AND state IN {_OPEN_SQL}"
+                f" AND id NOT IN ({', '.join('?' * len(kept))})",
+                (owner, *kept),
+            )
+        return cur.rowcount

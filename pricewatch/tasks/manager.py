@@ -6,7 +6,14 @@ what is running now (their contexts, for cancel) and the executor's queues, whic
 the rows.
 
 Semantics chosen here:
-- Dedup: a submit with the unique key of an open (PENDING/STARTED/RETRY) task returns that task's id.
+- Ownership: every unfinished row names the engine (process) that queued or runs it, with a lease the engine
+  renews every ``owner.HEARTBEAT`` seconds (one UPDATE for all its rows); see :mod:`pricewatch.tasks.owner`
+  for when an owner counts as gone (its process ended, or its lease expired on another host). A row of a live
+  owner is never run by another engine; a row whose owner is gone, or that was handed back (no owner), is
+  taken over by the next engine that looks.
+- Dedup: a submit with the unique key of an open (PENDING/STARTED/RETRY) task returns that task's id while
+  its owner lives. When the owner is gone the submitter adopts the row (it becomes the new submitter's task,
+  a child of its batch) and runs it; a RETRY row keeps its time.
 - Cancel: PENDING/RETRY -> REVOKED at once; STARTED -> the cancel flag (REVOKED when the task notices; a task
   run by another process is marked REVOKED in the row and notices at its next progress write); a parent's
   open children are cancelled with it. Cancelled tasks are never retried.
@@ -16,11 +23,17 @@ Semantics chosen here:
   SUCCESS with ``{"value", "total", "succeeded", "failed", "revoked"}``; its progress is finished/total
   children. A re-run parent (retry, recovery) does not queue a child again that it queued before (same name
   and arguments).
-- Recovery on start: PENDING and STARTED rows run again (STARTED goes back to PENDING first), RETRY rows keep
-  their eta, a parent whose function had returned just waits for its children.
+- Recovery on start, and every heartbeat while a started engine runs: rows whose owner is gone are taken
+  over: PENDING and STARTED rows run again (STARTED goes back to PENDING first), RETRY rows keep their eta,
+  a parent whose function had returned just waits for its children. Rows of live owners (another engine, a
+  ``pricewatch check`` in progress) are left to them, so several engines can share one database.
+- Retry wait cap (``retry_wait_cap``, set by one-shot commands): a retry due later than the cap is not
+  waited for; the row stays RETRY with its eta and no owner, for the next engine (serve, the window, the
+  next ``check``) to run when it is due.
 - Shutdown: no new work starts; running tasks get the cancel flag and, when they stop for it, go back to
-  PENDING (not REVOKED: the user did not ask), so the next start runs them. One engine per database: two
-  processes starting on the same file would both recover the same rows.
+  PENDING (not REVOKED: the user did not ask); then the engine hands back its unfinished rows (no owner), so
+  the next engine runs them at once. ``abandon()`` instead revokes what this engine holds (Ctrl+C of a CLI
+  check: the user stopped it).
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.storage.codec import json_to_db
+from pricewatch.tasks import owner as ownership
 from pricewatch.tasks import registry
 from pricewatch.tasks.context import TaskContext
 from pricewatch.tasks.events import EventHub, TaskEvent
@@ -95,6 +109,11 @@ class TaskManager:
         self._lock = threading.Lock()
         self._timer: DelayTimer | None = None
         self._runner = Runner(self)
+        self.owner = ownership.new_owner()
+        # None: retries are waited for; seconds: a retry due later is left for the next engine (one-shot CLI).
+        self.retry_wait_cap: float | None = None
+        self._beat: threading.Thread | None = None
+        self._beat_stop = threading.Event()
         self.executor: Executor
         if self.executor_name == "sync":
             self.executor = SyncExecutor(self)
@@ -155,31 +174,78 @@ class TaskManager:
             if self._started:
                 return 0
             self._started = True
-        return self._recover()
+        count = self.sweep()
+        self._start_heartbeat()
+        return count
 
-    def _recover(self) -> int:
+    def sweep(self) -> int:
+        """Take over the unfinished rows whose owner is gone; returns how many."""
         count = 0
-        for record in self.records.unfinished():
-            if record.id in self.running:
+        now = utcnow()
+        lease = ownership.lease_until(now)
+        for record, holder, held_until in self.records.unfinished_owned():
+            if record.id in self.running or holder == self.owner:
                 continue
+            if ownership.is_alive(holder, held_until, now):
+                continue  # another engine runs it (F21: never run a live process's task twice)
+            waiting = isinstance(record.result, dict) and record.result.get(WAITING)
+            changes: dict[str, Any] = {}
+            if record.state is TaskState.STARTED and not waiting:
+                changes = {"state": TaskState.PENDING, "started_at": None}
+            if not self.records.take(record.id, record.state, holder, self.owner, lease, **changes):
+                continue  # someone else was quicker
             count += 1
             if record.state is TaskState.RETRY:
-                delay = 0.0 if record.eta is None else (record.eta - utcnow()).total_seconds()
-                self._rerun.add(record.id)
-                self.schedule_retry(record.queue, record.priority, record.id, max(0.0, delay))
+                self._resume_retry(record)
                 continue
-            if record.state is TaskState.STARTED:
-                if isinstance(record.result, dict) and record.result.get(WAITING):
-                    self._runner.maybe_finish_parent(record.id)  # its children are recovered on their own
-                    continue
-                if not self.records.set_state(
-                    record.id, (TaskState.STARTED,), state=TaskState.PENDING, started_at=None
-                ):
-                    continue
+            if waiting:
+                self._runner.maybe_finish_parent(record.id)  # its children are recovered on their own
+                continue
             log.info("recovering task %s %s", record.id, record.name)
             self._rerun.add(record.id)
             self.executor.dispatch(record.queue, record.priority, record.id)
         return count
+
+    def _resume_retry(self, record: TaskRecord) -> None:
+        delay = 0.0 if record.eta is None else (record.eta - utcnow()).total_seconds()
+        self._rerun.add(record.id)
+        if self.defers(delay):
+            self.records.take(record.id, TaskState.RETRY, self.owner, None, None)
+            self.emit_changed(record.id, TaskState.RETRY)
+            return
+        self.schedule_retry(record.queue, record.priority, record.id, max(0.0, delay))
+
+    def defers(self, delay: float) -> bool:
+        """Whether a retry ``delay`` seconds away is left to the next engine (one-shot commands)."""
+        return self.retry_wait_cap is not None and delay > self.retry_wait_cap
+
+    # -- leases ---------------------------------------------------------------------------------------------
+    def _start_heartbeat(self) -> None:
+        with self._lock:
+            if self._beat is not None or self.stopping:
+                return
+            self._beat = threading.Thread(target=self._heartbeat, name="pricewatch-task-lease", daemon=True)
+        self._beat.start()
+
+    def _heartbeat(self) -> None:
+        """Renew our leases; a started (long-running) engine also takes over rows whose owner died."""
+        while not self._beat_stop.wait(ownership.HEARTBEAT):
+            try:
+                self.records.renew(self.owner, ownership.lease_until(utcnow()))
+                if self._started and not self.stopping:
+                    self.sweep()
+            except Exception:
+                log.exception("task lease renewal failed")
+
+    def abandon(self) -> int:
+        """Revoke every unfinished task this engine holds (the user stopped a one-shot command)."""
+        held = self.records.owned(self.owner)
+        for task_id, _ in held:
+            try:
+                self.cancel(task_id)
+            except Exception:  # a row deleted meanwhile; the rest still go
+                log.exception("could not revoke task %s", task_id)
+        return len(held)
 
     def take_rerun(self, task_id: str) -> bool:
         with self._lock:
@@ -202,6 +268,15 @@ class TaskManager:
         done = self.executor.shutdown(timeout)
         if self._timer is not None:
             self._timer.stop(timeout)
+        self._beat_stop.set()
+        if self._beat is not None and self._beat is not threading.current_thread():
+            self._beat.join(timeout)
+        # Hand our rows back (tasks still running on a stuck worker stay ours until this process ends).
+        try:
+            self.records.release(self.owner, keep=list(self.running))
+        except Exception:
+            log.exception("could not hand back the unfinished tasks")
+        ownership.retire(self.owner)
         if not done:
             log.warning(
                 "task workers still running after %.0f s; their rows are recovered next start", timeout
@@ -239,9 +314,14 @@ class TaskManager:
         )  # fmt: skip
         if parent_id:
             self.parents.add(parent_id)
-        stored = self.records.insert(record)
-        if stored.id != record.id:
-            return stored.id  # dedup: the open task with this unique key
+        self._start_heartbeat()
+        while True:
+            stored = self.records.insert(record, self.owner, ownership.lease_until(utcnow()))
+            if stored.id == record.id:
+                break
+            adopted = self._adopt(stored, parent_id)
+            if adopted is not None:
+                return stored.id  # dedup: the open task with this unique key (ours now if adopted)
         if self.hub.active:
             self.hub.publish(TaskEvent("added", record.id, str(TaskState.PENDING)))
         if self.signals.listened("task_added"):
@@ -249,6 +329,55 @@ class TaskManager:
         if not self.stopping:  # after shutdown the row waits for the next start
             self.executor.dispatch(spec.queue, record.priority, record.id)
         return record.id
+
+    def _adopt(self, record: TaskRecord, parent_id: str | None) -> bool | None:
+        """Dedup met ``record``: True when we took it over (its owner is gone), False when its owner lives,
+        None when it changed meanwhile (insert again)."""
+        holder, held_until = self.records.ownership(record.id)
+        now = utcnow()
+        if holder == self.owner or ownership.is_alive(holder, held_until, now):
+            return False
+        waiting = isinstance(record.result, dict) and record.result.get(WAITING)
+        changes: dict[str, Any] = {}
+        if parent_id and parent_id != record.parent_id:
+            changes["parent_id"] = parent_id  # it becomes a child of the batch that asked for it
+        if record.state is TaskState.STARTED and not waiting:
+            changes.update(state=TaskState.PENDING, started_at=None)
+        if not self.records.take(
+            record.id, record.state, holder, self.owner, ownership.lease_until(now), **changes
+        ):
+            return None
+        log.info("taking over task %s %s (its process ended)", record.id, record.name)
+        self._rerun.add(record.id)
+        old_parent = record.parent_id
+        if "parent_id" in changes and old_parent:
+            self._orphan_parent_lost_child(old_parent)
+        if record.state is TaskState.RETRY:
+            self._resume_retry(record)
+        elif waiting:
+            self._runner.maybe_finish_parent(record.id)
+        elif not self.stopping:
+            self.executor.dispatch(record.queue, record.priority, record.id)
+        return True
+
+    def _orphan_parent_lost_child(self, parent_id: str) -> None:
+        """A child moved to a new batch: its old batch, when its process is gone, does not run it again."""
+        parent = self.records.get(parent_id)
+        if parent is None or parent.state.is_final:
+            return
+        holder, held_until = self.records.ownership(parent_id)
+        if holder == self.owner or ownership.is_alive(holder, held_until, utcnow()):
+            self._runner.child_finished(parent_id)
+            return
+        if isinstance(parent.result, dict) and parent.result.get(WAITING):
+            self._runner.child_finished(parent_id)  # finishes with the children it still has
+            return
+        # Its function died half-way: re-running it would queue its children again; end it here.
+        if self.records.set_state(
+            parent_id, (TaskState.STARTED, TaskState.PENDING), state=TaskState.REVOKED,
+            error="its process ended; its checks were taken over by a later run", finished_at=utcnow(),
+        ):  # fmt: skip
+            self.emit_changed(parent_id, TaskState.REVOKED)
 
     def run(self, task_ids: list[str]) -> None:
         """Run queued tasks now, one after another on this thread (executors call this)."""

@@ -18,6 +18,7 @@ from pricewatch.storage.codec import json_to_db
 from pricewatch.tasks import registry
 from pricewatch.tasks.context import TaskContext
 from pricewatch.tasks.events import ProgressThrottle
+from pricewatch.tasks.owner import lease_until
 from pricewatch.tasks.retry import Outcome, classify
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ class Runner:
         only after its row is committed.
         """
         m = self.m
-        records = m.records.claim_many(task_ids, utcnow())
+        now = utcnow()
+        records = m.records.claim_many(task_ids, now, m.owner, lease_until(now))
         contexts = []
         for record in records:
             # Registered before running, so a cancel of a claimed task that has not started yet reaches it.
@@ -188,6 +190,11 @@ class Runner:
             record.id, STARTED, state=TaskState.RETRY, retries=record.retries + 1, eta=eta,
             error=short_error(exc), started_at=None,
         ):  # fmt: skip
+            if m.defers(delay):
+                # Due later than this (one-shot) engine waits: hand it back for the next engine to run.
+                m.records.take(record.id, TaskState.RETRY, m.owner, None, None)
+                m.emit_changed(record.id, TaskState.RETRY)
+                return
             m.emit_changed(record.id, TaskState.RETRY)
             m.schedule_retry(record.queue, record.priority, record.id, delay)
 

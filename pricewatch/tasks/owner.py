@@ -1,0 +1,91 @@
+"""Who owns an unfinished task row, and whether that owner still lives.
+
+Every TaskManager has an owner id ``BOOT/PID/START/TOKEN``: the host's boot id, the process id, the process
+start time (so a recycled pid does not count as the same process) and a random token (several managers can
+live one after another in one process: tests, the window re-opening a database). A row the manager queued or
+runs carries its id and a lease time that the manager renews (``HEARTBEAT`` seconds) while it lives.
+
+An owner is alive when:
+- it is a manager of this process that has not shut down (the registry below);
+- it ran on this boot of this host: its pid exists and that process started at the recorded time;
+- otherwise (another host, an earlier boot): its lease has not expired.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime, timedelta
+from functools import cache
+
+LEASE_SECONDS = float(os.environ.get("PRICEWATCH_TASK_LEASE", "30"))
+# How often a manager renews its leases and (long-running engines) looks for orphaned rows.
+HEARTBEAT = float(os.environ.get("PRICEWATCH_TASK_HEARTBEAT", "10"))
+
+_live: set[str] = set()
+_live_lock = threading.Lock()
+
+
+@cache
+def boot_id() -> str:
+    """This boot of this host (Linux boot id; elsewhere the boot time and host name)."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as file:
+            return file.read().strip().replace("/", "-")
+    except OSError:
+        import socket
+
+        import psutil  # type: ignore[import-untyped]
+
+        return f"{socket.gethostname().replace('/', '-')}-{int(psutil.boot_time())}"
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time as recorded in owner ids (None when there is no such process)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None  # dead, only not reaped yet by its parent
+        return f"{process.create_time():.2f}"
+    except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError, PermissionError):
+        return None
+
+
+def new_owner() -> str:
+    """A fresh owner id for a manager of this process, registered as alive."""
+    pid = os.getpid()
+    owner = f"{boot_id()}/{pid}/{_start_time(pid) or 0}/{os.urandom(6).hex()}"
+    with _live_lock:
+        _live.add(owner)
+    return owner
+
+
+def retire(owner: str) -> None:
+    """The manager shut down: its rows may be taken over by the next one."""
+    with _live_lock:
+        _live.discard(owner)
+
+
+def lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=LEASE_SECONDS)
+
+
+def is_alive(owner: str | None, lease: datetime | None, now: datetime) -> bool:
+    """Whether the owner of a row may still run it (None: the row was handed back, anyone may)."""
+    if not owner:
+        return False
+    with _live_lock:
+        if owner in _live:
+            return True
+    parts = owner.split("/")
+    if len(parts) != 4 or not parts[1].isdigit():
+        return lease is not None and lease > now
+    boot, pid_text, started, _ = parts
+    if boot != boot_id():
+        return lease is not None and lease > now
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # our own process, but not a live manager of it (the registry said no)
+    return _start_time(pid) == started

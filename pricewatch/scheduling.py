@@ -221,9 +221,31 @@ class Scheduler:
 
     def _catch_up(self) -> None:
         try:
-            self.run_missed()
+            fired = self.run_missed()
+            if "check_prices" not in fired:
+                self.check_never_checked()
         finally:
             self.caught_up.set()
+
+    def check_never_checked(self) -> str | None:
+        """Enqueue the due-price check now if a product was never checked (added while no engine ran).
+
+        The first start only sets a baseline and a product added since the last slot would wait for the next
+        hourly run: its price would stay unknown for up to an hour. The hourly slot's last run is not moved.
+        """
+        if self.paused:
+            return None
+        with self._lock:
+            waiting = self._app.products.due(self._clock(), limit=1)
+            if not waiting or waiting[0].next_check_at is not None:  # never-checked products come first
+                return None
+            try:
+                task_id = self._submit(self._specs["check_prices"])
+            except Exception:  # like a job: never kill the scheduler's thread; the hourly run comes anyway
+                log.exception("could not enqueue the check of never-checked products")
+                return None
+        log.info("products never checked: enqueued %s", self._specs["check_prices"].task)
+        return task_id
 
     def run_now(self, job_id: str) -> str:
         """Enqueue a job's task now, whatever its schedule; returns the task id."""

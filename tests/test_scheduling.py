@@ -265,3 +265,63 @@ def test_the_watchdog_sends_the_quiet_hours_digest_once_over(app: RecordingApp, 
     clock.advance(timedelta(hours=8))  # 07:30: quiet hours are over
     assert scheduler.flush_held_notifications() == "task-1"
     assert app.names() == ["notifications.flush_held"]
+
+
+def test_first_start_checks_products_that_were_never_checked(app: RecordingApp, clock: Clock) -> None:
+    app.add_product("https://shop.example/added-before-the-first-start")
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.submitted == [
+        (
+            "price_tracking.check_prices",
+            {"kwargs": {}, "priority": 0, "unique_key": "schedule:price_tracking.check_prices"},
+        )
+    ]
+    assert scheduler.last_run("check_prices") == T0  # the hourly rhythm is not moved
+
+
+def test_start_checks_nothing_early_when_every_product_was_checked_or_is_paused(
+    app: RecordingApp, clock: Clock
+) -> None:
+    checked = app.add_product("https://shop.example/checked")
+    paused = app.add_product("https://shop.example/paused")
+    app.products.set_fields(checked.id or 0, next_check_at=T0 + timedelta(minutes=50))
+    app.update_product(paused.id or 0, paused=True)
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.submitted == []
+    assert scheduler.check_never_checked() is None
+
+
+def test_a_paused_schedule_does_not_check_new_products(app: RecordingApp, clock: Clock) -> None:
+    app.add_product("https://shop.example/new")
+    app.settings.schedule.paused = True
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.submitted == []
+
+
+def test_a_missed_hourly_run_is_not_doubled_by_the_never_checked_rule(app: RecordingApp, clock: Clock) -> None:
+    app.add_product("https://shop.example/new")
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert app.names() == ["price_tracking.check_prices"]
+
+
+def test_a_product_added_before_the_very_first_start_gets_its_price_at_start(page_server: Any) -> None:
+    from tests.test_checks import fast_app, product_page
+
+    app = fast_app()  # the real engine, synchronous: the enqueued check runs on the catch-up thread
+    try:
+        product = app.add_product(page_server.add("/new", product_page("12.50")))
+        app.start(scheduler=True)
+        assert app.scheduler.caught_up.wait(30)
+        assert str(app.get_product(product.id or 0).price) == "12.50"
+        assert page_server.hits("/new") == 1
+    finally:
+        app.close()

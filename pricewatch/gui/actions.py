@@ -64,6 +64,9 @@ class Actions:
         self.open_browser = make("&Open in Browser", "Ctrl+B",
                                  ("internet-web-browser", "applications-internet"),
                                  "Open the product page in the web browser")  # fmt: skip
+        # F5 only: the platform's Refresh binding may include Ctrl+R, which is Check Now here
+        self.reload = make("&Reload", "F5", ("view-refresh",),
+                           "Read products, tasks and notifications again from the database")  # fmt: skip
         self.find = make("&Find", QKeySequence.StandardKey.Find, ("edit-find",), "Search the products")
         self.import_ = make("&Import…", "Ctrl+Shift+I", ("document-import", "document-open"),
                             "Import products and history from a JSON or CSV export")  # fmt: skip

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pricewatch import __version__
 from pricewatch.app import PriceWatch
+from pricewatch.gui.errors import install_excepthook
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.quit_signals import QuitOnSignals
 from pricewatch.gui.resources import app_icon
 
 
@@ -37,11 +39,20 @@ def run_application() -> int:
     app.start_api_if_enabled()  # [api] enabled = true: scripts reach the same engine while the window runs
     window = MainWindow(app)
     window.quit_requested.connect(qt_app.quit)
+    uninstall_hook = install_excepthook(window.statusBar, str(app.paths.log_file))
+
+    def quit_on_signal(_signum: int) -> None:
+        window.quit()  # saves the layout like File > Quit; the tray setting does not keep it alive
+        qt_app.quit()  # also ends a modal dialog's loop
+
+    signals = QuitOnSignals(quit_on_signal)
     window.show()
     if app.settings_problems:
         QMessageBox.warning(window, "PriceWatch settings", "\n".join(app.settings_problems))
     try:
         return qt_app.exec()
     finally:
+        signals.uninstall()
         window.shutdown()
         app.close()
+        uninstall_hook()

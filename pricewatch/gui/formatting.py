@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QLocale
+
+from pricewatch.text import clean_line
 
 _SYMBOLS = {
     "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "TRY": "₺", "INR": "₹", "KRW": "₩",
@@ -14,17 +15,14 @@ _SYMBOLS = {
     "CAD": "CA$", "AUD": "A$", "UAH": "₴", "ILS": "₪", "VND": "₫", "THB": "฿",
 }  # fmt: skip
 _ZERO_DECIMALS = {"JPY", "KRW", "VND"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_SHOWN = 300
 DASH = "\N{EN DASH}"  # shown for unknown values
 
 
 def clean_text(text: str | None, limit: int = MAX_SHOWN) -> str:
     """Scraped text as safe to show: control and bidi-override characters removed, one line, capped."""
-    if not text:
-        return ""
-    text = _CONTROL.sub("", " ".join(str(text).split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    # the shared cleaner removes terminal escape sequences whole ("Evil\x1b[31m x" -> "Evil x", F12)
+    return clean_line(text, limit) if text else ""
 
 
 def currency_symbol(code: str | None) -> str:

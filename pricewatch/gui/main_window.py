@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.db_watch import DataVersionWatch
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
 from pricewatch.gui.notifications_panel import NotificationsPanel
 from pricewatch.gui.product_detail import ProductDetail
@@ -68,6 +70,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.products)
         self.product_sync = ProductSync(app, self.product_model, self.work)
         self.product_sync.loaded.connect(self._update_counts)
+        # The CLI, the API or another window may change products while this window is open.
+        self.db_watch = DataVersionWatch(app, self)
+        self.db_watch.changed.connect(self.product_sync.sync_outside)
         self._details: dict[int, ProductDetail] = {}
         self.product_sync.products_refreshed.connect(self._details_refresh)
         self.transfer = TransferActions(app, self.work, self)
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
         self.ui_state.restore_header("tasks", self.task_panel.tree.header())
         self.commands.pause.setChecked(app.settings.schedule.paused)
+        self.db_watch.start()  # before the first read, so nothing committed meanwhile is missed
         self.product_sync.reload()
         self._load_tasks()
         self.notifications.reload()
@@ -125,6 +131,7 @@ class MainWindow(QMainWindow):
         a.details.triggered.connect(self.show_current_detail)
         a.open_browser.triggered.connect(self.open_in_browser)
         a.find.triggered.connect(self.products.focus_search)
+        a.reload.triggered.connect(self.reload)
         a.import_.triggered.connect(self.transfer.ask_import)
         a.export.triggered.connect(self.transfer.ask_export)
         a.quit.triggered.connect(self.quit)
@@ -220,8 +227,31 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _check_one(self, product_id: int) -> None:
-        self.app.check_product(product_id)
+        try:
+            self.app.check_product(product_id)
+        except NotFoundError:
+            self.product_gone([product_id])
+            return
         self.statusBar().showMessage("Checking…", 3000)
+
+    def product_gone(self, ids: list[int]) -> QMessageBox:
+        """Products removed elsewhere (the CLI, the API): drop their rows and say so (non-modal)."""
+        for product_id in ids:
+            self.product_model.remove(product_id)
+            detail = self._details.get(product_id)
+            if detail is not None:
+                detail.close()
+        what = "This product was" if len(ids) == 1 else f"{len(ids)} of these products were"
+        text = (f"{what} removed from PriceWatch elsewhere (the command line, the API or another window), "
+                "so there is nothing to check.")  # fmt: skip
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Product removed", text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("productGone")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.product_sync.sync_outside()  # other rows may be stale too
+        return box
 
     @Slot(int)
     def _edit_one(self, product_id: int) -> None:
@@ -260,7 +290,8 @@ class MainWindow(QMainWindow):
 
     def _remove(self, ids: list[int]) -> None:
         for product_id in ids:
-            self.app.remove_product(product_id)
+            with contextlib.suppress(NotFoundError):  # removed elsewhere meanwhile: gone either way
+                self.app.remove_product(product_id)
             self.product_model.remove(product_id)
         self.statusBar().showMessage(f"Removed {len(ids)} product{'s' if len(ids) != 1 else ''}", 5000)
 
@@ -269,7 +300,11 @@ class MainWindow(QMainWindow):
         """One product: a check task; several: one batch task (its children are the per-product checks)."""
         ids = self.products.selected_ids()
         if len(ids) == 1:
-            self.checks_queued.emit(self.app.check_product(ids[0]))
+            try:
+                self.checks_queued.emit(self.app.check_product(ids[0]))
+            except NotFoundError:
+                self.product_gone(ids)
+                return
         elif ids:
             # The ids come from the table, so the facade's per-id validation (a read per product) is skipped;
             # the task itself reports ids that vanished meanwhile.
@@ -332,6 +367,14 @@ class MainWindow(QMainWindow):
         self.commands.pause.setChecked(self.app.settings.schedule.paused)
         self.status.refresh_schedule()
         self.statusBar().showMessage("Settings saved", 4000)
+
+    @Slot()
+    def reload(self) -> None:
+        """View > Reload: read products, tasks and notifications again (changes made elsewhere)."""
+        self.product_sync.reload()
+        self._load_tasks()
+        self.notifications.reload()
+        self.statusBar().showMessage("Reloaded", 3000)
 
     # -- import / export ------------------------------------------------------------------------------
     def _exported(self, path: str, count: int) -> None:
@@ -398,6 +441,7 @@ class MainWindow(QMainWindow):
         self.tray.hide()
         for detail in list(self._details.values()):
             detail.close()
+        self.db_watch.stop()
         self.product_sync.stop()
         self.task_model.stop()
         self.notifications.stop()

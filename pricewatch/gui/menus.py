@@ -27,7 +27,7 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     product_menu.addSeparator()
     product_menu.addAction(a.delete)
     view_menu = bar.addMenu("&View")
-    view_menu.addAction(a.find)
+    view_menu.addActions([a.find, a.reload])
     view_menu.addSeparator()
     toggles = [dock.toggleViewAction() for dock in docks]
     # the dock's own toggle action replaces the placeholder, so the menu check mark follows the dock

@@ -179,7 +179,7 @@ class ProductTableModel(QAbstractTableModel):
         self._rows[row] = _Row(product, spark)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
 
-    def upsert_many(self, items: list[tuple[Product, list[float]]]) -> None:
+    def upsert_many(self, items: list[tuple[Product, list[float] | None]]) -> None:
         """Show new or changed products with their sparklines, one dataChanged per row.
 
         (Per row on purpose: a range spanning many rows makes the view repaint everything and the proxy map

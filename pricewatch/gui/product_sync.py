@@ -3,7 +3,8 @@
 The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
 one reset; sparklines are read only for the rows being painted. Later changes arrive as product ids (a check
 finished, the user edited a product): a timer has them re-read on a pool thread and applies the rows in
-batches with a time budget.
+batches with a time budget. Changes made by other processes (the CLI, the API) are found by comparing the
+products table with the rows read last time (see :meth:`ProductSync.sync_outside`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
+from pricewatch.storage.products import from_row
 
 SPARK_POINTS = 30
 SPARK_CHUNK = 200
@@ -24,7 +26,9 @@ SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
 APPLY_BATCH = 200  # rows applied per flush (one dataChanged)
 FETCH_BATCH = 300
-Found = tuple[int, Product | None, list[float]]  # id, the product (None: removed), its recent prices
+SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
+Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
+Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 
 
@@ -56,21 +60,70 @@ class ProductSync(QObject):
         self._spark_timer.timeout.connect(self._read_wanted_sparklines)
         model.sparkline_requested = self.request_sparkline
         self._ready: deque[Found] = deque()
+        self._snapshot: Snapshot = {}
+        self._outside_reading = False
+        self._outside_again = False
         self.is_loaded = False
 
     def reload(self) -> None:
         """Read all products on a pool thread, then reset the model once."""
         self._generation += 1
         generation = self._generation
-        app = self.app
-        self.work.submit(app.list_products, lambda products: self._loaded(generation, products))
+        self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
 
-    def _loaded(self, generation: int, products: list[Product]) -> None:
+    def _read_all(self) -> tuple[list[Product], Snapshot]:
+        rows = self.app.db.conn().execute("SELECT * FROM products ORDER BY id").fetchall()
+        return [from_row(r) for r in rows], {r["id"]: tuple(r) for r in rows}
+
+    def _loaded(self, generation: int, products: list[Product], snapshot: Snapshot) -> None:
         if generation != self._generation:
             return
+        self._snapshot = snapshot
         self.model.set_products(products)
         self.is_loaded = True
         self.loaded.emit()
+
+    # -- changes made by other processes --------------------------------------------------------------
+    def sync_outside(self) -> None:
+        """Re-read the products table on a pool thread and apply only the rows that differ (no reset)."""
+        if self._stopped:
+            return
+        if self._outside_reading or not self.is_loaded:
+            self._outside_again = True  # one more pass once the current read is in
+            return
+        self._outside_reading = True
+        self._outside_again = False
+        generation, before = self._generation, self._snapshot
+        self.work.submit(lambda: self._diff(before), lambda result: self._outside_read(generation, result),
+                         lambda _error: self._outside_read(generation, None))  # fmt: skip
+
+    def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
+        rows = self.app.db.conn().execute("SELECT * FROM products ORDER BY id").fetchall()
+        after: Snapshot = {}
+        changed = []
+        for row in rows:
+            raw = after[row["id"]] = tuple(row)
+            if before.get(row["id"]) != raw:
+                changed.append(from_row(row))
+        recent = self.app.observations.recent_prices
+        with_spark = len(changed) <= SPARK_WITH_OUTSIDE  # more: read lazily when painted
+        found: list[Found] = [
+            (p.id or 0, p, [float(v) for v in recent(p.id or 0, SPARK_POINTS)] if with_spark else None)
+            for p in changed
+        ]
+        found.extend((product_id, None, []) for product_id in before.keys() - after.keys())
+        return found, after
+
+    def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:
+        self._outside_reading = False
+        if self._stopped:
+            return
+        if result is not None and generation == self._generation:
+            found, self._snapshot = result
+            if found:
+                self._fetched(found)
+        if self._outside_again:
+            self.sync_outside()
 
     # -- sparklines, read for the rows being painted ---------------------------------------------------
     def request_sparkline(self, product_id: int) -> None:
@@ -138,7 +191,7 @@ class ProductSync(QObject):
             self._timer.stop()
 
     def _read(self, ids: list[int]) -> list[Found]:
-        found = []
+        found: list[Found] = []
         for product_id in ids:
             try:
                 product: Product | None = self.app.get_product(product_id)
@@ -171,7 +224,7 @@ class ProductSync(QObject):
             self.products_refreshed.emit([product.id for product, _spark in present])
 
     def idle(self) -> bool:
-        return not (self._pending or self._ready or self._fetching)
+        return not (self._pending or self._ready or self._fetching or self._outside_reading)
 
     def stop(self) -> None:
         self._stopped = True

@@ -8,7 +8,9 @@ Two families of rule:
 
 - Level rules hold while a state lasts: price at or below a target, a drop from the highest price of the last
   N days, in stock, out of stock. They fire on the first check that finds the state (the first check of a new
-  product included) and re-arm when it ends.
+  product included) and re-arm when it ends. "Back in stock" is the exception: being in stock is news only
+  after a check that found the product unavailable, so a first check (or a new rule) that finds it in stock
+  leaves the rule armed, notifying nothing; FIRED always means "notified".
 - Change rules (drop %/amount since the last check, any drop, increase) describe what one check changed: each
   qualifying change is a new crossing; a check without one re-arms the rule.
 
@@ -27,12 +29,13 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, Product
+from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, PriceObservation, Product
 from pricewatch.notify.sanitize import NAME_MAX, clean_text, clean_title
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
 
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
+StockBefore = Callable[[], Availability]  # -> the last availability known before this check (Unknown skipped)
 
 _ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XOF", "XAF"})
 # When several rules fire on one check, the folded notification leads with the most useful one.
@@ -59,8 +62,7 @@ _HEADLINES = {
 class _Verdict(enum.Enum):
     FIRE = "fire"  # the condition holds (a level) or happened (a change)
     CLEAR = "clear"  # the condition has clearly ended: re-arm
-    HOLD = "hold"  # not enough information (no price, unknown stock) or inside the hysteresis band
-    ABSORB = "absorb"  # the state holds but is not news (in stock on the first check): FIRED without an event
+    HOLD = "hold"  # no news and nothing cleared (no price, unknown stock, inside the hysteresis band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class _Check:
     outcome: CheckOutcome
     options: AlertOptions
     window_high: WindowHigh | None
+    stock_before: StockBefore | None = None
 
     @property
     def price(self) -> Decimal | None:
@@ -208,10 +211,15 @@ def _stock_verdict(rule: AlertRule, check: _Check) -> _Verdict:
         return _Verdict.CLEAR if availability.buyable else _Verdict.FIRE
     if not availability.buyable:
         return _Verdict.CLEAR
-    # In stock: news only after a check that found it unavailable (not on the first check, not for a rule
-    # created while the product was already in stock).
-    if check.outcome.first_check or check.outcome.previous_availability.buyable:
-        return _Verdict.ABSORB
+    # In stock: news only after a check that found it unavailable. Not on the first check, not for a rule
+    # created while the product was in stock: the rule stays armed for the next return (F17: it used to be
+    # marked fired without a notification). A check in between that could not tell ("Unknown") is skipped
+    # when the caller knows the history; without it, Unknown before counts as unavailable.
+    if check.outcome.first_check:
+        return _Verdict.HOLD
+    before = check.stock_before() if check.stock_before else check.outcome.previous_availability
+    if before.buyable or (before is Availability.UNKNOWN and check.stock_before is not None):
+        return _Verdict.HOLD
     return _Verdict.FIRE
 
 
@@ -265,9 +273,14 @@ def evaluate(
     now: datetime,
     window_high: WindowHigh | None = None,
     options: AlertOptions | None = None,
+    stock_before: StockBefore | None = None,
 ) -> tuple[list[AlertEvent], list[RuleChange]]:
-    """Run a product's rules over one check; returns the events to notify and the rule states to store."""
-    check = _Check(outcome, options or AlertOptions(), window_high)
+    """Run a product's rules over one check; returns the events to notify and the rule states to store.
+
+    ``stock_before`` (see :func:`stock_before_check`) lets "back in stock" see past checks that could not
+    tell the stock; without it the previous check's availability is all there is.
+    """
+    check = _Check(outcome, options or AlertOptions(), window_high, stock_before)
     events: list[AlertEvent] = []
     changes: list[RuleChange] = []
     name = product_name(product)
@@ -291,12 +304,23 @@ def evaluate(
                 )
             )
             changes.append(RuleChange(rule.id, AlertState.FIRED, now))
-        elif verdict is _Verdict.ABSORB and armed:
-            changes.append(RuleChange(rule.id, AlertState.FIRED))
         elif verdict is _Verdict.CLEAR and not armed:
             changes.append(RuleChange(rule.id, AlertState.ARMED))
     events.sort(key=lambda e: PRIORITY.index(e.kind))
     return events, changes
+
+
+def stock_before_check(history: Sequence[PriceObservation], outcome: CheckOutcome) -> Availability:
+    """The last availability a check found before ``outcome`` (Unknown skipped; Unknown if none).
+
+    ``history`` is the product's observations, oldest first, read after the check was stored: when the check
+    wrote a row (``outcome.changed``), the last row is the check itself.
+    """
+    earlier = history[:-1] if outcome.changed and history else history
+    for observation in reversed(earlier):
+        if observation.availability is not Availability.UNKNOWN:
+            return observation.availability
+    return Availability.UNKNOWN
 
 
 def fold(events: Sequence[AlertEvent]) -> tuple[str, str]:

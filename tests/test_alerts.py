@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from pricewatch.alerts import AlertEvent, evaluate, fold, format_money, validate_rule
-from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, Product
+from pricewatch.alerts import AlertEvent, evaluate, fold, format_money, stock_before_check, validate_rule
+from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, PriceObservation, Product
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
 
@@ -31,6 +31,8 @@ class Sim:
     availability: Availability = UNKNOWN
     checks: int = 0
     highs: list[Decimal] = field(default_factory=list)
+    memory: bool = True  # pass stock_before (the last known availability), as the facade does
+    known: Availability = UNKNOWN
 
     def check(
         self, price: str | None, availability: Availability = IN, currency: str = "EUR"
@@ -50,6 +52,7 @@ class Sim:
         if effective is not None:
             self.highs.append(effective)
         now = T0 + timedelta(hours=self.checks)
+        known = self.known
         events, changes = evaluate(
             self.rules,
             outcome,
@@ -57,6 +60,7 @@ class Sim:
             now=now,
             window_high=lambda days: max(self.highs) if self.highs else None,
             options=self.options,
+            stock_before=(lambda: known) if self.memory else None,
         )
         by_id = {r.id: r for r in self.rules}
         for change in changes:
@@ -65,6 +69,8 @@ class Sim:
             if change.fired_at is not None:
                 rule.last_fired_at = change.fired_at
         self.price, self.availability = effective, availability
+        if availability is not UNKNOWN:
+            self.known = availability
         self.checks += 1
         return events
 
@@ -201,7 +207,8 @@ def test_increase_is_opt_in_and_reports_the_rise() -> None:
 def test_back_in_stock_fires_on_return_only() -> None:
     sim = Sim([rule(AlertKind.BACK_IN_STOCK)])
     assert sim.kinds("10", IN) == []  # first check, already in stock: not news
-    assert sim.kinds("10", IN) == []
+    assert sim.rules[0].state is AlertState.ARMED  # and nothing was notified: armed, not "fired" (F17)
+    assert sim.kinds("10", IN) == [] and sim.rules[0].state is AlertState.ARMED
     assert sim.kinds("10", OUT) == [] and sim.rules[0].state is AlertState.ARMED
     events = sim.check("12", IN)
     assert [e.kind for e in events] == [AlertKind.BACK_IN_STOCK]
@@ -221,7 +228,34 @@ def test_back_in_stock_rule_added_to_a_product_in_stock_stays_quiet() -> None:
     sim = Sim([])
     sim.check("10", IN)
     sim.rules.append(rule(AlertKind.BACK_IN_STOCK))
-    assert sim.kinds("10", IN) == [] and sim.rules[0].state is AlertState.FIRED
+    assert sim.kinds("10", IN) == [] and sim.rules[0].state is AlertState.ARMED  # not notified: armed (F17)
+    assert sim.kinds("10", OUT) == [] and sim.kinds("10", IN) == [AlertKind.BACK_IN_STOCK]
+    assert sim.rules[0].state is AlertState.FIRED
+
+
+@pytest.mark.parametrize("memory", [True, False])
+def test_a_check_that_cannot_tell_the_stock_is_no_return(memory: bool) -> None:
+    sim = Sim([rule(AlertKind.BACK_IN_STOCK)], memory=memory)
+    assert sim.kinds("10", IN) == [] and sim.kinds("10", UNKNOWN) == []
+    # In stock, then a page that said nothing, then in stock: known from the history, no return.
+    assert sim.kinds("10", IN) == ([] if memory else [AlertKind.BACK_IN_STOCK])
+    sim.check("10", OUT)
+    assert sim.kinds("10", UNKNOWN) == []
+    assert sim.kinds("10", IN) == [AlertKind.BACK_IN_STOCK]  # sold out, unknown, in stock: a return
+
+
+def test_stock_before_a_check_skips_unknown_and_the_check_itself() -> None:
+    def obs(hour: int, availability: Availability) -> PriceObservation:
+        return PriceObservation(1, T0 + timedelta(hours=hour), D("10"), "EUR", availability)
+
+    def outcome(changed: bool) -> CheckOutcome:
+        return CheckOutcome(1, changed, False, D("10"), UNKNOWN, D("10"), IN, "EUR")
+
+    history = [obs(0, OUT), obs(1, UNKNOWN), obs(2, IN)]
+    assert stock_before_check(history, outcome(changed=True)) is OUT  # the last row is this check
+    assert stock_before_check(history, outcome(changed=False)) is IN
+    assert stock_before_check([obs(0, UNKNOWN), obs(1, IN)], outcome(changed=True)) is UNKNOWN
+    assert stock_before_check([], outcome(changed=False)) is UNKNOWN
 
 
 def test_out_of_stock_is_opt_in_and_fires_once() -> None:
@@ -308,7 +342,6 @@ def test_validate_rule(bad: AlertRule, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_rule(bad)
     validate_rule(rule(TARGET, amount=D("1")))
-
 
 
 WIDGET_BLOCKER = """

@@ -63,6 +63,7 @@ class _Verdict(enum.Enum):
     FIRE = "fire"  # the condition holds (a level) or happened (a change)
     CLEAR = "clear"  # the condition has clearly ended: re-arm
     HOLD = "hold"  # no news and nothing cleared (no price, unknown stock, inside the hysteresis band)
+    REMEMBER = "remember"  # no stock history given: keep "was in stock" across an Unknown check as FIRED
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +206,11 @@ def _target_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal |
 
 def _stock_verdict(rule: AlertRule, check: _Check) -> _Verdict:
     availability = check.outcome.availability
-    if availability is Availability.UNKNOWN:
-        return _Verdict.HOLD  # a page that stops saying is no change of stock
+    if availability is Availability.UNKNOWN:  # a page that stops saying is no change of stock
+        was_in_stock = check.outcome.previous_availability.buyable
+        if rule.kind is AlertKind.BACK_IN_STOCK and check.stock_before is None and was_in_stock:
+            return _Verdict.REMEMBER  # only the rule's state can tell the next check it was in stock
+        return _Verdict.HOLD
     if rule.kind is AlertKind.OUT_OF_STOCK:
         return _Verdict.CLEAR if availability.buyable else _Verdict.FIRE
     if not availability.buyable:
@@ -214,7 +218,7 @@ def _stock_verdict(rule: AlertRule, check: _Check) -> _Verdict:
     # In stock: news only after a check that found it unavailable. Not on the first check, not for a rule
     # created while the product was in stock: the rule stays armed for the next return (F17: it used to be
     # marked fired without a notification). A check in between that could not tell ("Unknown") is skipped
-    # when the caller knows the history; without it, Unknown before counts as unavailable.
+    # when the caller knows the history (stock_before); without it, the rule's state remembers (REMEMBER).
     if check.outcome.first_check:
         return _Verdict.HOLD
     before = check.stock_before() if check.stock_before else check.outcome.previous_availability
@@ -306,6 +310,8 @@ def evaluate(
             changes.append(RuleChange(rule.id, AlertState.FIRED, now))
         elif verdict is _Verdict.CLEAR and not armed:
             changes.append(RuleChange(rule.id, AlertState.ARMED))
+        elif verdict is _Verdict.REMEMBER and armed:
+            changes.append(RuleChange(rule.id, AlertState.FIRED))
     events.sort(key=lambda e: PRIORITY.index(e.kind))
     return events, changes
 

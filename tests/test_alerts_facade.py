@@ -278,3 +278,16 @@ def test_first_real_check_already_below_target_notifies_once(
     assert tray.seen == [
         ("Target price reached: Toaster", "Now 70.00 EUR, at or below your target of 80.00 EUR.")
     ]
+
+
+def test_back_in_stock_skips_checks_that_could_not_tell_the_stock(app: PriceWatch) -> None:
+    """F17: in stock, unknown, in stock is no return; sold out, unknown, in stock is."""
+    product = app.add_product("https://shop.example/stock")
+    assert product.id is not None
+    app.set_alert_rules(product.id, [AlertRule(product.id, AlertKind.BACK_IN_STOCK)])
+    for availability in (IN, Availability.UNKNOWN, IN, OUT, Availability.UNKNOWN):
+        assert app.evaluate_alerts(check(app, product.id, "10", availability)) == []
+    (rule,) = app.alert_rules_for(product.id)
+    assert rule.state is AlertState.ARMED
+    (payload,) = app.evaluate_alerts(check(app, product.id, "10", IN))
+    assert payload["data"]["kinds"] == ["back_in_stock"]

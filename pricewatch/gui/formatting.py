@@ -34,6 +34,10 @@ def money(value: Decimal | None, currency: str | None = None, locale: QLocale | 
     if value is None:
         return DASH
     locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:
+        # The C locale (LANG=C.UTF-8, many containers and minimal desktops) puts the symbol after the amount
+        # ("34.99£"); English conventions are what such a user reads: "£34.99", "CA$229.99".
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     places = 0 if (currency or "").upper() in _ZERO_DECIMALS else 2
     exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     # float only for the final rendering of an already-rounded value (exact below 2**53 cents)

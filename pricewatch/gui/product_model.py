@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.formatting import DASH
@@ -39,6 +40,17 @@ _NUMERIC = {COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET}
 DROP_COLOUR = QColor(46, 160, 67)
 RISE_COLOUR = QColor(207, 34, 46)
 OUT_COLOUR = QColor(154, 103, 0)
+ERROR_COLOUR = QColor(207, 34, 46)
+ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
+_warning_icon: QIcon | None = None
+
+
+def warning_icon() -> QIcon:
+    """The style's warning sign (made on first use: a style exists only once the application does)."""
+    global _warning_icon
+    if _warning_icon is None:
+        _warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+    return _warning_icon
 
 
 class _Row:
@@ -137,7 +149,8 @@ class ProductTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row.product, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
-            return self._thumbs.get(row.product.id or 0)
+            # a failing product carries a warning sign where its thumbnail would be: seen at a glance
+            return warning_icon() if row.product.last_error else self._thumbs.get(row.product.id or 0)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -257,8 +270,13 @@ class ProductTableModel(QAbstractTableModel):
         if column == COL_CHANGE:
             return fmt.change(p.price, p.previous_price)[0]
         if column == COL_AVAILABILITY:
+            if p.last_error:  # the reason in plain sight, not only in a tooltip
+                return "Check failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
             return AVAILABILITY_TEXT.get(p.availability, DASH)
         if column == COL_LAST_CHECKED:
+            if p.last_error:
+                when = fmt.local_time(p.last_checked_at) if p.last_checked_at else "never"
+                return f"{when} (last try failed)"
             return fmt.local_time(p.last_checked_at)
         if column == COL_NEXT_CHECK:
             return "paused" if p.paused else fmt.local_time(p.next_check_at)
@@ -271,6 +289,8 @@ class ProductTableModel(QAbstractTableModel):
             if column == COL_PRICE and p.target_price is not None and p.price is not None:
                 return DROP_COLOUR if p.price <= p.target_price else None
             return {-1: DROP_COLOUR, 1: RISE_COLOUR}.get(sign)
+        if p.last_error and column in (COL_TITLE, COL_AVAILABILITY, COL_LAST_CHECKED):
+            return ERROR_COLOUR
         if column == COL_AVAILABILITY and p.availability is Availability.OUT_OF_STOCK:
             return OUT_COLOUR
         return None
@@ -282,7 +302,7 @@ class ProductTableModel(QAbstractTableModel):
             if p.last_error:
                 tip += "\nLast error: " + fmt.clean_text(p.last_error, 300)
             return tip
-        if column == COL_LAST_CHECKED and p.last_error:
+        if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             return "Last error: " + fmt.clean_text(p.last_error, 300)
         return None
 

@@ -33,6 +33,7 @@ STATE_COLOURS = {
     TaskState.SUCCESS: QColor(26, 127, 55), TaskState.FAILURE: QColor(207, 34, 46),
     TaskState.RETRY: QColor(191, 135, 0), TaskState.REVOKED: QColor(130, 80, 223),
 }  # fmt: skip
+PARTLY_FAILED_COLOUR = QColor(191, 135, 0)  # amber: finished, but not everything worked
 _NAMES = {
     "scraping.scrape_product": "Look up page", "scraping.scrape_batch": "Look up pages",
     "price_tracking.check_prices": "Check prices", "price_tracking.check_product_price": "Check price",
@@ -59,10 +60,38 @@ def default_subject(record: TaskRecord) -> str:
     if "title" in kwargs:
         return fmt.clean_text(str(kwargs["title"]), 120)
     if "urls" in kwargs and isinstance(kwargs["urls"], list):
-        return f"{len(kwargs['urls'])} pages"
+        return plural(len(kwargs["urls"]), "page")
     if kwargs.get("product_ids"):
-        return f"{len(kwargs['product_ids'])} products"
+        return plural(len(kwargs["product_ids"]), "product")
     return ""
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 product", "2 products" (the task panel's nouns all take an s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def failed_children(record: TaskRecord) -> int:
+    """How many children of a finished batch failed (a batch succeeds unless every child failed)."""
+    result = record.result
+    if (
+        record.state is TaskState.SUCCESS
+        and isinstance(result, dict)
+        and isinstance(result.get("failed"), int)
+    ):
+        return int(result["failed"])
+    return 0
+
+
+def state_text(record: TaskRecord) -> str:
+    failed = failed_children(record)
+    if failed:
+        return f"Done, {failed} failed"  # like the CLI's "5 of 7 checks failed", not a plain green "Done"
+    return STATE_TEXT.get(record.state, str(record.state))
+
+
+def state_colour(record: TaskRecord) -> QColor | None:
+    return PARTLY_FAILED_COLOUR if failed_children(record) else STATE_COLOURS.get(record.state)
 
 
 def duration_seconds(record: TaskRecord) -> float | None:
@@ -109,7 +138,7 @@ def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[Tas
     if role == ProgressRole:
         return (record.progress_current, record.progress_total, record.progress_message)
     if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
-        return STATE_COLOURS.get(record.state)
+        return state_colour(record)
     if role == Qt.ItemDataRole.ForegroundRole and column == COL_RESULT and record.state is TaskState.FAILURE:
         return STATE_COLOURS[TaskState.FAILURE]
     if role == Qt.ItemDataRole.ToolTipRole:
@@ -134,7 +163,7 @@ def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], st
     if column == COL_QUEUE:
         return record.queue
     if column == COL_STATE:
-        return STATE_TEXT.get(record.state, str(record.state))
+        return state_text(record)
     if column == COL_PROGRESS:
         if record.progress_total:
             return f"{record.progress_current}/{record.progress_total}"

@@ -9,7 +9,13 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from pricewatch.gui import formatting as fmt
-from pricewatch.gui.task_columns import STATE_COLOURS, STATE_TEXT, duration_seconds, friendly_name
+from pricewatch.gui.task_columns import (
+    STATE_TEXT,
+    duration_seconds,
+    friendly_name,
+    state_colour,
+    state_text,
+)
 from pricewatch.models import TaskRecord, TaskState
 
 MAX_JSON = 20_000  # characters of arguments/result shown; the journal keeps everything
@@ -23,8 +29,8 @@ def _json(value: Any) -> str:
 
 
 def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str:
-    colour = STATE_COLOURS.get(record.state)
-    state = STATE_TEXT.get(record.state, str(record.state))
+    colour = state_colour(record)
+    state = state_text(record)
     parts = [
         f"<h3 style='margin-bottom:2px'>{html.escape(friendly_name(record.name))}</h3>",
         f"<p style='margin-top:0'><code>{html.escape(record.name)}</code> · "

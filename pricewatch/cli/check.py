@@ -1,7 +1,10 @@
 """``pricewatch check``: check prices now through the task engine, with a progress bar and a summary table.
 
 The command waits for everything its checks caused (alert evaluation, notification tasks) before it exits,
-so a check run from cron notifies too. The exit status is 1 when any check failed.
+so a check run from cron notifies too. A shop that asks us to come back later (429/503) is waited for up to
+``--retry-wait`` seconds, with a line saying so; a retry due later stays queued for the next engine (serve,
+the window, the next check) and the summary says when. Ctrl+C revokes what this run queued (exit 130). The
+exit status is 1 when any product was not checked (failed, retrying later, or being checked by another run).
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ import argparse
 import json
 import sys
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
 
 from pricewatch.cli.common import UserError, open_app
-from pricewatch.models import Product, TaskRecord, TaskState
+from pricewatch.models import Product, TaskRecord, TaskState, utcnow
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -21,6 +26,9 @@ if TYPE_CHECKING:
 
 EXIT_CHECK_FAILED = 1
 BAR_WIDTH = 30
+DEFAULT_RETRY_WAIT = 30.0  # seconds a one-shot check waits for a shop's "come back later"
+WAIT_STEP = 0.5  # seconds between looks at the batch while it waits only for deferred retries
+CHECK_TASK = "price_tracking.check_product_price"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--all", action="store_true", help="check every product that is not paused")
     check.add_argument("--sync", action="store_true", help="run the checks one by one in this process")
     check.add_argument("--json", action="store_true", help="print the summary as JSON, for scripts")
+    check.add_argument(
+        "--retry-wait", type=float, default=DEFAULT_RETRY_WAIT, metavar="SECONDS",
+        help="wait at most this long for a shop that asks us to come back later (HTTP 429/503); a later "
+        "retry is left for `pricewatch serve`, the window or the next check (default %(default)g)",
+    )  # fmt: skip
     check.set_defaults(func=cmd_check)
 
 
@@ -80,6 +93,57 @@ class ProgressBar:
                 self.out.flush()
 
 
+def _local_time(value: datetime | None) -> str:
+    return "later" if value is None else value.astimezone().strftime("%H:%M")
+
+
+def _reason(error: str | None) -> str:
+    text = (error or "").partition(": ")[2] or (error or "a temporary error")
+    return _clip(text, 80)
+
+
+class RetryNotice:
+    """Says on stderr when a check waits for a retry, or leaves it for later (task events, worker threads)."""
+
+    def __init__(self, app: PriceWatch, out: TextIO) -> None:
+        self.app = app
+        self.out = out
+        self._lock = threading.Lock()
+
+    def on_event(self, event: TaskEvent) -> None:
+        if event.kind != "changed" or event.state != str(TaskState.RETRY):
+            return
+        record = self.app.task_records.get(event.task_id)
+        if record is None or record.name != CHECK_TASK or record.eta is None:
+            return
+        product = self.app.products.get(record.kwargs.get("product_id", -1))
+        host = urlsplit(product.url).hostname if product else None
+        delay = max(0, round((record.eta - utcnow()).total_seconds()))
+        subject = f"product {record.kwargs.get('product_id')} ({host or 'the shop'})"
+        if "429" in (record.error or "") or "rate limit" in (record.error or ""):
+            what = f"rate limited by {host or 'the shop'} (product {record.kwargs.get('product_id')})"
+        else:
+            what = f"{subject}: {_reason(record.error)}"
+        if self.app.task_manager.defers(delay):
+            line = f"{what}; will retry at {_local_time(record.eta)} (later than --retry-wait)"
+        else:
+            line = f"{what}, retrying in {delay} s; Ctrl+C stops"
+        with self._lock:
+            print(line, file=self.out, flush=True)
+
+
+def wait_for_batch(app: PriceWatch, root_id: str) -> TaskRecord:
+    """Wait until the batch and everything below it ended, or only retries left for later remain."""
+    while True:
+        root = app.wait_for_task(root_id, timeout=WAIT_STEP, include_descendants=True)
+        below = app.task_records.open_below(root_id)
+        if root.state.is_final and not below:
+            return root
+        function_returned = root.state.is_final or (isinstance(root.result, dict) and "value" in root.result)
+        if below and function_returned and all(s is TaskState.RETRY and not o for _, s, o in below):
+            return root  # only retries handed back to the next engine are left
+
+
 def _money(value: Any, currency: str | None) -> str:
     if value is None:
         return "-"
@@ -111,10 +175,14 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
         child = by_product.get(pid)
         result = _own_result(child)
         if child is None:
-            state, detail = "QUEUED", "a check of this product was already queued"
+            state, detail = "QUEUED", "another PriceWatch process is checking it now"
         else:
             state = str(child.state)
-            if child.state.is_final and state != "SUCCESS":
+            if child.state is TaskState.RETRY:
+                detail = f"will retry at {_local_time(child.eta)}: {_reason(child.error)}"
+            elif not child.state.is_final:
+                detail = "not finished"
+            elif state != "SUCCESS":
                 detail = child.error or ""
             elif result.get("not_modified"):
                 detail = "not modified"
@@ -139,6 +207,7 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
                 "state": state,
                 "detail": detail,
                 "notifications": len(result.get("notifications", [])),
+                "retry_at": child.eta.isoformat() if child and child.eta else None,
             }
         )
     return rows
@@ -161,6 +230,8 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if args.ids and args.all:
         raise UserError("give product IDs or --all, not both")
+    if not args.retry_wait >= 0:
+        raise UserError("--retry-wait must be 0 or more seconds")
     with open_app() as app:
         if args.sync:
             app.settings.tasks.executor = "sync"  # in memory only: this run, not the saved settings
@@ -168,13 +239,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             app.get_product(pid)  # unknown id: a clear error before anything is queued
         before = {p.id: p for p in app.list_products() if p.id is not None}
         bar = ProgressBar(sys.stderr)
-        unsubscribe = app.subscribe(bar.on_event)
+        notice = RetryNotice(app, sys.stderr)
+        app.task_manager.retry_wait_cap = args.retry_wait
+        unsubscribes = [app.subscribe(bar.on_event), app.subscribe(notice.on_event)]
         try:
-            # No app.start(): recovering other runs' unfinished tasks is the long-running app's job.
+            # No app.start(): the other runs' work is the long-running app's job. A check of a product whose
+            # earlier run ended (Ctrl+C, kill) takes that run's open check over (unique-key dedup).
             root_id = app.check_prices(force=args.all, product_ids=list(args.ids) or None)
-            root = app.wait_for_task(root_id, include_descendants=True)
+            root = wait_for_batch(app, root_id)
+        except KeyboardInterrupt:
+            app.task_manager.abandon()  # the user stopped it: revoke what this run queued (F10)
+            raise
         finally:
-            unsubscribe()
+            for unsubscribe in unsubscribes:
+                unsubscribe()
             bar.finish()
         rows = summary_rows(app, before, root)
     if args.json:
@@ -184,11 +262,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("no product is due for a check (use --all to check every product)")
     else:
         print_table(rows, sys.stdout)
-    failed = [row for row in rows if row["state"] not in ("SUCCESS", "QUEUED")]
-    if root.state != "SUCCESS" and not rows:
+    if root.state.is_final and root.state != "SUCCESS" and not rows:
         print(f"pricewatch: error: the check failed: {root.error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    if failed:
-        print(f"{len(failed)} of {len(rows)} checks failed", file=sys.stderr)
+    failed = sum(1 for row in rows if row["state"] not in ("SUCCESS", "RETRY", "QUEUED"))
+    later = sum(1 for row in rows if row["state"] == "RETRY")
+    elsewhere = sum(1 for row in rows if row["state"] == "QUEUED")
+    parts = [
+        f"{failed} of {len(rows)} checks failed" if failed else "",
+        f"{later} will be retried later" if later else "",
+        f"{elsewhere} checked by another process" if elsewhere else "",
+    ]
+    if any(parts):
+        print("; ".join(p for p in parts if p), file=sys.stderr)
         return EXIT_CHECK_FAILED
     return 0

@@ -205,6 +205,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Runs inline (the synchronous executor): the command returns when the task and its children are done."""
     kwargs = _parse_args(args.arg)
     with open_app() as app:
+        app.registered_task_names()  # loads the built-in tasks
+        from pricewatch.tasks import registry
+
+        try:
+            registry.check_arguments(args.name, kwargs)  # a usage error, not a journaled TypeError (F20)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         app.set_executor("sync")
         task_id = app.submit_task(args.name, kwargs=kwargs, priority=10)
         record = app.wait_for_task(task_id)

@@ -432,3 +432,18 @@ class TaskRepository:
                 (owner, *kept),
             )
         return cur.rowcount
+
+    def open_below(self, task_id: str) -> builtins.list[tuple[str, TaskState, str | None]]:
+        """``(id, state, owner)`` of every unfinished task below ``task_id`` (children, grandchildren...)."""
+        rows = (
+            self._db.conn()
+            .execute(
+                "WITH RECURSIVE below(id) AS ("
+                " SELECT id FROM tasks WHERE parent_id = ?"
+                " UNION ALL SELECT t.id FROM tasks t JOIN below b ON t.parent_id = b.id)"
+                f" SELECT id, state, owner FROM tasks WHERE id IN below AND state IN {_OPEN_SQL}",
+                (task_id,),
+            )
+            .fetchall()
+        )
+        return [(str(r[0]), TaskState(r[1]), r[2]) for r in rows]

@@ -6,6 +6,7 @@ executor (QThreadPool, inline, a Celery worker one day) can run them.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,3 +84,30 @@ def unregister(name: str) -> None:
     """Remove a task (tests register throw-away tasks and remove them afterwards)."""
     with _lock:
         _registry.pop(name, None)
+
+
+def check_arguments(name: str, kwargs: dict[str, Any]) -> None:
+    """Raise ValueError when ``kwargs`` do not fit the task's function (unknown name, missing or extra keys).
+
+    For callers that take arguments from a person (``pricewatch tasks run``): a usage error before anything
+    is queued, instead of a FAILURE with a TypeError in the journal.
+    """
+    fn = lookup(name).fn
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return  # not introspectable: the call itself will tell
+    params = list(signature.parameters.values())[1:]
+    named = [p for p in params if p.kind is not p.VAR_KEYWORD]
+    usage = " ".join(f"{p.name}=VALUE" if p.default is p.empty else f"[{p.name}=VALUE]" for p in named)
+    problem = None
+    unknown = sorted(set(kwargs) - {p.name for p in named})
+    if unknown and len(named) == len(params):  # no **kwargs to take them
+        problem = f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+    else:
+        try:
+            signature.bind(None, **kwargs)  # None stands for the TaskContext
+        except TypeError as exc:
+            problem = str(exc)
+    if problem:
+        raise ValueError(f"{name}: {problem} (arguments: {usage or 'none'})")

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from PySide6.QtCharts import QLineSeries, QScatterSeries
+from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QScatterSeries
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.price_chart import PriceChart
 from pricewatch.models import Availability, PriceObservation, utcnow
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
@@ -49,7 +50,7 @@ def test_detail_shows_history_ranges_target_and_stock(
     names = [s.name() for s in series]
     assert any(n.startswith("Target") for n in names)
     scatter = {s.name(): s.count() for s in series if isinstance(s, QScatterSeries)}
-    assert scatter == {"Out of stock": 1, "Back in stock": 1}
+    assert scatter == {"Out of stock": 1, "Back in stock": 1, "Checks": 3}  # -20, -10 and -3 days
     line = next(s for s in series if isinstance(s, QLineSeries) and s.name().startswith("Price"))
     # 30 days: the price in effect at the start (1100), steps at -10 d (999) and -3 d (949), and now
     assert [p.y() for p in line.points()] == [1100.0, 1100.0, 999.0, 999.0, 949.0, 949.0]
@@ -97,3 +98,32 @@ def test_chart_follows_a_palette_change(
     assert chart.backgroundBrush().color() == QColor(30, 30, 30)
     assert all(axis.labelsColor() == QColor(230, 230, 230) for axis in chart.axes())
     assert detail.chart.points > 0  # redrawn, not emptied
+
+
+def _x_range(chart: PriceChart) -> tuple[datetime, datetime]:
+    axis = next(a for a in chart.chart().axes() if isinstance(a, QDateTimeAxis))
+    return (datetime.fromtimestamp(axis.min().toMSecsSinceEpoch() / 1000, UTC),
+            datetime.fromtimestamp(axis.max().toMSecsSinceEpoch() / 1000, UTC))  # fmt: skip
+
+
+def test_a_short_history_fills_the_chart_and_a_single_point_shows(qtbot: QtBot) -> None:
+    chart = PriceChart()
+    qtbot.addWidget(chart)
+    now = utcnow()
+    history = [PriceObservation(1, now - timedelta(minutes=m), Decimal(p), "GBP", Availability.IN_STOCK)
+               for m, p in ((3, "10"), (2, "11"), (1, "9.5"), (0, "9.5"))]  # fmt: skip
+    chart.show_history(history, target=None, currency="GBP", since=now - timedelta(days=30))
+    left, right = _x_range(chart)
+    # fitted to the three minutes of data (padded), not squeezed into the right edge of 30 days
+    assert now - timedelta(minutes=20) < left < history[0].observed_at
+    assert right > now
+    dots = next(s for s in chart.chart().series() if s.name() == "Checks")
+    assert dots.count() == 4
+
+    single = [PriceObservation(1, now, Decimal("34.99"), "GBP", Availability.IN_STOCK)]
+    chart.show_history(single, target=None, currency="GBP", since=now - timedelta(days=7))
+    left, right = _x_range(chart)
+    assert left < now < right and right - left >= timedelta(minutes=10)
+    dots = next(s for s in chart.chart().series() if s.name() == "Checks")
+    assert dots.count() == 1 and dots.markerSize() >= 6
+    assert not any(m.isVisible() for m in chart.chart().legend().markers(dots))

@@ -17,6 +17,8 @@ LINE = QColor(9, 105, 218)
 TARGET = QColor(26, 127, 55)
 OUT = QColor(207, 34, 46)
 BACK = QColor(26, 127, 55)
+MIN_PAD = timedelta(minutes=10)  # around a history of a few minutes (or one point)
+MAX_MARKERS = 120  # more observations than this: the line alone reads better
 
 
 def _ms(at: datetime) -> float:
@@ -88,18 +90,21 @@ class PriceChart(QChartView):
         self.points = line.count()
         chart.addSeries(line)
 
+        markers = self._point_markers(shown)
+
         values = [p.y() for p in line.points()]
         if target is not None:
             values.append(float(target))
         low, high = (min(values), max(values)) if values else (0.0, 1.0)
         pad = (high - low) * 0.12 or max(high * 0.05, 1.0)
         x_axis = QDateTimeAxis()
-        span = now - start
+        left, right = self._x_range(priced, start, now)
+        span = right - left
         x_axis.setFormat(
             "HH:mm" if span <= timedelta(days=2) else "d MMM" if span <= timedelta(days=300) else "MMM yyyy"
         )
         x_axis.setRange(
-            QDateTime.fromMSecsSinceEpoch(int(_ms(start))), QDateTime.fromMSecsSinceEpoch(int(_ms(now)))
+            QDateTime.fromMSecsSinceEpoch(int(_ms(left))), QDateTime.fromMSecsSinceEpoch(int(_ms(right)))
         )
         x_axis.setTickCount(7)
         y_axis = QValueAxis()
@@ -117,6 +122,12 @@ class PriceChart(QChartView):
             )
         line.attachAxis(x_axis)
         line.attachAxis(y_axis)
+        if markers is not None:
+            chart.addSeries(markers)
+            markers.attachAxis(x_axis)
+            markers.attachAxis(y_axis)
+            for legend_marker in chart.legend().markers(markers):
+                legend_marker.setVisible(False)  # the dots belong to the price line
 
         if target is not None:
             target_line = QLineSeries()
@@ -129,6 +140,31 @@ class PriceChart(QChartView):
             target_line.attachAxis(x_axis)
             target_line.attachAxis(y_axis)
         self._stock_markers(history, start, x_axis, y_axis)
+
+    @staticmethod
+    def _x_range(priced: list[PriceObservation], start: datetime, now: datetime) -> tuple[datetime, datetime]:
+        """The chosen range, or just the data (padded) when the history is shorter: four checks within three
+        minutes would otherwise be one vertical line at the right edge of a 30-day axis."""
+        first = priced[0].observed_at if priced else start
+        if first < start:  # the data covers the whole range
+            return start, now
+        pad = max((now - first) * 0.05, MIN_PAD)
+        return first - pad, now + pad
+
+    @staticmethod
+    def _point_markers(shown: list[PriceObservation]) -> QScatterSeries | None:
+        """A dot on each observation (a single one would otherwise be a 1-pixel line); none when crowded."""
+        if not shown or len(shown) > MAX_MARKERS:
+            return None
+        dots = QScatterSeries()
+        dots.setName("Checks")
+        dots.setColor(LINE)
+        dots.setBorderColor(LINE)
+        dots.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
+        dots.setMarkerSize(7)
+        for obs in shown:
+            dots.append(_ms(obs.observed_at), float(obs.price))  # type: ignore[arg-type]  # priced only
+        return dots
 
     def _stock_markers(self, history: list[PriceObservation], start: datetime, x_axis: QDateTimeAxis,
                        y_axis: QValueAxis) -> None:  # fmt: skip

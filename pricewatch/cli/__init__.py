@@ -7,12 +7,14 @@ Each command group lives in its own module with ``register(subparsers)``; every 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from pricewatch import __version__
 from pricewatch.cli import common
 
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
 COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks")
 
 
@@ -39,7 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", common.run_gui)
     common.setup_cli_logging(args.verbose)
     try:
-        return int(func(args) or 0)
+        status = int(func(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must surface inside this try
+        return status
+    except BrokenPipeError:
+        # The reader went away (`pricewatch list | head`): stop quietly, like other command-line tools. Output
+        # still buffered would fail again at exit, so stdout points at /dev/null from now on.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
     except common.UserError as exc:
         print(f"pricewatch: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
-from pricewatch.config import Paths
+from pricewatch.config import Paths, ScheduleOptions, field_limits
 from pricewatch.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -25,6 +27,89 @@ class UserError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+# -- arguments: checked by the commands, so errors read "pricewatch: error: ..." and exit with 2 -------------
+def target_price(text: str) -> Decimal:
+    """A price typed by a user, more than 0: "19.99", "19,99", "1,299.00", "1.299,00", "1299"."""
+    try:
+        price = parse_amount(text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if price <= 0:
+        raise UserError(f"the target price must be more than 0 (got {text.strip()[:40]!r})")
+    return price
+
+
+def parse_amount(text: str) -> Decimal:
+    """Digits with "." or "," as decimal mark and the other one grouping thousands; raises ValueError.
+
+    Only plain notation: "1e3" or "Infinity" are refused rather than stored as "1E+3". "1,299" is refused as
+    ambiguous (1299 or 1.299?).
+    """
+    raw = text.strip()
+    shown = raw[:40]
+    if not re.fullmatch(r"[\d.,]+", raw) or not any(ch.isdigit() for ch in raw):
+        raise ValueError(f"{shown!r} is not a price (write it like 19.99)")
+    marks = [ch for ch in raw if ch in ".,"]
+    if len(set(marks)) == 2:  # both: the last one is the decimal mark
+        decimal_mark = marks[-1]
+        group_mark = "," if decimal_mark == "." else "."
+        whole, _, fraction = raw.rpartition(decimal_mark)
+        if decimal_mark in whole or not _grouped(whole, group_mark):
+            raise ValueError(f"{shown!r} is not a price (write it like 1299.00)")
+        digits = whole.replace(group_mark, "") + "." + fraction
+    elif len(marks) > 1:  # one mark, several times: thousands ("1,299,000")
+        if not _grouped(raw, marks[0]):
+            raise ValueError(f"{shown!r} is not a price (write it like 1299.00)")
+        digits = raw.replace(marks[0], "")
+    elif marks:
+        whole, _, fraction = raw.partition(marks[0])
+        if marks[0] == "," and len(fraction) == 3 and whole.strip("0"):
+            raise ValueError(f"{shown!r} is ambiguous: write {whole}{fraction} or {whole}.{fraction}")
+        digits = f"{whole or 0}.{fraction or 0}"
+    else:
+        digits = raw
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        raise ValueError(f"{shown!r} is not a price") from None
+
+
+def _grouped(whole: str, mark: str) -> bool:
+    head, *groups = whole.split(mark)
+    return 1 <= len(head) <= 3 and bool(groups) and all(len(g) == 3 for g in groups)
+
+
+def check_interval(minutes: int) -> int:
+    """Minutes between checks of a product, within the limits the settings use for the default interval."""
+    limits = field_limits(ScheduleOptions, "default_check_interval_minutes")
+    low, high = (1, 10080) if limits is None else (int(limits[0]), int(limits[1]))
+    if minutes < low:
+        raise UserError(f"the check interval must be at least one minute (got {minutes})")
+    if minutes > high:
+        raise UserError(f"the check interval must be at most {high} minutes (got {minutes})")
+    return minutes
+
+
+# -- output -------------------------------------------------------------------------------------------------
+def clip(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, "…" where it was cut; control characters become blanks."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())  # scraped: untrusted
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def money(value: Any, currency: str | None) -> str:
+    """``1,299.00 TRY``, ``450.00 GBP``, ``1,500 JPY``: the currency's usual decimals; "-" if unknown."""
+    from pricewatch.scraping.money import CURRENCY_DECIMALS
+
+    if value is None:
+        return "-"
+    amount = Decimal(value)
+    code = (currency or "").upper()
+    places = CURRENCY_DECIMALS.get(code, 2)
+    text = f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+    return f"{text} {clip(code, 8)}" if code else text
 
 
 def setup_cli_logging(verbosity: int) -> None:

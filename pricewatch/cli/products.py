@@ -8,16 +8,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pricewatch.cli.common import EXIT_IO, UserError, open_app
+from pricewatch.cli.common import EXIT_IO, UserError, check_interval, clip, money, open_app, target_price
 from pricewatch.models import PriceObservation, Product
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    add = subparsers.add_parser("add", help="start tracking a product page")
+    add = subparsers.add_parser(
+        "add",
+        help="start tracking a product page",
+        description="Track a product page. Its price is read at the next check; --check reads it now.",
+    )
     add.add_argument("url")
-    add.add_argument("--target", metavar="PRICE", help="notify when the price is at or below this")
+    add.add_argument("--target", metavar="PRICE", help="notify at or below this price (19.99)")
     add.add_argument("--selector", metavar="CSS", help="CSS selector of the price, when detection is wrong")
-    add.add_argument("--interval", type=int, metavar="MINUTES", help="check interval (default 60)")
+    add.add_argument("--interval", type=int, metavar="MINUTES", help="check interval (default: settings)")
+    add.add_argument(
+        "--check", action="store_true", help="read the page now and print its price (exit 1 if that fails)"
+    )
     add.set_defaults(func=cmd_add)
 
     lst = subparsers.add_parser("list", help="list tracked products")
@@ -82,18 +89,36 @@ def observation_json(observation: PriceObservation) -> dict[str, Any]:
     }
 
 
-def _price_text(price: Any, currency: str | None) -> str:
-    if price is None:
-        return "-"
-    return f"{price} {currency}" if currency else str(price)
+EXIT_CHECK_FAILED = 1  # as ``pricewatch check``
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    # Checked before the database is opened: a bad argument changes nothing.
+    target = None if args.target is None else target_price(args.target)
+    interval = None if args.interval is None else check_interval(args.interval)
     with open_app() as app:
+        if args.check:
+            app.set_executor("sync")  # the check runs here, through the engine and its journal
         product = app.add_product(
-            args.url, target_price=args.target, css_selector=args.selector, check_interval_minutes=args.interval
+            args.url, target_price=target, css_selector=args.selector, check_interval_minutes=interval
         )
+        assert product.id is not None
         print(f"added product {product.id}: {product.url}")
+        if not args.check:
+            # On stderr: stdout stays the one line scripts read.
+            print(f"its price is read at the next check; `pricewatch check {product.id}` reads it now",
+                  file=sys.stderr)  # fmt: skip
+            return 0
+        record = app.wait_for_task(app.check_product(product.id), include_descendants=True)
+        checked = app.get_product(product.id)
+    if record.state != "SUCCESS":
+        reason = clip(record.error or checked.last_error or str(record.state), 200)
+        print(f"pricewatch: error: the check failed: {reason}", file=sys.stderr)
+        print(f"the product stays tracked; `pricewatch check {product.id}` tries again, `pricewatch remove "
+              f"{product.id}` drops it", file=sys.stderr)  # fmt: skip
+        return EXIT_CHECK_FAILED
+    print(f"{clip(checked.title or checked.url, 70)}: {money(checked.price, checked.currency)}, "
+          f"{checked.availability}")  # fmt: skip
     return 0
 
 
@@ -105,13 +130,16 @@ def cmd_list(args: argparse.Namespace) -> int:
         print()
         return 0
     if not products:
-        print("no products tracked yet: add one with `pricewatch add URL`")
+        if args.search:
+            print(f"no product matches {clip(args.search, 60)!r} (in its title, shop or URL)")
+        else:
+            print("no products tracked yet: add one with `pricewatch add URL`")
         return 0
-    print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>10}  {'STOCK':<10}  TITLE / URL")
+    print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<10}  TITLE / URL")
     for p in products:
-        title = (p.title or p.url)[:70]
-        target = "-" if p.target_price is None else str(p.target_price)
-        print(f"{p.id:>4}  {_price_text(p.price, p.currency):>14}  {target:>10}  {p.availability:<10}  {title}")
+        title = clip(p.title or p.url, 70)
+        price, target = money(p.price, p.currency), money(p.target_price, p.currency)
+        print(f"{p.id:>4}  {price:>14}  {target:>14}  {p.availability:<10}  {title}")
     return 0
 
 
@@ -135,12 +163,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
         print()
         return 0
-    print(f"{product.title or product.url}")
+    print(clip(product.title or product.url, 200))
     if not history:
         print("no price recorded yet")
     for obs in history:
         when = obs.observed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{when}  {_price_text(obs.price, obs.currency):>14}  {obs.availability}")
+        print(f"{when}  {money(obs.price, obs.currency):>14}  {obs.availability}")
     return 0
 
 

@@ -65,6 +65,9 @@ def parse_price(value: str | Decimal | int | None) -> Decimal | None:
         raise ValueError(f"{value!r} is not a price") from None
     if not price.is_finite() or price < 0:
         raise ValueError(f"{value!r} is not a price")
+    exponent = price.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:  # "1e3": stored as "1000", not "1E+3"
+        price = price.quantize(Decimal(1))
     return price
 
 
@@ -108,7 +111,9 @@ class PriceWatch:
     ) -> Product:
         """Start tracking a URL; raises InvalidURLError, ValueError or DuplicateProductError."""
         url = validate_url(url)
-        interval = check_interval_minutes or self.settings.schedule.default_check_interval_minutes
+        interval = check_interval_minutes
+        if interval is None:  # 0 is an error below, not "the default"
+            interval = self.settings.schedule.default_check_interval_minutes
         if interval < 1:
             raise ValueError("the check interval must be at least one minute")
         product = Product(

@@ -279,3 +279,18 @@ def test_add_check_of_a_missing_page_keeps_the_product_and_fails(
     assert proc.returncode == 1 and "the check failed" in proc.stderr and "404" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert [p["url"] for p in json.loads(run("list", "--json").stdout)] == [url]
+
+
+def test_the_facade_refuses_a_zero_interval_and_stores_prices_in_plain_notation() -> None:
+    """What the window and the API get from the same facade the CLI uses."""
+    from pricewatch.app import PriceWatch, parse_price
+
+    assert str(parse_price("1e3")) == "1000" and str(parse_price("2E+2")) == "200"
+    assert str(parse_price("19,99")) == "19.99"
+    with PriceWatch() as app:
+        with pytest.raises(ValueError, match="at least one minute"):
+            app.add_product("https://shop.example/x", check_interval_minutes=0)  # was silently 60
+        assert app.products.count() == 0
+        product = app.add_product("https://shop.example/x", target_price="1e3")
+        assert str(app.get_product(product.id or 0).target_price) == "1000"
+        assert product.check_interval_minutes == app.settings.schedule.default_check_interval_minutes

@@ -294,3 +294,18 @@ def test_the_facade_refuses_a_zero_interval_and_stores_prices_in_plain_notation(
         product = app.add_product("https://shop.example/x", target_price="1e3")
         assert str(app.get_product(product.id or 0).target_price) == "1000"
         assert product.check_interval_minutes == app.settings.schedule.default_check_interval_minutes
+
+
+def test_a_data_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = dict(os.environ, PRICEWATCH_HOME=str(blocker / "home"))
+    for args in (["list"], ["add", "https://shop.example/x"], ["check", "--all"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pricewatch", *args],
+            capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert proc.returncode == 4, proc.stderr
+        assert f"pricewatch: error: cannot create {blocker / 'home'}: Not a directory" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

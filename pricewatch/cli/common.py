@@ -127,6 +127,9 @@ def open_app() -> Iterator[PriceWatch]:
         app = PriceWatch()
     except (StorageError, SchemaTooNewError) as exc:
         raise UserError(str(exc), EXIT_IO) from None
+    except OSError as exc:  # a folder that cannot be created: PRICEWATCH_HOME under a file, no permission
+        where = exc.filename or "the data folder"
+        raise UserError(f"cannot create {where}: {exc.strerror or exc}", EXIT_IO) from None
     for problem in app.settings_problems:
         print(f"pricewatch: warning: {problem}", file=sys.stderr)
     try:

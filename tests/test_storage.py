@@ -96,7 +96,7 @@ def test_product_crud_and_duplicates(db: Database) -> None:
 def test_search_ignores_case_in_any_script_and_takes_wildcards_literally(db: Database) -> None:
     repo = ProductRepository(db)
     books = repo.add(Product(url="https://buch.example/1", title="Bücher über Straße", shop="buch.example"))
-    sale = repo.add(Product(url="https://shop.example/p?x=100%25_off", title="100% off_sale", shop="shop.example"))
+    sale = repo.add(Product(url="https://shop.example/p?x=100%25_off", title="100% off_sale", shop="shop.ex"))
     untitled = repo.add(Product(url="https://ΑΒΓ.example/x", title=None, shop="αβγ.example"))
 
     def found(text: str) -> list[int | None]:
@@ -202,3 +202,15 @@ def test_one_connection_per_thread_and_concurrent_writes(db: Database) -> None:
     assert errors == []
     assert len(connections) == 4
     assert products.count() == 100
+
+
+def test_times_read_back_as_aware_utc() -> None:
+    from datetime import UTC, datetime
+
+    from pricewatch.storage.codec import time_from_db, time_to_db
+
+    now = datetime(2026, 11, 25, 5, 21, 0, 902185, tzinfo=UTC)
+    assert time_from_db(time_to_db(now)) == now and time_from_db(time_to_db(now)).tzinfo is UTC
+    assert time_from_db("2026-11-25T07:21:00+02:00") == datetime(2026, 11, 25, 5, 21, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        time_from_db("last tuesday")

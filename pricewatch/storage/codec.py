@@ -21,7 +21,9 @@ def time_to_db(value: datetime | None) -> str | None:
 def time_from_db(value: str | None) -> datetime | None:
     if value is None:
         return None
-    return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads our fixed format (with its "Z") about ten times faster than strptime.
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def money_to_db(value: Decimal | None) -> str | None:

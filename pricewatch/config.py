@@ -98,7 +98,9 @@ def _one_of(*choices: str) -> dict[str, Any]:
 
 def _clock_time() -> dict[str, Any]:
     def valid(value: Any) -> str | None:
-        return None if not value.strip() or _CLOCK.match(value) else "must be a time of day as HH:MM, or empty"
+        if not value.strip() or _CLOCK.match(value):
+            return None
+        return "must be a time of day as HH:MM, or empty"
 
     return {"valid": valid}
 
@@ -150,7 +152,7 @@ class TaskOptions:
 
 @dataclass(slots=True)
 class ScheduleOptions:
-    check_minute: int = field(default=0, metadata=_between(0, 59))  # the hourly price check fires at this minute
+    check_minute: int = field(default=0, metadata=_between(0, 59))  # the hourly price check's minute
     default_check_interval_minutes: int = field(default=60, metadata=_between(1, 10080))
     check_jitter_seconds: int = field(default=120, metadata=_between(0, 3600))
     cleanup_hour: int = field(default=2, metadata=_between(0, 23))
@@ -161,9 +163,10 @@ class ScheduleOptions:
 
 @dataclass(slots=True)
 class CacheOptions:
-    max_entries: int = field(default=512, metadata=_between(0, 100000))
-    ttl_seconds: int = field(default=300, metadata=_between(0, 86400))
-    max_mb: float = field(default=32.0, metadata=_between(0, 4096))  # byte budget for cached pages; a page is often 0.5-2 MB in memory
+    max_entries: int = field(default=512, metadata=_between(1, 100000))
+    ttl_seconds: int = field(default=300, metadata=_between(1, 86400))
+    # byte budget for cached pages; a page is often 0.5-2 MB in memory
+    max_mb: float = field(default=32.0, metadata=_between(0, 4096))
 
 
 @dataclass(slots=True)

@@ -139,3 +139,34 @@ def test_the_window_and_commands_start_with_a_bad_value(paths: Paths) -> None:
         assert len(app.settings_problems) == 2
         app.start(scheduler=False)  # raised ValueError for both values before
         assert app.task_manager.executor_name == "threads"
+
+
+@pytest.mark.parametrize("end", [0, 1], ids=["lowest", "highest"])
+def test_every_value_the_loader_accepts_lets_the_engine_start(paths: Paths, end: int) -> None:
+    """The limits are the program's, not just the dialog's: no accepted value may stop the window or a check."""
+    import dataclasses
+
+    import tomli_w
+
+    from pricewatch.app import PriceWatch
+    from pricewatch.config import field_limits
+
+    raw: dict[str, dict[str, object]] = {}
+    for section in dataclasses.fields(Settings):
+        section_cls = type(getattr(Settings(), section.name))
+        for f in dataclasses.fields(section_cls):
+            limits = field_limits(section_cls, f.name)
+            if limits is not None:
+                value = limits[end]
+                raw.setdefault(section.name, {})[f.name] = (
+                    float(value) if isinstance(getattr(section_cls(), f.name), float) else int(value)
+                )
+    raw["tasks"]["executor"] = "sync"
+    paths.settings_file.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    with PriceWatch() as app:
+        assert app.settings_problems == []
+        assert app.settings.fetch.per_host_concurrency == (1, 16)[end]
+        app.start(scheduler=True)
+        app.cache.set("key", "value")
+        assert app.scheduler.caught_up.wait(30)
+        assert app.scheduled_jobs()[0]["next_run_at"] is not None

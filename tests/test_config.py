@@ -143,7 +143,7 @@ def test_the_window_and_commands_start_with_a_bad_value(paths: Paths) -> None:
 
 @pytest.mark.parametrize("end", [0, 1], ids=["lowest", "highest"])
 def test_every_value_the_loader_accepts_lets_the_engine_start(paths: Paths, end: int) -> None:
-    """The limits are the program's, not just the dialog's: no accepted value may stop the window or a check."""
+    """The limits are the program's, not the dialog's: no accepted value may stop the window or a check."""
     import dataclasses
 
     import tomli_w

@@ -271,13 +271,10 @@ class ProductTableModel(QAbstractTableModel):
             return fmt.change(p.price, p.previous_price)[0]
         if column == COL_AVAILABILITY:
             if p.last_error:  # the reason in plain sight, not only in a tooltip
-                return "Check failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
+                return "Failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
             return AVAILABILITY_TEXT.get(p.availability, DASH)
         if column == COL_LAST_CHECKED:
-            if p.last_error:
-                when = fmt.local_time(p.last_checked_at) if p.last_checked_at else "never"
-                return f"{when} (last try failed)"
-            return fmt.local_time(p.last_checked_at)
+            return fmt.local_time(p.last_checked_at)  # red when the last try failed (see _colour)
         if column == COL_NEXT_CHECK:
             return "paused" if p.paused else fmt.local_time(p.next_check_at)
         return ""

@@ -111,7 +111,7 @@ class ProductsPanel(QWidget):
         self._update_empty()
 
     def _default_widths(self) -> None:
-        widths = (320, 130, 95, 80, 90, 90, 90, 95, 130, 130, 120)
+        widths = (280, 120, 90, 75, 85, 85, 85, 210, 125, 125, 110)  # availability: room for an error
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -24,8 +27,13 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
         window = windows[0]
         seen["title"] = window.windowTitle()
         seen["rows"] = window.product_model.rowCount()
+        seen["hook"] = sys.excepthook.__qualname__
+        seen["sigterm"] = type(getattr(signal.getsignal(signal.SIGTERM), "__self__", None)).__name__
         window.commands.quit.trigger()
 
+    hook, sigterm = sys.excepthook, signal.getsignal(signal.SIGTERM)
     QTimer.singleShot(0, quit_from_the_menu)
     assert run_application() == 0
-    assert seen == {"title": "PriceWatch — 1 product", "rows": 1}
+    assert seen == {"title": "PriceWatch — 1 product", "rows": 1, "hook": "install_excepthook.<locals>.hook",
+                    "sigterm": "QuitOnSignals"}  # fmt: skip
+    assert (sys.excepthook, signal.getsignal(signal.SIGTERM)) == (hook, sigterm)  # put back afterwards

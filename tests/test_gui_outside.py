@@ -111,3 +111,19 @@ def test_a_slot_that_raises_is_logged_and_shown_in_the_status_bar(
     assert [r.exc_info[0] for r in records if r.exc_info] == [ZeroDivisionError]
     assert window.statusBar().currentMessage().startswith("Internal error: ZeroDivisionError")
     assert "/tmp/pw.log" in window.statusBar().currentMessage()
+
+
+def test_saving_an_edit_of_a_product_removed_elsewhere_explains_it(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    gone = app.add_product("https://shop.example/gone", title="Gone")
+    window = make_window()
+    window.products.select_product(gone.id or 0)
+    dialog = window.edit_product()
+    assert dialog is not None
+    with PriceWatch() as other:
+        other.remove_product(gone.id or 0)
+    dialog.target.setText("25")
+    assert dialog.save() is None
+    assert dialog.problem.isVisibleTo(dialog) and "removed" in dialog.problem.text()
+    dialog.reject()

@@ -17,6 +17,7 @@ from pricewatch.gui.menus import build_menus, build_toolbar, product_context_men
 from pricewatch.gui.notifications_panel import NotificationsPanel
 from pricewatch.gui.product_detail import ProductDetail
 from pricewatch.gui.product_dialog import ProductDialog
+from pricewatch.gui.product_messages import confirm_remove, removed_elsewhere
 from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
@@ -241,15 +242,7 @@ class MainWindow(QMainWindow):
             detail = self._details.get(product_id)
             if detail is not None:
                 detail.close()
-        what = "This product was" if len(ids) == 1 else f"{len(ids)} of these products were"
-        text = (f"{what} removed from PriceWatch elsewhere (the command line, the API or another window), "
-                "so there is nothing to check.")  # fmt: skip
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "Product removed", text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setObjectName("productGone")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        box = removed_elsewhere(self, len(ids))
         self.product_sync.sync_outside()  # other rows may be stale too
         return box
 
@@ -268,16 +261,7 @@ class MainWindow(QMainWindow):
         products = self.products.selected_products()
         if not products:
             return None
-        if len(products) == 1:
-            name = products[0].title or products[0].url
-            text = f"Stop tracking “{name[:120]}”?\n\nIts price history is deleted too."
-        else:
-            text = f"Stop tracking {len(products)} products?\n\nTheir price history is deleted too."
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove products", text,
-                          QMessageBox.StandardButton.Cancel, self)  # fmt: skip
-        box.setObjectName("confirmRemove")
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box, remove = confirm_remove(self, products)
         ids = [p.id or 0 for p in products]
 
         def done() -> None:

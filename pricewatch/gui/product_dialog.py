@@ -173,6 +173,9 @@ class ProductDialog(QDialog):
         except DuplicateProductError as exc:
             self._show_problem(f"{exc}.")
             return None
+        except NotFoundError:  # removed by the CLI, the API or another window while this dialog was open
+            self._show_problem("This product was removed elsewhere meanwhile; there is nothing to save.")
+            return None
         except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
             self._show_problem(str(exc))
             return None

@@ -484,7 +484,7 @@ class PriceWatch:
         """
         from datetime import timedelta
 
-        from pricewatch.alerts import evaluate, fold
+        from pricewatch.alerts import evaluate, fold, stock_before_check
         from pricewatch.models import utcnow
 
         product = self.products.get(outcome.product_id)
@@ -501,6 +501,7 @@ class PriceWatch:
             now=now,
             window_high=lambda days: self.observations.highest_since(product_id, now - timedelta(days=days)),
             options=self.alert_rules.options(outcome.product_id),
+            stock_before=lambda: stock_before_check(self.observations.history(product_id), outcome),
         )
         with self.db.transaction():
             for change in changes:

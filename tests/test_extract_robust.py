@@ -139,3 +139,19 @@ def test_xml_declaration_and_byte_order_marks(codec: str) -> None:
     html = '<?xml version="1.0" encoding="utf-8"?><html><body><h1>X</h1><span class="price">12,50 €</span>'
     result = extract(html if codec == "text" else html.encode(codec))
     assert (str(result.price), result.currency) == ("12.50", "EUR")
+
+
+def test_scraped_title_loses_whole_escape_sequences() -> None:
+    """F12: "Evil\x1b[31m title" became "Evil [31m title"; the shared cleaner removes the whole sequence."""
+    from pricewatch.scraping.extract import extract
+
+    page = (
+        '<html><head><title>t</title><script type="application/ld+json">'
+        '{"@type": "Product", "name": "Evil\\u001b[31m title\\u202e",'
+        ' "brand": {"name": "B\\u001b]0;x\\u0007rand"},'
+        ' "offers": {"price": "10.00", "priceCurrency": "EUR"}}'
+        "</script></head><body><h1>Evil</h1></body></html>"
+    )
+    result = extract(page, url="https://shop.example/p")
+    assert result.title == "Evil title"
+    assert "\x1b" not in result.to_json() and "[31m" not in result.to_json()

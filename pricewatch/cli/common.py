@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.config import Paths, ScheduleOptions, field_limits
 from pricewatch.logs import setup_logging
+from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -95,8 +96,7 @@ def check_interval(minutes: int) -> int:
 # -- output -------------------------------------------------------------------------------------------------
 def clip(text: str, width: int) -> str:
     """One line of at most ``width`` characters, "…" where it was cut; control characters become blanks."""
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())  # scraped: untrusted
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clean_line(text, width)  # scraped: untrusted (escape sequences go whole, F12)
 
 
 def money(value: Any, currency: str | None) -> str:

@@ -16,6 +16,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pricewatch.text import clean_line
+
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
     from pricewatch.scraping.extract import Extraction
@@ -24,7 +26,6 @@ EXIT_ALL_FAILED = 1
 URL_WORKERS = 8
 MAX_FILE_BYTES = 64_000_000  # a saved page larger than this (after unpacking) is refused
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 
 HELP = """\
 Reads local files (.html, or .html.gz unpacked on the fly) and http(s) URLs (fetched with the real fetcher:
@@ -139,8 +140,7 @@ def extract_all(
 
 def shown(value: object, limit: int) -> str:
     """Page text made safe for a terminal: no control or direction characters, at most ``limit`` wide."""
-    text = _CONTROL.sub(" ", "" if value is None else str(value)).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clean_line(value, limit)
 
 
 def shown_tail(value: str, limit: int) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import MoneyContext, parse_money
+from pricewatch.text import clean_line
 
 _MAX_TEXT = 500
 
@@ -39,7 +40,7 @@ def clean_text(value: object) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = clean_line(value)  # escape sequences, controls, bidi: the shared cleaner (F12)
     return text[:_MAX_TEXT] or None
 
 

@@ -15,6 +15,7 @@ from pricewatch.models import Availability, Product, utcnow
 from pricewatch.scraping.errors import CancelledError, NoPriceError
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.registry import task
+from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -34,8 +35,7 @@ TITLE_MAX_CHARS = 300
 
 def sanitise(text: object, limit: int = ERROR_MAX_CHARS) -> str:
     """Untrusted text (scraped titles, server error messages) as one printable line of at most ``limit``."""
-    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    return clean_line(text, limit)
 
 
 def next_check_time(app: PriceWatch, product: Product, now: datetime) -> datetime:

@@ -91,7 +91,7 @@ class PriceWatch:
         self.alert_rules = AlertRuleRepository(self.db)
         # Parts built on first use (fetcher, task engine, scheduler, notifier, API) register how to stop here;
         # close() runs them newest first.
-        self._closers: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], object]] = []
 
     # -- settings ---------------------------------------------------------------------------------------
     def save_settings(self, settings: Settings | None = None) -> None:

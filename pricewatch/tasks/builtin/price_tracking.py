@@ -192,8 +192,8 @@ def check_prices(
     elif force:
         ids = [p.id for p in app.list_products() if not p.paused and p.id is not None]
     else:
-        due = app.products.due(utcnow() + DUE_GRACE)  # mypy takes its list[...] for the method list()
-        ids = [p.id for p in due if p.id is not None]  # type: ignore[attr-defined]
+        due = app.products.due(utcnow() + DUE_GRACE)
+        ids = [p.id for p in due if p.id is not None]
     for pid in ids:
         ctx.raise_if_cancelled()
         ctx.submit("price_tracking.check_product_price", product_id=pid, unique_key=f"check:product:{pid}")

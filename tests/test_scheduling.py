@@ -304,7 +304,7 @@ def test_a_paused_schedule_does_not_check_new_products(app: RecordingApp, clock:
     assert app.submitted == []
 
 
-def test_a_missed_hourly_run_is_not_doubled_by_the_never_checked_rule(app: RecordingApp, clock: Clock) -> None:
+def test_a_missed_hourly_run_is_not_doubled_for_new_products(app: RecordingApp, clock: Clock) -> None:
     app.add_product("https://shop.example/new")
     set_last_run(app, "check_prices", T0 - timedelta(hours=2))
     scheduler = make(app, clock)

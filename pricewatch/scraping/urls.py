@@ -18,7 +18,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def validate_url(url: str) -> str:
-    """Return ``url`` in normal form (see the module doc), or raise :class:`InvalidURLError` saying what is wrong."""
+    """``url`` in normal form (see the module doc), or raise :class:`InvalidURLError` saying what is wrong."""
     if not isinstance(url, str):
         raise InvalidURLError("the URL must be text")
     url = url.strip()

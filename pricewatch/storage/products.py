@@ -99,7 +99,8 @@ class ProductRepository:
         if search:
             # SQLite's LIKE folds ASCII only ("BÜCHER" would miss "bücher"): compare Unicode case-folded text.
             conn.create_function(_CASEFOLD, 1, _casefold, deterministic=True)
-            sql += " WHERE " + " OR ".join(f"instr({_CASEFOLD}({column}), ?)" for column in ("title", "url", "shop"))
+            columns = ("title", "url", "shop")
+            sql += " WHERE " + " OR ".join(f"instr({_CASEFOLD}({column}), ?)" for column in columns)
             args = [search.casefold()] * 3
         rows = conn.execute(sql + " ORDER BY id", args).fetchall()
         return [from_row(r) for r in rows]

@@ -28,6 +28,7 @@ from pricewatch.storage import (
 )
 
 if TYPE_CHECKING:
+    from pricewatch.alerting import AlertBook
     from pricewatch.cache import CacheEntry, ResponseCache
     from pricewatch.models import AlertRule, NotificationRecord, TaskRecord  # alerts and notifications
     from pricewatch.notify.notifier import Notifier
@@ -295,7 +296,7 @@ class PriceWatch:
     ) -> str:
         """Queue a named task; returns its id (an open task with the same unique key: that one's id).
 
-        Raises ValueError for an unknown name or arguments that are not JSON, NotFoundError for a missing parent.
+        Raises ValueError for an unknown name or arguments that are not JSON; NotFoundError for no parent.
         """
         if parent_id is not None:
             self.get_task(parent_id)
@@ -342,7 +343,7 @@ class PriceWatch:
     def wait_for_task(
         self, task_id: str, timeout: float | None = None, include_descendants: bool = True
     ) -> TaskRecord:
-        """Block until the task (and its children) are final or ``timeout`` passes; returns the record then."""
+        """Block until the task (and its children) are final or ``timeout`` passes; returns its record."""
         return self.task_manager.wait(task_id, timeout=timeout, include_descendants=include_descendants)
 
 
@@ -407,9 +408,15 @@ class PriceWatch:
         """The GUI's tray message callable ``(title, message)``, called on worker threads; None removes it."""
         self.notifier.tray.set_notifier(notifier)
 
+    @functools.cached_property
+    def alerting(self) -> AlertBook:
+        from pricewatch.alerting import AlertBook
+
+        return AlertBook(self.db, self.products, self.observations, self.alert_rules)
+
     def alert_rules_for(self, product_id: int) -> list[AlertRule]:
         """A product's rules; its target price (``product.target_price``) shows as its target_price rule."""
-        return self._synced_rules(self.get_product(product_id))
+        return self.alerting.rules_for(self.get_product(product_id))
 
     def alert_options(self, product_id: int) -> AlertOptions:
         self.get_product(product_id)
@@ -423,105 +430,11 @@ class PriceWatch:
         A rule equal to one the product already has keeps its state: saving unchanged rules re-fires nothing.
         The target_price rule and ``product.target_price`` are the same thing and are kept equal.
         """
-        from pricewatch.alerts import validate_rule
-        from pricewatch.models import AlertKind, AlertRule, AlertState
-
-        product = self.get_product(product_id)
-        targets = [r for r in rules if r.kind is AlertKind.TARGET_PRICE]
-        if len(targets) > 1:
-            raise ValueError("a product has at most one target price")
-        for rule in rules:
-            validate_rule(rule)
-        old = {self._rule_key(r): r for r in self.alert_rules.for_product(product_id)}
-        fresh: list[AlertRule] = []
-        for rule in rules:
-            kept = old.get(self._rule_key(rule))
-            state, fired = (kept.state, kept.last_fired_at) if kept else (AlertState.ARMED, None)
-            fresh.append(
-                AlertRule(
-                    product_id, rule.kind, amount=rule.amount, percent=rule.percent,
-                    window_days=rule.window_days, enabled=rule.enabled, state=state, last_fired_at=fired,
-                )
-            )  # fmt: skip
-        with self.db.transaction():
-            self.alert_rules.replace_for_product(product_id, fresh)
-            target = targets[0].amount if targets else None
-            if target != product.target_price:
-                self.products.set_fields(product_id, target_price=target)
-            if options is not None:
-                self.alert_rules.set_options(product_id, options)
-        return self.alert_rules.for_product(product_id)
-
-    @staticmethod
-    def _rule_key(rule: AlertRule) -> tuple[Any, ...]:
-        return (rule.kind, rule.amount, rule.percent, rule.window_days)
-
-    def _synced_rules(self, product: Product) -> list[AlertRule]:
-        """Rules with the target_price rule matching ``product.target_price`` (the GUI and CLI edit that)."""
-        from pricewatch.models import AlertKind, AlertRule
-
-        assert product.id is not None
-        rules = self.alert_rules.for_product(product.id)
-        targets = [r for r in rules if r.kind is AlertKind.TARGET_PRICE]
-        wanted = product.target_price
-        if len(targets) == 1 and targets[0].amount == wanted:
-            return rules
-        if not targets and wanted is None:
-            return rules
-        with self.db.transaction():
-            for rule in targets:
-                assert rule.id is not None
-                self.alert_rules.delete(rule.id)
-            if wanted is not None:  # a new target is a new condition: armed
-                self.alert_rules.add(AlertRule(product.id, AlertKind.TARGET_PRICE, amount=wanted))
-        return self.alert_rules.for_product(product.id)
+        return self.alerting.set_rules(self.get_product(product_id), rules, options)
 
     def evaluate_alerts(self, outcome: CheckOutcome) -> list[dict[str, Any]]:
-        """Run the product's rules over a check's outcome, store the rule states, return what to notify.
-
-        Returns at most one payload (the events of one check fold into one notification), each the keyword
-        arguments of the ``notifications.send`` task: title, message, product_id, data.
-        """
-        from datetime import timedelta
-
-        from pricewatch.alerts import evaluate, fold, stock_before_check
-        from pricewatch.models import utcnow
-
-        product = self.products.get(outcome.product_id)
-        if product is None:  # removed while its check ran
-            return []
-        rules = self._synced_rules(product)
-        if not rules:
-            return []
-        product_id, now = outcome.product_id, utcnow()
-        events, changes = evaluate(
-            rules,
-            outcome,
-            product=product,
-            now=now,
-            window_high=lambda days: self.observations.highest_since(product_id, now - timedelta(days=days)),
-            options=self.alert_rules.options(outcome.product_id),
-            stock_before=lambda: stock_before_check(self.observations.history(product_id), outcome),
-        )
-        with self.db.transaction():
-            for change in changes:
-                if change.rule_id is None:
-                    continue
-                values: dict[str, Any] = {"state": change.state}
-                if change.fired_at is not None:
-                    values["last_fired_at"] = change.fired_at
-                self.alert_rules.update(change.rule_id, **values)
-        if not events:
-            return []
-        title, message = fold(events)
-        data = {
-            "kinds": [e.kind.value for e in events],
-            "price": None if outcome.price is None else str(outcome.price),
-            "currency": outcome.currency,
-            "url": product.url,
-            "events": [e.to_data() for e in events],
-        }
-        return [{"title": title, "message": message, "product_id": outcome.product_id, "data": data}]
+        """Run the product's rules over a check's outcome, store their states, return what to notify."""
+        return self.alerting.evaluate(outcome)
 
     def notify(
         self, title: str, message: str, *, product_id: int | None = None, data: dict[str, Any] | None = None
@@ -549,7 +462,6 @@ class PriceWatch:
         """After quiet hours, send what they held as one digest (a timer or the scheduler calls this)."""
         result = self.notifier.flush_held()
         return None if result is None else result.record
-
 
     # -- local HTTP API -----------------------------------------------------------------------------------
     _api_server: Any = None  # pricewatch.api.server.ApiServer while the API runs (imported lazily)

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 QT_FREE = ["pricewatch.models", "pricewatch.config", "pricewatch.storage", "pricewatch.scraping",
-           "pricewatch.transfer", "pricewatch.app"]  # fmt: skip
+           "pricewatch.transfer", "pricewatch.alerts", "pricewatch.alerting", "pricewatch.text",
+           "pricewatch.notify", "pricewatch.app"]  # fmt: skip
 
 BLOCKER = """
 import importlib, sys

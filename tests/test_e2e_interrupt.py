@@ -1,7 +1,8 @@
 """Real processes stopped and overlapping on one database (QA findings F10, F21, F6, F20).
 
-- ``pricewatch check --all`` stopped by Ctrl+C (SIGINT) or SIGKILL mid-batch: the next ``check`` really
-  fetches the pages again (page server hit counts) instead of answering "already queued" forever.
+- ``pricewatch check --all`` stopped by Ctrl+C (SIGINT; its tasks are handed back) or SIGKILL mid-batch: the
+  next ``check`` takes them over and really fetches the pages (page server hit counts) instead of answering
+  "already queued" forever.
 - A ``serve`` started while a ``check`` runs does not run the check's tasks a second time, but takes them over
   once that process is SIGKILLed.
 - A shop answering 429 Retry-After: 120 does not keep ``check`` waiting: it says when it will retry, exits 1.
@@ -106,7 +107,7 @@ def serve_pages_fast(page_server: PageServer, paths: list[str]) -> None:
 
 
 @pytest.mark.parametrize("mode", [[], ["--sync"]], ids=["threads", "sync"])
-def test_ctrl_c_of_check_revokes_its_tasks_and_the_next_check_fetches(
+def test_ctrl_c_of_check_hands_its_tasks_back_and_the_next_check_fetches(
     home: Path, page_server: PageServer, mode: list[str]
 ) -> None:
     paths = products(page_server, 3, SLOW)
@@ -115,7 +116,9 @@ def test_ctrl_c_of_check_revokes_its_tasks_and_the_next_check_fetches(
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err
-    assert rows(home, OPEN_ROWS) == []  # revoked, not left "queued" with no one to run it
+    # Handed back without an owner (not "queued" for a process that is gone): the next engine takes them.
+    left = rows(home, "SELECT name, owner FROM tasks WHERE state IN ('PENDING', 'STARTED', 'RETRY')")
+    assert [r for r in left if r[0] == CHECK] and all(owner is None for _, owner in left), left
     first = {p: page_server.hits(p) for p in paths}
 
     serve_pages_fast(page_server, paths)
@@ -123,7 +126,8 @@ def test_ctrl_c_of_check_revokes_its_tasks_and_the_next_check_fetches(
     assert again.returncode == 0, again.stdout + again.stderr
     assert "QUEUED" not in again.stdout and again.stdout.count("first check") == 3
     assert {p: page_server.hits(p) - first[p] for p in paths} == {p: 1 for p in paths}
-    assert rows(home, OPEN_ROWS) == []
+    assert rows(home, OPEN_ROWS) == []  # the interrupted run's batch ended too
+    assert rows(home, f"SELECT count(*) FROM tasks WHERE name = '{CHECK}'") == [(3,)]  # taken over
 
 
 def test_a_killed_check_is_taken_over_by_the_next_check(home: Path, page_server: PageServer) -> None:
@@ -146,13 +150,20 @@ def test_a_killed_check_is_taken_over_by_the_next_check(home: Path, page_server:
 def test_a_second_engine_does_not_rerun_a_live_checks_tasks_but_takes_over_when_it_dies(
     home: Path, page_server: PageServer
 ) -> None:
-    paths = products(page_server, 3, SLOW)
+    paths = products(page_server, 3, 2.5 * SLOW)  # long enough for serve to start while the check fetches
     # 1. serve starts while a check runs: every page is fetched once, by the check.
     check = start("check", "--all")
     until("the check's first request", lambda: any(page_server.hits(p) for p in paths))
-    serve = start("serve", PRICEWATCH_TASK_HEARTBEAT="0.2")
+    log = home / "serve.log"
+    with open(log, "w", encoding="utf-8") as out_file:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "pricewatch", "serve"], env=_env(PRICEWATCH_TASK_HEARTBEAT="0.2"),
+            text=True, stdin=subprocess.DEVNULL, stdout=out_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
-        until("serve running", lambda: serve.poll() is None and serve.stderr is not None)
+        # "running" is printed after the start-up recovery: it has seen the check's rows by then.
+        until("serve running", lambda: "running" in log.read_text(encoding="utf-8"))
+        assert check.poll() is None  # the check was still fetching when serve recovered
         out, err = check.communicate(timeout=60)
         assert check.returncode == 0, out + err
         assert {p: page_server.hits(p) for p in paths} == {p: 1 for p in paths}
@@ -172,7 +183,7 @@ def test_a_second_engine_does_not_rerun_a_live_checks_tasks_but_takes_over_when_
         assert rows(home, f"{OPEN_ROWS} AND name = '{CHECK}'") == []
     finally:
         serve.send_signal(signal.SIGTERM)
-        serve.communicate(timeout=60)
+        serve.wait(timeout=60)
         if check.poll() is None:
             check.kill()
             check.communicate()

@@ -17,7 +17,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
 from tests import tasks_support
-from tests.tasks_support import Lab, make_app, wait_final, wait_state
+from tests.tasks_support import Lab, make_app, wait_final
 
 lab = tasks_support.lab  # fixtures
 
@@ -146,18 +146,3 @@ def test_a_retry_due_after_the_cap_is_handed_back_with_its_time(lab: Lab, qtbot:
         assert later.get_task(task_id).state is TaskState.RETRY and lab.calls["flaky"] == 1
     finally:
         later.close()
-
-
-def test_abandon_revokes_what_the_engine_holds(lab: Lab, qtbot: Any) -> None:
-    app = make_app("threads")
-    try:
-        running = app.submit_task("test.block")
-        assert lab.started.wait(10)
-        app.task_manager.stopping = True
-        queued = app.submit_task("test.echo", kwargs={"value": "queued"})
-        app.task_manager.stopping = False
-        assert app.task_manager.abandon() == 2
-        wait_state(qtbot, app, running, TaskState.REVOKED)
-        assert app.get_task(queued).state is TaskState.REVOKED
-    finally:
-        app.close()

@@ -3,7 +3,8 @@
 The command waits for everything its checks caused (alert evaluation, notification tasks) before it exits,
 so a check run from cron notifies too. A shop that asks us to come back later (429/503) is waited for up to
 ``--retry-wait`` seconds, with a line saying so; a retry due later stays queued for the next engine (serve,
-the window, the next check) and the summary says when. Ctrl+C revokes what this run queued (exit 130). The
+the window, the next check) and the summary says when. Ctrl+C (exit 130) hands this run's unfinished checks
+back to the journal without an owner: the next engine or ``check`` runs them at once. The
 exit status is 1 when any product was not checked (failed, retrying later, or being checked by another run).
 """
 
@@ -140,8 +141,9 @@ def wait_for_batch(app: PriceWatch, root_id: str) -> TaskRecord:
         if root.state.is_final and not below:
             return root
         function_returned = root.state.is_final or (isinstance(root.result, dict) and "value" in root.result)
-        if below and function_returned and all(s is TaskState.RETRY and not o for _, s, o in below):
-            return root  # only retries handed back to the next engine are left
+        mine = app.task_manager.owner
+        if below and function_returned and all(s is TaskState.RETRY and o != mine for _, s, o in below):
+            return root  # only retries handed back to the next engine (or taken by one) are left
 
 
 def _money(value: Any, currency: str | None) -> str:
@@ -247,9 +249,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             # earlier run ended (Ctrl+C, kill) takes that run's open check over (unique-key dedup).
             root_id = app.check_prices(force=args.all, product_ids=list(args.ids) or None)
             root = wait_for_batch(app, root_id)
-        except KeyboardInterrupt:
-            app.task_manager.abandon()  # the user stopped it: revoke what this run queued (F10)
-            raise
         finally:
             for unsubscribe in unsubscribes:
                 unsubscribe()

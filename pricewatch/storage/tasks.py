@@ -374,11 +374,16 @@ class TaskRepository:
         )
         return (None, None) if row is None else (row[0], _time(row[1]))
 
-    def unfinished_owned(self) -> builtins.list[tuple[TaskRecord, str | None, datetime | None]]:
-        """:meth:`unfinished` with each row's owner and lease."""
+    def unfinished_owned(
+        self, besides: str | None = None
+    ) -> builtins.list[tuple[TaskRecord, str | None, datetime | None]]:
+        """:meth:`unfinished` with each row's owner and lease (but the rows ``besides`` holds)."""
         rows = (
             self._db.conn()
-            .execute(f"SELECT * FROM tasks WHERE state IN {_OPEN_SQL} ORDER BY queued_at, id")
+            .execute(
+                f"SELECT * FROM tasks WHERE state IN {_OPEN_SQL} AND owner IS NOT ? ORDER BY queued_at, id",
+                (besides,),
+            )
             .fetchall()
         )
         return [(task_from_row(r), r["owner"], _time(r["lease_until"])) for r in rows]

@@ -32,8 +32,7 @@ Semantics chosen here:
   next ``check``) to run when it is due.
 - Shutdown: no new work starts; running tasks get the cancel flag and, when they stop for it, go back to
   PENDING (not REVOKED: the user did not ask); then the engine hands back its unfinished rows (no owner), so
-  the next engine runs them at once. ``abandon()`` instead revokes what this engine holds (Ctrl+C of a CLI
-  check: the user stopped it).
+  the next engine runs them at once (after Ctrl+C of ``pricewatch check`` too).
 """
 
 from __future__ import annotations
@@ -183,10 +182,13 @@ class TaskManager:
         count = 0
         now = utcnow()
         lease = ownership.lease_until(now)
-        for record, holder, held_until in self.records.unfinished_owned():
-            if record.id in self.running or holder == self.owner:
+        alive: dict[str | None, bool] = {}  # per owner (one process lookup each, not one per row)
+        for record, holder, held_until in self.records.unfinished_owned(besides=self.owner):
+            if record.id in self.running:
                 continue
-            if ownership.is_alive(holder, held_until, now):
+            if holder not in alive:  # an owner renews all its leases at once: one answer per owner
+                alive[holder] = ownership.is_alive(holder, held_until, now)
+            if alive[holder]:
                 continue  # another engine runs it (F21: never run a live process's task twice)
             waiting = isinstance(record.result, dict) and record.result.get(WAITING)
             changes: dict[str, Any] = {}
@@ -232,20 +234,10 @@ class TaskManager:
         while not self._beat_stop.wait(ownership.HEARTBEAT):
             try:
                 self.records.renew(self.owner, ownership.lease_until(utcnow()))
-                if self._started and not self.stopping:
-                    self.sweep()
+                if self._started and not self.stopping and self.executor_name == "threads":
+                    self.sweep()  # (a sync engine would run what it finds on this thread)
             except Exception:
                 log.exception("task lease renewal failed")
-
-    def abandon(self) -> int:
-        """Revoke every unfinished task this engine holds (the user stopped a one-shot command)."""
-        held = self.records.owned(self.owner)
-        for task_id, _ in held:
-            try:
-                self.cancel(task_id)
-            except Exception:  # a row deleted meanwhile; the rest still go
-                log.exception("could not revoke task %s", task_id)
-        return len(held)
 
     def take_rerun(self, task_id: str) -> bool:
         with self._lock:
@@ -369,10 +361,11 @@ class TaskManager:
         if holder == self.owner or ownership.is_alive(holder, held_until, utcnow()):
             self._runner.child_finished(parent_id)
             return
-        if isinstance(parent.result, dict) and parent.result.get(WAITING):
+        waiting = isinstance(parent.result, dict) and parent.result.get(WAITING)
+        if waiting and self.records.children_counts(parent_id):
             self._runner.child_finished(parent_id)  # finishes with the children it still has
             return
-        # Its function died half-way: re-running it would queue its children again; end it here.
+        # All its children moved, or its function died half-way (re-running it would queue them again).
         if self.records.set_state(
             parent_id, (TaskState.STARTED, TaskState.PENDING), state=TaskState.REVOKED,
             error="its process ended; its checks were taken over by a later run", finished_at=utcnow(),

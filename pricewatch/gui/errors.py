@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from types import TracebackType
 
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QStatusBar
 
 from pricewatch.gui import formatting as fmt
@@ -31,7 +32,7 @@ def install_excepthook(status_bar: Callable[[], QStatusBar | None], log_file: st
             return
         log.error("uncaught exception in the window", exc_info=(kind, error, tb))
         bar = status_bar()
-        if bar is not None:
+        if bar is not None and bar.thread() is QThread.currentThread():  # widgets only from their thread
             where = f" (details in {log_file})" if log_file else ""
             bar.showMessage(f"Internal error: {kind.__name__}: {fmt.clean_text(str(error), 200)}{where}",
                             MESSAGE_MS)  # fmt: skip

@@ -7,11 +7,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui import product_sync
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.product_model import COL_TITLE
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
@@ -127,3 +129,17 @@ def test_saving_an_edit_of_a_product_removed_elsewhere_explains_it(
     assert dialog.save() is None
     assert dialog.problem.isVisibleTo(dialog) and "removed" in dialog.problem.text()
     dialog.reject()
+
+
+def test_a_mass_change_elsewhere_reloads_the_table_once(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(product_sync, "RESET_ABOVE", 2)
+    window = make_window()
+    resets: list[bool] = []
+    window.product_model.modelReset.connect(lambda: resets.append(True))
+    with PriceWatch() as other, other.db.transaction():  # an import from the CLI, say: one commit
+        for n in range(3):
+            other.add_product(f"https://shop.example/{n}", title=f"Item {n}")
+    qtbot.waitUntil(lambda: titles(window) == ["Item 0", "Item 1", "Item 2"], timeout=10_000)
+    assert resets == [True]

@@ -26,6 +26,7 @@ SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
 APPLY_BATCH = 200  # rows applied per flush (one dataChanged)
 FETCH_BATCH = 300
+RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
@@ -119,9 +120,13 @@ class ProductSync(QObject):
         if self._stopped:
             return
         if result is not None and generation == self._generation:
-            found, self._snapshot = result
-            if found:
-                self._fetched(found)
+            found, snapshot = result
+            if len(found) > RESET_ABOVE:  # an import or a mass removal elsewhere: one reset is cheaper
+                self.reload()
+            else:
+                self._snapshot = snapshot
+                if found:
+                    self._fetched(found)
         if self._outside_again:
             self.sync_outside()
 

@@ -7,7 +7,8 @@ runs carries its id and a lease time that the manager renews (``HEARTBEAT`` seco
 
 An owner is alive when:
 - it is a manager of this process that has not shut down (the registry below);
-- it ran on this boot of this host: its pid exists and that process started at the recorded time;
+- it ran on this boot of this host (and container): its pid exists and that process started at the
+  recorded time;
 - otherwise (another host, an earlier boot): its lease has not expired.
 """
 
@@ -28,16 +29,21 @@ _live_lock = threading.Lock()
 
 @cache
 def boot_id() -> str:
-    """This boot of this host (Linux boot id; elsewhere the boot time and host name)."""
+    """This boot of this host: the Linux boot id (elsewhere the boot time) and the host name.
+
+    The host name too, because containers share the kernel's boot id but not their pid namespaces: a pid
+    seen from another container says nothing, so such owners are judged by their lease.
+    """
+    import socket
+
     try:
         with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as file:
-            return file.read().strip().replace("/", "-")
+            boot = file.read().strip()
     except OSError:
-        import socket
-
         import psutil  # type: ignore[import-untyped]
 
-        return f"{socket.gethostname().replace('/', '-')}-{int(psutil.boot_time())}"
+        boot = str(int(psutil.boot_time()))
+    return f"{boot}@{socket.gethostname()}".replace("/", "-")
 
 
 def _start_time(pid: int) -> str | None:

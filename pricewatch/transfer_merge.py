@@ -50,7 +50,7 @@ def import_products(app: PriceWatch, path: Path) -> ImportSummary:
     added = updated = observations = 0
     with app.db.transaction():
         for item in items:
-            product = app.products.get_by_url(item.url)
+            product = app.products.get_by_url(validate_url(item.url))  # stored URLs are normalised
             if product is None:
                 product = _create(app, item)
                 added += 1

@@ -232,3 +232,13 @@ def test_a_newer_format_is_refused_with_a_clear_message(target: PriceWatch, tmp_
     with pytest.raises(ImportFormatError, match="newer than this PriceWatch"):
         target.import_products(file)
     assert target.products.count() == 0
+
+
+def test_a_url_spelled_otherwise_merges_into_the_tracked_one(target: PriceWatch, tmp_path: Path) -> None:
+    target.add_product(URL, title="Kettle")
+    file = tmp_path / "other-spelling.json"
+    item = {"url": "HTTPS://Shop.Example/item#reviews", "title": "Kettle", "history": []}
+    file.write_text(json.dumps({"format": 1, "products": [item]}), encoding="utf-8")
+    summary = target.import_products(file)
+    assert (summary.products_added, summary.products_updated) == (0, 1)
+    assert [p.url for p in target.list_products()] == [URL]

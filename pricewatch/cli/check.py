@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
@@ -95,7 +95,12 @@ class ProgressBar:
 
 
 def _local_time(value: datetime | None) -> str:
-    return "later" if value is None else value.astimezone().strftime("%H:%M")
+    """HH:MM, rounded up: the retry is not tried before then."""
+    if value is None:
+        return "later"
+    if value.second or value.microsecond:
+        value = value.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return value.astimezone().strftime("%H:%M")
 
 
 def _reason(error: str | None) -> str:

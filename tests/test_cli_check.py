@@ -95,7 +95,12 @@ def test_check_listed_ids_as_json_and_nothing_due(home: Path, page_server: PageS
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
-    [(("check", "42"), 3, "no product with id 42"), (("check", "1", "--all"), 2, "not both")],
+    [
+        (("check", "42"), 3, "no product with id 42"),
+        (("check", "1", "--all"), 2, "not both"),
+        (("check", "--retry-wait", "-1"), 2, "--retry-wait must be 0 or more seconds"),
+        (("check", "--retry-wait", "nan"), 2, "--retry-wait must be 0 or more seconds"),
+    ],
 )
 def test_check_bad_input(home: Path, args: tuple[str, ...], code: int, message: str) -> None:
     add("https://shop.example/x")

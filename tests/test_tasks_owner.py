@@ -146,3 +146,20 @@ def test_a_retry_due_after_the_cap_is_handed_back_with_its_time(lab: Lab, qtbot:
         assert later.get_task(task_id).state is TaskState.RETRY and lab.calls["flaky"] == 1
     finally:
         later.close()
+
+
+def test_a_task_stopped_by_shutdown_is_adopted_by_the_next_submit_of_its_key(lab: Lab, qtbot: Any) -> None:
+    """F10 after a clean stop of serve mid-check: the next one-shot check runs it instead of deferring."""
+    first = make_app("threads")
+    task_id = first.submit_task("test.block", unique_key="check:product:1")
+    assert lab.started.wait(10)
+    first.close()  # the running task goes back to PENDING, handed back
+    second = make_app("sync")
+    try:
+        assert second.get_task(task_id).state is TaskState.PENDING and _holder(second, task_id) is None
+        lab.gate.set()
+        assert second.submit_task("test.block", unique_key="check:product:1") == task_id
+        assert second.get_task(task_id).state is TaskState.SUCCESS
+        assert len(second.list_tasks()) == 1
+    finally:
+        second.close()

@@ -106,3 +106,27 @@ def test_test_notification_from_the_settings(
         dialog.send_test()
     qtbot.waitUntil(lambda: dialog.test_result.text().startswith("SENT"), timeout=10_000)
     dialog.reject()
+
+
+def test_the_dialog_offers_only_values_the_settings_accept(
+    app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    """Each number editor's range lies within the setting's own limits (0 cached pages broke the engine)."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from pricewatch.config import field_problem
+
+    window = make_window()
+    dialog = window.open_settings()
+    sections = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
+    checked = 0
+    for (section, name), editor in dialog.editors.items():
+        if isinstance(editor, QSpinBox | QDoubleSpinBox):
+            kind = int if isinstance(editor, QSpinBox) else float
+            for value in (editor.minimum(), editor.maximum()):
+                assert field_problem(sections[section], name, kind(value)) is None, (section, name, value)
+            checked += 1
+    assert checked > 20
+    dialog.reject()

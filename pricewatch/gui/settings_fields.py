@@ -8,7 +8,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
+from pricewatch.config import Settings, field_limits
+
+_SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
+
 # (section, field) -> (label, minimum, maximum, suffix, tooltip); fields missing here get a generated label.
+# The editor's range is this one within the setting's own (pricewatch.config), so the dialog never offers a
+# value that loading the settings would refuse.
 FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("schedule", "default_check_interval_minutes"): ("Check every", 1, 10080, " min", "For new products"),
     ("schedule", "check_minute"): ("Hourly check at minute", 0, 59, "", ""),
@@ -45,8 +51,8 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ),
     ("tasks", "retry_max_delay"): ("Longest wait between retries", 1, 86400, " s", ""),
     ("tasks", "task_retention_days"): ("Keep finished tasks for", 1, 365, " days", ""),
-    ("cache", "max_entries"): ("Cached pages", 0, 100000, "", ""),
-    ("cache", "ttl_seconds"): ("Keep cached pages for", 0, 86400, " s", ""),
+    ("cache", "max_entries"): ("Cached pages", 1, 100000, "", ""),
+    ("cache", "ttl_seconds"): ("Keep cached pages for", 1, 86400, " s", ""),
     ("notify", "desktop"): ("Desktop notifications", 0, 0, "", ""),
     ("notify", "tray"): ("Tray messages", 0, 0, "", ""),
     ("notify", "apprise_urls"): (
@@ -75,6 +81,9 @@ def label_for(section: str, name: str) -> str:
 
 def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QWidget) -> QWidget:
     _label, low, high, suffix, tip = FIELDS.get((section, name), ("", 0, 1_000_000, "", ""))
+    allowed = field_limits(_SECTIONS[section], name) if section in _SECTIONS else None
+    if allowed is not None:
+        low, high = max(low, allowed[0]), min(high, allowed[1])
     editor: QWidget
     if annotation is bool:
         editor = QCheckBox(label_for(section, name), parent)

@@ -296,11 +296,15 @@ class PriceWatch:
     ) -> str:
         """Queue a named task; returns its id (an open task with the same unique key: that one's id).
 
-        Raises ValueError for an unknown name or arguments that are not JSON; NotFoundError for no parent.
+        Raises ValueError for an unknown name or arguments that do not fit it; NotFoundError for no parent.
         """
+        from pricewatch.tasks.registry import check_arguments
+
         if parent_id is not None:
             self.get_task(parent_id)
-        return self.task_manager.submit(
+        manager = self.task_manager  # registers the built-in tasks
+        check_arguments(name, kwargs or {})  # a bad argument is the caller's error now, not a FAILURE later
+        return manager.submit(
             name, kwargs=kwargs, priority=priority, unique_key=unique_key, parent_id=parent_id
         )
 

@@ -130,6 +130,12 @@ def test_any_registered_task_by_name_and_only_those(qtbot: Any, api: LiveApi, la
     )
     assert bad_url.status_code == 422
     assert api.client.post(T, json={"name": "test.echo", "priority": 1000}).status_code == 422
+    before = len(api.client.get(T, params={"limit": 1000}).json()["tasks"])
+    extra = api.client.post(T, json={"name": "test.echo", "kwargs": {"value": 1, "rm": "-rf"}})
+    assert extra.status_code == 422 and "unknown argument 'rm'" in extra.json()["detail"]
+    missing = api.client.post(T, json={"name": "scraping.scrape_product", "kwargs": {}})
+    assert missing.status_code == 422 and "url" in missing.json()["detail"]
+    assert len(api.client.get(T, params={"limit": 1000}).json()["tasks"]) == before  # nothing journaled
 
 
 def test_failure_progress_cancel_and_retry(qtbot: Any, api: LiveApi, lab: Lab) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from pricewatch.cli.common import UserError, open_app
+from pricewatch.cli.common import UserError, clip, money, open_app
 from pricewatch.models import Product, TaskRecord, TaskState, utcnow
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _local_time(value: datetime | None) -> str:
 
 def _reason(error: str | None) -> str:
     text = (error or "").partition(": ")[2] or (error or "a temporary error")
-    return _clip(text, 80)
+    return clip(text, 80)
 
 
 class RetryNotice:
@@ -149,17 +149,6 @@ def wait_for_batch(app: PriceWatch, root_id: str) -> TaskRecord:
         mine = app.task_manager.owner
         if below and function_returned and all(s is TaskState.RETRY and o != mine for _, s, o in below):
             return root  # only retries handed back to the next engine (or taken by one) are left
-
-
-def _money(value: Any, currency: str | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value} {currency}" if currency else str(value)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())  # scraped: untrusted
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _own_result(record: TaskRecord | None) -> dict[str, Any]:
@@ -208,8 +197,8 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             {
                 "id": pid,
                 "product": (known.title or known.url) if known else str(pid),
-                "old_price": _money(old.price, old.currency) if old else "-",
-                "new_price": _money(now.price, now.currency) if now else "-",
+                "old_price": money(old.price, old.currency) if old else "-",
+                "new_price": money(now.price, now.currency) if now else "-",
                 "availability": str(now.availability) if now else "-",
                 "state": state,
                 "detail": detail,
@@ -226,10 +215,10 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     )
     for row in rows:
         result = row["detail"] if row["state"] == "SUCCESS" else f"{row['state']}: {row['detail']}"
-        product = _clip(row["product"], 36)
+        product = clip(row["product"], 36)
         print(
             f"{row['id']:>4}  {product:<36}  {row['old_price']:>14}  {row['new_price']:>14}  "
-            f"{row['availability']:<10}  {_clip(result, 60)}",
+            f"{row['availability']:<10}  {clip(result, 60)}",
             file=out,
         )
 

@@ -1,9 +1,9 @@
 """Settings and folders: one place for both.
 
 Settings are typed dataclasses with defaults, stored as TOML in the platformdirs config folder. Data (SQLite),
-cache and log folders come from platformdirs too; ``PRICEWATCH_HOME`` puts all of them in one folder, so tests and
-users can run isolated instances. A settings file that cannot be read is moved aside (never deleted) and the
-program starts with defaults, saying so.
+cache and log folders come from platformdirs too; ``PRICEWATCH_HOME`` puts all of them in one folder, so tests
+and users can run isolated instances. A settings file that cannot be read is moved aside (never deleted) and
+the program starts with defaults, saying so.
 """
 
 from __future__ import annotations
@@ -289,14 +289,18 @@ def load_settings(paths: Paths) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except OSError as exc:
-        return LoadedSettings(Settings(), [f"cannot read settings file {path}: {exc.strerror}; using defaults"])
+        problem = f"cannot read settings file {path}: {exc.strerror}; using defaults"
+        return LoadedSettings(Settings(), [problem])
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         backup = _back_up(path)
         return LoadedSettings(
             Settings(),
-            [f"settings file {path} is not valid TOML ({exc}); using defaults, the bad file was kept as {backup}"],
+            [
+                f"settings file {path} is not valid TOML ({exc}); using defaults, "
+                f"the bad file was kept as {backup}"
+            ],
         )
     loaded = settings_from_dict(raw)
     for problem in loaded.problems:

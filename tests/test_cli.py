@@ -1,4 +1,4 @@
-"""The real ``pricewatch`` command, run as a user runs it, against a real SQLite file under PRICEWATCH_HOME."""
+"""The real ``pricewatch`` command, run as a user runs it, on a real SQLite file under PRICEWATCH_HOME."""
 
 from __future__ import annotations
 

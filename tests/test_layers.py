@@ -31,6 +31,9 @@ def test_imports_without_qt(module: str) -> None:
 
 def test_the_blocker_really_blocks() -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", BLOCKER, "pricewatch.gui.main_window"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", BLOCKER, "pricewatch.gui.main_window"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode != 0 and "blocked" in proc.stderr

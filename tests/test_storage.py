@@ -48,7 +48,8 @@ def test_migrates_an_old_database_and_keeps_its_data(tmp_path: Path) -> None:
         ("https://shop.example/p/1", "2025-01-01T00:00:00.000000Z", "19.99", "InStock"),
     )
     conn.execute(
-        "INSERT INTO observations (product_id, observed_at, price, currency, availability) VALUES (1, ?, ?, ?, ?)",
+        "INSERT INTO observations (product_id, observed_at, price, currency, availability)"
+        " VALUES (1, ?, ?, ?, ?)",
         ("2025-01-01T00:00:00.000000Z", "19.99", "EUR", "InStock"),
     )
     conn.close()
@@ -168,7 +169,9 @@ def test_due_products(db: Database) -> None:
 
 def test_task_dedup_by_unique_key(db: Database) -> None:
     tasks = TaskRepository(db)
-    first = tasks.insert(TaskRecord(id="t1", name="x", unique_key="check:product:1", kwargs={"a": Decimal("1.5")}))
+    first = tasks.insert(
+        TaskRecord(id="t1", name="x", unique_key="check:product:1", kwargs={"a": Decimal("1.5")})
+    )
     again = tasks.insert(TaskRecord(id="t2", name="x", unique_key="check:product:1"))
     assert again.id == first.id == "t1"
     tasks.update("t1", state=TaskState.SUCCESS, finished_at=T0, result={"price": "1.50"})

@@ -118,7 +118,10 @@ def setup_cli_logging(verbosity: int) -> None:
 
 @contextlib.contextmanager
 def open_app() -> Iterator[PriceWatch]:
-    """The facade (imported lazily to keep --help fast), with known failures turned into :class:`UserError` and settings problems reported."""
+    """The facade (imported lazily to keep --help fast); known failures become :class:`UserError`.
+
+    Settings problems are reported on stderr.
+    """
     from pricewatch.app import NotFoundError, PriceWatch
     from pricewatch.scraping.errors import InvalidURLError
     from pricewatch.storage import DuplicateProductError, SchemaTooNewError, StorageError

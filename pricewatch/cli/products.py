@@ -201,7 +201,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ImportFormatError as exc:
             raise UserError(f"cannot import {args.file}: {exc}", EXIT_IO) from None
     print(
-        f"imported {args.file}: {summary.products_added} new products, {summary.products_updated} already known, "
+        f"imported {args.file}: {summary.products_added} new products, "
+        f"{summary.products_updated} already known, "
         f"{summary.observations_added} history entries added"
     )
     return 0

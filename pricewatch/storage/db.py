@@ -1,4 +1,4 @@
-"""The SQLite database: one connection per thread, WAL, foreign keys, a busy timeout, explicit transactions."""
+"""The SQLite database: a connection per thread, WAL, foreign keys, a busy timeout, explicit transactions."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commit.
+            # NORMAL is durable across application crashes in WAL mode; a power cut can lose the last commit.
             conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
@@ -70,7 +70,7 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (BEGIN IMMEDIATE takes the write lock up front, so it cannot deadlock later)."""
+        """A write transaction (BEGIN IMMEDIATE takes the write lock up front: no deadlock later)."""
         conn = self.conn()
         if conn.in_transaction:  # nested use joins the outer transaction
             yield conn

@@ -148,7 +148,8 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
     current = schema_version(conn)
     if current > LATEST_VERSION:
         raise SchemaTooNewError(
-            f"the database has schema version {current}, newer than this PriceWatch knows ({LATEST_VERSION}); "
+            f"the database has schema version {current}, "
+            f"newer than this PriceWatch knows ({LATEST_VERSION}); "
             "please update PriceWatch"
         )
     for version in range(current + 1, target + 1):

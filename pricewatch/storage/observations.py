@@ -64,7 +64,7 @@ class ObservationRepository:
         return [p for p in prices if p is not None]
 
     def highest_since(self, product_id: int, since: datetime) -> Decimal | None:
-        """The highest price in effect at any time since ``since`` (including the one current at that time)."""
+        """The highest price in effect at any time since ``since`` (including the one current then)."""
         conn = self._db.conn()
         rows = conn.execute(
             "SELECT price FROM observations WHERE product_id = ? AND price IS NOT NULL AND observed_at >= ?",
@@ -108,8 +108,9 @@ class ObservationRepository:
         """Store one successful check atomically.
 
         A history row is added only when price or availability differs from the product's current state; the
-        product's current price, previous price, lowest/highest, last-checked time and any extra fields (title,
-        image, etag, ...) are updated in the same transaction, so repeating a check after a crash changes nothing.
+        product's current price, previous price, lowest/highest, last-checked time and any extra fields
+        (title, image, etag, ...) are updated in the same transaction, so repeating a check after a crash
+        changes nothing.
         """
         with self._db.transaction() as conn:
             row = conn.execute("SELECT * FROM products WHERE id = ?", (product_id,)).fetchone()

@@ -17,8 +17,8 @@ _TIMES = {"created_at", "last_checked_at", "next_check_at"}
 _BOOLS = {"ignore_robots", "paused"}
 COLUMNS = tuple(f.name for f in fields(Product))
 EDITABLE = frozenset(
-    {"title", "target_price", "css_selector", "offer_key", "check_interval_minutes", "ignore_robots", "paused",
-     "next_check_at"}
+    {"title", "target_price", "css_selector", "offer_key", "check_interval_minutes", "ignore_robots",
+     "paused", "next_check_at"}
 )
 
 
@@ -60,7 +60,8 @@ def from_row(row: sqlite3.Row) -> Product:
         elif name in _BOOLS:
             values[name] = bool(raw)
         elif name == "availability":
-            values[name] = Availability(raw) if raw in Availability._value2member_map_ else Availability.UNKNOWN
+            known = raw in Availability._value2member_map_
+            values[name] = Availability(raw) if known else Availability.UNKNOWN
         else:
             values[name] = raw
     return Product(**values)
@@ -71,7 +72,7 @@ class ProductRepository:
         self._db = db
 
     def add(self, product: Product) -> Product:
-        """Insert a product and return it with its id; raises :class:`DuplicateProductError` for a known URL."""
+        """Insert a product and return it with its id; :class:`DuplicateProductError` for a known URL."""
         names = [n for n in COLUMNS if n != "id"]
         with self._db.transaction() as conn:
             existing = conn.execute("SELECT id FROM products WHERE url = ?", (product.url,)).fetchone()
@@ -112,7 +113,7 @@ class ProductRepository:
         return int(self._db.conn().execute("SELECT count(*) FROM products").fetchone()[0])
 
     def update(self, product_id: int, **changes: Any) -> Product:
-        """Change user-editable fields; raises KeyError for an unknown product, ValueError for other fields."""
+        """Change user-editable fields; KeyError for an unknown product, ValueError for other fields."""
         unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"these product fields cannot be edited: {', '.join(sorted(unknown))}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.list_model import ListTableModel
 from pricewatch.gui.product_model import AVAILABILITY_TEXT
 from pricewatch.models import PriceObservation
 
@@ -14,28 +15,11 @@ COL_WHEN, COL_PRICE, COL_AVAILABILITY = range(3)
 _HEADERS = ("When", "Price", "Availability")
 
 
-class HistoryModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PriceObservation] = []
+class HistoryModel(ListTableModel[PriceObservation]):
+    HEADERS = _HEADERS
 
     def set_history(self, history: list[PriceObservation]) -> None:
-        self.beginResetModel()
-        self._rows = list(reversed(history))
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
+        self._replace_rows(list(reversed(history)))
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

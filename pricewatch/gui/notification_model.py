@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.list_model import ListTableModel
 from pricewatch.gui.task_columns import STATE_COLOURS
 from pricewatch.models import NotificationRecord, NotificationState, TaskState
 
@@ -27,33 +28,16 @@ _STATE_TEXT = {
 }
 
 
-class NotificationModel(QAbstractTableModel):
+class NotificationModel(ListTableModel[NotificationRecord]):
     """Newest first; replaced as a whole by ``set_records`` (the log is short and read on a pool thread)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[NotificationRecord] = []
+    HEADERS = _HEADERS
 
     def set_records(self, records: list[NotificationRecord]) -> None:
-        self.beginResetModel()
-        self._rows = list(records)
-        self.endResetModel()
+        self._replace_rows(records)
 
     def record_at(self, row: int) -> NotificationRecord:
         return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

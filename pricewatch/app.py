@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pricewatch import transfer_merge
+from pricewatch import thumbnails, transfer_merge
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.models import PriceObservation, Product
 from pricewatch.scraping.urls import shop_name, validate_url
@@ -147,6 +147,7 @@ class PriceWatch:
     def remove_product(self, product_id: int) -> None:
         if not self.products.delete(product_id):
             raise NotFoundError(f"no product with id {product_id}")
+        thumbnails.remove_thumbnail(self.paths.cache_dir, product_id)
 
     def history(self, product_id: int, since: datetime | None = None) -> list[PriceObservation]:
         self.get_product(product_id)

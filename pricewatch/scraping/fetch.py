@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
+MAX_IMAGE_BYTES = 2_000_000
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more than a minute between requests gets a minute
 MAX_PAUSE = 3600.0  # a Retry-After longer than an hour pauses the host for an hour
@@ -104,6 +107,16 @@ class FetchResult:
             "from_cache": self.from_cache,
             "bytes": None if self.html is None else len(self.html),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ImageResult:
+    """A fetched image: raw bytes (never decoded here) and the content type the server declared."""
+
+    url: str
+    final_url: str
+    content_type: str
+    data: bytes
 
 
 def cache_key(url: str) -> str:
@@ -192,6 +205,39 @@ class Fetcher:
             self.cache.set(cache_key(url), result)
         return result
 
+    def fetch_image(
+        self,
+        url: str,
+        *,
+        respect_robots: bool = True,
+        cancel: threading.Event | None = None,
+        max_bytes: int = MAX_IMAGE_BYTES,
+    ) -> ImageResult:
+        """Fetch one product image (same robots, politeness and redirect rules as pages; never cached).
+
+        Only PNG, JPEG, WebP and GIF are accepted (kind ``not_image``), at most ``max_bytes`` (``too_large``).
+        """
+        url = validate_url(url)
+        cancel = cancel or threading.Event()
+        self._check_cancel(cancel)
+        started = time.monotonic()
+        deadline = started + self.settings.deadline
+        headers = {"Accept": ", ".join(IMAGE_TYPES)}
+        robots = respect_robots and self.settings.respect_robots
+
+        def finish(final_url: str, response: httpx.Response) -> ImageResult:
+            return self._finish_image(url, final_url, response, cancel, deadline, max_bytes)
+
+        try:
+            with cancel_scope(cancel):
+                return self._follow(url, headers, robots, cancel, deadline, started, finish)
+        except ScrapeError as exc:
+            if isinstance(exc, CancelledError):
+                raise
+            if cancel.is_set() or self._closed.is_set():
+                raise CancelledError() from exc
+            raise
+
     def cached(self, url: str) -> FetchResult | None:
         """The page a recent cached fetch of ``url`` got (``from_cache`` set), or None; no I/O."""
         if self.cache is None:
@@ -218,7 +264,8 @@ class Fetcher:
         cancel: threading.Event,
         deadline: float,
         started: float,
-    ) -> FetchResult:
+        finish: Callable[[str, httpx.Response], Any] | None = None,
+    ) -> Any:
         seen = [url]
         current = url
         while True:
@@ -232,6 +279,8 @@ class Fetcher:
                 try:
                     if response.status_code in REDIRECTS and "location" in response.headers:
                         target = self._redirect_target(current, response.headers["location"], seen)
+                    elif finish is not None:
+                        return finish(current, response)
                     else:
                         return self._finish(url, current, response, cancel, deadline, started)
                 finally:
@@ -312,6 +361,35 @@ class Fetcher:
         elapsed = (time.monotonic() - started) * 1000
         return FetchResult(url, final_url, status, html, encoding, etag, last_modified, False, elapsed)
 
+    def _finish_image(
+        self,
+        url: str,
+        final_url: str,
+        response: httpx.Response,
+        cancel: threading.Event,
+        deadline: float,
+        max_bytes: int,
+    ) -> ImageResult:
+        status = response.status_code
+        error = error_for_status(status, response.headers, final_url)
+        if error is not None:
+            if error.retry_after and status in (429, 503):
+                self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
+            raise error
+        if status != 200:
+            raise PermanentError(f"unexpected HTTP {status} for an image: {final_url[:200]}", kind="http_4xx")
+        content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type not in IMAGE_TYPES:  # a missing type is refused too: we never sniff bytes
+            raise PermanentError(
+                f"not a PNG, JPEG, WebP or GIF image ({content_type[:60] or 'no type'}): {final_url[:200]}",
+                kind="not_image",
+            )
+        try:
+            data = read_body(response, max_bytes=max_bytes, deadline=deadline, cancel=cancel, url=final_url)
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc, final_url) from exc
+        return ImageResult(url, final_url, content_type, data)
+
     @staticmethod
     def _conditional(response: httpx.Response) -> bool:
         headers = response.request.headers
@@ -371,4 +449,4 @@ class Fetcher:
             raise CancelledError()
 
 
-__all__ = ["FetchResult", "FetchSettings", "Fetcher", "ScrapeError", "cache_key"]
+__all__ = ["FetchResult", "FetchSettings", "Fetcher", "ImageResult", "ScrapeError", "cache_key"]

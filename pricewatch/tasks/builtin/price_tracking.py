@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import Availability, Product, utcnow
 from pricewatch.scraping.errors import CancelledError, NoPriceError
+from pricewatch.tasks.builtin.images import wants_thumbnail
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.registry import task
 from pricewatch.text import clean_line
@@ -77,6 +78,15 @@ def submit_alerts(ctx: TaskContext, outcome: CheckOutcome) -> list[str]:
     if evaluate is None:
         return []
     return [ctx.submit("notifications.send", **payload) for payload in evaluate(outcome)]
+
+
+def submit_thumbnail(ctx: TaskContext, product_id: int | None) -> str | None:
+    """Queue the image fetch when the product now has an image_url whose thumbnail is not stored yet."""
+    product = ctx.app.products.get(int(product_id or 0))
+    if product is None or not wants_thumbnail(ctx.app, product):
+        return None
+    key = f"thumb:product:{product.id}"
+    return ctx.submit("images.fetch_thumbnail", product_id=product.id, unique_key=key)
 
 
 def outcome_json(outcome: CheckOutcome) -> dict[str, Any]:
@@ -163,6 +173,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
             record_failure(app, product, exc)
         raise
     notifications = submit_alerts(ctx, outcome)
+    thumbnail = submit_thumbnail(ctx, product.id)
     return {
         "product_id": product.id,
         "url": product.url,
@@ -173,6 +184,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         "reason": reason,
         **outcome_json(outcome),
         "notifications": notifications,
+        "thumbnail_task": thumbnail,
     }
 
 

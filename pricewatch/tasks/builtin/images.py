@@ -1,0 +1,38 @@
+"""Product thumbnails: fetch a product's image_url politely and store the raw bytes (never decoded here)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pricewatch import thumbnails
+from pricewatch.tasks.registry import task
+
+if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+    from pricewatch.models import Product
+    from pricewatch.tasks.context import TaskContext
+
+
+def wants_thumbnail(app: PriceWatch, product: Product) -> bool:
+    """True when the product has an image_url and no thumbnail stored for that URL yet."""
+    if not product.image_url or product.id is None:
+        return False
+    return not thumbnails.has_thumbnail(app.paths.cache_dir, product.id, product.image_url)
+
+
+# No retries: a thumbnail is a nicety, and the next successful check asks again.
+@task("images.fetch_thumbnail", queue="scraping", max_retries=0)
+def fetch_thumbnail(ctx: TaskContext, product_id: int) -> dict[str, Any]:
+    """Fetch the product's image (PNG/JPEG/WebP/GIF, at most 2 MB) into ``cache_dir/thumbs``."""
+    app = ctx.app
+    product = app.products.get(int(product_id))
+    if product is None or not product.image_url:
+        return {"product_id": product_id, "skipped": "no product or no image"}
+    url = product.image_url
+    image = app.fetcher.fetch_image(url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event)
+    ctx.raise_if_cancelled()
+    if app.products.get(int(product_id)) is None:  # removed while fetching: leave no orphan file
+        return {"product_id": product_id, "skipped": "the product no longer exists"}
+    path = thumbnails.save_thumbnail(app.paths.cache_dir, int(product_id), url, image.data)
+    return {"product_id": int(product_id), "url": url, "final_url": image.final_url,
+            "content_type": image.content_type, "bytes": len(image.data), "path": str(path)}  # fmt: skip

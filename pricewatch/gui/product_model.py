@@ -95,10 +95,13 @@ class ProductTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._index: dict[int, int] = {}  # product id -> row
-        self._thumbs: dict[int, QPixmap] = {}
+        # product id -> (image_url, pixmap or None when there is no usable file); absent: not asked yet
+        self._thumbs: dict[int, tuple[str, QPixmap | None]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
         # Called with a product id when a row's sparkline is first needed (only painted rows are ever read).
         self.sparkline_requested: Callable[[int], None] | None = None
+        # Called with (product id, image_url) when a painted row's thumbnail is not loaded for that URL.
+        self.thumbnail_requested: Callable[[int, str], None] | None = None
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -150,7 +153,7 @@ class ProductTableModel(QAbstractTableModel):
             return self._tooltip(row.product, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
             # a failing product carries a warning sign where its thumbnail would be: seen at a glance
-            return warning_icon() if row.product.last_error else self._thumbs.get(row.product.id or 0)
+            return warning_icon() if row.product.last_error else self._thumbnail(row.product)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -214,6 +217,7 @@ class ProductTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
+        self._thumbs.pop(product_id, None)
         del self._rows[row]
         self._rebuild_index()
         self.endRemoveRows()
@@ -230,8 +234,28 @@ class ProductTableModel(QAbstractTableModel):
                 self.index(min(rows), COL_HISTORY), self.index(max(rows), COL_HISTORY), [SparklineRole]
             )
 
-    def set_thumbnail(self, product_id: int, pixmap: QPixmap) -> None:
-        self._thumbs[product_id] = pixmap
+    def _thumbnail(self, product: Product) -> QPixmap | None:
+        url = product.image_url
+        if not url or product.id is None:
+            return None
+        known = self._thumbs.get(product.id)
+        if known is not None and known[0] == url:
+            return known[1]
+        self._thumbs[product.id] = (url, None)  # asked once per URL; forget_thumbnail asks again
+        if self.thumbnail_requested is not None:
+            self.thumbnail_requested(product.id, url)
+        return None
+
+    def set_thumbnail(self, product_id: int, url: str, pixmap: QPixmap | None) -> None:
+        self._thumbs[product_id] = (url, pixmap)
+        self._decoration_changed(product_id)
+
+    def forget_thumbnail(self, product_id: int) -> None:
+        """The file changed (its task finished): read it again when the row is next painted."""
+        if self._thumbs.pop(product_id, None) is not None:
+            self._decoration_changed(product_id)
+
+    def _decoration_changed(self, product_id: int) -> None:
         row = self._index.get(product_id)
         if row is not None:
             cell = self.index(row, COL_TITLE)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui.product_model import ProductTableModel
+from pricewatch.gui.thumbnails import ThumbnailLoader
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
 from pricewatch.storage.products import from_row
@@ -31,6 +32,7 @@ SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their spa
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
+_THUMB_TASK = "images.fetch_thumbnail"
 
 
 class ProductSync(QObject):
@@ -60,6 +62,7 @@ class ProductSync(QObject):
         self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
         self._spark_timer.timeout.connect(self._read_wanted_sparklines)
         model.sparkline_requested = self.request_sparkline
+        self.thumbnails = ThumbnailLoader(model, work, app.paths.cache_dir)
         self._ready: deque[Found] = deque()
         self._snapshot: Snapshot = {}
         self._outside_reading = False
@@ -171,6 +174,11 @@ class ProductSync(QObject):
             self._on_task_record(record)
 
     def _on_task_record(self, record: TaskRecord) -> None:
+        if record.name == _THUMB_TASK and record.state is TaskState.SUCCESS:
+            product_id = record.kwargs.get("product_id")
+            if isinstance(product_id, int):
+                self.model.forget_thumbnail(product_id)  # the new file is read when the row is painted
+            return
         # A check stays STARTED while its notifications are sent, but its reading is stored already.
         if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
             product_id = record.kwargs.get("product_id")
@@ -233,6 +241,7 @@ class ProductSync(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        self.thumbnails.stop()
         self._spark_timer.stop()
         self._spark_wanted.clear()
         self._timer.stop()

@@ -107,3 +107,15 @@ def test_fetch_image_honours_robots(app: PriceWatch, page_server: PageServer) ->
     with pytest.raises(PermanentError):
         app.fetcher.fetch_image(blocked)
     assert page_server.hits("/private/a.png") == 0
+
+
+def test_fetch_image_follows_redirects_and_classifies_http_errors(
+    app: PriceWatch, page_server: PageServer
+) -> None:
+    target = page_server.add("/cdn/a.png", PNG, headers={"Content-Type": "image/png"})
+    moved = page_server.add_redirect("/img/a.png", target)
+    image = app.fetcher.fetch_image(moved)
+    assert (image.final_url, image.content_type, image.data) == (target, "image/png", PNG)
+    gone = page_server.add("/img/gone.png", b"", status=404)
+    with pytest.raises(PermanentError):
+        app.fetcher.fetch_image(gone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from pricewatch.gui.product_model import (
 )
 from pricewatch.gui.product_proxy import ProductFilterProxy
 from pricewatch.gui.sparkline import SparklineDelegate
+from pricewatch.gui.thumbnails import THUMB_HEIGHT
 from pricewatch.models import Product
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
@@ -69,7 +70,7 @@ class ProductsPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.setIconSize(self.table.iconSize().expandedTo(self.table.iconSize()))
+        self.table.setIconSize(QSize(THUMB_HEIGHT * 3 // 2, THUMB_HEIGHT))  # product thumbnails
         self.table.setItemDelegateForColumn(COL_HISTORY, SparklineDelegate(self.table))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(
@@ -81,7 +82,7 @@ class ProductsPanel(QWidget):
         vertical = self.table.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row size queries on 10k rows
-        vertical.setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
+        vertical.setDefaultSectionSize(max(THUMB_HEIGHT + 4, self.fontMetrics().height() + 12))
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)

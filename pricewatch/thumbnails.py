@@ -1,16 +1,20 @@
 """Where product thumbnails live on disk: ``cache_dir/thumbs/<id>.img`` plus ``<id>.url`` (its source URL).
 
 Plain files, no Qt: the image task writes them (raw bytes, never decoded), the GUI decodes them off its
-thread, and removing a product removes them. The ``.url`` sidecar lets a changed image_url refetch.
+thread, and removing a product removes them. The ``.url`` sidecar lets a changed image_url refetch; a
+``.failed`` file holds an image URL that could not be fetched, so hourly checks do not ask the shop again
+for a day.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 THUMBS_DIR = "thumbs"
+RETRY_FAILED_AFTER = 24 * 3600  # seconds before an image URL that failed is tried again
 
 
 def thumbs_dir(cache_dir: Path) -> Path:
@@ -39,6 +43,28 @@ def has_thumbnail(cache_dir: Path, product_id: int, url: str) -> bool:
     return stored_source(cache_dir, product_id) == url
 
 
+def failed_path(cache_dir: Path, product_id: int) -> Path:
+    return thumbs_dir(cache_dir) / f"{int(product_id)}.failed"
+
+
+def record_failure(cache_dir: Path, product_id: int, url: str) -> None:
+    """Remember that ``url`` could not be fetched (its modification time says when)."""
+    thumbs_dir(cache_dir).mkdir(parents=True, exist_ok=True)
+    _write_atomic(failed_path(cache_dir, product_id), url.encode("utf-8"))
+
+
+def failed_recently(cache_dir: Path, product_id: int, url: str, now: float | None = None) -> bool:
+    """Whether fetching this very URL failed less than :data:`RETRY_FAILED_AFTER` seconds ago."""
+    path = failed_path(cache_dir, product_id)
+    try:
+        if path.read_text(encoding="utf-8") != url:
+            return False
+        age = (time.time() if now is None else now) - path.stat().st_mtime
+    except (OSError, UnicodeDecodeError):
+        return False
+    return age < RETRY_FAILED_AFTER
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -62,5 +88,9 @@ def save_thumbnail(cache_dir: Path, product_id: int, url: str, data: bytes) -> P
 
 
 def remove_thumbnail(cache_dir: Path, product_id: int) -> None:
-    for path in (image_path(cache_dir, product_id), source_path(cache_dir, product_id)):
+    for path in (
+        image_path(cache_dir, product_id),
+        source_path(cache_dir, product_id),
+        failed_path(cache_dir, product_id),
+    ):
         path.unlink(missing_ok=True)

@@ -87,6 +87,10 @@ def test_bad_image_fails_the_image_task_only(
     stored = app.get_product(product.id)
     assert stored.last_error is None and str(stored.price) == "19.99"
     assert not thumbnails.image_path(app.paths.cache_dir, product.id).exists()
+    # The next hourly check does not ask the shop for the same broken image again (for a day).
+    again = run(app, app.check_product(product.id))
+    assert again.state is TaskState.SUCCESS and again.result["thumbnail_task"] is None
+    assert page_server.hits("/img/bad") == 1
 
 
 def test_fetch_image_refuses_non_images_and_big_ones(app: PriceWatch, page_server: PageServer) -> None:

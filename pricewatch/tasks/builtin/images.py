@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pricewatch import thumbnails
+from pricewatch.scraping.errors import CancelledError, ScrapeError
 from pricewatch.tasks.registry import task
 
 if TYPE_CHECKING:
@@ -14,10 +15,14 @@ if TYPE_CHECKING:
 
 
 def wants_thumbnail(app: PriceWatch, product: Product) -> bool:
-    """True when the product has an image_url and no thumbnail stored for that URL yet."""
+    """True when the product has an image_url with no thumbnail stored and no failed try in the last day."""
     if not product.image_url or product.id is None:
         return False
-    return not thumbnails.has_thumbnail(app.paths.cache_dir, product.id, product.image_url)
+    cache_dir = app.paths.cache_dir
+    return not (
+        thumbnails.has_thumbnail(cache_dir, product.id, product.image_url)
+        or thumbnails.failed_recently(cache_dir, product.id, product.image_url)
+    )
 
 
 # No retries: a thumbnail is a nicety, and the next successful check asks again.
@@ -29,7 +34,14 @@ def fetch_thumbnail(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     if product is None or not product.image_url:
         return {"product_id": product_id, "skipped": "no product or no image"}
     url = product.image_url
-    image = app.fetcher.fetch_image(url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event)
+    try:
+        image = app.fetcher.fetch_image(
+            url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event
+        )
+    except ScrapeError as exc:
+        if not isinstance(exc, CancelledError):
+            thumbnails.record_failure(app.paths.cache_dir, int(product_id), url)
+        raise
     ctx.raise_if_cancelled()
     if app.products.get(int(product_id)) is None:  # removed while fetching: leave no orphan file
         return {"product_id": product_id, "skipped": "the product no longer exists"}

@@ -190,7 +190,7 @@ class Fetcher:
         robots = respect_robots and self.settings.respect_robots
         try:
             with cancel_scope(cancel):
-                result = self._follow(url, headers, robots, cancel, deadline, started)
+                result: FetchResult = self._follow(url, headers, robots, cancel, deadline, started)
         except ScrapeError as exc:
             log.debug("fetch %.200r failed (%s): %.300s", url, exc.kind, exc)
             if isinstance(exc, CancelledError):
@@ -230,7 +230,8 @@ class Fetcher:
 
         try:
             with cancel_scope(cancel):
-                return self._follow(url, headers, robots, cancel, deadline, started, finish)
+                image: ImageResult = self._follow(url, headers, robots, cancel, deadline, started, finish)
+                return image
         except ScrapeError as exc:
             if isinstance(exc, CancelledError):
                 raise

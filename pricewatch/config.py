@@ -133,6 +133,7 @@ class FetchOptions:
     per_host_concurrency: int = field(default=2, metadata=_between(1, 16))
     per_host_delay: float = field(default=1.0, metadata=_between(0, 60))
     respect_robots: bool = True
+    thumbnails: bool = True  # fetch each product's image for the table (off: no image requests at all)
 
 
 @dataclass(slots=True)

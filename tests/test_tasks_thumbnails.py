@@ -123,3 +123,13 @@ def test_fetch_image_follows_redirects_and_classifies_http_errors(
     gone = page_server.add("/img/gone.png", b"", status=404)
     with pytest.raises(PermanentError):
         app.fetcher.fetch_image(gone)
+
+
+def test_thumbnails_can_be_turned_off(app: PriceWatch, page_server: PageServer) -> None:
+    image = page_server.add("/img/off.png", PNG, headers={"Content-Type": "image/png"})
+    product = app.add_product(page_server.add("/kettle", page_with_image(image)))
+    assert product.id is not None
+    app.settings.fetch.thumbnails = False
+    check = run(app, app.check_product(product.id))
+    assert check.state is TaskState.SUCCESS and check.result["thumbnail_task"] is None
+    assert page_server.hits("/img/off.png") == 0 and not thumb_tasks(app)

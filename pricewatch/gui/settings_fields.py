@@ -31,6 +31,7 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("fetch", "per_host_concurrency"): ("Requests at once per shop", 1, 16, "", ""),
     ("fetch", "per_host_delay"): ("Pause between requests to a shop", 0, 60, " s", ""),
     ("fetch", "respect_robots"): ("Respect robots.txt", 0, 0, "", ""),
+    ("fetch", "thumbnails"): ("Show product images", 0, 0, "", "Fetches each product's picture once"),
     ("tasks", "executor"): ("Executor", 0, 0, "", "threads or sync (applies after a restart)"),
     ("tasks", "default_concurrency"): ("Default queue workers", 1, 32, "", "Applies after a restart"),
     ("tasks", "scraping_concurrency"): ("Scraping queue workers", 1, 64, "", "Applies after a restart"),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def wants_thumbnail(app: PriceWatch, product: Product) -> bool:
     """True when the product has an image_url with no thumbnail stored and no failed try in the last day."""
-    if not product.image_url or product.id is None:
+    if not app.settings.fetch.thumbnails or not product.image_url or product.id is None:
         return False
     cache_dir = app.paths.cache_dir
     return not (

@@ -143,6 +143,7 @@ def run(
     fetch.per_host_delay = 0.0
     fetch.per_host_concurrency = args.concurrency  # relaxed for the run: the bound assumes no per-host limit
     fetch.respect_robots = False
+    fetch.thumbnails = False  # the corpus pages' images live on the real shops' servers, out of reach here
     tasks.scraping_concurrency = args.concurrency
     tasks.max_retries = 0
     tasks.extract_in_processes = not args.inline

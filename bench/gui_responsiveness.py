@@ -349,7 +349,8 @@ def main() -> None:
               f"in {time.perf_counter() - generated:.1f} s", flush=True)  # fmt: skip
         # A local server: no politeness delay; the same concurrency a user would set for their own shop.
         (home / "settings.toml").write_text(
-            "[fetch]\nper_host_delay = 0.0\nper_host_concurrency = 8\nthumbnails = false\n[notify]\ndesktop = false\n",
+            "[fetch]\nper_host_delay = 0.0\nper_host_concurrency = 8\nthumbnails = false\n"
+            "[notify]\ndesktop = false\n",
             encoding="utf-8",
         )
         try:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import signal
 import sys
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.config import Paths
 from pricewatch.gui.application import run_application
 from pricewatch.gui.main_window import MainWindow
 
@@ -37,3 +40,17 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
     assert seen == {"title": "PriceWatch — 1 product", "rows": 1, "hook": "install_excepthook.<locals>.hook",
                     "sigterm": "QuitOnSignals"}  # fmt: skip
     assert (sys.excepthook, signal.getsignal(signal.SIGTERM)) == (hook, sigterm)  # put back afterwards
+
+
+def test_a_damaged_database_is_explained_and_left_untouched(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = Paths.default()
+    paths.ensure()
+    damaged = b"this is not an SQLite database" * 100
+    Path(paths.database_file).write_bytes(damaged)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, title, text: shown.append((title, text)))
+    assert run_application() == 4
+    assert shown and shown[0][0] == "PriceWatch cannot open its data"
+    assert Path(paths.database_file).read_bytes() == damaged  # nothing stored is lost

@@ -12,6 +12,7 @@ from pricewatch.gui.errors import install_excepthook
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.quit_signals import QuitOnSignals
 from pricewatch.gui.resources import app_icon
+from pricewatch.storage import SchemaTooNewError, StorageError
 
 
 def tune_interpreter() -> None:
@@ -34,7 +35,12 @@ def run_application() -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)
-    app = PriceWatch()
+    try:
+        app = PriceWatch()
+    except (StorageError, SchemaTooNewError, OSError) as exc:
+        # A damaged or newer database, or a data folder that cannot be made: say so, touch nothing.
+        QMessageBox.critical(None, "PriceWatch cannot open its data", str(exc))
+        return 4
     app.start()  # the engine first: close() then stops it before the parts its tasks use
     app.start_api_if_enabled()  # [api] enabled = true: scripts reach the same engine while the window runs
     window = MainWindow(app)

@@ -11,24 +11,17 @@ from typing import Any
 import pytest
 
 from pricewatch.app import PriceWatch
-from pricewatch.tasks import registry
+from tests import tasks_support
 from tests.api_support import LiveApi, live_api
 from tests.support.pageserver import PageServer
-from tests.tasks_support import TEST_TASKS, Lab, register_test_tasks
+from tests.tasks_support import Lab
 from tests.test_checks import fast_app, product_page
 
 T = "/api/v1/tasks"
 STATUS_KEYS = {"task_id", "status", "result", "error", "retries", "progress"}
 
 
-@pytest.fixture
-def lab() -> Iterator[Lab]:
-    lab = Lab()
-    register_test_tasks(lab)
-    yield lab
-    lab.gate.set()
-    for name in TEST_TASKS:
-        registry.unregister(name)
+lab = tasks_support.lab  # fixture: the engine tests' throw-away tasks
 
 
 @pytest.fixture

@@ -56,7 +56,10 @@ class NotificationState(enum.StrEnum):
     PENDING = "PENDING"
     HELD = "HELD"  # waiting for quiet hours to end, delivered later in a digest
     SENT = "SENT"
-    FAILED = "FAILED"
+    FAILED = "FAILED"  # a channel could not deliver it (the error says why)
+    # Not sent on purpose: the user's own daily cap per product held it back. Not a failure: never retried,
+    # never in a "failed" count or filter; ``error`` carries the reason shown to the user.
+    SUPPRESSED = "SUPPRESSED"
 
 
 class AlertKind(enum.StrEnum):

@@ -17,7 +17,7 @@ import pytest
 from pricewatch.config import NotifyOptions
 from pricewatch.models import NotificationState, Product
 from pricewatch.notify.channels import ChannelError, ChannelUnavailable, TrayChannel
-from pricewatch.notify.notifier import NO_CHANNEL, Notifier
+from pricewatch.notify.notifier import NO_CHANNEL, Notifier, cap_reason
 from pricewatch.storage import Database, NotificationRepository, ProductRepository
 
 T0 = datetime(
@@ -163,8 +163,12 @@ def test_daily_cap_per_product(rig: Rig) -> None:
     for _ in range(3):
         assert rig.notifier.send("T", "M", product_id=rig.product_id).sent
     capped = rig.notifier.send("T", "M", product_id=rig.product_id)
-    assert capped.record.state is NotificationState.FAILED and capped.record.data["capped"] is True
-    assert "daily limit of 3" in (capped.record.error or "") and not capped.retry
+    # The user's own limit held it back: its own state with the reason, not a failure, never retried.
+    assert capped.record.state is NotificationState.SUPPRESSED and capped.record.data["capped"] is True
+    assert capped.record.error == cap_reason(3) and "daily cap: 3 notifications" in cap_reason(3)
+    assert not capped.retry and capped.record.attempts == 0
+    assert rig.records.list(state=NotificationState.FAILED) == []  # not in a "failed" filter
+    assert [r.id for r in rig.records.list(state=NotificationState.SUPPRESSED)] == [capped.record.id]
     assert len(rig.desktop.sent) == 3
     assert rig.notifier.send("Other", "M").sent  # no product: no cap
     rig.tick(hours=24, seconds=1)  # a rolling day later the product may notify again
@@ -222,7 +226,17 @@ def test_the_first_send_after_quiet_hours_flushes_the_held_ones_first(rig: Rig) 
 def test_held_notifications_count_towards_the_cap(rig: Rig) -> None:
     rig.options.quiet_hours_start, rig.options.quiet_hours_end = "00:00", "23:59"
     states = [rig.notifier.send("T", "M", product_id=rig.product_id).record.state for _ in range(4)]
-    assert states == [NotificationState.HELD] * 3 + [NotificationState.FAILED]
+    assert states == [NotificationState.HELD] * 3 + [NotificationState.SUPPRESSED]
+
+
+def test_a_suppressed_send_repeated_with_its_key_is_not_sent_again(rig: Rig) -> None:
+    rig.options.daily_cap_per_product = 1
+    assert rig.notifier.send("T", "M", product_id=rig.product_id).sent
+    first = rig.notifier.send("T", "M", product_id=rig.product_id, key="task:x")
+    again = rig.notifier.send("T", "M", product_id=rig.product_id, key="task:x")  # a task re-run
+    assert first.record.state is again.record.state is NotificationState.SUPPRESSED
+    assert again.record.id == first.record.id and not again.deliveries and len(rig.desktop.sent) == 1
+    assert rig.notifier.flush_held() is None  # not held either: nothing goes out later
 
 
 def test_failed_digest_keeps_them_held_for_the_next_flush(rig: Rig) -> None:

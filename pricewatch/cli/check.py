@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from pricewatch.cli.common import UserError, clip, money, open_app
-from pricewatch.models import Product, TaskRecord, TaskState, utcnow
+from pricewatch.models import NotificationState, Product, TaskRecord, TaskState, utcnow
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -156,6 +156,21 @@ def _own_result(record: TaskRecord | None) -> dict[str, Any]:
     return result if isinstance(result, dict) else {}
 
 
+def _delivery_note(app: PriceWatch, check: TaskRecord) -> str:
+    """What became of a check's notifications: its follow-up tasks succeed or fail on their own.
+
+    A notification the daily cap held back is no failure (its task succeeded): it is named on its own.
+    """
+    sends = [n for n in app.task_children(check.id) if n.name.startswith("notifications.")]
+    notes = []
+    if any(n.state is TaskState.FAILURE for n in sends):
+        notes.append("not delivered")
+    held = sum(1 for n in sends if _own_result(n).get("state") == str(NotificationState.SUPPRESSED))
+    if held:
+        notes.append(f"{held} held by the daily cap")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) -> list[dict[str, Any]]:
     """One row per product the batch meant to check, from the children's records."""
     value = (root.result or {}).get("value") or {} if isinstance(root.result, dict) else {}
@@ -188,10 +203,7 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
                 detail = "unchanged"
             sent = len(result.get("notifications", []))
             if sent:
-                detail += f", {sent} notification{'s' if sent > 1 else ''}"
-                # A check's notifications are its follow-up tasks: they succeed or fail on their own.
-                if any(n.state is TaskState.FAILURE for n in app.task_children(child.id)):
-                    detail += " (not delivered)"
+                detail += f", {sent} notification{'s' if sent > 1 else ''}" + _delivery_note(app, child)
         known = now or old
         rows.append(
             {

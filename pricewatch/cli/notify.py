@@ -92,7 +92,8 @@ def cmd_notifications(args: argparse.Namespace) -> int:
         when = record.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         channels = ",".join(record.channels) or "-"
         product = f"#{record.product_id}" if record.product_id is not None else "-"
-        print(f"{record.id:>5}  {when}  {record.state!s:<7} {product:>6}  {channels:<20} {record.title}")
-        if record.error:
+        state = str(record.state)
+        print(f"{record.id:>5}  {when}  {state:<10} {product:>6}  {channels:<20} {record.title}")
+        if record.error:  # the failure, or why the daily cap held it back (SUPPRESSED: not an error)
             print(f"       {clean_text(record.error, 200)}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.list_model import ListTableModel
@@ -13,18 +14,21 @@ from pricewatch.models import NotificationRecord, NotificationState, TaskState
 
 COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
 _HEADERS = ("When", "Title", "Message", "Sent through", "State")
-WIDTHS = (140, 240, 420, 140, 90)
+WIDTHS = (140, 240, 420, 140, 120)
+SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
 _STATE_COLOURS = {
     NotificationState.SENT: STATE_COLOURS[TaskState.SUCCESS],
     NotificationState.FAILED: STATE_COLOURS[TaskState.FAILURE],
     NotificationState.HELD: STATE_COLOURS[TaskState.RETRY],
     NotificationState.PENDING: STATE_COLOURS[TaskState.PENDING],
+    NotificationState.SUPPRESSED: SUPPRESSED_COLOUR,
 }
-_STATE_TEXT = {
+STATE_TEXT = {
     NotificationState.SENT: "Sent",
     NotificationState.FAILED: "Failed",
     NotificationState.HELD: "Held (quiet hours)",
     NotificationState.PENDING: "Pending",
+    NotificationState.SUPPRESSED: "Held by daily cap",
 }
 
 
@@ -55,7 +59,7 @@ class NotificationModel(ListTableModel[NotificationRecord]):
                 return fmt.clean_text(record.message, 300)
             if column == COL_CHANNELS:
                 return ", ".join(record.channels)
-            return _STATE_TEXT.get(record.state, str(record.state))
+            return STATE_TEXT.get(record.state, str(record.state))
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
             return _STATE_COLOURS.get(record.state)
         if role == Qt.ItemDataRole.ToolTipRole:

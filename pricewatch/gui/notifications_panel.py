@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,12 +16,26 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.notification_model import WIDTHS, NotificationModel
+from pricewatch.gui.notification_model import STATE_TEXT, WIDTHS, NotificationModel
 from pricewatch.gui.worker import BackgroundWork
-from pricewatch.models import NotificationRecord, TaskRecord
+from pricewatch.models import NotificationRecord, NotificationState, TaskRecord
 
 LIMIT = 500
 RELOAD_DELAY_MS = 300  # many notification tasks finishing together cause one read
+
+
+def summary_text(records: list[NotificationRecord]) -> str:
+    """The counts line, like "12 notifications: 9 delivered, 2 held by daily cap" (held back: no failure)."""
+    if not records:
+        return "No notifications yet"
+    counts = Counter(r.state for r in records)
+    parts = [f"{counts[NotificationState.SENT]} delivered"]
+    parts += [
+        f"{counts[state]} {STATE_TEXT[state].lower()}"
+        for state in (NotificationState.FAILED, NotificationState.HELD, NotificationState.SUPPRESSED)
+        if counts[state]
+    ]
+    return f"{len(records)} notifications: {', '.join(parts)}"
 
 
 class NotificationsPanel(QWidget):
@@ -67,10 +83,7 @@ class NotificationsPanel(QWidget):
 
     def _loaded(self, records: list[NotificationRecord]) -> None:
         self.model.set_records(records)
-        sent = sum(1 for r in records if str(r.state) == "SENT")
-        self.summary.setText(
-            f"{len(records)} notifications, {sent} delivered" if records else "No notifications yet"
-        )
+        self.summary.setText(summary_text(records))
         self.loaded.emit()
 
     @Slot(object)

@@ -7,7 +7,8 @@ when at least one group delivered it; groups that failed for a reason that may p
 have not delivered yet (the record remembers them), so nobody gets the same alert twice.
 
 Every notification is a :class:`~pricewatch.models.NotificationRecord`: PENDING while sending, SENT or FAILED
-(with the error) after, HELD during quiet hours until :meth:`Notifier.flush_held` sends them as one digest.
+(with the error) after, HELD during quiet hours until :meth:`Notifier.flush_held` sends them as one digest,
+SUPPRESSED (with the reason; never sent, never retried) when the daily cap per product held it back.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ log = logging.getLogger(__name__)
 
 CAP_WINDOW = timedelta(days=1)
 NO_CHANNEL = "no notification channel is enabled (settings: notify.desktop, notify.tray, notify.apprise_urls)"
+
+
+def cap_reason(cap: int) -> str:
+    """Why a notification was suppressed (shown in the log beside the SUPPRESSED state)."""
+    return f"held by the daily cap: {cap} notifications for this product in the last 24 hours already"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +241,9 @@ class Notifier:
         cap = self._options().daily_cap_per_product
         capped = product_id is not None and cap > 0
         if capped and self.records.count_sent_since(product_id or 0, now - CAP_WINDOW) >= cap:
-            record.state = NotificationState.FAILED
-            record.error = f"not sent: the daily limit of {cap} notifications for this product was reached"
+            # The user's own limit, not a failure: SUPPRESSED, with the reason, and never retried.
+            record.state = NotificationState.SUPPRESSED
+            record.error = cap_reason(cap)
             record.data["capped"] = True
             return record
         if self.in_quiet_hours(now):
@@ -259,7 +266,7 @@ class Notifier:
 
     def _resume(self, record: NotificationRecord) -> SendResult:
         """A send repeated with the same key: continue where the earlier try stopped."""
-        if record.state is NotificationState.HELD or record.data.get("capped"):
+        if record.state in (NotificationState.HELD, NotificationState.SUPPRESSED):
             return SendResult(record)
         pending = self._pending_groups(record)
         if not pending:

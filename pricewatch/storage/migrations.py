@@ -130,6 +130,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tasks ADD COLUMN owner TEXT;
     ALTER TABLE tasks ADD COLUMN lease_until TEXT;
     """,
+    # 6: notifications the daily cap held back were logged as FAILED; they have their own state now. Such rows
+    # are recognisable by the cap's own mark (data.capped); their reason text stays. The version bump also
+    # keeps an older PriceWatch, which does not know the state, from opening the file (SchemaTooNewError).
+    """
+    UPDATE notifications SET state = 'SUPPRESSED'
+        WHERE state = 'FAILED' AND (CASE WHEN json_valid(data) THEN json_extract(data, '$.capped') END) = 1;
+    """,
+    # 7: a change feed over the task journal: every write stamps the row with a growing change number and the
+    # writer's token, so a window reads only what other processes changed since its last look (indexed)
+    """
+    ALTER TABLE tasks ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN changed_by TEXT;
+    CREATE INDEX tasks_changed ON tasks(changed_seq);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

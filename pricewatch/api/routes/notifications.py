@@ -34,8 +34,13 @@ class NotificationOut(BaseModel):
     message: str
     product_id: int | None
     channels: list[str]
-    state: NotificationState
-    error: str | None
+    state: Annotated[
+        NotificationState,
+        Field(description="SUPPRESSED: held back by the daily cap per product (not a failure, not retried)"),
+    ]
+    error: Annotated[
+        str | None, Field(description="why it was not delivered: the failure, or the daily cap's reason")
+    ]
     attempts: int
     data: dict[str, Any]
     created_at: datetime

@@ -62,7 +62,7 @@ def cleanup_old_data(ctx: TaskContext) -> dict[str, Any]:
     note_cutoff = now - timedelta(days=NOTIFICATION_RETENTION_DAYS)
     with app.db.transaction() as conn:
         notifications = conn.execute(
-            "DELETE FROM notifications WHERE created_at < ? AND state IN ('SENT', 'FAILED')",
+            "DELETE FROM notifications WHERE created_at < ? AND state IN ('SENT', 'FAILED', 'SUPPRESSED')",
             (time_to_db(note_cutoff),),
         ).rowcount
     result: dict[str, Any] = {"tasks": tasks, "notifications": notifications, **remove_orphans(app.db)}

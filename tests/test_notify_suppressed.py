@@ -21,6 +21,9 @@ from pricewatch.models import NotificationRecord, NotificationState, TaskState, 
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.migrations import migrate
 from tests.api_support import live_api
+from tests.support.pageserver import PageServer
+from tests.test_checks import product_page
+from tests.test_cli_check import cli, home  # noqa: F401 - fixture
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -122,3 +125,17 @@ def test_window_shows_suppressed_in_grey_and_counts_it_apart(
     assert "held by the daily cap" in state.data(Qt.ItemDataRole.ToolTipRole)
     summary = window.notifications.summary.text()
     assert summary == "2 notifications: 1 delivered, 1 held by daily cap" and "failed" not in summary
+
+
+def test_check_summary_names_a_held_back_notification_apart(home: Path, page_server: PageServer) -> None:
+    with open(home / "settings.toml", "a", encoding="utf-8") as settings:
+        settings.write("\n[notify]\ndesktop = false\ntray = false\ndaily_cap_per_product = 1\n")
+    with PriceWatch() as app:
+        pid = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
+        app.notification_records.add(
+            NotificationRecord("Kettle", "sent earlier", product_id=pid, state=NotificationState.SENT)
+        )
+    proc = cli("check", "--sync", "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["detail"] == "first check, 1 notification (1 held by the daily cap)"

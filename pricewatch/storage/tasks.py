@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -21,9 +22,14 @@ _COLUMNS = (
     "result", "error", "traceback", "progress_current", "progress_total", "progress_message",
     "queued_at", "started_at", "finished_at", "eta",
 )  # fmt: skip
+# Every write that a window should show stamps the row with the next change number (one above the highest:
+# writers are serialised by SQLite, so the numbers grow across processes) and the writing repository's token,
+# so a reader can ask "what did others change since N" through the index on changed_seq (see changed_since).
+_NEXT_SEQ = "(SELECT coalesce(max(changed_seq), 0) + 1 FROM tasks)"
+_STAMP = f"changed_seq = {_NEXT_SEQ}, changed_by = ?"
 _INSERT = (
-    f"INSERT INTO tasks ({', '.join(_COLUMNS)}, owner, lease_until)"
-    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    f"INSERT INTO tasks ({', '.join(_COLUMNS)}, owner, lease_until, changed_by, changed_seq)"
+    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}, {_NEXT_SEQ})"
 )
 _OPEN_SQL = "('PENDING', 'STARTED', 'RETRY')"
 _CLAIMED = ("id", "name", "kwargs", "queue", "priority", "parent_id", "retries", "max_retries")
@@ -88,6 +94,9 @@ class TaskRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._write = threading.RLock()
+        # Stamped on the rows this repository writes (changed_by), so a window can tell its own engine's
+        # changes, which its signals report, from other processes' (the CLI, ``serve``, the API).
+        self.writer = os.urandom(8).hex()
 
     def _writing(self) -> contextlib.AbstractContextManager[Any]:
         """The journal write lock, unless this thread is inside a transaction already.
@@ -104,7 +113,7 @@ class TaskRepository:
 
         ``owner`` is the engine that will run it, holding it until ``lease`` (renewed while it lives).
         """
-        values = (*_values(task), owner, _time_to_db(lease))
+        values = (*_values(task), owner, _time_to_db(lease), self.writer)
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
             with self._writing():
                 self._db.conn().execute(_INSERT, values)
@@ -122,18 +131,18 @@ class TaskRepository:
     def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
         """Insert many tasks in one transaction (a batch's children)."""
         with self._writing(), self._db.transaction() as conn:
-            conn.executemany(_INSERT, [(*_values(t), None, None) for t in tasks])
+            conn.executemany(_INSERT, [(*_values(t), None, None, self.writer) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
         row = self._db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
         return task_from_row(row) if row else None
 
     def update(self, task_id: str, **values: Any) -> None:
-        assignments = ", ".join(f"{n} = ?" for n in values)
+        assignments = "".join(f"{n} = ?, " for n in values)
         with self._writing(), self._db.transaction() as conn:
             conn.execute(
-                f"UPDATE tasks SET {assignments} WHERE id = ?",
-                [*(_to_db(n, v) for n, v in values.items()), task_id],
+                f"UPDATE tasks SET {assignments}{_STAMP} WHERE id = ?",
+                [*(_to_db(n, v) for n, v in values.items()), self.writer, task_id],
             )
 
     def list(
@@ -211,10 +220,10 @@ class TaskRepository:
                 self._db.conn()
                 .execute(
                     "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
-                    " owner = ?, lease_until = ?"
+                    f" owner = ?, lease_until = ?, {_STAMP}"
                     " WHERE id = ? AND state IN ('PENDING', 'RETRY') AND (owner IS NULL OR owner = ?)"
                     f" RETURNING {', '.join(_CLAIMED)}",
-                    (_time_to_db(started_at), owner, _time_to_db(lease), task_id, owner),
+                    (_time_to_db(started_at), owner, _time_to_db(lease), self.writer, task_id, owner),
                 )
                 .fetchall()  # to the end, so the statement (and its implicit transaction) completes
             )
@@ -243,10 +252,10 @@ class TaskRepository:
                 self._db.conn()
                 .execute(
                     "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
-                    " owner = ?, lease_until = ?"
+                    f" owner = ?, lease_until = ?, {_STAMP}"
                     f" WHERE id IN ({', '.join('?' * len(task_ids))}) AND state IN ('PENDING', 'RETRY')"
                     f" AND (owner IS NULL OR owner = ?) RETURNING {', '.join(_CLAIMED)}",
-                    (_time_to_db(started_at), owner, _time_to_db(lease), *task_ids, owner),
+                    (_time_to_db(started_at), owner, _time_to_db(lease), self.writer, *task_ids, owner),
                 )
                 .fetchall()
             )
@@ -268,7 +277,7 @@ class TaskRepository:
         args = [
             (
                 json_to_db(result), _time_to_db(finished_at), progress.get("progress_current"),
-                progress.get("progress_total"), progress.get("progress_message"), task_id,
+                progress.get("progress_total"), progress.get("progress_message"), self.writer, task_id,
             )
             for task_id, result, finished_at, progress in rows
         ]  # fmt: skip
@@ -276,7 +285,7 @@ class TaskRepository:
             "UPDATE tasks SET state = 'SUCCESS', result = ?, error = NULL, traceback = NULL,"
             " finished_at = ?, progress_current = coalesce(?, progress_current),"
             " progress_total = coalesce(?, progress_total),"
-            " progress_message = coalesce(?, progress_message) WHERE id = ? AND state = 'STARTED'"
+            f" progress_message = coalesce(?, progress_message), {_STAMP} WHERE id = ? AND state = 'STARTED'"
         )
         if len(args) == 1:  # one statement is its own transaction
             with self._writing():
@@ -311,11 +320,12 @@ class TaskRepository:
     def set_state(self, task_id: str, from_states: Iterable[TaskState | str], **values: Any) -> bool:
         """Update the row only while it is in one of ``from_states``; returns whether it was."""
         states = [str(TaskState(s)) for s in from_states]
-        assignments = ", ".join(f"{n} = ?" for n in values)
-        args = [*(_to_db(n, v) for n, v in values.items()), task_id, *states]
+        assignments = "".join(f"{n} = ?, " for n in values)
+        args = [*(_to_db(n, v) for n, v in values.items()), self.writer, task_id, *states]
         with self._writing():
             cur = self._db.conn().execute(  # a single statement: atomic on its own
-                f"UPDATE tasks SET {assignments} WHERE id = ? AND state IN ({', '.join('?' * len(states))})",
+                f"UPDATE tasks SET {assignments}{_STAMP}"
+                f" WHERE id = ? AND state IN ({', '.join('?' * len(states))})",
                 args,
             )
         return cur.rowcount > 0
@@ -361,6 +371,35 @@ class TaskRepository:
         )
         return int(row[0])
 
+    # -- change feed: what other processes changed (a window follows the CLI, ``serve`` and the API with it)
+    def change_mark(self) -> int:
+        """The highest change number so far (0 for an empty journal): start :meth:`changed_since` here."""
+        row = self._db.conn().execute("SELECT coalesce(max(changed_seq), 0) FROM tasks").fetchone()
+        return int(row[0])
+
+    def changed_since(self, mark: int, besides: str | None = None) -> tuple[builtins.list[str], int]:
+        """Ids of the tasks inserted or changed after ``mark``, in queue order, and the new mark.
+
+        Queue order puts a parent before its children (a running parent queues them), so a reader can nest
+        them as they arrive. Rows last written by the repository whose :attr:`writer` is ``besides`` are left
+        out. Both reads search the index on changed_seq, so the cost follows the number of changes, not the
+        size of the journal. A row changed again between the two reads gets a number above the new mark: the
+        next call has it.
+        """
+        top = self.change_mark()
+        if top <= mark:
+            return [], mark
+        rows = (
+            self._db.conn()
+            .execute(
+                "SELECT id FROM tasks WHERE changed_seq > ? AND changed_seq <= ? AND changed_by IS NOT ?"
+                " ORDER BY queued_at, id",
+                (mark, top, besides),
+            )
+            .fetchall()
+        )
+        return [str(r[0]) for r in rows], top
+
     def state_of(self, task_id: str) -> TaskState | None:
         row = self._db.conn().execute("SELECT state FROM tasks WHERE id = ?", (task_id,)).fetchone()
         return TaskState(row[0]) if row else None
@@ -401,11 +440,11 @@ class TaskRepository:
         assignments = "".join(f", {n} = ?" for n in values)
         with self._writing():
             cur = self._db.conn().execute(
-                f"UPDATE tasks SET owner = ?, lease_until = ?{assignments}"
+                f"UPDATE tasks SET owner = ?, lease_until = ?{assignments}, {_STAMP}"
                 " WHERE id = ? AND state = ? AND owner IS ?",
                 [
                     owner, _time_to_db(lease), *(_to_db(n, v) for n, v in values.items()),
-                    task_id, str(from_state), old_owner,
+                    self.writer, task_id, str(from_state), old_owner,
                 ],
             )  # fmt: skip
         return cur.rowcount > 0

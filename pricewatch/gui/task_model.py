@@ -99,6 +99,12 @@ class TaskTreeModel(QAbstractItemModel):
         self._dirty[task_id] = None
         self._start_timer()
 
+    def mark_changed(self, task_ids: Iterable[str]) -> None:
+        """Re-read these tasks (changed by another process) as if the engine's signals had named them."""
+        if not self._stopped:
+            self._dirty.update(dict.fromkeys(task_ids))
+            self._start_timer()
+
     @Slot()
     def _start_timer(self) -> None:
         if not self._timer.isActive() and not self.paused and not self._stopped:

@@ -233,7 +233,6 @@ class PriceWatch:
         result = self.fetcher.fetch(url)
         return extract(result.html or "", url=result.final_url, selector=selector or None)
 
-
     # -- task engine --------------------------------------------------------------------------------------
     _engine_started = False
 
@@ -351,7 +350,6 @@ class PriceWatch:
         """Block until the task (and its children) are final or ``timeout`` passes; returns its record."""
         return self.task_manager.wait(task_id, timeout=timeout, include_descendants=include_descendants)
 
-
     # -- scraping, checks and schedule -------------------------------------------------------------------
     @functools.cached_property
     def scheduler(self) -> Any:
@@ -406,8 +404,13 @@ class PriceWatch:
     def notifier(self) -> Notifier:
         """Sends notifications (desktop, tray fallback, Apprise URLs) and keeps the log (settings.notify)."""
         from pricewatch.notify.notifier import Notifier
+        from pricewatch.tasks import owner
 
-        return Notifier(self.notification_records, lambda: self.settings.notify)
+        # Digests claim held notifications under this process's identity: a claim of a dead process is freed.
+        return Notifier(
+            self.notification_records, lambda: self.settings.notify,
+            claimer=owner.process_owner(), alive=owner.is_alive,
+        )  # fmt: skip
 
     def set_tray_notifier(self, notifier: Callable[[str, str], None] | None) -> None:
         """The GUI's tray message callable ``(title, message)``, called on worker threads; None removes it."""

@@ -235,6 +235,27 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
         )
 
 
+def deliver_held(app: PriceWatch) -> None:
+    """Once quiet hours are over, send what they held as one digest (cron users run no ``serve``).
+
+    The same notifier path as the window's and ``serve``'s watchdog, and claim-safe across processes: when
+    one of them flushes at the same moment, the digest still goes out once. A digest no channel took stays
+    held for the next flush; that is said on stderr but does not fail the check.
+    """
+    try:
+        digest = app.flush_held_notifications()
+    except Exception as exc:  # the checks matter more; the held notifications stay held
+        print(f"pricewatch: held notifications not sent: {clip(str(exc), 200)}", file=sys.stderr)
+        return
+    if digest is None:
+        return
+    if str(digest.state) == str(NotificationState.SENT):
+        count = len(digest.data.get("digest_of", []))
+        print(f"sent {count} notification{'s' if count != 1 else ''} held by quiet hours", file=sys.stderr)
+    else:
+        print(f"notifications held by quiet hours not sent: {clip(digest.error or '', 200)}", file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     if args.ids and args.all:
         raise UserError("give product IDs or --all, not both")
@@ -251,10 +272,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         app.task_manager.retry_wait_cap = args.retry_wait
         unsubscribes = [app.subscribe(bar.on_event), app.subscribe(notice.on_event)]
         try:
+            deliver_held(app)  # what quiet hours held goes out before this run's own alerts
             # No app.start(): the other runs' work is the long-running app's job. A check of a product whose
             # earlier run ended (Ctrl+C, kill) takes that run's open check over (unique-key dedup).
             root_id = app.check_prices(force=args.all, product_ids=list(args.ids) or None)
             root = wait_for_batch(app, root_id)
+            deliver_held(app)  # quiet hours may have ended while the checks ran
         finally:
             for unsubscribe in unsubscribes:
                 unsubscribe()

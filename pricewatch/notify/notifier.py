@@ -39,7 +39,13 @@ from pricewatch.storage.notifications import NotificationRepository
 log = logging.getLogger(__name__)
 
 CAP_WINDOW = timedelta(days=1)
+# How long a digest's claim on held notifications holds when its process cannot be checked (another host).
+CLAIM_LEASE = timedelta(minutes=10)
 NO_CHANNEL = "no notification channel is enabled (settings: notify.desktop, notify.tray, notify.apprise_urls)"
+
+
+def _lease_holds(_claimer: str | None, lease: datetime | None, now: datetime) -> bool:
+    return lease is not None and lease > now
 
 
 def cap_reason(cap: int) -> str:
@@ -86,6 +92,8 @@ class Notifier:
         apprise: Callable[[Sequence[str]], Sequence[Channel]] = apprise_channels,
         clock: Callable[[], datetime] = utcnow,
         tz: tzinfo | None = None,
+        claimer: str = "",
+        alive: Callable[[str | None, datetime | None, datetime], bool] = _lease_holds,
     ) -> None:
         self.records = records
         self._options = options
@@ -95,6 +103,10 @@ class Notifier:
         self._clock = clock
         self._tz = tz  # quiet hours are read in this zone; None: the computer's local time
         self._flush_lock = threading.Lock()
+        # Who claims held notifications for a digest, and whether a claimer still lives (the facade passes the
+        # task engine's process identity; alone, a claim holds for its lease).
+        self._claimer = claimer
+        self._alive = alive
         self._warned: set[str] = set()
 
     # -- configuration ---------------------------------------------------------------------------------
@@ -199,25 +211,47 @@ class Notifier:
     def flush_held(self, *, force: bool = False) -> SendResult | None:
         """Outside quiet hours (or with ``force``), send everything HELD as one digest; None if nothing to do.
 
-        Call it when quiet hours end (a timer or the scheduler); every send outside quiet hours calls it too.
+        Call it when quiet hours end (the scheduler's watchdog, a one-shot ``check``); every send outside
+        quiet hours calls it too. Several processes may call it at once: the held rows are claimed for one
+        digest in one SQLite transaction (:meth:`NotificationRepository.claim_held`), so one of them sends it.
+        A digest no channel delivered gives its rows back for the next flush; so does one whose process died
+        mid-send (then the next digest may repeat it: at least once, never lost).
         """
         with self._flush_lock:
             now = self._clock()
             if not force and self.in_quiet_hours(now):
                 return None
-            held = self.records.held()
-            if not held:
+
+            def compose(held: list[NotificationRecord]) -> NotificationRecord:
+                ids = [r.id for r in held if r.id is not None]
+                title, message = digest_text([(r.title, r.message) for r in held])
+                return NotificationRecord(title, message, data={"digest_of": ids}, created_at=now)
+
+            claim = {"by": self._claimer, "until": (now + CLAIM_LEASE).isoformat()}
+            claimed = self.records.claim_held(compose, claim, self._claim_alive)
+            if claimed is None:
                 return None
-            ids = [r.id for r in held if r.id is not None]
-            title, message = digest_text([(r.title, r.message) for r in held])
-            digest = self._insert(
-                NotificationRecord(title, message, data={"digest_of": ids}, created_at=now), None
-            )
-            result = self._deliver(digest)
-            if result.record.channels:  # delivered through at least one group
-                assert result.record.id is not None
-                self.records.mark_digested(ids, result.record.id, result.record.sent_at or now)
+            digest, held = claimed
+            assert digest.id is not None
+            result: SendResult | None = None
+            try:
+                result = self._deliver(digest)
+            finally:
+                if result is not None and result.record.channels:  # delivered through at least one group
+                    ids = [r.id for r in held if r.id is not None]
+                    self.records.mark_digested(ids, digest.id, result.record.sent_at or now)
+                else:
+                    self.records.release_claim(digest.id)
             return result
+
+    def _claim_alive(self, claim: Mapping[str, Any]) -> bool:
+        """Whether the process that claimed held notifications for a digest may still be sending it."""
+        by, until = claim.get("by"), claim.get("until")
+        try:
+            lease = datetime.fromisoformat(until) if isinstance(until, str) else None
+        except ValueError:
+            lease = None
+        return self._alive(str(by) if by else None, lease, self._clock())
 
     # -- internals ---------------------------------------------------------------------------------------
     def _new_record(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pricewatch.models import NotificationRecord, NotificationState
 from pricewatch.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from pricewatch.storage.db import Database
+
+INTERRUPTED = "not finished: the process sending this digest ended first; its notifications await the next"
+_RELEASE = "UPDATE notifications SET digest_id = NULL WHERE digest_id = ? AND state = 'HELD'"
 
 
 def _from_row(row: sqlite3.Row) -> NotificationRecord:
@@ -71,13 +75,68 @@ class NotificationRepository:
         return _from_row(row) if row else None
 
     def held(self) -> list[NotificationRecord]:
-        """Notifications waiting for quiet hours to end, oldest first."""
+        """Held notifications, oldest first (also those a digest in flight has claimed)."""
         rows = (
             self._db.conn()
             .execute("SELECT * FROM notifications WHERE state = 'HELD' ORDER BY created_at, id")
             .fetchall()
         )
         return [_from_row(r) for r in rows]
+
+    def claim_held(
+        self,
+        compose: Callable[[list[NotificationRecord]], NotificationRecord],
+        claim: Mapping[str, Any],
+        alive: Callable[[Mapping[str, Any]], bool],
+    ) -> tuple[NotificationRecord, list[NotificationRecord]] | None:
+        """Claim every unclaimed HELD notification for one new digest, atomically across processes.
+
+        In one write transaction: claims whose digest was left unfinished by a process that is gone (``alive``
+        says no to the claim stored in the digest's ``data["claim"]``) are freed; then the unclaimed HELD rows
+        point at a new PENDING digest built by ``compose`` (stored with ``claim``). Another process (the
+        window's watchdog, ``serve``, a one-shot ``check``) flushing at the same moment finds nothing left to
+        claim, so the digest goes out once. Returns ``(digest, held)``, or None when nothing is held.
+        The claimed rows stay HELD until :meth:`mark_digested` or :meth:`release_claim`.
+        """
+        with self._db.transaction() as conn:
+            self._free_stale_claims(conn, alive)
+            rows = conn.execute(
+                "SELECT * FROM notifications WHERE state = 'HELD' AND digest_id IS NULL"
+                " ORDER BY created_at, id"
+            ).fetchall()
+            if not rows:
+                return None
+            held = [_from_row(r) for r in rows]
+            digest = compose(held)
+            digest.data["claim"] = dict(claim)
+            self.add(digest)  # joins this transaction
+            conn.executemany(
+                "UPDATE notifications SET digest_id = ? WHERE id = ?", [(digest.id, r.id) for r in held]
+            )
+        return digest, held
+
+    def _free_stale_claims(
+        self, conn: sqlite3.Connection, alive: Callable[[Mapping[str, Any]], bool]
+    ) -> None:
+        claims = conn.execute(
+            "SELECT DISTINCT h.digest_id, d.state, d.data FROM notifications h"
+            " LEFT JOIN notifications d ON d.id = h.digest_id"
+            " WHERE h.state = 'HELD' AND h.digest_id IS NOT NULL"
+        ).fetchall()
+        for digest_id, state, data in claims:
+            if state == "PENDING" and alive((json_from_db(data) or {}).get("claim") or {}):
+                continue  # its sender is still at work
+            if state == "PENDING":
+                conn.execute(
+                    "UPDATE notifications SET state = 'FAILED', error = ? WHERE id = ?",
+                    (INTERRUPTED, digest_id),
+                )
+            conn.execute(_RELEASE, (digest_id,))
+
+    def release_claim(self, digest_id: int) -> None:
+        """A digest that no channel delivered gives its held notifications back for the next flush."""
+        with self._db.transaction() as conn:
+            conn.execute(_RELEASE, (digest_id,))
 
     def mark_digested(self, ids: list[int], digest_id: int, sent_at: datetime) -> None:
         """Held notifications delivered by the digest ``digest_id`` become SENT, pointing at it."""

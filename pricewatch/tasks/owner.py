@@ -68,6 +68,12 @@ def new_owner() -> str:
     return owner
 
 
+@cache
+def process_owner() -> str:
+    """One owner id for this whole process, alive until it exits (for claims that are not a manager's)."""
+    return new_owner()
+
+
 def retire(owner: str) -> None:
     """The manager shut down: its rows may be taken over by the next one."""
     with _live_lock:

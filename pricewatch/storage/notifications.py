@@ -98,6 +98,8 @@ class NotificationRepository:
         claim, so the digest goes out once. Returns ``(digest, held)``, or None when nothing is held.
         The claimed rows stay HELD until :meth:`mark_digested` or :meth:`release_claim`.
         """
+        if not self._db.conn().execute("SELECT 1 FROM notifications WHERE state = 'HELD' LIMIT 1").fetchone():
+            return None  # the usual case (every send asks): no write lock taken
         with self._db.transaction() as conn:
             self._free_stale_claims(conn, alive)
             rows = conn.execute(

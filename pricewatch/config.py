@@ -136,6 +136,9 @@ class FetchOptions:
     thumbnails: bool = True  # fetch each product's image for the table (off: no image requests at all)
 
 
+HEARTBEAT_SHARE = 3  # the task lease lasts at least this many heartbeats
+
+
 @dataclass(slots=True)
 class TaskOptions:
     # "threads" (QThreadPool) or "sync" (inline, still journaled)
@@ -149,6 +152,22 @@ class TaskOptions:
     retry_max_delay: float = field(default=3600.0, metadata=_between(0.001, 86400))
     task_retention_days: int = field(default=14, metadata=_between(1, 365))
     extract_in_processes: bool = True  # page extraction in worker processes (one per core), not in threads
+    # Seconds an engine's hold on its unfinished tasks lasts unrenewed: an engine on another computer (a
+    # shared folder) counts as gone after it; on this computer a dead process is noticed at once.
+    lease_seconds: float = field(default=30.0, metadata=_between(1, 3600))
+    # Seconds between renewals of that hold (and, in long-running engines, looks for orphaned tasks); at most
+    # a third of the lease, so two missed renewals still do not let the lease run out.
+    heartbeat_seconds: float = field(default=10.0, metadata=_between(0.05, 1200))
+
+    def problem(self) -> tuple[str, tuple[str, ...]] | None:
+        """Why these values cannot work together (and which fields fall back to their defaults), or None."""
+        if self.heartbeat_seconds * HEARTBEAT_SHARE > self.lease_seconds:
+            return (
+                f"tasks.heartbeat_seconds = {self.heartbeat_seconds:g} must be at most a third of "
+                f"tasks.lease_seconds = {self.lease_seconds:g}",
+                ("lease_seconds", "heartbeat_seconds"),
+            )
+        return None
 
 
 @dataclass(slots=True)
@@ -266,6 +285,16 @@ def _section_from(cls: type, raw: Any, name: str, problems: list[str]) -> Any:
             problems.append(f"setting {name}.{key} = {value!r}: {exc}; using the default")
             continue
         setattr(section, key, coerced)
+    # Values valid alone may still clash (a heartbeat longer than the lease it renews): the fields involved
+    # fall back together to their defaults, which agree.
+    check = getattr(section, "problem", None)
+    clash = check() if check is not None else None
+    if clash is not None:
+        reason, names = clash
+        defaults = cls()
+        for key in names:
+            setattr(section, key, getattr(defaults, key))
+        problems.append(f"{reason}; using the defaults for {', '.join(f'{name}.{key}' for key in names)}")
     return section
 
 

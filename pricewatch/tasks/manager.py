@@ -7,10 +7,10 @@ the rows.
 
 Semantics chosen here:
 - Ownership: every unfinished row names the engine (process) that queued or runs it, with a lease the engine
-  renews every ``owner.HEARTBEAT`` seconds (one UPDATE for all its rows); see :mod:`pricewatch.tasks.owner`
-  for when an owner counts as gone (its process ended, or its lease expired on another host). A row of a live
-  owner is never run by another engine; a row whose owner is gone, or that was handed back (no owner), is
-  taken over by the next engine that looks.
+  renews every heartbeat (one UPDATE for all its rows; ``[tasks] lease_seconds`` and ``heartbeat_seconds``);
+  see :mod:`pricewatch.tasks.owner` for when an owner counts as gone (its process ended, or its lease expired
+  on another host). A row of a live owner is never run by another engine; a row whose owner is gone, or that
+  was handed back (no owner), is taken over by the next engine that looks.
 - Dedup: a submit with the unique key of an open (PENDING/STARTED/RETRY) task returns that task's id while
   its owner lives. When the owner is gone the submitter adopts the row (it becomes the new submitter's task,
   a child of its batch) and runs it; a RETRY row keeps its time.
@@ -109,6 +109,7 @@ class TaskManager:
         self._timer: DelayTimer | None = None
         self._runner = Runner(self)
         self.owner = ownership.new_owner()
+        self.lease = ownership.Lease.from_settings(options)  # how long our hold on rows lasts, renewal period
         # None: retries are waited for; seconds: a retry due later is left for the next engine (one-shot CLI).
         self.retry_wait_cap: float | None = None
         self._beat: threading.Thread | None = None
@@ -181,7 +182,7 @@ class TaskManager:
         """Take over the unfinished rows whose owner is gone; returns how many."""
         count = 0
         now = utcnow()
-        lease = ownership.lease_until(now)
+        lease = self.lease.until(now)
         alive: dict[str | None, bool] = {}  # per owner (one process lookup each, not one per row)
         for record, holder, held_until in self.records.unfinished_owned(besides=self.owner):
             if record.id in self.running:
@@ -231,9 +232,9 @@ class TaskManager:
 
     def _heartbeat(self) -> None:
         """Renew our leases; a started (long-running) engine also takes over rows whose owner died."""
-        while not self._beat_stop.wait(ownership.HEARTBEAT):
+        while not self._beat_stop.wait(self.lease.heartbeat):
             try:
-                self.records.renew(self.owner, ownership.lease_until(utcnow()))
+                self.records.renew(self.owner, self.lease.until(utcnow()))
                 if self._started and not self.stopping and self.executor_name == "threads":
                     self.sweep()  # (a sync engine would run what it finds on this thread)
             except Exception:
@@ -308,7 +309,7 @@ class TaskManager:
             self.parents.add(parent_id)
         self._start_heartbeat()
         while True:
-            stored = self.records.insert(record, self.owner, ownership.lease_until(utcnow()))
+            stored = self.records.insert(record, self.owner, self.lease.until(utcnow()))
             if stored.id == record.id:
                 break
             adopted = self._adopt(stored, parent_id)
@@ -336,7 +337,7 @@ class TaskManager:
         if record.state is TaskState.STARTED and not waiting:
             changes.update(state=TaskState.PENDING, started_at=None)
         if not self.records.take(
-            record.id, record.state, holder, self.owner, ownership.lease_until(now), **changes
+            record.id, record.state, holder, self.owner, self.lease.until(now), **changes
         ):
             return None
         log.info("taking over task %s %s (its process ended)", record.id, record.name)

@@ -3,7 +3,9 @@
 Every TaskManager has an owner id ``BOOT/PID/START/TOKEN``: the host's boot id, the process id, the process
 start time (so a recycled pid does not count as the same process) and a random token (several managers can
 live one after another in one process: tests, the window re-opening a database). A row the manager queued or
-runs carries its id and a lease time that the manager renews (``HEARTBEAT`` seconds) while it lives.
+runs carries its id and a lease time that the manager renews every heartbeat while it lives (:class:`Lease`:
+settings ``[tasks] lease_seconds`` and ``heartbeat_seconds``; the environment variables
+``PRICEWATCH_TASK_LEASE`` and ``PRICEWATCH_TASK_HEARTBEAT`` override them, for tests).
 
 An owner is alive when:
 - it is a manager of this process that has not shut down (the registry below);
@@ -14,14 +16,59 @@ An owner is alive when:
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-LEASE_SECONDS = float(os.environ.get("PRICEWATCH_TASK_LEASE", "30"))
-# How often a manager renews its leases and (long-running engines) looks for orphaned rows.
-HEARTBEAT = float(os.environ.get("PRICEWATCH_TASK_HEARTBEAT", "10"))
+from pricewatch.config import HEARTBEAT_SHARE, TaskOptions
+
+log = logging.getLogger(__name__)
+
+LEASE_ENV = "PRICEWATCH_TASK_LEASE"
+HEARTBEAT_ENV = "PRICEWATCH_TASK_HEARTBEAT"
+_DEFAULTS = TaskOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """How long a manager's hold on its rows lasts unrenewed (``seconds``), and how often it renews it."""
+
+    seconds: float = _DEFAULTS.lease_seconds
+    heartbeat: float = _DEFAULTS.heartbeat_seconds
+
+    @classmethod
+    def from_settings(cls, options: TaskOptions, env: Mapping[str, str] = os.environ) -> Lease:
+        """The settings' lease and heartbeat, each overridden by its environment variable when set."""
+        seconds = _env_seconds(env, LEASE_ENV, options.lease_seconds)
+        heartbeat = _env_seconds(env, HEARTBEAT_ENV, options.heartbeat_seconds)
+        if heartbeat * HEARTBEAT_SHARE > seconds:  # a settings file is checked; an override may still clash
+            log.warning("task heartbeat %gs is too long for a %gs lease; using %gs", heartbeat, seconds,
+                        seconds / HEARTBEAT_SHARE)  # fmt: skip
+            heartbeat = seconds / HEARTBEAT_SHARE
+        return cls(seconds, heartbeat)
+
+    def until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.seconds)
+
+
+def _env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        log.warning("%s=%r is not a positive number of seconds; using %g", name, text, default)
+        return default
+    return value
+
 
 _live: set[str] = set()
 _live_lock = threading.Lock()
@@ -80,8 +127,8 @@ def retire(owner: str) -> None:
         _live.discard(owner)
 
 
-def lease_until(now: datetime) -> datetime:
-    return now + timedelta(seconds=LEASE_SECONDS)
+def lease_until(now: datetime, lease: Lease | None = None) -> datetime:
+    return (lease or Lease()).until(now)
 
 
 def is_alive(owner: str | None, lease: datetime | None, now: datetime) -> bool:

@@ -18,7 +18,6 @@ from pricewatch.storage.codec import json_to_db
 from pricewatch.tasks import registry
 from pricewatch.tasks.context import TaskContext
 from pricewatch.tasks.events import ProgressThrottle
-from pricewatch.tasks.owner import lease_until
 from pricewatch.tasks.retry import Outcome, classify
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class Runner:
         """
         m = self.m
         now = utcnow()
-        records = m.records.claim_many(task_ids, now, m.owner, lease_until(now))
+        records = m.records.claim_many(task_ids, now, m.owner, m.lease.until(now))
         contexts = []
         for record in records:
             # Registered before running, so a cancel of a claimed task that has not started yet reaches it.

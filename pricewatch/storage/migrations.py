@@ -1,13 +1,17 @@
 """Forward-only schema migrations; the schema version lives in SQLite's ``user_version``.
 
 Migration N takes a database from version N-1 to N. Never edit a migration that has shipped: add a new one.
+A migration is SQL, or a function run with the connection inside the step's transaction (data migrations).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-MIGRATIONS: tuple[str, ...] = (
+from pricewatch.storage.url_migration import normalise_product_urls
+
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 1: products and their price history
     """
     CREATE TABLE products (
@@ -144,6 +148,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tasks ADD COLUMN changed_by TEXT;
     CREATE INDEX tasks_changed ON tasks(changed_seq);
     """,
+    # 8: product URLs stored before URL normalisation get their normal form; two spellings of one page merge
+    # when nothing is lost, or stay as they are (logged) when they track different things (see the module)
+    normalise_product_urls,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -170,8 +177,11 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
         script = MIGRATIONS[version - 1]
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(script):
-                conn.execute(statement)
+            if callable(script):
+                script(conn)
+            else:
+                for statement in _statements(script):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

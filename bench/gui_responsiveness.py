@@ -14,12 +14,16 @@ Usage: .venv/bin/python bench/gui_responsiveness.py [--products N] [--observatio
    reading all products and their sparklines on the GUI thread (naive_load_ms, timed at the end).
 
 The last line holds the figures as key=value pairs. Targets: max_stall_ms <= 50, startup_s < 1.5,
-peak_rss_mb < 300.
+peak_rss_mb < 300. Debugging: BENCH_VERBOSE=1 lists the stalls over 40 ms and the GUI thread's stack when it
+is late; BENCH_TRACE=1 splits each stall into the GUI thread's own work, waiting for a core and waiting for
+the GIL, with the callbacks and collections that ran (bench/stall_trace.py); BENCH_PROFILE=1 profiles the
+check.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -31,6 +35,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -168,7 +173,7 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from PySide6.QtWidgets import QApplication
 
     from pricewatch.app import PriceWatch
-    from pricewatch.gui.application import tune_interpreter
+    from pricewatch.gui.application import freeze_heap, tune_interpreter
     from pricewatch.gui.main_window import MainWindow
 
     tune_interpreter()  # as run_application does
@@ -176,6 +181,7 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     app = PriceWatch()
     app.start(scheduler=False)
     window = MainWindow(app)
+    window.product_sync.loaded.connect(freeze_heap)  # as run_application does
     window.show()
     loop = QEventLoop()
     shown = {"at": 0.0}
@@ -199,9 +205,12 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     phase = {"name": "loading"}
     gaps: list[float] = []
     stalls: list[tuple[str, float, float]] = []
+    trace: list[Any] = []  # BENCH_TRACE: a StallTrace from the first heartbeat to the end of the check
 
     def beat() -> None:
         now = clock.nsecsElapsed() / 1e6
+        if trace:
+            trace[0].tick()
         if now - last["ms"] > 40:
             stalls.append((phase["name"], round(now / 1000, 2), round(now - last["ms"], 1)))
         stats["max_gap"] = max(stats["max_gap"], now - last["ms"])
@@ -217,15 +226,26 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(beat)
-    heartbeat.start()
+
+    # Like the application's exec(): the GUI thread sleeps until an event arrives (the heartbeat wakes it at
+    # least every 10 ms). processEvents(flags, maxtime) would return at once and spin, keeping this thread
+    # on a core and in the GIL queue all the time, which no real window does.
+    wait_flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 
     def wait_until(condition, timeout_s: float) -> bool:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout_s
         while not condition():
             if time.monotonic() > deadline:
                 return False
-            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            qt_app.processEvents(wait_flags)
         return True
+
+    if os.environ.get("BENCH_TRACE"):
+        from bench.stall_trace import StallTrace
+
+        trace.append(StallTrace(wait_until.__code__, {beat.__code__}))
+        trace[0].install()
+    heartbeat.start()
 
     wait_until(lambda: window.product_sync.is_loaded and window.product_model.rowCount() == products, 60)
     loaded_s = time.perf_counter() - started
@@ -234,10 +254,13 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from PySide6.QtCore import QItemSelection, QItemSelectionModel
 
     table = window.products.table
+    steps = [time.perf_counter()]
     table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    steps.append(time.perf_counter())
     proxy = table.model()
     selection = QItemSelection(proxy.index(0, 0), proxy.index(check - 1, proxy.columnCount() - 1))
     table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    steps.append(time.perf_counter())
     queued: list[str] = []
     window.checks_queued.connect(queued.append)
     check_started = time.perf_counter()
@@ -247,7 +270,13 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
 
         profiler = cProfile.Profile()
         profiler.enable()
+    if trace:
+        trace[0].mark()
     window.commands.check.trigger()
+    steps.append(time.perf_counter())
+    if trace:
+        print("GUI thread ms in the user's steps (sort, select, check):",
+              [round((b - a) * 1000, 1) for a, b in itertools.pairwise(steps)])  # fmt: skip
     wait_until(lambda: bool(queued), 60)
     batch = queued[0]
 
@@ -259,11 +288,16 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     # every update applied to the tables too
     wait_until(lambda: window.task_model.idle() and window.product_sync.idle(), 60)
     check_s = time.perf_counter() - check_started
+    if trace:
+        trace[0].mark()
+        trace[0].uninstall()
+        print(trace.pop().report())
     if profiler is not None:
         import pstats
 
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     stats["rss"] = max(stats["rss"], process.memory_info().rss)
     heartbeat.stop()
     children = app.task_children(batch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -32,14 +33,16 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
         seen["rows"] = window.product_model.rowCount()
         seen["hook"] = sys.excepthook.__qualname__
         seen["sigterm"] = type(getattr(signal.getsignal(signal.SIGTERM), "__self__", None)).__name__
+        seen["frozen"] = gc.get_freeze_count() > 10_000  # the long-lived heap, out of full collections
         window.commands.quit.trigger()
 
     hook, sigterm = sys.excepthook, signal.getsignal(signal.SIGTERM)
     QTimer.singleShot(0, quit_from_the_menu)
     assert run_application() == 0
     assert seen == {"title": "PriceWatch — 1 product", "rows": 1, "hook": "install_excepthook.<locals>.hook",
-                    "sigterm": "QuitOnSignals"}  # fmt: skip
+                    "sigterm": "QuitOnSignals", "frozen": True}  # fmt: skip
     assert (sys.excepthook, signal.getsignal(signal.SIGTERM)) == (hook, sigterm)  # put back afterwards
+    assert gc.get_freeze_count() == 0  # given back to the collector
 
 
 def test_a_damaged_database_is_explained_and_left_untouched(

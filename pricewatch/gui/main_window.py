@@ -15,6 +15,7 @@ from pricewatch.gui.actions import Actions
 from pricewatch.gui.db_watch import DataVersionWatch
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
 from pricewatch.gui.notifications_panel import NotificationsPanel
+from pricewatch.gui.outside_tasks import OutsideTasks
 from pricewatch.gui.product_detail import ProductDetail
 from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.gui.product_messages import confirm_remove, removed_elsewhere
@@ -85,6 +86,9 @@ class MainWindow(QMainWindow):
 
         self.task_model = TaskTreeModel(self._fetch_task, self._task_subject, self, work=self.work)
         self.task_model.connect_signals(app.task_signals)
+        # Tasks other processes run (pricewatch check, serve, its API) come through the journal's change feed.
+        self.outside_tasks = OutsideTasks(app, self.task_model, self.work, self)
+        self.db_watch.changed.connect(self.outside_tasks.poll)
         self.task_model.records_updated.connect(self.product_sync.on_task_records)
         self.task_model.counts_changed.connect(self.status.set_counts)
         self.task_panel = TaskPanel(app, self.task_model, self)
@@ -118,6 +122,7 @@ class MainWindow(QMainWindow):
         self.ui_state.restore_header("tasks", self.task_panel.tree.header())
         self.commands.pause.setChecked(app.settings.schedule.paused)
         self.db_watch.start()  # before the first read, so nothing committed meanwhile is missed
+        self.outside_tasks.start()
         self.product_sync.reload()
         self._load_tasks()
         self.notifications.reload()
@@ -427,6 +432,7 @@ class MainWindow(QMainWindow):
             detail.close()
         self.db_watch.stop()
         self.product_sync.stop()
+        self.outside_tasks.stop()
         self.task_model.stop()
         self.notifications.stop()
         self.status.stop()

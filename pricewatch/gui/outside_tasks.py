@@ -22,6 +22,7 @@ from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
 
 log = logging.getLogger(__name__)
+CANCEL_LABEL = "&Cancel Task"
 
 
 class OutsideTasks(QObject):
@@ -91,6 +92,15 @@ def runs_elsewhere(app: PriceWatch, task_id: str) -> str | None:
     if len(parts) == 4 and parts[1].isdigit() and parts[0] == ownership.boot_id():
         return f"process {parts[1]}"
     return "another computer's PriceWatch"
+
+
+def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) -> str:
+    """The context menu's cancel entry, naming the other process when a selected task runs there."""
+    for record in [r for r in records if not r.state.is_final][:look_at]:
+        elsewhere = runs_elsewhere(app, record.id)
+        if elsewhere is not None:
+            return f"&Cancel Task (runs in {elsewhere})"
+    return CANCEL_LABEL
 
 
 def cancel_message(app: PriceWatch, record: TaskRecord) -> str:

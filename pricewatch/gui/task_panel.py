@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui import task_columns as tc
+from pricewatch.gui.outside_tasks import cancel_label, cancel_message
 from pricewatch.gui.progress_delegate import ProgressDelegate
 from pricewatch.gui.task_detail import TaskDetailPane
 from pricewatch.gui.task_filter import TaskFilterProxy
@@ -215,6 +216,7 @@ class TaskPanel(QWidget):
         if not records:
             return
         self.cancel_action.setEnabled(any(not r.state.is_final for r in records))
+        self.cancel_action.setText(cancel_label(self.app, records))
         self.retry_action.setEnabled(any(r.state in (TaskState.FAILURE, TaskState.REVOKED) for r in records))
         self.copy_error_action.setEnabled(any(r.error for r in records))
         menu = QMenu(self)
@@ -228,11 +230,12 @@ class TaskPanel(QWidget):
         for record in self.selected_records():
             if record.state.is_final:
                 continue
+            text = cancel_message(self.app, record)  # before the cancel: says whose task it is
             try:
                 self.app.cancel_task(record.id)
             except NotFoundError:
                 continue
-            self.message.emit(f"Cancelling {tc.friendly_name(record.name).lower()} {tc.short_id(record.id)}")
+            self.message.emit(text)
 
     @Slot()
     def retry_selected(self) -> list[str]:

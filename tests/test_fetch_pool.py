@@ -28,6 +28,7 @@ PAGES = Path(__file__).parent / "data" / "pages"
 PAGE = """<html><head><script type="application/ld+json">{"@type": "Product", "name": "Kettle",
 "offers": {"@type": "Offer", "price": "19.99", "priceCurrency": "EUR"}}</script></head><body></body></html>"""
 
+
 def real_pages() -> list[tuple[str, str]]:
     files = sorted(PAGES.glob("*.html.gz"))
     return [*((p.name, gzip.decompress(p.read_bytes()).decode("utf-8")) for p in files), ("tiny", PAGE)]
@@ -76,6 +77,14 @@ def test_workers_give_what_inline_extraction_gives(pool: ExtractionPool) -> None
     pids = worker_pids(pool)
     assert pids and os.getpid() not in pids
     assert pool.extract(PAGE, selector="h1") == extract(PAGE, selector="h1")
+
+
+def test_workers_yield_the_cores_to_the_application(pool: ExtractionPool) -> None:
+    assert pool.extract(PAGE).price == Decimal("19.99")
+    pids = worker_pids(pool)
+    assert pids
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(os.getpriority(os.PRIO_PROCESS, pid) == max(mine, pool_module.WORKER_NICE) for pid in pids)
 
 
 def test_many_threads_share_the_pool(pool: ExtractionPool) -> None:

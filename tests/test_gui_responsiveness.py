@@ -1,14 +1,23 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """What keeps the window responsive with big tables: the GUI thread's Python work per event stays small."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
+
+import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from pricewatch.gui.product_model import ProductTableModel
+from pricewatch.app import PriceWatch
+from pricewatch.gui import product_sync
+from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.product_model import COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.models import Product
+from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 class _CountingModel(ProductTableModel):
@@ -46,3 +55,21 @@ def test_painting_the_header_after_selecting_every_row_does_not_walk_the_rows(qt
         panel.table.horizontalHeader().viewport().repaint()
         # sharing the table's selection, the header made an index per selected row and column: 18,000 calls
         assert model.calls < 2000  # a constant few hundred (headers through the proxy), whatever the rows
+
+
+def test_the_rows_of_the_first_load_are_built_on_a_pool_thread(
+    app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}")
+    threads: list[threading.Thread] = []
+
+    def prepare(products: Iterable[Product]) -> PreparedRows:
+        threads.append(threading.current_thread())
+        return prepare_rows(products)
+
+    monkeypatch.setattr(product_sync, "prepare_rows", prepare)
+    window = make_window()
+    assert [t is threading.main_thread() for t in threads] == [False]
+    assert window.product_model.rowCount() == 3
+    assert window.product_model.index(0, COL_TITLE).data() == "Item 0"

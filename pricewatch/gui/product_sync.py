@@ -15,7 +15,7 @@ from collections import deque
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pricewatch.app import NotFoundError, PriceWatch
-from pricewatch.gui.product_model import ProductTableModel
+from pricewatch.gui.product_model import PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.thumbnails import ThumbnailLoader
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
@@ -75,15 +75,15 @@ class ProductSync(QObject):
         generation = self._generation
         self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
 
-    def _read_all(self) -> tuple[list[Product], Snapshot]:
+    def _read_all(self) -> tuple[PreparedRows, Snapshot]:
         rows = self.app.db.conn().execute("SELECT * FROM products ORDER BY id").fetchall()
-        return [from_row(r) for r in rows], {r["id"]: tuple(r) for r in rows}
+        return prepare_rows(from_row(r) for r in rows), {r["id"]: tuple(r) for r in rows}
 
-    def _loaded(self, generation: int, products: list[Product], snapshot: Snapshot) -> None:
+    def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
         if generation != self._generation:
             return
         self._snapshot = snapshot
-        self.model.set_products(products)
+        self.model.set_rows(rows)
         self.is_loaded = True
         self.loaded.emit()
 

@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 WAIT_SLICE = 0.25  # seconds between looks at the cancel flag while a worker extracts
 PARENT_CHECK = 1.0  # seconds between a worker's looks at whether the application still runs
 IDLE_SECONDS = 60.0  # workers unused this long are stopped (checks come in hourly bursts); restarted on use
+# Workers run at a lower CPU priority (a nice value): when the cores are busy, the application's threads (the
+# window above all) go first. Without it, the workers starting up (an interpreter and lxml each) took both
+# cores at the start of a big check, and the window waited for a core, and for the GIL held by a thread that
+# waited for one too.
+WORKER_NICE = 10
 CRASHED = "the page could not be read: the extraction process stopped"
 
 
@@ -123,6 +128,7 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._closed = False
         self._busy = 0  # extractions between _get_executor and their result
+        self._reniced: set[int] = set()  # worker pids given WORKER_NICE
         self._last_used = time.monotonic()
         self._stop = threading.Event()
         self._reaper: threading.Thread | None = None
@@ -148,6 +154,7 @@ class ExtractionPool:
                 return extract(html, url, selector=selector, encoding=encoding)
             try:
                 future = executor.submit(extract_json, html, url, selector, encoding)
+                self._lower_priority(executor)
                 return extraction_from_json(self._wait(future, cancel))
             except BrokenProcessPool:
                 # A worker died (out of memory, a crash in a parser): every page it had in flight fails
@@ -184,6 +191,7 @@ class ExtractionPool:
             if self._closed:
                 return None
             if self._executor is None:
+                self._reniced.clear()
                 self._executor = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
@@ -197,6 +205,18 @@ class ExtractionPool:
                     self._reaper.start()
             self._busy += 1  # counted under the lock, so the reaper never stops a pool about to be used
             return self._executor
+
+    def _lower_priority(self, executor: ProcessPoolExecutor) -> None:
+        """Give the workers started by the last submit (they start lazily, one per submit) WORKER_NICE."""
+        processes = getattr(executor, "_processes", None) or {}
+        with self._lock:
+            new = [pid for pid in processes if pid not in self._reniced]
+            self._reniced.update(new)
+        for pid in new:
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, WORKER_NICE)
+            except (OSError, AttributeError):  # gone already, or a platform without priorities
+                continue
 
     def _reap_idle(self) -> None:
         """Stop the workers after ``idle_seconds`` without work; ends with the pool (or on close)."""

@@ -1,4 +1,4 @@
-"""The task journal's change feed: what other writers inserted or changed since a mark, read by index."""
+"""The task journal's change feed: what other writers inserted or changed since the last read, by index."""
 
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ import pytest
 
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
-from pricewatch.storage import Database, TaskRepository
+from pricewatch.storage import Database, TaskRepository, task_changes
 from pricewatch.storage.migrations import migrate
+from pricewatch.storage.task_changes import ChangeCursor, newest_stamp
 
 
 @pytest.fixture
-def two() -> Iterator[tuple[TaskRepository, TaskRepository]]:
+def two() -> Iterator[tuple[PriceWatch, PriceWatch]]:
     """Two facades on one database file, as the window and a ``pricewatch check`` process have."""
     mine, other = PriceWatch(), PriceWatch()
     try:
-        yield mine.task_records, other.task_records
+        yield mine, other
     finally:
         other.close()
         mine.close()
@@ -30,88 +31,95 @@ def _task(**fields: object) -> TaskRecord:
     return TaskRecord(id=uuid.uuid4().hex, name="t.x", **fields)  # type: ignore[arg-type]
 
 
-def test_only_other_writers_changes_since_the_mark(two: tuple[TaskRepository, TaskRepository]) -> None:
-    mine, other = two
-    assert mine.changed_since(0, mine.writer) == ([], 0)
+def test_only_other_writers_changes_each_once(two: tuple[PriceWatch, PriceWatch]) -> None:
+    me, them = two
+    mine, other = me.task_records, them.task_records
     own = mine.insert(_task())
-    mark = mine.change_mark()
-    assert mark > 0
-    assert mine.changed_since(mark, mine.writer) == ([], mark)
+    cursor = ChangeCursor(me.db, besides=mine.writer)
+    assert cursor.read() == []  # our own insert: our engine's signals report it
 
     theirs, child = _task(), _task()
     other.insert(theirs)
     child.parent_id = theirs.id
     other.insert_many([child])
-    mine.insert(_task())  # our own engine's change: its signals report it
-    ids, mark = mine.changed_since(mark, mine.writer)
-    assert ids == [theirs.id, child.id]
+    mine.insert(_task())
+    assert cursor.read() == [theirs.id, child.id]
+    assert cursor.read() == []  # nothing new: nothing twice
 
     other.claim_many([theirs.id, child.id], utcnow(), owner="them")
     other.set_state(own.id, [TaskState.PENDING], state=TaskState.REVOKED)  # they cancelled our queued task
     other.finish_successes([(child.id, {"ok": True}, utcnow(), {"progress_current": 1})])
     other.set_state(theirs.id, [TaskState.STARTED], progress_current=1, progress_total=1)  # after its child
-    ids, mark = mine.changed_since(mark, mine.writer)
-    assert ids == [own.id, theirs.id, child.id]  # each once, however often it changed; in queue order
-    mine.set_state(own.id, [TaskState.REVOKED], error="x")
-    assert mine.changed_since(mark, mine.writer)[0] == []
-    assert mine.changed_since(0, None)[0] == mine.changed_since(0)[0]  # no filter: everything
+    assert cursor.read() == [own.id, theirs.id, child.id]  # in queue order: a parent before its children
+    mine.set_state(own.id, [TaskState.REVOKED], error="ours again")
+    assert cursor.read() == []
+    assert ChangeCursor(me.db).read() == []  # a new cursor starts now
 
 
-def test_every_journal_write_moves_the_row_past_the_mark(two: tuple[TaskRepository, TaskRepository]) -> None:
-    mine, other = two
+def test_every_journal_write_is_reported(two: tuple[PriceWatch, PriceWatch]) -> None:
+    me, them = two
+    other = them.task_records
     task = _task()
     other.insert(task)
+    cursor = ChangeCursor(me.db, besides=me.task_records.writer)
+    cursor.read()
     writes = [
         lambda: other.claim(task.id, utcnow(), owner="them"),
         lambda: other.set_state(task.id, [TaskState.STARTED], progress_current=3, progress_total=9),
         lambda: other.take(task.id, TaskState.STARTED, "them", "someone", None, state=TaskState.PENDING),
-        lambda: other.update(task.id, priority=5),
         lambda: other.set_states([(task.id, [TaskState.PENDING], {"state": TaskState.RETRY})]),
+        lambda: other.update(task.id, retries=2),
     ]
-    for write in writes:
-        mark = mine.change_mark()
+    for write in writes:  # each within the same millisecond as the last, often: still reported
         write()
-        assert mine.changed_since(mark, mine.writer)[0] == [task.id], write
-    mark = mine.change_mark()
+        assert cursor.read() == [task.id], write
     other.renew("someone", utcnow())  # a lease renewal changes nothing a window shows
-    assert mine.changed_since(mark, mine.writer)[0] == []
+    assert cursor.read() == []
 
 
-def test_the_feed_reads_through_the_index(two: tuple[TaskRepository, TaskRepository]) -> None:
-    mine, _ = two
-    conn = mine._db.conn()
+def test_a_clock_step_back_does_not_hide_changes(
+    two: tuple[PriceWatch, PriceWatch], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me, them = two
+    cursor = ChangeCursor(me.db, besides=me.task_records.writer)
+    now = task_changes._now_ms()
+    cursor._mark = now + 3_600_000  # the clock had run an hour ahead when the window last looked
+    monkeypatch.setattr(task_changes, "_now_ms", lambda: now)
+    cursor._clock = now + 3_600_000
+    task = them.task_records.insert(_task())
+    assert cursor.read() == [task.id]
+
+
+def test_the_feed_reads_through_the_index(two: tuple[PriceWatch, PriceWatch]) -> None:
+    conn = two[0].db.conn()
+    states = task_changes._STATES
     plans = [
         " ".join(str(r[-1]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args))
-        for sql, args in (
-            ("SELECT coalesce(max(changed_seq), 0) FROM tasks", ()),
-            (
-                "SELECT id FROM tasks WHERE changed_seq > ? AND changed_seq <= ? AND changed_by IS NOT ?"
-                " ORDER BY queued_at, id",
-                (0, 1, "w"),
-            ),
-        )
+        for sql, args in ((task_changes._NEWEST, states), (task_changes._SINCE, (*states, 0, "w")))
     ]
-    # SEARCH by the index on changed_seq, never a SCAN of the whole journal
-    for plan in plans:
-        assert plan.startswith("SEARCH tasks USING") and "INDEX tasks_changed" in plan, plan
+    for plan in plans:  # index seeks, never a scan of the whole journal
+        assert "SCAN tasks" not in plan and "INDEX tasks_state_changed" in plan, plan
 
 
-def test_migration_keeps_old_rows_and_numbers_new_changes(tmp_path: Path) -> None:
+def test_migration_keeps_old_rows_and_stamps_new_changes(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, target=6)
+    migrate(conn, target=7)
     conn.execute(
-        "INSERT INTO tasks (id, name, state, queued_at) VALUES ('old', 't.x', 'SUCCESS', ?)",
+        "INSERT INTO tasks (id, name, state, queued_at, changed_seq) VALUES ('old', 't.x', 'SUCCESS', ?, 5)",
         ("2026-01-01T00:00:00.000000Z",),
     )
     conn.close()
     db = Database(path)
     try:
         repo = TaskRepository(db)
-        assert repo.change_mark() == 0
+        assert newest_stamp(db) == 5
         old = repo.get("old")
         assert old is not None and old.state is TaskState.SUCCESS
+        before = task_changes._now_ms()
         repo.insert(_task())
-        assert repo.change_mark() == 1
+        assert before - 5 <= newest_stamp(db) <= task_changes._now_ms() + 5  # the clock, in milliseconds
+        indexes = {r[0] for r in db.conn().execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "tasks_state_changed" in indexes and not {"tasks_state", "tasks_changed"} & indexes
     finally:
         db.close()

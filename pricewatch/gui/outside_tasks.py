@@ -1,9 +1,9 @@
 """Tasks other processes run on the same database (``pricewatch check`` in a terminal, ``serve``, its API).
 
 The window's own engine reports its tasks through signals. Other processes' tasks reach the window through
-the journal's change feed (``TaskRepository.changed_since``): whenever another connection committed
+the journal's change feed (:mod:`pricewatch.storage.task_changes`): whenever another connection committed
 (:class:`~pricewatch.gui.db_watch.DataVersionWatch`), a pool thread reads the ids that other writers changed
-since the last mark, an indexed read whose cost follows the number of changes, and the task model re-reads
+since the last read, an indexed read whose cost follows the number of changes, and the task model re-reads
 and applies them as it does the ids its signals bring. Their progress is what the other process journals
 (at most about once a second per task).
 """
@@ -19,6 +19,7 @@ from pricewatch.gui import task_columns as tc
 from pricewatch.gui.task_model import TaskTreeModel
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState, utcnow
+from pricewatch.storage.task_changes import ChangeCursor
 from pricewatch.tasks import owner as ownership
 
 log = logging.getLogger(__name__)
@@ -41,29 +42,27 @@ class OutsideTasks(QObject):
         self.app = app
         self.model = model
         self._work = work
-        self._mark: int | None = None
+        self._cursor: ChangeCursor | None = None
         self._reading = False
         self._again = False
         self._stopped = False
 
     def start(self) -> None:
-        """Take the current mark (one indexed lookup); call it before the model's first load."""
-        self._mark = self.app.task_records.change_mark()
+        """Take the current place in the feed (a few index seeks); call it before the model's first load."""
+        self._cursor = ChangeCursor(self.app.db, besides=self.app.task_records.writer)
 
     @Slot()
     def poll(self) -> None:
         """Read what other processes changed since the last read, on a pool thread."""
-        if self._mark is None or self._stopped:
+        if self._cursor is None or self._stopped:
             return
         if self._reading:
             self._again = True  # a commit during the read: read once more when it is back
             return
         self._reading = True
-        records, mark, mine = self.app.task_records, self._mark, self.app.task_records.writer
-        self._work.submit(lambda: records.changed_since(mark, mine), self._read, self._failed)
+        self._work.submit(self._cursor.read, self._read, self._failed)
 
-    def _read(self, result: tuple[list[str], int]) -> None:
-        ids, self._mark = result
+    def _read(self, ids: list[str]) -> None:
         self._reading = False
         if ids and not self._stopped:
             self.model.mark_changed(ids)

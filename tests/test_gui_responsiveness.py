@@ -3,20 +3,29 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTreeView
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui import product_sync
+from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.model_roles import Roles
 from pricewatch.gui.product_model import COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products_panel import ProductsPanel
-from pricewatch.models import Product
+from pricewatch.gui.progress_delegate import ProgressDelegate
+from pricewatch.gui.task_model import TaskTreeModel
+from pricewatch.models import Availability, Product, TaskRecord, TaskState, utcnow
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -73,3 +82,89 @@ def test_the_rows_of_the_first_load_are_built_on_a_pool_thread(
     assert [t is threading.main_thread() for t in threads] == [False]
     assert window.product_model.rowCount() == 3
     assert window.product_model.index(0, COL_TITLE).data() == "Item 0"
+
+
+class _PerRole(ProductTableModel):
+    """Qt's default multiData: one data() call per role (what the models did before)."""
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
+        QAbstractTableModel.multiData(self, index, roleDataSpan)
+
+
+class _PerRoleTasks(TaskTreeModel):
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
+        QAbstractItemModel.multiData(self, index, roleDataSpan)
+
+
+def _varied_products() -> list[Product]:
+    now = utcnow()
+    kinds = [
+        {"price": Decimal("19.99"), "previous_price": Decimal("24.50"), "target_price": Decimal("20")},
+        {"price": Decimal("31"), "previous_price": Decimal("29"), "availability": Availability.OUT_OF_STOCK},
+        {"last_error": "HTTPError: 503 Service Unavailable", "paused": True},
+        {"price": Decimal("5.00"), "last_checked_at": now, "next_check_at": now + timedelta(hours=1)},
+    ]  # fmt: skip
+    return [Product(url=f"https://shop{n}.example/item", id=n + 1, title=f"Item {n}", shop=f"shop{n}.example",
+                    currency="EUR", **kind) for n, kind in enumerate(kinds * 3)]  # fmt: skip
+
+
+def _shown(qtbot: QtBot, view: QAbstractItemView) -> QImage:
+    qtbot.addWidget(view)
+    view.resize(1200, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    return view.grab().toImage()
+
+
+def test_products_painted_one_call_per_cell_look_as_painted_one_call_per_role(qtbot: QtBot) -> None:
+    images = []
+    for model_class in (ProductTableModel, _PerRole):
+        model = model_class()
+        model.set_products(_varied_products())
+        table = QTableView()
+        table.setModel(model)
+        images.append(_shown(qtbot, table))
+    assert images[0] == images[1]
+
+
+def test_tasks_painted_one_call_per_cell_look_as_painted_one_call_per_role(qtbot: QtBot) -> None:
+    now = utcnow()
+    records = [TaskRecord(id="batch", name="price_tracking.check_prices", state=TaskState.STARTED,
+                          progress_current=1, progress_total=3, queued_at=now)]  # fmt: skip
+    states = (TaskState.SUCCESS, TaskState.FAILURE, TaskState.STARTED)
+    records += [TaskRecord(id=f"c{n}", name="price_tracking.check_product_price", parent_id="batch",
+                           state=state, error="boom" if state is TaskState.FAILURE else None,
+                           queued_at=now + timedelta(seconds=n))
+                for n, state in enumerate(states)]  # fmt: skip
+    images = []
+    for model_class in (TaskTreeModel, _PerRoleTasks):
+        model = model_class(lambda _id: None)
+        model.load(records)
+        tree = QTreeView()
+        tree.setModel(model)
+        tree.setItemDelegateForColumn(tc.COL_PROGRESS, ProgressDelegate(tree))
+        tree.expandAll()
+        images.append(_shown(qtbot, tree))
+    assert images[0] == images[1]
+
+
+def test_painting_the_products_asks_python_once_per_cell(qtbot: QtBot) -> None:
+    asked: list[str] = []
+
+    class Counting(ProductTableModel):
+        def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+            asked.append(sys._getframe(1).f_code.co_name)  # fill_roles: from multiData, in Python
+            return super().data(index, role)
+
+    model = Counting()
+    model.set_products(_varied_products())
+    table = QTableView()
+    table.setModel(model)
+    _shown(qtbot, table)
+    asked.clear()
+    table.viewport().repaint()
+    cells = model.rowCount() * model.columnCount()
+    from_qt = [caller for caller in asked if caller != "fill_roles"]
+    assert len(asked) >= 5 * cells  # every role of every cell was answered...
+    assert len(from_qt) == 0  # ...through multiData, one call per cell (per role: seven calls per cell)

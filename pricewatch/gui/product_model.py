@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.formatting import DASH
+from pricewatch.gui.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
@@ -118,6 +119,17 @@ class ProductTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_HEADERS)
 
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> QModelIndex:
+        # Qt's own index() asks rowCount() and columnCount(): two calls into Python per index a view makes
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(_HEADERS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -163,6 +175,9 @@ class ProductTableModel(QAbstractTableModel):
             # a failing product carries a warning sign where its thumbnail would be: seen at a glance
             return warning_icon() if row.product.last_error else self._thumbnail(row.product)
         return None
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
+        fill_roles(self.data, index, roleDataSpan)  # one call per painted cell, not seven
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in _SORT_KEYS and column >= 0:

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 
 from pricewatch.gui import task_columns as tc
+from pricewatch.gui.model_roles import Roles, fill_roles
 from pricewatch.gui.task_events import TaskEventCollector
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
@@ -347,6 +348,9 @@ class TaskTreeModel(QAbstractItemModel):
         if orientation == Qt.Orientation.Horizontal:
             return tc.header_data(section, role)
         return None
+
+    def multiData(self, index: Index, roleDataSpan: Roles) -> None:
+        fill_roles(self.data, index, roleDataSpan)  # one call per painted cell, not seven
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTree
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import product_sync
+from pricewatch.gui import product_sync, task_model
 from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.model_roles import Roles
@@ -26,6 +26,7 @@ from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.progress_delegate import ProgressDelegate
 from pricewatch.gui.task_model import TaskTreeModel
 from pricewatch.models import Availability, Product, TaskRecord, TaskState, utcnow
+from pricewatch.tasks.signals import TaskSignals
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -168,3 +169,47 @@ def test_painting_the_products_asks_python_once_per_cell(qtbot: QtBot) -> None:
     from_qt = [caller for caller in asked if caller != "fill_roles"]
     assert len(asked) >= 5 * cells  # every role of every cell was answered...
     assert len(from_qt) == 0  # ...through multiData, one call per cell (per role: seven calls per cell)
+
+
+def test_task_rows_are_applied_a_small_chunk_per_flush_then_all(qtbot: QtBot) -> None:
+    now = utcnow()
+    parent = TaskRecord(
+        id="batch", name="price_tracking.check_prices", state=TaskState.STARTED, queued_at=now
+    )
+    journal = {"batch": parent}
+    for n in range(100):
+        child = TaskRecord(id=f"c{n:03}", name="price_tracking.check_product_price", parent_id="batch",
+                           queued_at=now + timedelta(seconds=n + 1))  # fmt: skip
+        journal[child.id] = child
+    model = TaskTreeModel(journal.get)  # reads inline
+    model.load([parent])
+    signals = TaskSignals()
+    model.connect_signals(signals)
+    try:
+        for task_id in journal:
+            if task_id != "batch":
+                signals.task_added.emit(task_id)
+        qtbot.waitUntil(lambda: not model.idle())  # collected on the helper thread
+        batch = model.index_of("batch")
+        model.flush(budget=0)  # out of time at once: one chunk applied, the rest waits
+        assert model.rowCount(batch) == task_model.APPLY_CHUNK
+        model.flush_all()
+        children = [model.index(row, 0, batch).data(tc.TaskIdRole) for row in range(model.rowCount(batch))]
+        assert children == [task_id for task_id in journal if task_id != "batch"]  # all, oldest first
+    finally:
+        model.stop()
+
+
+def test_refreshed_products_are_applied_a_small_chunk_at_a_time(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}").id or 0 for n in range(120)]
+    window = make_window()
+    monkeypatch.setattr(product_sync, "BUDGET_S", 0.0)  # out of time after each chunk
+    applied: list[list[int]] = []
+    window.product_sync.products_refreshed.connect(applied.append)
+    for product_id in ids:
+        window.product_sync.refresh(product_id)
+    qtbot.waitUntil(lambda: sum(map(len, applied)) == len(ids))
+    assert [len(chunk) for chunk in applied] == [50, 50, 20]
+    assert sorted(i for chunk in applied for i in chunk) == ids

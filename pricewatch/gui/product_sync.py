@@ -3,13 +3,14 @@
 The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
 one reset; sparklines are read only for the rows being painted. Later changes arrive as product ids (a check
 finished, the user edited a product): a timer has them re-read on a pool thread and applies the rows in
-batches with a time budget. Changes made by other processes (the CLI, the API) are found by comparing the
-products table with the rows read last time (see :meth:`ProductSync.sync_outside`).
+small chunks within a short time budget. Changes made by other processes (the CLI, the API) are found by
+comparing the products table with the rows read last time (see :meth:`ProductSync.sync_outside`).
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,7 +26,9 @@ SPARK_POINTS = 30
 SPARK_CHUNK = 200
 SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
-APPLY_BATCH = 200  # rows applied per flush (one dataChanged)
+BACKLOG_MS = 10  # the timer's interval while rows read wait to be applied: other events run in between
+BUDGET_S = 0.003  # GUI-thread time per flush for applying rows (see task_model.BUDGET_S)
+APPLY_CHUNK = 50  # rows applied at a time; the budget is looked at between chunks
 FETCH_BATCH = 300
 RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
@@ -195,13 +198,16 @@ class ProductSync(QObject):
                 del self._pending[product_id]
             self._fetching = True
             self.work.submit(lambda: self._read(ids), self._fetched, lambda _error: self._fetched([]))
-        batch: list[Found] = []
-        while self._ready and len(batch) < APPLY_BATCH:
-            batch.append(self._ready.popleft())
-        if batch:
-            self._apply(batch)
+        deadline = time.monotonic() + BUDGET_S
+        while self._ready:
+            self._apply([self._ready.popleft() for _ in range(min(APPLY_CHUNK, len(self._ready)))])
+            if time.monotonic() >= deadline:
+                break
         if not (self._pending or self._ready or self._fetching):
             self._timer.stop()
+        interval = BACKLOG_MS if self._ready else FLUSH_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     def _read(self, ids: list[int]) -> list[Found]:
         found: list[Found] = []

@@ -1,8 +1,9 @@
 """The live task table: a tree (batches expand to their children) fed by the engine's signals.
 
-Signals only queue ids; a 100 ms timer hands the ids to a pool thread that re-reads the rows, and applies the
-rows read in batches within a time budget (Picard's pattern), each batch inserting a parent's new children as
-one block. A thousand tasks finishing at once cost a few small slices of the GUI thread, never a model reset.
+Signals only queue ids; a 60 ms timer hands the ids to a pool thread that re-reads the rows, and applies the
+rows read in small chunks within a short time budget (Picard's pattern), each chunk inserting a parent's new
+children as one block; while rows wait, the timer comes back every 10 ms. A thousand tasks finishing at once
+cost many small slices of the GUI thread, never a model reset.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
 
 FLUSH_MS = 60
-BUDGET_S = 0.008  # of GUI-thread time per flush for applying rows (reading them happens on a pool thread)
+BACKLOG_MS = 10  # the timer's interval while rows read wait to be applied: other events run in between
+# GUI-thread time per flush for applying rows (reading them happens on a pool thread). Short: while workers
+# run Python, each millisecond of it can cost as much again in waits for the GIL, and the window does nothing
+# else meanwhile.
+BUDGET_S = 0.003
 FETCH_BATCH = 400  # ids read per background read
-APPLY_BATCH = 100
+APPLY_CHUNK = 25  # rows applied at a time; the budget is looked at between chunks
 MAX_TOP_LEVEL = 3000  # finished top-level tasks beyond this are dropped from the view (not from the journal)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -153,13 +158,15 @@ class TaskTreeModel(QAbstractItemModel):
                 del self._dirty[task_id]
             self._fetching = True
             self._read(ids)
-        if self._ready:
-            batch: list[TaskRecord] = []
-            while self._ready and (not batch or time.monotonic() < deadline) and len(batch) < APPLY_BATCH:
-                batch.append(self._ready.popleft())
-            self._apply(batch)
+        while self._ready:
+            self._apply([self._ready.popleft() for _ in range(min(APPLY_CHUNK, len(self._ready)))])
+            if time.monotonic() >= deadline:
+                break
         if not (self._dirty or self._progress or self._ready or self._fetching):
             self._timer.stop()
+        interval = BACKLOG_MS if self._ready else FLUSH_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     def _read(self, ids: list[str]) -> None:
         fetch = self._fetch

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QModelIndex
@@ -229,3 +230,30 @@ def test_own_tasks_come_from_signals_only_and_show_once(
     assert not set(ours) & set(fed)
     shown = [r.id for r, _ in records(window)]
     assert sorted(shown) == sorted([*ours, theirs.id])  # each once
+
+
+def test_retry_of_another_process_failed_check_runs_in_the_window(
+    qtbot: QtBot,
+    app: PriceWatch,
+    page_server: PageServer,
+    make_window: Callable[[], MainWindow],
+    other_process: Callable[..., subprocess.Popen[str]],
+) -> None:
+    product = app.add_product(page_server.add("/gone", "no such page", status=404))
+    app.start(scheduler=False)
+    window = open_window(make_window, qtbot)
+    check = other_process("check", str(product.id))
+    assert check.wait(60) == 1
+    qtbot.waitUntil(lambda: states(window) == {"/gone": TaskState.FAILURE}, timeout=WAIT)
+    failed = batch_of(window)[1][0]
+    page_server.add("/gone", product_page("Back again", "12.50"))  # the shop fixed its page
+
+    assert window.task_panel.select_task(failed.id)
+    (again,) = window.task_panel.retry_selected()
+    assert again != failed.id
+    assert app.task_records.ownership(again)[0] == app.task_manager.owner  # queued in this window's engine
+    qtbot.waitUntil(
+        lambda: (window.task_model.record(again) or failed).state is TaskState.SUCCESS, timeout=WAIT
+    )
+    assert app.get_product(product.id or 0).price == Decimal("12.50")
+    assert window.task_model.record(failed.id).state is TaskState.FAILURE  # the failed row stays as it was

@@ -87,10 +87,12 @@ def runs_elsewhere(app: PriceWatch, task_id: str) -> str | None:
         return None
     if not ownership.is_alive(holder, lease, utcnow()):
         return None
-    parts = holder.split("/")
-    if len(parts) == 4 and parts[1].isdigit() and parts[0] == ownership.boot_id():
-        return f"process {parts[1]}"
-    return "another computer's PriceWatch"
+    boot, _, rest = holder.partition("/")
+    pid = rest.split("/", 1)[0]
+    if boot == ownership.boot_id():
+        return f"process {pid}"
+    host = boot.rpartition("@")[2] or "another host"  # another container or computer: the pid means little
+    return f"process {pid} on {host}"
 
 
 def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) -> str:
@@ -103,7 +105,7 @@ def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) 
 
 
 def cancel_message(app: PriceWatch, record: TaskRecord) -> str:
-    """What to say when the user cancels ``record``: ask before cancelling (whose task it is)."""
+    """The status message for cancelling ``record``; call it before cancelling (it reads whose task it is)."""
     what = f"{tc.friendly_name(record.name).lower()} {tc.short_id(record.id)}"
     elsewhere = runs_elsewhere(app, record.id)
     if elsewhere is None:

@@ -5,6 +5,8 @@ writer holds SQLite's write lock) and ``changed_by`` (the writing repository's t
 ``(state, changed_at)`` lets a reader fetch only the rows stamped since its last look, so the cost follows
 the number of changes, not the size of the journal. A window uses it to follow ``pricewatch check``,
 ``pricewatch serve`` and the API while its own engine's tasks reach it through signals.
+
+The stamps of all writers come from one clock: SQLite's WAL mode needs every process on the same host.
 """
 
 from __future__ import annotations

@@ -27,11 +27,11 @@ _COLUMNS = (
 # writing repository's token: a reader asks "what did others change since T" through the (state, changed_at)
 # index (see pricewatch.storage.task_changes). A clock, not a counter: the next counter value would cost a
 # max() look-up per write and its own index, about 10% of the journal's throughput; the stamp costs nothing.
-NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)"
-_STAMP = f"changed_at = {NOW_MS}, changed_by = ?"
+_NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)"
+_STAMP = f"changed_at = {_NOW_MS}, changed_by = ?"
 _INSERT = (
     f"INSERT INTO tasks ({', '.join(_COLUMNS)}, owner, lease_until, changed_by, changed_at)"
-    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}, {NOW_MS})"
+    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}, {_NOW_MS})"
 )
 _OPEN_SQL = "('PENDING', 'STARTED', 'RETRY')"
 _CLAIMED = ("id", "name", "kwargs", "queue", "priority", "parent_id", "retries", "max_retries")

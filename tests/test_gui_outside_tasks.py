@@ -199,7 +199,7 @@ def test_cancel_from_the_window_reaches_the_other_process_through_the_journal(
     window.task_panel.cancel_action.trigger()
     assert messages == [
         f"Cancelled check prices {tc.short_id(batch.id)}: it runs in process {check.pid}, "
-        "which stops it at its next progress step"
+        "which stops at its next progress report (a page it is fetching still completes)"
     ]
     qtbot.waitUntil(
         lambda: states(window) == {"/first": TaskState.REVOKED, "/second": TaskState.REVOKED}, timeout=WAIT

@@ -112,6 +112,10 @@ def cancel_message(app: PriceWatch, record: TaskRecord) -> str:
         return f"Cancelling {what}"
     if record.state is TaskState.STARTED:
         # The engine's cross-process cancel: the row is REVOKED now; the running process notices at its
-        # next progress write (or when its final write finds the row revoked) and drops its outcome.
-        return f"Cancelled {what}: it runs in {elsewhere}, which stops it at its next progress step"
+        # next progress write, or its final write finds the row revoked and leaves it so. A page fetch under
+        # way there is not interrupted (its cancel flag lives in that process).
+        return (
+            f"Cancelled {what}: it runs in {elsewhere}, which stops at its next progress report "
+            "(a page it is fetching still completes)"
+        )
     return f"Cancelled {what}, queued by {elsewhere}: it will not run"

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from pricewatch.gui.progress_delegate import ProgressDelegate
 from pricewatch.gui.task_detail import TaskDetailPane
 from pricewatch.gui.task_filter import TaskFilterProxy
 from pricewatch.gui.task_model import TaskTreeModel
+from pricewatch.gui.task_tree import TaskTreeView
 from pricewatch.models import TaskRecord, TaskState
 
 _STATE_FILTERS: tuple[tuple[str, frozenset[TaskState]], ...] = (
@@ -78,7 +78,7 @@ class TaskPanel(QWidget):
         self.queue_filter.currentIndexChanged.connect(self._queue_changed)
         self.text_filter.textChanged.connect(self._text_changed)
 
-        self.tree = QTreeView(self)
+        self.tree = TaskTreeView(self)
         self.tree.setObjectName("taskTree")
         self.tree.setModel(model)
         self.tree.setUniformRowHeights(True)  # no per-row size queries on thousands of tasks

@@ -8,12 +8,15 @@ what it wants, so nothing depends on timing.
 
 from __future__ import annotations
 
+import re
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+import httpx
 import pytest
 from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
@@ -257,3 +260,34 @@ def test_retry_of_another_process_failed_check_runs_in_the_window(
     )
     assert app.get_product(product.id or 0).price == Decimal("12.50")
     assert window.task_model.record(failed.id).state is TaskState.FAILURE  # the failed row stays as it was
+
+
+def test_a_scrape_posted_to_the_api_of_pricewatch_serve_shows_live(
+    qtbot: QtBot,
+    app: PriceWatch,
+    page_server: PageServer,
+    gates: dict[str, threading.Event],
+    make_window: Callable[[], MainWindow],
+    other_process: Callable[..., subprocess.Popen[str]],
+) -> None:
+    url = gated(page_server, gates, "/held", "Held")
+    window = open_window(make_window, qtbot)
+    serve = other_process("serve", "--api", "--port", "0")
+    assert serve.stdout is not None
+    found = re.search(r"API at (http://127\.0\.0\.1:\d+)", serve.stdout.readline())
+    assert found
+    token = app.api_token()
+    with httpx.Client(base_url=found.group(1), headers={"Authorization": f"Bearer {token}"}) as client:
+        task_id = client.post("/api/v1/tasks/scrape", json={"url": url}, timeout=30).json()["task_id"]
+
+    def state() -> TaskState | None:
+        record = window.task_model.record(task_id)
+        return record.state if record else None
+
+    qtbot.waitUntil(lambda: state() is TaskState.STARTED, timeout=WAIT)
+    assert window.status.tasks_label.text() == "1 running · 0 queued"
+    gates["/held"].set()
+    qtbot.waitUntil(lambda: state() is TaskState.SUCCESS, timeout=WAIT)
+    assert window.task_model.record(task_id).result["price"] == "10.00"  # type: ignore[union-attr]
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(60) == 0

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import Paths
-from pricewatch.gui.application import run_application
+from pricewatch.gui.application import SWITCH_INTERVAL, run_application
 from pricewatch.gui.main_window import MainWindow
 
 
@@ -34,13 +34,14 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
         seen["hook"] = sys.excepthook.__qualname__
         seen["sigterm"] = type(getattr(signal.getsignal(signal.SIGTERM), "__self__", None)).__name__
         seen["frozen"] = gc.get_freeze_count() > 10_000  # the long-lived heap, out of full collections
+        seen["switch"] = sys.getswitchinterval()
         window.commands.quit.trigger()
 
     hook, sigterm = sys.excepthook, signal.getsignal(signal.SIGTERM)
     QTimer.singleShot(0, quit_from_the_menu)
     assert run_application() == 0
     assert seen == {"title": "PriceWatch — 1 product", "rows": 1, "hook": "install_excepthook.<locals>.hook",
-                    "sigterm": "QuitOnSignals", "frozen": True}  # fmt: skip
+                    "sigterm": "QuitOnSignals", "frozen": True, "switch": SWITCH_INTERVAL}  # fmt: skip
     assert (sys.excepthook, signal.getsignal(signal.SIGTERM)) == (hook, sigterm)  # put back afterwards
     assert gc.get_freeze_count() == 0  # given back to the collector
 

@@ -77,17 +77,28 @@ def test_every_journal_write_is_reported(two: tuple[PriceWatch, PriceWatch]) -> 
     assert cursor.read() == []
 
 
-def test_a_clock_step_back_does_not_hide_changes(
-    two: tuple[PriceWatch, PriceWatch], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_clock_step_back_does_not_hide_changes(two: tuple[PriceWatch, PriceWatch]) -> None:
     me, them = two
     cursor = ChangeCursor(me.db, besides=me.task_records.writer)
-    now = task_changes._now_ms()
-    cursor._mark = now + 3_600_000  # the clock had run an hour ahead when the window last looked
-    monkeypatch.setattr(task_changes, "_now_ms", lambda: now)
-    cursor._clock = now + 3_600_000
+    # When the cursor last read, the wall clock ran an hour ahead; it has been set right since.
+    hour = 3_600_000
+    cursor._mark = task_changes._now_ms() + hour
+    cursor._offset += hour
     task = them.task_records.insert(_task())
     assert cursor.read() == [task.id]
+
+
+def test_stamps_from_a_clock_that_ran_ahead_do_not_hide_later_changes(
+    two: tuple[PriceWatch, PriceWatch],
+) -> None:
+    me, them = two
+    early = them.task_records.insert(_task())
+    them.db.conn().execute("UPDATE tasks SET changed_at = changed_at + 3600000 WHERE id = ?", (early.id,))
+    cursor = ChangeCursor(me.db, besides=me.task_records.writer)
+    later = them.task_records.insert(_task())
+    assert cursor.read() == [later.id]
+    again = them.task_records.insert(_task())
+    assert cursor.read() == [again.id]
 
 
 def test_the_feed_reads_through_the_index(two: tuple[PriceWatch, PriceWatch]) -> None:

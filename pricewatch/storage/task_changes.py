@@ -17,9 +17,9 @@ from typing import Any
 from pricewatch.models import TaskState
 from pricewatch.storage.db import Database
 
-# Reads start this long before the newest stamp already seen: a commit may carry the same millisecond, and
-# NTP may nudge the clock back a little. Rows seen unchanged within the overlap are not reported twice.
-OVERLAP_MS = 1000
+# Reads start this long before the newest stamp already seen: commits in the same millisecond, NTP slewing.
+# Rows seen unchanged since are not reported twice. A step of the wall clock back is detected apart.
+OVERLAP_MS = 50
 _STATES = tuple(str(s) for s in TaskState)
 # max() per state: each one is a single seek in the (state, changed_at) index
 _NEWEST = (
@@ -49,6 +49,11 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _clock_offset_ms() -> int:
+    """Wall clock minus monotonic clock: it drops by as much as the wall clock steps back."""
+    return int((time.time() - time.monotonic()) * 1000)
+
+
 class ChangeCursor:
     """A reader's place in the feed; :meth:`read` returns the ids other writers changed since the last read.
 
@@ -59,8 +64,8 @@ class ChangeCursor:
         """``besides``: the ``TaskRepository.writer`` whose changes the reader hears of otherwise."""
         self._db = db
         self._besides = besides
-        self._mark = newest_stamp(db)
-        self._clock = _now_ms()
+        self._offset = _clock_offset_ms()
+        self._mark = min(newest_stamp(db), _now_ms())
         # id -> (stamp, state, progress..., retries) as last reported; the rows already within the overlap
         # count as reported (the reader loads the journal once when it starts)
         self._seen: dict[str, tuple[Any, ...]] = {
@@ -69,12 +74,13 @@ class ChangeCursor:
 
     def read(self) -> list[str]:
         """Ids changed by other writers since the last read (each once), parents before their children."""
-        now = _now_ms()
-        if now < self._clock - OVERLAP_MS:
-            # The wall clock stepped back: rows written since carry stamps older than our mark.
-            self._mark = min(self._mark, now)
-        self._clock = now
-        top = newest_stamp(self._db)  # first: whatever commits after it is stamped at or after it
+        offset = _clock_offset_ms()
+        if offset < self._offset - OVERLAP_MS:
+            # The wall clock stepped back since the last read: rows written since carry older stamps.
+            self._mark -= self._offset - offset
+        self._offset = offset
+        now = _now_ms()  # before the reads: a commit they miss is stamped at or after it and after `top`
+        top = newest_stamp(self._db)
         since = self._mark - OVERLAP_MS
         ids = []
         for row in stamped_since(self._db, since, self._besides):
@@ -82,7 +88,8 @@ class ChangeCursor:
             if self._seen.get(task_id) != look:
                 self._seen[task_id] = look
                 ids.append(task_id)
-        self._mark = max(self._mark, top)
+        # Not past `now`: stamps above it were written before a step of the clock back
+        self._mark = min(max(self._mark, top), now)
         horizon = self._mark - OVERLAP_MS  # what the next read starts from: older notes are not needed
         self._seen = {i: look for i, look in self._seen.items() if look[0] >= horizon}
         return ids

@@ -274,3 +274,30 @@ def test_the_task_tree_skips_changes_under_a_collapsed_batch_and_shows_them_expa
     assert ("c001", "c001") in told
     row = tree.visualRect(model.index_of("c001"))
     assert any(rect.intersects(row) for rect in painted.rects)
+
+
+def test_while_own_checks_report_the_whole_table_is_reread_at_most_every_few_seconds(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = app.add_product("https://shop.example/kettle", title="Kettle")
+    elsewhere = app.add_product("https://shop.example/lamp", title="Lamp")
+    monkeypatch.setattr(product_sync, "OUTSIDE_BUSY_GAP_S", 2.0)
+    window = make_window()
+    window.db_watch.stop()  # the test makes the polls
+    sync = window.product_sync
+    full_reads: list[int] = []
+    read = sync._diff
+    monkeypatch.setattr(sync, "_diff", lambda before: full_reads.append(1) or read(before))
+    own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
+                     kwargs={"product_id": checked.id})  # fmt: skip
+    sync.on_task_records([own])  # a check of this window's own reported
+    with PriceWatch() as other:
+        other.update_product(elsewhere.id or 0, title="Desk lamp")
+    for _ in range(5):
+        sync.sync_outside()  # polls that saw the data version move
+    assert full_reads == []  # the table was read in full (loaded) under 2 s ago
+    row = window.product_model.row_of(elsewhere.id or 0)
+    qtbot.waitUntil(
+        lambda: window.product_model.index(row or 0, COL_TITLE).data() == "Desk lamp", timeout=10_000
+    )
+    assert full_reads == [1]  # one read for the five polls

@@ -32,6 +32,12 @@ APPLY_CHUNK = 50  # rows applied at a time; the budget is looked at between chun
 FETCH_BATCH = 300
 RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
+# While this window's own checks report results (one came in the last OWN_CHECKS_S), the commits of its own
+# workers move PRAGMA data_version too, and their changes reach the table as task events anyway: the whole
+# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S. (Every 1.5 s poll read
+# 10,000 rows on a pool thread, Python competing with the window for the GIL all through a big check.)
+OUTSIDE_BUSY_GAP_S = 10.0
+OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
@@ -70,6 +76,10 @@ class ProductSync(QObject):
         self._snapshot: Snapshot = {}
         self._outside_reading = False
         self._outside_again = False
+        self._outside_timer = QTimer(self, singleShot=True)
+        self._outside_timer.timeout.connect(self.sync_outside)
+        self._last_full_read = time.monotonic()
+        self._own_check_seen = float("-inf")
         self.is_loaded = False
 
     def reload(self) -> None:
@@ -86,6 +96,7 @@ class ProductSync(QObject):
         if generation != self._generation:
             return
         self._snapshot = snapshot
+        self._last_full_read = time.monotonic()
         self.model.set_rows(rows)
         self.is_loaded = True
         self.loaded.emit()
@@ -98,6 +109,13 @@ class ProductSync(QObject):
         if self._outside_reading or not self.is_loaded:
             self._outside_again = True  # one more pass once the current read is in
             return
+        now = time.monotonic()
+        wait = self._last_full_read + OUTSIDE_BUSY_GAP_S - now
+        if now - self._own_check_seen < OWN_CHECKS_S and wait > 0:
+            if not self._outside_timer.isActive():
+                self._outside_timer.start(int(wait * 1000) + 1)
+            return
+        self._last_full_read = now
         self._outside_reading = True
         self._outside_again = False
         generation, before = self._generation, self._snapshot
@@ -188,6 +206,7 @@ class ProductSync(QObject):
             if product_id is None and isinstance(record.result, dict):
                 product_id = record.result.get("product_id")
             if isinstance(product_id, int):
+                self._own_check_seen = time.monotonic()
                 self.refresh(product_id)
 
     def _flush(self) -> None:
@@ -249,6 +268,7 @@ class ProductSync(QObject):
         self._stopped = True
         self.thumbnails.stop()
         self._spark_timer.stop()
+        self._outside_timer.stop()
         self._spark_wanted.clear()
         self._timer.stop()
         self._pending.clear()

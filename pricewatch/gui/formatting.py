@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +24,14 @@ def clean_text(text: str | None, limit: int = MAX_SHOWN) -> str:
     """Scraped text as safe to show: control and bidi-override characters removed, one line, capped."""
     # the shared cleaner removes terminal escape sequences whole ("Evil\x1b[31m x" -> "Evil x", F12)
     return clean_line(text, limit) if text else ""
+
+
+def plain_tooltip(text: str | None) -> str | None:
+    """A tooltip that shows ``text`` literally: Qt renders a tooltip as HTML when it merely looks like HTML,
+    so scraped markup ("<img src=x>") is escaped and the result marked as rich text (newlines kept)."""
+    if not text:
+        return None
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
 def currency_symbol(code: str | None) -> str:

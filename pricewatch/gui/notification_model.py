@@ -64,7 +64,7 @@ class NotificationModel(ListTableModel[NotificationRecord]):
             return _STATE_COLOURS.get(record.state)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_STATE and record.error:
-                return fmt.clean_text(record.error, 600)
+                return fmt.plain_tooltip(fmt.clean_text(record.error, 600))
             if column == COL_MESSAGE:
-                return fmt.clean_text(record.message, 1000)
+                return fmt.plain_tooltip(fmt.clean_text(record.message, 1000))
         return None

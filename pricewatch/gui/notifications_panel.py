@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -63,6 +63,7 @@ class NotificationsPanel(QWidget):
         for column, width in enumerate(WIDTHS):
             self.table.setColumnWidth(column, width)
         self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # may quote a channel's error
         self.test_button = QPushButton("Send a Test Notification", self)
         self.test_button.clicked.connect(self.send_test)
         top = QHBoxLayout()

@@ -59,6 +59,7 @@ class ProductDetail(QDialog):
         self.resize(900, 640)
 
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a scraped title: never markup
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title.font()
@@ -68,6 +69,7 @@ class ProductDetail(QDialog):
         self.subtitle = QLabel(self)
         self.subtitle.setOpenExternalLinks(True)
         self.price = QLabel(self)
+        self.price.setTextFormat(Qt.TextFormat.PlainText)
         big = self.price.font()
         big.setPointSizeF(big.pointSizeF() * 1.8)
         big.setBold(True)

@@ -20,6 +20,7 @@ def confirm_remove(parent: QWidget, products: list[Product]) -> tuple[QMessageBo
         QMessageBox.Icon.Question, "Remove products", text, QMessageBox.StandardButton.Cancel, parent
     )
     box.setObjectName("confirmRemove")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the scraped title, shown literally
     remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box, remove

@@ -345,13 +345,17 @@ class ProductTableModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(p: Product, column: int) -> str | None:
+        # scraped text shown literally (a tooltip that looks like HTML would be rendered as HTML)
         if column == COL_TITLE:
-            tip = fmt.clean_text(p.url, 500)
+            # the whole title (the cell cuts it off) and the address
+            tip = "\n".join(
+                part for part in (fmt.clean_text(p.title, 1000), fmt.clean_text(p.url, 500)) if part
+            )
             if p.last_error:
                 tip += "\nLast error: " + fmt.clean_text(p.last_error, 300)
-            return tip
+            return fmt.plain_tooltip(tip)
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
-            return "Last error: " + fmt.clean_text(p.last_error, 300)
+            return fmt.plain_tooltip("Last error: " + fmt.clean_text(p.last_error, 300))
         return None
 
 

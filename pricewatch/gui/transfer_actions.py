@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from pricewatch.app import ImportSummary, PriceWatch
@@ -80,6 +80,7 @@ class TransferActions(QObject):
             QMessageBox.Icon.Warning, "PriceWatch", error, QMessageBox.StandardButton.Ok, self._parent
         )
         box.setObjectName("transferError")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the error may quote the file's content
         box.open()
 
 

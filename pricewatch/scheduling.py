@@ -50,6 +50,7 @@ class JobSpec:
     trigger: BaseTrigger
     due_after: Callable[[datetime], datetime]  # the first scheduled time after a run at ``last``
     kwargs: dict[str, Any]
+    label: str = "scheduled job"  # what the user reads: "The 07:00 {label} could not start"
 
 
 def _cron_due(trigger: CronTrigger) -> Callable[[datetime], datetime]:
@@ -95,16 +96,16 @@ class Scheduler:
         self.jobs: tuple[JobSpec, ...] = (
             JobSpec(
                 "check_prices", "Check prices of due products", "price_tracking.check_prices",
-                jittered, _cron_due(check), {},
+                jittered, _cron_due(check), {}, "price check",
             ),
             JobSpec(
                 "cleanup_old_data", "Clean up old tasks and notifications", "maintenance.cleanup_old_data",
-                cleanup, _cron_due(cleanup), {},
+                cleanup, _cron_due(cleanup), {}, "clean-up",
             ),
             JobSpec(
                 "clear_old_cache", "Drop expired cache entries", "maintenance.clear_old_cache",
                 IntervalTrigger(seconds=int(cache_period.total_seconds()), timezone=tz),
-                lambda last: last + cache_period, {},
+                lambda last: last + cache_period, {}, "cache clean-up",
             ),
         )  # fmt: skip
         self._specs = {spec.id: spec for spec in self.jobs}
@@ -113,6 +114,7 @@ class Scheduler:
         self._started = False
         self._catch_up_thread: threading.Thread | None = None
         self.caught_up = threading.Event()  # set after the first catch-up since start (tests wait on it)
+        self._failure_listeners: list[Callable[[str], Any]] = []
 
     # -- life cycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -197,6 +199,26 @@ class Scheduler:
             )
         return infos
 
+    def on_failure(self, callback: Callable[[str], Any]) -> Callable[[], None]:
+        """Call ``callback(message)`` (on the scheduler's thread) when a job could not enqueue its task.
+
+        The message reads "The 07:00 price check could not start: <reason>". Returns an unsubscribe function.
+        """
+        self._failure_listeners.append(callback)
+        return lambda: self._failure_listeners.remove(callback)
+
+    def _report_failure(self, spec: JobSpec, last: datetime, now: datetime, exc: Exception) -> None:
+        slot = spec.due_after(last)
+        while (following := spec.due_after(slot)) <= now:  # the latest slot missed, as the user knows it
+            slot = following
+        local = slot.astimezone(self._scheduler.timezone)
+        message = f"The {local:%H:%M} {spec.label} could not start: {exc}"
+        for callback in list(self._failure_listeners):
+            try:
+                callback(message)
+            except Exception:  # a listener must not stop the scheduler's thread
+                log.exception("scheduler failure listener failed")
+
     # -- firing -----------------------------------------------------------------------------------------
     def run_missed(self) -> list[str]:
         """Run once every job whose scheduled time passed since its last run; returns the job ids fired."""
@@ -268,8 +290,9 @@ class Scheduler:
                 return False
             try:
                 self._submit(spec)
-            except Exception:  # a job must never kill the scheduler thread; the next slot tries again
+            except Exception as exc:  # a job must never kill the scheduler thread; the next slot tries again
                 log.exception("scheduled job %s could not enqueue %s", job_id, spec.task)
+                self._report_failure(spec, last, now, exc)
                 return False
             self._set_last_run(job_id, now)
         log.info("scheduled job %s (%s) enqueued %s", job_id, reason, spec.task)

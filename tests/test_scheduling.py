@@ -325,3 +325,16 @@ def test_a_product_added_before_the_very_first_start_gets_its_price_at_start(pag
         assert page_server.hits("/new") == 1
     finally:
         app.close()
+
+
+def test_a_run_that_cannot_start_is_reported_with_its_slot(app: RecordingApp, clock: Clock) -> None:
+    set_last_run(app, "check_prices", T0 - timedelta(hours=2))  # 08:30: the 09:00 and 10:00 slots missed
+    scheduler = make(app, clock)
+    messages: list[str] = []
+    unsubscribe = scheduler.on_failure(messages.append)
+    app.fail_submits = True
+    assert scheduler.run_missed() == []
+    assert messages == ["The 10:00 price check could not start: the journal is not available"]
+    unsubscribe()
+    scheduler.run_missed()
+    assert len(messages) == 1  # none after unsubscribing

@@ -13,6 +13,7 @@ from pricewatch.gui.errors import install_excepthook
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.quit_signals import QuitOnSignals
 from pricewatch.gui.resources import app_icon
+from pricewatch.gui.schema_watch import exec_restart
 from pricewatch.storage import SchemaTooNewError, StorageError
 
 SWITCH_INTERVAL = 0.0005  # seconds
@@ -84,3 +85,5 @@ def run_application() -> int:
         app.close()
         uninstall_hook()
         gc.unfreeze()
+        if window.restart_requested:  # a newer pricewatch migrated the database: run that version
+            exec_restart()

@@ -23,6 +23,7 @@ from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.resources import app_icon
+from pricewatch.gui.schema_watch import SchemaWatch, ask_restart
 from pricewatch.gui.settings_dialog import SettingsDialog
 from pricewatch.gui.status_bar import StatusBar
 from pricewatch.gui.task_columns import default_subject
@@ -116,6 +117,13 @@ class MainWindow(QMainWindow):
         self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         app.set_tray_notifier(self.tray.notify)
+        # A newer pricewatch may migrate the database under the window; a scheduled run may fail to start.
+        self.restart_requested = False
+        self.schema_watch = SchemaWatch(app, self)
+        self.db_watch.changed.connect(self.schema_watch.check)
+        self.schema_watch.changed.connect(self._schema_changed)
+        self.tray.warning.connect(lambda text: self.statusBar().showMessage(f"⚠ {text}", 60000))
+        self._stop_failure_reports = app.scheduler.on_failure(self.tray.warn)
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
@@ -394,6 +402,19 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     # -- life cycle -----------------------------------------------------------------------------------
+    @Slot(int, int)
+    def _schema_changed(self, old: int, new: int) -> None:
+        self.app.scheduler.shutdown()  # its runs could only fail against the new schema
+        self.statusBar().showMessage("PriceWatch was updated by another program: restart it to continue")
+        self.upgrade_question, restart = ask_restart(self, old, new)
+        restart.clicked.connect(self.restart)
+
+    @Slot()
+    def restart(self) -> None:
+        """Quit, then start again with the same command line (run_application does the exec)."""
+        self.restart_requested = True
+        self.quit()
+
     @Slot()
     def quit(self) -> None:
         self._quitting = True
@@ -427,6 +448,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.app.set_tray_notifier(None)
+        self._stop_failure_reports()
         self.tray.hide()
         for detail in list(self._details.values()):
             detail.close()

@@ -18,10 +18,14 @@ class TrayIcon(QObject):
     Signals:
         message_requested(str, str): title and text (emitted on any thread, handled on the GUI thread).
         fallback_message(str): the text when there is no tray (the window shows it in its status bar).
+        warning(str): a problem the user must see (emitted on the GUI thread; the window's status bar shows
+            it as well, since the tray balloon may go unnoticed).
     """
 
     message_requested = Signal(str, str)
     fallback_message = Signal(str)
+    warning = Signal(str)
+    _warning_requested = Signal(str)
 
     def __init__(self, window: QMainWindow, check_all: QAction, pause: QAction, quit_action: QAction) -> None:
         super().__init__(window)
@@ -41,6 +45,7 @@ class TrayIcon(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.message_requested.connect(self._show_message)
+        self._warning_requested.connect(self._show_warning)
         if self.available:
             self.icon.show()
 
@@ -54,6 +59,16 @@ class TrayIcon(QObject):
             self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
         else:
             self.fallback_message.emit(f"{title}: {message}")
+
+    def warn(self, message: str) -> None:
+        """A warning from any thread (a scheduled run that could not start): tray balloon and status bar."""
+        self._warning_requested.emit(fmt.clean_text(message, 400))
+
+    @Slot(str)
+    def _show_warning(self, message: str) -> None:
+        if self.available and self.icon.isVisible():
+            self.icon.showMessage("PriceWatch", message, QSystemTrayIcon.MessageIcon.Warning, MESSAGE_MS)
+        self.warning.emit(message)
 
     @Slot()
     def toggle_window(self) -> None:

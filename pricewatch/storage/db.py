@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from pricewatch.storage.migrations import migrate
+from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError, migrate, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,12 @@ class Database:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # A newer PriceWatch may have migrated the file while this one runs: never write to a schema
+            # this code does not know (a header read under the write lock, microseconds).
+            if schema_version(conn) > LATEST_VERSION:
+                raise SchemaTooNewError(
+                    "the database was upgraded by a newer PriceWatch; restart PriceWatch to use it"
+                )
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")

@@ -1,0 +1,89 @@
+"""Noticing that a newer ``pricewatch`` migrated the database under the running window, and restarting.
+
+The window's code knows one schema. When another process (an upgraded CLI, say) migrates the file, every write
+of this window would fail ("no column named ...") or, worse, store rows the new code misreads. Storage refuses
+writes to a schema newer than it knows; this watch tells the user and offers to restart PriceWatch with the
+same command line. It piggybacks on :class:`~pricewatch.gui.db_watch.DataVersionWatch`: a migration is a
+commit by another connection, so ``user_version`` (a header read) is only looked at when that fires.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import sys
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from pricewatch.app import PriceWatch
+from pricewatch.storage.migrations import schema_version
+
+log = logging.getLogger(__name__)
+
+
+class SchemaWatch(QObject):
+    """Compares the database's schema version with the one it had when the window opened.
+
+    Signals:
+        changed(int, int): the version at start and the version now (emitted once).
+    """
+
+    changed = Signal(int, int)
+
+    def __init__(self, app: PriceWatch, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.known = schema_version(app.db.conn())
+        self.reported = False
+
+    @Slot()
+    def check(self) -> bool:
+        """Read the version now; emits :attr:`changed` (and returns True) the first time it differs."""
+        if self.reported:
+            return False
+        try:
+            version = schema_version(self.app.db.conn())
+        except sqlite3.Error as exc:  # locked or closed: the next commit brings another chance
+            log.debug("schema version read failed: %s", exc)
+            return False
+        if version == self.known:
+            return False
+        self.reported = True
+        log.warning("the database schema changed from version %s to %s under the window", self.known, version)
+        self.changed.emit(self.known, version)
+        return True
+
+
+def ask_restart(parent: QWidget, old: int, new: int) -> tuple[QMessageBox, QPushButton]:
+    """A non-modal question and its Restart button (whose ``clicked`` is the caller's cue to restart)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "PriceWatch was updated",
+        "A newer PriceWatch upgraded the database while this window was open "
+        f"(schema version {old} → {new}).\n\n"
+        "This window can no longer save anything: checks, edits and scheduled runs would fail. "
+        "Restart PriceWatch to continue with the new version.",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    restart = box.addButton("Restart PriceWatch", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.show()
+    return box, restart
+
+
+def restart_command() -> list[str]:
+    """The interpreter and the very arguments it was started with (``pricewatch -v``, ``python -m ...``)."""
+    return [sys.executable, *sys.orig_argv[1:]]
+
+
+def exec_restart() -> None:
+    """Replace this process with a fresh one (call after the window and the facade were shut down)."""
+    command = restart_command()
+    log.info("restarting: %s", command)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    os.execv(command[0], command)

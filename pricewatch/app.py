@@ -360,9 +360,21 @@ class PriceWatch:
         self._closers.append(scheduler.shutdown)
         return scheduler
 
-    def scrape(self, url: str, selector: str | None = None, offer_key: str | None = None) -> str:
-        """Fetch and extract one page as a task (stored when the URL is tracked); returns the task id."""
-        kwargs = {"url": validate_url(url), "selector": selector or None, "offer_key": offer_key or None}
+    def scrape(
+        self, url: str, selector: str | None = None, offer_key: str | None = None, store: bool = True
+    ) -> str:
+        """Fetch and extract one page as a task; returns the task id.
+
+        A fresh reading of a tracked URL is stored unless ``store`` is False (a preview, as in the add/edit
+        dialog); see ``scraping.scrape_product``.
+        """
+        kwargs: dict[str, Any] = {
+            "url": validate_url(url),
+            "selector": selector or None,
+            "offer_key": offer_key or None,
+        }
+        if not store:
+            kwargs["store"] = False
         return self.submit_task("scraping.scrape_product", kwargs=kwargs, priority=10)
 
     def scrape_batch(self, urls: list[str]) -> str:

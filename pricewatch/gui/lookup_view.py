@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.rolled_up import returned_value
 
 OfferKeyRole = Qt.ItemDataRole.UserRole + 1
 
@@ -100,6 +101,8 @@ class LookupView(QStackedWidget):
         self.setCurrentWidget(self.error)
 
     def show_result(self, result: dict[str, Any], offer_key: str | None = None) -> None:
+        """Show a look-up task's result (its own value, or the engine's roll-up of it)."""
+        result = returned_value(result)
         self.result = result
         currency = result.get("currency")
         self.title.setText(fmt.clean_text(result.get("title"), 200) or "(no title found)")

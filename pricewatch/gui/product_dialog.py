@@ -25,6 +25,7 @@ from pricewatch.app import NotFoundError, PriceWatch, parse_price
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.alert_rules_editor import AlertRulesEditor
 from pricewatch.gui.lookup_view import LookupView
+from pricewatch.gui.rolled_up import returned_value
 from pricewatch.models import Product, TaskState
 from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.scraping.urls import validate_url
@@ -113,7 +114,9 @@ class ProductDialog(QDialog):
             return None
         if self.task_id is not None:
             self._cancel_lookup()
-        self.task_id = self.app.scrape(url, selector=self.selector.text().strip() or None)
+        # A preview: nothing it reads is stored (opening and cancelling the dialog leaves no trace);
+        # saving queues a real check.
+        self.task_id = self.app.scrape(url, selector=self.selector.text().strip() or None, store=False)
         self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
         self.save_button.setEnabled(self.product is not None)
         return self.task_id
@@ -127,9 +130,10 @@ class ProductDialog(QDialog):
             record = self.app.get_task(task_id)
         except NotFoundError:
             return
-        if record.state is TaskState.SUCCESS and isinstance(record.result, dict):
+        found = returned_value(record.result)
+        if record.state is TaskState.SUCCESS and isinstance(found, dict):
             offer_key = self.product.offer_key if self.product else None
-            self.lookup.show_result(record.result, offer_key)
+            self.lookup.show_result(found, offer_key)
             self.save_button.setEnabled(True)
         elif record.state is TaskState.REVOKED:
             self.lookup.show_error("The look-up was cancelled.")

@@ -1,7 +1,8 @@
-"""Scrape tasks: one URL (fetch, extract, and store when the URL is a tracked product) and a batch of URLs."""
+"""Scrape tasks: one URL (fetch, extract, store a fresh reading of a tracked product) and a batch of URLs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import utcnow
@@ -10,24 +11,39 @@ from pricewatch.tasks.builtin.price_tracking import has_reading, outcome_json, s
 from pricewatch.tasks.registry import task
 
 if TYPE_CHECKING:
+    from pricewatch.app import PriceWatch
+    from pricewatch.models import Product
+    from pricewatch.scraping.fetch import FetchResult
     from pricewatch.tasks.context import TaskContext
 
 
-@task("scraping.scrape_product", queue="scraping")
+@task("scraping.scrape_product", queue="scraping", follow_ups=True)
 def scrape_product(
-    ctx: TaskContext, url: str, selector: str | None = None, offer_key: str | None = None
+    ctx: TaskContext,
+    url: str,
+    selector: str | None = None,
+    offer_key: str | None = None,
+    store: bool = True,
 ) -> dict[str, Any]:
     """Fetch and extract one page; the result is the extraction (a page without a price says why).
 
-    When the URL is a tracked product and the extraction used the product's own selector and offer, the
-    reading is stored like a check (history row only on change) and its alert rules are evaluated.
+    A tracked page is always fetched fresh (never the page cache): the result then shows the page as it is
+    now, not a copy older than the product's last check. With ``store`` (the API's and the command line's
+    scrape) that fresh reading is real data: when it used the product's own selector and offer and the
+    product was not checked again meanwhile, it is stored like a check (history row only on change) and its
+    alert rules are evaluated. The window's add/edit look-up passes ``store=False``: a preview that opening
+    and cancelling a dialog must leave no trace of; saving queues a real check instead.
     """
     url = validate_url(url)
     app = ctx.app
     product = app.products.get_by_url(url)
     ctx.raise_if_cancelled()
+    fetch_started = utcnow()
     fetched = app.fetcher.fetch(
-        url, respect_robots=not (product is not None and product.ignore_robots), cancel=ctx.cancel_event
+        url,
+        respect_robots=not (product is not None and product.ignore_robots),
+        cancel=ctx.cancel_event,
+        use_cache=product is None,  # an untracked page's preview is cached for the first check after Add
     )
     ctx.raise_if_cancelled()
     own_settings = product is not None and selector in (None, product.css_selector) and offer_key in (
@@ -50,10 +66,30 @@ def scrape_product(
         product_id=product.id if product is not None else None,
         stored=False,
     )
-    if product is not None and own_settings and has_reading(extraction):
-        outcome = store_extraction(app, product, extraction, fetched, utcnow())
-        result.update(stored=True, check=outcome_json(outcome), notifications=submit_alerts(ctx, outcome))
+    if store and product is not None and own_settings and has_reading(extraction):
+        current = _newer_than_page(app, product, fetched, fetch_started)
+        if current is not None:
+            outcome = store_extraction(app, current, extraction, fetched, utcnow())
+            result.update(stored=True, check=outcome_json(outcome), notifications=submit_alerts(ctx, outcome))
     return result
+
+
+def _newer_than_page(
+    app: PriceWatch, product: Product, fetched: FetchResult, fetch_started: datetime
+) -> Product | None:
+    """The product as stored now, when the page fetched at ``fetch_started`` is newer than its last reading.
+
+    None for a cached page (it may be older than the last check) and when a check finished after this fetch
+    began: storing the page then would put an old price after a newer one, a false drop or rise.
+    """
+    if fetched.from_cache or fetched.not_modified or product.id is None:
+        return None
+    current = app.products.get(product.id)
+    if current is None:
+        return None
+    if current.last_checked_at is not None and current.last_checked_at >= fetch_started:
+        return None
+    return current
 
 
 @task("scraping.scrape_batch", queue="default")

@@ -333,3 +333,16 @@ def test_meta_sale_price_wins_over_regular_price() -> None:
       <meta property="product:sale_price:amount" content="39.00">
       <meta property="product:price:currency" content="EUR">"""
     assert extract(page(head=head, body="<h1>Chair</h1>")).price == Decimal("39.00")
+
+
+def test_entities_in_jsonld_and_meta_names_are_decoded_once() -> None:
+    offer = {"@type": "Offer", "price": "499", "priceCurrency": "EUR"}
+    html = page(product(name="Cama Elo&iacute;sa &amp;amp; &lt;b&gt;", brand="M&amp;M", offers=offer))
+    result = extract(html, "https://shop.example/cama")
+    assert result.title == "Cama Eloísa &amp; <b>"  # once: "&amp;amp;" was an ampersand written as "&amp;"
+    assert result.brand == "M&M"
+    meta = '<meta property="og:title" content="Sof&amp;aacute; &amp; Co">'  # double-encoded by the shop
+    result = extract(page(head=meta), "https://shop.example/sofa")
+    assert result.title == "Sofá & Co"
+    text = "<title>Tom &amp;amp; Jerry</title>"  # decoded by the parser already: not again
+    assert extract(page(head=text), "https://shop.example/tj").title == "Tom &amp; Jerry"

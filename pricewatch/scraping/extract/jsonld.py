@@ -11,7 +11,7 @@ from typing import Any
 
 from pricewatch.scraping.extract.availability import from_schema
 from pricewatch.scraping.extract.document import Page
-from pricewatch.scraping.extract.product import ProductData, clean_text, structured_amount
+from pricewatch.scraping.extract.product import ProductData, clean_name, clean_text, structured_amount
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
 
@@ -129,10 +129,10 @@ def _product(node: dict[str, Any], page: Page, nested: bool) -> ProductData:
     brand = node.get("brand") or node.get("manufacturer")
     product = ProductData(
         method="jsonld",
-        name=clean_text(node.get("name")),
+        name=clean_name(node.get("name")),
         image=page.absolute(_image(node.get("image"))),
         sku=clean_text(node.get("sku") or node.get("mpn") or node.get("productID") or node.get("gtin13")),
-        brand=clean_text(brand),
+        brand=clean_name(brand),
         url=page.absolute(clean_text(node.get("url"))),
         nested=nested,
     )
@@ -176,7 +176,7 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
         price = structured_amount(value.get("lowPrice"), page.money)
     offered = value.get("itemOffered")
     item: dict[str, Any] = offered if isinstance(offered, dict) else {}
-    name = clean_text(value.get("name") or item.get("name"))
+    name = clean_name(value.get("name") or item.get("name"))
     sku = clean_text(value.get("sku") or item.get("sku"))
     if price == 0:
         price = None  # shops write 0 for "no price" (call for price, not yet released)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pricewatch.models import Availability
 from pricewatch.scraping.extract.availability import from_schema
 from pricewatch.scraping.extract.document import Page
-from pricewatch.scraping.extract.product import clean_text, structured_amount
+from pricewatch.scraping.extract.product import clean_name, clean_text, structured_amount
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
 
@@ -54,9 +54,9 @@ def read_tags(page: Page) -> dict[str, str]:
 
 def read(page: Page, tags: dict[str, str]) -> MetaData:
     data = MetaData(
-        title=clean_text(tags.get("og:title") or tags.get("twitter:title")),
+        title=clean_name(tags.get("og:title") or tags.get("twitter:title")),
         image=page.absolute(tags.get("og:image") or tags.get("og:image:url") or tags.get("twitter:image")),
-        brand=clean_text(tags.get("product:brand") or tags.get("og:brand")),
+        brand=clean_name(tags.get("product:brand") or tags.get("og:brand")),
         sku=clean_text(tags.get("product:retailer_item_id") or tags.get("product:sku")),
     )
     currency = next((normalise_currency(tags[k], page.money) for k in _CURRENCY_KEYS if k in tags), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -42,6 +43,14 @@ def clean_text(value: object) -> str | None:
         return None
     text = clean_line(value)  # escape sequences, controls, bidi: the shared cleaner (F12)
     return text[:_MAX_TEXT] or None
+
+
+def clean_name(value: object) -> str | None:
+    """Like :func:`clean_text`, for a name read from JSON-LD or a meta tag's content: shops write HTML
+    entities there ("Elo&iacute;sa", "&lt;b&gt;") that no HTML parser decodes (script text is raw; an
+    attribute is decoded once, so a double-encoded one still carries them). Decoded once, never twice."""
+    text = clean_text(value)
+    return clean_text(html.unescape(text)) if text and "&" in text else text
 
 
 def structured_amount(value: object, ctx: MoneyContext) -> Decimal | None:

@@ -26,8 +26,9 @@ from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
-from pricewatch.models import utcnow
+from pricewatch.models import Product, utcnow
 from pricewatch.storage.codec import time_from_db, time_to_db
+from pricewatch.tasks.builtin.price_tracking import DUE_GRACE
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -51,6 +52,33 @@ class JobSpec:
     due_after: Callable[[datetime], datetime]  # the first scheduled time after a run at ``last``
     kwargs: dict[str, Any]
     label: str = "scheduled job"  # what the user reads: "The 07:00 {label} could not start"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckPlan:
+    """When the hourly job will really check a product, from the job's next run and its slots.
+
+    The job runs at ``check_minute`` (plus jitter) and takes the products due within ``DUE_GRACE`` of its run.
+    A product due at 07:47 on an hourly schedule is therefore checked at about 08:00: never earlier than its
+    interval asks (less the grace), and at the first run that may take it. ``state`` says why there is no run:
+    "checks paused" (the whole schedule) or "scheduler off" (this process runs no scheduler).
+    """
+
+    next_run: datetime | None  # the job's next run, jitter included
+    slots: CronTrigger | None  # the job's fire times without jitter
+    state: str | None = None
+
+    def for_product(self, product: Product) -> datetime | str:
+        """The time of the run that will check ``product``, or why none will ("paused", "checks paused")."""
+        if product.paused:
+            return "paused"
+        if self.state is not None or self.next_run is None or self.slots is None:
+            return self.state or "not scheduled"
+        due = product.next_check_at
+        if due is None or due - DUE_GRACE <= self.next_run:  # never checked, overdue or due by the next run
+            return self.next_run
+        slot: datetime | None = self.slots.get_next_fire_time(None, due - DUE_GRACE)
+        return slot.astimezone(UTC) if slot is not None else "not scheduled"
 
 
 def _cron_due(trigger: CronTrigger) -> Callable[[datetime], datetime]:
@@ -109,6 +137,7 @@ class Scheduler:
             ),
         )  # fmt: skip
         self._specs = {spec.id: spec for spec in self.jobs}
+        self._check_slots = check
         self._last_wall: datetime | None = None
         self._last_mono: float | None = None
         self._started = False
@@ -218,6 +247,16 @@ class Scheduler:
                 callback(message)
             except Exception:  # a listener must not stop the scheduler's thread
                 log.exception("scheduler failure listener failed")
+
+    def check_plan(self) -> CheckPlan:
+        """What the product table's "Next check" needs: the price check's next run and its slots."""
+        if self.paused:
+            return CheckPlan(None, None, "checks paused")
+        if not self._started:
+            return CheckPlan(None, None, "scheduler off")
+        job = self._scheduler.get_job("check_prices")
+        next_run: datetime | None = getattr(job, "next_run_time", None) if job else None
+        return CheckPlan(next_run.astimezone(UTC) if next_run else None, self._check_slots)
 
     # -- firing -----------------------------------------------------------------------------------------
     def run_missed(self) -> list[str]:

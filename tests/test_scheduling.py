@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
-from pricewatch.models import TaskState, utcnow
-from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, Scheduler
+from pricewatch.models import Product, TaskState, utcnow
+from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, CheckPlan, Scheduler
 
 
 class RecordingApp(PriceWatch):
@@ -338,3 +339,32 @@ def test_a_run_that_cannot_start_is_reported_with_its_slot(app: RecordingApp, cl
     unsubscribe()
     scheduler.run_missed()
     assert len(messages) == 1  # none after unsubscribing
+
+
+def test_next_check_is_the_run_that_really_takes_the_product() -> None:
+    next_run = T0.replace(hour=11, minute=1, second=30)  # the 11:00 slot, 90 s of jitter
+    plan = CheckPlan(next_run, CronTrigger(minute=0, timezone="UTC"))
+
+    def due(hour: int, minute: int) -> Product:
+        return Product(url="https://shop.example/p", next_check_at=T0.replace(hour=hour, minute=minute))
+
+    # Due by the next run (or within its 5-minute grace): that run takes it, whatever the stored time says.
+    assert plan.for_product(due(10, 45)) == next_run
+    assert plan.for_product(due(11, 6)) == next_run
+    assert plan.for_product(Product(url="https://shop.example/new")) == next_run  # never checked
+    # Due at 11:47 on the hourly schedule: the 11:00 run leaves it, the 12:00 run takes it.
+    assert plan.for_product(due(11, 47)) == T0.replace(hour=12, minute=0)
+    assert plan.for_product(due(12, 4)) == T0.replace(hour=12, minute=0)
+    assert plan.for_product(due(12, 6)) == T0.replace(hour=13, minute=0)
+    assert plan.for_product(Product(url="https://shop.example/p", paused=True)) == "paused"
+
+
+def test_the_check_plan_follows_the_scheduler(app: RecordingApp, clock: Clock) -> None:
+    scheduler = make(app, clock)
+    assert scheduler.check_plan() == CheckPlan(None, None, "scheduler off")
+    scheduler.start()
+    plan = scheduler.check_plan()
+    job = next(info for info in scheduler.job_infos() if info["id"] == "check_prices")
+    assert plan.state is None and plan.next_run == job["next_run_at"] is not None
+    scheduler.pause()
+    assert scheduler.check_plan() == CheckPlan(None, None, "checks paused")

@@ -14,6 +14,7 @@ from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
 from pricewatch.gui.db_watch import DataVersionWatch
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
+from pricewatch.gui.next_check import NextCheckColumn
 from pricewatch.gui.notifications_panel import NotificationsPanel
 from pricewatch.gui.outside_tasks import OutsideTasks
 from pricewatch.gui.product_detail import ProductDetail
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.schema_watch.changed.connect(self._schema_changed)
         self.tray.warning.connect(lambda text: self.statusBar().showMessage(f"⚠ {text}", 60000))
         self._stop_failure_reports = app.scheduler.on_failure(self.tray.warn)
+        self.next_check = NextCheckColumn(app, self.product_model, self)  # the real scheduled run
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         a.check.triggered.connect(self.check_selected)
         a.check_all.triggered.connect(self.check_all)
         a.pause.toggled.connect(self.pause_checks)
+        a.pause.toggled.connect(self.next_check.refresh)
         a.about.triggered.connect(self._about)
         a.settings.triggered.connect(self.open_settings)
         self.products.activated.connect(self.show_detail)
@@ -405,6 +408,7 @@ class MainWindow(QMainWindow):
     @Slot(int, int)
     def _schema_changed(self, old: int, new: int) -> None:
         self.app.scheduler.shutdown()  # its runs could only fail against the new schema
+        self.next_check.refresh()
         self.statusBar().showMessage("PriceWatch was updated by another program: restart it to continue")
         self.upgrade_question, restart = ask_restart(self, old, new)
         restart.clicked.connect(self.restart)
@@ -453,6 +457,7 @@ class MainWindow(QMainWindow):
         for detail in list(self._details.values()):
             detail.close()
         self.db_watch.stop()
+        self.next_check.stop()
         self.product_sync.stop()
         self.outside_tasks.stop()
         self.task_model.stop()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.history_model import HistoryModel
+from pricewatch.gui.next_check import next_check_text
 from pricewatch.gui.price_chart import PriceChart
 from pricewatch.gui.product_model import AVAILABILITY_TEXT
 from pricewatch.gui.worker import BackgroundWork
@@ -167,7 +168,7 @@ class ProductDetail(QDialog):
             ("Target", fmt.money(product.target_price, product.currency)),
             ("Availability", AVAILABILITY_TEXT.get(product.availability, str(product.availability))),
             ("Last checked", fmt.local_time(product.last_checked_at)),
-            ("Next check", fmt.local_time(product.next_check_at)),
+            ("Next check", next_check_text(self.app.scheduler.check_plan(), product)),
         ]
         stats = " &nbsp;·&nbsp; ".join(
             f"<span style='color:gray'>{k}</span> {html.escape(v)}" for k, v in items

@@ -97,6 +97,10 @@ _SORT_KEYS: dict[int, Callable[[Product], Any]] = {
 }
 
 
+def _stored_next_check(p: Product) -> str:
+    return "paused" if p.paused else fmt.local_time(p.next_check_at)
+
+
 class ProductTableModel(QAbstractTableModel):
     """Products keyed by id; ``set_products`` is the only reset, everything later is per row."""
 
@@ -111,6 +115,8 @@ class ProductTableModel(QAbstractTableModel):
         self.sparkline_requested: Callable[[int], None] | None = None
         # Called with (product id, image_url) when a painted row's thumbnail is not loaded for that URL.
         self.thumbnail_requested: Callable[[int, str], None] | None = None
+        # The "Next check" text; the window sets the scheduler's real one (gui/next_check.py).
+        self.next_check_text: Callable[[Product], str] = _stored_next_check
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -149,7 +155,11 @@ class ProductTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             text = row.display.get(column)
             if text is None:
-                text = row.display[column] = self._text(row.product, column)
+                text = row.display[column] = (
+                    self.next_check_text(row.product)
+                    if column == COL_NEXT_CHECK
+                    else self._text(row.product, column)
+                )
             return text
         if role == ProductRole:
             return row.product
@@ -194,6 +204,14 @@ class ProductTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # -- updates --------------------------------------------------------------------------------------
+    def refresh_next_check(self) -> None:
+        """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
+        for row in self._rows:
+            row.display.pop(COL_NEXT_CHECK, None)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_NEXT_CHECK), self.index(last, COL_NEXT_CHECK))
+
     def set_products(self, products: Iterable[Product]) -> None:
         """Replace everything (the first load, an import)."""
         self.set_rows(prepare_rows(products))
@@ -326,8 +344,6 @@ class ProductTableModel(QAbstractTableModel):
             return AVAILABILITY_TEXT.get(p.availability, DASH)
         if column == COL_LAST_CHECKED:
             return fmt.local_time(p.last_checked_at)  # red when the last try failed (see _colour)
-        if column == COL_NEXT_CHECK:
-            return "paused" if p.paused else fmt.local_time(p.next_check_at)
         return ""
 
     @staticmethod

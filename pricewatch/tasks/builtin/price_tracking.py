@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The hourly job also checks products due within this margin, so a product checked a little after the hour
-# is not pushed to the hour after next.
+# is not pushed to the hour after next. A product due well after the slot (07:47, after a "check now" at
+# 06:47) waits for the next slot (08:00): a check is never earlier than its interval asks, less this margin,
+# which is what "every 60 minutes" promises. The window shows that real time (scheduling.CheckPlan).
 DUE_GRACE = timedelta(minutes=5)
 ERROR_MAX_CHARS = 300
 TITLE_MAX_CHARS = 300

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -35,6 +37,8 @@ from pricewatch.gui.product_proxy import ProductFilterProxy
 from pricewatch.gui.sparkline import SparklineDelegate
 from pricewatch.gui.thumbnails import THUMB_HEIGHT
 from pricewatch.models import Product
+from pricewatch.scraping.errors import InvalidURLError
+from pricewatch.scraping.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
 
@@ -67,6 +71,8 @@ class ProductsPanel(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.installEventFilter(self)
+        self._search_chosen = False  # focused by a click or Ctrl+F: the user means to type there
 
         self.table = QTableView(self)
         self.table.setObjectName("productsTable")
@@ -110,6 +116,8 @@ class ProductsPanel(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
         self.stack = QStackedWidget(self)
+        # The empty state takes the focus (and a click), so Ctrl+V there adds the clipboard's product.
+        self.stack.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
@@ -120,6 +128,7 @@ class ProductsPanel(QWidget):
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._update_empty)
         self._update_empty()
+        self.focus_products()  # the window starts on the products, not in the search box
 
     def _set_table_model(self, model: QAbstractItemModel) -> None:
         """Show ``model``; its column header gets a selection model of its own, always empty.
@@ -185,10 +194,51 @@ class ProductsPanel(QWidget):
     def visible_count(self) -> int:
         return self.table.model().rowCount()
 
-    # -- slots ----------------------------------------------------------------------------------------
+    # -- focus ----------------------------------------------------------------------------------------
+    def focus_products(self) -> None:
+        """Focus the table, or the empty state while there are no products."""
+        shown = self.stack.currentWidget()
+        (self.table if shown is self.table else self.stack).setFocus(Qt.FocusReason.OtherFocusReason)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search:
+            if event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+                reason = event.reason()
+                self._search_chosen = reason in (
+                    Qt.FocusReason.MouseFocusReason,
+                    Qt.FocusReason.ShortcutFocusReason,
+                )
+            elif event.type() == QEvent.Type.MouseButtonPress:
+                self._search_chosen = True
+            elif event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+                # Not taken: the window's Add from Clipboard (Ctrl+V) gets the key instead of the search box
+                return self._leave_paste(event)
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                return self._search_key(event)
+        return super().eventFilter(watched, event)
+
+    def _leave_paste(self, event: QKeyEvent) -> bool:
+        """Ctrl+V into an empty box the user did not choose (start-up focus, Tab) with an address in the
+        clipboard: the user means to add that product, not to search for its address."""
+        typing = self.search.text() or self._search_chosen
+        return event.matches(QKeySequence.StandardKey.Paste) and not typing and _clipboard_url() is not None
+
+    def _search_key(self, event: QKeyEvent) -> bool:
+        """Escape clears the search (then, on an empty box, goes back to the products)."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            if self.search.text():
+                self.search.clear()
+                self.apply_search_now()
+            else:
+                self.focus_products()
+            return True
+        return False
+
+    # -- slots ----------------------------------------------------------------------------------------
 
     def _apply_search(self) -> None:
         text = self.search.text().strip()
@@ -218,7 +268,10 @@ class ProductsPanel(QWidget):
             self.activated.emit(int(index.siblingAtColumn(COL_TITLE).data(ProductIdRole)))
 
     def _update_empty(self) -> None:
+        had_focus = self.window().focusWidget() in (self.stack, self.table)
         self.stack.setCurrentWidget(self.empty if self.model.rowCount() == 0 else self.table)
+        if had_focus:
+            self.focus_products()  # from the empty state to the first products (or back)
 
     def _header_menu(self, pos: QPoint) -> None:
         header = self.table.horizontalHeader()
@@ -232,3 +285,12 @@ class ProductsPanel(QWidget):
             action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
             menu.addAction(action)
         menu.popup(header.mapToGlobal(pos))
+
+
+def _clipboard_url() -> str | None:
+    """The product address the clipboard holds, if it holds one."""
+    text = (QGuiApplication.clipboard().text() or "").strip()
+    try:
+        return validate_url(text.split()[0]) if text else None
+    except InvalidURLError:
+        return None

@@ -6,8 +6,12 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
-from pricewatch.gui.task_columns import TaskRole
+from pricewatch.gui.task_columns import COL_NAME, COL_RESULT, COL_STATE, COL_SUBJECT, TaskRole
 from pricewatch.models import TaskRecord, TaskState
+
+# The text filter also matches what these cells show: a check's row shows its product's title (or URL) and
+# a friendly task name, while the record itself carries only ``product_id`` and ``price_tracking...``.
+_SHOWN_COLUMNS = (COL_NAME, COL_SUBJECT, COL_STATE, COL_RESULT)
 
 
 class TaskFilterProxy(QSortFilterProxyModel):
@@ -48,6 +52,10 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self.setRecursiveFilteringEnabled(self.is_filtering())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def shows(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether the source ``index`` passes the filter (it may be hidden under a collapsed parent)."""
+        return self.mapFromSource(index).isValid()
+
     def is_filtering(self) -> bool:
         return bool(self._states or self._name or self._queue or self._text)
 
@@ -66,5 +74,8 @@ class TaskFilterProxy(QSortFilterProxyModel):
             return False
         if self._text:
             haystack = f"{record.id} {record.name} {record.kwargs} {record.error or ''}".lower()
-            return self._text in haystack
+            if self._text in haystack:
+                return True
+            shown = (model.index(source_row, column, source_parent).data() for column in _SHOWN_COLUMNS)
+            return any(self._text in str(text).lower() for text in shown if text)
         return True

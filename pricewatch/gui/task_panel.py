@@ -152,6 +152,7 @@ class TaskPanel(QWidget):
         """Show the proxy while filtering, the model itself otherwise (keeping the current task)."""
         wanted = self.proxy if self.proxy.is_filtering() else self.model
         if self.tree.model() is wanted:
+            self._clear_hidden_detail()
             return
         current = self.detail.task_id
         header = self.tree.header().saveState()
@@ -162,8 +163,13 @@ class TaskPanel(QWidget):
             self.proxy.setSourceModel(None)  # type: ignore[arg-type]
         self.tree.header().restoreState(header)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
-        if current:
-            self.select_task(current)
+        if current and not self.select_task(current):
+            self.detail.show_task(None)  # the filter hides it: the pane must not describe an invisible row
+
+    def _clear_hidden_detail(self) -> None:
+        shown = self.detail.task_id
+        if shown and self.tree.model() is self.proxy and not self.proxy.shows(self.model.index_of(shown)):
+            self.detail.show_task(None)
 
     def view_model(self) -> QAbstractItemModel:
         return self.tree.model()

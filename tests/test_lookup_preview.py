@@ -110,7 +110,11 @@ def test_opening_and_cancelling_edit_or_add_changes_nothing_stored(
     checked_at = app.get_product(pid).last_checked_at
     notifications = len(app.list_notifications(product_id=pid))
 
-    window.products.select_product(pid)
+    def selected() -> bool:  # the new row reaches the table's sorted view a moment after the model
+        window.products.select_product(pid)
+        return window.products.selected_ids() == [pid]
+
+    qtbot.waitUntil(selected, timeout=WAIT)
     edit = window.edit_product()
     assert isinstance(edit, ProductDialog)
     qtbot.waitUntil(lambda: edit.lookup.currentWidget() is edit.lookup.found, timeout=WAIT)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,9 +36,11 @@ class LookupView(QStackedWidget):
 
     Signals:
         offer_changed(str): the key of the offer the user picked ("" for the page's main price).
+        stop_requested(): the user pressed "Stop look-up" on the busy page.
     """
 
     offer_changed = Signal(str)
+    stop_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,9 +52,16 @@ class LookupView(QStackedWidget):
         bar = QProgressBar(busy)
         bar.setRange(0, 0)
         bar.setTextVisible(False)
+        self.busy_label.setWordWrap(True)
+        self.busy_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.stop_button = QPushButton("&Stop look-up", busy)
+        self.stop_button.setObjectName("stopLookup")
+        self.stop_button.setAutoDefault(False)  # Return in a field still means Save/Look up, not Stop
+        self.stop_button.clicked.connect(self.stop_requested)
         busy_layout = QVBoxLayout(busy)
         busy_layout.addWidget(self.busy_label)
         busy_layout.addWidget(bar)
+        busy_layout.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignLeft)
         busy_layout.addStretch(1)
         self.busy = busy
 

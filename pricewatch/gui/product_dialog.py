@@ -25,6 +25,7 @@ from pricewatch.app import NotFoundError, PriceWatch, parse_price
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.alert_rules_editor import AlertRulesEditor
 from pricewatch.gui.lookup_view import LookupView
+from pricewatch.gui.lookup_wording import retry_text
 from pricewatch.gui.rolled_up import returned_value
 from pricewatch.models import Product, TaskState
 from pricewatch.scraping.errors import InvalidURLError
@@ -67,6 +68,7 @@ class ProductDialog(QDialog):
         if product and product.target_price is not None:
             self.target.setText(str(product.target_price))
         self.lookup = LookupView(self)
+        self.lookup.stop_requested.connect(self.stop_lookup)
         self.rules = AlertRulesEditor(self)
         self.rules.back_in_stock.setChecked(True)
         if product is not None and product.id is not None:
@@ -123,7 +125,12 @@ class ProductDialog(QDialog):
 
     @Slot(str, str)
     def _task_changed(self, task_id: str, state: str) -> None:
-        if task_id != self.task_id or not TaskState(state).is_final:
+        if task_id != self.task_id:
+            return
+        if TaskState(state) is TaskState.RETRY:
+            self._show_retry(task_id)
+            return
+        if not TaskState(state).is_final:
             return
         self.task_id = None
         try:
@@ -144,6 +151,23 @@ class ProductDialog(QDialog):
                 "You can still add it; PriceWatch keeps trying at every check."
             )
             self.save_button.setEnabled(True)
+
+    def _show_retry(self, task_id: str) -> None:
+        """The shop failed for now and the look-up waits to try again: say so, and let the user go on."""
+        with contextlib.suppress(NotFoundError):
+            self.lookup.show_busy(retry_text(self.app.get_task(task_id)))
+        self.save_button.setEnabled(True)  # added anyway, the product is checked like any other
+
+    @Slot()
+    def stop_lookup(self) -> None:
+        """The user stopped the look-up; the product can still be added without it."""
+        if self.task_id is None:
+            return
+        self._cancel_lookup()
+        self.lookup.show_error(
+            "The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule."
+        )
+        self.save_button.setEnabled(True)
 
     def _cancel_lookup(self) -> None:
         task_id, self.task_id = self.task_id, None

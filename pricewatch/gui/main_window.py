@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
         self.db_watch.stop()
         self.next_check.stop()
         self.product_sync.stop()
+        self.product_model.stop()
         self.outside_tasks.stop()
         self.task_model.stop()
         self.notifications.stop()

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.gui import formatting as fmt
 from pricewatch.gui.formatting import DASH
 from pricewatch.gui.model_roles import Roles, fill_roles
+from pricewatch.gui.product_order import SortKey, in_place, sort_rows
 from pricewatch.models import Availability, Product
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
@@ -42,6 +43,7 @@ DROP_COLOUR = QColor(46, 160, 67)
 RISE_COLOUR = QColor(207, 34, 46)
 OUT_COLOUR = QColor(154, 103, 0)
 ERROR_COLOUR = QColor(207, 34, 46)
+RESORT_MS = 300  # rows that changed out of the chosen order are put back at most this often (one sort)
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
 
@@ -73,7 +75,12 @@ def prepare_rows(products: Iterable[Product]) -> PreparedRows:
 
 
 def _none_last(value: Any) -> tuple[bool, Any]:
-    return (value is None, value if value is not None else 0)
+    return (value is None, value)
+
+
+def _money_key(value: Decimal | None, currency: str | None) -> tuple[bool, Any]:
+    # amounts in different currencies do not compare: grouped by currency code, then by amount
+    return (value is None, ((currency or "").upper(), value))
 
 
 def _change_key(p: Product) -> tuple[bool, Any]:
@@ -82,18 +89,18 @@ def _change_key(p: Product) -> tuple[bool, Any]:
     return (False, (p.price - p.previous_price) / p.previous_price)
 
 
-_SORT_KEYS: dict[int, Callable[[Product], Any]] = {
-    COL_TITLE: lambda p: (p.title or p.url).casefold(),
-    COL_SHOP: lambda p: (p.shop or "").casefold(),
-    COL_PRICE: lambda p: _none_last(p.price),
+_SORT_KEYS: dict[int, SortKey] = {
+    COL_TITLE: lambda p: (False, (p.title or p.url).casefold()),
+    COL_SHOP: lambda p: (False, (p.shop or "").casefold()),
+    COL_PRICE: lambda p: _money_key(p.price, p.currency),
     COL_CHANGE: _change_key,
-    COL_LOWEST: lambda p: _none_last(p.lowest_price),
-    COL_HIGHEST: lambda p: _none_last(p.highest_price),
-    COL_TARGET: lambda p: _none_last(p.target_price),
-    COL_AVAILABILITY: lambda p: str(p.availability),
+    COL_LOWEST: lambda p: _money_key(p.lowest_price, p.currency),
+    COL_HIGHEST: lambda p: _money_key(p.highest_price, p.currency),
+    COL_TARGET: lambda p: _money_key(p.target_price, p.currency),
+    COL_AVAILABILITY: lambda p: (False, str(p.availability)),
     COL_LAST_CHECKED: lambda p: _none_last(p.last_checked_at),
     COL_NEXT_CHECK: lambda p: _none_last(p.next_check_at),
-    COL_HISTORY: lambda p: p.id or 0,
+    COL_HISTORY: lambda p: (False, p.id or 0),
 }
 
 
@@ -111,6 +118,9 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (image_url, pixmap or None when there is no usable file); absent: not asked yet
         self._thumbs: dict[int, tuple[str, QPixmap | None]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        # A row whose sort value changed is put back in order by one sort for a burst of updates.
+        self._resort_timer = QTimer(self, singleShot=True, interval=RESORT_MS)
+        self._resort_timer.timeout.connect(self._resort)
         # Called with a product id when a row's sparkline is first needed (only painted rows are ever read).
         self.sparkline_requested: Callable[[int], None] | None = None
         # Called with (product id, image_url) when a painted row's thumbnail is not loaded for that URL.
@@ -235,10 +245,12 @@ class ProductTableModel(QAbstractTableModel):
             self._rows.append(_Row(product))
             self._index[product.id] = position
             self.endInsertRows()
+            self._keep_order(position)
             return
         spark = self._rows[row].spark
         self._rows[row] = _Row(product, spark)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+        self._keep_order(row)
 
     def upsert_many(self, items: list[tuple[Product, list[float] | None]]) -> None:
         """Show new or changed products with their sparklines, one dataChanged per row.
@@ -256,6 +268,21 @@ class ProductTableModel(QAbstractTableModel):
                 continue
             self._rows[row] = _Row(product, spark)
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            self._keep_order(row)
+
+    def _keep_order(self, row: int) -> None:
+        if self._sort is None or self._resort_timer.isActive():
+            return  # in id order new rows come last anyway; or a sort is already due
+        column, order = self._sort
+        if not in_place(self._rows, row, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder):
+            self._resort_timer.start()
+
+    def _resort(self) -> None:
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def stop(self) -> None:
+        self._resort_timer.stop()
 
     def remove(self, product_id: int) -> None:
         row = self._index.get(product_id)
@@ -322,8 +349,7 @@ class ProductTableModel(QAbstractTableModel):
             self._rows.sort(key=lambda r: r.product.id or 0)
             return
         column, order = self._sort
-        key = _SORT_KEYS[column]
-        self._rows.sort(key=lambda r: key(r.product), reverse=order == Qt.SortOrder.DescendingOrder)
+        sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
 
     def _rebuild_index(self) -> None:
         self._index = {r.product.id or 0: i for i, r in enumerate(self._rows)}

@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
 from pricewatch import __version__
 from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.browser import open_in_browser
+from pricewatch.gui.check_retries import CheckRetries
 from pricewatch.gui.db_watch import DataVersionWatch
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
 from pricewatch.gui.next_check import NextCheckColumn
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
         self.tray.warning.connect(lambda text: self.statusBar().showMessage(f"⚠ {text}", 60000))
         self._stop_failure_reports = app.scheduler.on_failure(self.tray.warn)
         self.next_check = NextCheckColumn(app, self.product_model, self)  # the real scheduled run
+        self.check_retries = CheckRetries(self.product_model, self)  # "Retrying at 07:48", not "Failed"
+        self.task_model.records_updated.connect(self.check_retries.on_task_records)
         self._connect()
         self.ui_state.restore_window(self)
         self.ui_state.restore_header("products", self.products.table.horizontalHeader())
@@ -270,7 +274,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_in_browser(self) -> None:
         for product in self.products.selected_products()[:1]:
-            QDesktopServices.openUrl(QUrl(product.url))
+            self.browser_message = open_in_browser(self, product.url)
 
     @Slot()
     def remove_selected(self) -> QMessageBox | None:

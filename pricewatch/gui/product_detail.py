@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from pricewatch.app import NotFoundError, PriceWatch
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.browser import open_in_browser
 from pricewatch.gui.history_model import HistoryModel
 from pricewatch.gui.next_check import next_check_text
 from pricewatch.gui.price_chart import PriceChart
@@ -199,4 +199,4 @@ class ProductDetail(QDialog):
 
     @Slot()
     def open_in_browser(self) -> None:
-        QDesktopServices.openUrl(QUrl(self.product.url))
+        self.browser_message = open_in_browser(self, self.product.url)

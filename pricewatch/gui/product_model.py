@@ -8,6 +8,7 @@ filters (see :mod:`pricewatch.gui.product_proxy`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,7 @@ DROP_COLOUR = QColor(46, 160, 67)
 RISE_COLOUR = QColor(207, 34, 46)
 OUT_COLOUR = QColor(154, 103, 0)
 ERROR_COLOUR = QColor(207, 34, 46)
+RETRY_COLOUR = QColor(191, 135, 0)  # a failed try that will be tried again: a warning, not an error
 RESORT_MS = 300  # rows that changed out of the chosen order are put back at most this often (one sort)
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
@@ -108,6 +110,13 @@ def _stored_next_check(p: Product) -> str:
     return "paused" if p.paused else fmt.local_time(p.next_check_at)
 
 
+_D, _F, _T = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+# The cells a check waiting for its retry shows differently from a failed product's.
+_RETRY_CELLS = frozenset({(_D, COL_AVAILABILITY), (_F, COL_AVAILABILITY), (_T, COL_AVAILABILITY),
+                          (_F, COL_TITLE), (_F, COL_LAST_CHECKED),
+                          (Qt.ItemDataRole.DecorationRole, COL_TITLE)})  # fmt: skip
+
+
 class ProductTableModel(QAbstractTableModel):
     """Products keyed by id; ``set_products`` is the only reset, everything later is per row."""
 
@@ -127,6 +136,8 @@ class ProductTableModel(QAbstractTableModel):
         self.thumbnail_requested: Callable[[int, str], None] | None = None
         # The "Next check" text; the window sets the scheduler's real one (gui/next_check.py).
         self.next_check_text: Callable[[Product], str] = _stored_next_check
+        # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
+        self._retrying: dict[int, tuple[datetime | None, str]] = {}
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -162,6 +173,8 @@ class ProductTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
+            return self._retry_data(row.product, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             text = row.display.get(column)
             if text is None:
@@ -213,7 +226,30 @@ class ProductTableModel(QAbstractTableModel):
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
+    def _retry_data(self, p: Product, column: int, role: int) -> Any:
+        eta, error = self._retrying[p.id or 0]
+        when = fmt.local_time(eta)[-5:] if eta else "soon"  # HH:MM
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbnail(p)  # no error sign on the title: it is not failing yet
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"Retrying at {when}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return fmt.plain_tooltip(f"The last try failed: {fmt.clean_text(error, 300)}\nNext try at {when}")
+        return RETRY_COLOUR if column == COL_AVAILABILITY else None  # the foreground: not error red
+
     # -- updates --------------------------------------------------------------------------------------
+    def set_retrying(
+        self, product_id: int, eta: datetime | None = None, error: str = "", *, on: bool
+    ) -> None:
+        """Show a product's check as waiting for a retry at ``eta`` (``on``), or as stored (not ``on``)."""
+        if on:
+            self._retrying[product_id] = (eta, error)
+        elif self._retrying.pop(product_id, None) is None:
+            return
+        row = self._index.get(product_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
     def refresh_next_check(self) -> None:
         """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
         for row in self._rows:

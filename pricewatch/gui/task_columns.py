@@ -39,6 +39,7 @@ _NAMES = {
     "price_tracking.check_prices": "Check prices", "price_tracking.check_product_price": "Check price",
     "maintenance.cleanup_old_data": "Clean up old data", "maintenance.clear_old_cache": "Clear old cache",
     "notifications.send": "Send notification", "notifications.send_batch": "Send notifications",
+    "notifications.flush_held": "Send held notifications", "images.fetch_thumbnail": "Fetch picture",
 }  # fmt: skip
 
 

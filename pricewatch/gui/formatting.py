@@ -15,7 +15,9 @@ _SYMBOLS = {
     "RUB": "₽", "PLN": "zł", "BRL": "R$", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr",
     "CAD": "CA$", "AUD": "A$", "UAH": "₴", "ILS": "₪", "VND": "₫", "THB": "฿",
 }  # fmt: skip
-_ZERO_DECIMALS = {"JPY", "KRW", "VND"}
+# ISO 4217 currencies without minor units: "CLP 249,990", never "CLP 249,990.00"
+_ZERO_DECIMALS = frozenset({"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX",
+                            "UYI", "VND", "VUV", "XAF", "XOF", "XPF"})  # fmt: skip
 MAX_SHOWN = 300
 DASH = "\N{EN DASH}"  # shown for unknown values
 

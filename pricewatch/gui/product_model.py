@@ -46,6 +46,7 @@ OUT_COLOUR = QColor(154, 103, 0)
 ERROR_COLOUR = QColor(207, 34, 46)
 RETRY_COLOUR = QColor(191, 135, 0)  # a failed try that will be tried again: a warning, not an error
 RESORT_MS = 300  # rows that changed out of the chosen order are put back at most this often (one sort)
+MONEY_SORT_TIP = "Sorts by currency, then amount (amounts in different currencies do not compare)"
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
 
@@ -164,6 +165,8 @@ class ProductTableModel(QAbstractTableModel):
             return _HEADERS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(section)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return MONEY_SORT_TIP if section in _MONEY_COLUMNS else None
         return None
 
     def data(
@@ -432,6 +435,11 @@ class ProductTableModel(QAbstractTableModel):
             if p.last_error:
                 tip += "\nLast error: " + fmt.clean_text(p.last_error, 300)
             return fmt.plain_tooltip(tip)
+        if column in _MONEY_COLUMNS:
+            value = getattr(p, _MONEY_COLUMNS[column])  # the whole amount, should the column be narrow
+            if value is None:
+                return None
+            return fmt.plain_tooltip(f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})")
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             return fmt.plain_tooltip("Last error: " + fmt.clean_text(p.last_error, 300))
         return None

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QAction, QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,7 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.gui.product_model import (
+    COL_HIGHEST,
     COL_HISTORY,
+    COL_LOWEST,
+    COL_PRICE,
+    COL_TARGET,
     COL_TITLE,
     ProductIdRole,
     ProductTableModel,
@@ -41,6 +46,9 @@ from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.scraping.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
+MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
+MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
+CELL_PADDING = 16  # the item's text margins and a little air
 
 
 class ProductsPanel(QWidget):
@@ -127,6 +135,10 @@ class ProductsPanel(QWidget):
         layout.addWidget(self.stack, 1)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._update_empty)
+        # Money columns grow to fit their amounts: a cut "$1,234,56…" reads as another price.
+        model.modelReset.connect(self.fit_money_columns)
+        model.rowsInserted.connect(self._rows_inserted)
+        model.dataChanged.connect(self._data_changed)
         self._update_empty()
         self.focus_products()  # the window starts on the products, not in the search box
 
@@ -193,6 +205,40 @@ class ProductsPanel(QWidget):
 
     def visible_count(self) -> int:
         return self.table.model().rowCount()
+
+    # -- money columns --------------------------------------------------------------------------------
+    def fit_money_columns(self) -> None:
+        """Widen the money columns to their amounts (Qt measures the painted rows and some more), never
+        narrower than the user made them, up to :data:`MONEY_WIDTH_CAP`."""
+        for column in MONEY_COLUMNS:
+            if not self.table.isColumnHidden(column):
+                self._widen(column, self.table.sizeHintForColumn(column))
+
+    @Slot(QModelIndex, int, int)
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._fit_money_rows(first, last)
+
+    @Slot(QModelIndex, QModelIndex, list)
+    def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return  # a sparkline or thumbnail
+        self._fit_money_rows(top.row(), bottom.row())
+
+    def _fit_money_rows(self, first: int, last: int) -> None:
+        if last - first > 2:
+            return  # a whole column refreshed (next check times) or a bulk insert: not new amounts
+        metrics = self.table.fontMetrics()
+        for column in MONEY_COLUMNS:
+            widest = max(
+                metrics.horizontalAdvance(str(self.model.index(row, column).data() or ""))
+                for row in range(first, last + 1)
+            )
+            self._widen(column, widest + CELL_PADDING)
+
+    def _widen(self, column: int, wanted: int) -> None:
+        wanted = min(wanted, MONEY_WIDTH_CAP)
+        if wanted > self.table.columnWidth(column):
+            self.table.setColumnWidth(column, wanted)
 
     # -- focus ----------------------------------------------------------------------------------------
     def focus_products(self) -> None:

@@ -68,14 +68,19 @@ def test_api_can_be_enabled_and_its_token_regenerated(
     assert isinstance(dialog, SettingsDialog)
     first = dialog.token.text()
     assert first == app.api_token()
-    dialog.regenerate_token()
-    assert dialog.token.text() != first and dialog.token.text() == app.api_token()
+    question = dialog.regenerate_token()
+    make = next(b for b in question.buttons() if b.text() == "Make a New Token")
+    make.click()
+    assert dialog.token.text() != first
+    assert app.api_token() == first  # not yet: only Save replaces it
     enabled = dialog.editors[("api", "enabled")]
     port = dialog.editors[("api", "port")]
     assert isinstance(enabled, QCheckBox) and isinstance(port, QSpinBox)
     enabled.setChecked(True)
     port.setValue(_free_port())
+    new = dialog.token.text()
     assert dialog.save()
+    assert app.api_token() == new
     url = app.api_url
     assert url is not None and str(port.value()) in url
     window.status.refresh_schedule()
@@ -129,4 +134,29 @@ def test_the_dialog_offers_only_values_the_settings_accept(
                 assert field_problem(sections[section], name, kind(value)) is None, (section, name, value)
             checked += 1
     assert checked > 20
+    dialog.reject()
+
+
+def test_regenerating_the_token_asks_and_cancel_keeps_the_old_one(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    first = app.api_token()
+    dialog = window.open_settings()
+    question = dialog.regenerate_token()
+    assert question.isVisible()
+    question.reject()  # the question's own Cancel: nothing changes
+    assert dialog.token.text() == first and dialog.new_token is None
+    question = dialog.regenerate_token()
+    next(b for b in question.buttons() if b.text() == "Make a New Token").click()
+    assert dialog.token.text() != first and not dialog.token_note.isHidden()
+    dialog.reject()  # the dialog's Cancel
+    assert app.api_token() == first
+
+    dialog = window.open_settings()
+    assert dialog.show_token.text() == "Show"
+    dialog.show_token.click()
+    assert dialog.show_token.text() == "Hide" and dialog.token.echoMode() == QLineEdit.EchoMode.Normal
+    dialog.show_token.click()
+    assert dialog.show_token.text() == "Show" and dialog.token.echoMode() == QLineEdit.EchoMode.Password
     dialog.reject()

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 TOKEN_BYTES = 32
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 class TokenStore:
     """Reads, creates and replaces the token file; :meth:`matches` is safe to call from many threads."""
 
@@ -40,8 +44,12 @@ class TokenStore:
             return token
 
     def regenerate(self) -> str:
+        return self.replace(new_token())
+
+    def replace(self, token: str) -> str:
+        """Store ``token`` (made by :func:`new_token`, e.g. shown in the settings dialog before Save)."""
         with self._lock:
-            return self._write(secrets.token_urlsafe(TOKEN_BYTES))
+            return self._write(token)
 
     def matches(self, candidate: str) -> bool:
         """Constant-time comparison with the current token; False when no token exists."""

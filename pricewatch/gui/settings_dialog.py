@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from pricewatch.api.token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
 from pricewatch.gui.settings_fields import editor_value, field_types, label_for, make_editor
@@ -108,10 +110,10 @@ class SettingsDialog(QDialog):
         self.token.setReadOnly(True)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setText(self.app.api_token())
-        show = QPushButton("Show", page)
+        self.new_token: str | None = None  # made by Regenerate, stored on Save (Cancel keeps the old one)
+        self.show_token = show = QPushButton("Show", page)
         show.setCheckable(True)
-        show.toggled.connect(lambda on: self.token.setEchoMode(
-            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))  # fmt: skip
+        show.toggled.connect(self._show_token)
         copy_button = QPushButton("Copy", page)
         copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.token.text()))
         regenerate = QPushButton("Regenerate", page)
@@ -121,6 +123,10 @@ class SettingsDialog(QDialog):
         for button in (show, copy_button, regenerate):
             row.addWidget(button)
         form.addRow("Access token", row)
+        self.token_note = QLabel(page)
+        self.token_note.setWordWrap(True)
+        self.token_note.hide()
+        form.addRow("", self.token_note)
         address = self.app.api_url
         self.api_status = QLabel(f"Running at {address}" if address else "Not running", page)
         form.addRow("Status", self.api_status)
@@ -139,9 +145,38 @@ class SettingsDialog(QDialog):
         form.addRow("Database", QLabel(str(paths.database_file), page))
         return page
 
+    @Slot(bool)
+    def _show_token(self, shown: bool) -> None:
+        self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.show_token.setText("Hide" if shown else "Show")
+
     @Slot()
-    def regenerate_token(self) -> None:
-        self.token.setText(self.app.api_token(regenerate=True))
+    def regenerate_token(self) -> QMessageBox:
+        """Ask first: scripts using the current token stop working once the new one is saved."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Regenerate the access token?",
+            "A new access token will replace the current one when you press Save. Scripts and tools that "
+            "use the current token will then be refused until you give them the new one.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        make = box.addButton("Make a New Token", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        make.clicked.connect(self._make_new_token)
+        self.regenerate_question = box
+        box.open()
+        return box
+
+    @Slot()
+    def _make_new_token(self) -> None:
+        self.new_token = new_token()
+        self.token.setText(self.new_token)
+        self.token_note.setText(
+            "New token: it replaces the current one when you press Save (Cancel keeps it)."
+        )
+        self.token_note.show()
 
     @Slot()
     def send_test(self) -> None:
@@ -196,6 +231,8 @@ class SettingsDialog(QDialog):
         old = self.app.settings
         was_paused, api_before = old.schedule.paused, (old.api.enabled, old.api.host, old.api.port)
         self.app.save_settings(settings)
+        if self.new_token is not None:
+            TokenStore(self.app.paths.api_token_file).replace(self.new_token)
         if settings.schedule.paused != was_paused:
             self.app.pause_schedule(settings.schedule.paused)
         self._apply_api(api_before, settings)

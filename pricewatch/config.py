@@ -114,6 +114,15 @@ def field_limits(section_cls: type, name: str) -> tuple[float, float] | None:
     raise KeyError(name)
 
 
+def field_choices(section_cls: type, name: str) -> tuple[str, ...] | None:
+    """The values a setting may take when it is one of a few (``executor``), or None."""
+    for f in dataclasses.fields(section_cls):
+        if f.name == name:
+            choices: tuple[str, ...] | None = f.metadata.get("choices")
+            return choices
+    raise KeyError(name)
+
+
 def field_problem(section_cls: type, name: str, value: Any) -> str | None:
     """Why ``value`` (already of the field's type) is not acceptable for the setting, or None."""
     for f in dataclasses.fields(section_cls):

@@ -6,13 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings, load_settings
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.settings_dialog import SettingsDialog
+from pricewatch.gui.settings_fields import HIDDEN
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -21,7 +30,7 @@ def test_every_setting_has_an_editor(app: PriceWatch, make_window: Callable[[], 
     dialog = window.open_settings()
     for section, values in Settings().to_dict().items():
         for name in values:
-            assert (section, name) in dialog.editors, (section, name)
+            assert ((section, name) in dialog.editors) != ((section, name) in HIDDEN), (section, name)
     folder = dialog.findChild(QLabel, "folder.Data folder")
     assert folder is not None and str(app.paths.data_dir) in folder.text()
     dialog.reject()
@@ -160,3 +169,40 @@ def test_regenerating_the_token_asks_and_cancel_keeps_the_old_one(
     dialog.show_token.click()
     assert dialog.show_token.text() == "Show" and dialog.token.echoMode() == QLineEdit.EchoMode.Password
     dialog.reject()
+
+
+def test_fields_read_as_choices_labels_and_hints(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    executor = dialog.editors[("tasks", "executor")]
+    assert isinstance(executor, QComboBox)  # from the field's choices, not free text
+    assert [executor.itemData(i) for i in range(executor.count())] == ["threads", "sync"]
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"Cache size limit", "Task lease", "Sign of life every"} <= labels
+    assert not any(text.replace("&", "") == "Max mb" for text in labels)
+    assert ("gui", "tray_hint_shown") not in dialog.editors  # internal state, not a choice
+    quiet = dialog.editors[("notify", "quiet_hours_start")]
+    assert isinstance(quiet, QLineEdit) and quiet.placeholderText() == "22:00"
+
+    executor.setCurrentIndex(executor.findData("sync"))
+    assert dialog.save()
+    assert app.settings.tasks.executor == "sync"
+
+
+def test_a_heartbeat_longer_than_a_third_of_the_lease_is_refused(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    lease = dialog.editors[("tasks", "lease_seconds")]
+    beat = dialog.editors[("tasks", "heartbeat_seconds")]
+    assert isinstance(lease, QDoubleSpinBox) and isinstance(beat, QDoubleSpinBox)
+    lease.setValue(30)
+    beat.setValue(15)
+    assert not dialog.save()
+    assert "at most a third of the task lease" in dialog.problem.text()
+    assert app.settings.tasks.heartbeat_seconds == 10.0  # nothing saved
+    beat.setValue(10)
+    assert dialog.save()

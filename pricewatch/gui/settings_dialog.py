@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pricewatch.api.token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
-from pricewatch.gui.settings_fields import editor_value, field_types, label_for, make_editor
+from pricewatch.gui.settings_fields import HIDDEN, editor_value, field_types, label_for, make_editor
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
 
@@ -71,6 +71,8 @@ class SettingsDialog(QDialog):
                     form.addRow(heading)
                 values = getattr(app.settings, section)
                 for name, annotation in field_types(type(values)).items():
+                    if (section, name) in HIDDEN:
+                        continue
                     editor = make_editor(section, name, annotation, getattr(values, name), page)
                     self.editors[(section, name)] = editor
                     if isinstance(editor, QCheckBox):
@@ -214,8 +216,10 @@ class SettingsDialog(QDialog):
             found.append("Quiet hours need both a start and an end")
         if not settings.fetch.user_agent:
             found.append("The user agent cannot be empty")
-        if settings.tasks.executor not in ("threads", "sync"):
-            found.append("Executor: threads or sync")
+        clash = settings.tasks.problem()
+        if clash is not None:
+            lease, beat = settings.tasks.lease_seconds, settings.tasks.heartbeat_seconds
+            found.append(f"Sign of life every {beat:g} s: at most a third of the task lease ({lease:g} s)")
         if not settings.api.host:
             found.append("The API needs an address to listen on")
         return found

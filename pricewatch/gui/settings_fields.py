@@ -6,9 +6,17 @@ import dataclasses
 import typing
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
-from pricewatch.config import Settings, field_limits
+from pricewatch.config import Settings, field_choices, field_limits
 
 _SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
 
@@ -32,7 +40,7 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("fetch", "per_host_delay"): ("Pause between requests to a shop", 0, 60, " s", ""),
     ("fetch", "respect_robots"): ("Respect robots.txt", 0, 0, "", ""),
     ("fetch", "thumbnails"): ("Show product images", 0, 0, "", "Fetches each product's picture once"),
-    ("tasks", "executor"): ("Executor", 0, 0, "", "threads or sync (applies after a restart)"),
+    ("tasks", "executor"): ("Run tasks", 0, 0, "", "Applies after a restart"),
     ("tasks", "default_concurrency"): ("Default queue workers", 1, 32, "", "Applies after a restart"),
     ("tasks", "scraping_concurrency"): ("Scraping queue workers", 1, 64, "", "Applies after a restart"),
     ("tasks", "notifications_concurrency"): (
@@ -52,8 +60,18 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ),
     ("tasks", "retry_max_delay"): ("Longest wait between retries", 1, 86400, " s", ""),
     ("tasks", "task_retention_days"): ("Keep finished tasks for", 1, 365, " days", ""),
+    ("tasks", "extract_in_processes"): ("Read pages in separate processes", 0, 0, "", "One per core"),
+    ("tasks", "lease_seconds"): (
+        "Task lease",
+        1,
+        3600,
+        " s",
+        "Another computer's unfinished tasks are taken over after this long without a sign of life",
+    ),
+    ("tasks", "heartbeat_seconds"): ("Sign of life every", 0.1, 1200, " s", "At most a third of the lease"),
     ("cache", "max_entries"): ("Cached pages", 1, 100000, "", ""),
     ("cache", "ttl_seconds"): ("Keep cached pages for", 1, 86400, " s", ""),
+    ("cache", "max_mb"): ("Cache size limit", 0, 4096, " MB", "Memory for cached pages; 0: no limit"),
     ("notify", "desktop"): ("Desktop notifications", 0, 0, "", ""),
     ("notify", "tray"): ("Tray messages", 0, 0, "", ""),
     ("notify", "apprise_urls"): (
@@ -71,8 +89,12 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("api", "port"): ("Port", 1, 65535, "", ""),
     ("api", "max_body_kb"): ("Largest request", 1, 10240, " KB", ""),
     ("gui", "close_to_tray"): ("Closing the window keeps PriceWatch in the tray", 0, 0, "", ""),
-    ("gui", "tray_hint_shown"): ("Tray hint already shown", 0, 0, "", ""),
 }
+# Internal state kept in the settings file, not choices for the user.
+HIDDEN = frozenset({("gui", "tray_hint_shown")})
+PLACEHOLDERS = {("notify", "quiet_hours_start"): "22:00", ("notify", "quiet_hours_end"): "07:00"}
+# What the choices of a few-valued setting mean.
+CHOICE_TEXT = {"threads": "In background threads", "sync": "One at a time, in the calling thread (debugging)"}
 
 
 def label_for(section: str, name: str) -> str:
@@ -86,7 +108,13 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
     if allowed is not None:
         low, high = max(low, allowed[0]), min(high, allowed[1])
     editor: QWidget
-    if annotation is bool:
+    choices = field_choices(_SECTIONS[section], name) if section in _SECTIONS else None
+    if choices:
+        editor = QComboBox(parent)
+        for choice in choices:
+            editor.addItem(CHOICE_TEXT.get(choice, choice), choice)
+        editor.setCurrentIndex(max(0, editor.findData(value)))
+    elif annotation is bool:
         editor = QCheckBox(label_for(section, name), parent)
         editor.setChecked(bool(value))
     elif annotation is int:
@@ -105,6 +133,7 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
         editor.setMaximumHeight(80)
     else:
         editor = QLineEdit(str(value), parent)
+        editor.setPlaceholderText(PLACEHOLDERS.get((section, name), ""))
     editor.setObjectName(f"{section}.{name}")
     if tip:
         editor.setToolTip(tip)
@@ -114,6 +143,8 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
 def editor_value(editor: QWidget) -> Any:
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
     if isinstance(editor, QSpinBox | QDoubleSpinBox):
         return editor.value()
     if isinstance(editor, QPlainTextEdit):

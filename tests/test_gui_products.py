@@ -45,7 +45,7 @@ def test_search_filters_as_you_type(
     assert len(_titles(window)) == 3
     qtbot.keyClicks(window.products.search, "BOOT")
     qtbot.waitUntil(lambda: _titles(window) == ["Walking boots"])
-    assert window.statusBar().currentMessage() == "1 of 3 products"
+    assert window.status.products_label.text() == "1 of 3 products"
     window.products.table.selectRow(0)
     assert [p.title for p in window.products.selected_products()] == ["Walking boots"]
     assert window.commands.edit.isEnabled()
@@ -54,7 +54,7 @@ def test_search_filters_as_you_type(
     assert [p.title for p in window.products.selected_products()] == [
         "Walking boots"
     ]  # kept across the switch
-    assert window.statusBar().currentMessage() == "3 products"
+    assert window.status.products_label.text() == "3 products"
     qtbot.keyClicks(window.products.search, "shop2")  # the address matches too
     qtbot.waitUntil(lambda: _titles(window) == ["Desk lamp"])
 
@@ -129,6 +129,11 @@ def test_export_import_round_trip(
         dialog.accept()
     assert blocker.args[0].products_added == 3 and blocker.args[0].observations_added == 6
     qtbot.waitUntil(lambda: sorted(_titles(window)) == ["Desk lamp", "Espresso machine", "Walking boots"])
+    # the count (a permanent widget) does not take the message's place, nor go away with it
+    assert window.statusBar().currentMessage().startswith("Imported: 3 new products")
+    assert window.status.products_label.text() == "3 products"
+    window.statusBar().clearMessage()
+    assert window.status.products_label.isVisible() and window.status.products_label.text() == "3 products"
     espresso = app.list_products(search="Espresso")[0]
     assert espresso.price == Decimal("189") and [o.price for o in app.history(espresso.id or 0)] == [
         Decimal("199"),

@@ -397,9 +397,8 @@ class MainWindow(QMainWindow):
         total = self.product_model.rowCount()
         shown = self.products.visible_count()
         noun = "product" if total == 1 else "products"
-        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
         self.setWindowTitle(f"PriceWatch — {total} {noun}" if total else "PriceWatch")
-        self.statusBar().showMessage(text)
+        self.status.set_product_count(total, shown)
 
     def _about(self) -> None:
         QMessageBox.about(

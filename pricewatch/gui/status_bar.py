@@ -1,4 +1,7 @@
-"""The status bar: product counts and messages on the left; tasks, next check and API address on the right."""
+"""The status bar: messages on the left; product count, tasks, next check and API address on the right.
+
+The count is a permanent widget: in the temporary message slot it hid messages ("Imported 12 products…") and
+vanished itself when the next message timed out."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ class StatusBar(QStatusBar):
     def __init__(self, app: PriceWatch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
+        self.products_label = QLabel(self)
+        self.products_label.setObjectName("productsStatus")
         self.tasks_label = QLabel(self)
         self.tasks_label.setObjectName("tasksStatus")
         self.schedule_label = QLabel(self)
@@ -26,7 +31,7 @@ class StatusBar(QStatusBar):
         self.api_label = QLabel(self)
         self.api_label.setObjectName("apiStatus")
         self.api_label.setTextInteractionFlags(self.api_label.textInteractionFlags().TextSelectableByMouse)
-        for label in (self.tasks_label, self.schedule_label, self.api_label):
+        for label in (self.products_label, self.tasks_label, self.schedule_label, self.api_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self._timer = QTimer(self, interval=SCHEDULE_REFRESH_MS)
@@ -34,6 +39,10 @@ class StatusBar(QStatusBar):
         self._timer.start()
         self.set_counts(Counter())
         self.refresh_schedule()
+
+    def set_product_count(self, total: int, shown: int) -> None:
+        noun = "product" if total == 1 else "products"
+        self.products_label.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
 
     @Slot(object)
     def set_counts(self, counts: Counter[TaskState]) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from pricewatch.app import PriceWatch
 from pricewatch.scraping.errors import InvalidURLError
-from pricewatch.scraping.urls import shop_name, validate_url
+from pricewatch.scraping.urls import assume_https, shop_name, validate_url
 from pricewatch.storage import DuplicateProductError
 
 
@@ -66,3 +66,26 @@ def test_spellings_of_one_page_are_one_product() -> None:
             app.add_product("https://me:pw@shop.example/Item")
         assert app.products.count() == 2
 
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("shop.example/product", "https://shop.example/product"),
+        ("  shop.example/p?q=1 ", "https://shop.example/p?q=1"),
+        ("//shop.example/p", "https://shop.example/p"),
+        ("localhost:8080/x", "https://localhost:8080/x"),
+        ("http://shop.example/p", "http://shop.example/p"),  # a scheme given stays
+        ("javascript:alert(1)", "javascript:alert(1)"),  # left for validate_url to refuse
+        ("ftp://shop.example/p", "ftp://shop.example/p"),
+        ("kettle", "kettle"),  # not an address: not guessed at
+        ("red kettle.com", "red kettle.com"),
+    ],
+)
+def test_a_typed_address_without_a_scheme_is_taken_as_https(typed: str, meant: str) -> None:
+    assert assume_https(typed) == meant
+
+
+def test_validate_url_itself_still_refuses_a_missing_scheme() -> None:
+    """The CLI, the API and imports take URLs as given: only the add dialog assumes https."""
+    with pytest.raises(InvalidURLError):
+        validate_url("shop.example/product")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.lookup_wording import availability_text, method_text, no_price_text, selector_outcome
 from pricewatch.gui.rolled_up import returned_value
 
 OfferKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -77,6 +78,10 @@ class LookupView(QStackedWidget):
         self.availability = QLabel(found)
         self.method = QLabel(found)
         self.method.setEnabled(False)
+        self.selector_note = QLabel(found)
+        self.selector_note.setObjectName("selectorNote")
+        self.selector_note.setWordWrap(True)
+        self.selector_note.setTextFormat(Qt.TextFormat.PlainText)
         self.offers_label = QLabel("This page offers several prices; pick the one to track:", found)
         self.offers = QListWidget(found)
         self.offers.setObjectName("offersList")
@@ -85,6 +90,7 @@ class LookupView(QStackedWidget):
         form.addRow("Price", self.price)
         form.addRow("Availability", self.availability)
         form.addRow("Found by", self.method)
+        form.addRow(self.selector_note)
         found_layout = QVBoxLayout(found)
         found_layout.setContentsMargins(0, 0, 0, 0)
         found_layout.addWidget(self.title)
@@ -115,12 +121,14 @@ class LookupView(QStackedWidget):
         result = returned_value(result)
         self.result = result
         currency = result.get("currency")
-        self.title.setText(fmt.clean_text(result.get("title"), 200) or "(no title found)")
+        self.title.setText(fmt.clean_text(result.get("title"), 200) or "(No title found)")
         price = result.get("price")
-        reason = fmt.clean_text(result.get("reason"), 200) or "unknown reason"
-        self.price.setText(_money(price, currency) if price is not None else f"no price found ({reason})")
-        self.availability.setText(str(result.get("availability") or "Unknown"))
-        self.method.setText(str((result.get("methods") or {}).get("price", "")))
+        found = _money(price, currency) if price is not None else no_price_text(result.get("reason"))
+        self.price.setText(found)
+        self.availability.setText(availability_text(result.get("availability")))
+        method = (result.get("methods") or {}).get("price")
+        self.method.setText(method_text(method) if method else fmt.DASH)
+        self.selector_note.hide()
         offers = [o for o in result.get("offers") or [] if o.get("price") is not None]
         self.offers.blockSignals(True)
         self.offers.clear()
@@ -130,7 +138,7 @@ class LookupView(QStackedWidget):
                 name = fmt.clean_text(offer.get("name") or offer.get("sku") or "Offer", 120)
                 text = f"{name} — {_money(offer.get('price'), offer.get('currency') or currency)}"
                 if offer.get("availability") and offer["availability"] != "Unknown":
-                    text += f"  ({offer['availability']})"
+                    text += f"  ({availability_text(offer['availability'])})"
                 item = QListWidgetItem(text, self.offers)
                 item.setData(OfferKeyRole, offer.get("key"))
                 if offer.get("key") == offer_key:
@@ -142,6 +150,11 @@ class LookupView(QStackedWidget):
         self.offers.setVisible(several)
         self.setCurrentWidget(self.found)
         self.offer_changed.emit(self.offer_key())
+
+    def show_selector_outcome(self, selector: str) -> None:
+        """Under a result looked up with the user's selector: did it find the price, or what did?"""
+        self.selector_note.setText(selector_outcome(selector, self.result or {}))
+        self.selector_note.show()
 
     def offer_key(self) -> str:
         item = self.offers.currentItem()

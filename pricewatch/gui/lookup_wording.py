@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pricewatch.gui import formatting as fmt
-from pricewatch.models import TaskRecord
+from pricewatch.gui.product_model import AVAILABILITY_TEXT
+from pricewatch.models import Availability, TaskRecord
 
-_ERROR_CLASS = re.compile(r"^[A-Za-z]+Error: ")
+_ERROR_CLASS = re.compile(r"\b[A-Z][A-Za-z]*Error: ")
 _HTTP_STATUS = re.compile(r"\(HTTP (\d{3})\)")
 
 
@@ -26,3 +28,54 @@ def retry_text(record: TaskRecord) -> str:
         f"{why}; trying again (retry {record.retries} of {record.max_retries}){when}.\n\n"
         "You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up."
     )
+
+
+_METHOD_TEXT = {
+    "jsonld": "the page's structured data (JSON-LD)",
+    "microdata": "the page's structured data (microdata)",
+    "meta": "the page's product tags",
+    "selector": "your selector",
+    "visible": "the price shown on the page",
+    "datalayer": "the page's analytics data (a last resort)",
+    "text": "the page text",
+}
+
+
+def method_text(method: object) -> str:
+    """Where the price came from, for people ("jsonld" -> "the page's structured data (JSON-LD)")."""
+    key = str(method or "")
+    return _METHOD_TEXT.get(key, fmt.clean_text(key, 40))
+
+
+def availability_text(value: object) -> str:
+    """ "InStock" -> "In stock"; an unknown or missing value -> "Not stated on the page"."""
+    try:
+        availability = Availability(str(value or "Unknown"))
+    except ValueError:
+        return fmt.clean_text(str(value), 40)
+    if availability is Availability.UNKNOWN:
+        return "Not stated on the page"
+    return AVAILABILITY_TEXT[availability]
+
+
+def no_price_text(reason: object) -> str:
+    """Why no price was found, said once ("No price found on the page", not "no price found (no price …)")."""
+    why = fmt.clean_text(str(reason or ""), 200)
+    if not why:
+        return "No price found."
+    if why.lower().startswith("no price"):
+        return why[0].upper() + why[1:]
+    return f"No price found: {why}"
+
+
+def selector_outcome(selector: str, result: dict[str, Any]) -> str:
+    """Whether the selector of a look-up found the price, or where the price shown came from instead."""
+    method = (result.get("methods") or {}).get("price")
+    selector = f"“{fmt.clean_text(selector, 80)}”"
+    if method == "selector":
+        return f"Your selector {selector} found the price."
+    why = fmt.clean_text(str(result.get("reason") or ""), 200).removeprefix("the CSS selector ")
+    why = why or "found no price"
+    if result.get("price") is None:
+        return f"Your selector {selector} {why}."
+    return f"Your selector {selector} {why}; the price shown comes from {method_text(method)}."

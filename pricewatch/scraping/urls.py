@@ -7,6 +7,7 @@ refused: PriceWatch would store and show them in clear.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from pricewatch.scraping.errors import InvalidURLError
@@ -50,6 +51,28 @@ def validate_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+
+
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")  # "javascript:", "ftp:", not "host:8080"
+
+
+def assume_https(text: str) -> str:
+    """``text`` with ``https://`` put in front when a person typed an address without one.
+
+    "shop.example/product" becomes "https://shop.example/product". Only for what people type (the add
+    dialog): the CLI, the API and imports take URLs as given, where a missing scheme is a mistake to report.
+    Anything with a scheme (also a wrong one, which :func:`validate_url` refuses) or without a dotted host
+    name is returned unchanged.
+    """
+    stripped = text.strip()
+    if not stripped or "://" in stripped or _HAS_SCHEME.match(stripped):
+        return text
+    stripped = stripped.removeprefix("//")
+    host = re.split(r"[/?#]", stripped, maxsplit=1)[0].rsplit("@", 1)[-1]
+    name = host.split(":", 1)[0] if not host.startswith("[") else host
+    if " " in stripped or not ("." in name or name == "localhost" or name.startswith("[")):
+        return text
+    return f"https://{stripped}"
 
 
 def shop_name(url: str) -> str:

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QScatterSeries
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.price_chart import PriceChart
+from pricewatch.gui.price_chart import BACK, PriceChart
 from pricewatch.models import Availability, PriceObservation, utcnow
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
@@ -106,24 +107,74 @@ def _x_range(chart: PriceChart) -> tuple[datetime, datetime]:
             datetime.fromtimestamp(axis.max().toMSecsSinceEpoch() / 1000, UTC))  # fmt: skip
 
 
-def test_a_short_history_fills_the_chart_and_a_single_point_shows(qtbot: QtBot) -> None:
+def test_ranges_show_their_span_and_all_fits_a_short_history(qtbot: QtBot) -> None:
     chart = PriceChart()
     qtbot.addWidget(chart)
     now = utcnow()
     history = [PriceObservation(1, now - timedelta(minutes=m), Decimal(p), "GBP", Availability.IN_STOCK)
                for m, p in ((3, "10"), (2, "11"), (1, "9.5"), (0, "9.5"))]  # fmt: skip
-    chart.show_history(history, target=None, currency="GBP", since=now - timedelta(days=30))
+    since = now - timedelta(days=30)
+    chart.show_history(history, target=None, currency="GBP", since=since)
     left, right = _x_range(chart)
-    # fitted to the three minutes of data (padded), not squeezed into the right edge of 30 days
+    # 30 days are 30 days (the user chose that span), not an auto-zoom to three minutes of data
+    assert abs(left - since) < timedelta(seconds=1) and now < right < now + timedelta(days=1)
+    chart.show_history(history, target=None, currency="GBP", since=None)
+    left, right = _x_range(chart)
+    # All: fitted to the three minutes of data (padded), not squeezed into the right edge
     assert now - timedelta(minutes=20) < left < history[0].observed_at
     assert right > now
     dots = next(s for s in chart.chart().series() if s.name() == "Checks")
     assert dots.count() == 4
 
     single = [PriceObservation(1, now, Decimal("34.99"), "GBP", Availability.IN_STOCK)]
-    chart.show_history(single, target=None, currency="GBP", since=now - timedelta(days=7))
+    chart.show_history(single, target=None, currency="GBP", since=None)
     left, right = _x_range(chart)
     assert left < now < right and right - left >= timedelta(minutes=10)
     dots = next(s for s in chart.chart().series() if s.name() == "Checks")
     assert dots.count() == 1 and dots.markerSize() >= 6
     assert not any(m.isVisible() for m in chart.chart().legend().markers(dots))
+
+
+def test_target_spans_every_range_in_its_own_colour_and_the_axis_reads_as_money(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    pid = _history(app, "https://bikes.example/road")
+    window = make_window()
+    detail = window.show_detail(pid)
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.loaded)
+    for days in (7, 30, 90, 0):
+        detail.set_range(days)
+        chart = detail.chart.chart()
+        left, right = _x_range(detail.chart)
+        target = next(s for s in chart.series() if s.name().startswith("Target"))
+        first, last = (
+            datetime.fromtimestamp(p.x() / 1000, UTC) for p in (target.points()[0], target.points()[-1])
+        )
+        assert abs(first - left) < timedelta(seconds=1) and abs(last - right) < timedelta(seconds=1), days
+        if days:
+            assert abs(right - left - timedelta(days=days)) < timedelta(days=days) * 0.05, days
+        backs = [s.color() for s in chart.series() if s.name() == "Back in stock"]
+        assert backs == ([] if days == 7 else [BACK]) and target.pen().color() != BACK  # green is "back"
+        y_axis = next(a for a in chart.axes(Qt.Orientation.Vertical))
+        labels = y_axis.categoriesLabels()
+        assert labels and all(label.startswith("€") for label in labels), labels
+        assert any("," in label for label in labels), labels  # 1,100 rather than 1100
+
+
+def test_the_observation_list_has_room(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    pid = _history(app, "https://bikes.example/road")
+    window = make_window()
+    detail = window.show_detail(pid)
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.loaded)
+    qtbot.waitExposed(detail)
+    table = detail.table
+    rows = table.viewport().height() // table.rowHeight(0)
+    assert (
+        rows >= 5
+        and table.model().rowCount() == 5
+        and table.rowViewportPosition(4) + table.rowHeight(4) <= table.viewport().height()
+    )

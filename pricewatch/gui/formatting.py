@@ -40,8 +40,11 @@ def currency_symbol(code: str | None) -> str:
     return _SYMBOLS.get((code or "").upper(), code or "")
 
 
-def money(value: Decimal | None, currency: str | None = None, locale: QLocale | None = None) -> str:
-    """A price as the user's locale writes it ("1.299,00 ₺", "$19.99"); DASH for unknown."""
+def money(
+    value: Decimal | None, currency: str | None = None, locale: QLocale | None = None, *, cents: bool = True
+) -> str:
+    """A price as the user's locale writes it ("1.299,00 ₺", "$19.99"); DASH for unknown. Without ``cents``
+    whole amounts only (an axis of round numbers)."""
     if value is None:
         return DASH
     locale = locale or QLocale()
@@ -49,7 +52,7 @@ def money(value: Decimal | None, currency: str | None = None, locale: QLocale | 
         # The C locale (LANG=C.UTF-8, many containers and minimal desktops) puts the symbol after the amount
         # ("34.99£"); English conventions are what such a user reads: "£34.99", "CA$229.99".
         locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    places = 0 if (currency or "").upper() in _ZERO_DECIMALS else 2
+    places = 0 if not cents or (currency or "").upper() in _ZERO_DECIMALS else 2
     exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     # float only for the final rendering of an already-rounded value (exact below 2**53 cents)
     return locale.toCurrencyString(float(exact), currency_symbol(currency), places)

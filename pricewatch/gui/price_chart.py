@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import (
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
@@ -14,10 +22,11 @@ from pricewatch.gui import formatting as fmt
 from pricewatch.models import Availability, PriceObservation, utcnow
 
 LINE = QColor(9, 105, 218)
-TARGET = QColor(26, 127, 55)
+TARGET = QColor(130, 80, 223)  # not green: that is "back in stock"
 OUT = QColor(207, 34, 46)
 BACK = QColor(26, 127, 55)
-MIN_PAD = timedelta(minutes=10)  # around a history of a few minutes (or one point)
+MIN_PAD = timedelta(minutes=10)  # around a history of a few minutes (or one point), in "All"
+EDGE = 0.02  # of the range, right of "now", so the last check's dot is not cut in half
 MAX_MARKERS = 120  # more observations than this: the line alone reads better
 
 
@@ -98,7 +107,7 @@ class PriceChart(QChartView):
         low, high = (min(values), max(values)) if values else (0.0, 1.0)
         pad = (high - low) * 0.12 or max(high * 0.05, 1.0)
         x_axis = QDateTimeAxis()
-        left, right = self._x_range(priced, start, now)
+        left, right = self._x_range(priced, start, now, since)
         span = right - left
         x_axis.setFormat(
             "HH:mm" if span <= timedelta(days=2) else "d MMM" if span <= timedelta(days=300) else "MMM yyyy"
@@ -107,11 +116,7 @@ class PriceChart(QChartView):
             QDateTime.fromMSecsSinceEpoch(int(_ms(left))), QDateTime.fromMSecsSinceEpoch(int(_ms(right)))
         )
         x_axis.setTickCount(7)
-        y_axis = QValueAxis()
-        y_axis.setRange(max(0.0, low - pad), high + pad)
-        y_axis.setTickCount(6)
-        y_axis.applyNiceNumbers()  # 540, 560, ... rather than 532.06, 569.03, ...
-        y_axis.setLabelFormat("%.0f" if y_axis.max() - y_axis.min() >= 10 else "%.2f")
+        y_axis = self._money_axis(max(0.0, low - pad), high + pad, currency)
         text = self.palette().color(QPalette.ColorRole.Text)
         grid = self.palette().color(QPalette.ColorRole.Mid)
         for axis in (x_axis, y_axis):
@@ -134,22 +139,44 @@ class PriceChart(QChartView):
             target_line.setName(f"Target {fmt.money(target, currency)}")
             pen = QPen(TARGET, 1.5, Qt.PenStyle.DashLine)
             target_line.setPen(pen)
-            target_line.append(_ms(start), float(target))
-            target_line.append(_ms(now), float(target))
+            target_line.append(_ms(left), float(target))  # across the whole chart, whatever the range
+            target_line.append(_ms(right), float(target))
             chart.addSeries(target_line)
             target_line.attachAxis(x_axis)
             target_line.attachAxis(y_axis)
         self._stock_markers(history, start, x_axis, y_axis)
 
     @staticmethod
-    def _x_range(priced: list[PriceObservation], start: datetime, now: datetime) -> tuple[datetime, datetime]:
-        """The chosen range, or just the data (padded) when the history is shorter: four checks within three
-        minutes would otherwise be one vertical line at the right edge of a 30-day axis."""
+    def _x_range(
+        priced: list[PriceObservation], start: datetime, now: datetime, since: datetime | None
+    ) -> tuple[datetime, datetime]:
+        """A chosen range (7, 30, 90 days) as it is: the user asked for that span. "All" is the data, padded
+        (four checks within three minutes are then not one vertical line at an edge)."""
+        if since is not None:
+            return since, now + (now - since) * EDGE
         first = priced[0].observed_at if priced else start
-        if first < start:  # the data covers the whole range
-            return start, now
         pad = max((now - first) * 0.05, MIN_PAD)
         return first - pad, now + pad
+
+    @staticmethod
+    def _money_axis(low: float, high: float, currency: str | None) -> QCategoryAxis:
+        """An axis at nice numbers (540, 560, ...) labelled as the locale writes money ("1.250.000 €")."""
+        nice = QValueAxis()
+        nice.setRange(low, high)
+        nice.setTickCount(6)
+        nice.applyNiceNumbers()
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setRange(nice.min(), nice.max())
+        axis.setStartValue(nice.min())
+        step = (nice.max() - nice.min()) / max(nice.tickCount() - 1, 1)
+        cents = step < 10
+        for n in range(nice.tickCount()):
+            value = nice.min() + n * step
+            label = fmt.money(Decimal(str(round(value, 2))), currency, cents=cents)
+            if label not in axis.categoriesLabels():  # labels must be unique
+                axis.append(label, value)
+        return axis
 
     @staticmethod
     def _point_markers(shown: list[PriceObservation]) -> QScatterSeries | None:

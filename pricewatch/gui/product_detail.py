@@ -33,6 +33,7 @@ from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import PriceObservation, Product, utcnow
 
 RANGES = (("7 d", 7), ("30 d", 30), ("90 d", 90), ("All", 0))
+HISTORY_ROWS = 6  # observations the list shows at least
 
 
 class ProductDetail(QDialog):
@@ -57,7 +58,7 @@ class ProductDetail(QDialog):
         self.loaded = False
         self.setObjectName("productDetail")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(900, 640)
+        self.resize(900, 720)
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a scraped title: never markup
@@ -117,7 +118,12 @@ class ProductDetail(QDialog):
         splitter.addWidget(self.chart)
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        # room for several observations, not three rows under a tall chart
+        row = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height() + row * HISTORY_ROWS + 4
+        )
 
         header = QGridLayout()
         header.addWidget(self.title, 0, 0)

@@ -32,6 +32,17 @@ STATE_TEXT = {
 }
 
 
+def shown_state(record: NotificationRecord) -> NotificationState:
+    """The state to show: a FAILED row with the daily cap's mark was held back by the cap, not a failure.
+
+    (Migration 6 moved such rows to SUPPRESSED, but a PriceWatch process started before it kept writing them
+    as FAILED into the migrated file: the first capped notification then showed as a red "Failed".)
+    """
+    if record.state is NotificationState.FAILED and record.data.get("capped") is True:
+        return NotificationState.SUPPRESSED
+    return record.state
+
+
 class NotificationModel(ListTableModel[NotificationRecord]):
     """Newest first; replaced as a whole by ``set_records`` (the log is short and read on a pool thread)."""
 
@@ -50,6 +61,7 @@ class NotificationModel(ListTableModel[NotificationRecord]):
             return None
         record = self._rows[index.row()]
         column = index.column()
+        state = shown_state(record)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_WHEN:
                 return fmt.local_time(record.created_at, seconds=True)
@@ -59,9 +71,9 @@ class NotificationModel(ListTableModel[NotificationRecord]):
                 return fmt.clean_text(record.message, 300)
             if column == COL_CHANNELS:
                 return ", ".join(record.channels)
-            return STATE_TEXT.get(record.state, str(record.state))
+            return STATE_TEXT.get(state, str(state))
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
-            return _STATE_COLOURS.get(record.state)
+            return _STATE_COLOURS.get(state)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_STATE and record.error:
                 return fmt.plain_tooltip(fmt.clean_text(record.error, 600))

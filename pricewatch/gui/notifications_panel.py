@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.notification_model import STATE_TEXT, WIDTHS, NotificationModel
+from pricewatch.gui.notification_model import STATE_TEXT, WIDTHS, NotificationModel, shown_state
 from pricewatch.gui.worker import BackgroundWork
 from pricewatch.models import NotificationRecord, NotificationState, TaskRecord
 
@@ -28,7 +28,7 @@ def summary_text(records: list[NotificationRecord]) -> str:
     """The counts line, like "12 notifications: 9 delivered, 2 held by daily cap" (held back: no failure)."""
     if not records:
         return "No notifications yet"
-    counts = Counter(r.state for r in records)
+    counts = Counter(shown_state(r) for r in records)
     parts = [f"{counts[NotificationState.SENT]} delivered"]
     parts += [
         f"{counts[state]} {STATE_TEXT[state].lower()}"

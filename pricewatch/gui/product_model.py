@@ -45,7 +45,9 @@ RISE_COLOUR = QColor(207, 34, 46)
 OUT_COLOUR = QColor(154, 103, 0)
 ERROR_COLOUR = QColor(207, 34, 46)
 RETRY_COLOUR = QColor(191, 135, 0)  # a failed try that will be tried again: a warning, not an error
-RESORT_MS = 300  # rows that changed out of the chosen order are put back at most this often (one sort)
+# Rows that changed out of the chosen order are put back at most this often: one sort of 10,000 rows with
+# its repaint takes ~20 ms of the GUI thread, so a check of every product costs it at most ~4%.
+RESORT_MS = 500
 MONEY_SORT_TIP = "Sorts by currency, then amount (amounts in different currencies do not compare)"
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None

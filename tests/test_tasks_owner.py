@@ -163,3 +163,21 @@ def test_a_task_stopped_by_shutdown_is_adopted_by_the_next_submit_of_its_key(lab
         assert len(second.list_tasks()) == 1
     finally:
         second.close()
+
+
+def test_a_cancel_from_another_engine_stops_a_task_that_reports_no_progress(lab: Lab, qtbot: Any) -> None:
+    """The window cancels a check that ``serve`` runs: the runner notices the revoked row itself."""
+    runner, other = make_app(), make_app()
+    runner.start(scheduler=False)
+    try:
+        task_id = runner.submit_task("test.block")
+        assert lab.started.wait(10)
+        other.cancel_task(task_id)  # REVOKED in the row; the running engine has not been told
+        qtbot.waitUntil(lambda: task_id not in runner.task_manager.running, timeout=10_000)
+        record = runner.get_task(task_id)
+        assert record.state is TaskState.REVOKED
+        assert not lab.gate.is_set()  # it stopped for the cancel, not because the test released it
+    finally:
+        lab.gate.set()
+        other.close()
+        runner.close()

@@ -111,11 +111,7 @@ def cancel_message(app: PriceWatch, record: TaskRecord) -> str:
     if elsewhere is None:
         return f"Cancelling {what}"
     if record.state is TaskState.STARTED:
-        # The engine's cross-process cancel: the row is REVOKED now; the running process notices at its
-        # next progress write, or its final write finds the row revoked and leaves it so. A page fetch under
-        # way there is not interrupted (its cancel flag lives in that process).
-        return (
-            f"Cancelled {what}: it runs in {elsewhere}, which stops at its next progress report "
-            "(a page it is fetching still completes)"
-        )
+        # The engine's cross-process cancel: the row is REVOKED now; the running process sees that within
+        # about a second (its heartbeat thread) and sets the cancel flag, which also interrupts a fetch.
+        return f"Cancelled {what}: it runs in {elsewhere}, which stops it within a second or two"
     return f"Cancelled {what}, queued by {elsewhere}: it will not run"

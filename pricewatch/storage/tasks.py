@@ -377,6 +377,19 @@ class TaskRepository:
         row = self._db.conn().execute("SELECT state FROM tasks WHERE id = ?", (task_id,)).fetchone()
         return TaskState(row[0]) if row else None
 
+    def revoked_among(self, task_ids: Iterable[str]) -> set[str]:
+        """Which of ``task_ids`` are REVOKED in their rows (cancelled, perhaps by another process)."""
+        ids = builtins.list(task_ids)
+        if not ids:
+            return set()
+        marks = ", ".join("?" * len(ids))
+        rows = (
+            self._db.conn()
+            .execute(f"SELECT id FROM tasks WHERE id IN ({marks}) AND state = 'REVOKED'", ids)
+            .fetchall()
+        )
+        return {str(r[0]) for r in rows}
+
     # -- ownership (leases): which engine runs an unfinished row; see pricewatch.tasks.owner
     def ownership(self, task_id: str) -> tuple[str | None, datetime | None]:
         row = (

@@ -15,8 +15,8 @@ Semantics chosen here:
   its owner lives. When the owner is gone the submitter adopts the row (it becomes the new submitter's task,
   a child of its batch) and runs it; a RETRY row keeps its time.
 - Cancel: PENDING/RETRY -> REVOKED at once; STARTED -> the cancel flag (REVOKED when the task notices; a task
-  run by another process is marked REVOKED in the row and notices at its next progress write); a parent's
-  open children are cancelled with it. Cancelled tasks are never retried.
+  run by another process is marked REVOKED in the row; that process notices within a second, or at its next
+  progress write); a parent's open children are cancelled with it. Cancelled tasks are never retried.
 - Retry of a FAILURE/REVOKED task queues a new task (new id, same name, arguments, priority and unique key),
   so the failed row stays as a record of what happened.
 - Batches: a task that queued children ends when they all have: FAILURE if every child failed, otherwise
@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 
 EXECUTORS = ("threads", "sync")
 OPEN = (TaskState.PENDING, TaskState.RETRY)
+REVOKE_POLL = 1.0  # seconds; how soon a running task notices that another process cancelled it
 WAIT_POLL = 0.5  # seconds; a wait also re-reads the row this often (another process may run the task)
 
 
@@ -231,14 +232,33 @@ class TaskManager:
         self._beat.start()
 
     def _heartbeat(self) -> None:
-        """Renew our leases; a started (long-running) engine also takes over rows whose owner died."""
-        while not self._beat_stop.wait(self.lease.heartbeat):
+        """Renew our leases; a started (long-running) engine also takes over rows whose owner died.
+
+        Between beats, every ``REVOKE_POLL`` seconds, running tasks whose rows another process revoked (a
+        cancel from the window while ``serve`` runs them) get their cancel flag: a task that reports no
+        progress would otherwise finish its work before noticing.
+        """
+        next_beat = time.monotonic() + self.lease.heartbeat
+        while not self._beat_stop.wait(min(REVOKE_POLL, self.lease.heartbeat)):
             try:
+                self._notice_outside_cancels()
+                if time.monotonic() < next_beat:
+                    continue
+                next_beat = time.monotonic() + self.lease.heartbeat
                 self.records.renew(self.owner, self.lease.until(utcnow()))
                 if self._started and not self.stopping and self.executor_name == "threads":
                     self.sweep()  # (a sync engine would run what it finds on this thread)
             except Exception:
                 log.exception("task lease renewal failed")
+
+    def _notice_outside_cancels(self) -> None:
+        running = list(self.running.items())
+        if not running:
+            return
+        revoked = self.records.revoked_among([task_id for task_id, _ in running])
+        for task_id, ctx in running:
+            if task_id in revoked:
+                ctx.cancel("user")
 
     def take_rerun(self, task_id: str) -> bool:
         with self._lock:
@@ -425,8 +445,8 @@ class TaskManager:
                 error="cancelled",
                 finished_at=utcnow(),
             ):
-                # A batch waiting for its children, or a task another process runs (it sees the row change
-                # at its next progress write and stops).
+                # A batch waiting for its children, or a task another process runs (its heartbeat thread
+                # sees the revoked row within REVOKE_POLL and sets the cancel flag).
                 self._revoked(record)
         self.cancel_children(task_id)
         return self.get(task_id)

@@ -301,3 +301,23 @@ def test_while_own_checks_report_the_whole_table_is_reread_at_most_every_few_sec
         lambda: window.product_model.index(row or 0, COL_TITLE).data() == "Desk lamp", timeout=10_000
     )
     assert full_reads == [1]  # one read for the five polls
+
+
+def test_fitting_the_money_columns_on_load_measures_the_painted_rows_and_a_few_more(qtbot: QtBot) -> None:
+    asked: list[int] = []
+
+    class Counting(ProductTableModel):
+        def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
+            asked.append(index.row())
+            super().multiData(index, roleDataSpan)
+
+    model = Counting()
+    panel = ProductsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
+                               price=Decimal(n), currency="EUR") for n in range(1, 3001))  # fmt: skip
+    # Qt's default measured 1,000 rows of each money column: 4,000 calls into Python at every load
+    assert len(set(asked)) < 150

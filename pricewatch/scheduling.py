@@ -144,6 +144,7 @@ class Scheduler:
         self._catch_up_thread: threading.Thread | None = None
         self.caught_up = threading.Event()  # set after the first catch-up since start (tests wait on it)
         self._failure_listeners: list[Callable[[str], Any]] = []
+        self._failures: dict[str, str] = {}  # job id -> why its last run could not start (until one does)
 
     # -- life cycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -242,6 +243,8 @@ class Scheduler:
             slot = following
         local = slot.astimezone(self._scheduler.timezone)
         message = f"The {local:%H:%M} {spec.label} could not start: {exc}"
+        self._failures.pop(spec.id, None)
+        self._failures[spec.id] = message  # the newest last
         for callback in list(self._failure_listeners):
             try:
                 callback(message)
@@ -257,6 +260,11 @@ class Scheduler:
         job = self._scheduler.get_job("check_prices")
         next_run: datetime | None = getattr(job, "next_run_time", None) if job else None
         return CheckPlan(next_run.astimezone(UTC) if next_run else None, self._check_slots)
+
+    def failure(self) -> str | None:
+        """Why the latest scheduled run that failed could not start, until that job starts a run again."""
+        failures = list(self._failures.values())
+        return failures[-1] if failures else None
 
     # -- firing -----------------------------------------------------------------------------------------
     def run_missed(self) -> list[str]:
@@ -334,6 +342,7 @@ class Scheduler:
                 self._report_failure(spec, last, now, exc)
                 return False
             self._set_last_run(job_id, now)
+            self._failures.pop(job_id, None)
         log.info("scheduled job %s (%s) enqueued %s", job_id, reason, spec.task)
         return True
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.models import utcnow
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
@@ -93,3 +95,29 @@ def test_a_warning_from_the_scheduler_thread_reaches_the_status_bar(
         thread.start()
         thread.join()
     assert message in window.statusBar().currentMessage()
+
+
+def test_a_scheduled_run_that_cannot_start_stays_visible_in_the_status_bar(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    scheduler = app.scheduler
+    scheduler._set_last_run("check_prices", utcnow() - timedelta(hours=2))
+
+    def journal_down(*_args: object, **_kwargs: object) -> str:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(app, "submit_task", journal_down)  # the journal failing, as after the migration
+    with qtbot.waitSignal(window.tray.warning):
+        thread = threading.Thread(target=scheduler.run_missed)  # as APScheduler's thread would
+        thread.start()
+        thread.join()
+    label = window.status.schedule_label
+    assert "last run failed" in label.text()
+    assert "price check could not start: disk I/O error" in label.toolTip()
+    assert "price check could not start" in window.statusBar().currentMessage()
+
+    monkeypatch.undo()
+    assert scheduler.run_missed() == ["check_prices"]
+    window.status.refresh_schedule()
+    assert "failed" not in label.text() and label.toolTip() == ""

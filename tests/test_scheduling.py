@@ -336,9 +336,13 @@ def test_a_run_that_cannot_start_is_reported_with_its_slot(app: RecordingApp, cl
     app.fail_submits = True
     assert scheduler.run_missed() == []
     assert messages == ["The 10:00 price check could not start: the journal is not available"]
+    assert scheduler.failure() == messages[0]  # kept for the status bar until a run starts
     unsubscribe()
     scheduler.run_missed()
     assert len(messages) == 1  # none after unsubscribing
+    app.fail_submits = False
+    assert scheduler.run_missed() == ["check_prices"]
+    assert scheduler.failure() is None
 
 
 def test_next_check_is_the_run_that_really_takes_the_product() -> None:

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.db_watch.changed.connect(self.schema_watch.check)
         self.schema_watch.changed.connect(self._schema_changed)
         self.tray.warning.connect(lambda text: self.statusBar().showMessage(f"⚠ {text}", 60000))
+        self.tray.warning.connect(self.status.refresh_schedule)
         self._stop_failure_reports = app.scheduler.on_failure(self.tray.warn)
         self.next_check = NextCheckColumn(app, self.product_model, self)  # the real scheduled run
         self.check_retries = CheckRetries(self.product_model, self)  # "Retrying at 07:48", not "Failed"

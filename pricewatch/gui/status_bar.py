@@ -65,6 +65,12 @@ class StatusBar(QStatusBar):
             ]  # fmt: skip
             when = fmt.local_time(min(upcoming)) if upcoming else "not scheduled"
             self.schedule_label.setText(f"Next check: {when}")
+        # A scheduled run that could not start stays in sight (until a run starts again), not only in the log.
+        failure = self.app.scheduler.failure()
+        if failure:
+            self.schedule_label.setText(f"⚠ {self.schedule_label.text()} · last run failed")
+        self.schedule_label.setToolTip(failure or "")
+        self.schedule_label.setStyleSheet("color: #bf8700" if failure else "")
         url = self.app.api_url
         self.api_label.setText(f"API: {url}" if url else "")
         self.api_label.setVisible(bool(url))

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
+    Qt,
 )
 from PySide6.QtGui import QImage, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTreeView, QWidget
@@ -30,7 +31,7 @@ from pricewatch.gui import product_sync, task_model
 from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.model_roles import Roles
-from pricewatch.gui.product_model import COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.product_model import COL_PRICE, COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.progress_delegate import ProgressDelegate
 from pricewatch.gui.task_model import TaskTreeModel
@@ -321,3 +322,31 @@ def test_fitting_the_money_columns_on_load_measures_the_painted_rows_and_a_few_m
                                price=Decimal(n), currency="EUR") for n in range(1, 3001))  # fmt: skip
     # Qt's default measured 1,000 rows of each money column: 4,000 calls into Python at every load
     assert len(set(asked)) < 150
+
+
+def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBot) -> None:
+    asked: list[int] = []
+
+    class Counting(ProductTableModel):
+        def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+            if index.column() == COL_PRICE and role == Qt.ItemDataRole.DisplayRole:
+                asked.append(index.row())
+            return super().data(index, role)
+
+    model = Counting()
+    panel = ProductsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
+                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
+    QApplication.processEvents()
+    width = panel.table.columnWidth(COL_PRICE)
+    asked.clear()
+    model.upsert(replace(model.product_at(400), price=Decimal("98765432109.99")))  # a row off screen
+    assert asked == [] and panel.table.columnWidth(COL_PRICE) == width  # neither formatted nor measured
+    panel.table.scrollTo(model.index(400, COL_PRICE))
+    QApplication.processEvents()
+    text = model.index(400, COL_PRICE).data()
+    assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE)

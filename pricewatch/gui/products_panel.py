@@ -49,10 +49,10 @@ SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air
-# Rows beyond the painted ones that fitting a money column measures (Qt's default, 1,000, measured 4,000 cells
-# through Python at every load: 100-180 ms of a frozen window with 10,000 products). Rows measured later as
-# their amounts change or arrive widen the column too.
-MONEY_FIT_ROWS = 50
+# Rows beyond the painted ones that fitting a money column measures: none (Qt's default, 1,000, measured 4,000
+# cells through Python at every load: 100-180 ms of a frozen window with 10,000 products). Rows scrolled into
+# view, and rows on screen whose amounts change, are measured then.
+MONEY_FIT_ROWS = 0
 
 
 class ProductsPanel(QWidget):

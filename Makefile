@@ -42,6 +42,7 @@ bench: $(PY) deb-bench-packages
 	$(PY) bench/task_overhead.py
 	$(PY) bench/check_throughput.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
+	$(PY) bench/task_feed.py
 	$(PY) bench/api_load.py
 
 screenshots: $(PY) deb-test-packages

@@ -93,7 +93,6 @@ def test_product_crud_and_duplicates(db: Database) -> None:
     assert repo.delete(product.id) is False
 
 
-
 def test_search_ignores_case_in_any_script_and_takes_wildcards_literally(db: Database) -> None:
     repo = ProductRepository(db)
     books = repo.add(Product(url="https://buch.example/1", title="Bücher über Straße", shop="buch.example"))
@@ -110,6 +109,7 @@ def test_search_ignores_case_in_any_script_and_takes_wildcards_literally(db: Dat
     assert found("%") == [sale.id] and found("_") == [sale.id]
     assert found("nothing like it") == []
     assert len(repo.list(search="")) == 3
+
 
 def test_history_row_only_on_change_and_last_checked_always(db: Database) -> None:
     products, observations = ProductRepository(db), ObservationRepository(db)

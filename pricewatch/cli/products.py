@@ -206,4 +206,3 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{summary.observations_added} history entries added"
     )
     return 0
-

@@ -55,11 +55,15 @@ class ObservationRepository:
 
     def recent_prices(self, product_id: int, limit: int = 30) -> list[Decimal]:
         """The last ``limit`` known prices, oldest first (for sparklines)."""
-        rows = self._db.conn().execute(
-            "SELECT price FROM observations WHERE product_id = ? AND price IS NOT NULL"
-            " ORDER BY observed_at DESC, id DESC LIMIT ?",
-            (product_id, limit),
-        ).fetchall()
+        rows = (
+            self._db.conn()
+            .execute(
+                "SELECT price FROM observations WHERE product_id = ? AND price IS NOT NULL"
+                " ORDER BY observed_at DESC, id DESC LIMIT ?",
+                (product_id, limit),
+            )
+            .fetchall()
+        )
         prices = [money_from_db(r[0]) for r in reversed(rows)]
         return [p for p in prices if p is not None]
 

@@ -17,8 +17,16 @@ _TIMES = {"created_at", "last_checked_at", "next_check_at"}
 _BOOLS = {"ignore_robots", "paused"}
 COLUMNS = tuple(f.name for f in fields(Product))
 EDITABLE = frozenset(
-    {"title", "target_price", "css_selector", "offer_key", "check_interval_minutes", "ignore_robots",
-     "paused", "next_check_at"}
+    {
+        "title",
+        "target_price",
+        "css_selector",
+        "offer_key",
+        "check_interval_minutes",
+        "ignore_robots",
+        "paused",
+        "next_check_at",
+    }
 )
 
 

@@ -76,3 +76,31 @@ def test_a_changed_price_moves_its_row_and_the_selection_follows(
     assert window.products.selected_ids() == [ids[0]]
     assert table.model().index(0, COL_TITLE).data() == "Item 0"
     assert table.horizontalHeader().sortIndicatorOrder() == DESC
+
+
+def test_the_order_holds_while_searching(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    ids = []
+    for n, price in enumerate(["10", "20", "30"]):
+        product = app.add_product(f"https://shop{n}.example/lamp", title=f"Lamp {n}")
+        app.observations.record_check(product.id or 0, checked_at=utcnow() - timedelta(hours=1),
+                                      price=Decimal(price), currency="EUR",
+                                      availability=Availability.IN_STOCK)  # fmt: skip
+        ids.append(product.id or 0)
+    app.add_product("https://other.example/chair", title="Chair")
+    window = make_window()
+    table = window.products.table
+    table.sortByColumn(COL_PRICE, ASC)
+    window.products.search.setText("lamp")
+    window.products.apply_search_now()
+
+    def shown() -> list[str]:
+        return [table.model().index(r, COL_TITLE).data() for r in range(table.model().rowCount())]
+
+    assert shown() == ["Lamp 0", "Lamp 1", "Lamp 2"]
+    app.observations.record_check(ids[0], checked_at=utcnow(), price=Decimal("25"), currency="EUR",
+                                  availability=Availability.IN_STOCK)  # fmt: skip
+    window.product_sync.refresh(ids[0])
+    window.product_sync.flush_now()
+    qtbot.waitUntil(lambda: shown() == ["Lamp 1", "Lamp 0", "Lamp 2"])

@@ -34,6 +34,7 @@ test: $(VENV)/.installed-test deb-test-packages
 lint: $(PY)
 	$(PY) -m pip install --quiet ruff mypy lxml-stubs
 	$(VENV)/bin/ruff check pricewatch tests bench
+	$(VENV)/bin/ruff format --check pricewatch tests bench
 	$(VENV)/bin/mypy
 
 bench: $(PY) deb-bench-packages

@@ -55,6 +55,7 @@ def test_a_failing_shop_shows_the_retry_and_the_product_can_be_added_anyway(
     qtbot: QtBot, app: PriceWatch, page_server: PageServer, make_window: Callable[[], MainWindow]
 ) -> None:
     url = page_server.add("/busy", "Service Unavailable", status=503)
+    app.settings.tasks.retry_base_delay = 3600.0  # the first retry waits long enough to look at it
     app.start(scheduler=False)
     window = make_window()
     dialog = window.add_product(url)

@@ -80,3 +80,13 @@ def test_remove_confirmation_shows_the_title_literally(
     assert box is not None
     assert MARKUP in _as_rendered(box.text(), box.textFormat())
     box.button(QMessageBox.StandardButton.Cancel).click()
+
+
+def test_a_task_error_tooltip_shows_the_shops_markup_literally(qtbot: QtBot) -> None:
+    """A failed scrape's error quotes the page; the task table's tooltip must not render it."""
+    from pricewatch.gui import task_columns as tc
+    from pricewatch.models import TaskRecord, TaskState
+
+    record = TaskRecord(id="e" * 32, name="scraping.scrape_product", state=TaskState.FAILURE, error=MARKUP)
+    tip = tc.cell_data(record, tc.COL_RESULT, Qt.ItemDataRole.ToolTipRole, tc.default_subject)
+    assert _tooltip_shows(tip) == MARKUP

@@ -69,7 +69,7 @@ class StatusBar(QStatusBar):
         failure = self.app.scheduler.failure()
         if failure:
             self.schedule_label.setText(f"⚠ {self.schedule_label.text()} · last run failed")
-        self.schedule_label.setToolTip(failure or "")
+        self.schedule_label.setToolTip(fmt.plain_tooltip(failure) or "")
         self.schedule_label.setStyleSheet("color: #bf8700" if failure else "")
         url = self.app.api_url
         self.api_label.setText(f"API: {url}" if url else "")

@@ -144,7 +144,7 @@ def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[Tas
         return STATE_COLOURS[TaskState.FAILURE]
     if role == Qt.ItemDataRole.ToolTipRole:
         if column == COL_RESULT and record.error:
-            return fmt.clean_text(record.error, 1000)
+            return fmt.plain_tooltip(fmt.clean_text(record.error, 1000))
         if column == COL_ID:
             return record.id
         if column == COL_NAME:

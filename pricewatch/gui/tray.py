@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QSystemTrayIcon
 
@@ -78,7 +78,10 @@ class TrayIcon(QObject):
             self.show_window()
 
     def show_window(self) -> None:
-        self.window.showNormal()
+        # Keep the state it was hidden in (maximised stays maximised); only un-minimise. showNormal() would
+        # also un-maximise it.
+        self.window.setWindowState(self.window.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.window.show()
         self.window.raise_()
         self.window.activateWindow()
 

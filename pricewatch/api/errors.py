@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from pricewatch.app import NotFoundError
 from pricewatch.scraping.errors import ScrapeError
-from pricewatch.storage import DuplicateProductError
+from pricewatch.storage import DuplicateProductError, SchemaTooNewError
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _error("Request body too large"),
     421: _error("Host header is not a loopback name"),
     422: _error("Invalid input"),
+    503: _error("A newer PriceWatch upgraded the database; this server must be restarted"),
 }
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _error("Conflicts with the current state")}
 
@@ -73,6 +74,11 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc) or "invalid value"}, status_code=422)
 
 
+async def _schema_too_new(request: Request, exc: Exception) -> JSONResponse:
+    # Not a 500: nothing is broken here, this process is out of date; a retry after the restart succeeds.
+    return JSONResponse({"detail": f"{exc} (a newer PriceWatch upgraded the database)"}, status_code=503)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     # Starlette picks the handler of the closest class in the exception's MRO; the order is irrelevant.
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -80,3 +86,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DuplicateProductError, _duplicate)
     app.add_exception_handler(ScrapeError, _invalid)  # InvalidURLError before any I/O
     app.add_exception_handler(ValueError, _invalid)
+    app.add_exception_handler(SchemaTooNewError, _schema_too_new)

@@ -17,13 +17,14 @@ from fastapi import HTTPException
 
 from pricewatch.app import NotFoundError
 from pricewatch.scraping.errors import ScrapeError
+from pricewatch.storage import SchemaTooNewError
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-EXPECTED = (NotFoundError, ValueError, ScrapeError, HTTPException)
+EXPECTED = (NotFoundError, ValueError, ScrapeError, HTTPException, SchemaTooNewError)
 
 
 class FacadeRunner:

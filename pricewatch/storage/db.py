@@ -14,6 +14,7 @@ from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError, mig
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+SCHEMA_TOO_NEW = "the database was upgraded by a newer PriceWatch; restart PriceWatch to use it"
 
 
 class StorageError(RuntimeError):
@@ -79,15 +80,21 @@ class Database:
         try:
             # A newer PriceWatch may have migrated the file while this one runs: never write to a schema
             # this code does not know (a header read under the write lock, microseconds).
-            if schema_version(conn) > LATEST_VERSION:
-                raise SchemaTooNewError(
-                    "the database was upgraded by a newer PriceWatch; restart PriceWatch to use it"
-                )
+            self.refuse_newer_schema(conn)
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def schema_too_new(self) -> bool:
+        """Has a newer PriceWatch migrated the file under this code (a header read, microseconds)."""
+        return schema_version(self.conn()) > LATEST_VERSION
+
+    def refuse_newer_schema(self, conn: sqlite3.Connection | None = None) -> None:
+        """Raise SchemaTooNewError when the file's schema is newer than this code knows (before a write)."""
+        if schema_version(conn or self.conn()) > LATEST_VERSION:
+            raise SchemaTooNewError(SCHEMA_TOO_NEW)
 
     def close(self) -> None:
         """Close every thread's connection (call once, at shutdown, when no worker is running)."""

@@ -118,6 +118,7 @@ class TaskRepository:
         values = (*_values(task), owner, _time_to_db(lease), self.writer)
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
             with self._writing():
+                self._db.refuse_newer_schema()  # what transaction() checks; this write skips it
                 self._db.conn().execute(_INSERT, values)
             return task
         with self._writing(), self._db.transaction() as conn:

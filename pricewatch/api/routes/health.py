@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from pricewatch import __version__
@@ -14,7 +14,7 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
-    status: str = "ok"
+    status: str = "ok"  # or "restart needed": a newer PriceWatch upgraded the database (with a 503)
     version: str
     uptime_seconds: float
 
@@ -23,8 +23,12 @@ class Health(BaseModel):
     "/health",
     response_model=Health,
     summary="Is the API up",
-    responses={400: ERROR_RESPONSES[400], 421: ERROR_RESPONSES[421]},
+    responses={400: ERROR_RESPONSES[400], 421: ERROR_RESPONSES[421], 503: {"model": Health}},
 )
-async def health(request: Request) -> Health:
+async def health(request: Request, response: Response) -> Health:
     started: float = request.app.state.started_monotonic
-    return Health(version=__version__, uptime_seconds=round(time.monotonic() - started, 3))
+    health = Health(version=__version__, uptime_seconds=round(time.monotonic() - started, 3))
+    if request.app.state.runner.read(request.app.state.runner.app.db.schema_too_new):
+        health.status = "restart needed"  # a supervisor probing /health restarts it with the new code
+        response.status_code = 503
+    return health

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.gui.rolled_up import returned_value
 from pricewatch.models import TaskRecord, TaskState
 
 (COL_ID, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED, COL_STARTED,
@@ -52,6 +53,13 @@ def friendly_name(name: str) -> str:
     return _NAMES.get(name, name)
 
 
+def record_name(record: TaskRecord) -> str:
+    """The name of this task: a scrape that may store a reading is told apart from the dialog's preview."""
+    if record.name == "scraping.scrape_product":
+        return "Look up page (preview)" if (record.kwargs or {}).get("store") is False else "Scrape page"
+    return friendly_name(record.name)
+
+
 def default_subject(record: TaskRecord) -> str:
     kwargs = record.kwargs or {}
     if "url" in kwargs:
@@ -64,7 +72,19 @@ def default_subject(record: TaskRecord) -> str:
         return plural(len(kwargs["urls"]), "page")
     if kwargs.get("product_ids"):
         return plural(len(kwargs["product_ids"]), "product")
+    if record.name == "price_tracking.check_prices":
+        return _checked_products(record)
     return ""
+
+
+def _checked_products(record: TaskRecord) -> str:
+    """A check of all (or all due) products: their count once the batch has queued them."""
+    if record.progress_total:
+        return plural(record.progress_total, "product")
+    value = returned_value(record.result)
+    if isinstance(value, dict) and isinstance(value.get("products"), int):
+        return plural(value["products"], "product")
+    return "all products" if (record.kwargs or {}).get("force") else "due products"
 
 
 def plural(count: int, noun: str) -> str:
@@ -95,6 +115,14 @@ def state_colour(record: TaskRecord) -> QColor | None:
     return PARTLY_FAILED_COLOUR if failed_children(record) else STATE_COLOURS.get(record.state)
 
 
+def follow_up_note(record: TaskRecord, children: Iterable[TaskRecord | None]) -> str:
+    """What failed after a finished check (its picture), which leaves the check itself Done; else ""."""
+    if record.name != "price_tracking.check_product_price" or record.state is not TaskState.SUCCESS:
+        return ""
+    failed = (c for c in children if c is not None and c.state is TaskState.FAILURE)
+    return "picture could not be fetched" if any(c.name == "images.fetch_thumbnail" for c in failed) else ""
+
+
 def duration_seconds(record: TaskRecord) -> float | None:
     if record.started_at is None or record.finished_at is None:
         return None
@@ -108,7 +136,7 @@ def result_text(record: TaskRecord) -> str:
         return f"next try {fmt.local_time(record.eta, seconds=True)}: {fmt.clean_text(record.error, 150)}"
     if record.state is TaskState.STARTED and record.progress_message:
         return fmt.clean_text(record.progress_message, 200)
-    result = record.result
+    result = returned_value(record.result)  # an old journal row may hold a roll-up; its value is the result
     if result is None:
         return ""
     if isinstance(result, dict):
@@ -127,8 +155,13 @@ def header_data(section: int, role: int) -> Any:
     return None
 
 
-def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[TaskRecord], str]) -> Any:
+def cell_data(
+    record: TaskRecord, column: int, role: int, subject: Callable[[TaskRecord], str], note: str = ""
+) -> Any:
+    """``note`` is the :func:`follow_up_note` of the record (shown with its result and as a tooltip)."""
     if role == Qt.ItemDataRole.DisplayRole:
+        if note and column == COL_RESULT:
+            return "; ".join(t for t in (result_text(record), note.capitalize()) if t)
         return _display(record, column, subject)
     if role == TaskRole:
         return record
@@ -143,6 +176,8 @@ def cell_data(record: TaskRecord, column: int, role: int, subject: Callable[[Tas
     if role == Qt.ItemDataRole.ForegroundRole and column == COL_RESULT and record.state is TaskState.FAILURE:
         return STATE_COLOURS[TaskState.FAILURE]
     if role == Qt.ItemDataRole.ToolTipRole:
+        if note and column in (COL_STATE, COL_RESULT):
+            return f"{state_text(record)} ({note})"
         if column == COL_RESULT and record.error:
             return fmt.plain_tooltip(fmt.clean_text(record.error, 1000))
         if column == COL_ID:
@@ -158,7 +193,7 @@ def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], st
     if column == COL_ID:
         return short_id(record.id)
     if column == COL_NAME:
-        return friendly_name(record.name)
+        return record_name(record)
     if column == COL_SUBJECT:
         return subject(record)
     if column == COL_QUEUE:

@@ -362,10 +362,12 @@ class TaskTreeModel(QAbstractItemModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        record = index.internalPointer().record
+        node: _Node = index.internalPointer()
+        record = node.record
         if record is None:
             return None
-        return tc.cell_data(record, index.column(), role, self._subject)
+        note = tc.follow_up_note(record, (child.record for child in node.children))
+        return tc.cell_data(record, index.column(), role, self._subject, note)
 
 
 def _finished_tree(node: _Node) -> bool:

@@ -3,12 +3,19 @@
 It runs under a QCoreApplication event loop (the engine's pools and signals are QtCore). A short QTimer tick
 returns control to Python regularly, so the signal handlers run promptly and quit the loop; the facade then
 stops everything in order (scheduler, running tasks back to PENDING, API, fetcher, database).
+
+When a newer PriceWatch migrates the database under it, serve stops and exits with :data:`EXIT_UPGRADED`
+rather than staying up: every write of this old code is refused (SchemaTooNewError), so its scheduler and API
+could only fail, and a supervisor (systemd ``Restart=on-failure``, a shell loop) restarts it with the new
+code. Until it notices (a header read every :data:`SCHEMA_POLL_MS`), the API answers writes with 503.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +23,11 @@ from typing import Any
 from pricewatch.cli.common import UserError, open_app
 
 TICK_MS = 200
+SCHEMA_POLL_MS = 2_000
+EXIT_UPGRADED = 75  # sysexits' EX_TEMPFAIL: try again (with the new code)
+log = logging.getLogger(__name__)
+UPGRADED = "a newer PriceWatch upgraded the database (schema version {old} → {new}); stopping so that it " \
+    "can be restarted with the new version"  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +64,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tick = QTimer()
         tick.timeout.connect(_tick)
         tick.start(TICK_MS)
+        schema_poll = QTimer()
+        schema_poll.timeout.connect(lambda: _stop_if_upgraded(app, stopped_by, qt_app.quit))
+        schema_poll.start(SCHEMA_POLL_MS)
         try:
             app.start(scheduler=True)
             parts = [f"task engine ({app.task_manager.executor_name})"]
@@ -69,11 +84,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 qt_app.exec()
         finally:
             tick.stop()
+            schema_poll.stop()
             for number, handler in previous.items():
                 signal.signal(number, handler)
         print(f"pricewatch serve: stopping ({stopped_by[0] if stopped_by else 'quit'})", flush=True)
     print("pricewatch serve: stopped", flush=True)
-    return 0
+    return EXIT_UPGRADED if stopped_by and stopped_by[0] == "upgraded" else 0
+
+
+def _stop_if_upgraded(app: Any, stopped_by: list[str], quit_loop: Callable[[], None]) -> None:
+    """Stop the scheduler and the loop once the file's schema is newer than this code knows."""
+    from pricewatch.storage.migrations import LATEST_VERSION, schema_version
+
+    if stopped_by:
+        return
+    try:
+        version = schema_version(app.db.conn())
+    except sqlite3.Error as exc:  # locked for a moment: the next poll tries again
+        log.debug("schema version read failed: %s", exc)
+        return
+    if version <= LATEST_VERSION:
+        return
+    message = UPGRADED.format(old=LATEST_VERSION, new=version)
+    log.error(message)
+    print(f"pricewatch serve: {message}", file=sys.stderr, flush=True)
+    app.scheduler.shutdown()  # its runs could only fail against the new schema
+    stopped_by.append("upgraded")
+    quit_loop()
 
 
 def _tick() -> None:

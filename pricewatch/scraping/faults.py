@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -11,6 +13,9 @@ from pricewatch.scraping.errors import InvalidURLError, PermanentError, ScrapeEr
 
 # Statuses worth trying again later even though they are 4xx: request timeout, too early, rate limited.
 _TRANSIENT_4XX = {408, 425, 429}
+# getaddrinfo's answers that the name does not exist (a mistyped shop address): retrying will not help. Other
+# resolver failures (EAI_AGAIN: the resolver could not be asked) stay transient.
+_NO_SUCH_HOST = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)})
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -64,7 +69,23 @@ def error_for_exception(exc: Exception, url: str) -> ScrapeError:
     if isinstance(exc, httpx.DecodingError):
         return TransientError(f"the page's compressed data is broken: {shown}", kind="decoding")
     if isinstance(exc, httpx.ConnectError):
+        resolver = _resolver_error(exc)
+        if resolver is not None and resolver.errno in _NO_SUCH_HOST:
+            host = urlsplit(url).hostname or shown  # the host, not the robots.txt address that was asked for
+            return PermanentError(f"the shop's address {host[:200]} could not be found (DNS)", kind="dns")
         return TransientError(f"could not connect to the shop: {shown} ({exc})", kind="connect")
     if isinstance(exc, httpx.TransportError):  # read/write errors, dropped connections, protocol errors
         return TransientError(f"the connection failed: {shown} ({exc.__class__.__name__})", kind="connect")
     return PermanentError(f"the request failed: {shown} ({exc})", kind="http_4xx")
+
+
+def _resolver_error(exc: BaseException) -> socket.gaierror | None:
+    """The getaddrinfo failure behind an httpx error (httpx wraps httpcore's error, which wraps it)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, socket.gaierror):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None

@@ -15,8 +15,10 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QStatusBar
 
 from pricewatch.gui import formatting as fmt
+from pricewatch.storage import SchemaTooNewError
 
 MESSAGE_MS = 15_000
+UPDATED = "a newer PriceWatch upgraded the database; restart PriceWatch first"
 log = logging.getLogger("pricewatch.gui")
 
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
@@ -29,6 +31,12 @@ def install_excepthook(status_bar: Callable[[], QStatusBar | None], log_file: st
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             previous(kind, error, tb)
+            return
+        if issubclass(kind, SchemaTooNewError):  # not a bug: the user's next step is a restart
+            log.warning("refused to write: %s", error)
+            bar = status_bar()
+            if bar is not None and bar.thread() is QThread.currentThread():
+                bar.showMessage(f"Not saved: {UPDATED}", MESSAGE_MS)
             return
         log.error("uncaught exception in the window", exc_info=(kind, error, tb))
         bar = status_bar()

@@ -26,7 +26,7 @@ from pricewatch.gui.product_model import ProductTableModel
 from pricewatch.gui.product_sync import ProductSync
 from pricewatch.gui.products_panel import ProductsPanel
 from pricewatch.gui.resources import app_icon
-from pricewatch.gui.schema_watch import SchemaWatch, ask_restart
+from pricewatch.gui.schema_watch import SchemaWatch, ask_restart, lock_writes
 from pricewatch.gui.settings_dialog import SettingsDialog
 from pricewatch.gui.status_bar import StatusBar
 from pricewatch.gui.task_columns import default_subject
@@ -413,7 +413,15 @@ class MainWindow(QMainWindow):
     def _schema_changed(self, old: int, new: int) -> None:
         self.app.scheduler.shutdown()  # its runs could only fail against the new schema
         self.next_check.refresh()
+        if self.status.restart_button is None:  # the first change: what would write is disabled for good
+            a, tasks = self.commands, self.task_panel
+            lock_writes(self, [a.add, a.paste, a.edit, a.delete, a.check, a.check_all, a.import_, a.pause,
+                               tasks.retry_action, tasks.cancel_action])  # fmt: skip
+        self.status.show_restart_needed(self.restart)  # stays after "Later"
         self.statusBar().showMessage("PriceWatch was updated by another program: restart it to continue")
+        previous: QMessageBox | None = getattr(self, "upgrade_question", None)
+        if previous is not None:  # a further change: ask again
+            previous.close()
         self.upgrade_question, restart = ask_restart(self, old, new)
         restart.clicked.connect(self.restart)
 

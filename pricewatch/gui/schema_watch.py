@@ -5,6 +5,9 @@ of this window would fail ("no column named ...") or, worse, store rows the new 
 writes to a schema newer than it knows; this watch tells the user and offers to restart PriceWatch with the
 same command line. It piggybacks on :class:`~pricewatch.gui.db_watch.DataVersionWatch`: a migration is a
 commit by another connection, so ``user_version`` (a header read) is only looked at when that fires.
+
+After the question (even after "Later") the window stays honest: :func:`lock_writes` disables what would
+write, and the status bar keeps a Restart button; a further version change asks again.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ import logging
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from pricewatch.app import PriceWatch
@@ -27,7 +32,7 @@ class SchemaWatch(QObject):
     """Compares the database's schema version with the one it had when the window opened.
 
     Signals:
-        changed(int, int): the version at start and the version now (emitted once).
+        changed(int, int): the version at start and the version now (again at each further change).
     """
 
     changed = Signal(int, int)
@@ -36,21 +41,19 @@ class SchemaWatch(QObject):
         super().__init__(parent)
         self.app = app
         self.known = schema_version(app.db.conn())
-        self.reported = False
+        self.last_seen = self.known
 
     @Slot()
     def check(self) -> bool:
-        """Read the version now; emits :attr:`changed` (and returns True) the first time it differs."""
-        if self.reported:
-            return False
+        """Read the version now; emits :attr:`changed` (and returns True) when it moved since last seen."""
         try:
             version = schema_version(self.app.db.conn())
         except sqlite3.Error as exc:  # locked or closed: the next commit brings another chance
             log.debug("schema version read failed: %s", exc)
             return False
-        if version == self.known:
+        if version == self.last_seen:
             return False
-        self.reported = True
+        self.last_seen = version
         log.warning("the database schema changed from version %s to %s under the window", self.known, version)
         self.changed.emit(self.known, version)
         return True
@@ -73,6 +76,18 @@ def ask_restart(parent: QWidget, old: int, new: int) -> tuple[QMessageBox, QPush
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.show()
     return box, restart
+
+
+def lock_writes(owner: QObject, actions: Iterable[QAction]) -> QActionGroup:
+    """Disable ``actions`` for good: in a disabled group, the window's own ``setEnabled(True)`` (on a new
+    selection, say) leaves them disabled."""
+    group = QActionGroup(owner)
+    group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)  # Pause is checkable; not a radio group
+    for action in actions:
+        group.addAction(action)
+        action.setToolTip(f"{action.toolTip()} (restart PriceWatch first: it was updated)")
+    group.setEnabled(False)
+    return group
 
 
 def restart_command() -> list[str]:

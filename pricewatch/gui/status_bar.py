@@ -6,10 +6,11 @@ vanished itself when the next message timed out."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui import formatting as fmt
@@ -34,6 +35,7 @@ class StatusBar(QStatusBar):
         for label in (self.products_label, self.tasks_label, self.schedule_label, self.api_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
+        self.restart_button: QPushButton | None = None  # once a newer PriceWatch upgraded the database
         self._timer = QTimer(self, interval=SCHEDULE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh_schedule)
         self._timer.start()
@@ -56,7 +58,9 @@ class StatusBar(QStatusBar):
     @Slot()
     def refresh_schedule(self) -> None:
         """Next scheduled check and the API address (cheap reads of in-memory state)."""
-        if self.app.settings.schedule.paused:
+        if self.restart_button is not None:
+            self.schedule_label.setText("Scheduled checks stopped")
+        elif self.app.settings.schedule.paused:
             self.schedule_label.setText("Scheduled checks paused")
         else:
             upcoming: list[datetime] = [
@@ -74,6 +78,19 @@ class StatusBar(QStatusBar):
         url = self.app.api_url
         self.api_label.setText(f"API: {url}" if url else "")
         self.api_label.setVisible(bool(url))
+
+    def show_restart_needed(self, restart: Callable[[], None]) -> QPushButton:
+        """A lasting "updated — Restart" button (messages time out or get replaced; this must not)."""
+        if self.restart_button is None:
+            self.restart_button = QPushButton("PriceWatch was updated — Restart", self)
+            self.restart_button.setObjectName("restartNotice")
+            self.restart_button.setToolTip(
+                "A newer PriceWatch upgraded the database; this window can no longer save anything"
+            )
+            self.restart_button.clicked.connect(restart)
+            self.insertPermanentWidget(0, self.restart_button)
+        self.refresh_schedule()
+        return self.restart_button
 
     def stop(self) -> None:
         self._timer.stop()

@@ -5,7 +5,8 @@ so a check run from cron notifies too. A shop that asks us to come back later (4
 ``--retry-wait`` seconds, with a line saying so; a retry due later stays queued for the next engine (serve,
 the window, the next check) and the summary says when. Ctrl+C (exit 130) hands this run's unfinished checks
 back to the journal without an owner: the next engine or ``check`` runs them at once. The
-exit status is 1 when any product was not checked (failed, retrying later, or being checked by another run).
+exit status is 1 when any product was not checked (failed, retrying later, or being checked by another run),
+and 5 when the only ones not checked were cancelled from another window or process (not a failure).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from pricewatch.tasks.events import TaskEvent
 
 EXIT_CHECK_FAILED = 1
+EXIT_CHECK_CANCELLED = 5  # cancelled elsewhere (the window's Cancel Task): a cron script can tell it apart
+CANCELLED_ELSEWHERE = "cancelled (from another window or process)"
 BAR_WIDTH = 30
 DEFAULT_RETRY_WAIT = 30.0  # seconds a one-shot check waits for a shop's "come back later"
 WAIT_STEP = 0.5  # seconds between looks at the batch while it waits only for deferred retries
@@ -37,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "check",
         help="check prices now (due products, the listed ones, or --all)",
         description="Check prices through the task engine and print what changed. Without IDs only products "
-        "whose check is due are checked. Exits with status 1 when any check failed.",
+        "whose check is due are checked. Exits with status 1 when any check failed, 5 when checks were "
+        "cancelled from another window or process.",
     )
     check.add_argument("ids", nargs="*", type=int, metavar="ID", help="products to check (even paused ones)")
     check.add_argument("--all", action="store_true", help="check every product that is not paused")
@@ -290,18 +294,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("no product is due for a check (use --all to check every product)")
     else:
         print_table(rows, sys.stdout)
+    if root.state is TaskState.REVOKED and not rows:
+        print(f"pricewatch: the check was {CANCELLED_ELSEWHERE}", file=sys.stderr)
+        return EXIT_CHECK_CANCELLED
     if root.state.is_final and root.state != "SUCCESS" and not rows:
         print(f"pricewatch: error: the check failed: {root.error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    failed = sum(1 for row in rows if row["state"] not in ("SUCCESS", "RETRY", "QUEUED"))
+    # This run's own Ctrl+C ends it with 130 before here: a cancelled check was cancelled elsewhere.
+    cancelled = sum(1 for row in rows if row["state"] == "REVOKED")
+    failed = sum(1 for row in rows if row["state"] not in ("SUCCESS", "RETRY", "QUEUED", "REVOKED"))
     later = sum(1 for row in rows if row["state"] == "RETRY")
     elsewhere = sum(1 for row in rows if row["state"] == "QUEUED")
     parts = [
         f"{failed} of {len(rows)} checks failed" if failed else "",
+        f"{cancelled} of {len(rows)} checks were {CANCELLED_ELSEWHERE}" if cancelled else "",
         f"{later} will be retried later" if later else "",
         f"{elsewhere} checked by another process" if elsewhere else "",
     ]
     if any(parts):
         print("; ".join(p for p in parts if p), file=sys.stderr)
-        return EXIT_CHECK_FAILED
+        return EXIT_CHECK_FAILED if failed or later or elsewhere else EXIT_CHECK_CANCELLED
     return 0

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.task_detail import task_html
 from pricewatch.models import TaskRecord, TaskState
 from tests.support.images import page_with_image
 from tests.support.pageserver import PageServer
@@ -53,6 +54,7 @@ def test_the_dialog_preview_and_a_stored_scrape_have_different_names(app: PriceW
     assert tc.record_name(preview) == "Look up page (preview)"
     assert tc.record_name(stored) == "Scrape page"
     assert tc.cell_data(stored, tc.COL_NAME, Qt.ItemDataRole.DisplayRole, tc.default_subject) == "Scrape page"
+    assert ">Look up page (preview)</h3>" in task_html(preview)  # the detail pane beside the table agrees
 
 
 def test_an_old_rolled_up_result_shows_the_returned_price() -> None:

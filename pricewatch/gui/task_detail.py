@@ -12,7 +12,7 @@ from pricewatch.gui import formatting as fmt
 from pricewatch.gui.task_columns import (
     STATE_TEXT,
     duration_seconds,
-    friendly_name,
+    record_name,
     state_colour,
     state_text,
 )
@@ -32,7 +32,7 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
     colour = state_colour(record)
     state = state_text(record)
     parts = [
-        f"<h3 style='margin-bottom:2px'>{html.escape(friendly_name(record.name))}</h3>",
+        f"<h3 style='margin-bottom:2px'>{html.escape(record_name(record))}</h3>",
         f"<p style='margin-top:0'><code>{html.escape(record.name)}</code> · "
         f"<span style='color:{colour.name() if colour else 'inherit'}; font-weight:600'>{state}</span></p>",
         f"<p><b>ID</b> <code>{html.escape(record.id)}</code><br>",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
-import json
 import re
-import threading
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta, timezone
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -26,43 +22,7 @@ from pricewatch.notify.channels import (
 from pricewatch.notify.digest import digest_text
 from pricewatch.notify.quiet import QuietHours, parse_clock
 from pricewatch.notify.sanitize import clean_message, clean_text, clean_title, escape_markup
-
-
-class Webhook:
-    """A real HTTP server on loopback that records JSON posts and answers with scripted statuses."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.statuses: list[int] = []
-        hook = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                status = hook.statuses.pop(0) if hook.statuses else 200
-                if status == 200:
-                    hook.posts.append(body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+from tests.support.webhook import Webhook
 
 
 @pytest.fixture

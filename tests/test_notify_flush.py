@@ -7,13 +7,10 @@ in the unit tests, two notifiers on two connections of one file) and count what 
 
 from __future__ import annotations
 
-import http.server
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,57 +25,13 @@ from pricewatch.notify.channels import TrayChannel
 from pricewatch.notify.notifier import Notifier
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.notifications import INTERRUPTED
+from tests.support.webhook import WAIT, Webhook
 from tests.test_cli_check import FAST, cli, home  # noqa: F401 - fixture
-
-WAIT = 60  # seconds; only a bound on a hang, never reached when the code works
-
-
-class HeldWebhook:
-    """A real JSON webhook on loopback that keeps each POST unanswered until the test opens the gate."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.arrived = threading.Condition()
-        self.gate = threading.Event()
-        hook = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                with hook.arrived:
-                    hook.posts.append(body)
-                    hook.arrived.notify_all()
-                hook.gate.wait(WAIT)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.server.server_address[1]}/?rto={WAIT}"
-
-    def wait_for_posts(self, count: int) -> None:
-        with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.posts) >= count, WAIT), self.posts
-
-    def close(self) -> None:
-        self.gate.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 @pytest.fixture
-def webhook() -> Iterator[HeldWebhook]:
-    hook = HeldWebhook()
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook(hold=True)
     yield hook
     hook.close()
 
@@ -127,7 +80,7 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
 
 
 # -- real processes -------------------------------------------------------------------------------------
-def test_one_shot_check_sends_the_digest_once_quiet_hours_are_over(home: Path, webhook: HeldWebhook) -> None:
+def test_one_shot_check_sends_the_digest_once_quiet_hours_are_over(home: Path, webhook: Webhook) -> None:
     _configure(home, webhook.url, _quiet_hours(True))
     ids = _hold("Kettle", "Toaster")
     webhook.gate.set()
@@ -147,9 +100,7 @@ def test_one_shot_check_sends_the_digest_once_quiet_hours_are_over(home: Path, w
     assert cli("check").returncode == 0 and len(webhook.posts) == 1  # exactly once
 
 
-def test_a_check_racing_another_flushing_process_sends_no_second_digest(
-    home: Path, webhook: HeldWebhook
-) -> None:
+def test_a_check_racing_another_flushing_process_sends_no_second_digest(home: Path, webhook: Webhook) -> None:
     _configure(home, webhook.url, _quiet_hours(False))
     ids = _hold("Kettle", "Toaster")
     # `notifications --flush` stands for the window's or serve's watchdog: the same notifier path
@@ -167,7 +118,7 @@ def test_a_check_racing_another_flushing_process_sends_no_second_digest(
     assert [s for s, _ in states] == [NotificationState.SENT] * 2 and len(webhook.posts) == 1
 
 
-def test_the_claim_of_a_killed_process_is_taken_over(home: Path, webhook: HeldWebhook) -> None:
+def test_the_claim_of_a_killed_process_is_taken_over(home: Path, webhook: Webhook) -> None:
     _configure(home, webhook.url, _quiet_hours(False))
     ids = _hold("Kettle", "Toaster")
     first = _spawn("notifications", "--flush")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from pricewatch.config import Paths
 pytest_plugins = ["tests.support.fixtures", "tests.support.desktop"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A shell without job control starts background commands with SIGINT ignored, and an ignored signal is
+# inherited across exec: the `pricewatch check` processes the Ctrl+C tests start would then ignore it. A
+# Python handler here is not inherited, so those children start with the default and turn it into
+# KeyboardInterrupt, as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

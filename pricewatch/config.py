@@ -105,31 +105,30 @@ def _clock_time() -> dict[str, Any]:
     return {"valid": valid}
 
 
-def field_limits(section_cls: type, name: str) -> tuple[float, float] | None:
-    """The (low, high) range a numeric setting must be in, or None (for editors and documentation)."""
+def _metadata(section_cls: type, name: str, key: str) -> Any:
+    """What the field ``name`` of a settings section declares under ``key`` (None when nothing)."""
     for f in dataclasses.fields(section_cls):
         if f.name == name:
-            limits: tuple[float, float] | None = f.metadata.get("range")
-            return limits
+            return f.metadata.get(key)
     raise KeyError(name)
+
+
+def field_limits(section_cls: type, name: str) -> tuple[float, float] | None:
+    """The (low, high) range a numeric setting must be in, or None (for editors and documentation)."""
+    limits: tuple[float, float] | None = _metadata(section_cls, name, "range")
+    return limits
 
 
 def field_choices(section_cls: type, name: str) -> tuple[str, ...] | None:
     """The values a setting may take when it is one of a few (``executor``), or None."""
-    for f in dataclasses.fields(section_cls):
-        if f.name == name:
-            choices: tuple[str, ...] | None = f.metadata.get("choices")
-            return choices
-    raise KeyError(name)
+    choices: tuple[str, ...] | None = _metadata(section_cls, name, "choices")
+    return choices
 
 
 def field_problem(section_cls: type, name: str, value: Any) -> str | None:
     """Why ``value`` (already of the field's type) is not acceptable for the setting, or None."""
-    for f in dataclasses.fields(section_cls):
-        if f.name == name:
-            valid: Check | None = f.metadata.get("valid")
-            return valid(value) if valid is not None else None
-    raise KeyError(name)
+    valid: Check | None = _metadata(section_cls, name, "valid")
+    return valid(value) if valid is not None else None
 
 
 @dataclass(slots=True)

@@ -105,13 +105,18 @@ class ThreadExecutor:
                 if len(heap) >= self._wake_at[queue]:
                     self._more[queue].notify()
                 return
-            if not self._wake_another(queue, len(heap)):
-                self._recheck_later(queue)
-                return
-            self._active[queue] += 1
-            pool = self._pool(queue)
-            runnable = self._runnables[queue]
-        pool.start(runnable)
+            worker = self._another_worker(queue, len(heap))
+        if worker is not None:
+            worker[0].start(worker[1])
+
+    def _another_worker(self, queue: str, queued: int) -> tuple[QThreadPool, _QueueRunnable] | None:
+        """With the lock held: count in one more worker for ``queue`` when it should have one (the caller
+        starts it after releasing the lock), or look again in a moment."""
+        if not self._wake_another(queue, queued):
+            self._recheck_later(queue)
+            return None
+        self._active[queue] += 1
+        return self._pool(queue), self._runnables[queue]
 
     def _recheck_later(self, queue: str) -> None:
         """With the lock held: look again in a moment if every worker of the queue is inside a batch."""
@@ -129,13 +134,9 @@ class ThreadExecutor:
             self._recheck_due.discard(queue)
             if self._stopping or not self._heaps[queue]:
                 return
-            if not self._wake_another(queue, len(self._heaps[queue])):
-                self._recheck_later(queue)
-                return
-            self._active[queue] += 1
-            pool = self._pool(queue)
-            runnable = self._runnables[queue]
-        pool.start(runnable)
+            worker = self._another_worker(queue, len(self._heaps[queue]))
+        if worker is not None:
+            worker[0].start(worker[1])
 
     def _quick(self, queue: str) -> bool:
         average = self._seconds_per_task[queue]

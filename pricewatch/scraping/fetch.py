@@ -338,26 +338,12 @@ class Fetcher:
         if status == 304:
             elapsed = (time.monotonic() - started) * 1000
             return FetchResult(url, final_url, 304, None, None, etag, last_modified, True, elapsed)
-        error = error_for_status(status, response.headers, final_url)
-        if error is not None:
-            if error.retry_after and status in (429, 503):
-                # The shop asked for a break: give it one for every request, not just this one.
-                self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
-            raise error
+        self._raise_for_status(response, final_url)
         if status >= 300:
             raise PermanentError(f"unexpected HTTP {status} without a usable Location: {final_url[:200]}",
                                  kind="redirects")  # fmt: skip
         self._check_html(response, final_url)
-        try:
-            body = read_body(
-                response,
-                max_bytes=self.settings.max_body_bytes,
-                deadline=deadline,
-                cancel=cancel,
-                url=final_url,
-            )
-        except httpx.HTTPError as exc:
-            raise error_for_exception(exc, final_url) from exc
+        body = self._read(response, self.settings.max_body_bytes, deadline, cancel, final_url)
         html, encoding = decode_body(body, response.charset_encoding)
         elapsed = (time.monotonic() - started) * 1000
         return FetchResult(url, final_url, status, html, encoding, etag, last_modified, False, elapsed)
@@ -372,11 +358,7 @@ class Fetcher:
         max_bytes: int,
     ) -> ImageResult:
         status = response.status_code
-        error = error_for_status(status, response.headers, final_url)
-        if error is not None:
-            if error.retry_after and status in (429, 503):
-                self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
-            raise error
+        self._raise_for_status(response, final_url)
         if status != 200:
             raise PermanentError(f"unexpected HTTP {status} for an image: {final_url[:200]}", kind="http_4xx")
         content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -385,11 +367,28 @@ class Fetcher:
                 f"not a PNG, JPEG, WebP or GIF image ({content_type[:60] or 'no type'}): {final_url[:200]}",
                 kind="not_image",
             )
-        try:
-            data = read_body(response, max_bytes=max_bytes, deadline=deadline, cancel=cancel, url=final_url)
-        except httpx.HTTPError as exc:
-            raise error_for_exception(exc, final_url) from exc
+        data = self._read(response, max_bytes, deadline, cancel, final_url)
         return ImageResult(url, final_url, content_type, data)
+
+    def _raise_for_status(self, response: httpx.Response, final_url: str) -> None:
+        """Raise the fault an error status stands for; a 429/503 with Retry-After pauses the whole shop."""
+        error = error_for_status(response.status_code, response.headers, final_url)
+        if error is None:
+            return
+        if error.retry_after and response.status_code in (429, 503):
+            # The shop asked for a break: give it one for every request, not just this one.
+            self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
+        raise error
+
+    @staticmethod
+    def _read(
+        response: httpx.Response, max_bytes: int, deadline: float, cancel: threading.Event, url: str
+    ) -> bytes:
+        """The body within the size cap and the deadline; a broken transfer becomes a fetch fault."""
+        try:
+            return read_body(response, max_bytes=max_bytes, deadline=deadline, cancel=cancel, url=url)
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc, url) from exc
 
     @staticmethod
     def _conditional(response: httpx.Response) -> bool:

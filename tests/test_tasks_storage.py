@@ -126,3 +126,20 @@ def test_journal_writes_join_an_outer_transaction(repo: TaskRepository) -> None:
         repo.insert(task)
         repo.set_state(task.id, [TaskState.PENDING], state=TaskState.REVOKED)
     assert repo.state_of(task.id) is TaskState.REVOKED
+
+
+def test_every_journal_write_is_refused_once_a_newer_pricewatch_migrated_it(repo: TaskRepository) -> None:
+    """Not only inserts and transactions: single-statement writes (claim, lease renewal) are refused too."""
+    from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
+    from tests.test_gui_schema_watch import bump_schema
+
+    queued = repo.insert(_task())
+    owner = "engine/1"
+    bump_schema(repo._db.path, LATEST_VERSION + 1)  # another process, as a newer PriceWatch would
+    with pytest.raises(SchemaTooNewError):
+        repo.claim(queued.id, utcnow(), owner, utcnow())
+    with pytest.raises(SchemaTooNewError):
+        repo.renew(owner, utcnow())
+    with pytest.raises(SchemaTooNewError):
+        repo.insert(_task())
+    assert repo.state_of(queued.id) is TaskState.PENDING  # nothing was written

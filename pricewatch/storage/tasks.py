@@ -7,7 +7,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,7 +100,7 @@ class TaskRepository:
         # changes, which its signals report, from other processes' (the CLI, ``serve``, the API).
         self.writer = os.urandom(8).hex()
 
-    def _writing(self) -> contextlib.AbstractContextManager[Any]:
+    def _lock(self) -> contextlib.AbstractContextManager[Any]:
         """The journal write lock, unless this thread is inside a transaction already.
 
         A thread in ``db.transaction()`` holds SQLite's write lock; waiting for ours there could deadlock
@@ -110,6 +110,21 @@ class TaskRepository:
             return contextlib.nullcontext()
         return self._write
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """The journal write lock and a transaction (which refuses a schema newer than this code)."""
+        with self._lock(), self._db.transaction() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The journal write lock for single statements (each its own transaction): refused, as a
+        transaction is, when a newer PriceWatch migrated the file (a transaction was checked already)."""
+        with self._lock():
+            if not self._db.conn().in_transaction:
+                self._db.refuse_newer_schema()
+            yield
+
     def insert(self, task: TaskRecord, owner: str | None = None, lease: datetime | None = None) -> TaskRecord:
         """Insert a task; with a unique key already open, return the open task instead (dedup).
 
@@ -118,10 +133,9 @@ class TaskRepository:
         values = (*_values(task), owner, _time_to_db(lease), self.writer)
         if not task.unique_key:  # one statement is its own transaction: no BEGIN/COMMIT round trips
             with self._writing():
-                self._db.refuse_newer_schema()  # what transaction() checks; this write skips it
                 self._db.conn().execute(_INSERT, values)
             return task
-        with self._writing(), self._db.transaction() as conn:
+        with self._transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM tasks WHERE unique_key = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
                 (task.unique_key,),
@@ -133,7 +147,7 @@ class TaskRepository:
 
     def insert_many(self, tasks: Iterable[TaskRecord]) -> None:
         """Insert many tasks in one transaction (a batch's children)."""
-        with self._writing(), self._db.transaction() as conn:
+        with self._transaction() as conn:
             conn.executemany(_INSERT, [(*_values(t), None, None, self.writer) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
@@ -142,7 +156,7 @@ class TaskRepository:
 
     def update(self, task_id: str, **values: Any) -> None:
         assignments = "".join(f"{n} = ?, " for n in values)
-        with self._writing(), self._db.transaction() as conn:
+        with self._transaction() as conn:
             conn.execute(
                 f"UPDATE tasks SET {assignments}{_STAMP} WHERE id = ?",
                 [*(_to_db(n, v) for n, v in values.items()), self.writer, task_id],
@@ -199,7 +213,7 @@ class TaskRepository:
 
     def delete_finished_before(self, cutoff: datetime) -> int:
         """Remove final tasks finished before ``cutoff`` (children go with their parent)."""
-        with self._writing(), self._db.transaction() as conn:
+        with self._transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"
                 " AND state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
@@ -293,7 +307,7 @@ class TaskRepository:
         if len(args) == 1:  # one statement is its own transaction
             with self._writing():
                 return [self._db.conn().execute(sql, args[0]).rowcount > 0]
-        with self._writing(), self._db.transaction() as conn:
+        with self._transaction() as conn:
             cur = conn.executemany(sql, args)
             if cur.rowcount == len(args):
                 return [True] * len(args)
@@ -315,7 +329,7 @@ class TaskRepository:
     ) -> builtins.list[bool]:
         """Several :meth:`set_state` calls in one transaction (one commit); returns each one's outcome."""
         done = []
-        with self._writing(), self._db.transaction():
+        with self._transaction():
             for task_id, from_states, values in changes:
                 done.append(self.set_state(task_id, from_states, **values))
         return done

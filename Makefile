@@ -32,10 +32,11 @@ test: $(VENV)/.installed-test deb-test-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(PY)
-	$(PY) -m pip install --quiet ruff mypy lxml-stubs
+	$(PY) -m pip install --quiet ruff mypy lxml-stubs import-linter
 	$(VENV)/bin/ruff check pricewatch tests bench
 	$(VENV)/bin/ruff format --check pricewatch tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(PY) deb-bench-packages
 	$(PY) -m pip install --quiet -e '.[test,bench]'

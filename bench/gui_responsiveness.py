@@ -175,10 +175,11 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from pricewatch.app import PriceWatch
     from pricewatch.gui.application import freeze_heap, tune_interpreter
     from pricewatch.gui.main_window import MainWindow
+    from pricewatch.scheduling import Scheduler
 
     tune_interpreter()  # as run_application does
     qt_app = QApplication.instance() or QApplication([])
-    app = PriceWatch()
+    app = PriceWatch(scheduler=Scheduler)
     app.start(scheduler=False)
     window = MainWindow(app)
     window.product_sync.loaded.connect(freeze_heap)  # as run_application does

@@ -131,6 +131,7 @@ def shoot(out: Path) -> list[Path]:
     from pricewatch.app import PriceWatch
     from pricewatch.gui.application import configure_application
     from pricewatch.gui.main_window import MainWindow
+    from pricewatch.scheduling import Scheduler
     from tests.support.pageserver import PageServer
 
     qt_app = QApplication.instance() or QApplication([])
@@ -154,7 +155,7 @@ def shoot(out: Path) -> list[Path]:
         saved.append(path)
 
     with PageServer() as server:
-        app = PriceWatch()
+        app = PriceWatch(scheduler=Scheduler)
         app.settings.fetch.per_host_delay = 0.2
         app.settings.notify.desktop = False
         ids = seed(app, server)

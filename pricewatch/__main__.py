@@ -2,6 +2,6 @@
 
 import sys
 
-from pricewatch.cli import main
+from pricewatch.main import main
 
 sys.exit(main())

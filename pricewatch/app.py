@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pricewatch import thumbnails, transfer_merge
+from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
+from pricewatch.errors import NotFoundError
 from pricewatch.models import PriceObservation, Product
-from pricewatch.scraping.urls import shop_name, validate_url
 from pricewatch.storage import (
+    LATEST_VERSION,
     AlertRuleRepository,
     Database,
     NotificationRepository,
@@ -26,6 +28,8 @@ from pricewatch.storage import (
     ProductRepository,
     TaskRepository,
 )
+from pricewatch.transfer_merge import ImportSummary
+from pricewatch.urls import shop_name, validate_url
 
 if TYPE_CHECKING:
     from pricewatch.alerting import AlertBook
@@ -44,15 +48,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class NotFoundError(LookupError):
-    """An id that names nothing (a product, a task)."""
+class Schedule(Protocol):
+    """The periodic jobs (:class:`pricewatch.scheduling.Scheduler`), which sit above the facade."""
+
+    def start(self) -> None: ...
+
+    def shutdown(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    products_added: int
-    products_updated: int
-    observations_added: int
+class ApiServerHandle(Protocol):
+    """A running local HTTP API (:class:`pricewatch.api.server.ApiServer`), a front end of the facade."""
+
+    url: str | None
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> str: ...
+
+    def stop(self) -> None: ...
+
+
+# The layers above the facade hand it these, so it can own their life cycle without importing them.
+ScheduleFactory = Callable[["PriceWatch"], Schedule]
+ApiServerFactory = Callable[["PriceWatch", str, int], ApiServerHandle]
 
 
 def parse_price(value: str | Decimal | int | None) -> Decimal | None:
@@ -76,9 +95,24 @@ class PriceWatch:
     """Wires storage, settings and (in later layers) the task engine, scheduler and notifiers."""
 
     def __init__(
-        self, paths: Paths | None = None, loaded: LoadedSettings | None = None, *, executor: str | None = None
+        self,
+        paths: Paths | None = None,
+        loaded: LoadedSettings | None = None,
+        *,
+        executor: str | None = None,
+        scheduler: ScheduleFactory | None = None,
+        api_server: ApiServerFactory | None = None,
     ) -> None:
-        self._executor = executor  # "threads" or "sync"; None: settings.tasks.executor
+        """Open the data folder's settings and database.
+
+        Args:
+            executor: "threads" or "sync"; None: settings.tasks.executor.
+            scheduler: builds the periodic jobs for :attr:`scheduler` (None: this program schedules nothing).
+            api_server: builds the local HTTP API for :meth:`start_api` (None: this program serves no API).
+        """
+        self._executor = executor
+        self._schedule_factory = scheduler
+        self._api_server_factory = api_server
         self.paths = paths or Paths.default()
         self.paths.ensure()
         loaded = loaded or load_settings(self.paths)
@@ -93,6 +127,19 @@ class PriceWatch:
         # Parts built on first use (fetcher, task engine, scheduler, notifier, API) register how to stop here;
         # close() runs them newest first.
         self._closers: list[Callable[[], object]] = []
+
+    # -- the database itself -------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The database's schema version now (a header read); raises sqlite3.Error when it cannot be read."""
+        return self.db.schema_version()
+
+    def newer_schema(self) -> int | None:
+        """The schema version a newer PriceWatch migrated the database to under this one, else None.
+
+        The window, ``serve`` and the API poll this: this code must stop writing once it is not None.
+        Raises sqlite3.Error when the file cannot be read just now (locked, closed)."""
+        version = self.schema_version()
+        return version if version > LATEST_VERSION else None
 
     # -- settings ---------------------------------------------------------------------------------------
     def save_settings(self, settings: Settings | None = None) -> None:
@@ -136,13 +183,32 @@ class PriceWatch:
     def list_products(self, search: str | None = None) -> list[Product]:
         return self.products.list(search=search)
 
+    def product_rows(self) -> list[sqlite3.Row]:
+        """Every product's stored row, undecoded (``storage.products.from_row``): for change detection."""
+        return self.products.raw_rows()
+
     def update_product(self, product_id: int, **changes: Any) -> Product:
+        """Change what the user may edit; a change of the tracked offer starts its readings afresh."""
         if "target_price" in changes:
             changes["target_price"] = parse_price(changes["target_price"])
-        try:
+        with self.db.transaction():
+            current = self.get_product(product_id)
+            if "offer_key" in changes and (changes["offer_key"] or None) != current.offer_key:
+                self._restart_reading(product_id)
             return self.products.update(product_id, **changes)
-        except KeyError:
-            raise NotFoundError(f"no product with id {product_id}") from None
+
+    def _restart_reading(self, product_id: int) -> None:
+        """Forget the current/previous/lowest/highest price and the page validators before an offer change.
+
+        Otherwise the first check of the new offer (Large 23.50 -> Medium 21.00) compares with the old offer's
+        price: a false "price drop" notification and a false change in the list. With no previous price the
+        drop and increase rules have nothing to compare with; the validators go so that the check reads the
+        page in full instead of getting 304 and keeping no price. The old readings stay in the history.
+        """
+        self.products.set_fields(
+            product_id, price=None, previous_price=None, lowest_price=None, highest_price=None,
+            etag=None, last_modified=None,
+        )  # fmt: skip
 
     def remove_product(self, product_id: int) -> None:
         if not self.products.delete(product_id):
@@ -271,7 +337,7 @@ class PriceWatch:
                 if hasattr(type(self), part):
                     getattr(self, part)
         self.task_manager.start()
-        if scheduler and not self._engine_started and hasattr(self, "scheduler"):
+        if scheduler and not self._engine_started and self._schedule_factory is not None:
             self.scheduler.start()
         self._engine_started = self._engine_started or scheduler
 
@@ -353,10 +419,12 @@ class PriceWatch:
     # -- scraping, checks and schedule -------------------------------------------------------------------
     @functools.cached_property
     def scheduler(self) -> Any:
-        """The periodic jobs (a :class:`pricewatch.scheduling.Scheduler`); :meth:`start` starts it."""
-        from pricewatch.scheduling import Scheduler
+        """The periodic jobs (a :class:`pricewatch.scheduling.Scheduler`); :meth:`start` starts it.
 
-        scheduler = Scheduler(self)
+        Raises RuntimeError in a program that was built without them (a one-shot command, a worker)."""
+        if self._schedule_factory is None:
+            raise RuntimeError("this PriceWatch was started without a scheduler")
+        scheduler = self._schedule_factory(self)
         self._closers.append(scheduler.shutdown)
         return scheduler
 
@@ -484,7 +552,7 @@ class PriceWatch:
         return None if result is None else result.record
 
     # -- local HTTP API -----------------------------------------------------------------------------------
-    _api_server: Any = None  # pricewatch.api.server.ApiServer while the API runs (imported lazily)
+    _api_server: ApiServerHandle | None = None  # while the API runs
 
     @property
     def api_url(self) -> str | None:
@@ -494,8 +562,6 @@ class PriceWatch:
 
     def api_token(self, regenerate: bool = False) -> str:
         """The API bearer token, generated on first use (file mode 0600); ``regenerate`` replaces it."""
-        from pricewatch.api.token import TokenStore
-
         store = TokenStore(self.paths.api_token_file)
         return store.regenerate() if regenerate else store.get_or_create()
 
@@ -503,12 +569,14 @@ class PriceWatch:
         """Serve the local HTTP API (host/port from settings.api unless given; port 0: any free port).
 
         Returns the base URL; raises OSError when the port is taken."""
-        from pricewatch.api.server import ApiServer
-
         if self._api_server is not None and self._api_server.running:
             return self._api_server.url or ""
+        if self._api_server_factory is None:
+            raise RuntimeError("this PriceWatch was started without the local HTTP API")
         api = self.settings.api
-        server = ApiServer(self, api.host if host is None else host, api.port if port is None else port)
+        server = self._api_server_factory(
+            self, api.host if host is None else host, api.port if port is None else port
+        )
         url = server.start()
         self._api_server = server
         if self.stop_api not in self._closers:

@@ -151,6 +151,11 @@ class TaskRecord:
     max_retries: int = 3
     result: Any = None
     error: str | None = None
+    # What front ends read instead of parsing ``error``: the fault's kind (a ScrapeError's ``kind``, else the
+    # exception's class name), the shop's HTTP status and the wait it asked for.
+    error_kind: str | None = None
+    error_status: int | None = None
+    error_retry_after: float | None = None
     traceback: str | None = None
     progress_current: int = 0
     progress_total: int = 0

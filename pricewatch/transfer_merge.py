@@ -9,19 +9,51 @@ was already notified.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pricewatch import transfer
 from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
-from pricewatch.scraping.urls import validate_url
 from pricewatch.storage.alert_rules import AlertOptions
+from pricewatch.urls import validate_url
 
 if TYPE_CHECKING:
-    from pricewatch.app import ImportSummary, PriceWatch
+    from pricewatch.storage import AlertRuleRepository, Database, ObservationRepository, ProductRepository
 
 
-def export_products(app: PriceWatch, out: TextIO, fmt: str = "json") -> int:
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    products_added: int
+    products_updated: int
+    observations_added: int
+
+
+class Store(Protocol):
+    """What import and export use of the facade: its repositories and the product and rule actions."""
+
+    db: Database
+    products: ProductRepository
+    observations: ObservationRepository
+    alert_rules: AlertRuleRepository
+
+    def add_product(
+        self,
+        url: str,
+        *,
+        target_price: str | Decimal | None = None,
+        title: str | None = None,
+        css_selector: str | None = None,
+        check_interval_minutes: int | None = None,
+    ) -> Product: ...
+
+    def get_product(self, product_id: int) -> Product: ...
+
+    def alert_rules_for(self, product_id: int) -> list[AlertRule]: ...
+
+
+def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
     """Write every product with its history and alert rules; returns the number of products."""
 
     def alerts(product: Product) -> tuple[list[AlertRule], AlertOptions]:
@@ -36,10 +68,8 @@ def export_products(app: PriceWatch, out: TextIO, fmt: str = "json") -> int:
     raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
 
 
-def import_products(app: PriceWatch, path: Path) -> ImportSummary:
+def import_products(app: Store, path: Path) -> ImportSummary:
     """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
-    from pricewatch.app import ImportSummary
-
     items = transfer.parse_export(path.read_text(encoding="utf-8-sig"))
     for index, item in enumerate(items, 1):  # validate everything before writing anything
         validate_url(item.url)
@@ -63,7 +93,7 @@ def import_products(app: PriceWatch, path: Path) -> ImportSummary:
     return ImportSummary(added, updated, observations)
 
 
-def _create(app: PriceWatch, item: transfer.ImportedProduct) -> Product:
+def _create(app: Store, item: transfer.ImportedProduct) -> Product:
     product = app.add_product(
         item.url,
         target_price=item.target,
@@ -82,7 +112,7 @@ def _create(app: PriceWatch, item: transfer.ImportedProduct) -> Product:
     return product
 
 
-def _merge_settings(app: PriceWatch, product: Product, item: transfer.ImportedProduct) -> None:
+def _merge_settings(app: Store, product: Product, item: transfer.ImportedProduct) -> None:
     assert product.id is not None
     have = {_key(r) for r in app.alert_rules_for(product.id)}
     has_target = product.target_price is not None
@@ -106,7 +136,7 @@ def _key(rule: AlertRule) -> tuple[Any, ...]:
     return (rule.kind, rule.amount, rule.percent, rule.window_days)
 
 
-def _add_rule(app: PriceWatch, product_id: int, rule: AlertRule) -> None:
+def _add_rule(app: Store, product_id: int, rule: AlertRule) -> None:
     app.alert_rules.add(
         AlertRule(
             product_id, rule.kind, amount=rule.amount, percent=rule.percent, window_days=rule.window_days,
@@ -115,7 +145,7 @@ def _add_rule(app: PriceWatch, product_id: int, rule: AlertRule) -> None:
     )  # fmt: skip
 
 
-def _merge_history(app: PriceWatch, product_id: int, item: transfer.ImportedProduct) -> int:
+def _merge_history(app: Store, product_id: int, item: transfer.ImportedProduct) -> int:
     known = {o.observed_at for o in app.observations.history(product_id)}
     added = 0
     for observed_at, price, availability in sorted(item.history, key=lambda h: h[0]):
@@ -127,7 +157,7 @@ def _merge_history(app: PriceWatch, product_id: int, item: transfer.ImportedProd
     return added
 
 
-def refresh_summary(app: PriceWatch, product_id: int, currency: str | None) -> None:
+def refresh_summary(app: Store, product_id: int, currency: str | None) -> None:
     """Recompute a product's current/lowest/highest price from its history (after an import)."""
     history = app.observations.history(product_id)
     if not history:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import httpx
 
 from pricewatch.app import PriceWatch
+from tests.support.app import open_pricewatch
 
 
 @dataclass
@@ -34,5 +35,5 @@ def live_api(app: PriceWatch) -> Iterator[LiveApi]:
 
 def serving(**facade_options: object) -> Iterator[LiveApi]:
     """A fresh facade with its API on 127.0.0.1:<free port>, closed afterwards (for a module's fixture)."""
-    with PriceWatch(**facade_options) as app:  # type: ignore[arg-type]
+    with open_pricewatch(**facade_options) as app:  # type: ignore[arg-type]
         yield from live_api(app)

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from pricewatch.app import PriceWatch
+from pricewatch.errors import TransientError
 from pricewatch.models import TaskRecord, TaskState
-from pricewatch.scraping.errors import TransientError
 from pricewatch.tasks import TaskContext, registry, task
+from tests.support.app import open_pricewatch
 
 TEST_TASKS = (
     "test.echo", "test.boom", "test.flaky", "test.block", "test.record", "test.batch", "test.progress",
@@ -111,7 +112,7 @@ def lab() -> Iterator[Lab]:
 
 def make_app(executor: str = "threads", **task_options: Any) -> PriceWatch:
     """A facade with fast retries (tests never wait seconds for a backoff)."""
-    app = PriceWatch(executor=executor)
+    app = open_pricewatch(executor=executor)
     app.settings.tasks.retry_base_delay = 0.01
     app.settings.tasks.retry_max_delay = 0.05
     for key, value in task_options.items():

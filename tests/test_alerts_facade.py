@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from pricewatch.app import NotFoundError, PriceWatch
+from pricewatch.app import PriceWatch
+from pricewatch.errors import NotFoundError
 from pricewatch.models import (
     AlertKind,
     AlertRule,
@@ -25,6 +26,7 @@ from pricewatch.models import (
 )
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 
 IN, OUT = Availability.IN_STOCK, Availability.OUT_OF_STOCK
@@ -49,7 +51,7 @@ def tray() -> Tray:
 
 @pytest.fixture
 def app(tray: Tray) -> Iterator[PriceWatch]:
-    app = PriceWatch(executor="sync")
+    app = open_pricewatch(executor="sync")
     app.settings.notify.desktop = False
     app.settings.fetch.per_host_delay = 0.0
     app.settings.tasks.retry_base_delay = 0.01

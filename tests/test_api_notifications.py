@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from tests.api_support import LiveApi, live_api
+from tests.support.app import open_pricewatch
 
 N = "/api/v1/notifications"
 
@@ -19,7 +19,7 @@ def shown() -> list[tuple[str, str]]:
 
 @pytest.fixture
 def api(shown: list[tuple[str, str]]) -> Iterator[LiveApi]:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.settings.notify.desktop = False
         app.settings.notify.apprise_urls = []
         app.set_tray_notifier(lambda title, message: shown.append((title, message)))

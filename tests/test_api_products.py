@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from pricewatch.models import Availability, PriceObservation, utcnow
+from pricewatch.models import AlertKind, AlertRule, Availability, PriceObservation, TaskState, utcnow
 from tests.api_support import LiveApi, serving
+from tests.support.pages import product_page
+from tests.support.pageserver import PageServer
 
 P = "/api/v1/products"
 
@@ -111,3 +113,25 @@ def test_errors_are_json_with_a_clear_detail(api: LiveApi) -> None:
     assert raw.status_code == 422
     assert api.app.list_products()[0].url == "https://shop.example/dup"  # nothing else was stored
     assert len(api.app.list_products()) == 1
+
+
+def test_changing_the_offer_is_not_a_price_drop(api: LiveApi, page_server: PageServer) -> None:
+    """The next check reads the new offer afresh, as after the window's offer change."""
+    offers = [("TSHIRT-M", "Medium", "21.00"), ("TSHIRT-L", "Large", "23.50")]
+    url = page_server.add("/tee", product_page("Plain T-shirt", "21.00", "USD", offers=offers))
+    pid = api.app.add_product(url, title="Plain T-shirt").id or 0
+    api.app.update_product(pid, offer_key="sku:TSHIRT-L")
+    rules = [AlertRule(pid, AlertKind.ANY_DROP), AlertRule(pid, AlertKind.PRICE_INCREASE)]
+    api.app.set_alert_rules(pid, rules)
+    api.app.start(scheduler=False)
+    assert api.app.wait_for_task(api.app.check_product(pid), timeout=30).state is TaskState.SUCCESS
+    assert api.app.get_product(pid).price == Decimal("23.50")
+
+    changed = api.client.patch(f"{P}/{pid}", json={"offer_key": "sku:TSHIRT-M"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["price"] is None  # the old offer's price is not the new one's
+    assert api.app.wait_for_task(api.app.check_product(pid), timeout=30).state is TaskState.SUCCESS
+    product = api.app.get_product(pid)
+    assert product.price == Decimal("21.00") and product.previous_price is None
+    assert product.lowest_price == Decimal("21.00") == product.highest_price
+    assert api.app.list_notifications(product_id=pid) == []

@@ -16,8 +16,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pricewatch.app import PriceWatch
 from tests.api_support import LiveApi, live_api
+from tests.support.app import open_pricewatch
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 40
@@ -25,7 +25,7 @@ EXAMPLES_PER_OPERATION = 40
 
 @pytest.fixture
 def api() -> Iterator[LiveApi]:
-    with PriceWatch(executor="threads") as app:
+    with open_pricewatch(executor="threads") as app:
         # Generated scrapes must not reach the network: with the engine shut down, submitted tasks are only
         # journaled (they would run at the next start). Notifications go nowhere.
         app.task_manager.shutdown()

@@ -15,6 +15,7 @@ import pytest
 
 from pricewatch.api.security import host_name, is_loopback
 from tests.api_support import LiveApi, serving
+from tests.support.app import open_pricewatch
 
 
 @pytest.fixture
@@ -158,9 +159,8 @@ def test_regenerating_from_the_command_line_applies_to_the_running_server(api: L
 
 
 def test_a_token_is_made_on_first_use_without_the_server(paths: object) -> None:
-    from pricewatch.app import PriceWatch
 
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert not app.paths.api_token_file.exists()
         token = app.api_token()
         assert app.paths.api_token_file.read_text().strip() == token
@@ -189,9 +189,8 @@ def test_an_unauthorised_client_cannot_read_the_schema(api: LiveApi) -> None:
 
 
 def test_a_token_file_readable_by_others_is_tightened(paths: object) -> None:
-    from pricewatch.app import PriceWatch
 
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         token = app.api_token()
         os.chmod(app.paths.api_token_file, 0o644)
         assert app.api_token() == token

@@ -9,7 +9,7 @@ import threading
 import httpx
 import pytest
 
-from pricewatch.app import PriceWatch
+from tests.support.app import open_pricewatch
 
 
 def api_threads() -> list[threading.Thread]:
@@ -17,7 +17,7 @@ def api_threads() -> list[threading.Thread]:
 
 
 def test_start_serve_stop() -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert app.api_url is None
         url = app.start_api(port=0)
         assert url.startswith("http://127.0.0.1:") and app.api_url == url
@@ -35,7 +35,7 @@ def test_start_serve_stop() -> None:
 
 
 def test_closing_the_facade_stops_the_api() -> None:
-    app = PriceWatch()
+    app = open_pricewatch()
     url = app.start_api(port=0)
     app.close()
     assert app.api_url is None and api_threads() == []
@@ -44,7 +44,7 @@ def test_closing_the_facade_stops_the_api() -> None:
 
 
 def test_restart_after_stop() -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.start_api(port=0)
         app.stop_api()
         url = app.start_api(port=0)
@@ -55,13 +55,13 @@ def test_settings_give_the_default_host_and_port() -> None:
     with socket.socket() as probe:  # a port that is free right now
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.settings.api.port = port
         assert app.start_api() == f"http://127.0.0.1:{port}"
 
 
 def test_a_taken_port_is_an_error_and_nothing_runs() -> None:
-    with socket.socket() as busy, PriceWatch() as app:
+    with socket.socket() as busy, open_pricewatch() as app:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         with pytest.raises(OSError):
@@ -70,7 +70,7 @@ def test_a_taken_port_is_an_error_and_nothing_runs() -> None:
 
 
 def test_binding_beyond_loopback_is_allowed_but_warned(caplog: pytest.LogCaptureFixture) -> None:
-    with PriceWatch() as app, caplog.at_level(logging.WARNING, logger="pricewatch.api.server"):
+    with open_pricewatch() as app, caplog.at_level(logging.WARNING, logger="pricewatch.api.server"):
         url = app.start_api(host="0.0.0.0", port=0)
         port = url.rsplit(":", 1)[1]
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200
@@ -78,7 +78,7 @@ def test_binding_beyond_loopback_is_allowed_but_warned(caplog: pytest.LogCapture
 
 
 def test_an_open_keep_alive_connection_does_not_hold_up_stop() -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         url = app.start_api(port=0)
         token = app.api_token()
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
@@ -88,7 +88,7 @@ def test_an_open_keep_alive_connection_does_not_hold_up_stop() -> None:
 
 
 def test_start_if_enabled_follows_the_setting_and_never_raises(caplog: pytest.LogCaptureFixture) -> None:
-    with socket.socket() as busy, PriceWatch() as app:
+    with socket.socket() as busy, open_pricewatch() as app:
         assert app.start_api_if_enabled() is None and app.api_url is None  # off by default
         app.settings.api.enabled = True
         app.settings.api.port = 0

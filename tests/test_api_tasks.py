@@ -10,15 +10,17 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from tests import tasks_support
 from tests.api_support import LiveApi, live_api
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.tasks_support import Lab
 from tests.test_checks import fast_app, product_page
 
 T = "/api/v1/tasks"
-STATUS_KEYS = {"task_id", "status", "result", "error", "retries", "progress"}
+STATUS_KEYS = {
+    "task_id", "status", "result", "error", "error_kind", "http_status", "retry_after", "retries", "progress"
+}  # fmt: skip
 
 
 lab = tasks_support.lab  # fixture: the engine tests' throw-away tasks
@@ -178,7 +180,7 @@ def test_listing_and_unknown_ids(qtbot: Any, api: LiveApi, lab: Lab) -> None:
 
 
 def test_without_a_started_engine_tasks_wait_and_status_says_pending(page_server: PageServer) -> None:
-    with PriceWatch(executor="threads") as app:
+    with open_pricewatch(executor="threads") as app:
         for api in live_api(app):
             reply = api.client.post(f"{T}/scrape", json={"url": page_server.url("/x")}).json()
             status = api.client.get(f"{T}/{reply['task_id']}/status").json()

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.storage.migrations import LATEST_VERSION
 from tests.api_support import LiveApi, live_api
+from tests.support.app import open_pricewatch
 from tests.test_gui_schema_watch import bump_schema
 
 
 @pytest.fixture
 def api() -> Iterator[LiveApi]:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         yield from live_api(app)
         bump_schema(app.db.path, LATEST_VERSION)  # the old version again, so the facade can close normally
 

@@ -15,6 +15,7 @@ import pytest
 from pricewatch.app import PriceWatch
 from pricewatch.models import Availability, TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer, Reply
 
 
@@ -32,7 +33,7 @@ def product_page(price: str | None, *, availability: str = "InStock", title: str
 
 def fast_app(executor: str = "sync") -> PriceWatch:
     """A facade with politeness delays and retry backoff shrunk for tests (settings in memory only)."""
-    app = PriceWatch(executor=executor)
+    app = open_pricewatch(executor=executor)
     app.settings.fetch.per_host_delay = 0.0
     app.settings.fetch.per_host_concurrency = 8
     app.settings.tasks.retry_base_delay = 0.01

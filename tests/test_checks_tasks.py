@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pricewatch.app import PriceWatch
+from pricewatch.errors import InvalidURLError
 from pricewatch.models import (
     NotificationRecord,
     NotificationState,
@@ -17,7 +18,6 @@ from pricewatch.models import (
     TaskState,
     utcnow,
 )
-from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.tasks.builtin.maintenance import vacuum_if_worthwhile
 from tests.support.pageserver import PageServer
 from tests.test_checks import fast_app, product_page, run

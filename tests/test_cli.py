@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pricewatch import __version__
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 
 
@@ -81,10 +82,9 @@ def test_history_export_import_round_trip(tmp_path: Path, pricewatch_home: Path)
     from datetime import UTC, datetime
     from decimal import Decimal
 
-    from pricewatch.app import PriceWatch
     from pricewatch.models import Availability
 
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         product = app.add_product("https://shop.example/tv", title="TV", target_price="499")
         assert product.id is not None
         for day, price in ((1, "599.00"), (2, "549.00"), (3, "549.00")):
@@ -188,10 +188,9 @@ def _tracked(url: str, title: str, price: str | None = None, currency: str | Non
     from datetime import UTC, datetime
     from decimal import Decimal
 
-    from pricewatch.app import PriceWatch
     from pricewatch.models import Availability
 
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         product = app.add_product(url, title=title, **kw)  # type: ignore[arg-type]
         assert product.id is not None
         if price is not None:
@@ -283,11 +282,11 @@ def test_add_check_of_a_missing_page_keeps_the_product_and_fails(
 
 def test_the_facade_refuses_a_zero_interval_and_stores_prices_in_plain_notation() -> None:
     """What the window and the API get from the same facade the CLI uses."""
-    from pricewatch.app import PriceWatch, parse_price
+    from pricewatch.app import parse_price
 
     assert str(parse_price("1e3")) == "1000" and str(parse_price("2E+2")) == "200"
     assert str(parse_price("19,99")) == "19.99"
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         with pytest.raises(ValueError, match="at least one minute"):
             app.add_product("https://shop.example/x", check_interval_minutes=0)  # was silently 60
         assert app.products.count() == 0

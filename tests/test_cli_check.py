@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.cli.check import ProgressBar
 from pricewatch.tasks.events import TaskEvent
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.test_checks import product_page
 
@@ -45,7 +45,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def add(*urls: str) -> list[int]:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         return [app.add_product(url).id or 0 for url in urls]
 
 
@@ -70,7 +70,7 @@ def test_check_prints_a_summary_and_fails_when_a_check_fails(
     assert "FAILURE" in bad_row and "404" in bad_row
     assert "checked 2 of 2" in proc.stderr  # plain progress lines when stderr is not a terminal
     assert "1 of 2 checks failed" in proc.stderr
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert str(app.get_product(good).price) == "24.99"
         assert app.get_product(bad).last_error
 
@@ -127,7 +127,7 @@ def test_serve_with_api_runs_until_sigint(home: Path) -> None:
             proc.communicate()
     assert proc.returncode == 0, err
     assert "stopping (SIGINT)" in out and "stopped" in out
-    with PriceWatch() as app:  # the scheduler started and recorded its baseline
+    with open_pricewatch() as app:  # the scheduler started and recorded its baseline
         assert {job["id"] for job in app.scheduled_jobs() if job["last_run_at"]} == {
             "check_prices", "cleanup_old_data", "clear_old_cache",
         }  # fmt: skip
@@ -146,14 +146,14 @@ def test_check_waits_for_the_notifications_its_checks_caused(
         settings.write(
             "\n[notify]\ndesktop = false\ntray = false\n"
         )  # no desktop here: the log still records
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         cheap = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
         dear = app.add_product(page_server.add("/dear", product_page("99.00")), target_price="30").id
     proc = cli("check", "--json", *mode)
     assert proc.returncode == 0, proc.stderr
     rows = {row["id"]: row for row in json.loads(proc.stdout)}
     assert (rows[cheap]["notifications"], rows[dear]["notifications"]) == (1, 0)
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert [t for t in app.list_tasks(limit=1000) if not t.state.is_final] == []  # nothing left behind
         sends = app.list_tasks(name="notifications.send")
         assert len(sends) == 1 and sends[0].kwargs["product_id"] == cheap
@@ -166,13 +166,13 @@ def test_an_undelivered_notification_does_not_fail_the_check(home: Path, page_se
     with open(home / "settings.toml", "a", encoding="utf-8") as settings:
         # The only channel points at a closed port: every send fails, and the retries give up.
         settings.write('\n[notify]\ndesktop = false\ntray = false\napprise_urls = ["json://127.0.0.1:9/"]\n')
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         cheap = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
     proc = cli("check", "--sync", "--json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (row,) = json.loads(proc.stdout)
     assert row["id"] == cheap and row["state"] == "SUCCESS" and "not delivered" in row["detail"]
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert str(app.get_product(cheap).price) == "24.99"
         (send,) = app.list_tasks(name="notifications.send")
         assert send.state == "FAILURE"  # the case under test: the check's only child failed

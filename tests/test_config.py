@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from pricewatch.config import Paths, Settings, load_settings, save_settings
+from tests.support.app import open_pricewatch
 
 
 def test_pricewatch_home_holds_every_folder(pricewatch_home: Path) -> None:
@@ -130,12 +131,11 @@ def test_limits_are_declared_once_on_the_fields() -> None:
 
 
 def test_the_window_and_commands_start_with_a_bad_value(paths: Paths) -> None:
-    from pricewatch.app import PriceWatch
 
     paths.settings_file.write_text(
         '[tasks]\nexecutor = "bogus"\n[fetch]\nper_host_concurrency = 0\n', encoding="utf-8"
     )
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert len(app.settings_problems) == 2
         app.start(scheduler=False)  # raised ValueError for both values before
         assert app.task_manager.executor_name == "threads"
@@ -148,7 +148,6 @@ def test_every_value_the_loader_accepts_lets_the_engine_start(paths: Paths, end:
 
     import tomli_w
 
-    from pricewatch.app import PriceWatch
     from pricewatch.config import field_limits
 
     raw: dict[str, dict[str, object]] = {}
@@ -163,7 +162,7 @@ def test_every_value_the_loader_accepts_lets_the_engine_start(paths: Paths, end:
                 )
     raw["tasks"]["executor"] = "sync"
     paths.settings_file.write_text(tomli_w.dumps(raw), encoding="utf-8")
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert app.settings_problems == []
         assert app.settings.fetch.per_host_concurrency == (1, 16)[end]
         app.start(scheduler=True)

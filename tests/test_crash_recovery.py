@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState
 from pricewatch.storage.codec import json_from_db
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.test_checks import product_page
 
@@ -88,7 +88,7 @@ def test_serve_killed_mid_batch_finishes_everything_after_restart(
 ) -> None:
     pricewatch_home.mkdir(parents=True, exist_ok=True)
     (pricewatch_home / "settings.toml").write_text(SETTINGS, encoding="utf-8")
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         ids = []
         for i in range(PRODUCTS):
             url = page_server.add(

@@ -18,6 +18,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.models import NotificationState, TaskState
 from pricewatch.notify.desktop import ICON, DesktopChannel, default_backend
 from pricewatch.tasks.events import TaskEvent
+from tests.support.app import open_pricewatch
 from tests.support.desktop import DesktopSession
 from tests.support.pageserver import PageServer
 
@@ -31,7 +32,7 @@ PAGE = (
 
 @pytest.fixture
 def app(desktop_session: DesktopSession) -> Iterator[PriceWatch]:
-    app = PriceWatch(executor="sync")
+    app = open_pricewatch(executor="sync")
     app.settings.notify.desktop = True
     app.settings.notify.tray = False  # no fallback: what reaches dunst is the desktop channel's doing
     app.settings.fetch.per_host_delay = 0.0
@@ -174,7 +175,7 @@ def test_headless_desktop_is_unavailable_and_not_retried(monkeypatch: pytest.Mon
     # No desktop_session here: a headless machine (cron, a server). Retrying would only delay the check.
     for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "XDG_RUNTIME_DIR"):
         monkeypatch.delenv(name, raising=False)
-    with PriceWatch(executor="sync") as app:
+    with open_pricewatch(executor="sync") as app:
         task_id = app.submit_task("notifications.send", kwargs={"title": "T", "message": "M"})
         record = app.wait_for_task(task_id, timeout=60)
         assert record.state is TaskState.SUCCESS and record.retries == 0
@@ -215,7 +216,7 @@ def test_with_the_thread_pool_engine_too(
     """The window and ``pricewatch serve`` run tasks on QThreadPools: the chain reaches dunst from there."""
     from tests.tasks_support import wait_final
 
-    app = PriceWatch(executor="threads")
+    app = open_pricewatch(executor="threads")
     try:
         app.settings.notify.tray = False
         app.settings.fetch.per_host_delay = 0.0

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.test_checks import product_page
 
@@ -95,7 +95,7 @@ def rows(home: Path, query: str) -> list[Any]:
 
 def products(page_server: PageServer, count: int, delay: float) -> list[str]:
     paths = [f"/p{i}" for i in range(count)]
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         for i, path in enumerate(paths):
             app.add_product(page_server.add(path, product_page(f"{i + 1}.00"), delay=delay))
     return paths
@@ -197,7 +197,7 @@ def test_a_long_retry_after_is_left_for_later_and_said(
     page_server = page_servers  # two hosts: the fetcher also keeps away from the rate-limiting host
     page_server.add_rate_limited("/limited", 120)
     page_server.add("/fine", product_page("9.99"))
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         limited = app.add_product(page_server.url("/limited"))
         app.add_product(page_server.url("/fine", address="127.0.0.2"))
     proc = run("check", "--all", *mode)
@@ -219,7 +219,7 @@ def test_a_short_retry_after_is_waited_for_with_a_notice(home: Path, page_server
         "/busy",
         [Reply(body="slow down", status=429, headers={"Retry-After": "1"}), Reply(body=product_page("5.00"))],
     )
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.add_product(page_server.url("/busy"))
     proc = run("check", "--all", "--retry-wait", "10")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from pricewatch.cache import ResponseCache
 from pricewatch.config import FetchOptions
-from pricewatch.scraping.errors import (
+from pricewatch.errors import (
     CancelledError,
     InvalidURLError,
     PermanentError,

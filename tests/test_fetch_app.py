@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from pricewatch.app import PriceWatch
-from pricewatch.scraping.errors import CancelledError, InvalidURLError, PermanentError
+from pricewatch.errors import CancelledError, InvalidURLError, PermanentError
 from pricewatch.scraping.fetch import FetchResult
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 
 PRODUCT = """<!doctype html><html lang="en"><head><title>Kettle</title>
@@ -24,7 +25,7 @@ NO_PRICE = "<html><head><title>About us</title></head><body><p>We sell kettles.<
 
 @pytest.fixture
 def app() -> Iterator[PriceWatch]:
-    app = PriceWatch()
+    app = open_pricewatch()
     app.settings.fetch.per_host_delay = 0  # politeness has its own tests; keep these quick
     try:
         yield app
@@ -106,7 +107,7 @@ def test_pages_over_the_byte_budget_are_not_cached(app: PriceWatch, page_server:
 
 
 def test_close_stops_the_fetcher(page_server: PageServer) -> None:
-    app = PriceWatch()
+    app = open_pricewatch()
     url = page_server.add("/p", PRODUCT)
     fetcher = app.fetcher
     assert app.fetcher is fetcher and app.cache is fetcher.cache

@@ -7,10 +7,10 @@ import socket
 import httpx
 import pytest
 
-from pricewatch.app import PriceWatch
+from pricewatch.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.models import TaskState
-from pricewatch.scraping.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.fetch import Fetcher, FetchSettings
+from tests.support.app import open_pricewatch
 
 SETTINGS = FetchSettings(per_host_delay=0, connect_timeout=5, read_timeout=5, deadline=10)
 
@@ -40,7 +40,7 @@ def test_a_temporary_resolver_failure_stays_transient() -> None:
 
 
 def test_a_look_up_of_an_address_that_does_not_resolve_fails_at_once() -> None:
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         app.start(scheduler=False)
         task = app.wait_for_task(

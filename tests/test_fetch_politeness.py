@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
+from pricewatch.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.fetch import Fetcher, FetchSettings, host_key
 from tests.support.pageserver import PageServer, Reply
 

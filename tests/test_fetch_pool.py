@@ -16,13 +16,13 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped]
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
+from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
 from pricewatch.scraping import pool as pool_module
-from pricewatch.scraping.errors import CancelledError
 from pricewatch.scraping.extract import Extraction, Offer, extract
 from pricewatch.scraping.pool import ExtractionPool, extraction_from_json
+from tests.support.app import open_pricewatch
 
 PAGES = Path(__file__).parent / "data" / "pages"
 PAGE = """<html><head><script type="application/ld+json">{"@type": "Product", "name": "Kettle",
@@ -136,13 +136,13 @@ def test_disabled_closed_or_one_core_runs_inline(monkeypatch: pytest.MonkeyPatch
 
 def test_setting_turns_the_pool_off() -> None:
     assert Settings().tasks.extract_in_processes is True
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         app.settings.tasks.extract_in_processes = False
         assert app.extractor.enabled is False and app.extractor is app.extractor
     finally:
         app.close()
-    sync = PriceWatch(executor="sync")  # one check at a time: a worker would only cost its start
+    sync = open_pricewatch(executor="sync")  # one check at a time: a worker would only cost its start
     try:
         assert sync.extractor.enabled is False
     finally:
@@ -151,7 +151,7 @@ def test_setting_turns_the_pool_off() -> None:
 
 def test_closing_the_app_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool_module, "available_cores", lambda: 2)  # the pool even on a one-core runner
-    app = PriceWatch()
+    app = open_pricewatch()
     assert app.extractor.extract(PAGE).price == Decimal("19.99")
     executor = app.extractor._executor
     assert executor is not None

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pricewatch.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.charset import decode_body, sniff_encoding
-from pricewatch.scraping.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status, parse_retry_after
 from pricewatch.scraping.fetch import Fetcher, FetchSettings
 from pricewatch.scraping.robots import product_token

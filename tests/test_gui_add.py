@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_dialog import ProductDialog
-from pricewatch.gui.product_model import COL_PRICE, COL_TITLE
+from pricewatch.gui.products.model import COL_PRICE, COL_TITLE
 from pricewatch.models import AlertKind
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures

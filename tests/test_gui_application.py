@@ -12,14 +12,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from pricewatch.app import PriceWatch
 from pricewatch.config import Paths
 from pricewatch.gui.application import SWITCH_INTERVAL, run_application
 from pricewatch.gui.main_window import MainWindow
+from tests.support.app import open_pricewatch
 
 
 def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.add_product("https://shop.example/lamp", title="Desk lamp")
     seen: dict[str, object] = {}
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_AVAILABILITY, COL_TITLE, ERROR_COLOUR, RETRY_COLOUR
+from pricewatch.gui.products.model import COL_AVAILABILITY, COL_TITLE, ERROR_COLOUR, RETRY_COLOUR
+from pricewatch.gui.tasks import columns as tc
 from tests.support.pageserver import PageServer, Reply
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.history.chart import BACK, PriceChart
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.price_chart import BACK, PriceChart
 from pricewatch.models import Availability, PriceObservation, utcnow
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.lookup_view import LookupView
+from pricewatch.gui.editor.dialog import ProductDialog
+from pricewatch.gui.editor.lookup_view import LookupView
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.models import AlertKind, AlertRule, TaskState
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures

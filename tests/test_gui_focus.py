@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_dialog import ProductDialog
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 

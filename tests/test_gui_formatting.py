@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QLocale
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.formatting import money
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_PRICE, COL_TARGET
+from pricewatch.gui.products.model import COL_PRICE, COL_TARGET
+from pricewatch.gui.widgets.formatting import money
 from pricewatch.models import Availability, utcnow
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 

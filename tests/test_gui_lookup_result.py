@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.lookup_view import LookupView
+from pricewatch.gui.editor.lookup_view import LookupView
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.rolled_up import returned_value
+from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.models import AlertKind, AlertRule, TaskState
 from tests.support.pageserver import PageServer
 from tests.test_checks import fast_app, run
@@ -65,6 +65,7 @@ def test_a_failing_shop_shows_the_retry_and_the_product_can_be_added_anyway(
     qtbot.waitUntil(lambda: "trying again" in dialog.lookup.busy_label.text(), timeout=WAIT)
     record = app.get_task(task_id)
     assert record.state is TaskState.RETRY and record.eta is not None
+    assert (record.error_kind, record.error_status) == ("http_5xx", 503)  # what the dialog reads
     text = dialog.lookup.busy_label.text()
     assert text.startswith("The shop answered 503; trying again (retry 1 of 3) at ")
     assert f"{record.eta.astimezone():%H:%M:%S}" in text

@@ -9,9 +9,9 @@ from datetime import timedelta
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import formatting as fmt
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_NEXT_CHECK
+from pricewatch.gui.products.model import COL_NEXT_CHECK
+from pricewatch.gui.widgets import formatting as fmt
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.notification_model import COL_STATE, COL_TITLE, SUPPRESSED_COLOUR
+from pricewatch.gui.notifications.model import COL_STATE, COL_TITLE, SUPPRESSED_COLOUR
 from pricewatch.models import NotificationRecord, NotificationState
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import product_sync
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_TITLE
+from pricewatch.gui.products import sync as product_sync
+from pricewatch.gui.products.model import COL_TITLE
+from tests.support.app import open_pricewatch
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -52,7 +53,7 @@ def test_a_changed_row_is_updated_in_place(
 ) -> None:
     product = app.add_product("https://shop.example/lamp", title="Lamp")
     window = make_window()
-    with PriceWatch() as other:  # another connection, as the API server or a second process would have
+    with open_pricewatch() as other:  # another connection, as the API server or a second process would have
         other.update_product(product.id or 0, title="Desk lamp", target_price="30")
     qtbot.waitUntil(lambda: titles(window) == ["Desk lamp"], timeout=10_000)
     assert window.product_model.product_at(0).target_price is not None
@@ -61,7 +62,7 @@ def test_a_changed_row_is_updated_in_place(
 def test_f5_reloads_everything(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]) -> None:
     window = make_window()
     window.db_watch.stop()  # only the explicit reload may bring the product in
-    with PriceWatch() as other:
+    with open_pricewatch() as other:
         other.add_product("https://shop.example/tea", title="Tea")
     assert titles(window) == []
     qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -76,7 +77,7 @@ def test_check_now_on_a_product_removed_elsewhere_says_so_and_drops_the_row(
     gone = app.add_product("https://shop.example/gone", title="Gone")
     window = make_window()
     window.db_watch.stop()  # the row is stale, as between two polls
-    with PriceWatch() as other:
+    with open_pricewatch() as other:
         other.remove_product(gone.id or 0)
     window.products.select_product(gone.id or 0)
     queued: list[str] = []
@@ -95,7 +96,7 @@ def test_a_slot_that_raises_is_logged_and_shown_in_the_status_bar(
 ) -> None:
     import logging
 
-    from pricewatch.gui.errors import install_excepthook
+    from pricewatch.gui.widgets.errors import install_excepthook
 
     window = make_window()
     uninstall = install_excepthook(window.statusBar, "/tmp/pw.log")
@@ -123,7 +124,7 @@ def test_saving_an_edit_of_a_product_removed_elsewhere_explains_it(
     window.products.select_product(gone.id or 0)
     dialog = window.edit_product()
     assert dialog is not None
-    with PriceWatch() as other:
+    with open_pricewatch() as other:
         other.remove_product(gone.id or 0)
     dialog.target.setText("25")
     assert dialog.save() is None
@@ -138,7 +139,7 @@ def test_a_mass_change_elsewhere_reloads_the_table_once(
     window = make_window()
     resets: list[bool] = []
     window.product_model.modelReset.connect(lambda: resets.append(True))
-    with PriceWatch() as other, other.db.transaction():  # an import from the CLI, say: one commit
+    with open_pricewatch() as other, other.db.transaction():  # an import from the CLI, say: one commit
         for n in range(3):
             other.add_product(f"https://shop.example/{n}", title=f"Item {n}")
     qtbot.waitUntil(lambda: titles(window) == ["Item 0", "Item 1", "Item 2"], timeout=10_000)

@@ -23,10 +23,11 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.cli.check import EXIT_CHECK_CANCELLED
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.outside_tasks import cancel_label
+from pricewatch.gui.tasks import columns as tc
+from pricewatch.gui.tasks.outside import cancel_label
 from pricewatch.models import TaskRecord, TaskState
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
@@ -228,7 +229,7 @@ def test_own_tasks_come_from_signals_only_and_show_once(
     ours = [app.scrape(page_server.add(f"/p{i}", product_page(f"P{i}", "5.00"))) for i in range(3)]
     for task_id in ours:
         app.wait_for_task(task_id, timeout=30)
-    with PriceWatch() as other:  # another writer: a row it journals must come through the feed
+    with open_pricewatch() as other:  # another writer: a row it journals must come through the feed
         theirs = TaskRecord(id="f" * 32, name="scraping.scrape_product", state=TaskState.SUCCESS)
         other.task_records.insert(theirs)
     qtbot.waitUntil(lambda: theirs.id in fed, timeout=WAIT)

@@ -27,16 +27,18 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTree
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import product_sync, task_model
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.model_roles import Roles
-from pricewatch.gui.product_model import COL_PRICE, COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
-from pricewatch.gui.products_panel import ProductsPanel
-from pricewatch.gui.progress_delegate import ProgressDelegate
-from pricewatch.gui.task_model import TaskTreeModel
-from pricewatch.gui.task_tree import TaskTreeView
+from pricewatch.gui.products import sync as product_sync
+from pricewatch.gui.products.model import COL_PRICE, COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.panel import ProductsPanel
+from pricewatch.gui.tasks import columns as tc
+from pricewatch.gui.tasks import model as task_model
+from pricewatch.gui.tasks.model import TaskTreeModel
+from pricewatch.gui.tasks.progress_delegate import ProgressDelegate
+from pricewatch.gui.tasks.tree import TaskTreeView
+from pricewatch.gui.widgets.model_roles import Roles
 from pricewatch.models import Availability, Product, TaskRecord, TaskState, utcnow
+from tests.support.app import open_pricewatch
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
@@ -292,7 +294,7 @@ def test_while_own_checks_report_the_whole_table_is_reread_at_most_every_few_sec
     own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
                      kwargs={"product_id": checked.id})  # fmt: skip
     sync.on_task_records([own])  # a check of this window's own reported
-    with PriceWatch() as other:
+    with open_pricewatch() as other:
         other.update_product(elsewhere.id or 0, title="Desk lamp")
     for _ in range(5):
         sync.sync_outside()  # polls that saw the data version move

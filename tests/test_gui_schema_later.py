@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QStatusBar
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.errors import install_excepthook
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.widgets.errors import install_excepthook
 from pricewatch.storage.db import SCHEMA_TOO_NEW
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
 from tests.test_gui_schema_watch import bump_schema

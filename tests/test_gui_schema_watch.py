@@ -18,6 +18,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import utcnow
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
+from tests.support.app import open_pricewatch
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 # What a newer pricewatch's migration does to the file, from a process of its own.
@@ -57,7 +58,7 @@ def test_an_unchanged_schema_raises_nothing(
     qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
 ) -> None:
     window = make_window()
-    with PriceWatch() as other:  # an ordinary commit by another connection moves data_version only
+    with open_pricewatch() as other:  # an ordinary commit by another connection moves data_version only
         other.add_product("https://shop.example/other", title="Other")
     qtbot.waitUntil(lambda: window.product_model.rowCount() == 1, timeout=10_000)
     assert not window.schema_watch.check()
@@ -66,7 +67,7 @@ def test_an_unchanged_schema_raises_nothing(
 
 RESTARTER = """
 import os, sys
-from pricewatch.gui.schema_watch import exec_restart
+from pricewatch.gui.watch.schema import exec_restart
 print("run", os.environ["RUNS"], sys.argv[1:], flush=True)
 if os.environ["RUNS"] == "1":
     os.environ["RUNS"] = "2"

@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings, load_settings
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.settings_dialog import SettingsDialog
-from pricewatch.gui.settings_fields import HIDDEN
+from pricewatch.gui.settings.dialog import SettingsDialog
+from pricewatch.gui.settings.fields import HIDDEN
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 

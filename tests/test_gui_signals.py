@@ -12,9 +12,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import pricewatch.tasks.builtin  # noqa: F401 - registers the task names
-from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState
 from pricewatch.tasks import registry
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 
 CHECK = "price_tracking.check_product_price"
@@ -25,7 +25,7 @@ def test_a_signal_closes_the_window_and_puts_the_running_check_back(
     qtbot: QtBot, page_server: PageServer, tmp_path: Path, signum: int
 ) -> None:
     url = page_server.add("/slow", "<html><title>x</title><p>9.99 EUR</p></html>", delay=60)
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         product = app.add_product(url, title="Slow page")
         app.task_records.insert(TaskRecord(id="t-signal-test", name=CHECK, kwargs={"product_id": product.id},
                                            queue=registry.lookup(CHECK).queue, priority=10))  # fmt: skip
@@ -50,6 +50,6 @@ def test_a_signal_closes_the_window_and_puts_the_running_check_back(
                 window.kill()
                 window.wait()
     assert code == 0, stderr.read_text()
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         record = app.get_task("t-signal-test")
     assert record.state is TaskState.PENDING  # back in the queue for the next start, not stuck as STARTED

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_PRICE, COL_TITLE
+from pricewatch.gui.products.model import COL_PRICE, COL_TITLE
 from pricewatch.models import Availability, utcnow
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 

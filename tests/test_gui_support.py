@@ -11,11 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
+from tests.support.app import open_pricewatch
+from tests.support.pages import product_page  # noqa: F401 - re-exported until the tests move
 
 
 @pytest.fixture
 def app() -> Iterator[PriceWatch]:
-    facade = PriceWatch()
+    facade = open_pricewatch()
     yield facade
     facade.close()
 
@@ -49,26 +51,3 @@ def make_window(qtbot: QtBot, app: PriceWatch) -> Iterator[Callable[[], MainWind
     leaked = [t for t in threading.enumerate() if t.ident not in threads_before and t.is_alive()
               and not t.daemon and not t.name.startswith(("Thread (pooled)", "QThread"))]  # fmt: skip
     assert not leaked, leaked
-
-
-def product_page(
-    title: str, price: str, currency: str = "EUR", offers: list[tuple[str, str, str]] | None = None
-) -> str:
-    """A shop page with schema.org JSON-LD; ``offers`` are (sku, name, price) variants."""
-    import json
-
-    if offers:
-        offer_data: object = [
-            {"@type": "Offer", "sku": sku, "name": name, "price": p, "priceCurrency": currency,
-             "availability": "https://schema.org/InStock"}
-            for sku, name, p in offers
-        ]  # fmt: skip
-    else:
-        offer_data = {"@type": "Offer", "price": price, "priceCurrency": currency,
-                      "availability": "https://schema.org/InStock"}  # fmt: skip
-    data = {"@context": "https://schema.org", "@type": "Product", "name": title, "offers": offer_data}
-    return (
-        f"<!doctype html><html lang='en'><head><title>{title}</title>"
-        f"<script type='application/ld+json'>{json.dumps(data)}</script></head>"
-        f"<body><h1>{title}</h1><p class='price'>{price} {currency}</p></body></html>"
-    )

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.tasks import columns as tc
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 

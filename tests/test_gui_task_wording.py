@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.task_detail import task_html
+from pricewatch.gui.tasks import columns as tc
+from pricewatch.gui.tasks.detail import task_html
 from pricewatch.models import TaskRecord, TaskState
 from tests.support.images import page_with_image
 from tests.support.pageserver import PageServer

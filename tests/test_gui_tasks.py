@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import task_columns as tc
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.tasks import columns as tc
 from pricewatch.models import TaskRecord, TaskState
 from tests.support.pageserver import PageServer
 from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures

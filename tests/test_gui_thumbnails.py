@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from pricewatch import thumbnails
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_TITLE
-from pricewatch.gui.thumbnails import THUMB_HEIGHT, read_thumbnail
+from pricewatch.gui.products.model import COL_TITLE
+from pricewatch.gui.products.thumbnails import THUMB_HEIGHT, read_thumbnail
 from pricewatch.models import TaskState
 from tests.support.images import page_with_image, png_bytes
 from tests.support.pageserver import PageServer

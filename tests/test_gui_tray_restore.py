@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from pricewatch.gui.tray import TrayIcon
+from pricewatch.gui.notifications.tray import TrayIcon
 
 
 def _window_and_tray(qtbot: QtBot) -> tuple[QMainWindow, TrayIcon]:

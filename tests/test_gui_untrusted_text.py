@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_model import COL_AVAILABILITY, COL_TITLE
+from pricewatch.gui.products.model import COL_AVAILABILITY, COL_TITLE
 from pricewatch.models import Product
 from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
@@ -84,7 +84,7 @@ def test_remove_confirmation_shows_the_title_literally(
 
 def test_a_task_error_tooltip_shows_the_shops_markup_literally(qtbot: QtBot) -> None:
     """A failed scrape's error quotes the page; the task table's tooltip must not render it."""
-    from pricewatch.gui import task_columns as tc
+    from pricewatch.gui.tasks import columns as tc
     from pricewatch.models import TaskRecord, TaskState
 
     record = TaskRecord(id="e" * 32, name="scraping.scrape_product", state=TaskState.FAILURE, error=MARKUP)

@@ -1,39 +1,120 @@
-"""The Qt-free layers stay Qt-free: importing them with PySide6 blocked must work."""
+"""The layers hold: import-linter's contracts, no import cycle, no Qt below the front ends but QtCore."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import grimp
 import pytest
 
-QT_FREE = ["pricewatch.models", "pricewatch.config", "pricewatch.storage", "pricewatch.scraping",
-           "pricewatch.transfer", "pricewatch.alerts", "pricewatch.alerting", "pricewatch.text",
-           "pricewatch.notify", "pricewatch.app"]  # fmt: skip
+ROOT = Path(__file__).resolve().parents[1]
+QT_FREE = ["pricewatch.models", "pricewatch.errors", "pricewatch.config", "pricewatch.storage",
+           "pricewatch.scraping", "pricewatch.transfer", "pricewatch.alerts", "pricewatch.alerting",
+           "pricewatch.text", "pricewatch.notify", "pricewatch.urls"]  # fmt: skip
+QTCORE_ONLY = ["pricewatch.app", "pricewatch.tasks.manager", "pricewatch.scheduling", "pricewatch.api.server"]
 
 BLOCKER = """
 import importlib, sys
+allowed = set(sys.argv[2:])
+def blocked(name):  # PySide6.support is the binding's own machinery, loaded with any Qt module
+    qt = name == "PySide6" or name.startswith("PySide6.")
+    return qt and name not in allowed and not name.startswith("PySide6.support")
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name == "PySide6" or name.startswith("PySide6."):
-            raise ImportError("PySide6 is blocked in this test")
+        if blocked(name):
+            raise ImportError(f"{name} is blocked in this test")
 sys.meta_path.insert(0, Block())
 importlib.import_module(sys.argv[1])
-assert not any(m.startswith("PySide6") for m in sys.modules), "PySide6 was imported"
+loaded = {m for m in sys.modules if blocked(m)}
+assert not loaded, f"imported {loaded}"
 """
+
+
+def import_blocking_qt(module: str, *allowed: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", BLOCKER, module, *allowed], capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("module", QT_FREE)
 def test_imports_without_qt(module: str) -> None:
-    proc = subprocess.run([sys.executable, "-c", BLOCKER, module], capture_output=True, text=True, timeout=60)
+    proc = import_blocking_qt(module)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("module", QTCORE_ONLY)
+def test_engine_needs_qtcore_only(module: str) -> None:
+    proc = import_blocking_qt(module, "PySide6", "PySide6.QtCore")
     assert proc.returncode == 0, proc.stderr
 
 
 def test_the_blocker_really_blocks() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-c", BLOCKER, "pricewatch.gui.main_window"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = import_blocking_qt("pricewatch.gui.main_window", "PySide6", "PySide6.QtCore")
     assert proc.returncode != 0 and "blocked" in proc.stderr
+
+
+def test_import_contracts_hold() -> None:
+    """The layers of docs/architecture.md, as the [tool.importlinter] contracts in pyproject.toml."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    proc = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def strongly_connected(graph: grimp.ImportGraph) -> list[set[str]]:
+    """Tarjan's components of more than one module (iterative: the graph has a few hundred modules)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """Not even through imports inside functions or under TYPE_CHECKING: grimp reads them all."""
+    graph = grimp.build_graph("pricewatch", cache_dir=None)
+    assert strongly_connected(graph) == []
+
+
+def test_cycle_finder_finds_a_cycle() -> None:
+    graph = grimp.ImportGraph()
+    for name in ("a", "a.x", "a.y", "a.z"):
+        graph.add_module(name)
+    graph.add_import(importer="a.x", imported="a.y")
+    graph.add_import(importer="a.y", imported="a.z")
+    graph.add_import(importer="a.z", imported="a.x")
+    assert strongly_connected(graph) == [{"a.x", "a.y", "a.z"}]

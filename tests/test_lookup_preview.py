@@ -16,8 +16,8 @@ from decimal import Decimal
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.product_dialog import ProductDialog
 from pricewatch.models import AlertKind, AlertRule, TaskState, utcnow
 from tests.support.pageserver import PageServer
 from tests.test_checks import fast_app, run

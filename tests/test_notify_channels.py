@@ -22,6 +22,7 @@ from pricewatch.notify.channels import (
 from pricewatch.notify.digest import digest_text
 from pricewatch.notify.quiet import QuietHours, parse_clock
 from pricewatch.notify.sanitize import clean_message, clean_text, clean_title, escape_markup
+from tests.support.app import open_pricewatch
 from tests.support.webhook import Webhook
 
 
@@ -161,11 +162,10 @@ def test_quiet_hours_are_read_in_local_time() -> None:
 
 
 def test_failing_apprise_url_does_not_stop_the_tray_and_the_task_retries_only_it(webhook: Webhook) -> None:
-    from pricewatch.app import PriceWatch
     from pricewatch.models import NotificationState, TaskState
 
     seen: list[tuple[str, str]] = []
-    with PriceWatch(executor="sync") as app:
+    with open_pricewatch(executor="sync") as app:
         app.settings.notify.desktop = False
         app.settings.notify.apprise_urls = [f"json://127.0.0.1:{webhook.port}/hook"]
         app.settings.tasks.retry_base_delay = app.settings.tasks.retry_max_delay = 0.01

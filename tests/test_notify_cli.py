@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.cli import main
+from tests.support.app import open_pricewatch
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def headless(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def product_id(url: str = "https://shop.example/kettle", **kw: Any) -> int:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         product = app.add_product(url, title="Kettle", **kw)
         assert product.id is not None
         return product.id
@@ -46,7 +46,7 @@ def test_notifications_log(headless: None, capsys: Any) -> None:
     assert main(["notifications"]) == 0
     assert capsys.readouterr().out == "no notifications yet\n"
     pid = product_id()
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         app.settings.notify.desktop = False
         app.set_tray_notifier(lambda t, m: None)
         app.notify("First", "one", product_id=pid)
@@ -76,7 +76,7 @@ def test_alerts_show_set_and_clear(capsys: Any) -> None:
         "  armed  back in stock",
         "  changes smaller than 2 % are ignored",
     ]
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert str(app.get_product(pid).target_price) == "49.99"
     assert main(["alerts", str(pid), "--any-drop", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -84,7 +84,7 @@ def test_alerts_show_set_and_clear(capsys: Any) -> None:
     assert data["min_change_percent"] == "2" and data["min_change_amount"] is None
     assert main(["alerts", str(pid), "--clear"]) == 0
     assert capsys.readouterr().out == f"#{pid} Kettle: no alert rules (add one, for example --target 49.99)\n"
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         assert app.get_product(pid).target_price is None and app.alert_options(pid).empty
 
 
@@ -97,6 +97,6 @@ def test_alerts_bad_input_changes_nothing(capsys: Any) -> None:
     assert main(["alerts", str(pid), "--window", "7"]) == 2
     assert main(["alerts", str(pid), "--target", "0"]) == 2
     assert main(["alerts", "4242"]) == 3
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         rules = app.alert_rules_for(pid)
         assert [(r.kind.value, str(r.amount)) for r in rules] == [("target_price", "60")]

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.config import NotifyOptions
 from pricewatch.models import NotificationRecord, NotificationState
 from pricewatch.notify.channels import TrayChannel
 from pricewatch.notify.notifier import Notifier
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.notifications import INTERRUPTED
+from tests.support.app import open_pricewatch
 from tests.support.webhook import WAIT, Webhook
 from tests.test_cli_check import FAST, cli, home  # noqa: F401 - fixture
 
@@ -53,7 +53,7 @@ def _configure(folder: Path, webhook_url: str, quiet: tuple[str, str]) -> None:
 
 def _hold(*titles: str) -> list[int]:
     """Notifications quiet hours held (written as the notifier writes them during the night)."""
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         return [
             app.notification_records.add(
                 NotificationRecord(title, f"{title} is cheaper", state=NotificationState.HELD)
@@ -64,7 +64,7 @@ def _hold(*titles: str) -> list[int]:
 
 
 def _states(ids: list[int]) -> list[tuple[NotificationState, int | None]]:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         conn = app.db.conn()
         sql = "SELECT state, digest_id FROM notifications WHERE id = ?"
         rows = [conn.execute(sql, (i,)).fetchone() for i in ids]
@@ -133,7 +133,7 @@ def test_the_claim_of_a_killed_process_is_taken_over(home: Path, webhook: Webhoo
     assert len(webhook.posts) == 2  # at least once: the killed process's post may or may not have arrived
     states = _states(ids)
     assert [s for s, _ in states] == [NotificationState.SENT] * 2 and states[0][1] not in (None, claimed)
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         interrupted = app.notification_records.get(claimed or 0)
         assert interrupted is not None and interrupted.state is NotificationState.FAILED
         assert interrupted.error == INTERRUPTED

@@ -16,11 +16,12 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.cli import main
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.notification_model import COL_STATE, SUPPRESSED_COLOUR
+from pricewatch.gui.notifications.model import COL_STATE, SUPPRESSED_COLOUR
 from pricewatch.models import NotificationRecord, NotificationState, TaskState, utcnow
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.migrations import migrate
 from tests.api_support import live_api
+from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 from tests.test_checks import product_page
 from tests.test_cli_check import cli, home  # noqa: F401 - fixture
@@ -71,7 +72,7 @@ def test_old_failed_rows_of_the_cap_become_suppressed_on_upgrade(tmp_path: Path)
 
 
 def test_cli_log_shows_suppressed_with_its_reason(capsys: Any) -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         pid = _capped_app(app, [])
         assert app.notify("Kettle", "now 19.99", product_id=pid).state is NotificationState.SUPPRESSED
     assert main(["notifications"]) == 0
@@ -85,7 +86,7 @@ def test_cli_log_shows_suppressed_with_its_reason(capsys: Any) -> None:
 
 def test_api_reports_suppressed() -> None:
     shown: list[tuple[str, str]] = []
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         pid = _capped_app(app, shown)
         for api in live_api(app):
             sent = api.client.post("/api/v1/notifications", json={"title": "Kettle", "product_id": pid})
@@ -98,7 +99,7 @@ def test_api_reports_suppressed() -> None:
 
 
 def test_cleanup_removes_old_suppressed_rows() -> None:
-    with PriceWatch(executor="sync") as app:
+    with open_pricewatch(executor="sync") as app:
         very_old = utcnow() - timedelta(days=365)
         app.notification_records.add(
             NotificationRecord("old", "capped", state=NotificationState.SUPPRESSED, created_at=very_old)
@@ -130,7 +131,7 @@ def test_window_shows_suppressed_in_grey_and_counts_it_apart(
 def test_check_summary_names_a_held_back_notification_apart(home: Path, page_server: PageServer) -> None:
     with open(home / "settings.toml", "a", encoding="utf-8") as settings:
         settings.write("\n[notify]\ndesktop = false\ntray = false\ndaily_cap_per_product = 1\n")
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         pid = app.add_product(page_server.add("/cheap", product_page("24.99")), target_price="30").id
         app.notification_records.add(
             NotificationRecord("Kettle", "sent earlier", product_id=pid, state=NotificationState.SENT)

@@ -24,7 +24,7 @@ class RecordingApp(PriceWatch):
     """The real facade (real settings, real SQLite meta table) that records enqueued tasks."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(scheduler=Scheduler)
         self.submitted: list[tuple[str, dict[str, Any]]] = []
         self.submitted_event = threading.Event()
         self.fail_submits = False

@@ -14,12 +14,13 @@ from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.storage import Database, TaskRepository, task_changes
 from pricewatch.storage.migrations import migrate
 from pricewatch.storage.task_changes import ChangeCursor, newest_stamp
+from tests.support.app import open_pricewatch
 
 
 @pytest.fixture
 def two() -> Iterator[tuple[PriceWatch, PriceWatch]]:
     """Two facades on one database file, as the window and a ``pricewatch check`` process have."""
-    mine, other = PriceWatch(), PriceWatch()
+    mine, other = open_pricewatch(), open_pricewatch()
     try:
         yield mine, other
     finally:

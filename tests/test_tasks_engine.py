@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import NotFoundError, PriceWatch
+from pricewatch.app import PriceWatch
+from pricewatch.errors import NotFoundError
 from pricewatch.models import TaskState
 from pricewatch.tasks import registry
 from tests import tasks_support

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.config import Paths, TaskOptions, load_settings
 from pricewatch.models import TaskState, utcnow
 from pricewatch.tasks.owner import HEARTBEAT_ENV, LEASE_ENV, Lease
 from tests import tasks_support
+from tests.support.app import open_pricewatch
 from tests.tasks_support import Lab
 
 lab = tasks_support.lab  # fixture
@@ -79,7 +79,7 @@ def test_environment_variables_override_the_settings() -> None:
 
 def test_the_engine_leases_and_renews_its_rows_as_configured(lab: Lab, qtbot: Any) -> None:
     _write("[tasks]\nlease_seconds = 600\nheartbeat_seconds = 0.05\n")
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         assert app.task_manager.lease == Lease(600, 0.05)
         app.start(scheduler=False)

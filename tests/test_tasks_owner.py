@@ -17,6 +17,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
 from tests import tasks_support
+from tests.support.app import open_pricewatch
 from tests.tasks_support import Lab, make_app, wait_final
 
 lab = tasks_support.lab  # fixtures
@@ -30,7 +31,7 @@ def _dead_owner() -> str:
 
 
 def _leave(record: TaskRecord, holder: str | None) -> None:
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         app.task_records.insert(record, holder, ownership.lease_until(utcnow()))
     finally:

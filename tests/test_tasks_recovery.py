@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks.runner import WAITING
 from tests import tasks_support
+from tests.support.app import open_pricewatch
 from tests.tasks_support import Lab, make_app, wait_final
 
 lab = tasks_support.lab  # fixtures
@@ -28,7 +28,7 @@ def _row(name: str, state: TaskState, **fields: Any) -> TaskRecord:
 
 def _leave(*records: TaskRecord) -> None:
     """Write rows as a crashed process left them (no engine running)."""
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         for record in records:
             app.task_records.insert(record)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from pricewatch.app import PriceWatch
+from pricewatch.errors import CancelledError, PermanentError, TransientError
 from pricewatch.models import TaskState
-from pricewatch.scraping.errors import CancelledError, PermanentError, TransientError
 from pricewatch.tasks import TaskCancelled, registry
 from pricewatch.tasks.retry import Outcome, RetryPolicy, classify
 from tests import tasks_support
@@ -56,13 +56,14 @@ def test_transient_fault_retries_then_succeeds(engine: PriceWatch, lab: Lab, qtb
     record = wait_final(qtbot, engine, engine.submit_task("test.flaky", kwargs={"fails": 2}))
     assert record.state is TaskState.SUCCESS
     assert record.result == "ok after 2" and record.retries == 2 and lab.calls["flaky"] == 3
-    assert record.error is None and record.eta is None
+    assert record.error is None and record.eta is None and record.error_kind is None
 
 
 def test_retries_stop_at_the_task_maximum(engine: PriceWatch, lab: Lab, qtbot: Any) -> None:
     record = wait_final(qtbot, engine, engine.submit_task("test.limited"))  # max_retries=1 in its spec
     assert record.state is TaskState.FAILURE
-    assert record.error == "gave up after 1 retries: TransientError: always down"
+    assert record.error == "gave up after 1 retries: always down"
+    assert (record.error_kind, record.error_status, record.error_retry_after) == ("timeout", None, None)
     assert lab.calls["limited"] == 2 and record.max_retries == 1
 
 
@@ -80,7 +81,8 @@ def test_retry_after_sets_a_persisted_eta_that_survives_a_restart(lab: Lab, qtbo
     task_id = app.submit_task("test.flaky", kwargs={"fails": 1, "retry_after": 3600})
     wait_state(qtbot, app, task_id, TaskState.RETRY)
     record = app.get_task(task_id)
-    assert record.retries == 1 and record.error == "TransientError: try 0 failed"
+    assert record.retries == 1 and record.error == "try 0 failed"
+    assert (record.error_kind, record.error_retry_after) == ("http_5xx", 3600)
     assert record.eta is not None and record.eta - record.queued_at >= timedelta(seconds=3599)
     app.close()
 
@@ -130,7 +132,7 @@ def test_cancel_while_waiting_for_a_retry_in_the_sync_executor(lab: Lab, qtbot: 
 def fetch_task(lab: Lab) -> Any:
     @registry.task("test.fetch", queue="scraping")
     def fetch(ctx: Any, url: str) -> dict[str, Any]:
-        result = ctx.app.fetcher.fetch(url, cancel=ctx.cancel_event, use_cache=False)
+        result = ctx.services.fetcher.fetch(url, cancel=ctx.cancel_event, use_cache=False)
         return {"status": result.status, "length": len(result.html or "")}
 
     yield fetch
@@ -187,7 +189,8 @@ def test_client_errors_are_not_retried(page_server: PageServer, fetch_task: Any,
     try:
         record = wait_final(qtbot, app, app.submit_task("test.fetch", kwargs={"url": url}))
         assert record.state is TaskState.FAILURE and record.retries == 0
-        assert record.error and record.error.startswith("PermanentError")
+        assert record.error and record.error.startswith("the page does not exist (HTTP 404)")
+        assert (record.error_kind, record.error_status) == ("http_4xx", 404)
         assert page_server.hits("/gone") == 1
     finally:
         app.close()

@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.storage import TaskRepository
 from pricewatch.storage.codec import time_to_db
 from pricewatch.storage.tasks import _time_to_db
+from tests.support.app import open_pricewatch
 
 
 @pytest.fixture
 def repo() -> Iterator[TaskRepository]:
-    app = PriceWatch()
+    app = open_pricewatch()
     try:
         yield app.task_records
     finally:

@@ -8,8 +8,8 @@ import pytest
 
 from pricewatch import thumbnails
 from pricewatch.app import PriceWatch
+from pricewatch.errors import PermanentError
 from pricewatch.models import TaskState
-from pricewatch.scraping.errors import PermanentError
 from tests.support.images import page_with_image, png_bytes
 from tests.support.pageserver import PageServer
 from tests.test_checks import fast_app, run

@@ -20,12 +20,13 @@ from pricewatch.config import Paths
 from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, PriceObservation, utcnow
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.transfer import FORMAT_VERSION, ImportFormatError
+from tests.support.app import open_pricewatch
 
 URL = "https://shop.example/item"
 
 
 def _app(root: Path) -> PriceWatch:
-    return PriceWatch(Paths(root, root, root / "cache", root / "logs"), executor="sync")
+    return open_pricewatch(Paths(root, root, root / "cache", root / "logs"), executor="sync")
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from pricewatch.app import PriceWatch
 from pricewatch.config import Paths
 from pricewatch.models import AlertKind, Availability, NotificationState
 from pricewatch.storage import Database
 from pricewatch.storage.migrations import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 from pricewatch.storage.products import DuplicateProductError
 from pricewatch.storage.url_migration import META_PREFIX, normalise_product_urls
+from tests.support.app import open_pricewatch
 
 VERSION = MIGRATIONS.index(normalise_product_urls) + 1  # this migration's number
 
@@ -69,7 +69,7 @@ class OldFile:
 
 @pytest.fixture
 def old(paths: Paths) -> OldFile:
-    return OldFile(paths.database_file)  # the facade's own file: PriceWatch() opens it afterwards
+    return OldFile(paths.database_file)  # the facade's own file: open_pricewatch() opens it afterwards
 
 
 def _products(db: Database) -> dict[int, dict[str, Any]]:
@@ -92,7 +92,7 @@ def test_a_lone_old_spelling_is_normalised_and_adding_it_again_is_a_duplicate(ol
         }
     finally:
         db.close()
-    with PriceWatch() as app, pytest.raises(DuplicateProductError) as raised:
+    with open_pricewatch() as app, pytest.raises(DuplicateProductError) as raised:
         app.add_product("https://SHOP.example/kettle?colour=red")
     assert raised.value.existing_id == pid
 
@@ -126,7 +126,7 @@ def test_two_spellings_of_one_page_merge_into_the_older_losing_nothing(
     db.close()
     assert f"product {newer} (http://shop.example/kettle#top) merged into product {older}" in caplog.text
 
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         (product,) = app.list_products()
         assert product.id == older and product.url == "http://shop.example/kettle"
         assert product.title == "Kettle"  # the older row's own choices stay

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pricewatch.app import PriceWatch
-from pricewatch.scraping.errors import InvalidURLError
-from pricewatch.scraping.urls import assume_https, shop_name, validate_url
+from pricewatch.errors import InvalidURLError
 from pricewatch.storage import DuplicateProductError
+from pricewatch.urls import assume_https, shop_name, validate_url
+from tests.support.app import open_pricewatch
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_shop_name_drops_www() -> None:
 
 
 def test_spellings_of_one_page_are_one_product() -> None:
-    with PriceWatch() as app:
+    with open_pricewatch() as app:
         first = app.add_product("HTTPS://Shop.Example/Item#a")
         assert first.url == "https://shop.example/Item"
         for other in ("https://shop.example/Item#b", "https://shop.example:443/Item"):

@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pricewatch.api.runner import FacadeRunner
-from pricewatch.api.token import TokenStore
+from pricewatch.api_token import TokenStore
 
 _bearer = HTTPBearer(auto_error=False, description="The token printed by `pricewatch api-token`.")
 

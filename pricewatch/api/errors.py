@@ -10,8 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from pricewatch.app import NotFoundError
-from pricewatch.scraping.errors import ScrapeError
+from pricewatch.errors import NotFoundError, ScrapeError
 from pricewatch.storage import DuplicateProductError, SchemaTooNewError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
 from pricewatch.api.routes import cache, health, notifications, products, tasks
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware
-from pricewatch.api.token import TokenStore
+from pricewatch.api_token import TokenStore
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch

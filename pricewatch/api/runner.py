@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import HTTPException
 
-from pricewatch.app import NotFoundError
-from pricewatch.scraping.errors import ScrapeError
+from pricewatch.errors import NotFoundError, ScrapeError
 from pricewatch.storage import SchemaTooNewError
 
 if TYPE_CHECKING:

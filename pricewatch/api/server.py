@@ -13,7 +13,7 @@ import uvicorn
 from pricewatch.api.factory import create_app
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import is_loopback
-from pricewatch.api.token import TokenStore
+from pricewatch.api_token import TokenStore
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch

@@ -35,9 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, front_ends: common.FrontEnds | None = None) -> int:
+    """Run one command; ``front_ends`` brings the window and the HTTP API (see :mod:`pricewatch.main`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.front_ends = front_ends or common.FrontEnds()
     func = getattr(args, "func", common.run_gui)
     common.setup_cli_logging(args.verbose)
     try:

@@ -6,7 +6,8 @@ import argparse
 import contextlib
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from pricewatch.logs import setup_logging
 from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
+    from pricewatch.app import ApiServerFactory, PriceWatch
 
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
@@ -116,18 +117,32 @@ def setup_cli_logging(verbosity: int) -> None:
     setup_logging(Paths.default().log_file, verbosity=verbosity)
 
 
+@dataclass(frozen=True)
+class FrontEnds:
+    """The other front ends, handed in by :mod:`pricewatch.main` (the CLI never imports them itself).
+
+    Attributes:
+        run_gui: opens the window and returns its exit code; None where the window is not installed.
+        api_server: builds the local HTTP API for ``serve --api``; None where it is not installed.
+    """
+
+    run_gui: Callable[[], int] | None = None
+    api_server: ApiServerFactory | None = None
+
+
 @contextlib.contextmanager
-def open_app() -> Iterator[PriceWatch]:
+def open_app(api_server: ApiServerFactory | None = None) -> Iterator[PriceWatch]:
     """The facade (imported lazily to keep --help fast); known failures become :class:`UserError`.
 
     Settings problems are reported on stderr.
     """
-    from pricewatch.app import NotFoundError, PriceWatch
-    from pricewatch.scraping.errors import InvalidURLError
+    from pricewatch.app import PriceWatch
+    from pricewatch.errors import InvalidURLError, NotFoundError
+    from pricewatch.scheduling import Scheduler
     from pricewatch.storage import DuplicateProductError, SchemaTooNewError, StorageError
 
     try:
-        app = PriceWatch()
+        app = PriceWatch(scheduler=Scheduler, api_server=api_server)
     except (StorageError, SchemaTooNewError) as exc:
         raise UserError(str(exc), EXIT_IO) from None
     except OSError as exc:  # a folder that cannot be created: PRICEWATCH_HOME under a file, no permission
@@ -146,6 +161,7 @@ def open_app() -> Iterator[PriceWatch]:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from pricewatch.gui import run
-
+    run: Callable[[], int] | None = args.front_ends.run_gui
+    if run is None:
+        raise UserError("the window is not part of this installation; see pricewatch --help")
     return run()

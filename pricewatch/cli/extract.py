@@ -92,7 +92,7 @@ def result_json(source: str, extraction: Extraction | None, error: str | None) -
 
 def extract_one(source: str, selector: str | None, app: PriceWatch | None) -> dict[str, Any]:
     """One input: a URL fetched through ``app``, or (``app`` None) a file; failures become ``error``."""
-    from pricewatch.scraping.errors import ScrapeError
+    from pricewatch.errors import ScrapeError
     from pricewatch.scraping.extract import extract
 
     try:

@@ -55,9 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stopped_by.append(signal.Signals(signum).name)
         qt_app.quit()
 
-    with open_app() as app:
-        if args.api and not callable(getattr(app, "start_api", None)):
-            raise UserError("this PriceWatch has no HTTP API; run serve without --api")
+    if args.api and args.front_ends.api_server is None:
+        raise UserError("the HTTP API is not part of this installation; run serve without --api")
+    with open_app(api_server=args.front_ends.api_server) as app:
         previous: dict[int, Callable[..., Any] | int | None] = {}
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, stop)
@@ -94,16 +94,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _stop_if_upgraded(app: Any, stopped_by: list[str], quit_loop: Callable[[], None]) -> None:
     """Stop the scheduler and the loop once the file's schema is newer than this code knows."""
-    from pricewatch.storage.migrations import LATEST_VERSION, schema_version
+    from pricewatch.storage import LATEST_VERSION
 
     if stopped_by:
         return
     try:
-        version = schema_version(app.db.conn())
+        version = app.newer_schema()
     except sqlite3.Error as exc:  # locked for a moment: the next poll tries again
         log.debug("schema version read failed: %s", exc)
         return
-    if version <= LATEST_VERSION:
+    if version is None:
         return
     message = UPGRADED.format(old=LATEST_VERSION, new=version)
     log.error(message)

@@ -8,12 +8,13 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pricewatch import __version__
-from pricewatch.app import PriceWatch
-from pricewatch.gui.errors import install_excepthook
+from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.quit_signals import QuitOnSignals
-from pricewatch.gui.resources import app_icon
-from pricewatch.gui.schema_watch import exec_restart
+from pricewatch.gui.watch.schema import exec_restart
+from pricewatch.gui.widgets.errors import install_excepthook
+from pricewatch.gui.widgets.quit_signals import QuitOnSignals
+from pricewatch.gui.widgets.resources import app_icon
+from pricewatch.scheduling import Scheduler
 from pricewatch.storage import SchemaTooNewError, StorageError
 
 SWITCH_INTERVAL = 0.0005  # seconds
@@ -51,13 +52,13 @@ def configure_application(qt_app: QApplication) -> None:
     qt_app.setQuitOnLastWindowClosed(False)  # closing to the tray keeps the program running
 
 
-def run_application() -> int:
+def run_application(api_server: ApiServerFactory | None = None) -> int:
     tune_interpreter()
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)
     try:
-        app = PriceWatch()
+        app = PriceWatch(scheduler=Scheduler, api_server=api_server)
     except (StorageError, SchemaTooNewError, OSError) as exc:
         # A damaged or newer database, or a data folder that cannot be made: say so, touch nothing.
         QMessageBox.critical(None, "PriceWatch cannot open its data", str(exc))

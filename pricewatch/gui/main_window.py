@@ -10,35 +10,36 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
 from pricewatch import __version__
-from pricewatch.app import ImportSummary, NotFoundError, PriceWatch
+from pricewatch.app import PriceWatch
+from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
-from pricewatch.gui.browser import open_in_browser
-from pricewatch.gui.check_retries import CheckRetries
-from pricewatch.gui.db_watch import DataVersionWatch
+from pricewatch.gui.editor.dialog import ProductDialog
+from pricewatch.gui.history.window import ProductDetail
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
-from pricewatch.gui.next_check import NextCheckColumn
-from pricewatch.gui.notifications_panel import NotificationsPanel
-from pricewatch.gui.outside_tasks import OutsideTasks
-from pricewatch.gui.product_detail import ProductDetail
-from pricewatch.gui.product_dialog import ProductDialog
-from pricewatch.gui.product_messages import confirm_remove, removed_elsewhere
-from pricewatch.gui.product_model import ProductTableModel
-from pricewatch.gui.product_sync import ProductSync
-from pricewatch.gui.products_panel import ProductsPanel
-from pricewatch.gui.resources import app_icon
-from pricewatch.gui.schema_watch import SchemaWatch, ask_restart, lock_writes
-from pricewatch.gui.settings_dialog import SettingsDialog
+from pricewatch.gui.notifications.panel import NotificationsPanel
+from pricewatch.gui.notifications.tray import TrayIcon
+from pricewatch.gui.products.messages import confirm_remove, removed_elsewhere
+from pricewatch.gui.products.model import ProductTableModel
+from pricewatch.gui.products.next_check import NextCheckColumn
+from pricewatch.gui.products.panel import ProductsPanel
+from pricewatch.gui.products.retries import CheckRetries
+from pricewatch.gui.products.sync import ProductSync
+from pricewatch.gui.products.transfer import TransferActions
+from pricewatch.gui.settings.dialog import SettingsDialog
 from pricewatch.gui.status_bar import StatusBar
-from pricewatch.gui.task_columns import default_subject
-from pricewatch.gui.task_model import TaskTreeModel
-from pricewatch.gui.task_panel import TaskPanel
-from pricewatch.gui.transfer_actions import TransferActions
-from pricewatch.gui.tray import TrayIcon
-from pricewatch.gui.ui_state import UiState
-from pricewatch.gui.worker import BackgroundWork
+from pricewatch.gui.tasks.columns import default_subject
+from pricewatch.gui.tasks.model import TaskTreeModel
+from pricewatch.gui.tasks.outside import OutsideTasks
+from pricewatch.gui.tasks.panel import TaskPanel
+from pricewatch.gui.watch.data import DataVersionWatch
+from pricewatch.gui.watch.schema import SchemaWatch, ask_restart, lock_writes
+from pricewatch.gui.widgets.browser import open_in_browser
+from pricewatch.gui.widgets.resources import app_icon
+from pricewatch.gui.widgets.ui_state import UiState
+from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import TaskRecord, TaskState
-from pricewatch.scraping.errors import InvalidURLError
-from pricewatch.scraping.urls import validate_url
+from pricewatch.transfer_merge import ImportSummary
+from pricewatch.urls import validate_url
 
 CHECK_PRICES = "price_tracking.check_prices"
 RECENT_TASKS = 1000  # finished tasks shown at start; unfinished ones are always shown

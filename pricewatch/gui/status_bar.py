@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui import formatting as fmt
+from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskState
 
 SCHEDULE_REFRESH_MS = 30_000

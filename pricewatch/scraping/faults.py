@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pricewatch.scraping.errors import InvalidURLError, PermanentError, ScrapeError, TransientError
+from pricewatch.errors import InvalidURLError, PermanentError, ScrapeError, TransientError
 
 # Statuses worth trying again later even though they are 4xx: request timeout, too early, rate limited.
 _TRANSIENT_4XX = {408, 425, 429}
@@ -50,12 +50,18 @@ def error_for_status(status: int, headers: httpx.Headers, url: str) -> ScrapeErr
             kind, what = "http_4xx", f"the shop asked us to try again (HTTP {status})"
         if retry_after is not None:
             what += f"; retry after {retry_after:.0f} s"
-        return TransientError(f"{what}: {shown}", kind=kind, retry_after=retry_after)
+        return TransientError(f"{what}: {shown}", kind=kind, retry_after=retry_after, status=status)
     if status == 404 or status == 410:
-        return PermanentError(f"the page does not exist (HTTP {status}): {shown}", kind="http_4xx")
+        return PermanentError(
+            f"the page does not exist (HTTP {status}): {shown}", kind="http_4xx", status=status
+        )
     if status in (401, 403):
-        return PermanentError(f"the shop refused access (HTTP {status}): {shown}", kind="http_4xx")
-    return PermanentError(f"the shop rejected the request (HTTP {status}): {shown}", kind="http_4xx")
+        return PermanentError(
+            f"the shop refused access (HTTP {status}): {shown}", kind="http_4xx", status=status
+        )
+    return PermanentError(
+        f"the shop rejected the request (HTTP {status}): {shown}", kind="http_4xx", status=status
+    )
 
 
 def error_for_exception(exc: Exception, url: str) -> ScrapeError:

@@ -3,7 +3,7 @@
 One :class:`Fetcher` serves every worker thread. A fetch validates the URL before any I/O, asks
 robots.txt, waits its turn for the host (concurrency limit and minimum delay), follows at most ten redirects
 itself (each hop validated and checked against robots.txt, loops named), reads at most ``max_body_bytes`` of
-HTML and decodes it. Faults come out classified (see :mod:`pricewatch.scraping.errors`), so the task layer
+HTML and decodes it. Faults come out classified (see :mod:`pricewatch.errors`), so the task layer
 retries only what may succeed later.
 """
 
@@ -20,14 +20,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from pricewatch import __version__
+from pricewatch.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.charset import decode_body
-from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status
 from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
 from pricewatch.scraping.limits import read_body
 from pricewatch.scraping.politeness import HostGate
 from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
-from pricewatch.scraping.urls import validate_url
+from pricewatch.urls import validate_url
 
 if TYPE_CHECKING:
     from pricewatch.config import FetchOptions

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
-from pricewatch.scraping.errors import CancelledError, PermanentError, TransientError
+from pricewatch.errors import CancelledError, PermanentError, TransientError
 
 
 def too_large(url: str, max_bytes: int) -> PermanentError:

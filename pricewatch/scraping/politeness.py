@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pricewatch.scraping.errors import CancelledError, TransientError
+from pricewatch.errors import CancelledError, TransientError
 
 # How often a thread waiting for a free slot looks at its cancel flag (slots free up with a notify).
 _POLL = 0.05

@@ -27,8 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from typing import Any
 
+from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
-from pricewatch.scraping.errors import CancelledError
 from pricewatch.scraping.extract import Extraction, Offer, extract
 
 log = logging.getLogger(__name__)

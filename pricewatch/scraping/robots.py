@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from pricewatch.scraping.errors import PermanentError
+from pricewatch.errors import PermanentError
 
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt should not be used for more than 24 hours
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB; we read no more

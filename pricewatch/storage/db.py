@@ -87,9 +87,13 @@ class Database:
             raise
         conn.execute("COMMIT")
 
+    def schema_version(self) -> int:
+        """The file's schema version now (a header read, microseconds)."""
+        return schema_version(self.conn())
+
     def schema_too_new(self) -> bool:
-        """Has a newer PriceWatch migrated the file under this code (a header read, microseconds)."""
-        return schema_version(self.conn()) > LATEST_VERSION
+        """Has a newer PriceWatch migrated the file under this code."""
+        return self.schema_version() > LATEST_VERSION
 
     def refuse_newer_schema(self, conn: sqlite3.Connection | None = None) -> None:
         """Raise SchemaTooNewError when the file's schema is newer than this code knows (before a write)."""

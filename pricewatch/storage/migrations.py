@@ -160,6 +160,13 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     DROP INDEX tasks_state;
     CREATE INDEX tasks_state_changed ON tasks(state, changed_at);
     """,
+    # 10: a failed or retrying task says what went wrong as facts front ends can read (kind, HTTP status,
+    # Retry-After), not only as a message
+    """
+    ALTER TABLE tasks ADD COLUMN error_kind TEXT;
+    ALTER TABLE tasks ADD COLUMN error_status INTEGER;
+    ALTER TABLE tasks ADD COLUMN error_retry_after REAL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
+from pricewatch.errors import ConflictError
 from pricewatch.models import Availability, Product
 from pricewatch.storage.codec import money_from_db, money_to_db, time_from_db, time_to_db
 from pricewatch.storage.db import Database
@@ -37,7 +38,7 @@ def _casefold(text: str | None) -> str | None:
     return text.casefold() if isinstance(text, str) else None
 
 
-class DuplicateProductError(ValueError):
+class DuplicateProductError(ConflictError):
     """The URL is already tracked."""
 
     def __init__(self, url: str, existing_id: int) -> None:
@@ -100,6 +101,13 @@ class ProductRepository:
     def get_by_url(self, url: str) -> Product | None:
         row = self._db.conn().execute("SELECT * FROM products WHERE url = ?", (url,)).fetchone()
         return from_row(row) if row else None
+
+    def raw_rows(self) -> list[sqlite3.Row]:
+        """Every product's stored row in id order, undecoded (decode with :func:`from_row`).
+
+        A row's tuple is a cheap fingerprint: a window comparing 10,000 rows with its last read decodes only
+        the few that changed."""
+        return self._db.conn().execute("SELECT * FROM products ORDER BY id").fetchall()
 
     def list(self, *, search: str | None = None) -> list[Product]:
         """Every product by id; ``search`` keeps those whose title, URL or shop contains it, in any case."""

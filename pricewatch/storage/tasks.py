@@ -20,7 +20,7 @@ _JSON = ("kwargs", "result")
 _COLUMNS = (
     "id", "name", "kwargs", "state", "queue", "priority", "parent_id", "unique_key", "retries", "max_retries",
     "result", "error", "traceback", "progress_current", "progress_total", "progress_message",
-    "queued_at", "started_at", "finished_at", "eta",
+    "queued_at", "started_at", "finished_at", "eta", "error_kind", "error_status", "error_retry_after",
 )  # fmt: skip
 # Every write that a window should show stamps the row with the database clock (milliseconds since the epoch,
 # read while the writer holds SQLite's write lock, so later commits carry later or equal stamps) and the
@@ -71,7 +71,8 @@ def _values(task: TaskRecord) -> tuple[Any, ...]:
         task.priority, task.parent_id, task.unique_key, task.retries, task.max_retries,
         json_to_db(task.result), task.error, task.traceback, task.progress_current, task.progress_total,
         task.progress_message, _time_to_db(task.queued_at), _time_to_db(task.started_at),
-        _time_to_db(task.finished_at), _time_to_db(task.eta),
+        _time_to_db(task.finished_at), _time_to_db(task.eta), task.error_kind, task.error_status,
+        task.error_retry_after,
     )  # fmt: skip
 
 
@@ -300,6 +301,7 @@ class TaskRepository:
         ]  # fmt: skip
         sql = (
             "UPDATE tasks SET state = 'SUCCESS', result = ?, error = NULL, traceback = NULL,"
+            " error_kind = NULL, error_status = NULL, error_retry_after = NULL,"
             " finished_at = ?, progress_current = coalesce(?, progress_current),"
             " progress_total = coalesce(?, progress_total),"
             f" progress_message = coalesce(?, progress_message), {_STAMP} WHERE id = ? AND state = 'STARTED'"

@@ -1,7 +1,7 @@
 """A data migration: product URLs stored before URL normalisation get their normal form.
 
 Spellings such as ``HTTPS://Shop.example:443/p#reviews`` were stored as they were typed before
-:func:`pricewatch.scraping.urls.validate_url` gave every URL one normal form, so adding the same page again
+:func:`pricewatch.urls.validate_url` gave every URL one normal form, so adding the same page again
 made a second product. This rewrites each stored URL to its normal form. When rows normalise to one URL:
 
 - They are merged into the oldest (``created_at``, then id) when that loses nothing the user chose: the newer
@@ -40,8 +40,8 @@ _LATEST = ("price", "previous_price", "availability", "etag", "last_modified", "
 
 def normalise_product_urls(conn: sqlite3.Connection) -> None:
     """Run inside the migration's transaction; see the module doc for what happens to each row."""
-    from pricewatch.scraping.errors import InvalidURLError
-    from pricewatch.scraping.urls import validate_url
+    from pricewatch.errors import InvalidURLError
+    from pricewatch.urls import validate_url
 
     products = _rows(conn, "SELECT * FROM products ORDER BY created_at, id")
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)

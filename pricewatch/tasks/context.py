@@ -1,16 +1,37 @@
-"""What a running task function receives: its identity, the facade, a cancel flag, progress, children."""
+"""What a running task function receives: its identity, its services, a cancel flag, progress, children."""
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.events import ProgressThrottle
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
-    from pricewatch.tasks.manager import TaskManager
+    from pricewatch.tasks.services import TaskServices
+
+
+class ContextHost(Protocol):
+    """What a context needs from the engine that runs its task (the TaskManager)."""
+
+    services: TaskServices
+
+    def submit(
+        self,
+        name: str,
+        *,
+        kwargs: dict[str, Any] | None = None,
+        priority: int = 0,
+        unique_key: str | None = None,
+        parent_id: str | None = None,
+        reuse_child: bool = False,
+    ) -> str: ...
+
+    def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None: ...
+
+    def write_progress(self, task_id: str, current: int, total: int, message: str) -> bool: ...
+
 
 SIGNAL_INTERVAL = 0.1  # progress signals: about ten a second per task
 WRITE_INTERVAL = 1.0  # progress rows: about once a second per task
@@ -21,7 +42,7 @@ class TaskContext:
 
     Attributes:
         task_id, name: the task's journal id and registered name.
-        app: the :class:`~pricewatch.app.PriceWatch` facade.
+        services: what the task may use (storage, fetcher, extractor, notifier); see TaskServices.
         retries: how many earlier tries failed transiently (0 on the first try).
         cancel_event: set when the user cancels the task or the engine shuts down; pass it to
             ``fetcher.fetch(cancel=...)`` so a download stops between steps.
@@ -29,7 +50,7 @@ class TaskContext:
 
     def __init__(
         self,
-        manager: TaskManager,
+        manager: ContextHost,
         task_id: str,
         name: str,
         *,
@@ -52,8 +73,8 @@ class TaskContext:
         self.last_progress: tuple[int, int, str] | None = None
 
     @property
-    def app(self) -> PriceWatch:
-        return self._manager.app
+    def services(self) -> TaskServices:
+        return self._manager.services
 
     @property
     def cancelled(self) -> bool:

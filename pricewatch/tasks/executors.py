@@ -12,12 +12,19 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from pricewatch.tasks.manager import TaskManager
+from typing import Protocol
 
 _Item = tuple[int, int, str]  # (-priority, sequence, task_id): heapq pops the highest priority, then FIFO
+
+
+class Dispatcher(Protocol):
+    """What an executor needs from the engine (the TaskManager) to run what it queued."""
+
+    def run(self, task_ids: list[str]) -> None: ...
+
+    def awaits_retry(self, task_id: str) -> bool: ...
+
+    def wait_for_change(self, timeout: float, still: Callable[[], bool] = ...) -> None: ...
 
 
 class Executor(Protocol):
@@ -42,7 +49,7 @@ class SyncExecutor:
 
     name = "sync"
 
-    def __init__(self, manager: TaskManager) -> None:
+    def __init__(self, manager: Dispatcher) -> None:
         self._manager = manager
         self._local = threading.local()
         self._seq = itertools.count()

@@ -1,9 +1,9 @@
 """The TaskManager: submit, cancel, retry, wait, recover on start, shut down cleanly.
 
 It owns the events (plain hub and Qt signals), the executor, and the timer thread for delayed retries. Task
-rows live in SQLite from the moment they are queued (``app.task_records``); the manager keeps in memory only
-what is running now (their contexts, for cancel) and the executor's queues, which recovery can rebuild from
-the rows.
+rows live in SQLite from the moment they are queued (``services.task_records``); the manager keeps in memory
+only what is running now (their contexts, for cancel) and the executor's queues, which recovery can rebuild
+from the rows.
 
 Semantics chosen here:
 - Ownership: every unfinished row names the engine (process) that queued or runs it, with a lease the engine
@@ -45,8 +45,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pricewatch.errors import NotFoundError
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.storage.codec import json_to_db
+from pricewatch.tasks import builtin as _builtin  # noqa: F401 - registers the built-in tasks
 from pricewatch.tasks import owner as ownership
 from pricewatch.tasks import registry
 from pricewatch.tasks.context import TaskContext
@@ -59,7 +61,7 @@ from pricewatch.tasks.threadpool import ThreadExecutor
 from pricewatch.tasks.timer import DelayTimer
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
+    from pricewatch.tasks.services import TaskServices
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +79,10 @@ class TaskManager:
         hub: the plain-Python :class:`EventHub` (API, CLI).
     """
 
-    def __init__(self, app: PriceWatch, executor: str | None = None) -> None:
-        import pricewatch.tasks.builtin  # noqa: F401 - registers the built-in tasks
-
-        self.app = app
-        self.records = app.task_records
-        options = app.settings.tasks
+    def __init__(self, services: TaskServices, executor: str | None = None) -> None:
+        self.services = services
+        self.records = services.task_records
+        options = services.settings.tasks
         self.executor_name = executor or options.executor
         if self.executor_name not in EXECUTORS:
             raise ValueError(f"unknown executor {self.executor_name!r} (use threads or sync)")
@@ -389,7 +389,8 @@ class TaskManager:
         # All its children moved, or its function died half-way (re-running it would queue them again).
         if self.records.set_state(
             parent_id, (TaskState.STARTED, TaskState.PENDING), state=TaskState.REVOKED,
-            error="its process ended; its checks were taken over by a later run", finished_at=utcnow(),
+            error="its process ended; its checks were taken over by a later run", error_kind="orphaned",
+            finished_at=utcnow(),
         ):  # fmt: skip
             self.emit_changed(parent_id, TaskState.REVOKED)
 
@@ -418,8 +419,6 @@ class TaskManager:
     def get(self, task_id: str) -> TaskRecord:
         record = self.records.get(task_id)
         if record is None:
-            from pricewatch.app import NotFoundError  # the facade's error, raised here for every front end
-
             raise NotFoundError(f"no task with id {task_id}")
         return record
 
@@ -429,7 +428,12 @@ class TaskManager:
         if record.state.is_final:
             return record
         if record.state in OPEN and self.records.set_state(
-            task_id, OPEN, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+            task_id,
+            OPEN,
+            state=TaskState.REVOKED,
+            error="cancelled",
+            error_kind="cancelled",
+            finished_at=utcnow(),
         ):
             if self._timer is not None:
                 self._timer.cancel(task_id)
@@ -443,6 +447,7 @@ class TaskManager:
                 (TaskState.STARTED,),
                 state=TaskState.REVOKED,
                 error="cancelled",
+                error_kind="cancelled",
                 finished_at=utcnow(),
             ):
                 # A batch waiting for its children, or a task another process runs (its heartbeat thread

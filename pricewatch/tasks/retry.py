@@ -6,7 +6,7 @@ import enum
 import random
 from dataclasses import dataclass
 
-from pricewatch.scraping.errors import CancelledError, TransientError
+from pricewatch.errors import CancelledError, TransientError
 from pricewatch.tasks.errors import TaskCancelled
 
 # A server asking for more than a day is not honoured literally; we still wait at least the backoff.

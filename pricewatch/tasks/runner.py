@@ -11,17 +11,20 @@ import threading
 import time
 import traceback
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from pricewatch.errors import ScrapeError
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.storage.codec import json_to_db
 from pricewatch.tasks import registry
-from pricewatch.tasks.context import TaskContext
+from pricewatch.tasks.context import ContextHost, TaskContext
 from pricewatch.tasks.events import ProgressThrottle
 from pricewatch.tasks.retry import Outcome, classify
 
 if TYPE_CHECKING:
-    from pricewatch.tasks.manager import TaskManager
+    from pricewatch.storage import TaskRepository
+    from pricewatch.tasks.owner import Lease
+    from pricewatch.tasks.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +34,45 @@ WAITING = "waiting_for_children"  # key in a parent's result while its function 
 GROUP_COMMIT_WINDOW = 0.002  # seconds: successes finishing within this window share one commit
 
 
+class RunnerHost(ContextHost, Protocol):
+    """What running a task needs from the engine (the TaskManager): its journal, identity and events."""
+
+    records: TaskRepository
+    owner: str
+    lease: Lease
+    retry_policy: RetryPolicy
+    parents: set[str]
+    running: dict[str, TaskContext]
+    stopping: bool
+
+    def emit_changed(self, task_id: str, state: TaskState) -> None: ...
+
+    def cancel_children(self, task_id: str) -> None: ...
+
+    def defers(self, delay: float) -> bool: ...
+
+    def schedule_retry(self, queue: str, priority: int, task_id: str, delay: float) -> None: ...
+
+    def take_rerun(self, task_id: str) -> bool: ...
+
+
+def error_facts(exc: BaseException) -> dict[str, Any]:
+    """The row's structured error: kind, HTTP status and the shop's Retry-After (what front ends read)."""
+    status, retry_after = getattr(exc, "status", None), getattr(exc, "retry_after", None)
+    return {
+        "error_kind": str(getattr(exc, "kind", "") or type(exc).__name__)[:100],
+        "error_status": status if isinstance(status, int) else None,
+        "error_retry_after": float(retry_after) if isinstance(retry_after, int | float) else None,
+    }
+
+
 def short_error(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    """The row's message: an expected scrape fault says it alone (its kind is in ``error_kind``); anything
+    else is named by its class, which ``error_kind`` repeats."""
+    if isinstance(exc, ScrapeError) and str(exc):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in text)
     return text[:MAX_ERROR_CHARS]
 
@@ -40,7 +80,7 @@ def short_error(exc: BaseException) -> str:
 class Runner:
     """The executor-independent part of running a task (called on a pool thread or inline)."""
 
-    def __init__(self, manager: TaskManager) -> None:
+    def __init__(self, manager: RunnerHost) -> None:
         self.m = manager
         self._parent_throttles: dict[str, tuple[ProgressThrottle, ProgressThrottle]] = {}
         self._progress_lock = threading.Lock()
@@ -89,7 +129,7 @@ class Runner:
         try:
             spec = registry.lookup(record.name)
         except ValueError as exc:
-            self._fail(record, str(exc), None)
+            self._fail(record, str(exc), None, {"error_kind": "unknown_task"})
             return None
         try:
             if m.stopping:
@@ -129,7 +169,12 @@ class Runner:
         try:
             json_to_db(result)
         except (TypeError, ValueError) as exc:
-            self._fail(record, f"the task returned a value that is not JSON: {exc}", None)
+            self._fail(
+                record,
+                f"the task returned a value that is not JSON: {exc}",
+                None,
+                {"error_kind": "bad_result"},
+            )
             return None
         progress = self._progress_fields(ctx)
         has_children = (
@@ -138,7 +183,12 @@ class Runner:
         if has_children and ctx.cancelled and ctx.cancel_reason == "user":
             m.cancel_children(record.id)  # any queued in the instant between the cancel and its check
             if m.records.set_state(
-                record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+                record.id,
+                STARTED,
+                state=TaskState.REVOKED,
+                error="cancelled",
+                error_kind="cancelled",
+                finished_at=utcnow(),
             ):
                 self._finished(record, TaskState.REVOKED)
             return None
@@ -165,7 +215,12 @@ class Runner:
             if ctx.children:
                 m.cancel_children(record.id)  # any queued in the instant between the cancel and its check
             if m.records.set_state(
-                record.id, STARTED, state=TaskState.REVOKED, error="cancelled", finished_at=utcnow()
+                record.id,
+                STARTED,
+                state=TaskState.REVOKED,
+                error="cancelled",
+                error_kind="cancelled",
+                finished_at=utcnow(),
             ):
                 self._finished(record, TaskState.REVOKED)
             else:
@@ -177,9 +232,9 @@ class Runner:
                 self._retry(record, exc)
                 return
             message = f"gave up after {record.retries} retries: {short_error(exc)}"
-            self._fail(record, message, None)
+            self._fail(record, message, None, error_facts(exc))
             return
-        self._fail(record, short_error(exc), traceback.format_exc()[-20_000:])
+        self._fail(record, short_error(exc), traceback.format_exc()[-20_000:], error_facts(exc))
 
     def _retry(self, record: TaskRecord, exc: BaseException) -> None:
         m = self.m
@@ -187,7 +242,7 @@ class Runner:
         eta = utcnow() + timedelta(seconds=delay)
         if m.records.set_state(
             record.id, STARTED, state=TaskState.RETRY, retries=record.retries + 1, eta=eta,
-            error=short_error(exc), started_at=None,
+            error=short_error(exc), started_at=None, **error_facts(exc),
         ):  # fmt: skip
             if m.defers(delay):
                 # Due later than this (one-shot) engine waits: hand it back for the next engine to run.
@@ -197,10 +252,11 @@ class Runner:
             m.emit_changed(record.id, TaskState.RETRY)
             m.schedule_retry(record.queue, record.priority, record.id, delay)
 
-    def _fail(self, record: TaskRecord, message: str, tb: str | None) -> None:
+    def _fail(self, record: TaskRecord, message: str, tb: str | None, facts: dict[str, Any]) -> None:
         if self.m.records.set_state(
-            record.id, STARTED, state=TaskState.FAILURE, error=message, traceback=tb, finished_at=utcnow()
-        ):
+            record.id, STARTED, state=TaskState.FAILURE, error=message, traceback=tb, finished_at=utcnow(),
+            **facts,
+        ):  # fmt: skip
             self._finished(record, TaskState.FAILURE)
 
     def _changed_elsewhere(self, record: TaskRecord) -> None:
@@ -271,9 +327,11 @@ class Runner:
         }
         # Documented rule: a batch fails only when every child failed; otherwise it succeeds, with counts.
         state = TaskState.FAILURE if total and summary["failed"] == total else TaskState.SUCCESS
-        error = f"all {total} child tasks failed" if state is TaskState.FAILURE else None
+        failed = state is TaskState.FAILURE
         if m.records.set_state(
-            parent_id, STARTED, state=state, result=summary, error=error, finished_at=utcnow(),
+            parent_id, STARTED, state=state, result=summary, finished_at=utcnow(),
+            error=f"all {total} child tasks failed" if failed else None,
+            error_kind="children_failed" if failed else None,
             progress_current=total, progress_total=total, progress_message=f"{total} of {total} finished",
         ):  # fmt: skip
             self._parent_throttles.pop(parent_id, None)

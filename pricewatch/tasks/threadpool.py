@@ -7,15 +7,11 @@ import itertools
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRunnable, QThreadPool
 
-from pricewatch.tasks.executors import _Item
+from pricewatch.tasks.executors import Dispatcher, _Item
 from pricewatch.tasks.timer import DelayTimer
-
-if TYPE_CHECKING:
-    from pricewatch.tasks.manager import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +54,7 @@ class ThreadExecutor:
 
     name = "threads"
 
-    def __init__(self, manager: TaskManager, concurrency: dict[str, int]) -> None:
+    def __init__(self, manager: Dispatcher, concurrency: dict[str, int]) -> None:
         self._manager = manager
         self._lock = threading.Lock()
         self._seq = itertools.count()

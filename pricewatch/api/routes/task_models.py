@@ -46,13 +46,22 @@ class TaskStatus(BaseModel):
     status: TaskState
     result: Any = None
     error: str | None
+    error_kind: str | None = Field(
+        default=None,
+        description="what went wrong, as a stable tag (timeout, http_5xx, rate_limited, no_price...)",
+    )
+    http_status: int | None = Field(default=None, description="the shop's HTTP status, when the error is one")
+    retry_after: float | None = Field(
+        default=None, description="seconds the shop asked to wait (Retry-After)"
+    )
     retries: int
     progress: Progress
 
     @classmethod
     def of(cls, r: TaskRecord) -> TaskStatus:
         return cls(
-            task_id=r.id, status=r.state, result=r.result, error=r.error, retries=r.retries,
+            task_id=r.id, status=r.state, result=r.result, error=r.error, error_kind=r.error_kind,
+            http_status=r.error_status, retry_after=r.error_retry_after, retries=r.retries,
             progress=Progress.of(r),
         )  # fmt: skip
 

@@ -26,7 +26,7 @@ from pricewatch.api.routes.task_models import (
     TaskSubmitted,
 )
 from pricewatch.models import TaskState
-from pricewatch.scraping.urls import validate_url
+from pricewatch.urls import validate_url
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 URL_ARGUMENTS = ("url", "urls")

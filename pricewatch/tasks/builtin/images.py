@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pricewatch import thumbnails
-from pricewatch.scraping.errors import CancelledError, ScrapeError
+from pricewatch.errors import CancelledError, ScrapeError
 from pricewatch.tasks.registry import task
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
     from pricewatch.models import Product
     from pricewatch.tasks.context import TaskContext
+    from pricewatch.tasks.services import TaskServices
 
 
-def wants_thumbnail(app: PriceWatch, product: Product) -> bool:
+def wants_thumbnail(services: TaskServices, product: Product) -> bool:
     """True when the product has an image_url with no thumbnail stored and no failed try in the last day."""
-    if not app.settings.fetch.thumbnails or not product.image_url or product.id is None:
+    if not services.settings.fetch.thumbnails or not product.image_url or product.id is None:
         return False
-    cache_dir = app.paths.cache_dir
+    cache_dir = services.paths.cache_dir
     return not (
         thumbnails.has_thumbnail(cache_dir, product.id, product.image_url)
         or thumbnails.failed_recently(cache_dir, product.id, product.image_url)
@@ -29,22 +29,22 @@ def wants_thumbnail(app: PriceWatch, product: Product) -> bool:
 @task("images.fetch_thumbnail", queue="scraping", max_retries=0)
 def fetch_thumbnail(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     """Fetch the product's image (PNG/JPEG/WebP/GIF, at most 2 MB) into ``cache_dir/thumbs``."""
-    app = ctx.app
-    product = app.products.get(int(product_id))
+    services = ctx.services
+    product = services.products.get(int(product_id))
     if product is None or not product.image_url:
         return {"product_id": product_id, "skipped": "no product or no image"}
     url = product.image_url
     try:
-        image = app.fetcher.fetch_image(
+        image = services.fetcher.fetch_image(
             url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event
         )
     except ScrapeError as exc:
         if not isinstance(exc, CancelledError):
-            thumbnails.record_failure(app.paths.cache_dir, int(product_id), url)
+            thumbnails.record_failure(services.paths.cache_dir, int(product_id), url)
         raise
     ctx.raise_if_cancelled()
-    if app.products.get(int(product_id)) is None:  # removed while fetching: leave no orphan file
+    if services.products.get(int(product_id)) is None:  # removed while fetching: leave no orphan file
         return {"product_id": product_id, "skipped": "the product no longer exists"}
-    path = thumbnails.save_thumbnail(app.paths.cache_dir, int(product_id), url, image.data)
+    path = thumbnails.save_thumbnail(services.paths.cache_dir, int(product_id), url, image.data)
     return {"product_id": int(product_id), "url": url, "final_url": image.final_url,
             "content_type": image.content_type, "bytes": len(image.data), "path": str(path)}  # fmt: skip

@@ -54,24 +54,24 @@ def vacuum_if_worthwhile(db: Database) -> bool:
 @task("maintenance.cleanup_old_data", queue="default")
 def cleanup_old_data(ctx: TaskContext) -> dict[str, Any]:
     """Delete finished task records past retention, old sent/failed notifications and orphans; VACUUM."""
-    app = ctx.app
+    services = ctx.services
     now = utcnow()
-    task_cutoff = now - timedelta(days=max(1, app.settings.tasks.task_retention_days))
-    tasks = app.task_records.delete_finished_before(task_cutoff)
+    task_cutoff = now - timedelta(days=max(1, services.settings.tasks.task_retention_days))
+    tasks = services.task_records.delete_finished_before(task_cutoff)
     ctx.raise_if_cancelled()
     note_cutoff = now - timedelta(days=NOTIFICATION_RETENTION_DAYS)
-    with app.db.transaction() as conn:
+    with services.db.transaction() as conn:
         notifications = conn.execute(
             "DELETE FROM notifications WHERE created_at < ? AND state IN ('SENT', 'FAILED', 'SUPPRESSED')",
             (time_to_db(note_cutoff),),
         ).rowcount
-    result: dict[str, Any] = {"tasks": tasks, "notifications": notifications, **remove_orphans(app.db)}
+    result: dict[str, Any] = {"tasks": tasks, "notifications": notifications, **remove_orphans(services.db)}
     ctx.raise_if_cancelled()
-    result["vacuumed"] = vacuum_if_worthwhile(app.db)
+    result["vacuumed"] = vacuum_if_worthwhile(services.db)
     return result
 
 
 @task("maintenance.clear_old_cache", queue="default")
 def clear_old_cache(ctx: TaskContext) -> dict[str, Any]:
     """Drop expired entries from the response cache."""
-    return {"expired": ctx.app.cache.expire()}
+    return {"expired": ctx.services.cache.expire()}

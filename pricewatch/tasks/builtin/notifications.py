@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.scraping.errors import TransientError
+from pricewatch.errors import TransientError
 from pricewatch.tasks.registry import task
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def send(
 ) -> dict[str, Any]:
     """Send one notification through the configured channels."""
     key = f"task:{ctx.task_id}"
-    result = ctx.app.notifier.send(title, message, product_id=product_id, data=data, key=key)
+    result = ctx.services.notifier.send(title, message, product_id=product_id, data=data, key=key)
     _raise_for_retry([result])
     return _summary(result)
 
@@ -56,7 +56,7 @@ def send_batch(ctx: TaskContext, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Send many notifications; more than a few at once become one digest per channel."""
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValueError("items must be a list of objects with title and message")
-    results = ctx.app.notifier.send_batch(items, key=f"task:{ctx.task_id}")
+    results = ctx.services.notifier.send_batch(items, key=f"task:{ctx.task_id}")
     _raise_for_retry(results)
     return {"count": len(results), "notifications": [_summary(r) for r in results]}
 
@@ -64,7 +64,7 @@ def send_batch(ctx: TaskContext, items: list[dict[str, Any]]) -> dict[str, Any]:
 @task("notifications.flush_held", queue="notifications")
 def flush_held(ctx: TaskContext) -> dict[str, Any]:
     """Send what quiet hours held back, as one digest, once they are over."""
-    result = ctx.app.notifier.flush_held()
+    result = ctx.services.notifier.flush_held()
     if result is None:
         return {"digest": None}
     _raise_for_retry([result])

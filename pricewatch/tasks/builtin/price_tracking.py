@@ -11,19 +11,19 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pricewatch.errors import CancelledError, NoPriceError
 from pricewatch.models import Availability, Product, utcnow
-from pricewatch.scraping.errors import CancelledError, NoPriceError
 from pricewatch.tasks.builtin.images import wants_thumbnail
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.registry import task
 from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import FetchResult
     from pricewatch.storage import CheckOutcome
     from pricewatch.tasks.context import TaskContext
+    from pricewatch.tasks.services import TaskServices
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,10 @@ def sanitise(text: object, limit: int = ERROR_MAX_CHARS) -> str:
     return clean_line(text, limit)
 
 
-def next_check_time(app: PriceWatch, product: Product, now: datetime) -> datetime:
+def next_check_time(services: TaskServices, product: Product, now: datetime) -> datetime:
     """Now plus the product's interval, minus a little jitter (at most 10 % of the interval)."""
     interval = timedelta(minutes=max(1, product.check_interval_minutes))
-    jitter = min(float(app.settings.schedule.check_jitter_seconds), interval.total_seconds() / 10)
+    jitter = min(float(services.settings.schedule.check_jitter_seconds), interval.total_seconds() / 10)
     return now + interval - timedelta(seconds=random.uniform(0, max(0.0, jitter)))
 
 
@@ -54,7 +54,7 @@ def has_reading(extraction: Extraction) -> bool:
 
 
 def store_extraction(
-    app: PriceWatch, product: Product, extraction: Extraction, fetched: FetchResult, now: datetime
+    services: TaskServices, product: Product, extraction: Extraction, fetched: FetchResult, now: datetime
 ) -> CheckOutcome:
     """Record one successful check of ``product`` (one transaction; a history row only on change)."""
     assert product.id is not None
@@ -63,20 +63,20 @@ def store_extraction(
         fields["title"] = sanitise(extraction.title, TITLE_MAX_CHARS)
     if extraction.image_url:
         fields["image_url"] = extraction.image_url[:2000]
-    return app.observations.record_check(
+    return services.observations.record_check(
         product.id,
         checked_at=now,
         price=extraction.price,
         currency=extraction.currency,
         availability=extraction.availability,
-        next_check_at=next_check_time(app, product, now),
+        next_check_at=next_check_time(services, product, now),
         **fields,
     )
 
 
 def submit_alerts(ctx: TaskContext, outcome: CheckOutcome) -> list[str]:
     """Evaluate the product's alert rules (when the alerts part is present) and queue each notification."""
-    evaluate = getattr(ctx.app, "evaluate_alerts", None)
+    evaluate = getattr(ctx.services, "evaluate_alerts", None)
     if evaluate is None:
         return []
     return [ctx.submit("notifications.send", **payload) for payload in evaluate(outcome)]
@@ -84,8 +84,8 @@ def submit_alerts(ctx: TaskContext, outcome: CheckOutcome) -> list[str]:
 
 def submit_thumbnail(ctx: TaskContext, product_id: int | None) -> str | None:
     """Queue the image fetch when the product now has an image_url whose thumbnail is not stored yet."""
-    product = ctx.app.products.get(int(product_id or 0))
-    if product is None or not wants_thumbnail(ctx.app, product):
+    product = ctx.services.products.get(int(product_id or 0))
+    if product is None or not wants_thumbnail(ctx.services, product):
         return None
     key = f"thumb:product:{product.id}"
     return ctx.submit("images.fetch_thumbnail", product_id=product.id, unique_key=key)
@@ -106,13 +106,13 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, Any]:
     }
 
 
-def record_failure(app: PriceWatch, product: Product, exc: BaseException) -> None:
+def record_failure(services: TaskServices, product: Product, exc: BaseException) -> None:
     """Remember why a check failed (shown in the UI) and when to try again."""
     assert product.id is not None
     message = sanitise(str(exc) or type(exc).__name__)
     try:
-        app.products.set_fields(
-            product.id, last_error=message, next_check_at=next_check_time(app, product, utcnow())
+        services.products.set_fields(
+            product.id, last_error=message, next_check_at=next_check_time(services, product, utcnow())
         )
     except Exception:  # the product may have been removed meanwhile; the task's own error still shows
         log.exception("could not record the failure of product %s", product.id)
@@ -121,8 +121,8 @@ def record_failure(app: PriceWatch, product: Product, exc: BaseException) -> Non
 @task("price_tracking.check_product_price", queue="scraping", follow_ups=True)
 def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     """Check one product: conditional fetch, extract, store, then queue the notifications its rules fire."""
-    app = ctx.app
-    product = app.products.get(int(product_id))
+    services = ctx.services
+    product = services.products.get(int(product_id))
     if product is None:  # removed after the check was queued: nothing to do, nothing failed
         return {"product_id": product_id, "skipped": "the product no longer exists"}
     # Validators only help once a price is known; the first check may reuse a preview's cached page.
@@ -132,9 +132,9 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         ctx.raise_if_cancelled()
         # A check asks the shop (conditionally) and leaves the cache alone, so checking a thousand products
         # does not keep a thousand pages in memory; only a first check may take the add dialog's preview.
-        fetched = app.fetcher.cached(product.url) if product.last_checked_at is None else None
+        fetched = services.fetcher.cached(product.url) if product.last_checked_at is None else None
         if fetched is None:
-            fetched = app.fetcher.fetch(
+            fetched = services.fetcher.fetch(
                 product.url,
                 etag=product.etag if conditional else None,
                 last_modified=product.last_modified if conditional else None,
@@ -146,18 +146,18 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         reason = None
         if fetched.not_modified or fetched.html is None:
             assert product.id is not None
-            outcome = app.observations.record_check(
+            outcome = services.observations.record_check(
                 product.id,
                 checked_at=now,
                 price=product.price,
                 currency=product.currency,
                 availability=product.availability,
-                next_check_at=next_check_time(app, product, now),
+                next_check_at=next_check_time(services, product, now),
                 etag=fetched.etag or product.etag,
                 last_modified=fetched.last_modified or product.last_modified,
             )
         else:
-            extraction = app.extractor.extract(
+            extraction = services.extractor.extract(
                 fetched.html,
                 fetched.final_url,
                 selector=product.css_selector,
@@ -167,12 +167,12 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
             if not has_reading(extraction):
                 raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")
             reason = extraction.reason
-            outcome = store_extraction(app, product, extraction, fetched, now)
+            outcome = store_extraction(services, product, extraction, fetched, now)
     except (TaskCancelled, CancelledError):
         raise
     except Exception as exc:
         if not ctx.cancelled:  # a fault caused by cancel or shutdown is not the product's error
-            record_failure(app, product, exc)
+            record_failure(services, product, exc)
         raise
     notifications = submit_alerts(ctx, outcome)
     thumbnail = submit_thumbnail(ctx, product.id)
@@ -195,18 +195,18 @@ def check_prices(
     ctx: TaskContext, force: bool = False, product_ids: list[int] | None = None
 ) -> dict[str, Any]:
     """Queue a check of every due product (all active ones with ``force``, or the listed ones)."""
-    app = ctx.app
+    services = ctx.services
     missing: list[int] = []
     if product_ids is not None:
         # Listed explicitly: checked even when paused, like a single "check now".
         ids: list[int] = []
         for raw in product_ids:
             pid = int(raw)
-            (ids if app.products.get(pid) is not None else missing).append(pid)
+            (ids if services.products.get(pid) is not None else missing).append(pid)
     elif force:
-        ids = [p.id for p in app.list_products() if not p.paused and p.id is not None]
+        ids = [p.id for p in services.list_products() if not p.paused and p.id is not None]
     else:
-        due = app.products.due(utcnow() + DUE_GRACE)
+        due = services.products.due(utcnow() + DUE_GRACE)
         ids = [p.id for p in due if p.id is not None]
     for pid in ids:
         ctx.raise_if_cancelled()

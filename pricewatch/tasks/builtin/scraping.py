@@ -6,15 +6,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import utcnow
-from pricewatch.scraping.urls import validate_url
 from pricewatch.tasks.builtin.price_tracking import has_reading, outcome_json, store_extraction, submit_alerts
 from pricewatch.tasks.registry import task
+from pricewatch.urls import validate_url
 
 if TYPE_CHECKING:
-    from pricewatch.app import PriceWatch
     from pricewatch.models import Product
     from pricewatch.scraping.fetch import FetchResult
     from pricewatch.tasks.context import TaskContext
+    from pricewatch.tasks.services import TaskServices
 
 
 @task("scraping.scrape_product", queue="scraping", follow_ups=True)
@@ -35,11 +35,11 @@ def scrape_product(
     and cancelling a dialog must leave no trace of; saving queues a real check instead.
     """
     url = validate_url(url)
-    app = ctx.app
-    product = app.products.get_by_url(url)
+    services = ctx.services
+    product = services.products.get_by_url(url)
     ctx.raise_if_cancelled()
     fetch_started = utcnow()
-    fetched = app.fetcher.fetch(
+    fetched = services.fetcher.fetch(
         url,
         respect_robots=not (product is not None and product.ignore_robots),
         cancel=ctx.cancel_event,
@@ -52,7 +52,7 @@ def scrape_product(
     if product is not None:
         selector = selector or product.css_selector
         offer_key = offer_key or product.offer_key
-    extraction = app.extractor.extract(
+    extraction = services.extractor.extract(
         fetched.html or "", fetched.final_url, selector=selector, encoding=fetched.encoding,
         cancel=ctx.cancel_event,
     )  # fmt: skip
@@ -67,15 +67,15 @@ def scrape_product(
         stored=False,
     )
     if store and product is not None and own_settings and has_reading(extraction):
-        current = _newer_than_page(app, product, fetched, fetch_started)
+        current = _newer_than_page(services, product, fetched, fetch_started)
         if current is not None:
-            outcome = store_extraction(app, current, extraction, fetched, utcnow())
+            outcome = store_extraction(services, current, extraction, fetched, utcnow())
             result.update(stored=True, check=outcome_json(outcome), notifications=submit_alerts(ctx, outcome))
     return result
 
 
 def _newer_than_page(
-    app: PriceWatch, product: Product, fetched: FetchResult, fetch_started: datetime
+    services: TaskServices, product: Product, fetched: FetchResult, fetch_started: datetime
 ) -> Product | None:
     """The product as stored now, when the page fetched at ``fetch_started`` is newer than its last reading.
 
@@ -84,7 +84,7 @@ def _newer_than_page(
     """
     if fetched.from_cache or fetched.not_modified or product.id is None:
         return None
-    current = app.products.get(product.id)
+    current = services.products.get(product.id)
     if current is None:
         return None
     if current.last_checked_at is not None and current.last_checked_at >= fetch_started:

@@ -1,0 +1,1 @@
+"""The product window: current numbers, the price history chart and the list of readings."""

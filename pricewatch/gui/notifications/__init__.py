@@ -1,0 +1,1 @@
+"""The notification log, the channel test and the system tray."""

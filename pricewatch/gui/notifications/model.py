@@ -1,0 +1,82 @@
+"""The notification log as a table: when, what, for which product, through which channels, and how it went."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from pricewatch.gui.tasks.columns import STATE_COLOURS
+from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.gui.widgets.list_model import ListTableModel
+from pricewatch.models import NotificationRecord, NotificationState, TaskState
+
+COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
+_HEADERS = ("When", "Title", "Message", "Sent through", "State")
+WIDTHS = (140, 240, 420, 140, 120)
+SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
+_STATE_COLOURS = {
+    NotificationState.SENT: STATE_COLOURS[TaskState.SUCCESS],
+    NotificationState.FAILED: STATE_COLOURS[TaskState.FAILURE],
+    NotificationState.HELD: STATE_COLOURS[TaskState.RETRY],
+    NotificationState.PENDING: STATE_COLOURS[TaskState.PENDING],
+    NotificationState.SUPPRESSED: SUPPRESSED_COLOUR,
+}
+STATE_TEXT = {
+    NotificationState.SENT: "Sent",
+    NotificationState.FAILED: "Failed",
+    NotificationState.HELD: "Held (quiet hours)",
+    NotificationState.PENDING: "Pending",
+    NotificationState.SUPPRESSED: "Held by daily cap",
+}
+
+
+def shown_state(record: NotificationRecord) -> NotificationState:
+    """The state to show: a FAILED row with the daily cap's mark was held back by the cap, not a failure.
+
+    (Migration 6 moved such rows to SUPPRESSED, but a PriceWatch process started before it kept writing them
+    as FAILED into the migrated file: the first capped notification then showed as a red "Failed".)
+    """
+    if record.state is NotificationState.FAILED and record.data.get("capped") is True:
+        return NotificationState.SUPPRESSED
+    return record.state
+
+
+class NotificationModel(ListTableModel[NotificationRecord]):
+    """Newest first; replaced as a whole by ``set_records`` (the log is short and read on a pool thread)."""
+
+    HEADERS = _HEADERS
+
+    def set_records(self, records: list[NotificationRecord]) -> None:
+        self._replace_rows(records)
+
+    def record_at(self, row: int) -> NotificationRecord:
+        return self._rows[row]
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = index.column()
+        state = shown_state(record)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_WHEN:
+                return fmt.local_time(record.created_at, seconds=True)
+            if column == COL_TITLE:
+                return fmt.clean_text(record.title, 120)  # notification text comes from scraped pages
+            if column == COL_MESSAGE:
+                return fmt.clean_text(record.message, 300)
+            if column == COL_CHANNELS:
+                return ", ".join(record.channels)
+            return STATE_TEXT.get(state, str(state))
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
+            return _STATE_COLOURS.get(state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_STATE and record.error:
+                return fmt.plain_tooltip(fmt.clean_text(record.error, 600))
+            if column == COL_MESSAGE:
+                return fmt.plain_tooltip(fmt.clean_text(record.message, 1000))
+        return None

@@ -1,0 +1,31 @@
+"""Filtering the products table: the search box matches title, shop and URL through one precomputed role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+from pricewatch.gui.products.model import COL_TITLE, ProductTableModel, SearchRole
+
+
+class ProductFilterProxy(QSortFilterProxyModel):
+    """Filters with a fixed string on :data:`SearchRole`; sorting is delegated to the source model."""
+
+    def __init__(self, source: ProductTableModel | None, parent: Any = None) -> None:
+        super().__init__(parent)
+        if source is not None:
+            self.setSourceModel(source)
+        self.setFilterRole(SearchRole)
+        self.setFilterKeyColumn(COL_TITLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(False)
+
+    def set_search(self, text: str) -> None:
+        self.setFilterFixedString(text.strip().lower())
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The source sorts with key functions; this proxy stays in source order (O(n) remap in C++).
+        source = self.sourceModel()
+        assert isinstance(source, ProductTableModel)
+        source.sort(column, order)

@@ -1,0 +1,276 @@
+"""Keeping the products model in step with the database without blocking the GUI thread.
+
+The first load (and a reload after an import) reads every product on a pool thread and hands the list over in
+one reset; sparklines are read only for the rows being painted. Later changes arrive as product ids (a check
+finished, the user edited a product): a timer has them re-read on a pool thread and applies the rows in
+small chunks within a short time budget. Changes made by other processes (the CLI, the API) are found by
+comparing the products table with the rows read last time (see :meth:`ProductSync.sync_outside`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import deque
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from pricewatch.app import PriceWatch
+from pricewatch.errors import NotFoundError
+from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.thumbnails import ThumbnailLoader
+from pricewatch.gui.widgets.worker import BackgroundWork
+from pricewatch.models import Product, TaskRecord, TaskState
+from pricewatch.storage.products import from_row
+
+SPARK_POINTS = 30
+SPARK_CHUNK = 200
+SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
+FLUSH_MS = 100
+BACKLOG_MS = 10  # the timer's interval while rows read wait to be applied: other events run in between
+BUDGET_S = 0.003  # GUI-thread time per flush for applying rows (see task_model.BUDGET_S)
+APPLY_CHUNK = 50  # rows applied at a time; the budget is looked at between chunks
+FETCH_BATCH = 300
+RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
+SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
+# While this window's own checks report results (one came in the last OWN_CHECKS_S), the commits of its own
+# workers move PRAGMA data_version too, and their changes reach the table as task events anyway: the whole
+# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S. (Every 1.5 s poll read
+# 10,000 rows on a pool thread, Python competing with the window for the GIL all through a big check.)
+OUTSIDE_BUSY_GAP_S = 10.0
+OWN_CHECKS_S = 3.0
+Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
+Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
+_CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
+_THUMB_TASK = "images.fetch_thumbnail"
+
+
+class ProductSync(QObject):
+    """Loads products into the model and applies per-product refreshes.
+
+    Signals:
+        loaded(): the full list is in the model.
+        products_refreshed(object): the ids of products whose rows were re-read.
+    """
+
+    loaded = Signal()
+    products_refreshed = Signal(object)
+
+    def __init__(self, app: PriceWatch, model: ProductTableModel, work: BackgroundWork) -> None:
+        super().__init__(model)
+        self.app = app
+        self.model = model
+        self.work = work
+        self._pending: dict[int, None] = {}  # ordered set
+        self._timer = QTimer(self, interval=FLUSH_MS)
+        self._timer.timeout.connect(self._flush)
+        self._generation = 0
+        self._stopped = False
+        self._fetching = False
+        self._spark_wanted: dict[int, None] = {}
+        self._spark_reading = False
+        self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
+        self._spark_timer.timeout.connect(self._read_wanted_sparklines)
+        model.sparkline_requested = self.request_sparkline
+        self.thumbnails = ThumbnailLoader(model, work, app.paths.cache_dir)
+        self._ready: deque[Found] = deque()
+        self._snapshot: Snapshot = {}
+        self._outside_reading = False
+        self._outside_again = False
+        self._outside_timer = QTimer(self, singleShot=True)
+        self._outside_timer.timeout.connect(self.sync_outside)
+        self._last_full_read = time.monotonic()
+        self._own_check_seen = float("-inf")
+        self.is_loaded = False
+
+    def reload(self) -> None:
+        """Read all products on a pool thread, then reset the model once."""
+        self._generation += 1
+        generation = self._generation
+        self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
+
+    def _read_all(self) -> tuple[PreparedRows, Snapshot]:
+        rows = self.app.product_rows()
+        return prepare_rows(from_row(r) for r in rows), {r["id"]: tuple(r) for r in rows}
+
+    def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
+        if generation != self._generation:
+            return
+        self._snapshot = snapshot
+        self._last_full_read = time.monotonic()
+        self.model.set_rows(rows)
+        self.is_loaded = True
+        self.loaded.emit()
+
+    # -- changes made by other processes --------------------------------------------------------------
+    def sync_outside(self) -> None:
+        """Re-read the products table on a pool thread and apply only the rows that differ (no reset)."""
+        if self._stopped:
+            return
+        if self._outside_reading or not self.is_loaded:
+            self._outside_again = True  # one more pass once the current read is in
+            return
+        now = time.monotonic()
+        wait = self._last_full_read + OUTSIDE_BUSY_GAP_S - now
+        if now - self._own_check_seen < OWN_CHECKS_S and wait > 0:
+            if not self._outside_timer.isActive():
+                self._outside_timer.start(int(wait * 1000) + 1)
+            return
+        self._last_full_read = now
+        self._outside_reading = True
+        self._outside_again = False
+        generation, before = self._generation, self._snapshot
+        self.work.submit(lambda: self._diff(before), lambda result: self._outside_read(generation, result),
+                         lambda _error: self._outside_read(generation, None))  # fmt: skip
+
+    def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
+        rows = self.app.product_rows()
+        after: Snapshot = {}
+        changed = []
+        for row in rows:
+            raw = after[row["id"]] = tuple(row)
+            if before.get(row["id"]) != raw:
+                changed.append(from_row(row))
+        recent = self.app.observations.recent_prices
+        with_spark = len(changed) <= SPARK_WITH_OUTSIDE  # more: read lazily when painted
+        found: list[Found] = [
+            (p.id or 0, p, [float(v) for v in recent(p.id or 0, SPARK_POINTS)] if with_spark else None)
+            for p in changed
+        ]
+        found.extend((product_id, None, []) for product_id in before.keys() - after.keys())
+        return found, after
+
+    def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:
+        self._outside_reading = False
+        if self._stopped:
+            return
+        if result is not None and generation == self._generation:
+            found, snapshot = result
+            if len(found) > RESET_ABOVE:  # an import or a mass removal elsewhere: one reset is cheaper
+                self.reload()
+            else:
+                self._snapshot = snapshot
+                if found:
+                    self._fetched(found)
+        if self._outside_again:
+            self.sync_outside()
+
+    # -- sparklines, read for the rows being painted ---------------------------------------------------
+    def request_sparkline(self, product_id: int) -> None:
+        self._spark_wanted[product_id] = None
+        if not self._spark_timer.isActive() and not self._stopped:
+            self._spark_timer.start()
+
+    def _read_wanted_sparklines(self) -> None:
+        if self._spark_reading:
+            self._spark_timer.start()  # one read at a time; try again shortly
+            return
+        ids = list(itertools.islice(self._spark_wanted, SPARK_CHUNK))
+        for product_id in ids:
+            del self._spark_wanted[product_id]
+        if ids:
+            self._spark_reading = True
+            self.work.submit(lambda: self._read_sparklines(ids), self._sparklines_ready,
+                             lambda _error: self._sparklines_ready({}))  # fmt: skip
+
+    def _read_sparklines(self, ids: list[int]) -> dict[int, list[float]]:
+        recent = self.app.observations.recent_prices
+        return {product_id: [float(p) for p in recent(product_id, SPARK_POINTS)] for product_id in ids}
+
+    def _sparklines_ready(self, prices: dict[int, list[float]]) -> None:
+        self._spark_reading = False
+        self.model.set_sparklines(prices)
+        if self._spark_wanted and not self._stopped:
+            self._spark_timer.start()
+
+    # -- single products ------------------------------------------------------------------------------
+    def refresh(self, product_id: int) -> None:
+        """Re-read one product soon (coalesced with other refreshes)."""
+        self._pending[product_id] = None
+        if not self._timer.isActive() and not self._stopped:
+            self._timer.start()
+
+    def on_task_records(self, records: list[TaskRecord]) -> None:
+        """Tasks changed: re-read the products they checked."""
+        for record in records:
+            self._on_task_record(record)
+
+    def _on_task_record(self, record: TaskRecord) -> None:
+        if record.name == _THUMB_TASK and record.state is TaskState.SUCCESS:
+            product_id = record.kwargs.get("product_id")
+            if isinstance(product_id, int):
+                self.model.forget_thumbnail(product_id)  # the new file is read when the row is painted
+            return
+        # A check stays STARTED while its notifications are sent, but its reading is stored already.
+        if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
+            product_id = record.kwargs.get("product_id")
+            if product_id is None and isinstance(record.result, dict):
+                product_id = record.result.get("product_id")
+            if isinstance(product_id, int):
+                self._own_check_seen = time.monotonic()
+                self.refresh(product_id)
+
+    def _flush(self) -> None:
+        """Read pending products on a pool thread; apply what was read within the budget."""
+        if self._pending and not self._fetching:
+            ids = list(itertools.islice(self._pending, FETCH_BATCH))
+            for product_id in ids:
+                del self._pending[product_id]
+            self._fetching = True
+            self.work.submit(lambda: self._read(ids), self._fetched, lambda _error: self._fetched([]))
+        deadline = time.monotonic() + BUDGET_S
+        while self._ready:
+            self._apply([self._ready.popleft() for _ in range(min(APPLY_CHUNK, len(self._ready)))])
+            if time.monotonic() >= deadline:
+                break
+        if not (self._pending or self._ready or self._fetching):
+            self._timer.stop()
+        interval = BACKLOG_MS if self._ready else FLUSH_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
+
+    def _read(self, ids: list[int]) -> list[Found]:
+        found: list[Found] = []
+        for product_id in ids:
+            try:
+                product: Product | None = self.app.get_product(product_id)
+            except NotFoundError:
+                product = None
+            recent = self.app.observations.recent_prices(product_id, SPARK_POINTS) if product else []
+            found.append((product_id, product, [float(p) for p in recent]))
+        return found
+
+    def _fetched(self, found: list[Found]) -> None:
+        self._fetching = False
+        self._ready.extend(found)
+        if not self._timer.isActive() and not self._stopped:
+            self._timer.start()
+
+    def flush_now(self) -> None:
+        """Read and apply everything pending on this thread (after the user's own edit: one row)."""
+        ids = list(self._pending)
+        self._pending.clear()
+        self._apply(self._read(ids))
+
+    def _apply(self, found: list[Found]) -> None:
+        """One model update for the batch (one dataChanged over the rows, not two per product)."""
+        gone = [product_id for product_id, product, _spark in found if product is None]
+        for product_id in gone:
+            self.model.remove(product_id)
+        present = [(product, spark) for _id, product, spark in found if product is not None]
+        if present:
+            self.model.upsert_many(present)
+            self.products_refreshed.emit([product.id for product, _spark in present])
+
+    def idle(self) -> bool:
+        return not (self._pending or self._ready or self._fetching or self._outside_reading)
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.thumbnails.stop()
+        self._spark_timer.stop()
+        self._outside_timer.stop()
+        self._spark_wanted.clear()
+        self._timer.stop()
+        self._pending.clear()
+        self._ready.clear()

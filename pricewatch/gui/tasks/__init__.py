@@ -1,0 +1,1 @@
+"""Background work: the task table, its filter and detail pane, and tasks other processes run."""

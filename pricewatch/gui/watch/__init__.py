@@ -1,0 +1,1 @@
+"""Noticing what other processes change in the database: data, and a newer schema."""

@@ -1,0 +1,81 @@
+"""URL checks done before any I/O: only absolute http(s) URLs with a host are accepted.
+
+Accepted URLs come back in one normal form (scheme and host in lower case, no default port, no ``#fragment``)
+so that spellings of the same page are recognised as one product. URLs with a user name or password are
+refused: PriceWatch would store and show them in clear.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from pricewatch.errors import InvalidURLError
+
+MAX_URL_LENGTH = 4096
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def validate_url(url: str) -> str:
+    """``url`` in normal form (see the module doc), or raise :class:`InvalidURLError` saying what is wrong."""
+    if not isinstance(url, str):
+        raise InvalidURLError("the URL must be text")
+    url = url.strip()
+    if not url:
+        raise InvalidURLError("the URL is empty")
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURLError(f"the URL is longer than {MAX_URL_LENGTH} characters")
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in url):
+        raise InvalidURLError("the URL contains control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a bad port
+    except ValueError as exc:
+        raise InvalidURLError(f"not a valid URL: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = parts.scheme or "none"
+        raise InvalidURLError(f"only http and https URLs can be tracked (scheme: {shown}): {url[:200]}")
+    if not parts.hostname:
+        raise InvalidURLError(f"the URL has no host name: {url[:200]}")
+    if parts.username is not None or parts.password is not None:
+        # Not echoed back: the message would show the password.
+        raise InvalidURLError(
+            "the URL contains a user name or password; PriceWatch does not store credentials "
+            "(remove the 'user:password@' part)"
+        )
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+
+
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")  # "javascript:", "ftp:", not "host:8080"
+
+
+def assume_https(text: str) -> str:
+    """``text`` with ``https://`` put in front when a person typed an address without one.
+
+    "shop.example/product" becomes "https://shop.example/product". Only for what people type (the add
+    dialog): the CLI, the API and imports take URLs as given, where a missing scheme is a mistake to report.
+    Anything with a scheme (also a wrong one, which :func:`validate_url` refuses) or without a dotted host
+    name is returned unchanged.
+    """
+    stripped = text.strip()
+    if not stripped or "://" in stripped or _HAS_SCHEME.match(stripped):
+        return text
+    stripped = stripped.removeprefix("//")
+    host = re.split(r"[/?#]", stripped, maxsplit=1)[0].rsplit("@", 1)[-1]
+    name = host.split(":", 1)[0] if not host.startswith("[") else host
+    if " " in stripped or not ("." in name or name == "localhost" or name.startswith("[")):
+        return text
+    return f"https://{stripped}"
+
+
+def shop_name(url: str) -> str:
+    """The shop's host name without a leading ``www.`` (shown in the products table)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host

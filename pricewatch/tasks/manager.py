@@ -96,6 +96,10 @@ class TaskManager:
         self.stopping = False
         self._started = False
         self._rerun: set[str] = set()
+        # Tasks whose run failed before or after their body (the journal was locked, the disk full): their
+        # rows may still say STARTED under our name, which no sweep takes over while we live, and their
+        # unique key would merge every later check into them. The heartbeat queues them again.
+        self._stranded: set[str] = set()
         # Ids: 64 random bits per manager + a counter (32 hex digits like a UUID): unique across runs and
         # processes without a system call per task (os.urandom per id showed up in the profile).
         self._id_prefix = os.urandom(8).hex()
@@ -242,6 +246,8 @@ class TaskManager:
         while not self._beat_stop.wait(min(REVOKE_POLL, self.lease.heartbeat)):
             try:
                 self._notice_outside_cancels()
+                if self._stranded and not self.stopping:
+                    self.requeue_stranded()
                 if time.monotonic() < next_beat:
                     continue
                 next_beat = time.monotonic() + self.lease.heartbeat
@@ -396,7 +402,47 @@ class TaskManager:
 
     def run(self, task_ids: list[str]) -> None:
         """Run queued tasks now, one after another on this thread (executors call this)."""
-        self._runner.run(task_ids)
+        try:
+            self._runner.run(task_ids)
+        except Exception:
+            log.exception("the journal failed around tasks %s; they run again shortly", task_ids)
+            with self._lock:
+                self._stranded.update(task_ids)
+            self._start_heartbeat()
+
+    def requeue_stranded(self) -> int:
+        """Queue again the tasks whose run failed outside their body; returns how many were queued.
+
+        A row left STARTED goes back to PENDING; a row that ended meanwhile (or that another engine took)
+        is let go. A task whose row cannot be read now stays for the next beat.
+        """
+        with self._lock:
+            stranded, self._stranded = self._stranded, set()
+        queued = 0
+        for task_id in stranded:
+            try:
+                record = self.records.get(task_id)
+                if record is None or record.state.is_final or task_id in self.running:
+                    continue
+                if record.state is TaskState.STARTED and not self.records.take(
+                    task_id, TaskState.STARTED, self.owner, self.owner, self.lease.until(utcnow()),
+                    state=TaskState.PENDING, started_at=None,
+                ):  # fmt: skip
+                    continue
+                if self.executor_name != "threads":
+                    # An inline engine would run it on the heartbeat thread: hand it to the next engine.
+                    self.records.take(task_id, TaskState.PENDING, self.owner, None, None)
+                elif record.state is TaskState.RETRY:
+                    self._resume_retry(record)
+                elif not self.stopping:
+                    self._rerun.add(task_id)
+                    self.executor.dispatch(record.queue, record.priority, task_id)
+                queued += 1
+            except Exception:
+                log.exception("task %s could not be queued again yet", task_id)
+                with self._lock:
+                    self._stranded.add(task_id)
+        return queued
 
     def schedule_retry(self, queue: str, priority: int, task_id: str, delay: float) -> None:
         if self.stopping or self.executor.dispatch_later(queue, priority, task_id, delay):

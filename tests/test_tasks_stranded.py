@@ -12,8 +12,8 @@ import pytest
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
 from pricewatch.storage import db as db_module
-from tests.support.pageserver import PageServer
 from tests.support.pages import product_page
+from tests.support.pageserver import PageServer
 from tests.test_checks import fast_app
 
 

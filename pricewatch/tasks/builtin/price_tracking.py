@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,17 @@ def store_extraction(
         next_check_at=next_check_time(services, product, now),
         **fields,
     )
+
+
+def store_and_alert(ctx: TaskContext, store: Callable[[], CheckOutcome]) -> tuple[CheckOutcome, list[str]]:
+    """Store a reading, update its rules' states and queue the notifications they fire, in one commit.
+
+    Apart, a crash after the reading's commit would lose the alert for good: the run again after the crash
+    sees the stored price, no change, nothing to fire. Together, the run again stores and fires it once.
+    """
+    with ctx.services.db.transaction():
+        outcome = store()
+        return outcome, submit_alerts(ctx, outcome)
 
 
 def submit_alerts(ctx: TaskContext, outcome: CheckOutcome) -> list[str]:
@@ -146,15 +158,18 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         reason = None
         if fetched.not_modified or fetched.html is None:
             assert product.id is not None
-            outcome = services.observations.record_check(
-                product.id,
-                checked_at=now,
-                price=product.price,
-                currency=product.currency,
-                availability=product.availability,
-                next_check_at=next_check_time(services, product, now),
-                etag=fetched.etag or product.etag,
-                last_modified=fetched.last_modified or product.last_modified,
+            outcome, notifications = store_and_alert(
+                ctx,
+                lambda: services.observations.record_check(
+                    product.id or 0,
+                    checked_at=now,
+                    price=product.price,
+                    currency=product.currency,
+                    availability=product.availability,
+                    next_check_at=next_check_time(services, product, now),
+                    etag=fetched.etag or product.etag,
+                    last_modified=fetched.last_modified or product.last_modified,
+                ),
             )
         else:
             extraction = services.extractor.extract(
@@ -167,14 +182,15 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
             if not has_reading(extraction):
                 raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")
             reason = extraction.reason
-            outcome = store_extraction(services, product, extraction, fetched, now)
+            outcome, notifications = store_and_alert(
+                ctx, lambda: store_extraction(services, product, extraction, fetched, now)
+            )
     except (TaskCancelled, CancelledError):
         raise
     except Exception as exc:
         if not ctx.cancelled:  # a fault caused by cancel or shutdown is not the product's error
             record_failure(services, product, exc)
         raise
-    notifications = submit_alerts(ctx, outcome)
     thumbnail = submit_thumbnail(ctx, product.id)
     return {
         "product_id": product.id,

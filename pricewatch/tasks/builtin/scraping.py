@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.models import utcnow
-from pricewatch.tasks.builtin.price_tracking import has_reading, outcome_json, store_extraction, submit_alerts
+from pricewatch.tasks.builtin.price_tracking import (
+    has_reading,
+    outcome_json,
+    store_and_alert,
+    store_extraction,
+)
 from pricewatch.tasks.registry import task
 from pricewatch.urls import validate_url
 
@@ -69,8 +74,10 @@ def scrape_product(
     if store and product is not None and own_settings and has_reading(extraction):
         current = _newer_than_page(services, product, fetched, fetch_started)
         if current is not None:
-            outcome = store_extraction(services, current, extraction, fetched, utcnow())
-            result.update(stored=True, check=outcome_json(outcome), notifications=submit_alerts(ctx, outcome))
+            outcome, notifications = store_and_alert(
+                ctx, lambda: store_extraction(services, current, extraction, fetched, utcnow())
+            )
+            result.update(stored=True, check=outcome_json(outcome), notifications=notifications)
     return result
 
 

@@ -285,17 +285,20 @@ class TaskRepository:
         return [by_id[i] for i in task_ids if i in by_id]
 
     def finish_successes(
-        self, rows: builtins.list[tuple[str, Any, datetime, dict[str, Any]]]
+        self, rows: builtins.list[tuple[str, Any, datetime, dict[str, Any]]], *, held_by: str | None = None
     ) -> builtins.list[bool]:
         """STARTED -> SUCCESS for several tasks in one transaction: ``(id, result, finished_at, progress)``.
 
         ``progress`` may hold progress_current/progress_total/progress_message. Returns, per task, whether its
-        row was still STARTED (a task revoked meanwhile by another process keeps REVOKED).
+        row was still STARTED (a task revoked meanwhile by another process keeps REVOKED). With ``held_by``,
+        only rows that owner still holds change: a run another engine took over cannot overwrite its result.
         """
+        fence = "" if held_by is None else " AND owner = ?"
         args = [
             (
                 json_to_db(result), _time_to_db(finished_at), progress.get("progress_current"),
                 progress.get("progress_total"), progress.get("progress_message"), self.writer, task_id,
+                *(() if held_by is None else (held_by,)),
             )
             for task_id, result, finished_at, progress in rows
         ]  # fmt: skip
@@ -305,6 +308,7 @@ class TaskRepository:
             " finished_at = ?, progress_current = coalesce(?, progress_current),"
             " progress_total = coalesce(?, progress_total),"
             f" progress_message = coalesce(?, progress_message), {_STAMP} WHERE id = ? AND state = 'STARTED'"
+            + fence
         )
         if len(args) == 1:  # one statement is its own transaction
             with self._writing():
@@ -314,7 +318,7 @@ class TaskRepository:
             if cur.rowcount == len(args):
                 return [True] * len(args)
             # Rare: some row changed under us; ask which ones are ours now.
-            ids = [a[-1] for a in args]
+            ids = [a[6] for a in args]
             mine = {
                 r[0]
                 for r in conn.execute(
@@ -336,18 +340,39 @@ class TaskRepository:
                 done.append(self.set_state(task_id, from_states, **values))
         return done
 
-    def set_state(self, task_id: str, from_states: Iterable[TaskState | str], **values: Any) -> bool:
-        """Update the row only while it is in one of ``from_states``; returns whether it was."""
+    def set_state(
+        self,
+        task_id: str,
+        from_states: Iterable[TaskState | str],
+        *,
+        held_by: str | None = None,
+        **values: Any,
+    ) -> bool:
+        """Update the row only while it is in one of ``from_states`` (and, with ``held_by``, held by that
+        owner: the final writes of a run are fenced so a run another engine took over changes nothing)."""
         states = [str(TaskState(s)) for s in from_states]
         assignments = "".join(f"{n} = ?, " for n in values)
         args = [*(_to_db(n, v) for n, v in values.items()), self.writer, task_id, *states]
+        fence = ""
+        if held_by is not None:
+            fence = " AND owner = ?"
+            args.append(held_by)
         with self._writing():
             cur = self._db.conn().execute(  # a single statement: atomic on its own
                 f"UPDATE tasks SET {assignments}{_STAMP}"
-                f" WHERE id = ? AND state IN ({', '.join('?' * len(states))})",
+                f" WHERE id = ? AND state IN ({', '.join('?' * len(states))}){fence}",
                 args,
             )
         return cur.rowcount > 0
+
+    def holds(self, task_id: str, owner: str) -> bool:
+        """Whether ``owner`` still runs the task (STARTED under its name)."""
+        row = (
+            self._db.conn()
+            .execute("SELECT 1 FROM tasks WHERE id = ? AND state = 'STARTED' AND owner = ?", (task_id, owner))
+            .fetchone()
+        )
+        return row is not None
 
     def find_child(self, parent_id: str, name: str, kwargs: dict[str, Any]) -> str | None:
         """The id of a child with this name and these arguments (a re-run parent must not duplicate it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pricewatch.tasks.errors import TaskCancelled
+from pricewatch.tasks.errors import TaskCancelled, TaskSuperseded
 from pricewatch.tasks.events import ProgressThrottle
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class ContextHost(Protocol):
     def emit_progress(self, task_id: str, current: int, total: int, message: str) -> None: ...
 
     def write_progress(self, task_id: str, current: int, total: int, message: str) -> bool: ...
+
+    def holds(self, task_id: str) -> bool: ...
 
 
 SIGNAL_INTERVAL = 0.1  # progress signals: about ten a second per task
@@ -84,6 +86,16 @@ class TaskContext:
         if not self.cancel_event.is_set():
             self.cancel_reason = reason
             self.cancel_event.set()
+
+    def raise_if_superseded(self) -> None:
+        """Raise :class:`TaskSuperseded` when another engine took this task over.
+
+        Call it inside the transaction that writes the task's data: the check and the write then commit
+        together, so a run that lost its lease (a stalled worker, a suspended laptop) never overwrites the
+        newer run's reading.
+        """
+        if not self._manager.holds(self.task_id):
+            raise TaskSuperseded(f"{self.name} was taken over by another engine")
 
     def raise_if_cancelled(self) -> None:
         """Raise :class:`TaskCancelled` when cancel was asked; call it between steps."""

@@ -10,5 +10,12 @@ class TaskCancelled(Exception):
         super().__init__(message)
 
 
+class TaskSuperseded(TaskCancelled):
+    """Another engine took the task over (this run's lease had lapsed): this run must not write its result."""
+
+    def __init__(self, message: str = "taken over by another engine") -> None:
+        super().__init__(message)
+
+
 class EngineStopped(RuntimeError):
     """The task manager has shut down and does not run new work."""

@@ -458,6 +458,10 @@ class TaskManager:
         if record is not None and record.state is TaskState.RETRY and not self.stopping:
             self.executor.dispatch(record.queue, record.priority, task_id)
 
+    def holds(self, task_id: str) -> bool:
+        """Whether this engine still runs the task (another may have taken it over after our lease lapsed)."""
+        return self.records.holds(task_id, self.owner)
+
     def awaits_retry(self, task_id: str) -> bool:
         return self.records.state_of(task_id) is TaskState.RETRY
 

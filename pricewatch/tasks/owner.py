@@ -94,13 +94,32 @@ def boot_id() -> str:
 
 
 def _start_time(pid: int) -> str | None:
-    """The process's start time as recorded in owner ids (None when there is no such process)."""
+    """When the process started, as recorded in owner ids (None when there is no such process).
+
+    On Linux: clock ticks since boot (``/proc/PID/stat``), which no change of the wall clock moves; psutil's
+    create_time is boot time by the wall clock plus those ticks, so an NTP step or a manual clock change
+    would make a live owner look dead and its tasks run twice. Elsewhere psutil's create_time.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            fields = file.read().rpartition(b")")[2].split()
+        if fields[0] == b"Z":
+            return None  # dead, only not reaped yet by its parent
+        return f"t{int(fields[19])}"  # field 22 of stat: starttime
+    except FileNotFoundError:
+        return None
+    except (OSError, IndexError, ValueError):
+        pass
+    return _create_time(pid)
+
+
+def _create_time(pid: int) -> str | None:
     import psutil
 
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:
-            return None  # dead, only not reaped yet by its parent
+            return None
         return f"{process.create_time():.2f}"
     except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError, PermissionError):
         return None
@@ -147,4 +166,6 @@ def is_alive(owner: str | None, lease: datetime | None, now: datetime) -> bool:
     pid = int(pid_text)
     if pid == os.getpid():
         return False  # our own process, but not a live manager of it (the registry said no)
+    if not started.startswith("t"):  # an owner id written by a PriceWatch that recorded create_time
+        return _create_time(pid) == started
     return _start_time(pid) == started

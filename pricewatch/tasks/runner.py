@@ -154,7 +154,8 @@ class Runner:
             [
                 (record.id, values["result"], values["finished_at"], values["progress"])
                 for record, values in batch
-            ]
+            ],
+            held_by=self.m.owner,
         )
         for (record, _), ok in zip(batch, written, strict=True):
             if not ok:
@@ -185,6 +186,7 @@ class Runner:
             if m.records.set_state(
                 record.id,
                 STARTED,
+                held_by=m.owner,
                 state=TaskState.REVOKED,
                 error="cancelled",
                 error_kind="cancelled",
@@ -194,7 +196,9 @@ class Runner:
             return None
         if has_children and not follow_ups:
             # A batch: its function returned after queueing children; it ends when they do.
-            if m.records.set_state(record.id, STARTED, result={WAITING: True, "value": result}, **progress):
+            if m.records.set_state(
+                record.id, STARTED, held_by=m.owner, result={WAITING: True, "value": result}, **progress
+            ):
                 self.maybe_finish_parent(record.id)
             return None
         return {"result": result, "finished_at": utcnow(), "progress": progress}
@@ -208,7 +212,9 @@ class Runner:
             ctx.cancel("shutdown")  # Ctrl+C or exit in the middle of an inline task: run it again next start
         if ctx.cancelled and ctx.cancel_reason == "shutdown":
             # Not the user's wish: the row goes back to PENDING and the next start runs it again.
-            if m.records.set_state(record.id, STARTED, state=TaskState.PENDING, started_at=None):
+            if m.records.set_state(
+                record.id, STARTED, held_by=m.owner, state=TaskState.PENDING, started_at=None
+            ):
                 m.emit_changed(record.id, TaskState.PENDING)
             return
         if outcome is Outcome.REVOKED or ctx.cancelled:
@@ -217,6 +223,7 @@ class Runner:
             if m.records.set_state(
                 record.id,
                 STARTED,
+                held_by=m.owner,
                 state=TaskState.REVOKED,
                 error="cancelled",
                 error_kind="cancelled",
@@ -241,7 +248,7 @@ class Runner:
         delay = m.retry_policy.delay(record.retries, getattr(exc, "retry_after", None))
         eta = utcnow() + timedelta(seconds=delay)
         if m.records.set_state(
-            record.id, STARTED, state=TaskState.RETRY, retries=record.retries + 1, eta=eta,
+            record.id, STARTED, held_by=m.owner, state=TaskState.RETRY, retries=record.retries + 1, eta=eta,
             error=short_error(exc), started_at=None, **error_facts(exc),
         ):  # fmt: skip
             if m.defers(delay):
@@ -254,7 +261,8 @@ class Runner:
 
     def _fail(self, record: TaskRecord, message: str, tb: str | None, facts: dict[str, Any]) -> None:
         if self.m.records.set_state(
-            record.id, STARTED, state=TaskState.FAILURE, error=message, traceback=tb, finished_at=utcnow(),
+            record.id, STARTED, held_by=self.m.owner, state=TaskState.FAILURE, error=message, traceback=tb,
+            finished_at=utcnow(),
             **facts,
         ):  # fmt: skip
             self._finished(record, TaskState.FAILURE)

@@ -82,6 +82,7 @@ def store_and_alert(ctx: TaskContext, store: Callable[[], CheckOutcome]) -> tupl
     sees the stored price, no change, nothing to fire. Together, the run again stores and fires it once.
     """
     with ctx.services.db.transaction():
+        ctx.raise_if_superseded()  # under the write lock: a run another engine took over writes nothing
         outcome = store()
         return outcome, submit_alerts(ctx, outcome)
 

@@ -9,6 +9,7 @@ retries only what may succeed later.
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import threading
 import time
@@ -63,6 +64,7 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0
     respect_robots: bool = True
+    proxy: str = ""  # http://host:port or socks5://host:port; empty: direct
 
     @classmethod
     def from_settings(cls, options: FetchOptions) -> FetchSettings:
@@ -75,6 +77,7 @@ class FetchSettings:
             per_host_concurrency=options.per_host_concurrency,
             per_host_delay=options.per_host_delay,
             respect_robots=options.respect_robots,
+            proxy=options.proxy,
         )
 
 
@@ -138,7 +141,9 @@ class Fetcher:
         settings: FetchSettings,
         cache: ResponseCacheLike | None = None,
         transport: httpx.BaseTransport | None = None,
+        cookies: http.cookiejar.CookieJar | None = None,
     ) -> None:
+        """``cookies``: a jar shared with the browser (its login and bot-check cookies), or a private one."""
         self.settings = settings
         self.cache = cache
         self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay)
@@ -146,7 +151,8 @@ class Fetcher:
         self._closed = threading.Event()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         self._client = httpx.Client(
-            transport=transport or cancellable_transport(limits),
+            transport=transport or cancellable_transport(limits, settings.proxy or None),
+            cookies=cookies,
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",

@@ -160,6 +160,14 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     DROP INDEX tasks_state;
     CREATE INDEX tasks_state_changed ON tasks(state, changed_at);
     """,
+    # 10: the fetcher that last gave a price per shop (plain or browser), so "auto" goes straight to it
+    """
+    CREATE TABLE shop_fetch_modes (
+        shop TEXT PRIMARY KEY,
+        mode TEXT NOT NULL CHECK (mode IN ('plain', 'browser')),
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

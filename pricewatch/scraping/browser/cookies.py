@@ -150,12 +150,18 @@ class SharedCookieJar(http.cookiejar.CookieJar):
         self._seen_mtime = -1.0
 
     def refresh(self) -> None:
+        """Take in the cookie file when it changed since the last look (a stat per request otherwise)."""
         mtime = self._file.mtime()
         if mtime == self._seen_mtime:
             return
         self._seen_mtime = mtime
         for cookie in self._file.load():
             self.set_cookie(to_jar_cookie(cookie))
+
+    # httpx copies the client's jar into each request by iterating over it; urllib asks add_cookie_header.
+    def __iter__(self) -> Iterator[http.cookiejar.Cookie]:
+        self.refresh()
+        return super().__iter__()
 
     def add_cookie_header(self, request: Any) -> None:
         self.refresh()

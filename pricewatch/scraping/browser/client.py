@@ -44,7 +44,8 @@ class BrowserFetcher:
     def __init__(self, settings: BrowserSettings, plain: Fetcher | None = None) -> None:
         self.settings = settings
         self.plain = plain
-        self.restarts = 0
+        self.restarts = 0  # helpers that died and were replaced
+        self.started = 0  # helpers started in all (restarts and recycling included)
         self.peak_rss = 0
         self._helper: HelperProcess | None = None
         self._helper_lock = threading.Lock()
@@ -180,6 +181,7 @@ class BrowserFetcher:
             if helper is None:
                 ensure_private_folder(self.settings.folder)
                 helper = self._helper = HelperProcess(self.settings)
+                self.started += 1
             return helper
 
     def _after_page(self, helper: HelperProcess) -> None:

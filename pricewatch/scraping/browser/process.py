@@ -187,6 +187,7 @@ class HelperProcess:
             if pending is not None:
                 self.pages += 1
                 pending.resolve(message)
+        stream.close()
         self._died()
 
     def _drain(self, stream: IO[bytes]) -> None:
@@ -195,8 +196,12 @@ class HelperProcess:
             if line:
                 self._stderr_tail.append(line)
                 log.debug("browser helper: %s", line)
+        stream.close()
 
     def _died(self) -> None:
+        with contextlib.suppress(OSError, ValueError), self._lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
         try:
             code = self.proc.wait(5)
         except subprocess.TimeoutExpired:

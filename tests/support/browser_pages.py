@@ -1,4 +1,4 @@
-"""Pages that need a browser, served by :class:`~tests.support.pageserver.PageServer` (browser tests, bench)."""
+"""Pages that need a browser, served by the test page server (browser tests and the browser benchmark)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ window.addEventListener('load', function () {
 
 FETCHED_PRICE = (
     HEAD.format(title="Fetched Toaster")
-    + """<body><h1>Fetched Toaster</h1><p>A toaster with four slots, made of steel, for bread of all kinds.</p>
+    + """<body><h1>Fetched Toaster</h1><p>A toaster with four slots, made of steel.</p>
 <div id="buy">…</div>
 <script>
 setTimeout(function () {
   fetch('/api/price.json').then(function (r) { return r.json(); }).then(function (d) {
-    document.getElementById('buy').innerHTML = '<span itemprop="price">' + d.amount + ' ' + d.currency + '</span>';
+    var text = d.amount + ' ' + d.currency;
+    document.getElementById('buy').innerHTML = '<span itemprop="price">' + text + '</span>';
   });
 }, 200);
 </script></body></html>"""
@@ -42,7 +43,10 @@ CHALLENGE = (
     HEAD.format(title="Just a moment...")
     + """<body><div class="cf-browser-verification">Checking your browser before accessing the shop.</div>
 <script>
-setTimeout(function () { document.cookie = 'pw_check=passed; path=/; max-age=3600'; location.reload(); }, 100);
+setTimeout(function () {
+  document.cookie = 'pw_check=passed; path=/; max-age=3600';
+  location.reload();
+}, 100);
 </script></body></html>"""
 )
 GUARDED_PRICE = (

@@ -20,7 +20,9 @@ def price_of(html: str | None) -> str | None:
     return None if extraction.price is None else str(extraction.price)
 
 
-def test_a_price_written_by_a_script_after_load_is_in_the_html(browser: BrowserFetcher, shop: PageServer) -> None:
+def test_a_price_written_by_a_script_after_load_is_in_the_html(
+    browser: BrowserFetcher, shop: PageServer
+) -> None:
     result = browser.fetch(shop.url("/script"))
     assert result.status == 200
     assert result.final_url == shop.url("/script")
@@ -130,7 +132,8 @@ def test_the_queue_limit_refuses_more_waiting_fetches(browser_folder: object, sh
 
     from pricewatch.scraping.browser import BrowserSettings
 
-    settings = BrowserSettings(folder=Path(str(browser_folder)) / "queue", pages=1, queue_limit=1, deadline=3.0)
+    folder = Path(str(browser_folder)) / "queue"
+    settings = BrowserSettings(folder=folder, pages=1, queue_limit=1, deadline=3.0)
     with BrowserFetcher(settings) as small:
         errors: list[ScrapeError] = []
 

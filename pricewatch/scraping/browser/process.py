@@ -121,7 +121,8 @@ class HelperProcess:
         return self._dead_reason is None and self.proc.poll() is None
 
     def rss_bytes(self) -> int:
-        """Resident memory of the helper and its renderer processes, together."""
+        """Memory of the helper and its renderer processes together: their proportional set size (shared
+        library pages counted once over all of them), or the sum of resident sizes where there is no PSS."""
         try:
             root = psutil.Process(self.proc.pid)
             processes = [root, *root.children(recursive=True)]
@@ -130,7 +131,8 @@ class HelperProcess:
         total = 0
         for process in processes:
             with contextlib.suppress(psutil.Error):
-                total += process.memory_info().rss
+                info = process.memory_full_info()
+                total += getattr(info, "pss", info.rss)
         return total
 
     # -- life -------------------------------------------------------------------------------------------

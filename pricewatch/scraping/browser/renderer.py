@@ -25,7 +25,7 @@ from PySide6.QtWebEngineCore import (
 
 from pricewatch.scraping.browser.guard import CookieMirror, GuardedPage
 from pricewatch.scraping.browser.protocol import Request, failure
-from pricewatch.scraping.browser.settle import POLL_MS, Settle, probe_source
+from pricewatch.scraping.browser.settle import POLL_MS, Settle, parse_answer, probe_source
 from pricewatch.scraping.errors import PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_status
 
@@ -141,7 +141,7 @@ class Job(QObject):
         self.probe_sent = None
         if self.finished or self.serialising:
             return
-        verdict = self.settle.observe(self._ms(), answer if isinstance(answer, dict) else {})
+        verdict = self.settle.observe(self._ms(), parse_answer(answer))
         if verdict is not None:
             self.serialising = True
             self.page.toHtml(lambda html: self._serialised(html, verdict))

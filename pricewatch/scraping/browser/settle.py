@@ -13,7 +13,8 @@ QUIET_MS = 500  # nothing new loaded and the DOM unchanged this long after load:
 PRICE_GRACE_MS = 150  # a price seen while the page still loads gets a moment for its neighbours
 
 # Price-like: structured markup, the caller's selector, or (on pages of sane size) a number next to a
-# currency in the visible text. Returns a small JSON-able object; never throws into the page.
+# currency in the visible text. Returns a small object as JSON text (Qt hands objects made in an isolated
+# world back as nothing); never throws into the page.
 _SYMBOLS = "$€£¥₺₹₩₽₪₫฿"
 _CODES = "USD|EUR|GBP|TRY|TL|CHF|PLN|SEK|NOK|DKK|CZK|JPY|RON|HUF|kr|zł|Kč|lei"
 PRICE_TEXT = (
@@ -36,9 +37,9 @@ PROBE = r"""
       try { var el = d.querySelector(selector); price = !!(el && /\d/.test(el.textContent)); } catch (e) {}
     }
     if (!price && n < 20000 && d.body) price = new RegExp(pattern).test(d.body.innerText || '');
-    return {n: n, res: res, price: price, ready: d.readyState};
+    return JSON.stringify({n: n, res: res, price: price, ready: d.readyState});
   } catch (e) {
-    return {n: -1, res: -1, price: false, ready: 'error'};
+    return JSON.stringify({n: -1, res: -1, price: false, ready: 'error'});
   }
 })
 """
@@ -83,6 +84,19 @@ class Settle:
         if self.loaded_ms is not None and now_ms - self.last_change_ms >= QUIET_MS:
             return "idle"
         return None
+
+
+def parse_answer(text: object) -> dict[str, object]:
+    """A probe's JSON answer as a dict (anything else: an empty one, which counts as unknown)."""
+    import json
+
+    if not isinstance(text, str):
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _int(value: object) -> int:

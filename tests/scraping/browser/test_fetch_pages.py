@@ -166,3 +166,19 @@ def test_the_helper_is_recycled_after_its_page_budget(browser_folder: object, sh
             started.append(fetcher.started)
     assert started == [1, 1, 2, 2, 3]
     assert fetcher.restarts == 0
+
+
+@pytest.mark.parametrize("path", ["/plain", "/fetched", "/script"])
+def test_a_page_counts_as_done_when_its_price_appears(
+    browser: BrowserFetcher, shop: PageServer, path: str
+) -> None:
+    pending = browser._current_helper().submit(shop.url(path), 6.0, "", allow_local=True)
+    assert pending.wait(10) and pending.answer is not None
+    assert pending.answer["settled"] == "price"
+
+
+def test_a_page_without_a_price_is_done_when_it_goes_quiet(browser: BrowserFetcher, shop: PageServer) -> None:
+    shop.add("/no-price", "<html><body><h1>Nothing for sale</h1></body></html>")
+    pending = browser._current_helper().submit(shop.url("/no-price"), 6.0, "", allow_local=True)
+    assert pending.wait(10) and pending.answer is not None
+    assert pending.answer["settled"] == "idle"

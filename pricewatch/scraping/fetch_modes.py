@@ -173,8 +173,8 @@ class ModeChooser:
                 raise
             if self._browser_fetcher() is None:
                 raise
-            why = f"the shop refused the plain request ({exc})"
-            moded = self._browser_read(args, (FetchMode.PLAIN,), why)
+            refused = f"the shop refused the plain request ({exc})"
+            moded = self._browser_read(args, (FetchMode.PLAIN,), refused)
             self._remember(shop, moded)
             return moded
         if moded.extraction is None:  # 304 Not Modified: the shop answered plain clients fine

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -86,10 +87,11 @@ def _visible_text_and_scripts(html: str) -> tuple[str, bool]:
         kind = (script.get("type") or "").strip().lower()
         if kind in ("", "text/javascript", "module", "application/javascript"):
             scripts = scripts or bool(script.get("src") or (script.text or "").strip())
-    for element in root.iter("script", "style", "noscript", "template"):
-        element.drop_tree()
+    for element in list(root.iter("script", "style", "noscript", "template")):
+        cast(lxml.html.HtmlElement, element).drop_tree()  # keeps the text after it
     body = root.find("body")
-    text = " ".join((body if body is not None else root).text_content().split())
+    shown = cast(lxml.html.HtmlElement, body if body is not None else root)
+    text = " ".join(shown.text_content().split())
     return text, scripts
 
 

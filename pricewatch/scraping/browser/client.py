@@ -87,7 +87,8 @@ class BrowserFetcher:
             raise error_from(answer)
         html = str(answer.get("html") or "")
         final_url = str(answer.get("final_url") or url)
-        status = int(answer.get("status") or 200)
+        status = answer.get("status")
+        status = status if isinstance(status, int) and not isinstance(status, bool) else 200
         elapsed = (time.monotonic() - started) * 1000
         log.debug("rendered %.200r in %.0f ms (%s)", url, elapsed, answer.get("settled"))
         return FetchResult(url, final_url, status, html, None, None, None, False, elapsed)

@@ -76,9 +76,9 @@ class GuardedPage(QWebEnginePage):
         self.setUrlRequestInterceptor(self.guard)
         self.permissionRequested.connect(self._deny)
 
-    def createWindow(self, kind: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
+    def createWindow(self, kind: QWebEnginePage.WebWindowType) -> QWebEnginePage:
         log.debug("pop-up refused")
-        return None
+        return None  # type: ignore[return-value]  # Qt's "no window": the pop-up does not open
 
     def acceptNavigationRequest(
         self, url: QUrl | str, kind: QWebEnginePage.NavigationType, is_main_frame: bool

@@ -18,7 +18,7 @@ import sys
 import threading
 from typing import IO, Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from pricewatch.scraping.browser.protocol import Request, failure
 from pricewatch.scraping.browser.settings import BrowserSettings

@@ -109,8 +109,7 @@ def candidates(ancestry: list[Node]) -> list[str]:
             found.append(f"{anchor} {target.tag}:nth-of-type({target.index})")
             found.extend(f"{anchor} {hook}" for hook in _class_hooks(target))
     found.extend(_class_hooks(target))
-    seen: set[str] = set()
-    return [s for s in found if not (s in seen or seen.add(s))]
+    return list(dict.fromkeys(found))
 
 
 def matches_only_marked(selector: str, root: lxml.html.HtmlElement) -> bool:
@@ -119,7 +118,10 @@ def matches_only_marked(selector: str, root: lxml.html.HtmlElement) -> bool:
         found = CSSSelector(selector, translator="html")(root)
     except (SelectorError, ValueError, TypeError, etree.XPathError):
         return False
-    return len(found) == 1 and found[0].get(MARKER) is not None
+    if not isinstance(found, list) or len(found) != 1:
+        return False
+    element = found[0]
+    return isinstance(element, etree._Element) and element.get(MARKER) is not None
 
 
 def build_selector(ancestry: list[Node], html: str) -> str | None:

@@ -7,7 +7,14 @@ PY := $(VENV)/bin/python
 DEB_TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-utils \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 \
-	libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
+	libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 \
+	$(DEB_WEBENGINE_PACKAGES)
+# What Qt WebEngine (libQt6WebEngineCore and QtWebEngineProcess, found with ldd) loads beyond the lines above:
+# the browser fetcher's helper and the interactive browser window. `make run` needs them as well. (Debian
+# 12 names; on 13 libasound2 is libasound2t64 and libglib2.0-0 is libglib2.0-0t64.)
+DEB_WEBENGINE_PACKAGES := libnss3 libnspr4 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 \
+	libasound2 libgbm1 libdrm2 libxcb-dri3-0 libwayland-server0 libglib2.0-0 libx11-6 libxext6 libxfixes3 \
+	libxrender1 libfreetype6 libpng16-16 libbrotli1 libkrb5-3 libgssapi-krb5-2 libglx0
 DEB_BENCH_PACKAGES := redis-server
 
 .PHONY: run test lint bench screenshots deb-test-packages deb-bench-packages clean

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from pricewatch.cache import CacheEntry, ResponseCache
     from pricewatch.models import AlertRule, NotificationRecord, TaskRecord  # alerts and notifications
     from pricewatch.notify.notifier import Notifier
+    from pricewatch.scraping.browser import BrowserFetcher
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
+    from pricewatch.scraping.fetch_modes import ModeChooser
     from pricewatch.scraping.pool import ExtractionPool
     from pricewatch.storage import CheckOutcome
     from pricewatch.storage.alert_rules import AlertOptions
@@ -191,6 +193,10 @@ class PriceWatch:
         """Change what the user may edit; a change of the tracked offer starts its readings afresh."""
         if "target_price" in changes:
             changes["target_price"] = parse_price(changes["target_price"])
+        if "fetch_mode" in changes:
+            from pricewatch.scraping.fetch_modes import parse_mode
+
+            changes["fetch_mode"] = str(parse_mode(changes["fetch_mode"]))
         with self.db.transaction():
             current = self.get_product(product_id)
             if "offer_key" in changes and (changes["offer_key"] or None) != current.offer_key:
@@ -247,11 +253,36 @@ class PriceWatch:
     @functools.cached_property
     def fetcher(self) -> Fetcher:
         """The one shared, thread-safe page fetcher (settings.fetch), using :attr:`cache`."""
+        from pricewatch.scraping.browser.cookies import CookieFile, SharedCookieJar
+        from pricewatch.scraping.browser.settings import browser_folder
         from pricewatch.scraping.fetch import Fetcher, FetchSettings
 
-        fetcher = Fetcher(FetchSettings.from_settings(self.settings.fetch), cache=self.cache)
+        # The cookies a login or a passed bot check left in the PriceWatch browser serve plain fetches too.
+        cookies = SharedCookieJar(CookieFile(browser_folder(self.paths) / "cookies.json"))
+        fetcher = Fetcher(FetchSettings.from_settings(self.settings.fetch), cache=self.cache, cookies=cookies)
         self._closers.append(fetcher.close)
         return fetcher
+
+    @functools.cached_property
+    def browser_fetcher(self) -> BrowserFetcher:
+        """Renders pages in the browser helper process (started on the first page that needs it)."""
+        from pricewatch.scraping.browser import BrowserFetcher, BrowserSettings
+
+        browser = BrowserFetcher(BrowserSettings.from_settings(self.settings, self.paths), plain=self.fetcher)
+        self._closers.append(browser.close)
+        return browser
+
+    @functools.cached_property
+    def modes(self) -> ModeChooser:
+        """Reads a page in its fetch mode: plain, browser, or auto (the browser when the plain page needs it,
+        remembered per shop)."""
+        from pricewatch.scraping.fetch_modes import ModeChooser
+        from pricewatch.storage.shop_modes import ShopModes
+
+        def browser() -> BrowserFetcher | None:
+            return self.browser_fetcher if self.settings.browser.enabled else None
+
+        return ModeChooser(self.fetcher, browser, ShopModes(self.db), extractor=self.extractor.extract)
 
     @property
     def extractor(self) -> ExtractionPool:
@@ -288,16 +319,15 @@ class PriceWatch:
     def cache_stats(self) -> dict[str, Any]:
         return self.cache.stats()
 
-    def preview(self, url: str, selector: str | None = None) -> Extraction:
-        """Fetch ``url`` and extract its price without storing anything (add dialog, ``pricewatch extract``).
+    def preview(self, url: str, selector: str | None = None, mode: str = "auto") -> Extraction:
+        """Fetch ``url`` in ``mode`` and extract its price without storing anything (``pricewatch extract``).
 
         A page without a price is not an error here: the Extraction says why in ``reason``. Fetch faults
         (InvalidURLError, TransientError, PermanentError) are raised.
         """
-        from pricewatch.scraping.extract import extract
-
-        result = self.fetcher.fetch(url)
-        return extract(result.html or "", url=result.final_url, selector=selector or None)
+        moded = self.modes.fetch(url, mode, selector=selector or None)
+        assert moded.extraction is not None  # no validators were sent: never a 304
+        return moded.extraction
 
     # -- task engine --------------------------------------------------------------------------------------
     _engine_started = False

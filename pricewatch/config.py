@@ -105,6 +105,15 @@ def _clock_time() -> dict[str, Any]:
     return {"valid": valid}
 
 
+def _proxy_url() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        if not value or re.fullmatch(r"(https?|socks5h?)://[^\s/@]+:\d{1,5}/?", value):
+            return None
+        return "must be empty or like http://host:3128 or socks5://host:1080"
+
+    return {"valid": valid}
+
+
 def _metadata(section_cls: type, name: str, key: str) -> Any:
     """What the field ``name`` of a settings section declares under ``key`` (None when nothing)."""
     for f in dataclasses.fields(section_cls):
@@ -142,6 +151,23 @@ class FetchOptions:
     per_host_delay: float = field(default=1.0, metadata=_between(0, 60))
     respect_robots: bool = True
     thumbnails: bool = True  # fetch each product's image for the table (off: no image requests at all)
+    # "http://host:port", "socks5://host:port" (or socks5h: names resolved by the proxy); empty: none.
+    # Both fetchers, plain and browser, go through it.
+    proxy: str = field(default="", metadata=_proxy_url())
+
+
+@dataclass(slots=True)
+class BrowserOptions:
+    """The browser fetcher (Qt WebEngine in a helper process) for shops that need one."""
+
+    enabled: bool = True  # off: "auto" never falls back to the browser, "browser" products fail clearly
+    pages: int = field(default=2, metadata=_between(1, 8))  # pages rendered at the same time
+    queue_limit: int = field(default=50, metadata=_between(1, 10000))  # fetches waiting beyond that fail
+    deadline: float = field(default=30.0, metadata=_between(1, 600))  # seconds a page may take to settle
+    recycle_after_pages: int = field(default=200, metadata=_between(1, 100000))
+    memory_ceiling_mb: int = field(default=450, metadata=_between(100, 16000))  # helper and its renderers
+    # Empty: the browser's own user agent with "PriceWatch/<version>" appended.
+    user_agent: str = ""
 
 
 HEARTBEAT_SHARE = 3  # the task lease lasts at least this many heartbeats
@@ -226,6 +252,7 @@ class Settings:
     """Everything the user can configure; each section is one TOML table."""
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    browser: BrowserOptions = field(default_factory=BrowserOptions)
     tasks: TaskOptions = field(default_factory=TaskOptions)
     schedule: ScheduleOptions = field(default_factory=ScheduleOptions)
     cache: CacheOptions = field(default_factory=CacheOptions)

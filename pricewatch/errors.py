@@ -31,7 +31,10 @@ class ScrapeError(Exception):
         transient: whether trying again later may succeed.
         retry_after: seconds the server asked us to wait (429/503 ``Retry-After``), if it said.
         status: the HTTP status the shop answered, when the fault is one.
+        bot_check: the refusal page is a bot check (a script challenge a browser passes), when it is one.
     """
+
+    bot_check: str | None = None
 
     transient: bool = False
 

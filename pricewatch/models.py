@@ -97,6 +97,7 @@ class Product:
     image_url: str | None = None
     css_selector: str | None = None
     offer_key: str | None = None  # the offer/variant the user picked on a multi-offer page
+    fetch_mode: str = "auto"  # auto (plain, the browser when needed), plain or browser
     check_interval_minutes: int = 60
     ignore_robots: bool = False
     paused: bool = False

@@ -20,6 +20,7 @@ from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
+    from pricewatch.cli.page_reader import PageReader
     from pricewatch.scraping.extract import Extraction
 
 EXIT_ALL_FAILED = 1
@@ -34,6 +35,8 @@ robots.txt, politeness and limits from your settings) and prints one result per 
 With --json each line is one JSON object:
   {"source": ..., "price": "1299.00" | null, "currency": "TRY" | null, "availability": "InStock" | ...,
    "title": ..., "offers": [...], "methods": {...}, "error": null | "...", "reason": null | "..."}
+URL rows also say which fetcher's page was read: "fetcher": "plain" | "browser" (by default plain first,
+the browser when the page needs one: a bot check, a page its scripts fill in, no price).
 "error" says why an input could not be read or fetched; a page read fine but without a price has
 "price": null, "error": null and says why in "reason".
 
@@ -53,6 +56,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line, for scripts")
     parser.add_argument("--selector", metavar="CSS", help="CSS selector of the price, applied to every input")
+    # Fetch mode of URLs: auto (default) reads the plain page and turns to the browser when it needs one.
+    fetcher = parser.add_mutually_exclusive_group()
+    fetcher.add_argument(
+        "--browser", action="store_const", const="browser", dest="mode", default="auto",
+        help="render URLs in the browser (their scripts run), never with the plain fetcher",
+    )  # fmt: skip
+    fetcher.add_argument(
+        "--plain", action="store_const", const="plain", dest="mode",
+        help="read URLs with the plain fetcher only, never the browser",
+    )  # fmt: skip
     parser.set_defaults(func=cmd_extract)
 
 
@@ -90,14 +103,17 @@ def result_json(source: str, extraction: Extraction | None, error: str | None) -
     }
 
 
-def extract_one(source: str, selector: str | None, app: PriceWatch | None) -> dict[str, Any]:
-    """One input: a URL fetched through ``app``, or (``app`` None) a file; failures become ``error``."""
+def extract_one(source: str, selector: str | None, reader: PageReader | None) -> dict[str, Any]:
+    """One input: a URL read through ``reader``, or (``reader`` None) a file; failures become ``error``."""
     from pricewatch.errors import ScrapeError
     from pricewatch.scraping.extract import extract
 
     try:
-        if app is not None:
-            return result_json(source, app.preview(source, selector=selector), None)
+        if reader is not None:
+            moded = reader.read(source, selector)
+            row = result_json(source, moded.extraction, None)
+            row["fetcher"] = str(moded.fetcher)  # which fetcher's page was read: plain or browser
+            return row
         html = read_page(Path(source))
         return result_json(source, extract(html, None, selector=selector), None)
     except ScrapeError as exc:
@@ -111,7 +127,7 @@ def extract_one(source: str, selector: str | None, app: PriceWatch | None) -> di
 
 
 def extract_all(
-    sources: list[str], selector: str | None, open_app: Callable[[], PriceWatch]
+    sources: list[str], selector: str | None, open_app: Callable[[], PriceWatch], mode: str = "auto"
 ) -> Iterator[dict[str, Any]]:
     """Results in input order, each as soon as it and those before it are done.
 
@@ -124,10 +140,13 @@ def extract_all(
         for source in sources:
             yield extract_one(source, selector, None)
         return
+    from pricewatch.cli.page_reader import PageReader
+    from pricewatch.scraping.fetch_modes import parse_mode
+
     app = open_app()
-    app.fetcher  # noqa: B018 - built here, once, before worker threads use it
+    reader = PageReader(app, parse_mode(mode))  # builds the fetcher here, once, before worker threads use it
     pool = ThreadPoolExecutor(min(URL_WORKERS, len(urls)), thread_name_prefix="extract")
-    pending = {i: pool.submit(extract_one, s, selector, app) for i, s in enumerate(sources) if is_url(s)}
+    pending = {i: pool.submit(extract_one, s, selector, reader) for i, s in enumerate(sources) if is_url(s)}
     try:
         for i, source in enumerate(sources):
             future = pending.pop(i, None)
@@ -136,6 +155,7 @@ def extract_all(
         # Interrupted (Ctrl+C, a closed pipe): drop what has not started and do not wait for what has;
         # closing the facade next closes the fetcher, which ends those fetches at once.
         pool.shutdown(wait=not pending, cancel_futures=True)
+        reader.close()
 
 
 def shown(value: object, limit: int) -> str:
@@ -174,7 +194,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         if not args.json:
             print(f"{'SOURCE':<48}  {'PRICE':>18}  {'AVAILABILITY':<12}  TITLE / REASON", file=out)
-        for row in extract_all(args.inputs, args.selector, lambda: stack.enter_context(open_app())):
+        rows = extract_all(args.inputs, args.selector, lambda: stack.enter_context(open_app()), args.mode)
+        for row in rows:
             ok += row["error"] is None
             if args.json:
                 print(json.dumps(row, ensure_ascii=False), file=out, flush=True)

@@ -9,6 +9,7 @@ retries only what may succeed later.
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import threading
 import time
@@ -25,6 +26,7 @@ from pricewatch.scraping.charset import decode_body
 from pricewatch.scraping.faults import error_for_exception, error_for_status
 from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
 from pricewatch.scraping.limits import read_body
+from pricewatch.scraping.page_check import check_page
 from pricewatch.scraping.politeness import HostGate
 from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from pricewatch.urls import validate_url
@@ -40,6 +42,8 @@ MAX_IMAGE_BYTES = 2_000_000
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more than a minute between requests gets a minute
 MAX_PAUSE = 3600.0  # a Retry-After longer than an hour pauses the host for an hour
+BOT_WALL_STATUSES = (401, 403, 429, 503)  # what bot walls answer a client that runs no script
+BOT_WALL_BYTES = 256_000  # a challenge page is small; a larger refusal is read no further
 
 
 class ResponseCacheLike(Protocol):
@@ -63,6 +67,7 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0
     respect_robots: bool = True
+    proxy: str = ""  # http://host:port or socks5://host:port; empty: direct
 
     @classmethod
     def from_settings(cls, options: FetchOptions) -> FetchSettings:
@@ -75,6 +80,7 @@ class FetchSettings:
             per_host_concurrency=options.per_host_concurrency,
             per_host_delay=options.per_host_delay,
             respect_robots=options.respect_robots,
+            proxy=options.proxy,
         )
 
 
@@ -138,7 +144,9 @@ class Fetcher:
         settings: FetchSettings,
         cache: ResponseCacheLike | None = None,
         transport: httpx.BaseTransport | None = None,
+        cookies: http.cookiejar.CookieJar | None = None,
     ) -> None:
+        """``cookies``: a jar shared with the browser (its login and bot-check cookies), or a private one."""
         self.settings = settings
         self.cache = cache
         self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay)
@@ -146,7 +154,8 @@ class Fetcher:
         self._closed = threading.Event()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         self._client = httpx.Client(
-            transport=transport or cancellable_transport(limits),
+            transport=transport or cancellable_transport(limits, settings.proxy or None),
+            cookies=cookies,
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
@@ -378,7 +387,18 @@ class Fetcher:
         if error.retry_after and response.status_code in (429, 503):
             # The shop asked for a break: give it one for every request, not just this one.
             self.gate.pause(host_key(final_url), min(error.retry_after, MAX_PAUSE))
+        if response.status_code in BOT_WALL_STATUSES:
+            error.bot_check = self._bot_check(response)
         raise error
+
+    def _bot_check(self, response: httpx.Response) -> str | None:
+        """What bot check a refusal page is (bot walls answer 403 or 503 with a script challenge), if any."""
+        try:
+            body = self._read(response, BOT_WALL_BYTES, time.monotonic() + 5.0, threading.Event(), "")
+        except ScrapeError:
+            return None
+        html, _ = decode_body(body, response.charset_encoding)
+        return check_page(html).bot_check
 
     @staticmethod
     def _read(

@@ -94,14 +94,14 @@ class CancellableBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def cancellable_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+def cancellable_transport(limits: httpx.Limits, proxy: str | None = None) -> httpx.HTTPTransport:
     """An ``httpx.HTTPTransport`` whose connections use :class:`CancellableBackend`.
 
     httpx offers no public way to pass a network backend, so it is set on the transport's pool; if a future
     httpx builds its pool differently, the transport is returned unchanged (reads then wait for their
     timeout, as plain httpx does).
     """
-    transport = httpx.HTTPTransport(limits=limits)
+    transport = httpx.HTTPTransport(limits=limits, proxy=proxy)
     pool = getattr(transport, "_pool", None)
     if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
         pool._network_backend = CancellableBackend()

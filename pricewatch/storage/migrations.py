@@ -167,6 +167,18 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ALTER TABLE tasks ADD COLUMN error_status INTEGER;
     ALTER TABLE tasks ADD COLUMN error_retry_after REAL;
     """,
+    # 11: the fetcher that last gave a price per shop (plain or browser), so "auto" goes straight to it
+    """
+    CREATE TABLE shop_fetch_modes (
+        shop TEXT PRIMARY KEY,
+        mode TEXT NOT NULL CHECK (mode IN ('plain', 'browser')),
+        updated_at TEXT NOT NULL
+    );
+    """,
+    # 12: each product's fetch mode (auto, plain or browser)
+    """
+    ALTER TABLE products ADD COLUMN fetch_mode TEXT NOT NULL DEFAULT 'auto';
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -23,6 +23,7 @@ EDITABLE = frozenset(
         "target_price",
         "css_selector",
         "offer_key",
+        "fetch_mode",
         "check_interval_minutes",
         "ignore_robots",
         "paused",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pricewatch.models import Product
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.fetch import Fetcher
+    from pricewatch.scraping.fetch_modes import ModeChooser
     from pricewatch.scraping.pool import ExtractionPool
     from pricewatch.storage import (
         CheckOutcome,
@@ -41,6 +42,11 @@ class TaskServices(Protocol):
 
     @property
     def extractor(self) -> ExtractionPool: ...
+
+    @property
+    def modes(self) -> ModeChooser:
+        """Reads a page in a fetch mode (plain, browser, auto) and extracts it."""
+        ...
 
     @property
     def notifier(self) -> Notifier: ...

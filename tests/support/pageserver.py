@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from tests.support.replies import HTML, Reply, Route, Seen, http_date
+from tests.support.replies import HTML, DynamicRoute, Reply, Route, Seen, http_date
 
 __all__ = ["PAGES_DIR", "PageServer", "Reply", "Seen", "http_date"]
 
@@ -75,7 +75,7 @@ class PageServer:
     """Threaded HTTP/1.1 server on 127.0.0.1 (and optionally more 127.0.0.x addresses), random ports."""
 
     def __init__(self, addresses: Sequence[str] = ("127.0.0.1",)) -> None:
-        self._routes: dict[str, Route] = {}
+        self._routes: dict[str, Route | DynamicRoute] = {}
         self._seen: list[Seen] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -163,6 +163,12 @@ class PageServer:
             raise ValueError("a route needs at least one reply")
         with self._lock:
             self._routes[path] = Route(replies)
+        return self.url(path)
+
+    def add_dynamic(self, path: str, answer: Callable[[Seen], Reply]) -> str:
+        """Answer each request to ``path`` with ``answer(request)`` (cookies, query strings)."""
+        with self._lock:
+            self._routes[path] = DynamicRoute(answer)
         return self.url(path)
 
     def add_redirect(self, path: str, location: str, status: int = 302) -> str:
@@ -258,6 +264,8 @@ class PageServer:
             route = self._routes.get(path) or self._routes.get(path.split("?")[0])
         if route is None:
             reply = Reply(body="not found", status=404, content_type="text/plain")
+        elif isinstance(route, DynamicRoute):
+            reply = route.answer(seen)
         else:
             reply = route.take()
         if reply.delay and self._stop.wait(reply.delay):

@@ -64,6 +64,13 @@ class Route:
             return reply
 
 
+class DynamicRoute:
+    """A route whose reply depends on the request (its cookies, its query string)."""
+
+    def __init__(self, answer: Callable[[Seen], Reply]) -> None:
+        self.answer = answer
+
+
 def http_date(seconds_from_now: float = 0.0) -> str:
     """An HTTP date (for Retry-After, Last-Modified)."""
     return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds_from_now), usegmt=True)

@@ -32,12 +32,14 @@ from pricewatch.models import NotificationRecord
 
 PAGES = (  # tab title, sections shown on it
     ("Checks", ("schedule", "fetch")),
+    ("Browser", ("browser",)),
     ("Tasks", ("tasks", "cache")),
     ("Notifications", ("notify",)),
     ("API", ("api",)),
     ("Window", ("gui",)),
 )
-SECTION_TITLES = {"schedule": "Schedule", "fetch": "Fetching pages", "tasks": "Background tasks",
+SECTION_TITLES = {"schedule": "Schedule", "fetch": "Fetching pages", "browser": "Shops that need a browser",
+                  "tasks": "Background tasks",
                   "cache": "Page cache", "notify": "Notifications", "api": "Local HTTP API",
                   "gui": "Window"}  # fmt: skip
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -131,6 +131,37 @@ def record_failure(services: TaskServices, product: Product, exc: BaseException)
         log.exception("could not record the failure of product %s", product.id)
 
 
+def read_page(
+    ctx: TaskContext, product: Product, conditional: bool
+) -> tuple[Extraction | None, FetchResult, dict[str, object]]:
+    """Fetch and extract the product's page in its fetch mode; the extraction is None after a 304.
+
+    Returns the extraction, the page, and which fetcher ran (for the task's result). A first check may take
+    the add dialog's preview from the cache instead of asking the shop again.
+    """
+    services = ctx.services
+    cached = services.fetcher.cached(product.url) if product.last_checked_at is None else None
+    if cached is not None and cached.html is not None:
+        extraction = services.extractor.extract(
+            cached.html, cached.final_url, selector=product.css_selector, encoding=cached.encoding,
+            cancel=ctx.cancel_event,
+        )  # fmt: skip
+        return extraction, cached, {"fetcher": "plain", "tried": ["plain"], "browser_reason": None}
+    # A check asks the shop (conditionally) and leaves the cache alone, so checking a thousand products
+    # does not keep a thousand pages in memory.
+    moded = services.modes.fetch(
+        product.url,
+        product.fetch_mode,
+        selector=product.css_selector,
+        etag=product.etag if conditional else None,
+        last_modified=product.last_modified if conditional else None,
+        respect_robots=not product.ignore_robots,
+        cancel=ctx.cancel_event,
+        use_cache=False,
+    )
+    return moded.extraction, moded.result, moded.info()
+
+
 @task("price_tracking.check_product_price", queue="scraping", follow_ups=True)
 def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     """Check one product: conditional fetch, extract, store, then queue the notifications its rules fire."""
@@ -143,21 +174,10 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     now = utcnow()
     try:
         ctx.raise_if_cancelled()
-        # A check asks the shop (conditionally) and leaves the cache alone, so checking a thousand products
-        # does not keep a thousand pages in memory; only a first check may take the add dialog's preview.
-        fetched = services.fetcher.cached(product.url) if product.last_checked_at is None else None
-        if fetched is None:
-            fetched = services.fetcher.fetch(
-                product.url,
-                etag=product.etag if conditional else None,
-                last_modified=product.last_modified if conditional else None,
-                respect_robots=not product.ignore_robots,
-                cancel=ctx.cancel_event,
-                use_cache=False,
-            )
+        extraction, fetched, fetcher = read_page(ctx, product, conditional)
         ctx.raise_if_cancelled()
         reason = None
-        if fetched.not_modified or fetched.html is None:
+        if extraction is None:  # 304: the page did not change
             assert product.id is not None
             outcome, notifications = store_and_alert(
                 ctx,
@@ -173,13 +193,8 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
                 ),
             )
         else:
-            extraction = services.extractor.extract(
-                fetched.html,
-                fetched.final_url,
-                selector=product.css_selector,
-                encoding=fetched.encoding,
-                cancel=ctx.cancel_event,
-            ).pick(product.offer_key)
+            assert extraction is not None
+            extraction = extraction.pick(product.offer_key)
             if not has_reading(extraction):
                 raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")
             reason = extraction.reason
@@ -201,6 +216,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         "not_modified": fetched.not_modified,
         "from_cache": fetched.from_cache,
         "reason": reason,
+        **fetcher,
         **outcome_json(outcome),
         "notifications": notifications,
         "thumbnail_task": thumbnail,

@@ -44,23 +44,24 @@ def scrape_product(
     product = services.products.get_by_url(url)
     ctx.raise_if_cancelled()
     fetch_started = utcnow()
-    fetched = services.fetcher.fetch(
-        url,
-        respect_robots=not (product is not None and product.ignore_robots),
-        cancel=ctx.cancel_event,
-        use_cache=product is None,  # an untracked page's preview is cached for the first check after Add
-    )
-    ctx.raise_if_cancelled()
     own_settings = product is not None and selector in (None, product.css_selector) and offer_key in (
         None, product.offer_key
     )  # fmt: skip
     if product is not None:
         selector = selector or product.css_selector
         offer_key = offer_key or product.offer_key
-    extraction = services.extractor.extract(
-        fetched.html or "", fetched.final_url, selector=selector, encoding=fetched.encoding,
+    moded = services.modes.fetch(
+        url,
+        product.fetch_mode if product is not None else "auto",
+        selector=selector,
+        respect_robots=not (product is not None and product.ignore_robots),
         cancel=ctx.cancel_event,
-    )  # fmt: skip
+        use_cache=product is None,  # an untracked page's preview is cached for the first check after Add
+    )
+    ctx.raise_if_cancelled()
+    fetched = moded.result
+    assert moded.extraction is not None  # no validators were sent: never a 304
+    extraction = moded.extraction
     extraction = extraction.pick(offer_key)
     result: dict[str, Any] = extraction.to_json()
     result.update(
@@ -70,6 +71,7 @@ def scrape_product(
         from_cache=fetched.from_cache,
         product_id=product.id if product is not None else None,
         stored=False,
+        **moded.info(),
     )
     if store and product is not None and own_settings and has_reading(extraction):
         current = _newer_than_page(services, product, fetched, fetch_started)

@@ -89,9 +89,9 @@ def _between(low: float, high: float) -> dict[str, Any]:
     return {"valid": valid, "range": (low, high)}
 
 
-def _one_of(*choices: str) -> dict[str, Any]:
+def _one_of(*choices: str | int) -> dict[str, Any]:
     def valid(value: Any) -> str | None:
-        return None if value in choices else f"must be one of {', '.join(choices)}"
+        return None if value in choices else f"must be one of {', '.join(map(str, choices))}"
 
     return {"valid": valid, "choices": choices}
 
@@ -128,9 +128,9 @@ def field_limits(section_cls: type, name: str) -> tuple[float, float] | None:
     return limits
 
 
-def field_choices(section_cls: type, name: str) -> tuple[str, ...] | None:
+def field_choices(section_cls: type, name: str) -> tuple[str | int, ...] | None:
     """The values a setting may take when it is one of a few (``executor``), or None."""
-    choices: tuple[str, ...] | None = _metadata(section_cls, name, "choices")
+    choices: tuple[str | int, ...] | None = _metadata(section_cls, name, "choices")
     return choices
 
 
@@ -207,6 +207,9 @@ class TaskOptions:
 @dataclass(slots=True)
 class ScheduleOptions:
     check_minute: int = field(default=0, metadata=_between(0, 59))  # the hourly price check's minute
+    # How often the price check runs (it takes the products that are due): 60 is hourly at check_minute;
+    # less runs at check_minute and every that many minutes after it within the hour.
+    check_every_minutes: int = field(default=60, metadata=_one_of(1, 2, 5, 10, 15, 20, 30, 60))
     default_check_interval_minutes: int = field(default=60, metadata=_between(1, 10080))
     check_jitter_seconds: int = field(default=120, metadata=_between(0, 3600))
     cleanup_hour: int = field(default=2, metadata=_between(0, 23))

@@ -28,7 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 
 from pricewatch.models import Product, utcnow
 from pricewatch.storage.codec import time_from_db, time_to_db
-from pricewatch.tasks.builtin.price_tracking import DUE_GRACE
+from pricewatch.tasks.builtin.price_tracking import DUE_GRACE, due_grace
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -67,6 +67,7 @@ class CheckPlan:
     next_run: datetime | None  # the job's next run, jitter included
     slots: CronTrigger | None  # the job's fire times without jitter
     state: str | None = None
+    grace: timedelta = DUE_GRACE  # how early a run takes a product that is due soon
 
     def for_product(self, product: Product) -> datetime | str:
         """The time of the run that will check ``product``, or why none will ("paused", "checks paused")."""
@@ -75,9 +76,9 @@ class CheckPlan:
         if self.state is not None or self.next_run is None or self.slots is None:
             return self.state or "not scheduled"
         due = product.next_check_at
-        if due is None or due - DUE_GRACE <= self.next_run:  # never checked, overdue or due by the next run
+        if due is None or due - self.grace <= self.next_run:  # never checked, overdue or due by the next run
             return self.next_run
-        slot: datetime | None = self.slots.get_next_fire_time(None, due - DUE_GRACE)
+        slot: datetime | None = self.slots.get_next_fire_time(None, due - self.grace)
         return slot.astimezone(UTC) if slot is not None else "not scheduled"
 
 
@@ -115,10 +116,12 @@ class Scheduler:
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
         tz = self._scheduler.timezone
-        check = CronTrigger(minute=options.check_minute, timezone=tz)
-        jittered = CronTrigger(
-            minute=options.check_minute, timezone=tz, jitter=options.check_jitter_seconds or None
-        )
+        every = options.check_every_minutes
+        minutes = str(options.check_minute) if every >= 60 else f"{options.check_minute % every}-59/{every}"
+        check = CronTrigger(minute=minutes, timezone=tz)
+        # The jitter spreads the runs of many computers over time; it never reaches the next run.
+        jitter = min(options.check_jitter_seconds, every * 60 // 4) or None
+        jittered = CronTrigger(minute=minutes, timezone=tz, jitter=jitter)
         cleanup = CronTrigger(hour=options.cleanup_hour, minute=options.cleanup_minute, timezone=tz)
         cache_period = timedelta(hours=max(1, options.cache_cleanup_hours))
         self.jobs: tuple[JobSpec, ...] = (
@@ -259,7 +262,11 @@ class Scheduler:
             return CheckPlan(None, None, "scheduler off")
         job = self._scheduler.get_job("check_prices")
         next_run: datetime | None = getattr(job, "next_run_time", None) if job else None
-        return CheckPlan(next_run.astimezone(UTC) if next_run else None, self._check_slots)
+        return CheckPlan(
+            next_run.astimezone(UTC) if next_run else None,
+            self._check_slots,
+            grace=due_grace(self._app.settings.schedule.check_every_minutes),
+        )
 
     def failure(self) -> str | None:
         """Why the latest scheduled run that failed could not start, until that job starts a run again."""

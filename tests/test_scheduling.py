@@ -18,6 +18,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
 from pricewatch.models import Product, TaskState, utcnow
 from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, CheckPlan, Scheduler
+from pricewatch.tasks.builtin.price_tracking import due_grace
 
 
 class RecordingApp(PriceWatch):
@@ -111,6 +112,27 @@ def test_jobs_follow_the_settings(app: RecordingApp, clock: Clock) -> None:
     ) == (3, 45)
     job = scheduler._scheduler.get_job("check_prices")
     assert (job.coalesce, job.misfire_grace_time, job.max_instances) == (True, None, 1)
+
+
+def test_the_check_can_run_more_often_than_hourly(app: RecordingApp, clock: Clock) -> None:
+    app.settings.schedule.check_minute = 5
+    app.settings.schedule.check_every_minutes = 20
+    app.settings.schedule.check_jitter_seconds = 120  # capped at a quarter of the gap: 5 min stays 5 min
+    scheduler = make(app, clock)
+    scheduler.start()
+    slots = scheduler.check_plan().slots
+    assert slots is not None
+    fires, after = [], T0
+    for _ in range(4):
+        after = slots.get_next_fire_time(None, after + timedelta(seconds=1))
+        fires.append(after.minute)
+    assert fires == [45, 5, 25, 45]  # from T0, half past ten
+    job = scheduler._scheduler.get_job("check_prices")
+    assert job.trigger.jitter == 300
+    # A run every 20 minutes takes products due within 5 minutes; one every minute, within one.
+    assert scheduler.check_plan().grace == timedelta(minutes=5)
+    app.settings.schedule.check_every_minutes = 1
+    assert due_grace(1) == timedelta(minutes=1) and scheduler.check_plan().grace == timedelta(minutes=1)
 
 
 def test_runs_missed_while_closed_run_once_each(app: RecordingApp, clock: Clock) -> None:

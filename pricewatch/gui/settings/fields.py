@@ -26,6 +26,7 @@ _SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fiel
 FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("schedule", "default_check_interval_minutes"): ("Check every", 1, 10080, " min", "For new products"),
     ("schedule", "check_minute"): ("Hourly check at minute", 0, 59, "", ""),
+    ("schedule", "check_every_minutes"): ("Look for due products every", 0, 0, " min", "Between check runs"),
     ("schedule", "check_jitter_seconds"): ("Random delay up to", 0, 3600, " s", "Spreads checks over time"),
     ("schedule", "cleanup_hour"): ("Daily clean-up at hour", 0, 23, "", ""),
     ("schedule", "cleanup_minute"): ("Daily clean-up at minute", 0, 59, "", ""),
@@ -126,7 +127,8 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
     if choices:
         editor = QComboBox(parent)
         for choice in choices:
-            editor.addItem(CHOICE_TEXT.get(choice, choice), choice)
+            text = CHOICE_TEXT.get(str(choice), f"{choice}{suffix}")
+            editor.addItem(text, choice)
         editor.setCurrentIndex(max(0, editor.findData(value)))
     elif annotation is bool:
         editor = QCheckBox(label_for(section, name), parent)

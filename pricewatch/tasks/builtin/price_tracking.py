@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 # 06:47) waits for the next slot (08:00): a check is never earlier than its interval asks, less this margin,
 # which is what "every 60 minutes" promises. The window shows that real time (scheduling.CheckPlan).
 DUE_GRACE = timedelta(minutes=5)
+
+
+def due_grace(every_minutes: int) -> timedelta:
+    """The margin for a check run that comes every ``every_minutes``: never more than the gap between runs."""
+    return min(DUE_GRACE, timedelta(minutes=max(1, every_minutes)))
+
 ERROR_MAX_CHARS = 300
 TITLE_MAX_CHARS = 300
 
@@ -239,7 +245,7 @@ def check_prices(
     elif force:
         ids = [p.id for p in services.list_products() if not p.paused and p.id is not None]
     else:
-        due = services.products.due(utcnow() + DUE_GRACE)
+        due = services.products.due(utcnow() + due_grace(services.settings.schedule.check_every_minutes))
         ids = [p.id for p in due if p.id is not None]
     for pid in ids:
         ctx.raise_if_cancelled()

@@ -117,7 +117,7 @@ def test_jobs_follow_the_settings(app: RecordingApp, clock: Clock) -> None:
 def test_the_check_can_run_more_often_than_hourly(app: RecordingApp, clock: Clock) -> None:
     app.settings.schedule.check_minute = 5
     app.settings.schedule.check_every_minutes = 20
-    app.settings.schedule.check_jitter_seconds = 120  # capped at a quarter of the gap: 5 min stays 5 min
+    app.settings.schedule.check_jitter_seconds = 120  # at most a quarter of the gap between runs
     scheduler = make(app, clock)
     scheduler.start()
     slots = scheduler.check_plan().slots
@@ -127,12 +127,16 @@ def test_the_check_can_run_more_often_than_hourly(app: RecordingApp, clock: Cloc
         after = slots.get_next_fire_time(None, after + timedelta(seconds=1))
         fires.append(after.minute)
     assert fires == [45, 5, 25, 45]  # from T0, half past ten
-    job = scheduler._scheduler.get_job("check_prices")
-    assert job.trigger.jitter == 300
+    assert scheduler._scheduler.get_job("check_prices").trigger.jitter == 120
     # A run every 20 minutes takes products due within 5 minutes; one every minute, within one.
     assert scheduler.check_plan().grace == timedelta(minutes=5)
+    scheduler.shutdown()
     app.settings.schedule.check_every_minutes = 1
-    assert due_grace(1) == timedelta(minutes=1) and scheduler.check_plan().grace == timedelta(minutes=1)
+    every_minute = make(app, clock)
+    every_minute.start()
+    assert every_minute._scheduler.get_job("check_prices").trigger.jitter == 15
+    assert due_grace(1) == timedelta(minutes=1) and every_minute.check_plan().grace == timedelta(minutes=1)
+    every_minute.shutdown()
 
 
 def test_runs_missed_while_closed_run_once_each(app: RecordingApp, clock: Clock) -> None:

@@ -216,8 +216,8 @@ def _stock_verdict(rule: AlertRule, check: _Check) -> _Verdict:
     if not availability.buyable:
         return _Verdict.CLEAR
     # In stock: news only after a check that found it unavailable. Not on the first check, not for a rule
-    # created while the product was in stock: the rule stays armed for the next return (F17: it used to be
-    # marked fired without a notification). A check in between that could not tell ("Unknown") is skipped
+    # created while the product was in stock: the rule stays armed for the next return, never marked fired
+    # without a notification. A check in between that could not tell ("Unknown") is skipped
     # when the caller knows the history (stock_before); without it, the rule's state remembers (REMEMBER).
     if check.outcome.first_check:
         return _Verdict.HOLD

@@ -97,7 +97,7 @@ def check_interval(minutes: int) -> int:
 # -- output -------------------------------------------------------------------------------------------------
 def clip(text: str, width: int) -> str:
     """One line of at most ``width`` characters, "…" where it was cut; control characters become blanks."""
-    return clean_line(text, width)  # scraped: untrusted (escape sequences go whole, F12)
+    return clean_line(text, width)  # scraped: untrusted (escape sequences go whole)
 
 
 def money(value: Any, currency: str | None) -> str:

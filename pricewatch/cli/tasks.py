@@ -209,7 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from pricewatch.tasks import registry
 
         try:
-            registry.check_arguments(args.name, kwargs)  # a usage error, not a journaled TypeError (F20)
+            registry.check_arguments(args.name, kwargs)  # a usage error, not a journaled TypeError
         except ValueError as exc:
             raise UserError(str(exc)) from None
         app.set_executor("sync")

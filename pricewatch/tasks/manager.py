@@ -195,7 +195,7 @@ class TaskManager:
             if holder not in alive:  # an owner renews all its leases at once: one answer per owner
                 alive[holder] = ownership.is_alive(holder, held_until, now)
             if alive[holder]:
-                continue  # another engine runs it (F21: never run a live process's task twice)
+                continue  # another engine runs it (never run a live process's task twice)
             waiting = isinstance(record.result, dict) and record.result.get(WAITING)
             changes: dict[str, Any] = {}
             if record.state is TaskState.STARTED and not waiting:

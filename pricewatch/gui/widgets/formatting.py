@@ -24,7 +24,7 @@ DASH = "\N{EN DASH}"  # shown for unknown values
 
 def clean_text(text: str | None, limit: int = MAX_SHOWN) -> str:
     """Scraped text as safe to show: control and bidi-override characters removed, one line, capped."""
-    # the shared cleaner removes terminal escape sequences whole ("Evil\x1b[31m x" -> "Evil x", F12)
+    # the shared cleaner removes terminal escape sequences whole ("Evil\x1b[31m x" -> "Evil x")
     return clean_line(text, limit) if text else ""
 
 

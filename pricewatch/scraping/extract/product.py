@@ -41,7 +41,7 @@ def clean_text(value: object) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    text = clean_line(value)  # escape sequences, controls, bidi: the shared cleaner (F12)
+    text = clean_line(value)  # escape sequences, controls, bidi: the shared cleaner
     return text[:_MAX_TEXT] or None
 
 

@@ -18,7 +18,7 @@ from pricewatch import thumbnails, transfer_merge
 from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
-from pricewatch.models import PriceObservation, Product
+from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
@@ -34,7 +34,7 @@ from pricewatch.urls import shop_name, validate_url
 if TYPE_CHECKING:
     from pricewatch.alerting import AlertBook
     from pricewatch.cache import CacheEntry, ResponseCache
-    from pricewatch.models import AlertRule, NotificationRecord, TaskRecord  # alerts and notifications
+    from pricewatch.models import NotificationRecord, TaskRecord
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.browser import BrowserFetcher
     from pricewatch.scraping.extract import Extraction
@@ -158,8 +158,12 @@ class PriceWatch:
         title: str | None = None,
         css_selector: str | None = None,
         check_interval_minutes: int | None = None,
+        default_rules: bool = True,
     ) -> Product:
-        """Start tracking a URL; raises InvalidURLError, ValueError or DuplicateProductError."""
+        """Start tracking a URL with the settings' default alert rules (unless ``default_rules`` is False).
+
+        Raises InvalidURLError, ValueError or DuplicateProductError (also for the same page under another
+        spelling: the URL is compared in its normal form, tracking parameters dropped)."""
         url = validate_url(url)
         interval = check_interval_minutes
         if interval is None:  # 0 is an error below, not "the default"
@@ -174,7 +178,19 @@ class PriceWatch:
             css_selector=css_selector or None,
             check_interval_minutes=interval,
         )
-        return self.products.add(product)
+        with self.db.transaction():
+            product = self.products.add(product)
+            if default_rules:
+                self._apply_default_rules(product)
+        return product
+
+    def _apply_default_rules(self, product: Product) -> None:
+        """The settings' default alert rules beside the target price's rule, whichever front end adds."""
+        assert product.id is not None
+        kinds = [AlertKind(kind) for kind in self.settings.notify.default_rules]
+        if kinds:
+            rules = self.alerting.rules_for(product) + [AlertRule(product.id, kind) for kind in kinds]
+            self.alerting.set_rules(product, rules, None)
 
     def get_product(self, product_id: int) -> Product:
         product = self.products.get(product_id)

@@ -96,6 +96,17 @@ def _one_of(*choices: str | int) -> dict[str, Any]:
     return {"valid": valid, "choices": choices}
 
 
+DEFAULT_RULE_KINDS = ("any_drop", "price_increase", "back_in_stock", "out_of_stock")
+
+
+def _rule_kinds() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        unknown = [kind for kind in value if kind not in DEFAULT_RULE_KINDS]
+        return f"unknown rule {unknown[0]!r} (use {', '.join(DEFAULT_RULE_KINDS)})" if unknown else None
+
+    return {"valid": valid}
+
+
 def _clock_time() -> dict[str, Any]:
     def valid(value: Any) -> str | None:
         if not value.strip() or _CLOCK.match(value):
@@ -234,6 +245,9 @@ class NotifyOptions:
     quiet_hours_start: str = field(default="", metadata=_clock_time())  # "22:00"; empty: no quiet hours
     quiet_hours_end: str = field(default="", metadata=_clock_time())
     daily_cap_per_product: int = field(default=3, metadata=_between(0, 100))  # 0: no limit
+    # The alert rules a new product gets, whether it is added in the window, from the command line, the API
+    # or an import without rules of its own: any_drop, price_increase, back_in_stock, out_of_stock.
+    default_rules: list[str] = field(default_factory=lambda: ["back_in_stock"], metadata=_rule_kinds())
 
 
 @dataclass(slots=True)

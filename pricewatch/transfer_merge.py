@@ -46,6 +46,7 @@ class Store(Protocol):
         title: str | None = None,
         css_selector: str | None = None,
         check_interval_minutes: int | None = None,
+        default_rules: bool = True,
     ) -> Product: ...
 
     def get_product(self, product_id: int) -> Product: ...
@@ -100,6 +101,7 @@ def _create(app: Store, item: transfer.ImportedProduct) -> Product:
         title=item.title,
         css_selector=item.css_selector,
         check_interval_minutes=item.check_interval_minutes,
+        default_rules=not item.rules,  # an export's own rules, or the defaults when it has none
     )
     assert product.id is not None
     app.products.set_fields(

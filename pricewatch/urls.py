@@ -1,14 +1,14 @@
 """URL checks done before any I/O: only absolute http(s) URLs with a host are accepted.
 
-Accepted URLs come back in one normal form (scheme and host in lower case, no default port, no ``#fragment``)
-so that spellings of the same page are recognised as one product. URLs with a user name or password are
-refused: PriceWatch would store and show them in clear.
+Accepted URLs come back in one normal form (scheme and host in lower case, no default port, no ``#fragment``,
+no tracking parameters such as ``utm_source`` or ``fbclid``) so that spellings of the same page are recognised
+as one product. URLs with a user name or password are refused: PriceWatch would store and show them in clear.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pricewatch.errors import InvalidURLError
 
@@ -16,6 +16,15 @@ MAX_URL_LENGTH = 4096
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Query parameters that say where a visitor came from, never which product a page shows: campaign tags, ad
+# click ids, newsletter ids, referral markers. Dropping them makes a link shared from a newsletter and the
+# same page typed by hand one product.
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_TRACKING = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+    "li_fat_id", "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "ref", "ref_", "ref_src", "srsltid", "spm",
+    "scm", "affiliate", "aff_id", "campaign_id",
+})  # fmt: skip
 
 
 def validate_url(url: str) -> str:
@@ -50,7 +59,43 @@ def validate_url(url: str) -> str:
     if ":" in host:  # an IPv6 address keeps its brackets
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path, _without_tracking(parts.query), ""))
+
+
+def _without_tracking(query: str) -> str:
+    """The query without tracking parameters; the others keep their order and their spelling."""
+    if not query:
+        return query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    if len(kept) == len(pairs):
+        return query  # nothing to drop: the shop's own spelling stays as it was
+    return urlencode(kept)
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in _TRACKING or name.startswith(_TRACKING_PREFIXES)
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}>\"'"
+
+
+def find_url(text: str) -> str | None:
+    """The first http(s) address in pasted text ("Check this: https://shop.example/p great deal"), or None.
+
+    Punctuation that ends the sentence is not part of it; a closing bracket is, when the address opened one.
+    """
+    match = _URL_IN_TEXT.search(text or "")
+    if match is None:
+        return None
+    url = match.group(0)
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
 
 
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")  # "javascript:", "ftp:", not "host:8080"

@@ -53,6 +53,7 @@ def tray() -> Tray:
 def app(tray: Tray) -> Iterator[PriceWatch]:
     app = open_pricewatch(executor="sync")
     app.settings.notify.desktop = False
+    app.settings.notify.default_rules = []  # these tests set each product's rules themselves
     app.settings.fetch.per_host_delay = 0.0
     app.settings.tasks.retry_base_delay = 0.01
     app.settings.tasks.retry_max_delay = 0.02
@@ -293,3 +294,13 @@ def test_back_in_stock_skips_checks_that_could_not_tell_the_stock(app: PriceWatc
     assert rule.state is AlertState.ARMED
     (payload,) = app.evaluate_alerts(check(app, product.id, "10", IN))
     assert payload["data"]["kinds"] == ["back_in_stock"]
+
+
+def test_a_new_product_gets_the_default_rules_from_any_front_end(app: PriceWatch) -> None:
+    app.settings.notify.default_rules = ["back_in_stock", "any_drop"]
+    product = app.add_product("https://shop.example/defaults", target_price="50")
+    assert product.id is not None
+    kinds = sorted(str(r.kind) for r in app.alert_rules_for(product.id))
+    assert kinds == ["any_drop", "back_in_stock", "target_price"]
+    bare = app.add_product("https://shop.example/bare", default_rules=False)
+    assert bare.id is not None and app.alert_rules_for(bare.id) == []

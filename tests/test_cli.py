@@ -308,3 +308,11 @@ def test_a_data_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> Non
         assert f"pricewatch: error: cannot create {blocker / 'home'}: Not a directory" in proc.stderr
         assert "Traceback" not in proc.stderr
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_add_says_a_page_with_tracking_parameters_is_already_tracked() -> None:
+    run("add", "https://shop.example/p/1")
+    again = run("add", "https://shop.example/p/1?utm_source=x", check=False)
+    assert again.returncode == 2
+    assert "https://shop.example/p/1 is already tracked as product 1" in again.stderr
+    assert "Traceback" not in again.stderr

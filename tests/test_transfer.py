@@ -185,8 +185,10 @@ def test_a_format_1_file_still_imports(target: PriceWatch, tmp_path: Path) -> No
     product = target.products.get_by_url(URL)
     assert product is not None and product.id is not None
     assert product.target_price == Decimal("10") and product.availability is Availability.IN_STOCK
+    # A file without rules of its own gets the default rules, as a product added any other way does.
     assert [(r.kind, r.amount) for r in target.alert_rules_for(product.id)] == [
-        (AlertKind.TARGET_PRICE, Decimal("10"))
+        (AlertKind.TARGET_PRICE, Decimal("10")),
+        (AlertKind.BACK_IN_STOCK, None),
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from pricewatch.errors import InvalidURLError
 from pricewatch.storage import DuplicateProductError
-from pricewatch.urls import assume_https, shop_name, validate_url
+from pricewatch.urls import assume_https, find_url, shop_name, validate_url
 from tests.support.app import open_pricewatch
 
 
@@ -20,6 +20,14 @@ from tests.support.app import open_pricewatch
         ("https://shop.example:8443/x", "https://shop.example:8443/x"),
         ("http://[::1]:8080/p", "http://[::1]:8080/p"),
         ("https://shop.example/a%20b?x=%C3%BC", "https://shop.example/a%20b?x=%C3%BC"),
+        # Where the visitor came from is not which product the page shows: tracking parameters go.
+        ("https://shop.example/p/1?utm_source=x&utm_medium=mail", "https://shop.example/p/1"),
+        ("https://shop.example/p/1?id=5&fbclid=abc&gclid=d&ref=nl", "https://shop.example/p/1?id=5"),
+        (
+            "https://shop.example/p?color=red&UTM_Campaign=z&size=42",
+            "https://shop.example/p?color=red&size=42",
+        ),
+        ("https://shop.example/p?tag=red", "https://shop.example/p?tag=red"),  # a shop's own parameter stays
     ],
 )
 def test_urls_come_back_in_normal_form(given: str, normal: str) -> None:
@@ -89,3 +97,28 @@ def test_validate_url_itself_still_refuses_a_missing_scheme() -> None:
     """The CLI, the API and imports take URLs as given: only the add dialog assumes https."""
     with pytest.raises(InvalidURLError):
         validate_url("shop.example/product")
+
+
+@pytest.mark.parametrize(
+    ("pasted", "url"),
+    [
+        ("Check this: http://shop.example/p/1?x=1 great deal", "http://shop.example/p/1?x=1"),
+        ("https://shop.example/kettle.", "https://shop.example/kettle"),
+        ("Look (https://shop.example/p/2), cheap!", "https://shop.example/p/2"),
+        (
+            "wiki https://en.wikipedia.org/wiki/Kettle_(appliance) here",
+            "https://en.wikipedia.org/wiki/Kettle_(appliance)",
+        ),
+        ("no address here", None),
+        ("ftp://shop.example/x", None),
+    ],
+)
+def test_an_address_is_picked_out_of_pasted_text(pasted: str, url: str | None) -> None:
+    assert find_url(pasted) == url
+
+
+def test_the_same_page_with_tracking_parameters_is_already_tracked() -> None:
+    with open_pricewatch() as app:
+        app.add_product("https://shop.example/p/1")
+        with pytest.raises(DuplicateProductError, match="already tracked"):
+            app.add_product("https://shop.example/p/1?utm_source=x&fbclid=y")

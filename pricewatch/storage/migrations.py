@@ -179,6 +179,9 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE products ADD COLUMN fetch_mode TEXT NOT NULL DEFAULT 'auto';
     """,
+    # 13: the normal form of a URL drops tracking parameters (utm_*, fbclid, ref...): stored URLs get it, and
+    # a page tracked twice under two such spellings becomes one product as in 8
+    normalise_product_urls,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -31,7 +31,7 @@ from pricewatch.gui.editor.selector_check import selector_problem
 from pricewatch.gui.editor.wording import plain_error, retry_text
 from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
-from pricewatch.models import Product, TaskState
+from pricewatch.models import AlertKind, AlertRule, Product, TaskState
 from pricewatch.storage.products import DuplicateProductError
 from pricewatch.urls import assume_https, validate_url
 
@@ -84,9 +84,10 @@ class ProductDialog(QDialog):
         self.lookup = LookupView(self)
         self.lookup.stop_requested.connect(self.stop_lookup)
         self.rules = AlertRulesEditor(self)
-        self.rules.back_in_stock.setChecked(True)
         if product is not None and product.id is not None:
             self.rules.set_rules(app.alert_rules_for(product.id))
+        else:  # what every front end gives a new product (settings)
+            self.rules.set_rules([AlertRule(0, AlertKind(k)) for k in app.settings.notify.default_rules])
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)

@@ -98,6 +98,13 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ),
     ("notify", "quiet_hours_start"): ("Quiet hours from", 0, 0, "", "HH:MM; empty: no quiet hours"),
     ("notify", "quiet_hours_end"): ("Quiet hours until", 0, 0, "", "HH:MM"),
+    ("notify", "default_rules"): (
+        "Alerts for new products",
+        0,
+        0,
+        "",
+        "One per line: any_drop, price_increase, back_in_stock, out_of_stock",
+    ),
     ("notify", "daily_cap_per_product"): ("At most per product and day", 0, 100, "", "0: no limit"),
     ("api", "enabled"): ("Enable the local API", 0, 0, "", ""),
     ("api", "host"): ("Listen on", 0, 0, "", "127.0.0.1 keeps it on this computer"),

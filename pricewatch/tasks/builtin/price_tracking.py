@@ -39,6 +39,7 @@ def due_grace(every_minutes: int) -> timedelta:
     """The margin for a check run that comes every ``every_minutes``: never more than the gap between runs."""
     return min(DUE_GRACE, timedelta(minutes=max(1, every_minutes)))
 
+
 ERROR_MAX_CHARS = 300
 TITLE_MAX_CHARS = 300
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from pricewatch.scraping.browser import BrowserFetcher
 from pricewatch.errors import PermanentError, ScrapeError, TransientError
+from pricewatch.scraping.browser import BrowserFetcher
 from pricewatch.scraping.extract import extract
 from tests.support.pageserver import PageServer
 

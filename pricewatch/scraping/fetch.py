@@ -21,10 +21,11 @@ import httpx
 
 from pricewatch import __version__
 from pricewatch.scraping.charset import decode_body
+from pricewatch.scraping.decoding import ACCEPT_ENCODING
 from pricewatch.scraping.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.faults import error_for_exception, error_for_status
 from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
-from pricewatch.scraping.limits import read_body
+from pricewatch.scraping.limits import iter_body, read_body
 from pricewatch.scraping.politeness import HostGate
 from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from pricewatch.scraping.urls import validate_url
@@ -150,6 +151,7 @@ class Fetcher:
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,  # only what the bounded decoder reads
             },
             timeout=self._timeout(settings.deadline),
             follow_redirects=False,  # followed by hand: each hop is validated, robots-checked and polite
@@ -425,11 +427,16 @@ class Fetcher:
                                              retry_after=error.retry_after)  # fmt: skip
                     if response.status_code >= 400:
                         return RobotsAnswer(None)
-                    data = b""
-                    for chunk in response.iter_bytes():
-                        data += chunk
-                        if len(data) >= MAX_ROBOTS_BYTES:
+                    parts: list[bytes] = []
+                    size = 0
+                    for chunk in iter_body(
+                        response, max_bytes=2 * MAX_ROBOTS_BYTES, deadline=deadline, cancel=None, url=url
+                    ):
+                        parts.append(chunk)
+                        size += len(chunk)
+                        if size >= MAX_ROBOTS_BYTES:
                             break
+                    data = b"".join(parts)
             except httpx.HTTPError as exc:
                 raise error_for_exception(exc, url) from exc
         return RobotsAnswer(data[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))

@@ -273,7 +273,7 @@ class Fetcher:
         current = url
         while True:
             if robots:
-                self.robots.check(current)
+                self.robots.check(current, cancel, deadline)
                 self._apply_crawl_delay(current)
             self._check_cancel(cancel)
             with self.gate.slot(host_key(current), cancel, deadline):
@@ -409,16 +409,15 @@ class Fetcher:
         if delay:
             self.gate.set_host_delay(host_key(url), min(delay, MAX_CRAWL_DELAY))
 
-    def _load_robots(self, origin: str) -> RobotsAnswer:
-        """GET ``origin``/robots.txt politely (redirects followed by httpx, at most 500 KiB read)."""
+    def _load_robots(self, origin: str, deadline: float) -> RobotsAnswer:
+        """GET ``origin``/robots.txt politely by ``deadline`` (redirects followed by httpx, 500 KiB read)."""
         url = f"{origin}/robots.txt"
-        deadline = time.monotonic() + self.settings.deadline
         with self.gate.slot(host_key(url), None, deadline):
             if self._closed.is_set():
                 raise CancelledError("the fetcher is shut down")
             try:
                 with self._client.stream(
-                    "GET", url, follow_redirects=True, timeout=self._timeout(self.settings.deadline)
+                    "GET", url, follow_redirects=True, timeout=self._timeout(deadline - time.monotonic())
                 ) as response:
                     if response.status_code >= 500 or response.status_code == 429:
                         error = error_for_status(response.status_code, response.headers, url)
@@ -427,19 +426,28 @@ class Fetcher:
                                              retry_after=error.retry_after)  # fmt: skip
                     if response.status_code >= 400:
                         return RobotsAnswer(None)
-                    parts: list[bytes] = []
-                    size = 0
-                    for chunk in iter_body(
-                        response, max_bytes=2 * MAX_ROBOTS_BYTES, deadline=deadline, cancel=None, url=url
-                    ):
-                        parts.append(chunk)
-                        size += len(chunk)
-                        if size >= MAX_ROBOTS_BYTES:
-                            break
-                    data = b"".join(parts)
+                    data = self._read_robots(response, deadline, url)
             except httpx.HTTPError as exc:
                 raise error_for_exception(exc, url) from exc
         return RobotsAnswer(data[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+
+    @staticmethod
+    def _read_robots(response: httpx.Response, deadline: float, url: str) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for piece in iter_body(
+                response, max_bytes=2 * MAX_ROBOTS_BYTES, deadline=deadline, cancel=None, url=url
+            ):
+                parts.append(piece)
+                size += len(piece)
+                if size >= MAX_ROBOTS_BYTES:  # RFC 9309: the first 500 KiB are the rules
+                    break
+        except TransientError as exc:
+            if exc.kind != "timeout":
+                raise
+            raise TransientError(f"robots.txt did not arrive in time: {url[:200]}", kind="timeout") from None
+        return b"".join(parts)
 
     def _timeout(self, remaining: float) -> httpx.Timeout:
         remaining = max(0.05, remaining)

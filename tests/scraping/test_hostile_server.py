@@ -4,6 +4,7 @@ fetch never holds more than 50 MB over the process's baseline."""
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -89,3 +90,78 @@ def test_unreadable_or_too_deep_encodings_are_named(
 ) -> None:
     url = page_server.add("/odd", b"\x28\xb5\x2f\xfd junk", headers={"Content-Encoding": encoding})
     assert fails_within(fetcher, url, 5).kind == "decoding"
+
+
+def robots_fetcher(deadline: float = 2.0) -> Fetcher:
+    settings = FetchSettings(per_host_delay=0.0, deadline=deadline, read_timeout=1.0, per_host_concurrency=4)
+    return Fetcher(settings)
+
+
+def trickling_robots(page_server: PageServer) -> None:
+    """A robots.txt that sends a byte every 0.2 s, each well within the read timeout, for a minute."""
+    body = b"User-agent: *\n" + b"#" * 300
+    page_server.add("/robots.txt", body, content_type="text/plain", chunk_size=1, chunk_delay=0.2)
+
+
+def test_trickling_robots_txt_ends_by_its_deadline(page_server: PageServer) -> None:
+    trickling_robots(page_server)
+    url = page_server.add("/p", "<p>12,99 €</p>")
+    with robots_fetcher() as fetcher:
+        error = fails_within(fetcher, url, 4)
+    assert error.kind == "timeout" and error.transient
+    assert "robots.txt" in str(error)
+    assert page_server.hits("/p") == 0
+
+
+def test_a_check_waiting_for_anothers_robots_txt_can_be_cancelled(page_server: PageServer) -> None:
+    trickling_robots(page_server)
+    first, second = page_server.add("/a", "<p>1 €</p>"), page_server.add("/b", "<p>2 €</p>")
+    errors: dict[str, BaseException] = {}
+    cancel = threading.Event()
+
+    def fetch(name: str, url: str, flag: threading.Event | None) -> None:
+        try:
+            fetcher.fetch(url, use_cache=False, cancel=flag)
+        except ScrapeError as exc:
+            errors[name] = exc
+
+    with robots_fetcher(deadline=8.0) as fetcher:
+        loading = threading.Thread(target=fetch, args=("first", first, None))
+        loading.start()
+        while page_server.hits("/robots.txt") == 0:
+            time.sleep(0.01)
+        waiting = threading.Thread(target=fetch, args=("second", second, cancel))
+        waiting.start()
+        time.sleep(0.2)
+        cancelled_at = time.monotonic()
+        cancel.set()
+        waiting.join(5)
+        assert time.monotonic() - cancelled_at < 0.5, "the waiting check ignored its cancel flag"
+        assert errors["second"].kind == "cancelled"
+        loading.join(10)
+    assert errors["first"].kind == "timeout"
+    assert page_server.hits("/robots.txt") == 1
+
+
+def test_checks_waiting_for_a_hanging_robots_txt_share_its_failure(page_server: PageServer) -> None:
+    trickling_robots(page_server)
+    urls = [page_server.add(f"/p{i}", "<p>1 €</p>") for i in range(4)]
+    errors: list[ScrapeError] = []
+    with robots_fetcher() as fetcher:
+
+        def fetch(url: str) -> None:
+            try:
+                fetcher.fetch(url, use_cache=False)
+            except ScrapeError as exc:
+                errors.append(exc)
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=fetch, args=(url,)) for url in urls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        elapsed = time.monotonic() - started
+    assert elapsed < 4, f"{elapsed:.1f} s: the checks waited for robots.txt one after another"
+    assert [e.kind for e in errors] == ["timeout"] * 4
+    assert page_server.hits("/robots.txt") == 1

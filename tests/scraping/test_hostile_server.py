@@ -8,11 +8,13 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import brotli
 import pytest
 
 from pricewatch.scraping.errors import ScrapeError
+from pricewatch.scraping.extract import extract
 from pricewatch.scraping.fetch import Fetcher, FetchSettings
 from tests.support import bombs
 from tests.support.memory import memory_watch
@@ -165,3 +167,33 @@ def test_checks_waiting_for_a_hanging_robots_txt_share_its_failure(page_server: 
     assert elapsed < 4, f"{elapsed:.1f} s: the checks waited for robots.txt one after another"
     assert [e.kind for e in errors] == ["timeout"] * 4
     assert page_server.hits("/robots.txt") == 1
+
+
+EXOTIC_CHARSETS = [
+    "punycode", "idna", "undefined", "utf-7", "unicode_escape", "raw_unicode_escape", "rot13", "base64",
+    "hex", "zlib", "uu", "x-user-defined", "a" * 300, "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("charset", EXOTIC_CHARSETS)
+@pytest.mark.parametrize("where", ["header", "meta"])
+@pytest.mark.parametrize("body", [b"12,99 EUR</p><p>-abc-", b"12,99 \x80</p><p>caf\xe9 \\x41 +AGEAYg-"])
+def test_exotic_or_bogus_charsets_decode_safely(
+    page_server: PageServer, fetcher: Fetcher, charset: str, where: str, body: bytes
+) -> None:
+    page = b"<html><head>%s</head><body><h1>Kettle</h1><p class=price>%s</p></body></html>" % (
+        f'<meta charset="{charset}">'.encode("latin-1") if where == "meta" else b"",
+        body,
+    )
+    content_type = f"text/html; charset={charset}" if where == "header" else "text/html"
+    url = page_server.add("/odd", page, headers={"Content-Type": content_type}, content_type=None)
+    result = fetcher.fetch(url, use_cache=False)
+    assert result.encoding in ("utf-8", "cp1252")
+    assert "<p class=price>12,99" in (result.html or "")
+    assert extract(result.html or "", result.final_url).price == Decimal("12.99")
+
+
+@pytest.mark.parametrize("charset", ["punycode", "idna", "undefined", "utf-7"])
+def test_saved_page_with_exotic_charset_extracts(charset: str) -> None:
+    page = f'<html><head><meta charset="{charset}"></head><body><p class=price>12,99 \x80</p></body></html>'
+    assert extract(page.encode("latin-1"), None).price == Decimal("12.99")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import brotli
+import httpx
 import pytest
 
 from pricewatch.scraping.errors import ScrapeError
@@ -197,3 +198,101 @@ def test_exotic_or_bogus_charsets_decode_safely(
 def test_saved_page_with_exotic_charset_extracts(charset: str) -> None:
     page = f'<html><head><meta charset="{charset}"></head><body><p class=price>12,99 \x80</p></body></html>'
     assert extract(page.encode("latin-1"), None).price == Decimal("12.99")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://10.1.2.3/admin", "http://169.254.169.254/latest/meta-data/", "http://192.168.1.1/",
+     "http://[fd00::1]/", "http://100.64.0.1/"],
+)  # fmt: skip
+def test_redirect_from_a_local_shop_to_a_private_network_is_refused(
+    page_server: PageServer, fetcher: Fetcher, target: str
+) -> None:
+    url = page_server.add_redirect("/go", target)
+    error = fails_within(fetcher, url, 1)
+    assert error.kind == "redirects"
+    assert "private or local network" in str(error)
+
+
+def test_redirect_between_loopback_hosts_is_followed(page_servers: PageServer, fetcher: Fetcher) -> None:
+    page_servers.add("/there", "<p>12,99 €</p>")
+    url = page_servers.add_redirect("/go", page_servers.url("/there", "127.0.0.2"))
+    assert fetcher.fetch(url, use_cache=False).final_url.startswith("http://127.0.0.2:")
+
+
+def mock_fetcher(handler: Callable[[httpx.Request], httpx.Response]) -> Fetcher:
+    """A shop on the internet (an address a local server cannot have)."""
+    settings = FetchSettings(per_host_delay=0.0, respect_robots=False)
+    return Fetcher(settings, transport=httpx.MockTransport(handler))
+
+
+def test_redirect_from_an_internet_shop_to_this_computer_is_refused(page_server: PageServer) -> None:
+    local = page_server.add("/admin", "<p>secret</p>")
+    asked: list[str] = []
+
+    def shop(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(302, headers={"Location": local})
+
+    with mock_fetcher(shop) as fetcher, pytest.raises(ScrapeError) as caught:
+        fetcher.fetch("https://shop.example/p")
+    assert caught.value.kind == "redirects"
+    assert asked == ["https://shop.example/p"]
+
+
+def test_https_to_http_redirect_is_refused() -> None:
+    asked: list[str] = []
+
+    def shop(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(301, headers={"Location": "http://shop.example/p"})
+
+    with mock_fetcher(shop) as fetcher, pytest.raises(ScrapeError) as caught:
+        fetcher.fetch("https://shop.example/p")
+    assert caught.value.kind == "redirects"
+    assert "https to plain http" in str(caught.value)
+    assert asked == ["https://shop.example/p"]
+
+
+def test_conditional_headers_stay_with_their_host(page_servers: PageServer, fetcher: Fetcher) -> None:
+    page_servers.add("/same", "<p>1 €</p>")
+    page_servers.add("/other", "<p>2 €</p>")
+    page_servers.add_redirect("/a", "/same")
+    page_servers.add_redirect("/b", page_servers.url("/other", "127.0.0.2"))
+    validators = {"etag": '"v1"', "last_modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
+    fetcher.fetch(page_servers.url("/a"), **validators)
+    fetcher.fetch(page_servers.url("/b"), **validators)
+    assert page_servers.headers("/same")["if-none-match"] == '"v1"'
+    other = page_servers.headers("/other")
+    assert "if-none-match" not in other and "if-modified-since" not in other
+
+
+def test_cookies_stay_with_their_host(page_servers: PageServer, fetcher: Fetcher) -> None:
+    page_servers.add("/other", "<p>2 €</p>")
+    page_servers.add(
+        "/login", b"", status=302, content_type=None,
+        headers={"Set-Cookie": "session=s3cret; Path=/", "Location": page_servers.url("/other", "127.0.0.2")},
+    )  # fmt: skip
+    fetcher.fetch(page_servers.url("/login"))
+    assert "cookie" not in page_servers.headers("/other")
+
+
+def test_image_link_to_this_computer_from_an_internet_page_is_refused(
+    page_server: PageServer, fetcher: Fetcher
+) -> None:
+    image = page_server.add("/admin.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    with pytest.raises(ScrapeError) as caught:
+        fetcher.fetch_image(image, page_url="https://shop.example/p")
+    assert caught.value.kind == "unsafe_address"
+    assert page_server.hits("/admin.png") == 0
+    assert fetcher.fetch_image(image, page_url=page_server.url("/p")).data.startswith(b"\x89PNG")
+
+
+def test_robots_txt_redirect_to_a_private_network_is_not_followed(page_server: PageServer) -> None:
+    page_server.add_redirect("/robots.txt", "http://10.1.2.3/robots.txt")
+    url = page_server.add("/p", "<p>12,99 €</p>")
+    settings = FetchSettings(per_host_delay=0.0, deadline=5.0, connect_timeout=3.0)
+    with Fetcher(settings) as fetcher:
+        started = time.monotonic()
+        assert fetcher.fetch(url, use_cache=False).status == 200
+        assert time.monotonic() - started < 1

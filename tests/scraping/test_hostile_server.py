@@ -296,3 +296,47 @@ def test_robots_txt_redirect_to_a_private_network_is_not_followed(page_server: P
         started = time.monotonic()
         assert fetcher.fetch(url, use_cache=False).status == 200
         assert time.monotonic() - started < 1
+
+
+def test_endless_chunked_body_is_too_large(page_server: PageServer, fetcher: Fetcher) -> None:
+    def endless() -> Iterator[bytes]:
+        while True:
+            yield b"<p>" + b"x" * 65_000 + b"</p>"
+
+    url = page_server.add("/endless", endless, length=None)
+    assert fails_within(fetcher, url, 5).kind == "too_large"
+
+
+def test_one_byte_per_second_body_ends_at_the_deadline(page_server: PageServer) -> None:
+    url = page_server.add("/slow", b"<p>" + b"x" * 100 + b"</p>", chunk_size=1, chunk_delay=1.0)
+    settings = FetchSettings(per_host_delay=0.0, respect_robots=False, deadline=2.0, read_timeout=1.5)
+    with Fetcher(settings) as fetcher:
+        error = fails_within(fetcher, url, 3.5)
+    assert error.kind == "timeout" and error.transient
+
+
+def test_megabyte_of_headers_is_a_named_error(page_server: PageServer, fetcher: Fetcher) -> None:
+    headers = {f"X-Junk-{i}": "j" * 1000 for i in range(1000)}
+    url = page_server.add("/headers", "<p>1 €</p>", headers=headers)
+    error = fails_within(fetcher, url, 5)
+    assert error.kind == "connect" and "RemoteProtocolError" in str(error)
+
+
+def test_redirect_loop_is_named(page_server: PageServer, fetcher: Fetcher) -> None:
+    page_server.add_redirect("/a", "/b")
+    page_server.add_redirect("/b", "/a")
+    error = fails_within(fetcher, page_server.url("/a"), 2)
+    assert error.kind == "redirects" and "loop" in str(error)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_rate_limit_storm_pauses_the_shop_and_names_the_wait(
+    page_server: PageServer, fetcher: Fetcher, status: int
+) -> None:
+    urls = [page_server.add_rate_limited(f"/p{i}", 120, status=status) for i in range(20)]
+    first = fails_within(fetcher, urls[0], 2)
+    assert first.transient and first.retry_after == 120
+    for url in urls[1:]:  # the rest wait for nothing: the shop asked for two minutes, the deadline is 5 s
+        error = fails_within(fetcher, url, 0.5)
+        assert error.kind == "rate_limited" and error.retry_after is not None and error.retry_after > 100
+    assert page_server.hits() == 1

@@ -1,4 +1,4 @@
-"""Several PriceWatch processes starting at once on a fresh data folder: each migrates or waits, none fails."""
+"""Several processes starting at once on a fresh data folder: each migrates or waits, none fails."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TextIO
 
 from pricewatch import __version__
@@ -29,6 +30,7 @@ from pricewatch.models import (
     Product,
     utcnow,
 )
+from pricewatch.scraping.urls import MAX_URL_LENGTH
 from pricewatch.storage.alert_rules import AlertOptions
 
 FORMAT_VERSION = 2
@@ -41,6 +43,12 @@ _PRODUCT_FIELDS = (
     "paused", "ignore_robots",
 )  # fmt: skip
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+MAX_IMPORT_BYTES = 100_000_000  # a backup of thousands of products with years of history is a few MB
+MAX_TEXT = 2000  # characters of a title, shop, selector or offer
+MAX_INTERVAL_MINUTES = 525_600  # a year
+MAX_WINDOW_DAYS = 3650
+_MAX_PRICE_DIGITS = 15  # digits before the decimal mark
+_MIN_PRICE_EXPONENT = -10  # digits after it
 
 AlertsLookup = Callable[[Product], tuple[list[AlertRule], AlertOptions]]
 
@@ -80,23 +88,64 @@ def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _shown(value: Any) -> str:
+    """A value for an error message: its repr, cut short (a hostile file may hold megabytes in one field)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _money(value: Any, where: str) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price")
     try:
-        result = Decimal(str(value))
+        result = Decimal(str(value)[:100])
     except InvalidOperation:
-        raise ImportFormatError(f"{where}: {value!r} is not a price") from None
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price") from None
     if not result.is_finite() or result < 0:
-        raise ImportFormatError(f"{where}: {value!r} is not a price")
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price")
+    if result and (
+        result.adjusted() >= _MAX_PRICE_DIGITS or result.as_tuple().exponent < _MIN_PRICE_EXPONENT
+    ):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price (too large or too precise)")
     return result
+
+
+def _text(value: Any, where: str, limit: int = MAX_TEXT) -> str | None:
+    """An optional text field: a string without NUL characters, at most ``limit`` characters."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ImportFormatError(f"{where} is not text: {_shown(value)}")
+    if "\x00" in value:
+        raise ImportFormatError(f"{where} contains a NUL character")
+    if len(value) > limit:
+        raise ImportFormatError(f"{where} is longer than {limit} characters")
+    return value
+
+
+def _whole(value: Any, where: str, low: int, high: int) -> int | None:
+    """An optional whole number between ``low`` and ``high`` (JSON numbers or digits in a CSV cell)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
+        value = int(value.strip())
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ImportFormatError(f"{where} {_shown(value)} is not a whole number from {low} to {high}")
+    return value
 
 
 def _time(value: Any, where: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ImportFormatError(f"{where}: {value!r} is not an ISO 8601 time") from None
+        if not isinstance(value, str) or len(value) > 64:
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed.astimezone(UTC)  # a time near year 1 or 9999 may not fit in UTC
+    except (ValueError, OverflowError):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not an ISO 8601 time") from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
@@ -108,10 +157,10 @@ def _availability(value: Any) -> Availability:
 def _flag(value: Any, where: str) -> bool:
     if isinstance(value, bool):
         return value
-    text = "" if value is None else str(value).strip().lower()
+    text = "" if value is None else str(value)[:10].strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise ImportFormatError(f"{where}: {value!r} is not true or false")
+    raise ImportFormatError(f"{where}: {_shown(value)} is not true or false")
 
 
 def _alerts_doc(rules: list[AlertRule], options: AlertOptions) -> dict[str, Any]:
@@ -196,12 +245,39 @@ def export_csv(
     return count
 
 
+def read_export(path: Path) -> str:
+    """The text of an export file, refused (ImportFormatError) when too large, binary or not UTF-8.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFormatError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ImportFormatError("a binary file (or UTF-16 text), not a PriceWatch export in JSON or CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError("not a UTF-8 text file") from None
+
+
 def parse_export(text: str) -> list[ImportedProduct]:
-    """Read a JSON or CSV export (the format is recognised from the content)."""
+    """Read a JSON or CSV export (the format is recognised from the content).
+
+    Raises:
+        ImportFormatError: anything else (says where and why), also for files built to break a parser.
+    """
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("{"):
-        return _parse_json(stripped)
-    return _parse_csv(stripped)
+    try:
+        if stripped.startswith(("{", "[")):
+            return _parse_json(stripped)
+        return _parse_csv(stripped)
+    except RecursionError:
+        raise ImportFormatError("the file is nested too deeply to be a PriceWatch export") from None
+    except csv.Error as exc:
+        raise ImportFormatError(f"not a readable CSV file: {exc}") from None
 
 
 def _parse_json(text: str) -> list[ImportedProduct]:
@@ -209,6 +285,8 @@ def _parse_json(text: str) -> list[ImportedProduct]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"not valid JSON: {exc}") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise ImportFormatError(f"not a PriceWatch export: {str(exc)[:100]}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("products"), list):
         raise ImportFormatError("not a PriceWatch export: no list of products")
     version = doc.get("pricewatch_export", 1)
@@ -241,21 +319,18 @@ def _parse_json(text: str) -> list[ImportedProduct]:
 
 
 def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:
-    interval = item.get("check_interval_minutes")
-    try:
-        interval_value = int(interval) if interval not in (None, "") else None
-    except (TypeError, ValueError):
-        raise ImportFormatError(f"{where}: check_interval_minutes {interval!r} is not a number") from None
+    interval = _whole(item.get("check_interval_minutes"), f"{where}: check_interval_minutes", 1,
+                      MAX_INTERVAL_MINUTES)  # fmt: skip
     rules, options = _alerts_from(item.get("alerts"), where)
     return ImportedProduct(
-        url=str(item["url"]),
-        title=item.get("title") or None,
-        shop=item.get("shop") or None,
-        currency=item.get("currency") or None,
+        url=str(_text(item["url"], f"{where}: url", MAX_URL_LENGTH) or ""),
+        title=_text(item.get("title"), f"{where}: title"),
+        shop=_text(item.get("shop"), f"{where}: shop"),
+        currency=_text(item.get("currency"), f"{where}: currency", 16),
         target_price=_money(item.get("target_price"), where),
-        check_interval_minutes=interval_value,
-        css_selector=item.get("css_selector") or None,
-        offer_key=item.get("offer_key") or None,
+        check_interval_minutes=interval,
+        css_selector=_text(item.get("css_selector"), f"{where}: css_selector"),
+        offer_key=_text(item.get("offer_key"), f"{where}: offer_key"),
         paused=_flag(item.get("paused"), f"{where}: paused"),
         ignore_robots=_flag(item.get("ignore_robots"), f"{where}: ignore_robots"),
         rules=rules,
@@ -285,13 +360,15 @@ def _alerts_from(value: Any, where: str) -> tuple[list[AlertRule], AlertOptions]
         at = f"{where}, alert rule {n}"
         if not isinstance(entry, dict) or entry.get("kind") not in AlertKind._value2member_map_:
             kind = entry.get("kind") if isinstance(entry, dict) else entry
-            raise ImportFormatError(f"{at}: unknown kind {kind!r}")
+            raise ImportFormatError(f"{at}: unknown kind {_shown(kind)}")
         window = entry.get("window_days")
-        if window is not None and (not isinstance(window, int) or isinstance(window, bool)):
-            raise ImportFormatError(f"{at}: window_days {window!r} is not a number of days")
+        if window is not None and (
+            not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW_DAYS
+        ):
+            raise ImportFormatError(f"{at}: window_days {_shown(window)} is not a number of days")
         state = entry.get("state") or "armed"
-        if state not in AlertState._value2member_map_:
-            raise ImportFormatError(f"{at}: unknown state {state!r}")
+        if not isinstance(state, str) or state not in AlertState._value2member_map_:
+            raise ImportFormatError(f"{at}: unknown state {_shown(state)}")
         fired = entry.get("last_fired_at")
         rule = AlertRule(
             0, AlertKind(entry["kind"]), amount=_money(entry.get("amount"), at),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pricewatch import transfer
 from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
+from pricewatch.scraping.errors import InvalidURLError
 from pricewatch.scraping.urls import validate_url
 from pricewatch.storage.alert_rules import AlertOptions
 
@@ -40,9 +41,12 @@ def import_products(app: PriceWatch, path: Path) -> ImportSummary:
     """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
     from pricewatch.app import ImportSummary
 
-    items = transfer.parse_export(path.read_text(encoding="utf-8-sig"))
+    items = transfer.parse_export(transfer.read_export(path))
     for index, item in enumerate(items, 1):  # validate everything before writing anything
-        validate_url(item.url)
+        try:
+            validate_url(item.url)
+        except InvalidURLError as exc:
+            raise transfer.ImportFormatError(f"product {index}: {exc}") from None
         if item.check_interval_minutes is not None and item.check_interval_minutes < 1:
             raise transfer.ImportFormatError(
                 f"product {index}: the check interval must be at least one minute"

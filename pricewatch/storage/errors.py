@@ -77,7 +77,9 @@ def environment_error(exc: BaseException, path: Path | str | None) -> DatabaseUn
     if code == _IOERR:
         return DatabaseUnavailableError(f"the disk failed while reading or writing {where} ({exc})", "io")
     if code in (_CORRUPT, _NOTADB):
-        return DatabaseUnavailableError(f"{where} is damaged or not a PriceWatch database ({exc})", "damaged")
+        return DatabaseUnavailableError(
+            f"cannot open {where}: it is damaged or not a PriceWatch database ({exc})", "damaged"
+        )
     if code == _CANTOPEN:
         return DatabaseUnavailableError(f"cannot open {where} ({exc})", "cannot_open")
     return None

@@ -43,6 +43,10 @@ _PRODUCT_FIELDS = (
     "paused", "ignore_robots",
 )  # fmt: skip
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+# Text cells a spreadsheet could take for a formula get a leading apostrophe (the usual rule, which the
+# spreadsheet shows as text and the import strips again); number cells stay numbers.
+_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 100_000_000  # a backup of thousands of products with years of history is a few MB
 MAX_TEXT = 2000  # characters of a title, shop, selector or offer
 MAX_INTERVAL_MINUTES = 525_600  # a year
@@ -213,6 +217,18 @@ def export_json(
     return len(items)
 
 
+def _neutral(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _from_cell(text: str | None) -> str | None:
+    """A text cell as exported: the apostrophe :func:`_neutral` put in front goes again."""
+    if text and text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def export_csv(
     products: Iterable[tuple[Product, list[PriceObservation]]],
     out: TextIO,
@@ -221,11 +237,17 @@ def export_csv(
 ) -> int:
     """One row per observation (one row for a product without history), the product's settings on each."""
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    # The "\n" line end leaves a lone "\r" in a cell unquoted, which no CSV reader reads back: such a row
+    # is written with every cell quoted.
+    quoted = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     count = 0
     for product, history in products:
         count += 1
         base = _product_doc(product, alerts)
+        for name in _CSV_TEXT_FIELDS:
+            if isinstance(base[name], str):
+                base[name] = _neutral(base[name])
         base["target_price"] = base["target_price"] or ""
         base["alerts"] = json.dumps(base["alerts"], separators=(",", ":"), ensure_ascii=False)
         base["paused"], base["ignore_robots"] = (
@@ -241,7 +263,8 @@ def export_csv(
                     price="" if obs.price is None else str(obs.price),
                     availability=str(obs.availability),
                 )
-            writer.writerow(row)
+            has_cr = any(isinstance(v, str) and "\r" in v for v in row.values())
+            (quoted if has_cr else writer).writerow(row)
     return count
 
 
@@ -347,7 +370,7 @@ def _alerts_from(value: Any, where: str) -> tuple[list[AlertRule], AlertOptions]
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number of thousands of digits
             raise ImportFormatError(f"{where}: the alerts column is not JSON") from None
     if not isinstance(value, dict) or not isinstance(value.get("rules", []), list):
         raise ImportFormatError(f"{where}: alerts is not an object with a list of rules")
@@ -358,7 +381,8 @@ def _alerts_from(value: Any, where: str) -> tuple[list[AlertRule], AlertOptions]
     rules = []
     for n, entry in enumerate(value.get("rules", []), 1):
         at = f"{where}, alert rule {n}"
-        if not isinstance(entry, dict) or entry.get("kind") not in AlertKind._value2member_map_:
+        kind_value = entry.get("kind") if isinstance(entry, dict) else None
+        if not isinstance(kind_value, str) or kind_value not in AlertKind._value2member_map_:
             kind = entry.get("kind") if isinstance(entry, dict) else entry
             raise ImportFormatError(f"{at}: unknown kind {_shown(kind)}")
         window = entry.get("window_days")
@@ -398,7 +422,8 @@ def _parse_csv(text: str) -> list[ImportedProduct]:
             raise ImportFormatError(f"{where}: no url")
         product = products.get(url)
         if product is None:
-            product = products[url] = _product_from_fields({**row, "url": url}, where)
+            texts = {name: _from_cell(row.get(name)) for name in _CSV_TEXT_FIELDS}
+            product = products[url] = _product_from_fields({**row, **texts, "url": url}, where)
         if row.get("observed_at"):
             product.history.append(
                 (_time(row["observed_at"], where), _money(row.get("price"), where),

@@ -109,9 +109,9 @@ def _money(value: Any, where: str) -> Decimal | None:
         raise ImportFormatError(f"{where}: {_shown(value)} is not a price") from None
     if not result.is_finite() or result < 0:
         raise ImportFormatError(f"{where}: {_shown(value)} is not a price")
-    if result and (
-        result.adjusted() >= _MAX_PRICE_DIGITS or result.as_tuple().exponent < _MIN_PRICE_EXPONENT
-    ):
+    exponent = result.as_tuple().exponent  # an int: the value is finite
+    too_precise = isinstance(exponent, int) and exponent < _MIN_PRICE_EXPONENT
+    if result and (result.adjusted() >= _MAX_PRICE_DIGITS or too_precise):
         raise ImportFormatError(f"{where}: {_shown(value)} is not a price (too large or too precise)")
     return result
 

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enter_wal(conn)
             # NORMAL is durable across application crashes in WAL mode; a power cut can lose the last commit.
             conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
@@ -76,6 +77,20 @@ def connect(path: Path | str) -> sqlite3.Connection:
             raise
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
     return conn
+
+
+def _enter_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL; the switch may answer "locked" at once, without waiting in the busy handler, while
+    another process is creating the same fresh file, so it is retried up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except DatabaseUnavailableError as exc:
+            if exc.reason != "locked" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class Database:

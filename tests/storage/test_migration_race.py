@@ -7,12 +7,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pricewatch.storage.db import Database
 from pricewatch.storage.migrations import LATEST_VERSION, schema_version
 
 # Every child opens the database at the same wall-clock moment, so their migrations overlap.
 CHILD = """
 import sys, time
+import pytest
+
 from pricewatch.storage.db import Database
 start = float(sys.argv[2])
 while time.time() < start:
@@ -20,10 +24,11 @@ while time.time() < start:
 Database(sys.argv[1]).close()
 print("ok")
 """
-PROCESSES = 4
-ROUNDS = 5
+PROCESSES = 6
+ROUNDS = 6
 
 
+@pytest.mark.slow
 def test_processes_opening_a_fresh_database_at_once_all_succeed(tmp_path: Path) -> None:
     for round_ in range(ROUNDS):
         path = tmp_path / f"round{round_}" / "pricewatch.sqlite3"

@@ -54,7 +54,7 @@ def big_import(path: Path, products: int = 400) -> Path:
         "format": "pricewatch-export",
         "version": 1,
         "products": [
-            {"url": f"https://shop.example/p{i}", "title": "t" * 3000, "history": []} for i in range(products)
+            {"url": f"https://shop.example/p{i}", "title": "t" * 1500, "history": []} for i in range(products)
         ],
     }
     path.write_text(json.dumps(data))

@@ -363,31 +363,43 @@ def settings_from_dict(raw: dict[str, Any]) -> LoadedSettings:
     return LoadedSettings(settings, problems)
 
 
+MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KB; anything this large is not one
+
+
 def load_settings(paths: Paths) -> LoadedSettings:
     """Read the settings file; a missing file gives defaults, a corrupt one is backed up and reported."""
     path = paths.settings_file
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except OSError as exc:
         problem = f"cannot read settings file {path}: {exc.strerror}; using defaults"
         return LoadedSettings(Settings(), [problem])
     try:
+        if len(data) > MAX_SETTINGS_BYTES:
+            raise ValueError(f"larger than {MAX_SETTINGS_BYTES // 1_000_000} MB")
         raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        backup = _back_up(path)
-        return LoadedSettings(
-            Settings(),
-            [
-                f"settings file {path} is not valid TOML ({exc}); using defaults, "
-                f"the bad file was kept as {backup}"
-            ],
-        )
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: a number of thousands of digits; RecursionError: arrays or tables nested too deeply.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:120]
+        problem = f"settings file {path} is not valid TOML ({reason}); using defaults, {_kept(path)}"
+        return LoadedSettings(Settings(), [problem])
     loaded = settings_from_dict(raw)
     for problem in loaded.problems:
         log.warning("%s", problem)
     return loaded
+
+
+def _kept(path: Path) -> str:
+    """Move a bad settings file aside (owner-only: it may hold secrets); says where it went."""
+    try:
+        backup = _back_up(path)
+    except OSError as exc:
+        log.warning("cannot move the corrupt settings file %s aside: %s", path, exc)
+        return f"the bad file was left in place ({exc.strerror})"
+    return f"the bad file was kept as {backup}"
 
 
 def _back_up(path: Path) -> Path:
@@ -398,14 +410,25 @@ def _back_up(path: Path) -> Path:
         backup = path.with_name(f"{path.name}.bad-{stamp}-{counter}")
         counter += 1
     path.replace(backup)
+    backup.chmod(0o600)
     log.warning("corrupt settings file moved to %s", backup)
     return backup
 
 
 def save_settings(paths: Paths, settings: Settings) -> None:
-    """Write settings atomically (a crash mid-write leaves the old file intact)."""
+    """Write settings atomically and owner-only (they may hold Apprise URLs with tokens and passwords).
+
+    A crash mid-write leaves the old file intact; the new file is never readable by others, not even for
+    the moment between its creation and a chmod.
+    """
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     target = paths.settings_file
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
+    text = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(fd, 0o600)  # a .tmp left by a crash keeps its old mode through O_CREAT
+        out.write(text)
+        out.flush()
+        os.fsync(fd)
     os.replace(tmp, target)

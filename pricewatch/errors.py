@@ -27,7 +27,8 @@ class ScrapeError(Exception):
 
     Attributes:
         kind: a short stable tag (``timeout``, ``connect``, ``http_5xx``, ``rate_limited``, ``http_4xx``,
-            ``not_html``, ``too_large``, ``robots``, ``bad_url``, ``redirects``, ``no_price``, ``cancelled``).
+            ``not_html``, ``too_large``, ``decoding``, ``robots``, ``bad_url``, ``redirects``,
+            ``unsafe_address``, ``no_price``, ``cancelled``).
         transient: whether trying again later may succeed.
         retry_after: seconds the server asked us to wait (429/503 ``Retry-After``), if it said.
         status: the HTTP status the shop answered, when the fault is one.

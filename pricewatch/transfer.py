@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TextIO
 
 from pricewatch import __version__
@@ -30,6 +31,7 @@ from pricewatch.models import (
     utcnow,
 )
 from pricewatch.storage.alert_rules import AlertOptions
+from pricewatch.urls import MAX_URL_LENGTH
 
 FORMAT_VERSION = 2
 CSV_FIELDS = (
@@ -41,6 +43,16 @@ _PRODUCT_FIELDS = (
     "paused", "ignore_robots",
 )  # fmt: skip
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+# Text cells a spreadsheet could take for a formula get a leading apostrophe (the usual rule, which the
+# spreadsheet shows as text and the import strips again); number cells stay numbers.
+_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_IMPORT_BYTES = 100_000_000  # a backup of thousands of products with years of history is a few MB
+MAX_TEXT = 2000  # characters of a title, shop, selector or offer
+MAX_INTERVAL_MINUTES = 525_600  # a year
+MAX_WINDOW_DAYS = 3650
+_MAX_PRICE_DIGITS = 15  # digits before the decimal mark
+_MIN_PRICE_EXPONENT = -10  # digits after it
 
 AlertsLookup = Callable[[Product], tuple[list[AlertRule], AlertOptions]]
 
@@ -80,23 +92,64 @@ def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _shown(value: Any) -> str:
+    """A value for an error message: its repr, cut short (a hostile file may hold megabytes in one field)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _money(value: Any, where: str) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price")
     try:
-        result = Decimal(str(value))
+        result = Decimal(str(value)[:100])
     except InvalidOperation:
-        raise ImportFormatError(f"{where}: {value!r} is not a price") from None
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price") from None
     if not result.is_finite() or result < 0:
-        raise ImportFormatError(f"{where}: {value!r} is not a price")
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price")
+    exponent = result.as_tuple().exponent  # an int: the value is finite
+    too_precise = isinstance(exponent, int) and exponent < _MIN_PRICE_EXPONENT
+    if result and (result.adjusted() >= _MAX_PRICE_DIGITS or too_precise):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not a price (too large or too precise)")
     return result
+
+
+def _text(value: Any, where: str, limit: int = MAX_TEXT) -> str | None:
+    """An optional text field: a string without NUL characters, at most ``limit`` characters."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ImportFormatError(f"{where} is not text: {_shown(value)}")
+    if "\x00" in value:
+        raise ImportFormatError(f"{where} contains a NUL character")
+    if len(value) > limit:
+        raise ImportFormatError(f"{where} is longer than {limit} characters")
+    return value
+
+
+def _whole(value: Any, where: str, low: int, high: int) -> int | None:
+    """An optional whole number between ``low`` and ``high`` (JSON numbers or digits in a CSV cell)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
+        value = int(value.strip())
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ImportFormatError(f"{where} {_shown(value)} is not a whole number from {low} to {high}")
+    return value
 
 
 def _time(value: Any, where: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ImportFormatError(f"{where}: {value!r} is not an ISO 8601 time") from None
+        if not isinstance(value, str) or len(value) > 64:
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed.astimezone(UTC)  # a time near year 1 or 9999 may not fit in UTC
+    except (ValueError, OverflowError):
+        raise ImportFormatError(f"{where}: {_shown(value)} is not an ISO 8601 time") from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
@@ -108,10 +161,10 @@ def _availability(value: Any) -> Availability:
 def _flag(value: Any, where: str) -> bool:
     if isinstance(value, bool):
         return value
-    text = "" if value is None else str(value).strip().lower()
+    text = "" if value is None else str(value)[:10].strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise ImportFormatError(f"{where}: {value!r} is not true or false")
+    raise ImportFormatError(f"{where}: {_shown(value)} is not true or false")
 
 
 def _alerts_doc(rules: list[AlertRule], options: AlertOptions) -> dict[str, Any]:
@@ -164,6 +217,18 @@ def export_json(
     return len(items)
 
 
+def _neutral(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _from_cell(text: str | None) -> str | None:
+    """A text cell as exported: the apostrophe :func:`_neutral` put in front goes again."""
+    if text and text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def export_csv(
     products: Iterable[tuple[Product, list[PriceObservation]]],
     out: TextIO,
@@ -172,11 +237,17 @@ def export_csv(
 ) -> int:
     """One row per observation (one row for a product without history), the product's settings on each."""
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    # The "\n" line end leaves a lone "\r" in a cell unquoted, which no CSV reader reads back: such a row
+    # is written with every cell quoted.
+    quoted = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     count = 0
     for product, history in products:
         count += 1
         base = _product_doc(product, alerts)
+        for name in _CSV_TEXT_FIELDS:
+            if isinstance(base[name], str):
+                base[name] = _neutral(base[name])
         base["target_price"] = base["target_price"] or ""
         base["alerts"] = json.dumps(base["alerts"], separators=(",", ":"), ensure_ascii=False)
         base["paused"], base["ignore_robots"] = (
@@ -192,16 +263,44 @@ def export_csv(
                     price="" if obs.price is None else str(obs.price),
                     availability=str(obs.availability),
                 )
-            writer.writerow(row)
+            has_cr = any(isinstance(v, str) and "\r" in v for v in row.values())
+            (quoted if has_cr else writer).writerow(row)
     return count
 
 
+def read_export(path: Path) -> str:
+    """The text of an export file, refused (ImportFormatError) when too large, binary or not UTF-8.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFormatError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ImportFormatError("a binary file (or UTF-16 text), not a PriceWatch export in JSON or CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError("not a UTF-8 text file") from None
+
+
 def parse_export(text: str) -> list[ImportedProduct]:
-    """Read a JSON or CSV export (the format is recognised from the content)."""
+    """Read a JSON or CSV export (the format is recognised from the content).
+
+    Raises:
+        ImportFormatError: anything else (says where and why), also for files built to break a parser.
+    """
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("{"):
-        return _parse_json(stripped)
-    return _parse_csv(stripped)
+    try:
+        if stripped.startswith(("{", "[")):
+            return _parse_json(stripped)
+        return _parse_csv(stripped)
+    except RecursionError:
+        raise ImportFormatError("the file is nested too deeply to be a PriceWatch export") from None
+    except csv.Error as exc:
+        raise ImportFormatError(f"not a readable CSV file: {exc}") from None
 
 
 def _parse_json(text: str) -> list[ImportedProduct]:
@@ -209,6 +308,8 @@ def _parse_json(text: str) -> list[ImportedProduct]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"not valid JSON: {exc}") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise ImportFormatError(f"not a PriceWatch export: {str(exc)[:100]}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("products"), list):
         raise ImportFormatError("not a PriceWatch export: no list of products")
     version = doc.get("pricewatch_export", 1)
@@ -241,21 +342,18 @@ def _parse_json(text: str) -> list[ImportedProduct]:
 
 
 def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:
-    interval = item.get("check_interval_minutes")
-    try:
-        interval_value = int(interval) if interval not in (None, "") else None
-    except (TypeError, ValueError):
-        raise ImportFormatError(f"{where}: check_interval_minutes {interval!r} is not a number") from None
+    interval = _whole(item.get("check_interval_minutes"), f"{where}: check_interval_minutes", 1,
+                      MAX_INTERVAL_MINUTES)  # fmt: skip
     rules, options = _alerts_from(item.get("alerts"), where)
     return ImportedProduct(
-        url=str(item["url"]),
-        title=item.get("title") or None,
-        shop=item.get("shop") or None,
-        currency=item.get("currency") or None,
+        url=str(_text(item["url"], f"{where}: url", MAX_URL_LENGTH) or ""),
+        title=_text(item.get("title"), f"{where}: title"),
+        shop=_text(item.get("shop"), f"{where}: shop"),
+        currency=_text(item.get("currency"), f"{where}: currency", 16),
         target_price=_money(item.get("target_price"), where),
-        check_interval_minutes=interval_value,
-        css_selector=item.get("css_selector") or None,
-        offer_key=item.get("offer_key") or None,
+        check_interval_minutes=interval,
+        css_selector=_text(item.get("css_selector"), f"{where}: css_selector"),
+        offer_key=_text(item.get("offer_key"), f"{where}: offer_key"),
         paused=_flag(item.get("paused"), f"{where}: paused"),
         ignore_robots=_flag(item.get("ignore_robots"), f"{where}: ignore_robots"),
         rules=rules,
@@ -272,7 +370,7 @@ def _alerts_from(value: Any, where: str) -> tuple[list[AlertRule], AlertOptions]
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number of thousands of digits
             raise ImportFormatError(f"{where}: the alerts column is not JSON") from None
     if not isinstance(value, dict) or not isinstance(value.get("rules", []), list):
         raise ImportFormatError(f"{where}: alerts is not an object with a list of rules")
@@ -283,15 +381,18 @@ def _alerts_from(value: Any, where: str) -> tuple[list[AlertRule], AlertOptions]
     rules = []
     for n, entry in enumerate(value.get("rules", []), 1):
         at = f"{where}, alert rule {n}"
-        if not isinstance(entry, dict) or entry.get("kind") not in AlertKind._value2member_map_:
+        kind_value = entry.get("kind") if isinstance(entry, dict) else None
+        if not isinstance(kind_value, str) or kind_value not in AlertKind._value2member_map_:
             kind = entry.get("kind") if isinstance(entry, dict) else entry
-            raise ImportFormatError(f"{at}: unknown kind {kind!r}")
+            raise ImportFormatError(f"{at}: unknown kind {_shown(kind)}")
         window = entry.get("window_days")
-        if window is not None and (not isinstance(window, int) or isinstance(window, bool)):
-            raise ImportFormatError(f"{at}: window_days {window!r} is not a number of days")
+        if window is not None and (
+            not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW_DAYS
+        ):
+            raise ImportFormatError(f"{at}: window_days {_shown(window)} is not a number of days")
         state = entry.get("state") or "armed"
-        if state not in AlertState._value2member_map_:
-            raise ImportFormatError(f"{at}: unknown state {state!r}")
+        if not isinstance(state, str) or state not in AlertState._value2member_map_:
+            raise ImportFormatError(f"{at}: unknown state {_shown(state)}")
         fired = entry.get("last_fired_at")
         rule = AlertRule(
             0, AlertKind(entry["kind"]), amount=_money(entry.get("amount"), at),
@@ -321,7 +422,8 @@ def _parse_csv(text: str) -> list[ImportedProduct]:
             raise ImportFormatError(f"{where}: no url")
         product = products.get(url)
         if product is None:
-            product = products[url] = _product_from_fields({**row, "url": url}, where)
+            texts = {name: _from_cell(row.get(name)) for name in _CSV_TEXT_FIELDS}
+            product = products[url] = _product_from_fields({**row, **texts, "url": url}, where)
         if row.get("observed_at"):
             product.history.append(
                 (_time(row["observed_at"], where), _money(row.get("price"), where),

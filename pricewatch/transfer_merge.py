@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pricewatch import transfer
+from pricewatch.errors import InvalidURLError
 from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.urls import validate_url
@@ -71,9 +72,12 @@ def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
 
 def import_products(app: Store, path: Path) -> ImportSummary:
     """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
-    items = transfer.parse_export(path.read_text(encoding="utf-8-sig"))
+    items = transfer.parse_export(transfer.read_export(path))
     for index, item in enumerate(items, 1):  # validate everything before writing anything
-        validate_url(item.url)
+        try:
+            validate_url(item.url)
+        except InvalidURLError as exc:
+            raise transfer.ImportFormatError(f"product {index}: {exc}") from None
         if item.check_interval_minutes is not None and item.check_interval_minutes < 1:
             raise transfer.ImportFormatError(
                 f"product {index}: the check interval must be at least one minute"

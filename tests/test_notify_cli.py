@@ -20,7 +20,7 @@ def headless(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def product_id(url: str = "https://shop.example/kettle", **kw: Any) -> int:
     with open_pricewatch() as app:
-        product = app.add_product(url, title="Kettle", **kw)
+        product = app.add_product(url, title="Kettle", default_rules=False, **kw)
         assert product.id is not None
         return product.id
 

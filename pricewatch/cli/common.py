@@ -156,6 +156,8 @@ def open_app(api_server: ApiServerFactory | None = None) -> Iterator[PriceWatch]
         raise UserError(str(exc), EXIT_NOT_FOUND) from None
     except (InvalidURLError, DuplicateProductError, ValueError) as exc:
         raise UserError(str(exc)) from None
+    except StorageError as exc:  # a full disk, a database locked too long: the environment, not a bug
+        raise UserError(str(exc), EXIT_IO) from None
     finally:
         app.close()
 

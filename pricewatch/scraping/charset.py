@@ -8,15 +8,34 @@ import re
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Python codecs that are no web page charset: host-name and escape codecs turn ordinary text into garbage or
+# raise UnicodeError, "undefined" always raises, and browsers refuse UTF-7 (it hides markup from filters).
+_NOT_PAGE_CHARSETS = frozenset(
+    {
+        "idna",
+        "punycode",
+        "undefined",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "utf-7",
+        "palmos",
+        "mbcs",
+        "oem",
+    }
+)
 
 
 def _known(name: str | None) -> str | None:
-    if not name:
+    """The Python codec for a page charset label, or None for unknown, bogus and non-text codecs."""
+    if not name or len(name) > 40:
         return None
     try:
-        return codecs.lookup(name.strip().lower()).name
-    except LookupError:
+        info = codecs.lookup(name.strip().lower())
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CHARSETS:
+        return None
+    return info.name
 
 
 def declared_encoding(content: bytes) -> str | None:
@@ -50,7 +69,7 @@ def sniff_encoding(content: bytes, header_encoding: str | None = None) -> str:
         name = candidate
         try:
             content.decode(name)
-        except (UnicodeDecodeError, LookupError):
+        except (ValueError, LookupError):  # UnicodeError is a ValueError
             continue
         return name
     return "cp1252" if not content.isascii() else "utf-8"
@@ -79,7 +98,7 @@ def decode_body(content: bytes, header_encoding: str | None = None) -> tuple[str
             continue
         try:
             return content.decode(candidate), candidate
-        except (UnicodeDecodeError, LookupError):
+        except (ValueError, LookupError):  # UnicodeError is a ValueError
             continue
     if ascii_only:
         return content.decode("ascii"), "utf-8"

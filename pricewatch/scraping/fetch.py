@@ -9,6 +9,7 @@ retries only what may succeed later.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import logging
 import threading
@@ -23,11 +24,13 @@ import httpx
 from pricewatch import __version__
 from pricewatch.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.charset import decode_body
+from pricewatch.scraping.decoding import ACCEPT_ENCODING
 from pricewatch.scraping.faults import error_for_exception, error_for_status
 from pricewatch.scraping.interrupt import cancel_scope, cancellable_transport
-from pricewatch.scraping.limits import read_body
+from pricewatch.scraping.limits import iter_body, read_body
 from pricewatch.scraping.page_check import check_page
 from pricewatch.scraping.politeness import HostGate
+from pricewatch.scraping.redirects import HopPolicy
 from pricewatch.scraping.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from pricewatch.urls import validate_url
 
@@ -41,6 +44,7 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 MAX_IMAGE_BYTES = 2_000_000
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more than a minute between requests gets a minute
+MAX_ROBOTS_REDIRECTS = 5  # RFC 9309: follow at least five
 MAX_PAUSE = 3600.0  # a Retry-After longer than an hour pauses the host for an hour
 BOT_WALL_STATUSES = (401, 403, 429, 503)  # what bot walls answer a client that runs no script
 BOT_WALL_BYTES = 256_000  # a challenge page is small; a larger refusal is read no further
@@ -159,6 +163,7 @@ class Fetcher:
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,  # only what the bounded decoder reads
             },
             timeout=self._timeout(settings.deadline),
             follow_redirects=False,  # followed by hand: each hop is validated, robots-checked and polite
@@ -221,13 +226,18 @@ class Fetcher:
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         max_bytes: int = MAX_IMAGE_BYTES,
+        page_url: str | None = None,
     ) -> ImageResult:
         """Fetch one product image (same robots, politeness and redirect rules as pages; never cached).
 
         Only PNG, JPEG, WebP and GIF are accepted (kind ``not_image``), at most ``max_bytes`` (``too_large``).
+        With ``page_url`` (the product page the image link came from) an image in a private or local network
+        the page does not live on is refused before any I/O (kind ``unsafe_address``).
         """
         url = validate_url(url)
         cancel = cancel or threading.Event()
+        policy = HopPolicy(validate_url(page_url) if page_url else url)
+        policy.check_link(url)
         self._check_cancel(cancel)
         started = time.monotonic()
         deadline = started + self.settings.deadline
@@ -239,7 +249,9 @@ class Fetcher:
 
         try:
             with cancel_scope(cancel):
-                image: ImageResult = self._follow(url, headers, robots, cancel, deadline, started, finish)
+                image: ImageResult = self._follow(
+                    url, headers, robots, cancel, deadline, started, finish, policy
+                )
                 return image
         except ScrapeError as exc:
             if isinstance(exc, CancelledError):
@@ -275,12 +287,14 @@ class Fetcher:
         deadline: float,
         started: float,
         finish: Callable[[str, httpx.Response], Any] | None = None,
+        policy: HopPolicy | None = None,
     ) -> Any:
+        policy = policy or HopPolicy(url)
         seen = [url]
         current = url
         while True:
             if robots:
-                self.robots.check(current)
+                self.robots.check(current, cancel, deadline)
                 self._apply_crawl_delay(current)
             self._check_cancel(cancel)
             with self.gate.slot(host_key(current), cancel, deadline):
@@ -289,6 +303,7 @@ class Fetcher:
                 try:
                     if response.status_code in REDIRECTS and "location" in response.headers:
                         target = self._redirect_target(current, response.headers["location"], seen)
+                        policy.check_redirect(current, target)
                     elif finish is not None:
                         return finish(current, response)
                     else:
@@ -296,6 +311,7 @@ class Fetcher:
                 finally:
                     response.close()
             seen.append(target)
+            headers = policy.headers_for(current, target, headers)
             current = target
 
     def _send(self, url: str, headers: dict[str, str], deadline: float) -> httpx.Response:
@@ -427,32 +443,70 @@ class Fetcher:
         if delay:
             self.gate.set_host_delay(host_key(url), min(delay, MAX_CRAWL_DELAY))
 
-    def _load_robots(self, origin: str) -> RobotsAnswer:
-        """GET ``origin``/robots.txt politely (redirects followed by httpx, at most 500 KiB read)."""
+    def _load_robots(self, origin: str, deadline: float) -> RobotsAnswer:
+        """GET ``origin``/robots.txt politely by ``deadline`` (up to 5 redirects, 500 KiB read).
+
+        A redirect the page rules would refuse (into a private network, https to http) counts as no
+        robots.txt, like the 4xx RFC 9309 says too many redirects count as.
+        """
         url = f"{origin}/robots.txt"
-        deadline = time.monotonic() + self.settings.deadline
-        with self.gate.slot(host_key(url), None, deadline):
-            if self._closed.is_set():
-                raise CancelledError("the fetcher is shut down")
-            try:
-                with self._client.stream(
-                    "GET", url, follow_redirects=True, timeout=self._timeout(self.settings.deadline)
-                ) as response:
-                    if response.status_code >= 500 or response.status_code == 429:
-                        error = error_for_status(response.status_code, response.headers, url)
-                        assert error is not None
-                        raise TransientError(f"robots.txt unreachable: {error}", kind=error.kind,
-                                             retry_after=error.retry_after)  # fmt: skip
-                    if response.status_code >= 400:
-                        return RobotsAnswer(None)
-                    data = b""
-                    for chunk in response.iter_bytes():
-                        data += chunk
-                        if len(data) >= MAX_ROBOTS_BYTES:
-                            break
-            except httpx.HTTPError as exc:
-                raise error_for_exception(exc, url) from exc
-        return RobotsAnswer(data[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+        policy = HopPolicy(url)
+        for _ in range(MAX_ROBOTS_REDIRECTS + 1):
+            with self.gate.slot(host_key(url), None, deadline):
+                if self._closed.is_set():
+                    raise CancelledError("the fetcher is shut down")
+                try:
+                    request = self._client.build_request(
+                        "GET", url, timeout=self._timeout(deadline - time.monotonic())
+                    )
+                    with contextlib.closing(self._client.send(request, stream=True)) as response:
+                        location = response.headers.get("location")
+                        if response.status_code in REDIRECTS and location:
+                            target = self._robots_redirect(policy, url, location)
+                            if target is None:
+                                return RobotsAnswer(None)
+                            url = target
+                            continue
+                        if response.status_code >= 500 or response.status_code == 429:
+                            error = error_for_status(response.status_code, response.headers, url)
+                            assert error is not None
+                            raise TransientError(f"robots.txt unreachable: {error}", kind=error.kind,
+                                                 retry_after=error.retry_after)  # fmt: skip
+                        if response.status_code >= 300:
+                            return RobotsAnswer(None)
+                        data = self._read_robots(response, deadline, url)
+                except httpx.HTTPError as exc:
+                    raise error_for_exception(exc, url) from exc
+            return RobotsAnswer(data[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+        return RobotsAnswer(None)
+
+    @staticmethod
+    def _robots_redirect(policy: HopPolicy, current: str, location: str) -> str | None:
+        try:
+            target = validate_url(urljoin(current, location.strip()))
+            policy.check_redirect(current, target)
+        except PermanentError as exc:
+            log.info("robots.txt redirect not followed: %.300s", exc)
+            return None
+        return target
+
+    @staticmethod
+    def _read_robots(response: httpx.Response, deadline: float, url: str) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for piece in iter_body(
+                response, max_bytes=2 * MAX_ROBOTS_BYTES, deadline=deadline, cancel=None, url=url
+            ):
+                parts.append(piece)
+                size += len(piece)
+                if size >= MAX_ROBOTS_BYTES:  # RFC 9309: the first 500 KiB are the rules
+                    break
+        except TransientError as exc:
+            if exc.kind != "timeout":
+                raise
+            raise TransientError(f"robots.txt did not arrive in time: {url[:200]}", kind="timeout") from None
+        return b"".join(parts)
 
     def _timeout(self, remaining: float) -> httpx.Timeout:
         remaining = max(0.05, remaining)

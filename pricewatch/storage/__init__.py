@@ -1,7 +1,8 @@
 """SQLite storage: connection, migrations and one repository per table (no Qt here)."""
 
 from pricewatch.storage.alert_rules import AlertRuleRepository
-from pricewatch.storage.db import Database, StorageError
+from pricewatch.storage.db import Database
+from pricewatch.storage.errors import DatabaseUnavailableError, StorageError
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
 from pricewatch.storage.notifications import NotificationRepository
 from pricewatch.storage.observations import CheckOutcome, ObservationRepository
@@ -13,6 +14,7 @@ __all__ = [
     "AlertRuleRepository",
     "CheckOutcome",
     "Database",
+    "DatabaseUnavailableError",
     "DuplicateProductError",
     "NotificationRepository",
     "ObservationRepository",

@@ -6,37 +6,91 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+from pricewatch.storage.errors import DatabaseUnavailableError, StorageError, environment_error
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError, migrate, schema_version
 
 log = logging.getLogger(__name__)
+
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseUnavailableError", "StorageError", "connect"]
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_TOO_NEW = "the database was upgraded by a newer PriceWatch; restart PriceWatch to use it"
 
 
-class StorageError(RuntimeError):
-    """The environment kept the database from working (disk full, read-only, locked, not a database)."""
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise environment faults as :class:`DatabaseUnavailableError`."""
+
+    where: str | None = None
+
+    def _reraise(self, exc: sqlite3.Error) -> None:
+        unavailable = environment_error(exc, self.where)
+        if unavailable is not None:
+            raise unavailable from exc
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            self._reraise(exc)
+            raise
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            self._reraise(exc)
+            raise
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(script)
+        except sqlite3.Error as exc:
+            self._reraise(exc)
+            raise
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
     """Open a connection with PriceWatch's pragmas; autocommit, so transactions are explicit."""
     try:
         conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
         )
+        conn.where = str(path)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enter_wal(conn)
             # NORMAL is durable across application crashes in WAL mode; a power cut can lose the last commit.
             conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
+        if isinstance(exc, DatabaseUnavailableError):
+            raise
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
     return conn
+
+
+def _enter_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL; the switch may answer "locked" at once, without waiting in the busy handler, while
+    another process is creating the same fresh file, so it is retried up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except DatabaseUnavailableError as exc:
+            if exc.reason != "locked" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class Database:
@@ -54,6 +108,8 @@ class Database:
         conn = self.conn()
         try:
             old = migrate(conn)
+        except DatabaseUnavailableError:
+            raise
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot prepare the database {self.path}: {exc}") from exc
         if old:
@@ -82,10 +138,14 @@ class Database:
             # this code does not know (a header read under the write lock, microseconds).
             self.refuse_newer_schema(conn)
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some faults (a full disk): a second rollback would
+            # replace the real error with "cannot rollback - no transaction is active".
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         """The file's schema version now (a header read, microseconds)."""

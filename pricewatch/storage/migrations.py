@@ -196,18 +196,22 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
-    """Bring the schema up to ``target``; each step runs in its own transaction. Returns the old version."""
+    """Bring the schema up to ``target``; each step runs in its own transaction. Returns the old version.
+
+    Safe when several processes start on one fresh file at once: each step takes the write lock (BEGIN
+    IMMEDIATE) and reads the version again under it, so a step another process has just applied is skipped.
+    """
     current = schema_version(conn)
-    if current > LATEST_VERSION:
-        raise SchemaTooNewError(
-            f"the database has schema version {current}, "
-            f"newer than this PriceWatch knows ({LATEST_VERSION}); "
-            "please update PriceWatch"
-        )
+    _refuse_newer(current)
     for version in range(current + 1, target + 1):
         script = MIGRATIONS[version - 1]
         conn.execute("BEGIN IMMEDIATE")
         try:
+            now = schema_version(conn)
+            _refuse_newer(now)
+            if now >= version:  # another process applied this step while we waited for the lock
+                conn.execute("COMMIT")
+                continue
             if callable(script):
                 script(conn)
             else:
@@ -216,9 +220,19 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
     return current
+
+
+def _refuse_newer(version: int) -> None:
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"the database has schema version {version}, "
+            f"newer than this PriceWatch knows ({LATEST_VERSION}); "
+            "please update PriceWatch"
+        )
 
 
 def _statements(script: str) -> list[str]:

@@ -1,4 +1,9 @@
-"""``/cache``: what the response cache holds (stats and entries), one entry, and dropping entries."""
+"""``/cache``: what the response cache holds (stats and entries), one entry, and dropping entries.
+
+A fetched page (``fetch:<url>``) is shown whole only to a client on this computer. The API may be bound to
+an address other computers reach, and a page PriceWatch fetched may live on PriceWatch's own network (a
+router, an intranet): handing its text to a remote client would make the API a way to read those pages.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from pricewatch.api.auth import Runner
+from pricewatch.api.security import is_loopback
 
 router = APIRouter(prefix="/cache", tags=["cache"])
 
@@ -58,8 +64,21 @@ async def overview(runner: Runner) -> CacheOverview:
     return CacheOverview(stats=numbers, entries=[_entry(e) for e in entries])
 
 
+def from_this_computer(request: Request) -> bool:
+    return request.client is not None and is_loopback(request.client.host)
+
+
+def withheld(value: Any) -> Any:
+    """A cached page without its text (``html`` null): status, addresses and validators only."""
+    if isinstance(value, dict) and "html" in value:
+        return {**value, "html": None}
+    return None
+
+
 @router.get("/{key:path}", response_model=CacheValue, summary="One cache entry with its value")
-async def get_entry(key: str, runner: Runner) -> CacheValue:
+async def get_entry(key: str, runner: Runner, request: Request) -> CacheValue:
+    """The entry and its value; a fetched page's text only for clients on this computer."""
+
     def read() -> tuple[Any, Any]:
         entry = next((e for e in runner.app.cache_entries() if e.key == key), None)
         return entry, runner.app.cache_get(key) if entry is not None else None
@@ -67,7 +86,10 @@ async def get_entry(key: str, runner: Runner) -> CacheValue:
     entry, value = await runner.call(read)
     if entry is None:
         raise HTTPException(404, f"no cache entry {key[:200]!r}")
-    return CacheValue(**_entry(entry).model_dump(), value=jsonable(value))
+    shown = jsonable(value)
+    if key.startswith("fetch:") and not from_this_computer(request):
+        shown = withheld(shown)
+    return CacheValue(**_entry(entry).model_dump(), value=shown)
 
 
 @router.delete("/{key:path}", response_model=Deleted, summary="Drop one cache entry")

@@ -36,7 +36,7 @@ def fetch_thumbnail(ctx: TaskContext, product_id: int) -> dict[str, Any]:
     url = product.image_url
     try:
         image = services.fetcher.fetch_image(
-            url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event
+            url, page_url=product.url, respect_robots=not product.ignore_robots, cancel=ctx.cancel_event
         )
     except ScrapeError as exc:
         if not isinstance(exc, CancelledError):

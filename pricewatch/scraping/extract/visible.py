@@ -32,7 +32,8 @@ _NOT_A_PRICE = re.compile(
     r"/\s*(?:mo|month|mes|mês|mois|monat|mese|maand|mies|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|"
     r"im monat|monatlich|mtl\.|al mese|per maand|miesięcznie|por mês|ayl\u0131k|"
     r"\bx\s*\d|\d\s*x\b|cuotas|taksit|rate\b|raten|ratenzahlung|versand|shipping|envío|livraison|spedizione|"
-    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis"
+    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis|"
+    r"\bsku\b|\bean\b|\bgtin|art\.?-?nr|item\s?#|\bisbn"
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
@@ -103,6 +104,7 @@ def price_text(el: Element, limit: int = 400) -> str:
             and parts[-1].rstrip()[-1:].isdigit()
             and (node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "").lower()))
         ):
+            parts[-1] = parts[-1].rstrip()  # "40\n  <sup>99</sup>" is 40.99, not "40 .99"
             parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
         parts.append(text)
         if node is not el and node.tail:

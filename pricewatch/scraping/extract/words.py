@@ -63,11 +63,12 @@ SALE = _vocabulary(
 )
 
 
-# Pickers of one size, colour or variant: a "sold out" there is about that variant, not the product.
+# Pickers of one size, colour or variant: a "sold out" there is about that variant, not the product. Plurals
+# only for size and colour: "a-size-medium" and "text-color" are typography.
 VARIANT = _vocabulary(
     """
-    size sizes sizeselector sizepicker colour color colors colours swatch variant variation option
-    groesse grosse farbe taille couleur talla color taglia colore maat kleur rozmiar kolor tamanho
+    sizes sizeselector sizepicker colors colours swatch variant variation option
+    groesse grosse farbe taille couleur talla taglia colore maat kleur rozmiar kolor tamanho
     beden renk storlek farge velikost barva meret marime
     """
 )

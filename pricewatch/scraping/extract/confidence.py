@@ -62,6 +62,13 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
     shown = evidence.visible_candidates(found, page, currency)
     candidates = structured + shown
     chosen_at = _chosen(candidates, result)
+    if chosen_at < 0 and result.price is not None:
+        # Read by the user's selector or from the data layer: no structured or visible candidate has it.
+        method = result.methods.get("price", "")
+        text = f"CSS selector {result.price_selector}" if method == "selector" else "analytics data layer"
+        candidates.insert(0, PriceCandidate(result.price, result.currency, method, text=text,
+                                            selector=result.price_selector))  # fmt: skip
+        chosen_at = 0
     result.candidates = [
         PriceCandidate(**{**_fields(c), "chosen": i == chosen_at}) for i, c in enumerate(candidates)
     ]

@@ -9,27 +9,29 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from pricewatch.scraping.extract.document import Element, Page
 from pricewatch.scraping.extract.result import Offer, PriceCandidate
 from pricewatch.scraping.extract.visible import Candidate
 from pricewatch.text import clean_line
 
 MAX_VISIBLE = 8  # visible candidates kept for the user to pick from
+MAX_SELECTORS = 5  # ... the best of them with a selector (building one walks up the tree)
 _CONTEXT = 120
 _CSS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
 _LABELS = {"jsonld": "JSON-LD", "microdata": "microdata", "meta": "meta tag"}
-_ID_COUNT = etree.XPath("count(//*[@id=$id])")
+_GENERATED_ID = re.compile(r"\d{5,}|[0-9a-f]{8,}")  # ids a page makes up anew on each load
 
 
 def css_path(el: Element, page: Page) -> str | None:
-    """A CSS selector matching ``el``: ``#id`` steps where an id is unique, ``tag:nth-of-type(n)`` between."""
+    """A CSS selector matching ``el``: from its nearest ancestor with a stable id (else the root), then
+    ``tag:nth-of-type(n)`` steps."""
     steps: list[str] = []
     node: Element | None = el
     while node is not None and isinstance(node.tag, str):
         ident = node.get("id")
-        if ident and _CSS_ID.match(ident) and _ID_COUNT(page.root, id=ident) == 1:
+        # Ids are unique by HTML's rules; a page that repeats one still gets its first match, which is the
+        # nearest to the top as the path below it is the same.
+        if ident and _CSS_ID.match(ident) and not _GENERATED_ID.search(ident):
             steps.append(f"#{ident}")
             break
         parent = node.getparent()
@@ -87,7 +89,7 @@ def visible_candidates(found: list[Candidate], page: Page, currency: str | None)
                 score=round(cand.score, 2),
                 text=clean_line(cand.text, 60),
                 context=context_of(el) if el is not None else "",
-                selector=css_path(el, page) if el is not None else None,
+                selector=css_path(el, page) if el is not None and len(out) < MAX_SELECTORS else None,
             )
         )
         if len(out) >= MAX_VISIBLE:

@@ -64,11 +64,8 @@ def test_files_in_input_order_with_errors(tmp_path: Path) -> None:
         assert row["methods"]["price"] == "jsonld" and len(row["offers"]) == 1
         assert 0.6 <= row["confidence"] <= 1 and row["unsure"] is False
         assert row["evidence"][0].startswith("JSON-LD gives 1299.00")
-        assert [(c["price"], c["source"], c["chosen"]) for c in row["candidates"]][0] == (
-            "1299.00",
-            "jsonld",
-            True,
-        )
+        first = row["candidates"][0]
+        assert (first["price"], first["source"], first["chosen"]) == ("1299.00", "jsonld", True)
     assert (rows[1]["confidence"], rows[1]["unsure"], rows[1]["candidates"]) == (0.0, False, [])
     assert rows[1]["error"] == "no such file" and rows[1]["price"] is None
     assert rows[3]["error"] and rows[4]["error"].startswith("cannot read the file")

@@ -14,23 +14,7 @@ from pricewatch.scraping.pool import extraction_from_json
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_TAGS = [
-    "div",
-    "span",
-    "sup",
-    "sub",
-    "small",
-    "b",
-    "s",
-    "del",
-    "p",
-    "h1",
-    "button",
-    "li",
-    "ul",
-    "section",
-    "a",
-]
+_TAGS = [*("div", "span", "sup", "sub", "small", "b", "s", "del"), *("p", "h1", "button", "li", "ul", "a")]
 _CLASSES = [
     *("price", "old-price", "price__cents", "decimals", "fraction", "related", "buy-box", "sale"),
     *("add-to-cart", "sizes", "amount", "line-through", "currency", "hidden", "other-sellers", ""),

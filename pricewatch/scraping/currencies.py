@@ -212,9 +212,8 @@ def _territories(lang: str | None, region: str | None) -> list[str]:
 @lru_cache(maxsize=128)
 def _main_territory(language: str) -> str | None:
     """The country a bare language code stands for ("ja" Japan, "sv" Sweden), from CLDR's likely subtags."""
-    subtags: dict[str, str] = get_global("likely_subtags")
-    full = subtags.get(language)
-    if not full:
+    full = get_global("likely_subtags").get(language)
+    if not isinstance(full, str):
         return None
     last = full.split("_")[-1]
     return last if len(last) == 2 and last.isupper() else None

@@ -8,6 +8,7 @@ Below :data:`~pricewatch.scraping.extract.result.UNSURE_BELOW` the reading is ma
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from pricewatch.scraping.extract import evidence
@@ -69,9 +70,7 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
         candidates.insert(0, PriceCandidate(result.price, result.currency, method, text=text,
                                             selector=result.price_selector))  # fmt: skip
         chosen_at = 0
-    result.candidates = [
-        PriceCandidate(**{**_fields(c), "chosen": i == chosen_at}) for i, c in enumerate(candidates)
-    ]
+    result.candidates = [replace(c, chosen=i == chosen_at) for i, c in enumerate(candidates)]
     if result.price is None:
         result.confidence, result.unsure = 0.0, False
         return
@@ -88,10 +87,6 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
         score -= 0.3
     result.confidence = round(min(1.0, max(0.0, score)), 3)
     result.unsure = result.confidence < UNSURE_BELOW
-
-
-def _fields(candidate: PriceCandidate) -> dict[str, object]:
-    return {name: getattr(candidate, name) for name in PriceCandidate.__slots__}
 
 
 def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:

@@ -40,7 +40,7 @@ _BASE = {
     VISIBLE_EVIDENCE: 0.85,
     VISIBLE_STRONG: 0.65,
     CONFLICT: 0.4,
-    DATALAYER: 0.5,
+    DATALAYER: 0.65,
 }
 _SOURCES = {
     "jsonld": "JSON-LD",
@@ -48,6 +48,7 @@ _SOURCES = {
     "meta": "the product meta tags",
     "visible": "the page",
 }
+_GUESS = 0.5
 _MAX_LIST_DISTANCE = 30  # elements between a price and its crossed-out list price
 _MAX_DISCOUNT = Decimal(5)  # a "list price" above five times the price belongs to something else
 
@@ -83,10 +84,27 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
     if result.currency is None:
         score -= 0.1
         result.evidence.append("the page does not say the currency")
+    # Offers at different prices that the page does not tell apart make the choice a guess, however well
+    # the buy box agrees with it.
     if FALLBACK in " ".join(result.evidence):
-        score -= 0.3
+        score = min(score, _GUESS)
+    if _offers_compete(result, found):
+        score = min(score, _GUESS)
+        result.evidence.append("the page shows the prices of several of its offers; the main one is a guess")
     result.confidence = round(min(1.0, max(0.0, score)), 3)
     result.unsure = result.confidence < UNSURE_BELOW
+
+
+def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
+    """Whether structured offers at different prices are shown on the page, more than one of them: the page
+    itself then says no more than the offers do about which one is the product's."""
+    if result.methods.get("price") not in ("jsonld", "microdata"):
+        return False
+    prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
+    if len(prices) < 2:
+        return False
+    shown = {c.amount for c in found if not c.is_list and c.score >= 0 and c.amount in prices}
+    return len(shown) >= 2
 
 
 def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:

@@ -9,7 +9,7 @@ box shows another price strongly and the structured one nowhere.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from pricewatch.models import utcnow
 from pricewatch.scraping.extract import confidence
@@ -19,6 +19,7 @@ from pricewatch.scraping.extract.visible import Candidate
 _SHOWN_SALE_SCORE = 3.0  # a visible price this strong wins when the structured one is crossed out or stale
 _STRONG_SCORE = 6.0  # ... and wins alone when the structured price is nowhere on the page
 _CLOSE = 2.0  # a candidate showing the structured price this close to the best one confirms it
+_CONTRADICTS = 1.0  # a visible price weaker than this (instalments, other products) contradicts nothing
 
 
 def decide(
@@ -30,6 +31,9 @@ def decide(
         return confidence.NONE
     if seen.amount == price:
         notes.append(f"the buy box shows the same price ({seen.text!r})")
+        return confidence.AGREE
+    if seen.amount == price.to_integral_value(rounding=ROUND_FLOOR) and seen.amount != price:
+        notes.append(f"the buy box shows its whole part ({seen.text!r}), the cents apart")
         return confidence.AGREE
     if seen.is_list:
         notes.append("the page shows only crossed-out or list prices beside it")
@@ -51,6 +55,11 @@ def decide(
     if seen.score >= _STRONG_SCORE:
         notes.append(f"the buy box shows {seen.text!r} and never {price}")
         return confidence.VISIBLE_STRONG
+    if seen.score < _CONTRADICTS:
+        notes.append(
+            f"the page never shows {price}, nor any price in its buy box (the nearest is {seen.text!r})"
+        )
+        return confidence.STRUCTURED_UNSEEN
     notes.append(f"the page never shows {price}; its likeliest price is {seen.text!r}, too weak to overrule")
     return confidence.CONFLICT
 

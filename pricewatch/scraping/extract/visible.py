@@ -33,7 +33,7 @@ _NOT_A_PRICE = re.compile(
     r"im monat|monatlich|mtl\.|al mese|per maand|miesięcznie|por mês|ayl\u0131k|"
     r"\bx\s*\d|\d\s*x\b|cuotas|taksit|rate\b|raten|ratenzahlung|versand|shipping|envío|livraison|spedizione|"
     r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis|"
-    r"\bsku\b|\bean\b|\bgtin|art\.?-?nr|item\s?#|\bisbn"
+    r"\bsku\b|\bean\b|\bgtin|art\.?-?nr|item\s?#|\bisbn|\*\s*\*|^\W*\(\s*\d+\s*\)\W*$"
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip

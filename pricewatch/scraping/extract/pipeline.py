@@ -180,6 +180,8 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         _set_selector(result, page, seen)
         return confidence.VISIBLE
     basis = reconcile.decide(result.price, offer, seen, found, result.evidence)
+    if basis == confidence.AGREE and result.currency is None:
+        result.currency = seen.currency  # the structured data leaves it out; the buy box writes it
     if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG):
         if any(c.amount == result.price and c.is_list for c in found) or (
             result.price is not None and result.price > seen.amount

@@ -123,3 +123,9 @@ def test_picking_an_offer_makes_the_reading_sure() -> None:
     picked = result.pick("sku:B-200")
     assert (picked.price, picked.unsure, picked.confidence) == (Decimal("12.00"), False, 1.0)
     assert [c.chosen for c in picked.candidates if c.source == "jsonld"] == [False, True]
+
+
+def test_a_unit_word_after_the_number_element_makes_it_a_price() -> None:
+    body = '<dl><dt>판매가</dt><dd class="sell"><strong>39,900</strong>원</dd></dl>'
+    result = extract(page(body, lang="ko"))
+    assert (result.price, result.currency) == (Decimal(39900), "KRW")

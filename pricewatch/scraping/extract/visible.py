@@ -201,7 +201,9 @@ def _currency_follows(el: Element, context: MoneyContext) -> bool:
     if not after.strip():
         nxt = el.getnext()
         after = (nxt.text or "")[:12] if nxt is not None and isinstance(nxt.tag, str) else ""
-    return bool(after.strip()) and find_currency(after, context) is not None
+    # Read with the last digit before it: a unit written right after the digits ("<b>39,900</b>원") is
+    # matched only there.
+    return bool(after.strip()) and find_currency(text.strip()[-1:] + after, context) is not None
 
 
 def _split_price_box(el: Element, text: str, page: Page) -> tuple[Element, str] | None:

@@ -1,6 +1,12 @@
-"""Measure extraction on the saved shop pages: price and availability F1 (the corpus's own scorer) and speed.
+"""Measure extraction on the saved shop pages: price and availability F1 (the corpus's own scorer), the unsure
+flag, and speed.
 
-Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE] [--repeat N]
+Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE] [--repeat N] [--skip-heldout]
+
+The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over three sets: the
+shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and its held-out fixtures
+(tests/data/extract_heldout, imagined shops kept out of development: their figures show overfitting).
+``unsure_catch`` is the share of wrong prices flagged unsure, ``unsure_false_alarm`` the share of right ones.
 
 The baseline, timed in the same run on the same pages, is extruct (JSON-LD, microdata, OpenGraph) plus
 price-parser: the first schema.org Product's offer price, else og/product price meta. Both are timed alike,
@@ -17,6 +23,7 @@ import gzip
 import importlib.util
 import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +38,34 @@ from pricewatch.scraping.extract import extract  # noqa: E402
 
 T = TypeVar("T")
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = ROOT / "tests" / "data" / "extract_fixtures"
+HELDOUT = ROOT / "tests" / "data" / "extract_heldout"
+
+
+def cli_predictions(folder: Path, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What ``pricewatch extract --json`` prints for every page of a set, by page key."""
+    files = [str(folder / row["file"]) for row in rows]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pricewatch", "extract", "--json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"pricewatch extract failed: {proc.stderr[-2000:]}")
+    preds: dict[str, dict[str, Any]] = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            preds[Path(row["source"]).name.removesuffix(".gz")] = row
+    return preds
+
+
+def figures(result: dict[str, Any]) -> tuple[float, float, float, float]:
+    """Price F1, availability F1, unsure catch and false alarm of one subset's score."""
+    unsure = result.get("unsure", {"catch": 1.0, "false_alarm": 0.0})
+    return result["price"][0], result["availability"][0], unsure["catch"], unsure["false_alarm"]
 
 
 def _load_scorer(corpus: Path) -> Any:
@@ -96,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="timed calls per page and system (fastest kept)"
     )
+    parser.add_argument("--skip-heldout", action="store_true", help="leave the held-out fixtures unscored")
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
     scorer = _load_scorer(corpus)
@@ -116,14 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             theirs_best = min(theirs_best, ms)
         our_ms.append(ours_best)
         base_ms.append(theirs_best)
-        ours[key] = {
-            "source": row["file"],
-            "price": None if result.price is None else str(result.price),
-            "availability": result.availability.value,
-            "currency": result.currency,
-            "methods": result.methods,
-            "reason": result.reason,
-        }
+        del result
+    ours = cli_predictions(corpus, rows)
     if args.preds:
         with args.preds.open("w", encoding="utf-8") as out:
             for pred in ours.values():
@@ -132,12 +162,22 @@ def main(argv: list[str] | None = None) -> int:
         "pricewatch": scorer.score(rows, ours, args.errors),
         "extruct+price-parser": scorer.score(rows, theirs),
     }
+    sets = {"fixtures": FIXTURES} if args.skip_heldout else {"fixtures": FIXTURES, "heldout": HELDOUT}
+    for name, folder in sets.items():
+        set_rows = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
+        table[f"pricewatch {name}"] = scorer.score(set_rows, cli_predictions(folder, set_rows), args.errors)
     for system, res in table.items():
         for subset, m in res.items():
             print(
                 f"{system:22s} {subset:8s} pages={m['pages']:4d} price_F1={m['price'][0]:.3f} "
                 f"(P={m['price'][1]:.3f} R={m['price'][2]:.3f}) availability_F1={m['availability'][0]:.3f}"
             )
+            if "unsure" in m:
+                u = m["unsure"]
+                print(
+                    f"{system:22s} {subset:8s} unsure_catch={u['catch']:.3f} "
+                    f"unsure_false_alarm={u['false_alarm']:.3f} wrong_prices={u['wrong']}"
+                )
     if args.errors:
         for row in rows:
             pred = ours[scorer.key(row["file"])]
@@ -153,12 +193,22 @@ def main(argv: list[str] | None = None) -> int:
         f"pricewatch: median {median:.2f} ms, p90 {p90:.2f} ms; baseline: median {base_median:.2f} ms, "
         f"p90 {statistics.quantiles(base_ms, n=10)[-1]:.2f} ms"
     )
-    overall = table["pricewatch"]["all"]
-    print(
-        f"price_f1={overall['price'][0]:.3f} availability_f1={overall['availability'][0]:.3f} "
+    price, availability, catch, alarm = figures(table["pricewatch"]["all"])
+    parts = [
+        f"price_f1={price:.3f} availability_f1={availability:.3f} unsure_catch={catch:.3f} "
+        f"unsure_false_alarm={alarm:.3f}"
+    ]
+    for name in sets:
+        price, availability, catch, alarm = figures(table[f"pricewatch {name}"]["all"])
+        parts.append(
+            f"{name}_price_f1={price:.3f} {name}_availability_f1={availability:.3f} "
+            f"{name}_unsure_catch={catch:.3f} {name}_unsure_false_alarm={alarm:.3f}"
+        )
+    parts.append(
         f"median_ms={median:.2f} p90_ms={p90:.2f} baseline_median_ms={base_median:.2f} "
         f"ratio={median / base_median:.2f} repeat={args.repeat}"
     )
+    print(" ".join(parts))
     return 0
 
 

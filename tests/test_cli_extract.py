@@ -55,12 +55,18 @@ def test_files_in_input_order_with_errors(tmp_path: Path) -> None:
     rows = lines(proc)
     assert [r["source"] for r in rows] == [str(plain), str(missing), str(packed), str(tmp_path), str(broken)]
     assert list(rows[0]) == [
-        "source", "price", "currency", "availability", "title", "offers", "methods", "error", "reason"
+        "source", "price", "currency", "availability", "title", "offers", "methods", "error", "reason",
+        "list_price", "confidence", "unsure", "evidence", "candidates", "price_selector",
     ]  # fmt: skip
     for row in (rows[0], rows[2]):
         assert (row["price"], row["currency"], row["availability"]) == ("1299.00", "TRY", "OutOfStock")
         assert row["title"] == "Steel Kettle" and row["error"] is None
         assert row["methods"]["price"] == "jsonld" and len(row["offers"]) == 1
+        assert 0.6 <= row["confidence"] <= 1 and row["unsure"] is False
+        assert row["evidence"][0].startswith("JSON-LD gives 1299.00")
+        first = row["candidates"][0]
+        assert (first["price"], first["source"], first["chosen"]) == ("1299.00", "jsonld", True)
+    assert (rows[1]["confidence"], rows[1]["unsure"], rows[1]["candidates"]) == (0.0, False, [])
     assert rows[1]["error"] == "no such file" and rows[1]["price"] is None
     assert rows[3]["error"] and rows[4]["error"].startswith("cannot read the file")
 

@@ -34,11 +34,17 @@ robots.txt, politeness and limits from your settings) and prints one result per 
 
 With --json each line is one JSON object:
   {"source": ..., "price": "1299.00" | null, "currency": "TRY" | null, "availability": "InStock" | ...,
-   "title": ..., "offers": [...], "methods": {...}, "error": null | "...", "reason": null | "..."}
+   "title": ..., "offers": [...], "methods": {...}, "error": null | "...", "reason": null | "...",
+   "list_price": "1499.00" | null, "confidence": 0.97, "unsure": false, "evidence": ["..."],
+   "candidates": [{"price", "currency", "source", "role", "score", "text", "context", "selector",
+   "chosen"}, ...], "price_selector": "CSS" | null}
 URL rows also say which fetcher's page was read: "fetcher": "plain" | "browser" (by default plain first,
 the browser when the page needs one: a bot check, a page its scripts fill in, no price).
 "error" says why an input could not be read or fetched; a page read fine but without a price has
-"price": null, "error": null and says why in "reason".
+"price": null, "error": null and says why in "reason". "confidence" (0 to 1) says how sure the price is;
+"unsure" is true below 0.6. "evidence" says why this price (its source, what agreed or competed with it);
+"candidates" lists every price considered, with the words around it and a CSS selector for it.
+Without --json, --why prints the evidence and candidates under each line.
 
 Exit status: 0 when at least one input was read (even without a price), 1 when every input failed,
 2 for usage errors."""
@@ -66,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--plain", action="store_const", const="plain", dest="mode",
         help="read URLs with the plain fetcher only, never the browser",
     )  # fmt: skip
+    parser.add_argument(
+        "--why",
+        action="store_true",
+        help="also print why this price: its evidence and the competing candidates",
+    )
     parser.set_defaults(func=cmd_extract)
 
 
@@ -100,6 +111,12 @@ def result_json(source: str, extraction: Extraction | None, error: str | None) -
         "methods": data.get("methods", {}),
         "error": error,
         "reason": data.get("reason"),
+        "list_price": data.get("list_price"),
+        "confidence": data.get("confidence", 0.0),
+        "unsure": data.get("unsure", False),
+        "evidence": data.get("evidence", []),
+        "candidates": data.get("candidates", []),
+        "price_selector": data.get("price_selector"),
     }
 
 
@@ -169,7 +186,7 @@ def shown_tail(value: str, limit: int) -> str:
     return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
 
-def print_row(row: dict[str, Any], out: TextIO) -> None:
+def print_row(row: dict[str, Any], out: TextIO, why: bool = False) -> None:
     if row["error"]:
         detail = "error: " + shown(row["error"], 80)
     elif row["price"] is None:
@@ -177,13 +194,32 @@ def print_row(row: dict[str, Any], out: TextIO) -> None:
     else:
         method = row["methods"].get("price", "")
         offers = len(row["offers"])
-        detail = shown(row["title"], 50) + (f"  [{method}]" if method else "")
+        sure = f"{'UNSURE ' if row['unsure'] else ''}{row['confidence']:.2f}"
+        detail = f"{sure:<11}  " + shown(row["title"], 50) + (f"  [{method}]" if method else "")
         detail += f"  ({offers} offers)" if offers > 1 else ""
+        detail += f"  was {shown(row['list_price'], 14)}" if row["list_price"] else ""
     price = f"{row['price']} {row['currency'] or ''}".strip() if row["price"] is not None else "-"
     availability = row["availability"] or "-"
     print(
         f"{shown_tail(row['source'], 48):<48}  {shown(price, 18):>18}  {availability:<12}  {detail}", file=out
     )
+    if why and not row["error"]:
+        print_why(row, out)
+
+
+def print_why(row: dict[str, Any], out: TextIO) -> None:
+    """The evidence lines and the candidates, indented under the result line."""
+    for line in row["evidence"]:
+        print(f"    why: {shown(line, 140)}", file=out)
+    for cand in row["candidates"]:
+        mark = "*" if cand["chosen"] else " "
+        money = f"{cand['price']} {cand['currency'] or ''}".strip()
+        where = f"  at {shown(cand['selector'], 70)}" if cand["selector"] else ""
+        print(
+            f"  {mark} {shown(money, 18):>18}  {cand['source']:<10} {cand['role']:<6} "
+            f"{shown(cand['text'], 30)!s:<30}  {shown(cand['context'], 60)}{where}",
+            file=out,
+        )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -200,6 +236,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(row, ensure_ascii=False), file=out, flush=True)
             else:
-                print_row(row, out)
+                print_row(row, out, args.why)
                 out.flush()
     return 0 if ok else EXIT_ALL_FAILED

@@ -29,7 +29,7 @@ from typing import Any
 
 from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
-from pricewatch.scraping.extract import Extraction, Offer, extract
+from pricewatch.scraping.extract import Extraction, Offer, PriceCandidate, extract
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
             sku=o["sku"],
             url=o["url"],
             method=o["method"],
+            list_price=_money(o.get("list_price")),
+            valid_until=o.get("valid_until"),
         )
         for o in data["offers"]
     ]
@@ -104,6 +106,12 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
         structured_price=_money(data["structured_price"]),
         visible_price=_money(data["visible_price"]),
         structured_availability=None if structured is None else Availability(structured),
+        list_price=_money(data.get("list_price")),
+        confidence=float(data.get("confidence", 0.0)),
+        unsure=bool(data.get("unsure", False)),
+        evidence=list(data.get("evidence", [])),
+        candidates=[PriceCandidate.from_json(c) for c in data.get("candidates", [])],
+        price_selector=data.get("price_selector"),
     )
 
 

@@ -100,17 +100,77 @@ OUT_OF_STOCK_PHRASES = {
         "geçici olarak temin edilemiyor",
     ],
 }
+OUT_OF_STOCK_PHRASES.update(
+    {
+        "cs": ["vyprodáno", "není skladem", "nedostupné", "momentálně nedostupné"],
+        "sk": ["vypredané", "nie je na sklade", "nedostupné"],
+        "hu": ["elfogyott", "nincs készleten", "nem elérhető"],
+        "ro": ["stoc epuizat", "indisponibil", "nu este în stoc", "nu mai este disponibil"],
+        "sv": ["slutsåld", "ej i lager", "tillfälligt slut", "slut i lager", "finns inte i lager"],
+        "da": ["udsolgt", "ikke på lager", "midlertidigt udsolgt"],
+        "no": ["utsolgt", "ikke på lager", "midlertidig utsolgt"],
+        "fi": ["loppuunmyyty", "ei varastossa", "tilapäisesti loppu"],
+        "el": ["εξαντλήθηκε", "μη διαθέσιμο", "εκτός αποθέματος"],
+        "ru": ["нет в наличии", "распродано", "закончился"],
+        "uk": ["немає в наявності", "розпродано"],
+        "vi": ["hết hàng", "tạm hết hàng", "ngừng kinh doanh"],
+        "ar": ["غير متوفر", "غير متاح", "نفدت الكمية", "نفذت الكمية", "نفد من المخزون"],
+        "he": ["אזל מהמלאי", "לא במלאי", "אזל"],
+        "hi": ["स्टॉक में नहीं", "आउट ऑफ स्टॉक", "उपलब्ध नहीं"],
+        "id": ["stok habis", "habis", "tidak tersedia"],
+    }
+)
+# Scripts written without spaces between words: matched anywhere in a short text, not at word boundaries.
+OUT_OF_STOCK_UNSPACED = [
+    *("在庫切れ", "売り切れ", "品切れ", "在庫なし", "販売終了", "入荷待ち", "完売"),
+    *("缺货", "售罄", "无货", "已下架", "缺貨", "售完", "無庫存", "暂时缺货", "到货通知", "補貨中", "补货中"),
+    *("품절", "일시품절", "재고없음", "재고 없음", "판매종료"),
+    *("สินค้าหมด", "หมดชั่วคราว", "สินค้าหมดชั่วคราว"),
+]
 PRE_ORDER_PHRASES = [
     "pre-order",
     "preorder",
     "vorbestellen",
+    "vorbestellbar",
     "précommande",
+    "précommander",
+    "pré-commande",
     "pre-ordina",
+    "preordine",
+    "preventa",
     "reserva ya",
+    "voorbestellen",
     "ön sipariş",
     "przedsprzedaż",
     "pré-venda",
+    "förhandsboka",
+    "předprodej",
 ]
+PRE_ORDER_UNSPACED = [
+    "予約受付中",
+    "予約販売",
+    "予約商品",
+    "预售",
+    "預購",
+    "预订",
+    "預訂",
+    "예약판매",
+    "예약 판매",
+    "예약구매",
+]
+# A product with a count left or a delivery time can be bought now ("Only 2 left", "Ships in 3 weeks").
+LOW_STOCK_OR_LEAD_TIME = re.compile(
+    r"(?<!\w)(?:only|just|nur noch|noch|plus que|il ne reste(?: plus)? que|quedan|solo quedan|últimas|ultimi|"
+    r"solo|nog maar|nog|tylko|son|apenas|últimos|kun|endast|bara|pouze|posledních|csak|még|doar|ultimele|"
+    r"осталось|còn|فقط|נותרו)\s+\d+(?!\w)"
+    r"|(?<!\w)(?:ships|dispatched|delivered|usually ships|ready to ship|versandfertig|lieferbar|lieferzeit|"
+    r"expédié|expédition|livraison|se envía|envío|spedito|spedizione|verzonden|levertijd|wysyłka|kargoda|"
+    r"kargoya|envio|levereras|sendes|odesíláme|expediere)\b[^.]{0,25}?\d+\s*(?:-\s*\d+\s*)?"
+    r"(?:weeks?|days?|business days|hours?|h|wochen?|tagen?|werktagen?|semaines?|jours?|semanas?|días?|dias|"
+    r"settimane?|giorni|weken|dagen|tygodni|dni|hafta|gün|veckor|dagar|uker|dager|týdn[ůy]|dn[ůy]|zile|"
+    r"săptămâni)(?!\w)"
+)
+LOW_STOCK_UNSPACED = re.compile(r"残りわずか|残り\d+|仅剩\d+|还剩\d+|僅剩\d+|\d+개 남음|남은 수량|ตัวสุดท้าย")
 
 # What a shop shows when the product can be bought; trusted only at the start of a short text (from_phrase).
 IN_STOCK_PHRASES = [
@@ -118,6 +178,22 @@ IN_STOCK_PHRASES = [
     *("auf lager", "lieferbar", "sofort lieferbar", "verfügbar", "vorrätig"),
     *("en stock", "disponible", "disponibile", "in magazzino", "op voorraad", "leverbaar"),
     *("dostępny", "w magazynie", "em estoque", "em stock", "disponível", "stokta", "stokta var"),
+    *("skladem", "na skladě", "na sklade", "raktáron", "készleten", "în stoc", "i lager", "finns i lager"),
+    *("på lager", "varastossa", "в наличии", "còn hàng", "متوفر", "متوفر في المخزون", "במלאי"),
+    *("स्टॉक में है", "tersedia", "stok tersedia", "διαθέσιμο"),
+]
+IN_STOCK_UNSPACED = [
+    "在庫あり",
+    "在庫有り",
+    "有货",
+    "现货",
+    "有貨",
+    "現貨",
+    "재고 있음",
+    "재고있음",
+    "구매가능",
+    "มีสินค้า",
+    "มีของ",
 ]
 
 _ALL_OOS = sorted({p for phrases in OUT_OF_STOCK_PHRASES.values() for p in phrases}, key=len, reverse=True)
@@ -136,6 +212,9 @@ ASPECT_RE = re.compile(
     r"filiale|negozio|winkel|sklep|loja|size|colou?r|größe|grösse|farbe|taille|"
     r"couleur|talla|taglia|colore|maat|kleur|rozmiar|kolor|tamanho|beden|renk)"
 )
+_UNSPACED_OUT = re.compile("|".join(re.escape(p) for p in OUT_OF_STOCK_UNSPACED))
+_UNSPACED_PRE = re.compile("|".join(re.escape(p) for p in PRE_ORDER_UNSPACED))
+_UNSPACED_IN = re.compile("|".join(re.escape(p) for p in IN_STOCK_UNSPACED))
 PRE_ORDER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PRE_ORDER_PHRASES) + r")(?!\w)")
 
 
@@ -163,10 +242,21 @@ def from_phrase(text: str, in_stock: bool = False) -> Availability:
     norm = normalise(text)
     if ASPECT_RE.search(norm):
         return Availability.UNKNOWN
-    if OUT_OF_STOCK_RE.search(norm):
+    if OUT_OF_STOCK_RE.search(norm) or _UNSPACED_OUT.search(norm):
         return Availability.OUT_OF_STOCK
-    if PRE_ORDER_RE.search(norm):
+    if PRE_ORDER_RE.search(norm) or _UNSPACED_PRE.search(norm):
         return Availability.PRE_ORDER
-    if in_stock and IN_STOCK_RE.search(norm):
+    if in_stock and (
+        IN_STOCK_RE.search(norm)
+        or _UNSPACED_IN.search(norm)
+        or LOW_STOCK_OR_LEAD_TIME.search(norm)
+        or LOW_STOCK_UNSPACED.search(norm)
+    ):
         return Availability.IN_STOCK
     return Availability.UNKNOWN
+
+
+def buyable_soon(text: str) -> bool:
+    """Whether a short text says the product can be bought now with a count left or a delivery time."""
+    norm = normalise(text)
+    return bool(LOW_STOCK_OR_LEAD_TIME.search(norm) or LOW_STOCK_UNSPACED.search(norm))

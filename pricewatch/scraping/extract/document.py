@@ -200,5 +200,6 @@ def _region(lang: str | None, url: str | None) -> str | None:
         if len(tld) == 2 and tld not in _GENERIC_TLDS:
             return "gb" if tld == "uk" else tld
     if lang and "-" in lang:
-        return lang.split("-", 1)[1][:2]
+        # "zh-hant-tw": the region is the two-letter subtag, after any script subtag.
+        return next((p for p in lang.split("-")[1:] if len(p) == 2 and p.isalpha()), None)
     return None

@@ -180,6 +180,7 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
     sku = clean_text(value.get("sku") or item.get("sku"))
     if price == 0:
         price = None  # shops write 0 for "no price" (call for price, not yet released)
+    list_price = _spec_list_price(value.get("priceSpecification"), page)
     return [
         Offer(
             price=price,
@@ -189,8 +190,34 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
             sku=sku,
             url=page.absolute(clean_text(value.get("url"))),
             method="jsonld",
+            list_price=_above(list_price, price),
+            valid_until=_date(value.get("priceValidUntil")),
         )
     ]
+
+
+def _above(list_price: Decimal | None, price: Decimal | None) -> Decimal | None:
+    return list_price if list_price is not None and price is not None and list_price > price else None
+
+
+def _date(value: Any) -> str | None:
+    """An ISO date ("2024-12-31", or the date part of a date-time), else None."""
+    text = clean_text(value)
+    if not text or len(text) < 10:
+        return None
+    day = text[:10]
+    return day if day[4] == "-" and day[7] == "-" and day.replace("-", "").isdigit() else None
+
+
+def _spec_list_price(spec: Any, page: Page) -> Decimal | None:
+    """The list or crossed-out price a priceSpecification states (priceType ListPrice, StrikethroughPrice)."""
+    for item in spec if isinstance(spec, list) else [spec]:
+        if not isinstance(item, dict):
+            continue
+        kind = str(item.get("priceType") or "").rsplit("/", 1)[-1].lower()
+        if kind in _IGNORED_PRICE_TYPES:
+            return structured_amount(item.get("price"), page.money)
+    return None
 
 
 def _spec_price(spec: Any, page: Page) -> tuple[Decimal | None, str | None]:

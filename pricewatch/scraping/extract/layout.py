@@ -52,6 +52,39 @@ _REGION_MAX_ELEMENTS = 800  # a bigger "buy box" is most of the page: reading it
 _COUNT = etree.XPath("count(descendant::*)")
 
 
+# Headings of page parts about other products or other sellers, in the shops' languages.
+_OTHER_OFFERS = (
+    *("related", "similar", "you may also", "you might also", "also bought", "also viewed", "also like"),
+    *("frequently bought", "bought together", "buy it with", "recommended", "recently viewed"),
+    *("other sellers", "more sellers", "more buying choices", "accessor", "sponsored", "bundle"),
+    *("kunden kauften", "kunden haben auch", "ähnliche", "zubehör", "weitere angebote", "andere verkäufer"),
+    *("passend dazu", "empfehlung", "vous aimerez", "produits similaires", "accessoires", "autres vendeurs"),
+    *("souvent achetés", "potrebbe interessarti", "prodotti simili", "altri venditori", "spesso comprati"),
+    *("también te puede", "productos relacionados", "otros vendedores", "comprados juntos"),
+    *("gerelateerde", "vergelijkbare", "anderen bekeken", "andere verkopers", "benzer ürünler"),
+    *("ilginizi çekebilir", "diğer sat\u0131c\u0131lar", "birlikte al\u0131nan", "podobne produkty"),
+    *("inni sprzedawcy", "produtos relacionados", "outros vendedores", "quem viu", "compre junto"),
+    *("関連商品", "おすすめ", "この商品を見た人", "一緒に購入", "相关商品", "推荐", "看了又看", "猜你喜欢"),
+    *("相關商品", "推薦", "함께 본", "추천 상품", "연관 상품", "관련 상품", "สินค้าที่เกี่ยวข้อง"),
+    *("sản phẩm liên quan", "sản phẩm tương tự", "منتجات ذات صلة", "منتجات مشابهة", "מוצרים דומים"),
+    *("מוצרים נוספים", "похожие товары", "\u0441 этим товаром покупают"),
+)
+OTHER_OFFERS_HEADING = re.compile("|".join(re.escape(p) for p in _OTHER_OFFERS))
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_HEADING_TEXT = 60
+
+
+def _titled_as_other(node: Element) -> bool:
+    """Whether the part opens with a heading about other products or sellers ("Customers also bought")."""
+    for count, child in enumerate(node.iterchildren(etree.Element)):
+        if count >= 2:
+            break
+        if child.tag in _HEADINGS:
+            text = text_start(child, _HEADING_TEXT).lower()
+            return len(text) <= _HEADING_TEXT and bool(OTHER_OFFERS_HEADING.search(text))
+    return False
+
+
 def attrs(el: Element) -> str:
     """The attributes that name what an element is for (class, id, itemprop, data-testid), lower case."""
     return names(el).lower()
@@ -112,6 +145,8 @@ class Layout:
             else:
                 found = self.words(node)
                 verdict = 1 if found & AVOID else 2 if found & NOT_PRICE else 0
+                if verdict == 0 and _titled_as_other(node):
+                    verdict = 1
             self._avoids[node] = verdict
         return verdict
 

@@ -4,10 +4,20 @@ page, an analytics data layer as the last resort, and the user's CSS selector ov
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
+import re
 
 from pricewatch.models import Availability
-from pricewatch.scraping.extract import datalayer, jsonld, meta, microdata, stock, visible
+from pricewatch.scraping.extract import (
+    confidence,
+    datalayer,
+    evidence,
+    jsonld,
+    meta,
+    microdata,
+    reconcile,
+    stock,
+    visible,
+)
 from pricewatch.scraping.extract.document import Page, heading, parse, text_of, text_start
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.product import ProductData, clean_text
@@ -18,6 +28,8 @@ from pricewatch.scraping.money import region_currency
 log = logging.getLogger(__name__)
 MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
 VISIBLE_REGION_LIMIT = 1500  # elements in the buy box read first when there is no structured price
+# An offer named like a bundle or a set is not the product alone.
+_BUNDLE = re.compile(r"\+|\bbundle|\bset\b|\bpack\b|\bkit\b|\bcombo|\bwith\b|\bmit\b|\bavec\b|\bcon\b")
 
 
 def extract(
@@ -79,7 +91,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         found = visible.scan(page, layout, region) if region is not None else visible.Scan()
     else:
         found = _scan_visible(page, layout)
-    _choose_price(result, page, found.candidates)
+    basis = _choose_price(result, page, found.candidates)
 
     if result.price is None:
         fallback = datalayer.read(page)
@@ -87,6 +99,8 @@ def _extract(page: Page, selector: str | None) -> Extraction:
             result.price, result.currency = fallback.price, fallback.currency
             result.methods["price"] = fallback.method
             result.reason = None
+            basis = confidence.DATALAYER
+            result.evidence.append("read from the page's analytics data layer (no price shown or described)")
 
     if selector:
         money, why = select_price(page, selector)
@@ -95,6 +109,9 @@ def _extract(page: Page, selector: str | None) -> Extraction:
             result.currency = money.currency or result.currency
             result.methods["price"] = "selector"
             result.reason = None
+            result.price_selector = selector
+            basis = confidence.SELECTOR
+            result.evidence.insert(0, f"read with your CSS selector {selector!r}")
         else:
             result.reason = why
 
@@ -116,6 +133,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         result.methods.setdefault("currency", result.methods.get("price", "context"))
     if result.price is None and result.reason is None:
         result.reason = "no price found on the page"
+    confidence.finish(result, basis, found.candidates, page)
     return result
 
 
@@ -131,35 +149,57 @@ def _scan_visible(page: Page, layout: Layout) -> visible.Scan:
     return visible.scan(page, layout)
 
 
-def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]) -> None:
-    """Set the price from the main offer, or from the visible page when the shopper sees another one."""
+def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]) -> str:
+    """Set the price from the main offer, or from the visible page when the shopper sees another one; return
+    the basis of the choice (see :mod:`~pricewatch.scraping.extract.confidence`), noting the evidence."""
     seen = visible.best(found)
-    offer = _main_offer(result.offers, page, found)
+    offer, how = _main_offer(result.offers, page, found)
     if offer is not None:
         result.price, result.currency = offer.price, offer.currency
         result.methods["price"] = offer.method
         result.structured_price = offer.price
+        result.list_price = offer.list_price
         if offer.availability is not Availability.UNKNOWN:
             result.availability = offer.availability
             result.methods["availability"] = offer.method
+        result.evidence.append(f"{confidence.source_name(offer.method)} gives {offer.price} {how}".strip())
+        if how == confidence.FALLBACK:
+            result.evidence.append("the structured offers differ in price and none is shown as the main one")
     if seen is None:
-        return
+        return confidence.STRUCTURED_UNSEEN if offer is not None else confidence.NONE
     result.visible_price = seen.amount
     if result.price is None:
         if seen.score < MIN_VISIBLE_SCORE:
             # Nothing names it a price and it sits far from the title and buy button (or in a list of other
             # products): a guess, not an answer. The user can point a CSS selector at the right element.
             result.reason = f"no confident price on the page (best guess {seen.text!r})"
-            return
+            return confidence.NONE
         result.price, result.currency = seen.amount, seen.currency or page.money.currency
         result.methods["price"] = "visible"
-    elif _should_prefer_visible(result.price, seen, found):
+        result.evidence.append(f"read from the page's buy box: {seen.text!r}")
+        _set_selector(result, page, seen)
+        return confidence.VISIBLE
+    basis = reconcile.decide(result.price, offer, seen, found, result.evidence)
+    if basis == confidence.AGREE and result.currency is None:
+        result.currency = seen.currency  # the structured data leaves it out; the buy box writes it
+    if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG):
+        if any(c.amount == result.price and c.is_list for c in found) or (
+            result.price is not None and result.price > seen.amount
+        ):
+            result.list_price = result.price  # the structured price is the old one the page crosses out
         result.price = seen.amount
         result.currency = seen.currency or result.currency
         result.methods["price"] = "visible"
+        _set_selector(result, page, seen)
         # Offered beside the structured ones, so the user can pick either.
         result.offers.append(Offer(price=seen.amount, currency=result.currency, name="shown on the page",
                                    method="visible"))  # fmt: skip
+    return basis
+
+
+def _set_selector(result: Extraction, page: Page, seen: visible.Candidate) -> None:
+    if seen.element is not None:
+        result.price_selector = evidence.css_path(seen.element, page)
 
 
 def _set(result: Extraction, name: str, value: str | None, method: str) -> None:
@@ -201,36 +241,27 @@ def _dedupe(offers: list[Offer]) -> list[Offer]:
     return list(unique.values())
 
 
-def _main_offer(offers: list[Offer], page: Page, found: list[visible.Candidate]) -> Offer | None:
-    """The offer a shopper sees first: the one in the URL, the one shown, else the first buyable one."""
+def _main_offer(offers: list[Offer], page: Page, found: list[visible.Candidate]) -> tuple[Offer | None, str]:
+    """The offer a shopper sees first: the one in the URL, the one shown, else the first buyable one that is
+    not a bundle; with how it was told apart (for the evidence)."""
     priced = [o for o in offers if o.price is not None]
     if not priced:
-        return None
-    if page.url and len(priced) > 1:
+        return None, ""
+    if len(priced) == 1:
+        return priced[0], ""
+    if page.url:
         for offer in priced:
             if offer.url and offer.url == page.url:
-                return offer
+                return offer, "(the offer of the page's address)"
             if offer.sku and len(offer.sku) >= 4 and offer.sku in page.url:  # "12" is in many URLs
-                return offer
+                return offer, "(the offer whose SKU is in the page's address)"
     if len({o.price for o in priced}) == 1:
         # Variants at one price (sizes): the product can be bought when any of them can.
-        return next((o for o in priced if o.availability.buyable), priced[0])
+        return next((o for o in priced if o.availability.buyable), priced[0]), "(all its offers agree)"
     shown = sorted((c for c in found if not c.is_list), key=lambda c: -c.score)
     for cand in shown[:5]:
         for offer in priced:
             if offer.price == cand.amount:
-                return offer
-    return next((o for o in priced if o.availability.buyable), priced[0])
-
-
-def _should_prefer_visible(
-    price: Decimal | None, seen: visible.Candidate, found: list[visible.Candidate]
-) -> bool:
-    """Take the visible price over structured data only when the page never shows the structured one."""
-    if price is None or seen.amount == price or seen.is_list:
-        return False
-    if any(c.amount == price and not c.is_list for c in found):
-        return False
-    if any(c.amount == price and c.is_list for c in found):
-        return seen.score >= 3  # the structured price is shown crossed out: it is the old price
-    return seen.score >= 6
+                return offer, "(the offer the page shows)"
+    plain = [o for o in priced if not _BUNDLE.search((o.name or "").lower())] or priced
+    return next((o for o in plain if o.availability.buyable), plain[0]), confidence.FALLBACK

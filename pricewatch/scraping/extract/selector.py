@@ -26,6 +26,6 @@ def select_price(page: Page, selector: str) -> tuple[Money | None, str | None]:
     for el in found[:20]:
         value = prop_value(el) if el.get("content") is not None else text_of(el)
         money = parse_money(" ".join((value or "").split()), page.money)
-        if money is not None:
+        if money is not None and money.amount > 0:  # "0" is how shops write "no price"
             return money, None
     return None, "the CSS selector matched no price"

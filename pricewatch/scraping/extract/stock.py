@@ -7,6 +7,7 @@ from pricewatch.scraping.extract.availability import from_phrase
 from pricewatch.scraping.extract.document import Element, text_of
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.visible import MAX_PHRASE, Scan
+from pricewatch.scraping.extract.words import VARIANT
 
 _BEFORE, _AFTER = 50, 400  # the window, in elements, around the title and the buy button
 
@@ -27,9 +28,26 @@ def said(found: Scan, layout: Layout, in_stock: bool) -> Availability:
         if len(text) > MAX_PHRASE:
             continue
         verdict = from_phrase(text, in_stock)
-        if verdict is not Availability.UNKNOWN and not layout.hidden(el) and not layout.avoided(el):
+        if (
+            verdict is not Availability.UNKNOWN
+            and not layout.hidden(el)
+            and not layout.avoided(el)
+            and not _about_variant(el, layout)
+        ):
             return verdict
     return Availability.UNKNOWN
+
+
+def _about_variant(el: Element, layout: Layout) -> bool:
+    """Whether the message sits in a size, colour or variant picker (about that variant only)."""
+    node: Element | None = el
+    for _ in range(3):
+        if node is None:
+            return False
+        if layout.words(node) & VARIANT:
+            return True
+        node = node.getparent()
+    return False
 
 
 def visible_availability(structured: Availability, found: Scan, layout: Layout) -> Availability:

@@ -20,7 +20,8 @@ from lxml import etree
 from pricewatch.scraping.extract.document import Element, Page
 from pricewatch.scraping.extract.labels import Label, label_before
 from pricewatch.scraping.extract.layout import Layout
-from pricewatch.scraping.money import NUMBER_RE, find_currency, parse_money
+from pricewatch.scraping.extract.words import names as names_of
+from pricewatch.scraping.money import NUMBER_RE, MoneyContext, ascii_digits, find_currency, parse_money
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(
@@ -31,7 +32,8 @@ _NOT_A_PRICE = re.compile(
     r"/\s*(?:mo|month|mes|mês|mois|monat|mese|maand|mies|ay|kg|l|m|100\s?g|st)\b|per month|al mes|par mois|"
     r"im monat|monatlich|mtl\.|al mese|per maand|miesięcznie|por mês|ayl\u0131k|"
     r"\bx\s*\d|\d\s*x\b|cuotas|taksit|rate\b|raten|ratenzahlung|versand|shipping|envío|livraison|spedizione|"
-    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis"
+    r"kargo|verzending|delivery|save|spar|économ|risparmi|ahorra|\d\s?%|stars?\b|review|bewertung|avis|"
+    r"\bsku\b|\bean\b|\bgtin|art\.?-?nr|item\s?#|\bisbn|\*\s*\*|^\W*\(\s*\d+\s*\)\W*$"
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
@@ -43,6 +45,8 @@ _PAIR_DISTANCE = 8  # elements between two prices of one price box
 _MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more likely an instalment
 _MAX_TEXT = 60
 MAX_PHRASE = 80
+_BOX_MAX_ELEMENTS = 8  # a split price's box: the whole part, separator, cents, currency, a label
+_FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
 
 
 @dataclass(slots=True)
@@ -100,6 +104,7 @@ def price_text(el: Element, limit: int = 400) -> str:
             and parts[-1].rstrip()[-1:].isdigit()
             and (node.tag == "sup" or _DECIMAL_PART.search(node.get("class", "").lower()))
         ):
+            parts[-1] = parts[-1].rstrip()  # "40\n  <sup>99</sup>" is 40.99, not "40 .99"
             parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
         parts.append(text)
         if node is not el and node.tail:
@@ -153,15 +158,25 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
             if not named:
                 name = get("itemprop")
                 named = name is not None and _names_price(name)
-        if named or (text is not None and _DIGIT.search(text) and find_currency(text, context)):
+        if named or (
+            text is not None
+            and _DIGIT.search(text)
+            and (find_currency(text, context) or _currency_follows(el, context))
+        ):
             hits.append((pos, el, named))
     inside_until = -1  # hits inside an accepted candidate (its descendants follow it) are parts of it
+    taken: set[Element] = set()  # elements read as part of a price assembled from its parent
     for pos, el, named in hits:
         if len(result.candidates) >= _MAX_CANDIDATES:
             break
-        if pos <= inside_until:
+        if pos <= inside_until or el in taken:
             continue
-        text = price_text(el)
+        text = ascii_digits(price_text(el))
+        box = _split_price_box(el, text, page)
+        if box is not None:
+            el, text = box
+            named = named or _names_price(names_of(el))
+            taken.update(el.iter(etree.Element))
         if not text or len(text) > _MAX_TEXT or not _DIGIT.search(text) or _NOT_A_PRICE.search(text.lower()):
             continue
         if len(NUMBER_RE.findall(text)) > 1:
@@ -175,6 +190,59 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         )
     _pair_old_prices(result.candidates)
     return result
+
+
+def _currency_follows(el: Element, context: MoneyContext) -> bool:
+    """Whether the element's digits go on in what follows it: "<b>34</b>,99 €", "<b>34</b><sup>99</sup> €"."""
+    text = el.text or ""
+    if not text.strip()[-1:].isdigit() or len(text) > 12:
+        return False
+    after = (el.tail or "")[:12]
+    if not after.strip():
+        nxt = el.getnext()
+        after = (nxt.text or "")[:12] if nxt is not None and isinstance(nxt.tag, str) else ""
+    # Read with the last digit before it: a unit written right after the digits ("<b>39,900</b>원") is
+    # matched only there.
+    return bool(after.strip()) and find_currency(text.strip()[-1:] + after, context) is not None
+
+
+def _split_price_box(el: Element, text: str, page: Page) -> tuple[Element, str] | None:
+    """The small box around ``el`` when the price is split over it and its siblings (the whole part here,
+    the cents, the separator or the currency there): "<span>189</span><span>.99</span>", "<b>34</b>,99 €".
+
+    The box is taken only when it reads as one amount that completes this one: the same whole part with
+    cents added, a currency this element lacks, or the whole part when this element holds only the fraction
+    ("<span>,99 €</span>").
+    """
+    own = parse_money(text, page.money) if text else None
+    fraction_only = bool(_FRACTION_ONLY.match(text))
+    if own is not None and own.currency is not None and own.amount != own.amount.to_integral_value():
+        return None  # already a whole price with cents and currency
+    if own is None and not fraction_only:
+        return None
+    node = el
+    for _ in range(2):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or _count(parent) > _BOX_MAX_ELEMENTS:
+            return None
+        box_text = ascii_digits(price_text(parent, limit=_BOX_MAX_ELEMENTS + 4))
+        if len(box_text) > _MAX_TEXT or len(NUMBER_RE.findall(box_text)) != 1:
+            return None
+        whole = parse_money(box_text, page.money)
+        if whole is not None and whole.amount > 0:
+            if own is None or (own.currency is None and whole.currency is not None):
+                return parent, box_text
+            completes = whole.amount != own.amount and whole.amount.to_integral_value(
+                rounding="ROUND_FLOOR"
+            ) == own.amount.to_integral_value(rounding="ROUND_FLOOR")
+            if completes or (whole.amount == own.amount and own.currency is None and whole.currency):
+                return parent, box_text
+        node = parent
+    return None
+
+
+def _count(el: Element) -> int:
+    return sum(1 for _ in el.iter(etree.Element))
 
 
 def _pair_old_prices(found: list[Candidate]) -> None:

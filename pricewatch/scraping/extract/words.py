@@ -63,6 +63,17 @@ SALE = _vocabulary(
 )
 
 
+# Pickers of one size, colour or variant: a "sold out" there is about that variant, not the product. Plurals
+# only for size and colour: "a-size-medium" and "text-color" are typography.
+VARIANT = _vocabulary(
+    """
+    sizes sizeselector sizepicker colors colours swatch variant variation option
+    groesse grosse farbe taille couleur talla taglia colore maat kleur rozmiar kolor tamanho
+    beden renk storlek farge velikost barva meret marime
+    """
+)
+
+
 def names(el: Element) -> str:
     """The attributes that name what an element is for: class, id, itemprop and data-testid."""
     return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('data-testid', '')}"

@@ -1,0 +1,152 @@
+"""How sure an extraction is of its price, from the basis of the choice and what competed with it.
+
+The basis says how the price was chosen (structured data the buy box confirms, structured data alone, the
+visible page alone, a conflict between them...); each has a base confidence, lowered when the evidence is thin
+(a visible price barely ahead of another amount, structured offers that differ with none shown, no currency).
+Below :data:`~pricewatch.scraping.extract.result.UNSURE_BELOW` the reading is marked unsure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from pricewatch.scraping.extract import evidence
+from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.result import UNSURE_BELOW, Extraction, PriceCandidate
+from pricewatch.scraping.extract.visible import Candidate
+
+NONE = "none"
+SELECTOR = "selector"
+AGREE = "agree"  # structured price and the buy box's strongest price are the same
+SHOWN = "shown"  # the structured price is shown, about as strongly as any other
+SHOWN_WEAK = "shown_weak"  # ... but another amount is shown much more strongly
+KEPT = "kept"  # the page shows only crossed-out prices beside the structured one
+STRUCTURED_UNSEEN = "structured_unseen"  # no price text on the page to check it against
+VISIBLE_EVIDENCE = "visible_evidence"  # visible taken: the structured one crossed out, stale, not the sale
+VISIBLE_STRONG = "visible_strong"  # visible price taken: strong, and the structured one never shown
+CONFLICT = "conflict"  # structured kept though the page never shows it and shows another price
+VISIBLE = "visible"  # no structured price: the visible page alone
+DATALAYER = "datalayer"
+FALLBACK = "(the first buyable of offers at different prices)"
+
+_BASE = {
+    SELECTOR: 0.95,
+    AGREE: 0.97,
+    SHOWN: 0.85,
+    SHOWN_WEAK: 0.55,
+    KEPT: 0.8,
+    STRUCTURED_UNSEEN: 0.8,
+    VISIBLE_EVIDENCE: 0.85,
+    VISIBLE_STRONG: 0.65,
+    CONFLICT: 0.4,
+    DATALAYER: 0.65,
+}
+_SOURCES = {
+    "jsonld": "JSON-LD",
+    "microdata": "microdata",
+    "meta": "the product meta tags",
+    "visible": "the page",
+}
+_GUESS = 0.5
+_MAX_LIST_DISTANCE = 30  # elements between a price and its crossed-out list price
+_MAX_DISCOUNT = Decimal(5)  # a "list price" above five times the price belongs to something else
+
+
+def source_name(method: str) -> str:
+    return _SOURCES.get(method, method)
+
+
+def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -> None:
+    """Fill in the candidates, the list price, the confidence and the unsure flag."""
+    currency = result.currency
+    structured = evidence.structured_candidates([o for o in result.offers if o.method != "visible"])
+    shown = evidence.visible_candidates(found, page, currency)
+    candidates = structured + shown
+    chosen_at = _chosen(candidates, result)
+    if chosen_at < 0 and result.price is not None:
+        # Read by the user's selector or from the data layer: no structured or visible candidate has it.
+        method = result.methods.get("price", "")
+        text = f"CSS selector {result.price_selector}" if method == "selector" else "analytics data layer"
+        candidates.insert(0, PriceCandidate(result.price, result.currency, method, text=text,
+                                            selector=result.price_selector))  # fmt: skip
+        chosen_at = 0
+    result.candidates = [replace(c, chosen=i == chosen_at) for i, c in enumerate(candidates)]
+    if result.price is None:
+        result.confidence, result.unsure = 0.0, False
+        return
+    if result.list_price is None:
+        result.list_price = _visible_list_price(result, found)
+    if result.list_price is not None and result.list_price <= result.price:
+        result.list_price = None
+    score = _BASE.get(basis) if basis != VISIBLE else _visible_confidence(result.price, found)
+    score = 0.5 if score is None else score
+    if result.currency is None:
+        score -= 0.1
+        result.evidence.append("the page does not say the currency")
+    # Offers at different prices that the page does not tell apart make the choice a guess, however well
+    # the buy box agrees with it.
+    if FALLBACK in " ".join(result.evidence):
+        score = min(score, _GUESS)
+    if _offers_compete(result, found):
+        score = min(score, _GUESS)
+        result.evidence.append("the page shows the prices of several of its offers; the main one is a guess")
+    result.confidence = round(min(1.0, max(0.0, score)), 3)
+    result.unsure = result.confidence < UNSURE_BELOW
+
+
+def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
+    """Whether structured offers at different prices are shown on the page, more than one of them: the page
+    itself then says no more than the offers do about which one is the product's."""
+    if result.methods.get("price") not in ("jsonld", "microdata"):
+        return False
+    prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
+    if len(prices) < 2:
+        return False
+    shown = {c.amount for c in found if not c.is_list and c.score >= 0 and c.amount in prices}
+    return len(shown) >= 2
+
+
+def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:
+    method = result.methods.get("price", "")
+    best = -1
+    for i, cand in enumerate(candidates):
+        if cand.price != result.price or cand.role == "list":
+            continue
+        if cand.source == method or method in ("selector", "datalayer"):
+            return i
+        if best < 0:
+            best = i
+    return best
+
+
+def _visible_confidence(price: Decimal, found: list[Candidate]) -> float:
+    """A visible-only price: surer the stronger it is and the further ahead of any other amount."""
+    mine = max((c.score for c in found if c.amount == price and not c.is_list), default=0.0)
+    rival = max((c.score for c in found if c.amount != price and not c.is_list), default=None)
+    score = 0.45 + 0.05 * min(mine, 8.0)
+    if rival is not None and rival >= mine - 1.0:
+        score -= 0.25  # another amount is shown about as prominently
+    elif rival is not None and rival >= mine - 2.5:
+        score -= 0.1
+    return min(score, 0.9)
+
+
+def _visible_list_price(result: Extraction, found: list[Candidate]) -> Decimal | None:
+    """The crossed-out price shown nearest the price, when there is one above it."""
+    price = result.price
+    if price is None:
+        return None
+    anchors = [c.position for c in found if c.amount == price and not c.is_list]
+    if not anchors:
+        return None
+    best: tuple[int, Decimal] | None = None
+    for cand in found:
+        if not cand.is_list or cand.amount <= price or cand.amount > price * _MAX_DISCOUNT:
+            continue
+        if cand.currency and result.currency and cand.currency != result.currency:
+            continue
+        distance = min(abs(cand.position - a) for a in anchors)
+        if distance <= _MAX_LIST_DISTANCE and (best is None or distance < best[0]):
+            best = (distance, cand.amount)
+    return best[1] if best else None

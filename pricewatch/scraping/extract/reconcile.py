@@ -1,0 +1,73 @@
+"""Structured data against the visible buy box: which price is the one to pay when they disagree.
+
+Shops leave the list price, or a stale one, in their JSON-LD while the buy box shows the sale price. The
+structured price stays unless the page gives a reason to doubt it: it is shown crossed out or labelled as the
+old price, its ``priceValidUntil`` has passed, the buy box labels a lower price as the sale price, or the buy
+box shows another price strongly and the structured one nowhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+
+from pricewatch.models import utcnow
+from pricewatch.scraping.extract import confidence
+from pricewatch.scraping.extract.result import Offer
+from pricewatch.scraping.extract.visible import Candidate
+
+_SHOWN_SALE_SCORE = 3.0  # a visible price this strong wins when the structured one is crossed out or stale
+_STRONG_SCORE = 6.0  # ... and wins alone when the structured price is nowhere on the page
+_CLOSE = 2.0  # a candidate showing the structured price this close to the best one confirms it
+_CONTRADICTS = 1.0  # a visible price weaker than this (instalments, other products) contradicts nothing
+
+
+def decide(
+    price: Decimal | None, offer: Offer | None, seen: Candidate, found: list[Candidate], notes: list[str]
+) -> str:
+    """The basis for the price: keep the structured one (AGREE, SHOWN, KEPT, CONFLICT) or take the visible
+    ``seen`` (VISIBLE_EVIDENCE, VISIBLE_STRONG); the reasons are appended to ``notes``."""
+    if price is None:
+        return confidence.NONE
+    if seen.amount == price:
+        notes.append(f"the buy box shows the same price ({seen.text!r})")
+        return confidence.AGREE
+    if seen.amount == price.to_integral_value(rounding=ROUND_FLOOR) and seen.amount != price:
+        notes.append(f"the buy box shows its whole part ({seen.text!r}), the cents apart")
+        return confidence.AGREE
+    if seen.is_list:
+        notes.append("the page shows only crossed-out or list prices beside it")
+        return confidence.KEPT
+    shown = [c for c in found if c.amount == price and not c.is_list]
+    if shown:
+        best_shown = max(c.score for c in shown)
+        notes.append(f"the page shows it too; the buy box's strongest price is {seen.text!r}")
+        return confidence.SHOWN if best_shown >= seen.score - _CLOSE else confidence.SHOWN_WEAK
+    if any(c.amount == price and c.is_list for c in found) and seen.score >= _SHOWN_SALE_SCORE:
+        notes.append(f"the page crosses out {price} or labels it as the old price, and shows {seen.text!r}")
+        return confidence.VISIBLE_EVIDENCE
+    if offer is not None and _expired(offer.valid_until) and seen.score >= _SHOWN_SALE_SCORE:
+        notes.append(f"its priceValidUntil ({offer.valid_until}) has passed; the buy box shows {seen.text!r}")
+        return confidence.VISIBLE_EVIDENCE
+    if seen.sale and seen.amount < price and seen.score >= _SHOWN_SALE_SCORE:
+        notes.append(f"the buy box labels {seen.text!r} as the price to pay now; {price} is not shown")
+        return confidence.VISIBLE_EVIDENCE
+    if seen.score >= _STRONG_SCORE:
+        notes.append(f"the buy box shows {seen.text!r} and never {price}")
+        return confidence.VISIBLE_STRONG
+    if seen.score < _CONTRADICTS:
+        notes.append(
+            f"the page never shows {price}, nor any price in its buy box (the nearest is {seen.text!r})"
+        )
+        return confidence.STRUCTURED_UNSEEN
+    notes.append(f"the page never shows {price}; its likeliest price is {seen.text!r}, too weak to overrule")
+    return confidence.CONFLICT
+
+
+def _expired(valid_until: str | None) -> bool:
+    if not valid_until:
+        return False
+    try:
+        return date.fromisoformat(valid_until) < utcnow().date()
+    except ValueError:
+        return False

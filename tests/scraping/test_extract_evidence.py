@@ -1,0 +1,131 @@
+"""Why this price: split prices, structured data against the buy box, candidates and their selectors."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from pricewatch.scraping.extract import UNSURE_BELOW, extract
+
+
+def page(body: str, offer: dict[str, object] | None = None, lang: str = "en") -> str:
+    head = ""
+    if offer is not None:
+        data = {"@context": "https://schema.org", "@type": "Product", "name": "Kettle", "offers": offer}
+        head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    return (
+        f'<html lang="{lang}"><head>{head}</head><body><header><a href="/cart">Cart</a></header>'
+        f'<main><div class="pdp"><h1>Kettle</h1>{body}<button class="add-to-cart">Add to cart</button>'
+        "</div></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div class="box"><span class="price">$189</span><span class="cents">99</span></div>',
+        '<div class="box"><span class="price">$189</span><span class="price-decimals">.99</span></div>',
+        '<div class="box"><span class="amount">189</span><span class="sep">.</span>'
+        '<span class="dec">99</span> $</div>',
+        '<div><span class="value">189</span><span class="fraction">99</span>'
+        '<span class="currency">$</span></div>',
+        '<div class="p"><b>189</b><span>.99 $</span></div>',
+        "<p>Price: <strong>189</strong>.<small>99</small> USD</p>",
+        '<span class="promo-price">$189\n  <sup class="promo-price__fraction">99</sup></span>',
+    ],
+)
+def test_split_price_markup_reads_whole_and_cents(body: str) -> None:
+    result = extract(page(body))
+    assert (result.price, result.currency) == (Decimal("189.99"), "USD")
+
+
+def test_structured_list_price_yields_to_the_sale_price_the_page_shows() -> None:
+    body = (
+        '<div class="prices"><span class="old-price">1.999 TL</span><span class="now">1.599 TL</span></div>'
+    )
+    result = extract(page(body, {"@type": "Offer", "price": "1999", "priceCurrency": "TRY"}, "tr"))
+    assert (result.price, result.list_price, result.methods["price"]) == (
+        Decimal(1599),
+        Decimal(1999),
+        "visible",
+    )
+    assert not result.unsure and any("crosses out 1999" in line for line in result.evidence)
+
+
+def test_expired_price_valid_until_lets_the_buy_box_win() -> None:
+    body = '<div class="product-price"><span class="price">$59.00</span></div>'
+    offer = {"@type": "Offer", "price": "79.00", "priceCurrency": "USD", "priceValidUntil": "2020-06-30"}
+    result = extract(page(body, offer))
+    assert (result.price, result.list_price) == (Decimal("59.00"), Decimal("79.00"))
+    assert any("priceValidUntil (2020-06-30) has passed" in line for line in result.evidence)
+
+
+def test_strikethrough_price_specification_is_the_list_price() -> None:
+    offer = {
+        "@type": "Offer",
+        "priceCurrency": "USD",
+        "priceSpecification": [
+            {
+                "@type": "UnitPriceSpecification",
+                "priceType": "https://schema.org/StrikethroughPrice",
+                "price": 34.99,
+            },
+            {"@type": "UnitPriceSpecification", "price": 24.99},
+        ],
+    }
+    result = extract(page('<span class="price">$24.99</span>', offer))
+    assert (result.price, result.list_price) == (Decimal("24.99"), Decimal("34.99"))
+
+
+def test_structured_and_visible_agreeing_is_sure() -> None:
+    result = extract(page('<span class="price">$24.99</span>', {"@type": "Offer", "price": "24.99"}))
+    assert result.confidence >= 0.9 and not result.unsure
+
+
+def test_offers_the_page_does_not_tell_apart_are_unsure() -> None:
+    offers = [{"@type": "Offer", "price": "10.00", "priceCurrency": "USD"},
+              {"@type": "Offer", "price": "12.00", "priceCurrency": "USD"}]  # fmt: skip
+    result = extract(page("<p>Choose an option</p>", offers))
+    assert result.price is not None and result.unsure and result.confidence < UNSURE_BELOW
+    assert len([c for c in result.candidates if c.source == "jsonld"]) == 2
+
+
+def test_bundle_offer_is_not_the_main_one() -> None:
+    offers = [{"@type": "Offer", "name": "Kettle + Mug set", "price": "49.00", "priceCurrency": "USD"},
+              {"@type": "Offer", "price": "39.00", "priceCurrency": "USD"}]  # fmt: skip
+    assert extract(page("<p>Choose</p>", offers)).price == Decimal("39.00")
+
+
+def test_each_visible_candidate_has_a_selector_that_reads_it_back() -> None:
+    body = (
+        '<div class="prices"><s class="was">$44.99</s> <span class="sale-price">$34.99</span></div>'
+        '<section class="related"><span class="price">$9.99</span></section>'
+    )
+    html = page(body)
+    result = extract(html)
+    assert result.price == Decimal("34.99")
+    chosen = [c for c in result.candidates if c.chosen]
+    assert len(chosen) == 1 and chosen[0].context
+    for cand in result.candidates:
+        if cand.selector:
+            assert extract(html, selector=cand.selector).price == cand.price, cand
+    assert result.price_selector and extract(html, selector=result.price_selector).price == Decimal("34.99")
+
+
+def test_picking_an_offer_makes_the_reading_sure() -> None:
+    offers = [
+        {"@type": "Offer", "price": "10.00", "sku": "A-100"},
+        {"@type": "Offer", "price": "12.00", "sku": "B-200"},
+    ]
+    result = extract(page("<p>Choose</p>", offers))
+    picked = result.pick("sku:B-200")
+    assert (picked.price, picked.unsure, picked.confidence) == (Decimal("12.00"), False, 1.0)
+    assert [c.chosen for c in picked.candidates if c.source == "jsonld"] == [False, True]
+
+
+def test_a_unit_word_after_the_number_element_makes_it_a_price() -> None:
+    body = '<dl><dt>판매가</dt><dd class="sell"><strong>39,900</strong>원</dd></dl>'
+    result = extract(page(body, lang="ko"))
+    assert (result.price, result.currency) == (Decimal(39900), "KRW")

@@ -119,6 +119,7 @@ class PriceObservation:
     currency: str | None
     availability: Availability
     id: int | None = None
+    unsure: bool = False  # the extraction was not confident: shown as such, and it fires no alert alone
 
 
 @dataclass(slots=True)

@@ -86,6 +86,7 @@ def observation_json(observation: PriceObservation) -> dict[str, Any]:
         "price": None if observation.price is None else str(observation.price),
         "currency": observation.currency,
         "availability": str(observation.availability),
+        "unsure": observation.unsure,
     }
 
 
@@ -168,7 +169,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("no price recorded yet")
     for obs in history:
         when = obs.observed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{when}  {money(obs.price, obs.currency):>14}  {obs.availability}")
+        unsure = "  (unsure reading)" if obs.unsure else ""
+        print(f"{when}  {money(obs.price, obs.currency):>14}  {obs.availability}{unsure}")
     return 0
 
 

@@ -182,6 +182,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 13: the normal form of a URL drops tracking parameters (utm_*, fbclid, ref...): stored URLs get it, and
     # a page tracked twice under two such spellings becomes one product as in 8
     normalise_product_urls,
+    # 14: a reading the extractor was not sure of is marked in the history (it fires no alert on its own)
+    """
+    ALTER TABLE observations ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

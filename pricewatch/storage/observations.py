@@ -38,7 +38,17 @@ def _observation(row: sqlite3.Row) -> PriceObservation:
         price=money_from_db(row["price"]),
         currency=row["currency"],
         availability=Availability(row["availability"]),
+        unsure=bool(row["unsure"]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SureBaseline:
+    """The last reading the extractor was sure of, and whether unsure readings came after it."""
+
+    price: Decimal | None
+    availability: Availability
+    unsure_since: bool
 
 
 class ObservationRepository:
@@ -98,6 +108,22 @@ class ObservationRepository:
                 ),
             )
 
+    def sure_baseline(self, product_id: int) -> SureBaseline | None:
+        """The newest sure reading and whether unsure ones followed it (None when no reading was sure)."""
+        conn = self._db.conn()
+        row = conn.execute(
+            "SELECT id, price, availability FROM observations WHERE product_id = ? AND unsure = 0"
+            " ORDER BY observed_at DESC, id DESC LIMIT 1",
+            (product_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        later = conn.execute(
+            "SELECT 1 FROM observations WHERE product_id = ? AND unsure = 1 AND id > ? LIMIT 1",
+            (product_id, row["id"]),
+        ).fetchone()
+        return SureBaseline(money_from_db(row["price"]), Availability(row["availability"]), later is not None)
+
     def record_check(
         self,
         product_id: int,
@@ -107,6 +133,7 @@ class ObservationRepository:
         currency: str | None,
         availability: Availability,
         next_check_at: datetime | None = None,
+        unsure: bool = False,
         **product_fields: object,
     ) -> CheckOutcome:
         """Store one successful check atomically.
@@ -127,10 +154,13 @@ class ObservationRepository:
             changed = first or price_changed or availability != product.availability
             if changed:
                 conn.execute(
-                    "INSERT INTO observations (product_id, observed_at, price, currency, availability)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (product_id, time_to_db(checked_at), money_to_db(price), currency, str(availability)),
-                )
+                    "INSERT INTO observations (product_id, observed_at, price, currency, availability,"
+                    " unsure) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        product_id, time_to_db(checked_at), money_to_db(price), currency, str(availability),
+                        int(unsure),
+                    ),
+                )  # fmt: skip
             values: dict[str, object] = dict(product_fields)
             values.update(
                 availability=availability,

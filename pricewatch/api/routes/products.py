@@ -82,12 +82,14 @@ class ObservationOut(BaseModel):
     price: Money
     currency: str | None
     availability: Availability
+    unsure: bool = Field(default=False, description="the page was not clear about its price; fires no alert")
 
     @classmethod
     def of(cls, o: PriceObservation) -> ObservationOut:
         return cls(
-            observed_at=o.observed_at, price=money(o.price), currency=o.currency, availability=o.availability
-        )
+            observed_at=o.observed_at, price=money(o.price), currency=o.currency, availability=o.availability,
+            unsure=o.unsure,
+        )  # fmt: skip
 
 
 class HistoryOut(BaseModel):

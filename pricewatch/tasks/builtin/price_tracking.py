@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -78,19 +79,37 @@ def store_extraction(
         currency=extraction.currency,
         availability=extraction.availability,
         next_check_at=next_check_time(services, product, now),
+        unsure=extraction.unsure,
         **fields,
     )
 
 
-def store_and_alert(ctx: TaskContext, store: Callable[[], CheckOutcome]) -> tuple[CheckOutcome, list[str]]:
+def store_and_alert(
+    ctx: TaskContext, store: Callable[[], CheckOutcome], *, product_id: int, unsure: bool = False
+) -> tuple[CheckOutcome, list[str]]:
     """Store a reading, update its rules' states and queue the notifications they fire, in one commit.
 
     Apart, a crash after the reading's commit would lose the alert for good: the run again after the crash
     sees the stored price, no change, nothing to fire. Together, the run again stores and fires it once.
+
+    An ``unsure`` reading (the extractor was not confident) is stored, marked, and fires nothing: a sure
+    reading after it is compared with the last sure one, so a change that a sure reading confirms notifies
+    then, and a misread that the next check corrects never does.
     """
-    with ctx.services.db.transaction():
+    services = ctx.services
+    with services.db.transaction():
         ctx.raise_if_superseded()  # under the write lock: a run another engine took over writes nothing
+        baseline = services.observations.sure_baseline(product_id)
         outcome = store()
+        if unsure:
+            return outcome, []
+        if baseline is not None and baseline.unsure_since:
+            outcome = replace(
+                outcome,
+                previous_price=baseline.price,
+                previous_availability=baseline.availability,
+                changed=(outcome.price, outcome.availability) != (baseline.price, baseline.availability),
+            )
         return outcome, submit_alerts(ctx, outcome)
 
 
@@ -198,6 +217,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
                     etag=fetched.etag or product.etag,
                     last_modified=fetched.last_modified or product.last_modified,
                 ),
+                product_id=product.id or 0,
             )
         else:
             assert extraction is not None
@@ -206,7 +226,10 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
                 raise NoPriceError(f"no price found on the page: {extraction.reason or 'unknown reason'}")
             reason = extraction.reason
             outcome, notifications = store_and_alert(
-                ctx, lambda: store_extraction(services, product, extraction, fetched, now)
+                ctx,
+                lambda: store_extraction(services, product, extraction, fetched, now),
+                product_id=product.id or 0,
+                unsure=extraction.unsure,
             )
     except (TaskCancelled, CancelledError):
         raise
@@ -224,6 +247,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
         "from_cache": fetched.from_cache,
         "reason": reason,
         **fetcher,
+        "unsure": bool(extraction is not None and extraction.unsure),
         **outcome_json(outcome),
         "notifications": notifications,
         "thumbnail_task": thumbnail,

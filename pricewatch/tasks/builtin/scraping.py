@@ -77,7 +77,10 @@ def scrape_product(
         current = _newer_than_page(services, product, fetched, fetch_started)
         if current is not None:
             outcome, notifications = store_and_alert(
-                ctx, lambda: store_extraction(services, current, extraction, fetched, utcnow())
+                ctx,
+                lambda: store_extraction(services, current, extraction, fetched, utcnow()),
+                product_id=current.id or 0,
+                unsure=extraction.unsure,
             )
             result.update(stored=True, check=outcome_json(outcome), notifications=notifications)
     return result

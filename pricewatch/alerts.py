@@ -30,9 +30,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, PriceObservation, Product
-from pricewatch.notify.sanitize import NAME_MAX, clean_text, clean_title
+from pricewatch.notify.sanitize import NAME_MAX, clean_title
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
+from pricewatch.text import clean_text
 
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
 StockBefore = Callable[[], Availability]  # -> the last availability known before this check (Unknown skipped)

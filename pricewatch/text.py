@@ -8,6 +8,7 @@ becomes "Evil title", never "Evil [31m title". Qt-free and dependency-free.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -66,3 +67,37 @@ def clean_line(value: object, limit: int | None = None) -> str:
         return ""
     text = unicodedata.normalize("NFC", strip_controls(str(value)))
     return cap(" ".join(text.split()), limit)
+
+
+# A tag, a comment or a declaration ("<b>", "</b >", "<!-- -->", "<?xml>"), or the empty "<>" left when tags
+# nest ("<<b>>"); not "< 6 >" in running text.
+_TAG = re.compile(r"<\s*/?\s*(?:[A-Za-z!?][^<>]{0,2000})?>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(value: object, max_length: int | None = None, *, multiline: bool = False) -> str:
+    """Plain, printable text from text that may carry markup (a notification, a server's message).
+
+    Entities are decoded first and markup stripped after, repeatedly, so "&amp;lt;b&amp;gt;" and "<<b>>"
+    leave no tag either; a "<" that starts no tag ("5 < 6") stays text. Then as :func:`clean_line`, keeping
+    line breaks with ``multiline``; at most ``max_length`` characters (an ellipsis marks a cut).
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n")
+    for _ in range(10):  # each round may uncover more: "&amp;lt;b&amp;gt;", "<<b>>"
+        before = text
+        text = html.unescape(text)  # decoded first: "&lt;b&gt;" is a tag for a receiver
+        text = strip_controls(text, keep_newlines=multiline)  # "&#27;[31m" is an escape, "<\x00b>" a tag
+        text = _TAG.sub(" ", _SCRIPT.sub(" ", text))
+        if text == before:
+            break
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text)
+    if multiline:
+        text = "\n".join(line.strip() for line in text.split("\n"))
+        text = _BLANK_LINES.sub("\n\n", text).strip()
+    else:
+        text = text.strip()
+    return cap(text, max_length)

@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from pricewatch.cli.common import UserError, clip, money, open_app
+from pricewatch.cli.common import UserError, money, open_app
 from pricewatch.models import NotificationState, Product, TaskRecord, TaskState, utcnow
+from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
@@ -109,7 +110,7 @@ def _local_time(value: datetime | None) -> str:
 
 def _reason(error: str | None) -> str:
     text = (error or "").partition(": ")[2] or (error or "a temporary error")
-    return clip(text, 80)
+    return clean_line(text, 80)
 
 
 class RetryNotice:
@@ -231,10 +232,10 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     )
     for row in rows:
         result = row["detail"] if row["state"] == "SUCCESS" else f"{row['state']}: {row['detail']}"
-        product = clip(row["product"], 36)
+        product = clean_line(row["product"], 36)
         print(
             f"{row['id']:>4}  {product:<36}  {row['old_price']:>14}  {row['new_price']:>14}  "
-            f"{row['availability']:<10}  {clip(result, 60)}",
+            f"{row['availability']:<10}  {clean_line(result, 60)}",
             file=out,
         )
 
@@ -249,7 +250,7 @@ def deliver_held(app: PriceWatch) -> None:
     try:
         digest = app.flush_held_notifications()
     except Exception as exc:  # the checks matter more; the held notifications stay held
-        print(f"pricewatch: held notifications not sent: {clip(str(exc), 200)}", file=sys.stderr)
+        print(f"pricewatch: held notifications not sent: {clean_line(str(exc), 200)}", file=sys.stderr)
         return
     if digest is None:
         return
@@ -257,7 +258,10 @@ def deliver_held(app: PriceWatch) -> None:
         count = len(digest.data.get("digest_of", []))
         print(f"sent {count} notification{'s' if count != 1 else ''} held by quiet hours", file=sys.stderr)
     else:
-        print(f"notifications held by quiet hours not sent: {clip(digest.error or '', 200)}", file=sys.stderr)
+        print(
+            f"notifications held by quiet hours not sent: {clean_line(digest.error or '', 200)}",
+            file=sys.stderr,
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -95,11 +95,6 @@ def check_interval(minutes: int) -> int:
 
 
 # -- output -------------------------------------------------------------------------------------------------
-def clip(text: str, width: int) -> str:
-    """One line of at most ``width`` characters, "…" where it was cut; control characters become blanks."""
-    return clean_line(text, width)  # scraped: untrusted (escape sequences go whole)
-
-
 def money(value: Any, currency: str | None) -> str:
     """``1,299.00 TRY``, ``450.00 GBP``, ``1,500 JPY``: the currency's usual decimals; "-" if unknown."""
     from pricewatch.scraping.money import CURRENCY_DECIMALS
@@ -110,7 +105,7 @@ def money(value: Any, currency: str | None) -> str:
     code = (currency or "").upper()
     places = CURRENCY_DECIMALS.get(code, 2)
     text = f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
-    return f"{text} {clip(code, 8)}" if code else text
+    return f"{text} {clean_line(code, 8)}" if code else text
 
 
 def setup_cli_logging(verbosity: int) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pricewatch.cli.common import open_app
 from pricewatch.models import NotificationRecord, NotificationState
-from pricewatch.notify.sanitize import clean_text
+from pricewatch.text import clean_text
 
 EXIT_NOT_DELIVERED = 1
 

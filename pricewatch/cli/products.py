@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pricewatch.cli.common import EXIT_IO, UserError, check_interval, clip, money, open_app, target_price
+from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
 from pricewatch.models import PriceObservation, Product
+from pricewatch.text import clean_line
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,12 +114,12 @@ def cmd_add(args: argparse.Namespace) -> int:
         record = app.wait_for_task(app.check_product(product.id), include_descendants=True)
         checked = app.get_product(product.id)
     if record.state != "SUCCESS":
-        reason = clip(record.error or checked.last_error or str(record.state), 200)
+        reason = clean_line(record.error or checked.last_error or str(record.state), 200)
         print(f"pricewatch: error: the check failed: {reason}", file=sys.stderr)
         print(f"the product stays tracked; `pricewatch check {product.id}` tries again, `pricewatch remove "
               f"{product.id}` drops it", file=sys.stderr)  # fmt: skip
         return EXIT_CHECK_FAILED
-    print(f"{clip(checked.title or checked.url, 70)}: {money(checked.price, checked.currency)}, "
+    print(f"{clean_line(checked.title or checked.url, 70)}: {money(checked.price, checked.currency)}, "
           f"{checked.availability}")  # fmt: skip
     return 0
 
@@ -132,13 +133,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     if not products:
         if args.search:
-            print(f"no product matches {clip(args.search, 60)!r} (in its title, shop or URL)")
+            print(f"no product matches {clean_line(args.search, 60)!r} (in its title, shop or URL)")
         else:
             print("no products tracked yet: add one with `pricewatch add URL`")
         return 0
     print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<10}  TITLE / URL")
     for p in products:
-        title = clip(p.title or p.url, 70)
+        title = clean_line(p.title or p.url, 70)
         price, target = money(p.price, p.currency), money(p.target_price, p.currency)
         print(f"{p.id:>4}  {price:>14}  {target:>14}  {p.availability:<10}  {title}")
     return 0
@@ -164,7 +165,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
         print()
         return 0
-    print(clip(product.title or product.url, 200))
+    print(clean_line(product.title or product.url, 200))
     if not history:
         print("no price recorded yet")
     for obs in history:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from pricewatch.notify.sanitize import clean_text
+from pricewatch.text import clean_text
 
 TrayNotifier = Callable[[str, str], None]  # (title, message); called on worker threads
 

@@ -19,7 +19,8 @@ import warnings
 from pathlib import Path
 
 from pricewatch.notify.channels import ChannelError, ChannelUnavailable
-from pricewatch.notify.sanitize import clean_text, escape_markup
+from pricewatch.notify.sanitize import escape_markup
+from pricewatch.text import clean_text
 
 APP_NAME = "PriceWatch"
 ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "pricewatch.png"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pricewatch.notify.sanitize import clean_message, clean_text, clean_title
+from pricewatch.notify.sanitize import clean_message, clean_title
+from pricewatch.text import clean_text
 
 DIGEST_THRESHOLD = 3  # a batch of more than this many becomes one digest per channel
 MAX_LINES = 12

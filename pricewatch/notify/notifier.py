@@ -33,8 +33,9 @@ from pricewatch.notify.channels import (
 from pricewatch.notify.desktop import DesktopChannel
 from pricewatch.notify.digest import DIGEST_THRESHOLD, digest_text
 from pricewatch.notify.quiet import QuietHours
-from pricewatch.notify.sanitize import clean_message, clean_text, clean_title
+from pricewatch.notify.sanitize import clean_message, clean_title
 from pricewatch.storage.notifications import NotificationRepository
+from pricewatch.text import clean_text
 
 log = logging.getLogger(__name__)
 

@@ -45,11 +45,6 @@ ERROR_MAX_CHARS = 300
 TITLE_MAX_CHARS = 300
 
 
-def sanitise(text: object, limit: int = ERROR_MAX_CHARS) -> str:
-    """Untrusted text (scraped titles, server error messages) as one printable line of at most ``limit``."""
-    return clean_line(text, limit)
-
-
 def next_check_time(services: TaskServices, product: Product, now: datetime) -> datetime:
     """Now plus the product's interval, minus a little jitter (at most 10 % of the interval)."""
     interval = timedelta(minutes=max(1, product.check_interval_minutes))
@@ -69,7 +64,7 @@ def store_extraction(
     assert product.id is not None
     fields: dict[str, Any] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
     if extraction.title and not product.title:  # never overwrite a title the user typed or kept
-        fields["title"] = sanitise(extraction.title, TITLE_MAX_CHARS)
+        fields["title"] = clean_line(extraction.title, TITLE_MAX_CHARS)
     if extraction.image_url:
         fields["image_url"] = extraction.image_url[:2000]
     return services.observations.record_check(
@@ -148,7 +143,7 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, Any]:
 def record_failure(services: TaskServices, product: Product, exc: BaseException) -> None:
     """Remember why a check failed (shown in the UI) and when to try again."""
     assert product.id is not None
-    message = sanitise(str(exc) or type(exc).__name__)
+    message = clean_line(str(exc) or type(exc).__name__)
     try:
         services.products.set_fields(
             product.id, last_error=message, next_check_at=next_check_time(services, product, utcnow())

@@ -18,11 +18,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from pricewatch import resources
 from pricewatch.notify.channels import ChannelError, ChannelUnavailable
 from pricewatch.notify.sanitize import clean_text, escape_markup
 
 APP_NAME = "PriceWatch"
-ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "pricewatch.png"
+ICON = resources.path(resources.ICON_PNG)
 EXPIRE_MS = 10_000
 SEND_TIMEOUT = 15.0
 

@@ -190,6 +190,22 @@ class MainWindow(QMainWindow):
         return dialog
 
     @Slot()
+    def bring_to_front(self) -> None:
+        """Another start of PriceWatch asked for this window (see pricewatch.desktop.instance)."""
+        self.tray.show_window()
+
+    @Slot(str)
+    def add_from_outside(self, url: str) -> ProductDialog | None:
+        """``pricewatch add URL`` while this window runs: the add dialog, with the URL looked up."""
+        self.bring_to_front()
+        try:
+            url = validate_url(url)
+        except InvalidURLError as exc:
+            self.statusBar().showMessage(f"Cannot add {url[:200]}: {exc}", 8000)
+            return None
+        return self.add_product(url)
+
+    @Slot()
     def paste_url(self) -> None:
         text = (QGuiApplication.clipboard().text() or "").strip()
         try:

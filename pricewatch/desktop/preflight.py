@@ -97,7 +97,7 @@ def system_lookup(environ: Mapping[str, str] = os.environ) -> Lookup:
 
 
 def platform_plugin(environ: Mapping[str, str]) -> str:
-    """The plugin Qt will try first: ``QT_QPA_PLATFORM`` ("xcb:option", "wayland;xcb" lists), else by session."""
+    """The plugin Qt tries first: ``QT_QPA_PLATFORM`` ("xcb:option", "wayland;xcb"), else by the session."""
     chosen = environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip().lower()
     if chosen:
         return chosen

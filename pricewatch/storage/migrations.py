@@ -167,6 +167,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ALTER TABLE tasks ADD COLUMN error_status INTEGER;
     ALTER TABLE tasks ADD COLUMN error_retry_after REAL;
     """,
+    # 11: a product's notifications can be snoozed ("Snooze 1 day" on a notification) until a UTC time
+    """
+    ALTER TABLE products ADD COLUMN snoozed_until TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

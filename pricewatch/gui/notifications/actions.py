@@ -1,0 +1,67 @@
+"""What the buttons of a desktop notification do: open the product, open its shop page, snooze it a day."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from pricewatch.app import PriceWatch
+from pricewatch.errors import NotFoundError
+from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.gui.widgets.browser import open_in_browser
+from pricewatch.models import utcnow
+from pricewatch.notify.freedesktop import OPEN, OPEN_SHOP, SNOOZE
+
+if TYPE_CHECKING:
+    from pricewatch.gui.main_window import MainWindow
+
+SNOOZE_FOR = timedelta(days=1)
+
+log = logging.getLogger(__name__)
+
+
+class NotificationActions(QObject):
+    """Installs itself as the facade's notification action handler while the window lives.
+
+    Signals:
+        requested(str, object): an action and its product id (emitted on the bus thread, handled here).
+        done(str): what was done, for the status bar.
+    """
+
+    requested = Signal(str, object)
+    done = Signal(str)
+
+    def __init__(self, app: PriceWatch, window: MainWindow) -> None:
+        super().__init__(window)
+        self.app = app
+        self.window = window
+        self.browser_message: QMessageBox | None = None
+        self.requested.connect(self.perform)
+        app.set_notification_actions(self.requested.emit)
+
+    def uninstall(self) -> None:
+        self.app.set_notification_actions(None)
+
+    @Slot(str, object)
+    def perform(self, action: str, product_id: int | None) -> None:
+        if action == OPEN or product_id is None:
+            self.window.bring_to_front()
+            if product_id is not None:
+                self.window.products.select_product(product_id)
+            return
+        try:
+            product = self.app.get_product(product_id)
+        except NotFoundError:
+            self.done.emit("That product is no longer tracked")
+            return
+        name = fmt.clean_text(product.title or product.url, 80)
+        if action == OPEN_SHOP:
+            self.browser_message = open_in_browser(self.window, product.url)
+        elif action == SNOOZE:
+            until = utcnow() + SNOOZE_FOR
+            self.app.snooze_product(product_id, until)
+            self.done.emit(f"No notifications about {name} until {fmt.local_time(until)}")

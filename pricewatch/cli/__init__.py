@@ -15,7 +15,7 @@ from pricewatch import __version__
 from pricewatch.cli import common
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
-COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks")
+COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks", "desktop")
 
 
 def build_parser() -> argparse.ArgumentParser:

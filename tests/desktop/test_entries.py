@@ -34,7 +34,7 @@ def read_entry(path: Path) -> dict[str, str]:
 
 def pricewatch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pricewatch", *args], capture_output=True, text=True, timeout=60, env=os.environ
+        [sys.executable, "-m", "pricewatch", *args], capture_output=True, text=True, timeout=60
     )
 
 

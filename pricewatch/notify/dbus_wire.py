@@ -239,7 +239,7 @@ def decode(data: bytes) -> Message:
 def _message_size(head: bytes) -> int:
     end = "<" if head[0:1] == b"l" else ">"
     body_length, _serial, fields_length = struct.unpack_from(end + "III", head, 4)
-    return 16 + fields_length + (-(16 + fields_length) % 8) + body_length
+    return int(16 + fields_length + (-(16 + fields_length) % 8) + body_length)
 
 
 # -- the connection ---------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ class Connection:
         serial = next(self._serials)
         fields = {"path": path, "interface": interface, "member": member, "destination": destination}
         data = encode(METHOD_CALL, serial, fields, signature, list(args or []))
-        done, box = threading.Event(), []
+        done, box = threading.Event(), list[Message]()
         with self._pending_lock:
             self._pending[serial] = (done, box)
         try:

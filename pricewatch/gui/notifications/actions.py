@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
@@ -16,12 +16,24 @@ from pricewatch.gui.widgets.browser import open_in_browser
 from pricewatch.models import utcnow
 from pricewatch.notify.freedesktop import OPEN, OPEN_SHOP, SNOOZE
 
-if TYPE_CHECKING:
-    from pricewatch.gui.main_window import MainWindow
-
 SNOOZE_FOR = timedelta(days=1)
 
 log = logging.getLogger(__name__)
+
+
+class ProductSelection(Protocol):
+    def select_product(self, product_id: int) -> None: ...
+
+
+class ProductWindow(Protocol):
+    """What the actions need of the main window (typed here: the main window imports this module)."""
+
+    @property
+    def products(self) -> ProductSelection: ...
+
+    def bring_to_front(self) -> None: ...
+
+    def window(self) -> QWidget: ...
 
 
 class NotificationActions(QObject):
@@ -35,8 +47,8 @@ class NotificationActions(QObject):
     requested = Signal(str, object)
     done = Signal(str)
 
-    def __init__(self, app: PriceWatch, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, app: PriceWatch, window: ProductWindow) -> None:
+        super().__init__(window.window())
         self.app = app
         self.window = window
         self.browser_message: QMessageBox | None = None
@@ -60,7 +72,7 @@ class NotificationActions(QObject):
             return
         name = fmt.clean_text(product.title or product.url, 80)
         if action == OPEN_SHOP:
-            self.browser_message = open_in_browser(self.window, product.url)
+            self.browser_message = open_in_browser(self.window.window(), product.url)
         elif action == SNOOZE:
             until = utcnow() + SNOOZE_FOR
             self.app.snooze_product(product_id, until)

@@ -16,8 +16,14 @@ DEB_WEBENGINE_PACKAGES := libnss3 libnspr4 libxcomposite1 libxdamage1 libxrandr2
 	libasound2 libgbm1 libdrm2 libxcb-dri3-0 libwayland-server0 libglib2.0-0 libx11-6 libxext6 libxfixes3 \
 	libxrender1 libfreetype6 libpng16-16 libbrotli1 libkrb5-3 libgssapi-krb5-2 libglx0
 DEB_BENCH_PACKAGES := redis-server
+# What the window needs on a desktop: the libraries Qt's xcb platform plugin loads (the same list
+# pricewatch/desktop/preflight.py checks before Qt starts).
+DEB_RUN_PACKAGES := libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 libx11-6 libxcb1 \
+	libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-util1 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-shape0 libxcb-xkb1 \
+	libx11-xcb1
 
-.PHONY: run test lint bench screenshots deb-test-packages deb-bench-packages clean
+.PHONY: run test lint bench screenshots deb-run-packages deb-test-packages deb-bench-packages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +38,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed-run $@
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run deb-run-packages
 	$(VENV)/bin/pricewatch
 
 test: $(VENV)/.installed-test deb-test-packages
@@ -58,7 +64,11 @@ screenshots: $(PY) deb-test-packages
 	$(PY) -m pip install --quiet -e .
 	$(PY) bench/screenshots.py
 
-# Installs Debian packages only when running as root (CI, a fresh machine) and only those missing.
+# Installs Debian packages only when running as root (CI, a fresh machine) and only those missing. For
+# `make run` a normal user gets the one command that installs them, and make stops (REQUIRED=1).
+deb-run-packages:
+	@$(MAKE) --no-print-directory _deb PACKAGES="$(DEB_RUN_PACKAGES)" REQUIRED=1
+
 deb-test-packages:
 	@$(MAKE) --no-print-directory _deb PACKAGES="$(DEB_TEST_PACKAGES)"
 
@@ -66,8 +76,12 @@ deb-bench-packages:
 	@$(MAKE) --no-print-directory _deb PACKAGES="$(DEB_BENCH_PACKAGES)"
 
 _deb:
-	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@command -v dpkg >/dev/null 2>&1 || exit 0; \
+	missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] && [ -n "$(REQUIRED)" ]; then \
+		echo "PriceWatch needs Debian packages that are not installed. Install them with:"; \
+		echo "    sudo apt-get install$$missing"; exit 1; fi; \
 	if [ "$$(id -u)" != 0 ]; then echo "warning: missing Debian packages:$$missing (run as root to install)"; exit 0; fi; \
 	echo "installing Debian packages:$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing

@@ -533,14 +533,44 @@ class PriceWatch:
         from pricewatch.tasks import owner
 
         # Digests claim held notifications under this process's identity: a claim of a dead process is freed.
-        return Notifier(
+        notifier = Notifier(
             self.notification_records, lambda: self.settings.notify,
-            claimer=owner.process_owner(), alive=owner.is_alive,
+            claimer=owner.process_owner(), alive=owner.is_alive, snoozed_until=self._snoozed_until,
         )  # fmt: skip
+        close = getattr(notifier.desktop, "close", None)
+        if close is not None:  # the desktop channel's bus connection
+            self._closers.append(close)
+        return notifier
 
     def set_tray_notifier(self, notifier: Callable[[str, str], None] | None) -> None:
         """The GUI's tray message callable ``(title, message)``, called on worker threads; None removes it."""
         self.notifier.tray.set_notifier(notifier)
+
+    def set_notification_actions(self, handler: Callable[[str, int | None], None] | None) -> None:
+        """While set, desktop notifications offer "Open", "Open shop page" and "Snooze 1 day".
+
+        ``handler(action, product_id)`` (``pricewatch.notify.freedesktop.OPEN``, ``OPEN_SHOP``, ``SNOOZE``)
+        runs on a bus thread: the GUI's handler must hand over to the GUI thread. None removes it.
+        """
+        set_handler = getattr(self.notifier.desktop, "set_action_handler", None)
+        if set_handler is not None:
+            set_handler(handler)
+
+    def snooze_product(self, product_id: int, until: datetime | None) -> Product:
+        """Hold back the product's notifications until ``until`` (UTC; None ends the snooze).
+
+        Its checks and alert rules go on as usual: what fires meanwhile is logged as SUPPRESSED, not sent.
+        """
+        if until is not None and until.tzinfo is None:
+            raise ValueError("the snooze end must be an aware time (UTC)")
+        with self.db.transaction():
+            self.get_product(product_id)
+            self.products.set_fields(product_id, snoozed_until=until)
+        return self.get_product(product_id)
+
+    def _snoozed_until(self, product_id: int) -> datetime | None:
+        product = self.products.get(product_id)
+        return None if product is None else product.snoozed_until
 
     @functools.cached_property
     def alerting(self) -> AlertBook:

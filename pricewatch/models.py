@@ -107,6 +107,7 @@ class Product:
     created_at: datetime = field(default_factory=utcnow)
     last_checked_at: datetime | None = None
     next_check_at: datetime | None = None
+    snoozed_until: datetime | None = None  # its notifications are held back until then
 
 
 @dataclass(slots=True, frozen=True)

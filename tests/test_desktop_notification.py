@@ -47,9 +47,9 @@ def run_check(app: PriceWatch, product_id: int) -> None:
     assert record.state is TaskState.SUCCESS, record
 
 
-def test_this_machine_uses_the_checked_notify_send_path() -> None:
-    # The venv has no dbus-python, so plyer would pick notify-send and ignore its exit status: we run it.
-    assert default_backend() == "notify-send"
+def test_this_machine_speaks_d_bus_itself() -> None:
+    # Linux: the freedesktop notification server over the session bus, without notify-send or dbus-python.
+    assert default_backend() == "dbus"
     assert ICON.exists()
 
 
@@ -74,17 +74,18 @@ def test_price_drop_below_target_reaches_dunst_once_and_again_after_a_new_crossi
     assert first["body"] == "Now 79.00 EUR, at or below your target of 80.00 EUR. Was 99.00 EUR."
     assert first["icon"] == str(ICON)
 
-    run_check(app, product.id)  # unchanged: nothing new at the daemon
-    assert desktop_session.daemon_count() == 1
+    run_check(app, product.id)  # unchanged: nothing new at the daemon (the log would have its record)
+    assert desktop_session.daemon_count() == 1 and len(app.list_notifications()) == 1
 
     page_server.add("/kettle", PAGE.format(title="Kettle & Co <Deluxe>", price="85.00"))
     run_check(app, product.id)  # back above the target: the rule re-arms, silently
-    assert desktop_session.daemon_count() == 1
+    assert desktop_session.daemon_count() == 1 and len(app.list_notifications()) == 1
 
     page_server.add("/kettle", PAGE.format(title="Kettle & Co <Deluxe>", price="78.50"))
-    run_check(app, product.id)  # below again: a new notification
-    assert desktop_session.daemon_count() == 2
+    run_check(app, product.id)  # below again: a new notification, in the product's bubble
     received = desktop_session.wait_for(2)
+    assert desktop_session.daemon_count() == 1  # replaced, not stacked
+    assert received[0]["id"] == received[1]["id"]
     assert [r["body"] for r in received] == [
         "Now 79.00 EUR, at or below your target of 80.00 EUR. Was 99.00 EUR.",
         "Now 78.50 EUR, at or below your target of 80.00 EUR. Was 85.00 EUR.",
@@ -107,7 +108,7 @@ def test_markup_and_control_characters_from_a_page_never_reach_the_daemon(
 
 
 def test_dash_titles_arrive_verbatim(desktop_session: DesktopSession) -> None:
-    # Without the "--" separator notify-send would read these texts as its own options.
+    # Texts that look like a command's options are plain strings on the bus.
     DesktopChannel().send("--help", "-u critical")
     (got,) = desktop_session.wait_for(1)
     assert (got["summary"], got["body"]) == ("--help", "-u critical")
@@ -129,7 +130,7 @@ def test_no_daemon_is_a_real_failure_the_tray_catches(
     record = app.notify("Fallback", "to the tray")
     assert record.state is NotificationState.SENT and record.channels == ["tray"]
     assert seen == [("Fallback", "to the tray")]
-    assert (record.error or "").startswith("desktop: notify-send failed: ")
+    assert (record.error or "").startswith("desktop: no notification server on the session bus: ")
     assert "org.freedesktop.Notifications" in (record.error or "")
 
 
@@ -166,7 +167,7 @@ def test_cli_notify_prints_what_each_channel_did(desktop_session: DesktopSession
 
     assert main(["notify", "CLI title", "CLI message"]) == 0
     out = capsys.readouterr().out
-    assert "desktop: sent to the desktop (notify-send)" in out
+    assert "desktop: sent to the desktop (D-Bus)" in out
     (got,) = desktop_session.wait_for(1)
     assert (got["summary"], got["body"]) == ("CLI title", "CLI message")
 

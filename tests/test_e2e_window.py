@@ -118,6 +118,7 @@ def test_the_window_finishes_checks_left_by_an_interrupted_cli_check(
     assert sorted((p["url"], p["price"]) for p in cli_json(home, "list")) == sorted(
         (url, f"2{i}.50") for i, url in enumerate(urls)
     )
-    assert cli(home, "add", page_server.add("/more", widget("1.00"))).returncode == 0  # no lock while open
+    # No lock while open (a plain `add URL` would open the window's add dialog instead: --no-window stores it)
+    assert cli(home, "add", page_server.add("/more", widget("1.00")), "--no-window").returncode == 0
     assert len(cli_json(home, "list")) == 3
     assert proc.poll() is None

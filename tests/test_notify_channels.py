@@ -21,7 +21,8 @@ from pricewatch.notify.channels import (
 )
 from pricewatch.notify.digest import digest_text
 from pricewatch.notify.quiet import QuietHours, parse_clock
-from pricewatch.notify.sanitize import clean_message, clean_text, clean_title, escape_markup
+from pricewatch.notify.sanitize import clean_message, clean_title, escape_markup
+from pricewatch.text import clean_text
 from tests.support.app import open_pricewatch
 from tests.support.webhook import Webhook
 

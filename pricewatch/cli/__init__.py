@@ -15,7 +15,7 @@ from pricewatch import __version__
 from pricewatch.cli import common
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
-COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks")
+COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks", "desktop")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"PriceWatch {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log to the console (-vv: debug)")
+    parser.add_argument(
+        "--minimized", action="store_true", help="start the window in the tray (as the login autostart does)"
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     gui = subparsers.add_parser("gui", help="open the window (the default)")
+    gui.add_argument("--minimized", action="store_true", help="start in the tray (minimised without one)")
     gui.set_defaults(func=common.run_gui)
     for name in COMMAND_MODULES:
         module = __import__(f"pricewatch.cli.{name}", fromlist=["register"])

@@ -117,12 +117,16 @@ class FrontEnds:
     """The other front ends, handed in by :mod:`pricewatch.main` (the CLI never imports them itself).
 
     Attributes:
-        run_gui: opens the window and returns its exit code; None where the window is not installed.
+        run_gui: opens the window (``minimized``: to the tray) and returns its exit code; None where the
+            window is not installed.
         api_server: builds the local HTTP API for ``serve --api``; None where it is not installed.
+        hand_to_window: gives a URL to the window running on the same data (it opens its add dialog with
+            it); False when no window runs.
     """
 
-    run_gui: Callable[[], int] | None = None
+    run_gui: Callable[[bool], int] | None = None
     api_server: ApiServerFactory | None = None
+    hand_to_window: Callable[[str], bool] | None = None
 
 
 @contextlib.contextmanager
@@ -158,7 +162,7 @@ def open_app(api_server: ApiServerFactory | None = None) -> Iterator[PriceWatch]
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    run: Callable[[], int] | None = args.front_ends.run_gui
+    run: Callable[[bool], int] | None = args.front_ends.run_gui
     if run is None:
         raise UserError("the window is not part of this installation; see pricewatch --help")
-    return run()
+    return run(bool(getattr(args, "minimized", False)))

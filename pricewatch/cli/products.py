@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
+from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product
 from pricewatch.text import clean_line
+from pricewatch.urls import validate_url
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add = subparsers.add_parser(
         "add",
         help="start tracking a product page",
-        description="Track a product page. Its price is read at the next check; --check reads it now.",
+        description="Track a product page. Its price is read at the next check; --check reads it now. "
+        "While the window runs on the same data, the plain form (a URL and no option) opens the window's "
+        "add dialog with it instead.",
     )
     add.add_argument("url")
     add.add_argument("--target", metavar="PRICE", help="notify at or below this price (19.99)")
@@ -25,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--interval", type=int, metavar="MINUTES", help="check interval (default: settings)")
     add.add_argument(
         "--check", action="store_true", help="read the page now and print its price (exit 1 if that fails)"
+    )
+    add.add_argument(
+        "--no-window", action="store_true", help="store it from here even when the window is open"
     )
     add.set_defaults(func=cmd_add)
 
@@ -94,7 +101,25 @@ def observation_json(observation: PriceObservation) -> dict[str, Any]:
 EXIT_CHECK_FAILED = 1  # as ``pricewatch check``
 
 
+def handed_to_window(args: argparse.Namespace) -> bool:
+    """The plain ``pricewatch add URL`` while the window runs: the user picks the price there."""
+    plain = not (args.check or args.no_window) and args.target is args.selector is args.interval is None
+    hand = args.front_ends.hand_to_window
+    if not plain or hand is None:
+        return False
+    try:
+        url = validate_url(args.url)
+    except InvalidURLError as exc:
+        raise UserError(str(exc)) from None
+    if not hand(url):
+        return False
+    print(f"opened the add dialog of the running PriceWatch window for {clean_line(url, 200)}")
+    return True
+
+
 def cmd_add(args: argparse.Namespace) -> int:
+    if handed_to_window(args):
+        return 0
     # Checked before the database is opened: a bad argument changes nothing.
     target = None if args.target is None else target_price(args.target)
     interval = None if args.interval is None else check_interval(args.interval)

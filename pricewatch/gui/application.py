@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pricewatch import __version__
 from pricewatch.app import ApiServerFactory, PriceWatch
+from pricewatch.desktop.instance import InstanceServer, send
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.watch.schema import exec_restart
 from pricewatch.gui.widgets.errors import install_excepthook
@@ -52,11 +53,35 @@ def configure_application(qt_app: QApplication) -> None:
     qt_app.setQuitOnLastWindowClosed(False)  # closing to the tray keeps the program running
 
 
-def run_application(api_server: ApiServerFactory | None = None) -> int:
+def show_window(window: MainWindow, minimized: bool) -> None:
+    """Open the window; ``minimized`` (the login autostart) keeps it in the tray, or minimised without one."""
+    if not minimized:
+        window.show()
+    elif not window.tray.available:
+        window.showMinimized()
+
+
+def run_application(
+    api_server: ApiServerFactory | None = None, *, minimized: bool = False, instance_name: str | None = None
+) -> int:
+    """The window's event loop; returns the exit code.
+
+    Args:
+        api_server: builds the local HTTP API when the settings enable it.
+        minimized: start in the tray (``pricewatch --minimized``, the autostart entry).
+        instance_name: the single-instance socket (:func:`pricewatch.desktop.instance.server_name`); when
+            another window holds it, that one is raised and this start ends with 0.
+    """
     tune_interpreter()
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)
+    instance = None
+    if instance_name is not None:
+        instance = InstanceServer(instance_name)
+        if not instance.listen():  # another window started at the same moment and won
+            send(instance_name, {"command": "raise"})
+            return 0
     try:
         app = PriceWatch(scheduler=Scheduler, api_server=api_server)
     except (StorageError, SchemaTooNewError, OSError) as exc:
@@ -75,13 +100,18 @@ def run_application(api_server: ApiServerFactory | None = None) -> int:
         qt_app.quit()  # also ends a modal dialog's loop
 
     signals = QuitOnSignals(quit_on_signal)
-    window.show()
+    if instance is not None:
+        instance.raise_requested.connect(window.bring_to_front)
+        instance.add_requested.connect(window.add_from_outside)
+    show_window(window, minimized)
     if app.settings_problems:
         QMessageBox.warning(window, "PriceWatch settings", "\n".join(app.settings_problems))
     try:
         return qt_app.exec()
     finally:
         signals.uninstall()
+        if instance is not None:
+            instance.close()  # first: a start from now on opens a window of its own
         window.shutdown()
         app.close()
         uninstall_hook()

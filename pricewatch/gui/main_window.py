@@ -16,6 +16,7 @@ from pricewatch.gui.actions import Actions
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.history.window import ProductDetail
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
+from pricewatch.gui.notifications.actions import NotificationActions
 from pricewatch.gui.notifications.panel import NotificationsPanel
 from pricewatch.gui.notifications.tray import TrayIcon
 from pricewatch.gui.products.messages import confirm_remove, removed_elsewhere
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         app.set_tray_notifier(self.tray.notify)
+        # The buttons of desktop notifications (Open, Open shop page, Snooze 1 day) act on this window.
+        self.notification_actions = NotificationActions(app, self)
+        self.notification_actions.done.connect(lambda text: self.statusBar().showMessage(text, 10000))
         # A newer pricewatch may migrate the database under the window; a scheduled run may fail to start.
         self.restart_requested = False
         self.schema_watch = SchemaWatch(app, self)
@@ -188,6 +192,22 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Another start of PriceWatch asked for this window (see pricewatch.desktop.instance)."""
+        self.tray.show_window()
+
+    @Slot(str)
+    def add_from_outside(self, url: str) -> ProductDialog | None:
+        """``pricewatch add URL`` while this window runs: the add dialog, with the URL looked up."""
+        self.bring_to_front()
+        try:
+            url = validate_url(url)
+        except InvalidURLError as exc:
+            self.statusBar().showMessage(f"Cannot add {url[:200]}: {exc}", 8000)
+            return None
+        return self.add_product(url)
 
     @Slot()
     def paste_url(self) -> None:
@@ -465,6 +485,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.app.set_tray_notifier(None)
+        self.notification_actions.uninstall()
         self._stop_failure_reports()
         self.tray.hide()
         for detail in list(self._details.values()):

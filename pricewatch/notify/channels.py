@@ -35,6 +35,12 @@ class Channel(Protocol):
         ...
 
 
+class ProductChannel(Channel, Protocol):
+    """A channel that ties a notification to its product (the desktop: one bubble per product, actions)."""
+
+    def send_about(self, title: str, message: str, product_id: int | None) -> str: ...
+
+
 class TrayChannel:
     """The tray balloon of the running window; the GUI installs the callable (``app.set_tray_notifier``).
 

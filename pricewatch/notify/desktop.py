@@ -1,92 +1,78 @@
-"""Desktop notifications: plyer, with its Linux notify-send path made honest.
+"""Desktop notifications: the freedesktop notification server on Linux, plyer on Windows and macOS.
 
-plyer covers Windows, macOS and Linux with dbus-python. On Linux without dbus-python (the usual venv), plyer
-falls back to running ``notify-send`` but throws its exit status away, passes the icon under a key it never
-reads, and puts the texts where a leading ``-`` is parsed as an option. In that one case we run notify-send
-ourselves: arguments as a list (never a shell), ``--`` before the texts, the icon, a timeout, and a non-zero
-exit (no notification server, no session bus) raised as a :class:`ChannelError`, so the tray fallback and
-the retry queue can act on it.
+On Linux the channel speaks D-Bus itself (:mod:`pricewatch.notify.freedesktop`): no ``notify-send``, no
+dbus-python. A product's alerts update one bubble, and while the window runs the bubble offers "Open",
+"Open shop page" and "Snooze 1 day". No session bus (a server, cron without a session) is
+:class:`ChannelUnavailable`; a bus without a notification server is a :class:`ChannelError`, so the tray
+fallback and the retry queue act on it.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import subprocess
 import sys
 import warnings
 from pathlib import Path
 
+from pricewatch import resources
 from pricewatch.notify.channels import ChannelError, ChannelUnavailable
+from pricewatch.notify.dbus_wire import DBusError, NoBus
+from pricewatch.notify.freedesktop import ActionHandler, Notifications
 from pricewatch.notify.sanitize import escape_markup
 from pricewatch.text import clean_text
 
 APP_NAME = "PriceWatch"
-ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "pricewatch.png"
+ICON = resources.path(resources.ICON_PNG)
 EXPIRE_MS = 10_000
-SEND_TIMEOUT = 15.0
+BACKENDS = ("dbus", "plyer")
+NO_SESSION = "no desktop session (no D-Bus session bus) to show notifications on"
+NO_SERVER_ERRORS = ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner")
 
 
 def default_backend() -> str:
-    """``notify-send`` on Linux without dbus-python when the binary exists, otherwise ``plyer``."""
-    if sys.platform.startswith("linux") and importlib.util.find_spec("dbus") is None:
-        if shutil.which("notify-send"):
-            return "notify-send"
-    return "plyer"
-
-
-def session_bus_reachable() -> bool:
-    """Whether a D-Bus session bus can be found the way libnotify looks (address, runtime socket, X11)."""
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):
-        return True
-    return bool(os.environ.get("DISPLAY"))  # dbus can autolaunch a bus for an X11 session
+    """``dbus`` on Linux (and the BSDs), ``plyer`` on Windows and macOS."""
+    return "plyer" if sys.platform in ("win32", "darwin") else "dbus"
 
 
 class DesktopChannel:
-    """The desktop's notification server (on Linux: org.freedesktop.Notifications on the session bus)."""
+    """The desktop's notification server."""
 
     name = "desktop"
 
     def __init__(self, backend: str | None = None, icon: Path | None = ICON) -> None:
-        if backend not in (None, "plyer", "notify-send"):
+        if backend not in (None, *BACKENDS):
             raise ValueError(f"unknown desktop notification backend {backend!r}")
         self._backend = backend
         self.icon = icon if icon is not None and icon.exists() else None
+        self.server = Notifications(APP_NAME, str(self.icon) if self.icon else "")
 
     @property
     def backend(self) -> str:
         return self._backend or default_backend()
 
-    def send(self, title: str, message: str) -> str:
-        if self.backend == "notify-send":
-            return self._notify_send(title, message)
-        return self._plyer(title, message)
+    def set_action_handler(self, handler: ActionHandler | None) -> None:
+        """While set, bubbles carry actions; ``handler(action, product_id)`` runs on a bus thread."""
+        self.server.set_action_handler(handler)
 
-    def _notify_send(self, title: str, message: str) -> str:
-        exe = shutil.which("notify-send")
-        if exe is None:
-            raise ChannelUnavailable("notify-send is not installed (Debian package libnotify-bin)")
-        if not session_bus_reachable():  # headless (a server, cron without a session): retrying cannot help
-            raise ChannelUnavailable("no desktop session (no D-Bus session bus) to show notifications on")
-        args = [exe, f"--app-name={APP_NAME}", f"--expire-time={EXPIRE_MS}"]
-        if self.icon is not None:
-            args.append(f"--icon={self.icon}")
-        # The body may carry markup per the notification spec, so escape it; the summary is plain text.
-        args += ["--", title, escape_markup(message)]
+    def send(self, title: str, message: str) -> str:
+        return self.send_about(title, message, None)
+
+    def send_about(self, title: str, message: str, product_id: int | None) -> str:
+        if self.backend == "plyer":
+            return self._plyer(title, message)
         try:
-            proc = subprocess.run(args, capture_output=True, text=True, timeout=SEND_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ChannelError(f"notify-send did not finish in {SEND_TIMEOUT:.0f} s") from exc
-        except OSError as exc:
-            raise ChannelError(f"cannot run notify-send: {exc.strerror}") from exc
-        if proc.returncode != 0:
-            reason = clean_text(proc.stderr or proc.stdout, 300) or f"exit status {proc.returncode}"
-            raise ChannelError(f"notify-send failed: {reason}")
-        return "sent to the desktop (notify-send)"
+            # The body may carry markup per the notification spec, so escape it; the summary is plain text.
+            self.server.notify(title, escape_markup(message), product_id=product_id, timeout_ms=EXPIRE_MS)
+        except NoBus as exc:  # headless: retrying cannot help
+            raise ChannelUnavailable(NO_SESSION) from exc
+        except DBusError as exc:
+            reason = clean_text(str(exc), 300)
+            if exc.name in NO_SERVER_ERRORS:
+                raise ChannelError(f"no notification server on the session bus: {reason}") from exc
+            raise ChannelError(f"desktop notification failed: {reason}") from exc
+        return "sent to the desktop (D-Bus)"
+
+    def close(self) -> None:
+        self.server.close()
 
     def _plyer(self, title: str, message: str) -> str:
         try:

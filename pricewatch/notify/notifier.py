@@ -54,6 +54,11 @@ def cap_reason(cap: int) -> str:
     return f"held by the daily cap: {cap} notifications for this product in the last 24 hours already"
 
 
+def snooze_reason(until: datetime) -> str:
+    """Why a notification of a snoozed product was suppressed."""
+    return f"the product is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """What one channel did with one notification."""
@@ -95,6 +100,7 @@ class Notifier:
         tz: tzinfo | None = None,
         claimer: str = "",
         alive: Callable[[str | None, datetime | None, datetime], bool] = _lease_holds,
+        snoozed_until: Callable[[int], datetime | None] | None = None,
     ) -> None:
         self.records = records
         self._options = options
@@ -109,6 +115,7 @@ class Notifier:
         self._claimer = claimer
         self._alive = alive
         self._warned: set[str] = set()
+        self._snoozed_until = snoozed_until  # a product's snooze ("Snooze 1 day" on its notification)
 
     # -- configuration ---------------------------------------------------------------------------------
     def groups(self) -> list[list[Channel]]:
@@ -273,6 +280,13 @@ class Notifier:
         )
         if force:
             return record
+        until = self._snoozed_until(product_id) if product_id is not None and self._snoozed_until else None
+        if until is not None and until > now:
+            # The user asked for quiet about this product: logged, never sent, never retried.
+            record.state = NotificationState.SUPPRESSED
+            record.error = snooze_reason(until)
+            record.data["snoozed"] = True
+            return record
         cap = self._options().daily_cap_per_product
         capped = product_id is not None and cap > 0
         if capped and self.records.count_sent_since(product_id or 0, now - CAP_WINDOW) >= cap:
@@ -322,7 +336,7 @@ class Notifier:
         for group in pending:
             delivered, transient = False, False
             for channel in group:
-                delivery = _try(channel, record.title, record.message)
+                delivery = _try(channel, record.title, record.message, record.product_id)
                 deliveries.append(delivery)
                 if delivery.ok:
                     done.append(channel.name)
@@ -354,8 +368,11 @@ class Notifier:
         return SendResult(fresh, deliveries, retry)
 
 
-def _try(channel: Channel, title: str, message: str) -> Delivery:
+def _try(channel: Channel, title: str, message: str, product_id: int | None) -> Delivery:
     try:
+        send_about = getattr(channel, "send_about", None)  # a ProductChannel
+        if send_about is not None:
+            return Delivery(channel.name, True, send_about(title, message, product_id))
         return Delivery(channel.name, True, channel.send(title, message))
     except ChannelUnavailable as exc:
         return Delivery(channel.name, False, str(exc), permanent=True)

@@ -186,6 +186,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE observations ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
     """,
+    # 15: a product's notifications can be snoozed ("Snooze 1 day" on a notification) until a UTC time
+    """
+    ALTER TABLE products ADD COLUMN snoozed_until TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

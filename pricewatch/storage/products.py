@@ -14,7 +14,7 @@ from pricewatch.storage.codec import money_from_db, money_to_db, time_from_db, t
 from pricewatch.storage.db import Database
 
 _MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price"}
-_TIMES = {"created_at", "last_checked_at", "next_check_at"}
+_TIMES = {"created_at", "last_checked_at", "next_check_at", "snoozed_until"}
 _BOOLS = {"ignore_robots", "paused"}
 COLUMNS = tuple(f.name for f in fields(Product))
 EDITABLE = frozenset(

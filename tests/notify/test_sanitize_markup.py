@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from pricewatch.models import TaskState
-from pricewatch.notify.sanitize import clean_message, clean_text, clean_title
+from pricewatch.notify.sanitize import clean_message, clean_title
+from pricewatch.text import clean_text
 from tests.support.webhook import Webhook
 
 TAG = re.compile(r"<[^<>]*>")

@@ -56,6 +56,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 """
 
 DUNSTRC = """[global]
+    dmenu = {chooser}
     monitor = 0
     follow = none
     notification_limit = 0
@@ -86,6 +87,20 @@ try:
     os.write(fd, line)
 finally:
     os.close(fd)
+"""
+
+
+# dunst's context menu (`dunstctl context`) hands its entries to a dmenu-like program and performs the one it
+# prints: this one records the entries and picks the first that contains the label in choice.txt.
+CHOOSER = """#!{python}
+import os, sys
+entries = sys.stdin.read().splitlines()
+with open({menu!r} + ".tmp", "w", encoding="utf-8") as log:
+    log.write("\\n".join(entries) + "\\n")
+os.replace({menu!r} + ".tmp", {menu!r})
+with open({choice!r}, encoding="utf-8") as wanted:
+    label = wanted.read().strip()
+print(next((e for e in entries if label and label in e), ""))
 """
 
 
@@ -142,6 +157,10 @@ class DesktopSession:
     @property
     def log_file(self) -> Path:
         return self.root / "received.jsonl"
+
+    @property
+    def menu_file(self) -> Path:
+        return self.root / "menu.txt"
 
     @property
     def env(self) -> dict[str, str]:
@@ -212,8 +231,14 @@ class DesktopSession:
         recorder = self.root / "record.py"
         recorder.write_text(RECORDER.format(python=sys.executable, log=str(self.log_file)), encoding="utf-8")
         recorder.chmod(0o700)
+        chooser = self.root / "choose.py"
+        choice = str(self.root / "choice.txt")
+        chooser.write_text(
+            CHOOSER.format(python=sys.executable, menu=str(self.menu_file), choice=choice), encoding="utf-8"
+        )
+        chooser.chmod(0o700)
         rc = self.root / "dunstrc"
-        rc.write_text(DUNSTRC.format(script=recorder), encoding="utf-8")
+        rc.write_text(DUNSTRC.format(script=recorder, chooser=chooser), encoding="utf-8")
         self.dunst = subprocess.Popen(
             ["dunst", "-config", str(rc)],
             stdout=self._log("dunst-out"),
@@ -270,6 +295,19 @@ class DesktopSession:
                 raise RuntimeError(f"dunstctl count {what} failed: {proc.stderr}")
             total += int(proc.stdout.strip())
         return total
+
+    def choose_action(self, label: str) -> list[str]:
+        """Open dunst's context menu and pick the entry with ``label`` (dunst then invokes that action).
+
+        Returns the entries the menu offered: ``#Label (summary) [id,action-key]`` per action.
+        """
+        (self.root / "choice.txt").write_text(label, encoding="utf-8")
+        self.menu_file.unlink(missing_ok=True)
+        proc = self._run("dunstctl", "context")
+        if proc.returncode != 0:
+            raise RuntimeError(f"dunstctl context failed: {proc.stderr}")
+        _wait_until(self.menu_file.exists, "dunst's context menu")
+        return self.menu_file.read_text(encoding="utf-8").splitlines()
 
     def received(self) -> list[dict[str, str]]:
         if not self.log_file.exists():

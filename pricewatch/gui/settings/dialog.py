@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pricewatch.api_token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
+from pricewatch.gui.settings.desktop import DesktopSwitches
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
@@ -90,6 +91,8 @@ class SettingsDialog(QDialog):
                 form.addRow("", self.test_result)
             if "api" in sections:
                 self._add_token_row(form, page)
+            if "gui" in sections:
+                self.desktop = DesktopSwitches(form, page)
             self.tabs.addTab(page, title)
         self.tabs.addTab(self._data_page(), "Data")
 
@@ -242,6 +245,9 @@ class SettingsDialog(QDialog):
         if settings.schedule.paused != was_paused:
             self.app.pause_schedule(settings.schedule.paused)
         self._apply_api(api_before, settings)
+        problem = self.desktop.apply()
+        if problem:
+            self.message.emit(problem)
         self.accept()
         return True
 

@@ -1,18 +1,14 @@
-"""Icons and other files shipped in the repository's ``resources/`` folder."""
+"""The application icon, from the files the package ships (:mod:`pricewatch.resources`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
 
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
+from pricewatch import resources
 
 
 def app_icon() -> QIcon:
     icon = QIcon()
-    for name in ("pricewatch.svg", "pricewatch.png"):
-        path = RESOURCES / name
-        if path.exists():
-            icon.addFile(str(path))
+    for name in (resources.ICON_SVG, resources.ICON_PNG):
+        icon.addFile(str(resources.path(name)))
     return icon if not icon.isNull() else QIcon.fromTheme("emblem-money")

@@ -195,3 +195,15 @@ def test_a_token_file_readable_by_others_is_tightened(paths: object) -> None:
         os.chmod(app.paths.api_token_file, 0o644)
         assert app.api_token() == token
         assert stat.S_IMODE(os.stat(app.paths.api_token_file).st_mode) == 0o600
+
+
+def test_the_token_is_checked_before_the_body_is_read(api: LiveApi) -> None:
+    """A client without the token cannot make the server wait for (and hold) a request body."""
+    host, port = api.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(
+            b"POST /api/v1/tasks/scrape HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\nAuthorization: Bearer wrong\r\n\r\n"
+        )  # the announced body never comes
+        reply = sock.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 401"), reply[:200]

@@ -185,3 +185,29 @@ def test_without_a_started_engine_tasks_wait_and_status_says_pending(page_server
             reply = api.client.post(f"{T}/scrape", json={"url": page_server.url("/x")}).json()
             status = api.client.get(f"{T}/{reply['task_id']}/status").json()
             assert status["status"] in ("PENDING", "STARTED", "SUCCESS", "FAILURE")
+
+
+def test_a_script_waits_for_a_task_without_polling(qtbot: Any, api: LiveApi, page_server: PageServer) -> None:
+    url = page_server.add("/slow", product_page("12.50"), delay=1.0)
+    task_id = api.client.post("/api/v1/tasks/scrape", json={"url": url}).json()["task_id"]
+    early = api.client.get(f"/api/v1/tasks/{task_id}/wait", params={"timeout": 0.2})
+    assert early.status_code == 200 and early.json()["status"] in ("PENDING", "STARTED")
+    done = api.client.get(f"/api/v1/tasks/{task_id}/wait", params={"timeout": 30})
+    assert done.status_code == 200 and done.json()["status"] == "SUCCESS"
+    assert done.json()["result"]["price"] == "12.50"
+    assert api.client.get(f"/api/v1/tasks/{task_id}/wait", params={"timeout": 301}).status_code == 422
+    assert api.client.get("/api/v1/tasks/nope/wait").status_code == 404
+
+
+def test_an_unchanged_status_answers_304_for_its_etag(
+    qtbot: Any, api: LiveApi, page_server: PageServer
+) -> None:
+    url = page_server.add("/quick", product_page("9.99"))
+    task_id = api.client.post("/api/v1/tasks/scrape", json={"url": url}).json()["task_id"]
+    api.client.get(f"/api/v1/tasks/{task_id}/wait", params={"timeout": 30})
+    first = api.client.get(f"/api/v1/tasks/{task_id}/status")
+    etag = first.headers["etag"]
+    again = api.client.get(f"/api/v1/tasks/{task_id}/status", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    other = api.client.get(f"/api/v1/tasks/{task_id}/status", headers={"If-None-Match": '"stale"'})
+    assert other.status_code == 200 and other.json() == first.json()

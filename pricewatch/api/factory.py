@@ -13,7 +13,7 @@ from pricewatch.api.auth import require_token
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
 from pricewatch.api.routes import cache, health, notifications, products, tasks
 from pricewatch.api.runner import FacadeRunner
-from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware
+from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
 from pricewatch.api_token import TokenStore
 
 if TYPE_CHECKING:
@@ -58,8 +58,13 @@ def create_app(
     _add_schema_routes(app)
 
     limit = max_body_bytes if max_body_bytes is not None else facade.settings.api.max_body_kb * 1024
+    # Added last runs first: the Host check, then the token, then the body (read only for a known client).
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
-    app.add_middleware(HostCheckMiddleware, extra_hosts=tuple(extra_hosts))  # added last = runs first
+    tokens_store: TokenStore = app.state.tokens
+    app.add_middleware(
+        TokenFirstMiddleware, matches=tokens_store.matches, prefix=PREFIX, open_paths=(f"{PREFIX}/health",)
+    )
+    app.add_middleware(HostCheckMiddleware, extra_hosts=tuple(extra_hosts))
     return app
 
 

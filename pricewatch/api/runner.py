@@ -37,14 +37,6 @@ class FacadeRunner:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(self._guarded, fn, *args, **kwargs))
 
-    def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run a quick read (one indexed row) right here on the event loop's thread.
-
-        Saves the two thread hand-offs of :meth:`call`, which dominate a status poll's latency when task
-        threads hold the GIL. WAL readers never wait for writers, so this does not block the loop.
-        """
-        return self._guarded(fn, *args, **kwargs)
-
     @staticmethod
     def _guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:

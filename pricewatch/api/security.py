@@ -1,13 +1,15 @@
-"""ASGI guards in front of the routes: the Host check (DNS rebinding) and the request body size limit.
+"""ASGI guards in front of the routes: the Host check (DNS rebinding), the bearer token and the body limit.
 
-The bearer token is checked by a route dependency (:mod:`pricewatch.api.auth`), so it shows in OpenAPI.
+The token is checked here, before a byte of the body is read, so a client without it cannot make the server
+read (and hold) a request body; the route dependency (:mod:`pricewatch.api.auth`) checks it again and puts
+it in the OpenAPI schema.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -76,6 +78,39 @@ class HostCheckMiddleware:
         name = host_name(values[0])
         if name is None or name not in self.allowed:
             await _send_json(send, 421, "this API only answers requests addressed to localhost")
+            return
+        await self.app(scope, receive, send)
+
+
+class TokenFirstMiddleware:
+    """Answers 401 to a request for a protected path without the right bearer token, before its body is read.
+
+    Args:
+        matches: whether a presented token is the right one (:meth:`TokenStore.matches`).
+        prefix: the API's paths (anything else is a 404 of the router).
+        open_paths: paths that need no token (``/api/v1/health``).
+    """
+
+    def __init__(
+        self, app: ASGIApp, matches: Callable[[str], bool], prefix: str, open_paths: Iterable[str]
+    ) -> None:
+        self.app = app
+        self.matches = matches
+        self.prefix = prefix.rstrip("/") + "/"
+        self.open_paths = frozenset(open_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.open_paths:
+            await self.app(scope, receive, send)
+            return
+        values = [v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"]
+        scheme, _, token = (values[0] if len(values) == 1 else "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            await _send_json(send, 401, "missing bearer token", [(b"www-authenticate", b"Bearer")])
+            return
+        if not self.matches(token.strip()):
+            await _send_json(send, 401, "wrong bearer token", [(b"www-authenticate", b"Bearer")])
             return
         await self.app(scope, receive, send)
 

@@ -28,7 +28,8 @@ class Health(BaseModel):
 async def health(request: Request, response: Response) -> Health:
     started: float = request.app.state.started_monotonic
     health = Health(version=__version__, uptime_seconds=round(time.monotonic() - started, 3))
-    if request.app.state.runner.read(request.app.state.runner.app.newer_schema) is not None:
+    runner = request.app.state.runner
+    if await runner.call(runner.app.newer_schema) is not None:
         health.status = "restart needed"  # a supervisor probing /health restarts it with the new code
         response.status_code = 503
     return health

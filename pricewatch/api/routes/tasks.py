@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
@@ -31,6 +32,8 @@ from pricewatch.urls import validate_url
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 URL_ARGUMENTS = ("url", "urls")
 BATCH_CHILDREN_WAIT = 5.0  # seconds to wait for a batch parent to queue its children before replying
+MAX_WAIT = 300.0  # seconds a long poll may be held open
+OTHER_PROCESS_POLL = 0.5  # seconds between reads of a task another process runs
 
 
 @router.post("/scrape", response_model=TaskSubmitted, summary="Scrape one page")
@@ -144,14 +147,72 @@ async def get_task(task_id: str, runner: Runner) -> TaskDetail:
     return TaskDetail(**TaskInfo.of(record).model_dump(), child_ids=[c.id for c in children])
 
 
-@router.get("/{task_id}/status", response_model=TaskStatus, summary="Poll a task (Celery's AsyncResult)")
-async def status(task_id: str, runner: Runner) -> TaskStatus:
-    return TaskStatus.of(runner.read(runner.app.get_task, task_id))
+@router.get(
+    "/{task_id}/status",
+    response_model=TaskStatus,
+    responses={304: {"description": "Unchanged since the ETag sent in If-None-Match"}},
+    summary="Poll a task (Celery's AsyncResult)",
+)
+async def status(task_id: str, runner: Runner, request: Request) -> Response:
+    """The task's state; its ``ETag`` sent back as ``If-None-Match`` gets a cheap 304 until it changes."""
+    body = TaskStatus.of(await runner.call(runner.app.get_task, task_id))
+    return _with_etag(request, body.model_dump_json().encode())
 
 
-@router.get("/{task_id}/progress", response_model=Progress, summary="A task's progress")
-async def progress(task_id: str, runner: Runner) -> Progress:
-    return Progress.of(runner.read(runner.app.get_task, task_id))
+@router.get(
+    "/{task_id}/wait",
+    response_model=TaskStatus,
+    summary="Wait for a task to finish (long poll)",
+)
+async def wait(
+    task_id: str, runner: Runner, timeout: Annotated[float, Query(ge=0, le=MAX_WAIT)] = 30.0
+) -> TaskStatus:
+    """Answers as soon as the task is final (SUCCESS, FAILURE, REVOKED), or after ``timeout`` seconds with
+    its state then; a script loops on this instead of polling ``/status``."""
+    app = runner.app
+    loop = asyncio.get_running_loop()
+    changed = asyncio.Event()
+
+    def wake(event: Any) -> None:  # called on task threads
+        if event.task_id == task_id and event.kind != "progress":
+            with contextlib.suppress(RuntimeError):  # the loop may be gone when a late event arrives
+                loop.call_soon_threadsafe(changed.set)
+
+    unsubscribe = app.subscribe(wake)
+    try:
+        deadline = loop.time() + timeout
+        while True:
+            changed.clear()
+            record = await runner.call(app.get_task, task_id)
+            remaining = deadline - loop.time()
+            if record.state.is_final or remaining <= 0:
+                return TaskStatus.of(record)
+            # Events cover this process's engine; another process's run is seen by reading the row again.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(remaining, OTHER_PROCESS_POLL))
+    finally:
+        unsubscribe()
+
+
+@router.get(
+    "/{task_id}/progress",
+    response_model=Progress,
+    responses={304: {"description": "Unchanged since the ETag sent in If-None-Match"}},
+    summary="A task's progress",
+)
+async def progress(task_id: str, runner: Runner, request: Request) -> Response:
+    body = Progress.of(await runner.call(runner.app.get_task, task_id))
+    return _with_etag(request, body.model_dump_json().encode())
+
+
+def _with_etag(request: Request, body: bytes) -> Response:
+    """The JSON body with a strong ETag; 304 without a body when the client already has it."""
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    sent = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+    if etag in sent or "*" in sent:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post("/{task_id}/cancel", response_model=TaskStatus, summary="Cancel a task and its children")

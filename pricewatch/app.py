@@ -9,6 +9,7 @@ import functools
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,17 +18,20 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from pricewatch import thumbnails, transfer_merge
 from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
-from pricewatch.errors import NotFoundError
+from pricewatch.errors import InvalidURLError, NotFoundError
+from pricewatch.link_lists import LinkEntry
 from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
     Database,
+    DuplicateProductError,
     NotificationRepository,
     ObservationRepository,
     ProductRepository,
     TaskRepository,
 )
+from pricewatch.text import clean_line
 from pricewatch.transfer_merge import ImportSummary
 from pricewatch.urls import shop_name, validate_url
 
@@ -48,6 +52,16 @@ if TYPE_CHECKING:
     from pricewatch.tasks.signals import TaskSignals
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What adding one address of a list did: ``added``, or ``skipped`` with the reason."""
+
+    url: str
+    status: str
+    product_id: int | None = None
+    reason: str | None = None
 
 
 class Schedule(Protocol):
@@ -183,6 +197,34 @@ class PriceWatch:
             if default_rules:
                 self._apply_default_rules(product)
         return product
+
+    def add_many(self, entries: list[LinkEntry]) -> list[AddOutcome]:
+        """Track every web address of a list (pasted text, a bookmarks export), each once, each with its
+        outcome: added, or why not (not a web address, a bad one, listed twice, already tracked)."""
+        outcomes: list[AddOutcome] = []
+        seen: dict[str, str] = {}
+        for entry in entries:
+            shown = clean_line(entry.text, 300)
+            if not shown.lower().startswith(("http://", "https://")):
+                outcomes.append(AddOutcome(shown, "skipped", reason="not a web address"))
+                continue
+            try:
+                url = validate_url(entry.text)
+            except InvalidURLError as exc:
+                outcomes.append(AddOutcome(shown, "skipped", reason=f"not a valid address: {exc}"))
+                continue
+            if url in seen:
+                outcomes.append(AddOutcome(shown, "skipped", reason=f"listed twice (as {seen[url]})"))
+                continue
+            seen[url] = shown
+            try:
+                product = self.add_product(url, title=entry.title)
+            except DuplicateProductError as exc:
+                reason = f"already tracked as product {exc.existing_id}"
+                outcomes.append(AddOutcome(shown, "skipped", exc.existing_id, reason))
+                continue
+            outcomes.append(AddOutcome(url, "added", product.id))
+        return outcomes
 
     def _apply_default_rules(self, product: Product) -> None:
         """The settings' default alert rules beside the target price's rule, whichever front end adds."""

@@ -23,7 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "While the window runs on the same data, the plain form (a URL and no option) opens the window's "
         "add dialog with it instead.",
     )
-    add.add_argument("url")
+    add.add_argument("url", nargs="?", help="the product page's address")
+    add.add_argument(
+        "--from", dest="from_file", type=Path, metavar="FILE",
+        help="add every address of FILE: a text list or a browser's bookmarks export (HTML)",
+    )  # fmt: skip
     add.add_argument("--target", metavar="PRICE", help="notify at or below this price (19.99)")
     add.add_argument("--selector", metavar="CSS", help="CSS selector of the price, when detection is wrong")
     add.add_argument("--interval", type=int, metavar="MINUTES", help="check interval (default: settings)")
@@ -118,6 +122,10 @@ def handed_to_window(args: argparse.Namespace) -> bool:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if (args.url is None) == (args.from_file is None):
+        raise UserError("give a URL or --from FILE (one of them)")
+    if args.from_file is not None:
+        return add_from_file(args.from_file)
     if handed_to_window(args):
         return 0
     # Checked before the database is opened: a bad argument changes nothing.
@@ -146,6 +154,32 @@ def cmd_add(args: argparse.Namespace) -> int:
         return EXIT_CHECK_FAILED
     print(f"{clean_line(checked.title or checked.url, 70)}: {money(checked.price, checked.currency)}, "
           f"{checked.availability}")  # fmt: skip
+    return 0
+
+
+def add_from_file(path: Path) -> int:
+    """Add every address of a text list or bookmarks export; one line per entry says what happened."""
+    from pricewatch.link_lists import MAX_BYTES, read_link_list
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise UserError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB", EXIT_IO)
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        entries = read_link_list(text)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}", EXIT_IO) from None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    with open_app() as app:
+        outcomes = app.add_many(entries)
+    for outcome in outcomes:
+        if outcome.status == "added":
+            print(f"added product {outcome.product_id}: {outcome.url}")
+        else:
+            print(f"skipped {outcome.url}: {outcome.reason}")
+    added = sum(o.status == "added" for o in outcomes)
+    print(f"{added} added, {len(outcomes) - added} skipped of {len(outcomes)} addresses in {path.name}",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -135,3 +135,16 @@ def test_changing_the_offer_is_not_a_price_drop(api: LiveApi, page_server: PageS
     assert product.price == Decimal("21.00") and product.previous_price is None
     assert product.lowest_price == Decimal("21.00") == product.highest_price
     assert api.app.list_notifications(product_id=pid) == []
+
+
+def test_snooze_and_fetch_mode_through_the_api(api: LiveApi) -> None:
+    pid = api.client.post(P, json={"url": "https://shop.example/snooze"}).json()["id"]
+    snoozed = api.client.post(f"{P}/{pid}/snooze", json={"days": 7})
+    assert snoozed.status_code == 200, snoozed.text
+    until = api.app.get_product(pid).snoozed_until
+    assert until is not None and timedelta(days=6.9) < until - utcnow() <= timedelta(days=7)
+    assert snoozed.json()["snoozed_until"] is not None
+    assert api.client.post(f"{P}/{pid}/snooze", json={"days": None}).json()["snoozed_until"] is None
+    assert api.client.post(f"{P}/{pid}/snooze", json={"days": 400}).status_code == 422
+    assert api.client.patch(f"{P}/{pid}", json={"fetch_mode": "browser"}).json()["fetch_mode"] == "browser"
+    assert api.client.patch(f"{P}/{pid}", json={"fetch_mode": "magic"}).status_code == 422

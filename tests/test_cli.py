@@ -316,3 +316,18 @@ def test_add_says_a_page_with_tracking_parameters_is_already_tracked() -> None:
     assert again.returncode == 2
     assert "https://shop.example/p/1 is already tracked as product 1" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_snooze_a_product_from_the_command_line() -> None:
+    run("add", "https://shop.example/snoozy")
+    out = run("snooze", "1", "--days", "7").stdout
+    assert out.startswith("product 1 (https://shop.example/snoozy) is snoozed until ")
+    listed = json.loads(run("list", "--json").stdout)
+    assert listed[0]["snoozed_until"] is not None
+    assert (
+        run("snooze", "1", "--off").stdout.strip() == "product 1 (https://shop.example/snoozy) notifies again"
+    )
+    assert json.loads(run("list", "--json").stdout)[0]["snoozed_until"] is None
+    bad = run("snooze", "1", "--days", "0", check=False)
+    assert bad.returncode == 2 and "--days must be" in bad.stderr
+    assert run("snooze", "99", check=False).returncode == 3

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
 from pricewatch.errors import InvalidURLError
-from pricewatch.models import PriceObservation, Product
+from pricewatch.models import PriceObservation, Product, utcnow
 from pricewatch.text import clean_line
 from pricewatch.urls import validate_url
 
@@ -43,6 +44,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.add_argument("--json", action="store_true", help="one JSON array, for scripts")
     lst.add_argument("--search", metavar="TEXT", help="only products whose title, shop or URL contains TEXT")
     lst.set_defaults(func=cmd_list)
+
+    snooze = subparsers.add_parser(
+        "snooze", help="hold back a product's notifications for a while (checks go on)",
+        description="Its alerts are logged as suppressed instead of shown until the snooze ends.",
+    )  # fmt: skip
+    snooze.add_argument("id", type=int)
+    length = snooze.add_mutually_exclusive_group()
+    length.add_argument("--days", type=float, default=1.0, help="how long (default: 1 day; 7 for a week)")
+    length.add_argument("--off", action="store_true", help="end the snooze now")
+    snooze.set_defaults(func=cmd_snooze)
 
     remove = subparsers.add_parser("remove", help="stop tracking a product (its history goes too)")
     remove.add_argument("id", type=int)
@@ -85,6 +96,7 @@ def product_json(product: Product) -> dict[str, Any]:
         "css_selector": product.css_selector,
         "check_interval_minutes": product.check_interval_minutes,
         "paused": product.paused,
+        "snoozed_until": product.snoozed_until.isoformat() if product.snoozed_until else None,
         "last_checked_at": time(product.last_checked_at),
         "next_check_at": time(product.next_check_at),
         "last_error": product.last_error,
@@ -201,6 +213,20 @@ def cmd_list(args: argparse.Namespace) -> int:
         title = clean_line(p.title or p.url, 70)
         price, target = money(p.price, p.currency), money(p.target_price, p.currency)
         print(f"{p.id:>4}  {price:>14}  {target:>14}  {p.availability:<10}  {title}")
+    return 0
+
+
+def cmd_snooze(args: argparse.Namespace) -> int:
+    if not args.off and not 0 < args.days <= 365:
+        raise UserError("--days must be more than 0 and at most 365")
+    until = None if args.off else utcnow() + timedelta(days=args.days)
+    with open_app() as app:
+        product = app.snooze_product(args.id, until)
+    name = clean_line(product.title or product.url, 70)
+    if until is None:
+        print(f"product {args.id} ({name}) notifies again")
+    else:
+        print(f"product {args.id} ({name}) is snoozed until {until.astimezone():%Y-%m-%d %H:%M}")
     return 0
 
 

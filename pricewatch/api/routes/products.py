@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
 from pricewatch.api.routes.common import IdPath, Money, PriceText, Url, money
-from pricewatch.models import Availability, PriceObservation, Product
+from pricewatch.models import Availability, PriceObservation, Product, utcnow
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -36,6 +36,8 @@ class ProductOut(BaseModel):
     check_interval_minutes: int
     ignore_robots: bool
     paused: bool
+    fetch_mode: str = "auto"
+    snoozed_until: datetime | None = None
     last_error: str | None
     created_at: datetime
     last_checked_at: datetime | None
@@ -50,7 +52,8 @@ class ProductOut(BaseModel):
             availability=p.availability, image_url=p.image_url, css_selector=p.css_selector,
             offer_key=p.offer_key, check_interval_minutes=p.check_interval_minutes,
             ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error, created_at=p.created_at,
-            last_checked_at=p.last_checked_at, next_check_at=p.next_check_at,
+            last_checked_at=p.last_checked_at, next_check_at=p.next_check_at, fetch_mode=p.fetch_mode,
+            snoozed_until=p.snoozed_until,
         )  # fmt: skip
 
 
@@ -75,6 +78,7 @@ class ProductPatch(BaseModel):
     check_interval_minutes: Interval = Field(default=None)  # type: ignore[assignment]
     ignore_robots: bool = Field(default=None)  # type: ignore[assignment]
     paused: bool = Field(default=None)  # type: ignore[assignment]
+    fetch_mode: Literal["auto", "plain", "browser"] = Field(default=None)  # type: ignore[arg-type]
 
 
 class ObservationOut(BaseModel):
@@ -123,6 +127,19 @@ async def get_product(product_id: IdPath, runner: Runner) -> ProductOut:
 async def update_product(product_id: IdPath, body: ProductPatch, runner: Runner) -> ProductOut:
     changes = body.model_dump(exclude_unset=True)
     return ProductOut.of(await runner.call(runner.app.update_product, product_id, **changes))
+
+
+class SnoozeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: Annotated[float, Field(gt=0, le=365, description="how long; 0 or null ends the snooze")] | None = (
+        1.0
+    )
+
+
+@router.post("/{product_id}/snooze", response_model=ProductOut, summary="Hold back a product's notifications")
+async def snooze(product_id: IdPath, body: SnoozeRequest, runner: Runner) -> ProductOut:
+    until = None if body.days is None else utcnow() + timedelta(days=body.days)
+    return ProductOut.of(await runner.call(runner.app.snooze_product, product_id, until))
 
 
 @router.delete("/{product_id}", status_code=204, response_class=Response, summary="Stop tracking a product")

@@ -8,6 +8,7 @@ import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel
 
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
@@ -155,8 +156,7 @@ async def get_task(task_id: str, runner: Runner) -> TaskDetail:
 )
 async def status(task_id: str, runner: Runner, request: Request) -> Response:
     """The task's state; its ``ETag`` sent back as ``If-None-Match`` gets a cheap 304 until it changes."""
-    body = TaskStatus.of(await runner.call(runner.app.get_task, task_id))
-    return _with_etag(request, body.model_dump_json().encode())
+    return _with_etag(request, TaskStatus.of(await runner.call(runner.app.get_task, task_id)))
 
 
 @router.get(
@@ -201,12 +201,12 @@ async def wait(
     summary="A task's progress",
 )
 async def progress(task_id: str, runner: Runner, request: Request) -> Response:
-    body = Progress.of(await runner.call(runner.app.get_task, task_id))
-    return _with_etag(request, body.model_dump_json().encode())
+    return _with_etag(request, Progress.of(await runner.call(runner.app.get_task, task_id)))
 
 
-def _with_etag(request: Request, body: bytes) -> Response:
-    """The JSON body with a strong ETag; 304 without a body when the client already has it."""
+def _with_etag(request: Request, model: BaseModel) -> Response:
+    """The model as JSON with a strong ETag; 304 without a body when the client already has it."""
+    body = model.model_dump_json().encode()
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     sent = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
+from tests.support.checks import fast_app, product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app, product_page
 
 C = "/api/v1/cache"
 

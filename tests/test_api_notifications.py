@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
 from tests.support.app import open_pricewatch
 
 N = "/api/v1/notifications"

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pricewatch.models import AlertKind, AlertRule, Availability, PriceObservation, TaskState, utcnow
-from tests.api_support import LiveApi, serving
+from tests.support.api import LiveApi, serving
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
 

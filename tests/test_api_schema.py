@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
 from tests.support.app import open_pricewatch
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from pricewatch.api.security import host_name, is_loopback
-from tests.api_support import LiveApi, serving
+from tests.support.api import LiveApi, serving
 from tests.support.app import open_pricewatch
 
 

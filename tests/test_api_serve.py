@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import product_page
 
 SETTINGS = "[fetch]\nper_host_delay = 0.0\n"
 

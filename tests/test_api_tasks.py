@@ -10,20 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests import tasks_support
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
 from tests.support.app import open_pricewatch
+from tests.support.checks import fast_app, product_page
 from tests.support.pageserver import PageServer
-from tests.tasks_support import Lab
-from tests.test_checks import fast_app, product_page
+from tests.support.tasks import Lab
 
 T = "/api/v1/tasks"
 STATUS_KEYS = {
     "task_id", "status", "result", "error", "error_kind", "http_status", "retry_after", "retries", "progress"
 }  # fmt: skip
-
-
-lab = tasks_support.lab  # fixture: the engine tests' throw-away tasks
 
 
 @pytest.fixture

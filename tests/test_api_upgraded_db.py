@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from pricewatch.storage.migrations import LATEST_VERSION
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
 from tests.support.app import open_pricewatch
-from tests.test_gui_schema_watch import bump_schema
+from tests.support.schema import bump_schema
 
 
 @pytest.fixture

@@ -15,30 +15,8 @@ import pytest
 from pricewatch.app import PriceWatch
 from pricewatch.models import Availability, TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
-from tests.support.app import open_pricewatch
+from tests.support.checks import fast_app, product_page, run
 from tests.support.pageserver import PageServer, Reply
-
-
-def product_page(price: str | None, *, availability: str = "InStock", title: str = "Espresso Machine") -> str:
-    offer = f'"price": "{price}", ' if price is not None else ""
-    stock = "<p>Sorry, this item is out of stock.</p>" if availability == "OutOfStock" else ""
-    return f"""<!doctype html><html lang="en"><head><title>{title} | Shop</title>
-<script type="application/ld+json">
-{{"@context": "https://schema.org", "@type": "Product", "name": "{title}",
-  "image": "https://shop.example/img/1.jpg",
-  "offers": {{"@type": "Offer", {offer}"priceCurrency": "EUR",
-             "availability": "https://schema.org/{availability}"}}}}
-</script></head><body><h1>{title}</h1>{stock}</body></html>"""
-
-
-def fast_app(executor: str = "sync") -> PriceWatch:
-    """A facade with politeness delays and retry backoff shrunk for tests (settings in memory only)."""
-    app = open_pricewatch(executor=executor)
-    app.settings.fetch.per_host_delay = 0.0
-    app.settings.fetch.per_host_concurrency = 8
-    app.settings.tasks.retry_base_delay = 0.01
-    app.settings.tasks.retry_max_delay = 0.05
-    return app
 
 
 @pytest.fixture
@@ -46,12 +24,6 @@ def app() -> Iterator[PriceWatch]:
     app = fast_app()
     yield app
     app.close()
-
-
-def run(app: PriceWatch, task_id: str) -> TaskRecord:
-    record = app.wait_for_task(task_id, timeout=30)
-    assert record.state.is_final, record
-    return record
 
 
 def test_check_stores_price_and_writes_history_only_on_change(

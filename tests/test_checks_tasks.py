@@ -19,8 +19,8 @@ from pricewatch.models import (
     utcnow,
 )
 from pricewatch.tasks.builtin.maintenance import vacuum_if_worthwhile
+from tests.support.checks import fast_app, product_page, run
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app, product_page, run
 
 
 @pytest.fixture

@@ -256,7 +256,7 @@ def test_add_says_when_the_price_is_read() -> None:
 
 
 def test_add_check_reads_the_price_now(pricewatch_home: Path, page_server: PageServer) -> None:
-    from tests.test_checks import product_page
+    from tests.support.checks import product_page
 
     pricewatch_home.mkdir(parents=True, exist_ok=True)
     (pricewatch_home / "settings.toml").write_text("[fetch]\nper_host_delay = 0.0\n", encoding="utf-8")

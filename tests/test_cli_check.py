@@ -15,33 +15,9 @@ import pytest
 from pricewatch.cli.check import ProgressBar
 from pricewatch.tasks.events import TaskEvent
 from tests.support.app import open_pricewatch
+from tests.support.checks import product_page
+from tests.support.cli import cli
 from tests.support.pageserver import PageServer
-from tests.test_checks import product_page
-
-FAST = """
-[fetch]
-per_host_delay = 0.0
-per_host_concurrency = 8
-
-[tasks]
-retry_base_delay = 0.01
-retry_max_delay = 0.05
-max_retries = 1
-"""
-
-
-@pytest.fixture
-def home(pricewatch_home: Path) -> Path:
-    pricewatch_home.mkdir(parents=True, exist_ok=True)
-    (pricewatch_home / "settings.toml").write_text(FAST, encoding="utf-8")
-    return pricewatch_home
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pricewatch", *args],
-        capture_output=True, text=True, timeout=90, env=os.environ.copy(), stdin=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 def add(*urls: str) -> list[int]:

@@ -23,8 +23,8 @@ import pytest
 from pricewatch.models import TaskRecord, TaskState
 from pricewatch.storage.codec import json_from_db
 from tests.support.app import open_pricewatch
+from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import product_page
 
 PRODUCTS = 30
 PAGE_DELAY = 0.4  # seconds per response: 30 pages at 4 at a time keep the batch busy for about 3 s

@@ -214,7 +214,7 @@ def test_with_the_thread_pool_engine_too(
     desktop_session: DesktopSession, page_server: PageServer, qtbot: Any
 ) -> None:
     """The window and ``pricewatch serve`` run tasks on QThreadPools: the chain reaches dunst from there."""
-    from tests.tasks_support import wait_final
+    from tests.support.tasks import wait_final
 
     app = open_pricewatch(executor="threads")
     try:

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 
 from tests.support.app import open_pricewatch
+from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import product_page
 
 SETTINGS = """
 [fetch]

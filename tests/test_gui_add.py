@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Adding a product as a user: type or paste a URL, watch the look-up task, pick an offer, see the price."""
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_PRICE, COL_TITLE
 from pricewatch.models import AlertKind
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 

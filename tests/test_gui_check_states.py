@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """How a check's states read in the window: a retry is not a failure; a browser that cannot start says so."""
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_AVAILABILITY, COL_TITLE, ERROR_COLOUR, RETRY_COLOUR
 from pricewatch.gui.tasks import columns as tc
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer, Reply
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The product window: header numbers, chart ranges, target line, stock markers, check now."""
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.history.chart import BACK, PriceChart
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import Availability, PriceObservation, utcnow
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 
 def _history(app: PriceWatch, url: str) -> int:

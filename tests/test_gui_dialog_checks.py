@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The add/edit dialog checks and explains as the user types: the CSS selector (valid? did it match?), an
 address without https://, an address already tracked (and its offer), and problems that go once fixed."""
 
@@ -15,8 +14,8 @@ from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.editor.lookup_view import LookupView
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import AlertKind, AlertRule, TaskState
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 SHIRTS = [("TSHIRT-S", "Small", "19.00"), ("TSHIRT-M", "Medium", "21.00"), ("TSHIRT-L", "Large", "23.50")]

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Failing products and partly failed batches are visible in the window, not hidden in tooltips (F11)."""
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_AVAILABILITY, COL_LAST_CHECKED, COL_TITLE, ERROR_COLOUR
 from pricewatch.gui.tasks import columns as tc
 from pricewatch.models import TaskRecord, TaskState
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 30_000
 

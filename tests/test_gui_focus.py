@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Keyboard focus in the main window: it starts on the products, so Ctrl+V adds the clipboard's product."""
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

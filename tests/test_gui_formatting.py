@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Money as the user's locale writes it; the bare C locale reads like English, symbol first (F5)."""
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_PRICE, COL_TARGET
 from pricewatch.gui.widgets.formatting import money
 from pricewatch.models import Availability, utcnow
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 @pytest.fixture

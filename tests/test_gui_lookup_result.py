@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """What the add/edit dialog shows about a look-up: a rolled-up result read through its value, a shop that
 fails for now (the retry, with a way on)."""
 
@@ -15,9 +14,9 @@ from pricewatch.gui.editor.lookup_view import LookupView
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.models import AlertKind, AlertRule, TaskState
+from tests.support.checks import fast_app, run
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app, run
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Money columns show whole amounts: they grow to fit, the tooltip has the amount, CLP/JPY have no cents."""
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_LOWEST, COL_PRICE
 from pricewatch.gui.widgets.formatting import money
 from pricewatch.models import Availability, utcnow
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 TEXT_MARGINS = 6  # what a table cell keeps free around its text
 

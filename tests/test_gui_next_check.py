@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The products table's "Next check" shows when the scheduled check really takes each product."""
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_NEXT_CHECK
 from pricewatch.gui.widgets import formatting as fmt
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def next_check_cell(window: MainWindow, row: int = 0) -> str:

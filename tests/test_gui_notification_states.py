@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The notifications panel: whatever the daily cap held back shows grey "Held by daily cap", the first too."""
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.notifications.model import COL_STATE, COL_TITLE, SUPPRESSED_COLOUR
 from pricewatch.models import NotificationRecord, NotificationState
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def test_the_first_capped_notification_is_not_shown_as_failed(

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Changes made by other processes while the window is open: the CLI adds and removes products."""
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products import sync as product_sync
 from pricewatch.gui.products.model import COL_TITLE
 from tests.support.app import open_pricewatch
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def cli(*args: str) -> None:

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Tasks another process runs on the same database show live in the window's task table.
 
 A real ``pricewatch check --all`` process checks products against the local page server while the window is
@@ -28,8 +27,8 @@ from pricewatch.gui.tasks import columns as tc
 from pricewatch.gui.tasks.outside import cancel_label
 from pricewatch.models import TaskRecord, TaskState
 from tests.support.app import open_pricewatch
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 30_000
 BATCH = "price_tracking.check_prices"

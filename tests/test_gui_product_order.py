@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The products table keeps the chosen order as prices arrive; rows without a price sort last either way."""
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_PRICE, COL_TITLE, ProductTableModel
 from pricewatch.models import Availability, Product, utcnow
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 DESC, ASC = Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The products table driven as a user would: search, sort, remove, import/export, layout remembered."""
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_CHANGE, COL_PRICE, COL_TITLE, SparklineRole
 from pricewatch.models import Availability, utcnow
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def _seed(app: PriceWatch) -> None:

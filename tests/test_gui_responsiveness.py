@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """What keeps the window responsive with big tables: the GUI thread's Python work per event stays small."""
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from pricewatch.gui.tasks.tree import TaskTreeView
 from pricewatch.gui.widgets.model_roles import Roles
 from pricewatch.models import Availability, Product, TaskRecord, TaskState, utcnow
 from tests.support.app import open_pricewatch
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 class _CountingModel(ProductTableModel):

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """After "Later" on the upgrade question: the window keeps a Restart button, writes nothing, says why."""
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.widgets.errors import install_excepthook
 from pricewatch.storage.db import SCHEMA_TOO_NEW
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
-from tests.test_gui_schema_watch import bump_schema
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
+from tests.support.schema import bump_schema
 
 
 def press_later(window: MainWindow) -> None:

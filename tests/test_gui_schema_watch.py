@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """A newer pricewatch migrating the database under an open window; a scheduled run that cannot start."""
 
 from __future__ import annotations
@@ -19,16 +18,7 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import utcnow
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
 from tests.support.app import open_pricewatch
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
-
-# What a newer pricewatch's migration does to the file, from a process of its own.
-BUMP = (
-    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(f'PRAGMA user_version = {sys.argv[2]}')"
-)
-
-
-def bump_schema(path: Path, version: int) -> None:
-    subprocess.run([sys.executable, "-c", BUMP, str(path), str(version)], check=True, timeout=60)
+from tests.support.schema import bump_schema
 
 
 def test_a_newer_schema_is_noticed_and_never_written(

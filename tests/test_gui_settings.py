@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The settings dialog: every section editable, saved through the facade, bad values explained."""
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from pricewatch.config import Settings, load_settings
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.settings.dialog import SettingsDialog
 from pricewatch.gui.settings.fields import HIDDEN
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def test_every_setting_has_an_editor(app: PriceWatch, make_window: Callable[[], MainWindow]) -> None:

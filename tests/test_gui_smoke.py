@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,7 +9,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_PRICE, COL_TITLE
 from pricewatch.models import Availability, utcnow
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def test_main_window_lists_products(

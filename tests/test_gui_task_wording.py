@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """How task rows read: a whole check's product count, preview or stored scrape, a check's failed picture."""
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from pricewatch.gui.tasks import columns as tc
 from pricewatch.gui.tasks.detail import task_html
 from pricewatch.models import TaskRecord, TaskState
 from tests.support.images import page_with_image
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 30_000
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Thumbnails in the products table: a real check through the engine, a real PNG from the page server."""
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from pricewatch.gui.products.thumbnails import THUMB_HEIGHT, read_thumbnail
 from pricewatch.models import TaskState
 from tests.support.images import page_with_image, png_bytes
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def decoration(window: MainWindow, product_id: int) -> object:

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """The tray: its menu actions, close-to-tray with a one-time hint, and tray messages from the notifier."""
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import TaskState
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 
 def test_tray_menu_actions(

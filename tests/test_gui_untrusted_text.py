@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Scraped text (titles, errors) is shown literally in labels, tooltips and message boxes, never as markup."""
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_AVAILABILITY, COL_TITLE
 from pricewatch.models import Product
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 MARKUP = "<img src=x onerror=alert(1)><b>HTML</b> name &lt;script&gt;"
 

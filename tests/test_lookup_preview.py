@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """A look-up never stores a stale page: the add/edit dialog's preview stores nothing, and a stored scrape
 of a tracked URL is always a fresh fetch newer than the product's last reading.
 
@@ -19,9 +18,9 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.models import AlertKind, AlertRule, TaskState, utcnow
+from tests.support.checks import fast_app, run
+from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app, run
-from tests.test_gui_support import app, make_window, product_page  # noqa: F401 - fixtures
 
 WAIT = 15_000
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the home fixture imported from tests.test_cli_check is redefined as a parameter)
 """The quiet-hours digest: a one-shot ``pricewatch check`` sends it; racing processes send one digest.
 
 Held notifications are claimed for a digest in one SQLite transaction; these tests race real processes (and,
@@ -25,8 +24,8 @@ from pricewatch.notify.notifier import Notifier
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.notifications import INTERRUPTED
 from tests.support.app import open_pricewatch
+from tests.support.cli import FAST, cli
 from tests.support.webhook import WAIT, Webhook
-from tests.test_cli_check import FAST, cli, home  # noqa: F401 - fixture
 
 
 @pytest.fixture

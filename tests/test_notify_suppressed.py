@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_gui_support are redefined as parameters)
 """Notifications the daily cap held back: SUPPRESSED in the log, CLI, API, window and clean-up, not FAILED."""
 
 from __future__ import annotations
@@ -20,12 +19,11 @@ from pricewatch.gui.notifications.model import COL_STATE, SUPPRESSED_COLOUR
 from pricewatch.models import NotificationRecord, NotificationState, TaskState, utcnow
 from pricewatch.storage import Database, NotificationRepository
 from pricewatch.storage.migrations import migrate
-from tests.api_support import live_api
+from tests.support.api import live_api
 from tests.support.app import open_pricewatch
+from tests.support.checks import product_page
+from tests.support.cli import cli
 from tests.support.pageserver import PageServer
-from tests.test_checks import product_page
-from tests.test_cli_check import cli, home  # noqa: F401 - fixture
-from tests.test_gui_support import app, make_window  # noqa: F401 - fixtures
 
 
 def _capped_app(app: PriceWatch, shown: list[tuple[str, str]] | None = None) -> int:

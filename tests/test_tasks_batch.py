@@ -8,11 +8,7 @@ from typing import Any
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
 from pricewatch.tasks import registry
-from tests import tasks_support
-from tests.tasks_support import Lab, make_app, wait_final
-
-lab = tasks_support.lab  # fixtures
-engine = tasks_support.engine
+from tests.support.tasks import Lab, make_app, wait_final
 
 
 def test_batch_succeeds_when_children_finish(engine: PriceWatch, lab: Lab, qtbot: Any) -> None:

@@ -9,10 +9,7 @@ import pytest
 
 from pricewatch.cli import main
 from pricewatch.models import TaskRecord, TaskState, utcnow
-from tests import tasks_support
-from tests.tasks_support import Lab, make_app
-
-lab = tasks_support.lab  # fixtures
+from tests.support.tasks import Lab, make_app
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

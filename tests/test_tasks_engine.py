@@ -11,11 +11,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.models import TaskState
 from pricewatch.tasks import registry
-from tests import tasks_support
-from tests.tasks_support import Lab, comparable, make_app, wait_final
-
-lab = tasks_support.lab  # fixtures
-engine = tasks_support.engine
+from tests.support.tasks import Lab, comparable, make_app, wait_final
 
 
 def test_success_is_journaled_with_times_and_result(engine: PriceWatch, lab: Lab, qtbot: Any) -> None:

@@ -10,11 +10,8 @@ import pytest
 from pricewatch.config import Paths, TaskOptions, load_settings
 from pricewatch.models import TaskState, utcnow
 from pricewatch.tasks.owner import HEARTBEAT_ENV, LEASE_ENV, Lease
-from tests import tasks_support
 from tests.support.app import open_pricewatch
-from tests.tasks_support import Lab
-
-lab = tasks_support.lab  # fixture
+from tests.support.tasks import Lab
 
 
 @pytest.fixture(autouse=True)

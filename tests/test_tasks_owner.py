@@ -16,11 +16,8 @@ from typing import Any
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks import owner as ownership
-from tests import tasks_support
 from tests.support.app import open_pricewatch
-from tests.tasks_support import Lab, make_app, wait_final
-
-lab = tasks_support.lab  # fixtures
+from tests.support.tasks import Lab, make_app, wait_final
 
 
 def _dead_owner() -> str:

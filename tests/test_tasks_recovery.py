@@ -14,11 +14,8 @@ import pytest
 
 from pricewatch.models import TaskRecord, TaskState, utcnow
 from pricewatch.tasks.runner import WAITING
-from tests import tasks_support
 from tests.support.app import open_pricewatch
-from tests.tasks_support import Lab, make_app, wait_final
-
-lab = tasks_support.lab  # fixtures
+from tests.support.tasks import Lab, make_app, wait_final
 
 
 def _row(name: str, state: TaskState, **fields: Any) -> TaskRecord:

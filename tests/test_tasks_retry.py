@@ -14,12 +14,8 @@ from pricewatch.errors import CancelledError, PermanentError, TransientError
 from pricewatch.models import TaskState
 from pricewatch.tasks import TaskCancelled, registry
 from pricewatch.tasks.retry import Outcome, RetryPolicy, classify
-from tests import tasks_support
 from tests.support.pageserver import PageServer, Reply
-from tests.tasks_support import Lab, make_app, wait_final, wait_state
-
-lab = tasks_support.lab  # fixtures
-engine = tasks_support.engine
+from tests.support.tasks import Lab, make_app, wait_final, wait_state
 
 PAGE = (
     '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",'

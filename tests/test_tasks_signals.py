@@ -10,11 +10,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Slot
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
 from pricewatch.tasks.events import TaskEvent
-from tests import tasks_support
-from tests.tasks_support import Lab, make_app, wait_final
-
-lab = tasks_support.lab  # fixtures
-engine = tasks_support.engine
+from tests.support.tasks import Lab, make_app, wait_final
 
 
 class Receiver(QObject):

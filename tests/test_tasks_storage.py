@@ -131,7 +131,7 @@ def test_journal_writes_join_an_outer_transaction(repo: TaskRepository) -> None:
 def test_every_journal_write_is_refused_once_a_newer_pricewatch_migrated_it(repo: TaskRepository) -> None:
     """Not only inserts and transactions: single-statement writes (claim, lease renewal) are refused too."""
     from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError
-    from tests.test_gui_schema_watch import bump_schema
+    from tests.support.schema import bump_schema
 
     queued = repo.insert(_task())
     owner = "engine/1"

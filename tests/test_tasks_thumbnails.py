@@ -10,9 +10,9 @@ from pricewatch import thumbnails
 from pricewatch.app import PriceWatch
 from pricewatch.errors import PermanentError
 from pricewatch.models import TaskState
+from tests.support.checks import fast_app, run
 from tests.support.images import page_with_image, png_bytes
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app, run
 
 PNG = png_bytes()
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by the GUI tests (no tests here): a facade per test and main windows that always close."""
+"""GUI fixtures (a plugin in tests/conftest.py): a facade per test and main windows that always close."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from tests.support.app import open_pricewatch
-from tests.support.pages import product_page  # noqa: F401 - re-exported until the tests move
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Test-only tasks (registered under ``test.``) and a facade factory for the task engine tests.
 
 The tasks talk to the test through a :class:`Lab`: events the test sets to release a blocked task, and a log
-of what ran in which order. They are registered for one test and unregistered afterwards.
+of what ran in which order. They are registered for one test and unregistered afterwards. The ``lab`` and
+``engine`` fixtures are a plugin in tests/conftest.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.test_e2e_serve are redefined as parameters)
 """End to end: a newer pricewatch migrates the database under ``pricewatch serve --api``; serve notices, says
 so on stderr and in its log, stops its scheduler and exits with its own status for a supervisor."""
 
@@ -9,8 +8,8 @@ from pathlib import Path
 from pricewatch.cli.serve import EXIT_UPGRADED
 from pricewatch.config import Paths
 from pricewatch.storage.migrations import LATEST_VERSION
-from tests.test_e2e_serve import Serve, home, serve  # noqa: F401 - fixtures
-from tests.test_gui_schema_watch import bump_schema
+from tests.support.schema import bump_schema
+from tests.support.serve import Serve
 
 
 def test_serve_exits_for_a_restart_when_the_schema_is_upgraded_under_it(serve: Serve, home: Path) -> None:

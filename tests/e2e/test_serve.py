@@ -10,103 +10,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.e2e import widget
 from tests.support.pageserver import PageServer
-from tests.test_e2e_cli import FAST, widget
-
-TIMEOUT = 60.0
-
-
-class Serve:
-    """A ``pricewatch serve --api --port 0`` process; its URL comes from the line it prints when ready."""
-
-    def __init__(self, home: Path) -> None:
-        env = dict(os.environ, PRICEWATCH_HOME=str(home), PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pricewatch", "serve", "--api", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        first = self.proc.stdout.readline()  # blocks until serve is ready (or has exited)
-        if "API at " not in first:
-            self.proc.kill()
-            out, err = self.proc.communicate(timeout=10)
-            pytest.fail(f"serve did not start: {first}{out}{err}")
-        self.base = first.split("API at ")[1].split(";")[0].strip() + "/api/v1"
-        token = subprocess.run(
-            [sys.executable, "-m", "pricewatch", "api-token"],
-            capture_output=True, text=True, timeout=30, env=env, check=True,
-        ).stdout.strip()  # fmt: skip
-        self.token = token
-
-    def request(self, method: str, path: str, body: Any = None, token: bool = True) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                raw = resp.read()
-                return resp.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"null")
-
-    def wait_for(self, what: str, probe: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            value = probe()
-            if value:
-                return value
-            if self.proc.poll() is not None:
-                pytest.fail(f"serve exited with {self.proc.returncode} while waiting for {what}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}")
-            time.sleep(0.05)  # polling interval of a condition wait
-
-    def final_status(self, task_id: str) -> dict[str, Any]:
-        def probe() -> dict[str, Any] | None:
-            code, status = self.request("GET", f"/tasks/{task_id}/status")
-            assert code == 200, status
-            return status if status["status"] in ("SUCCESS", "FAILURE", "REVOKED") else None
-
-        return dict(self.wait_for(f"task {task_id}", probe))
-
-    def stop(self, sig: signal.Signals) -> tuple[int, str, str]:
-        self.proc.send_signal(sig)
-        out, err = self.proc.communicate(timeout=30)
-        return self.proc.returncode, out, err
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate(timeout=30)
-
-
-@pytest.fixture
-def home(pricewatch_home: Path) -> Path:
-    pricewatch_home.mkdir(parents=True, exist_ok=True)
-    (pricewatch_home / "settings.toml").write_text(FAST, encoding="utf-8")
-    return pricewatch_home
-
-
-@pytest.fixture
-def serve(home: Path) -> Iterator[Serve]:
-    server = Serve(home)
-    try:
-        yield server
-    finally:
-        server.kill()
+from tests.support.serve import Serve
 
 
 def cli_json(*args: str) -> Any:

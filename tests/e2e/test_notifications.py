@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.desktop import DesktopSession
+from tests.support.e2e import widget
 from tests.support.pageserver import PageServer
-from tests.test_e2e_cli import widget
 
 SETTINGS = """
 [fetch]

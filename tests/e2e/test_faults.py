@@ -11,15 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.e2e import as_json, ok, run, widget
 from tests.support.pageserver import PageServer, Reply
-from tests.test_e2e_cli import FAST, as_json, ok, run, widget
-
-
-@pytest.fixture
-def home(pricewatch_home: Path) -> Path:
-    pricewatch_home.mkdir(parents=True, exist_ok=True)
-    (pricewatch_home / "settings.toml").write_text(FAST, encoding="utf-8")
-    return pricewatch_home
 
 
 @pytest.mark.parametrize("status", [429, 503])

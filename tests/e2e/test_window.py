@@ -20,8 +20,8 @@ from typing import Any
 import psutil
 import pytest
 
+from tests.support.e2e import widget
 from tests.support.pageserver import PageServer
-from tests.test_e2e_cli import FAST, widget
 
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")
 
@@ -41,13 +41,6 @@ def cli_json(home: Path, *args: str) -> Any:
     proc = cli(home, *args, "--json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(proc.stdout)
-
-
-@pytest.fixture
-def home(pricewatch_home: Path) -> Path:
-    pricewatch_home.mkdir(parents=True, exist_ok=True)
-    (pricewatch_home / "settings.toml").write_text(FAST, encoding="utf-8")
-    return pricewatch_home
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The notifier as logic: records and states, daily cap, quiet hours and their digest, fallback, retries.
 
 Channels here are the tray channel with a recording callable (what the GUI installs) and a scripted desktop
-stand-in whose failures the test decides; real desktop/Apprise deliveries are in test_desktop_notification.py
-and test_notify_channels.py. The clock is a variable the test moves, never a sleep.
+stand-in whose failures the test decides; real desktop/Apprise deliveries are in test_desktop.py and
+test_channels.py. The clock is a variable the test moves, never a sleep.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import extract
 
-DATA = Path(__file__).parent / "data" / "extract"
+DATA = Path(__file__).parents[1] / "data" / "extract"
 
 PAGES = [
     (

@@ -24,7 +24,7 @@ from pricewatch.scraping.extract import Extraction, Offer, extract
 from pricewatch.scraping.pool import ExtractionPool, extraction_from_json
 from tests.support.app import open_pricewatch
 
-PAGES = Path(__file__).parent / "data" / "pages"
+PAGES = Path(__file__).parents[1] / "data" / "pages"
 PAGE = """<html><head><script type="application/ld+json">{"@type": "Product", "name": "Kettle",
 "offers": {"@type": "Offer", "price": "19.99", "priceCurrency": "EUR"}}</script></head><body></body></html>"""
 
@@ -178,7 +178,7 @@ def test_workers_leave_when_the_application_is_killed(tmp_path: Path) -> None:
     script.write_text(CHILD)
     with subprocess.Popen(
         [sys.executable, str(script), PAGE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=Path(__file__).parents[2],
     ) as app:  # fmt: skip
         try:
             assert app.stdout is not None

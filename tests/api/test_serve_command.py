@@ -11,14 +11,15 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
+from tests.support.poll import until
 
 SETTINGS = "[fetch]\nper_host_delay = 0.0\n"
 
@@ -43,11 +44,13 @@ def test_a_script_against_pricewatch_serve(pricewatch_home: Path, page_server: P
         with httpx.Client(base_url=api, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
             assert client.get("/api/v1/health").json()["status"] == "ok"
             task_id = client.post("/api/v1/tasks/scrape", json={"url": url}).json()["task_id"]
-            deadline = time.monotonic() + 30
-            status = client.get(f"/api/v1/tasks/{task_id}/status").json()
-            while status["status"] not in ("SUCCESS", "FAILURE", "REVOKED") and time.monotonic() < deadline:
-                time.sleep(0.05)  # a script's polling interval
-                status = client.get(f"/api/v1/tasks/{task_id}/status").json()
+
+            def ended() -> dict[str, Any] | None:
+                status: dict[str, Any] = client.get(f"/api/v1/tasks/{task_id}/status").json()
+                return status if status["status"] in ("SUCCESS", "FAILURE", "REVOKED") else None
+
+            # 0.05 s: a script's polling interval
+            status = until(ended, timeout=30, interval=0.05, message=f"task {task_id} to end")
         assert status["status"] == "SUCCESS", status
         assert (status["result"]["price"], status["result"]["title"]) == ("149.00", "Mixer")
         proc.send_signal(signal.SIGTERM)

@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +24,7 @@ from pricewatch.storage.codec import json_from_db
 from tests.support.app import open_pricewatch
 from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
+from tests.support.poll import until
 
 PRODUCTS = 30
 PAGE_DELAY = 0.4  # seconds per response: 30 pages at 4 at a time keep the batch busy for about 3 s
@@ -60,8 +60,9 @@ def poll(
     timeout: float = 60.0,
 ) -> list[Any]:
     """Read the live database until ``done(rows)``; the server exiting early fails with its output."""
-    deadline = time.monotonic() + timeout
-    while True:
+    last: list[Any] = []
+
+    def reached() -> tuple[list[Any]] | None:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
         try:
             rows = conn.execute(query).fetchall()
@@ -70,12 +71,20 @@ def poll(
         finally:
             conn.close()
         if done(rows):
-            return rows
+            return (rows,)  # a tuple: the rows themselves may be an empty list
         if proc.poll() is not None:
             pytest.fail(f"serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out; last rows {rows}\n{log.read_text(errors='replace')}")
-        time.sleep(0.02)  # the polling interval of a condition wait, not a guess at how long work takes
+        last[:] = rows
+        return None
+
+    (rows,) = until(
+        reached,
+        timeout=timeout,
+        message=lambda: (
+            f"{query!r} to return the rows wanted; last rows {last}\n{log.read_text(errors='replace')}"
+        ),
+    )
+    return rows
 
 
 def counts(rows: list[Any]) -> dict[str, int]:

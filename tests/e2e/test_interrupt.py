@@ -19,8 +19,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ import pytest
 from tests.support.app import open_pricewatch
 from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
+from tests.support.poll import until
 
 SETTINGS = """
 [fetch]
@@ -71,18 +70,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def until(what: str, done: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Poll ``done()`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = done()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.02)  # the polling interval, not a guess at how long the work takes
-
-
 def rows(home: Path, query: str) -> list[Any]:
     conn = sqlite3.connect(f"file:{home / 'pricewatch.sqlite3'}?mode=ro", uri=True, timeout=5)
     try:
@@ -112,7 +99,7 @@ def test_ctrl_c_of_check_hands_its_tasks_back_and_the_next_check_fetches(
 ) -> None:
     paths = products(page_server, 3, SLOW)
     proc = start("check", "--all", *mode)
-    until("the first page request", lambda: any(page_server.hits(p) for p in paths))
+    until(lambda: any(page_server.hits(p) for p in paths), message="the first page request")
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err
@@ -133,7 +120,7 @@ def test_ctrl_c_of_check_hands_its_tasks_back_and_the_next_check_fetches(
 def test_a_killed_check_is_taken_over_by_the_next_check(home: Path, page_server: PageServer) -> None:
     paths = products(page_server, 3, SLOW)
     proc = start("check", "--all")
-    until("every page requested", lambda: all(page_server.hits(p) for p in paths))
+    until(lambda: all(page_server.hits(p) for p in paths), message="every page requested")
     proc.kill()
     proc.communicate(timeout=30)
     assert [r[2] for r in rows(home, OPEN_ROWS) if r[1] == CHECK] == ["STARTED"] * 3
@@ -153,7 +140,7 @@ def test_a_second_engine_does_not_rerun_a_live_checks_tasks_but_takes_over_when_
     paths = products(page_server, 3, 2.5 * SLOW)  # long enough for serve to start while the check fetches
     # 1. serve starts while a check runs: every page is fetched once, by the check.
     check = start("check", "--all")
-    until("the check's first request", lambda: any(page_server.hits(p) for p in paths))
+    until(lambda: any(page_server.hits(p) for p in paths), message="the check's first request")
     log = home / "serve.log"
     with open(log, "w", encoding="utf-8") as out_file:
         serve = subprocess.Popen(
@@ -162,22 +149,22 @@ def test_a_second_engine_does_not_rerun_a_live_checks_tasks_but_takes_over_when_
         )  # fmt: skip
     try:
         # "running" is printed after the start-up recovery: it has seen the check's rows by then.
-        until("serve running", lambda: "running" in log.read_text(encoding="utf-8"))
+        until(lambda: "running" in log.read_text(encoding="utf-8"), message="serve to be running")
         assert check.poll() is None  # the check was still fetching when serve recovered
         out, err = check.communicate(timeout=60)
         assert check.returncode == 0, out + err
         assert {p: page_server.hits(p) for p in paths} == {p: 1 for p in paths}
         # 2. a check SIGKILLed while serve runs: serve's sweep takes its tasks over and fetches again.
         check = start("check", "--all")
-        until("every page requested again", lambda: all(page_server.hits(p) == 2 for p in paths))
+        until(lambda: all(page_server.hits(p) == 2 for p in paths), message="every page requested again")
         check.kill()
         check.communicate(timeout=30)
         until(
-            "serve finished the dead check's tasks",
             lambda: (
                 rows(home, f"SELECT count(*) FROM tasks WHERE name = '{CHECK}' AND state = 'SUCCESS'")
                 == [(6,)]
             ),
+            message="serve to finish the dead check's tasks",
         )
         assert {p: page_server.hits(p) for p in paths} == {p: 3 for p in paths}
         assert rows(home, f"{OPEN_ROWS} AND name = '{CHECK}'") == []

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 
 from tests.support.e2e import widget
 from tests.support.pageserver import PageServer
+from tests.support.poll import until
 
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")
 
@@ -86,11 +86,14 @@ def test_the_window_finishes_checks_left_by_an_interrupted_cli_check(
         [sys.executable, "-m", "pricewatch", "check", "--all"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for(home),
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while page_server.hits() == 0:  # wait until a page request is in flight, then press Ctrl+C
+
+    def fetching() -> bool:
+        if page_server.hits():
+            return True
         assert check.poll() is None, check.communicate()
-        assert time.monotonic() < deadline, "the check never fetched a page"
-        time.sleep(0.02)
+        return False
+
+    until(fetching, timeout=30, message="the check to fetch a page")  # a request in flight: press Ctrl+C
     check.send_signal(signal.SIGINT)
     out, err = check.communicate(timeout=30)
     assert check.returncode == 130 and "interrupted" in err, out + err
@@ -98,14 +101,17 @@ def test_the_window_finishes_checks_left_by_an_interrupted_cli_check(
     assert left, "the interrupt left no unfinished task (the check was not in flight)"
 
     proc = window()
-    deadline = time.monotonic() + 60
-    while True:
+    seen: list[Any] = []
+
+    def finished() -> list[Any] | None:
         tasks = cli_json(home, "tasks")  # the command line reads the database the window writes
         if tasks and all(t["state"] in FINAL for t in tasks):
-            break
+            return list(tasks)
         assert proc.poll() is None, f"the window exited with {proc.returncode}"
-        assert time.monotonic() < deadline, f"tasks never finished: {tasks}"
-        time.sleep(0.1)  # polling interval of a condition wait
+        seen[:] = tasks
+        return None
+
+    tasks = until(finished, timeout=60, interval=0.1, message=lambda: f"the tasks to finish: {seen}")
 
     assert {t["id"] for t in left} <= {t["id"] for t in tasks if t["state"] == "SUCCESS"}
     assert sorted((p["url"], p["price"]) for p in cli_json(home, "list")) == sorted(

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.support.pageserver import PageServer, Reply
+from tests.support.poll import until
 
 
 def test_serves_routes_and_records_requests(page_server: PageServer) -> None:
@@ -98,8 +99,7 @@ def test_close_ends_handlers_and_frees_the_port() -> None:
 
     caller = threading.Thread(target=call)
     caller.start()
-    while server.hits("/slow") == 0:  # wait until the handler is inside its delay
-        threading.Event().wait(0.01)
+    until(lambda: server.hits("/slow"), interval=0.01, message="the handler to be inside its delay")
     port = server.port()
     before = {t.ident for t in threading.enumerate()}
     server.close()

@@ -15,6 +15,7 @@ import pytest
 from pricewatch.errors import CancelledError, PermanentError, ScrapeError, TransientError
 from pricewatch.scraping.fetch import Fetcher, FetchSettings, host_key
 from tests.support.pageserver import PageServer, Reply
+from tests.support.poll import until
 
 FAST = FetchSettings(user_agent="PriceWatch/9.9 (+test)", connect_timeout=2, read_timeout=5, deadline=10,
                      per_host_delay=0)  # fmt: skip
@@ -33,16 +34,6 @@ def run_in_thread(fn: Callable[[], object]) -> tuple[threading.Thread, list[obje
     thread = threading.Thread(target=target)
     thread.start()
     return thread, out
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Poll a condition (never a fixed sleep); fail the test when it stays false."""
-    event = threading.Event()
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        event.wait(0.01)
-    raise AssertionError("condition not reached")
 
 
 @pytest.fixture
@@ -120,7 +111,7 @@ def test_minimum_delay_between_requests_to_one_host(page_servers: PageServer) ->
         slow, out_slow = run_in_thread(
             lambda: fetcher.fetch(page_servers.url(f"/{one}", one), use_cache=False)
         )
-        wait_until(lambda: fetcher.gate.waiting(host_key(page_servers.url("/", one))) == 1)
+        until(lambda: fetcher.gate.waiting(host_key(page_servers.url("/", one))) == 1, timeout=10)
         fetcher.fetch(page_servers.url(f"/{two}", two))  # another host is not held up
         slow.join(10)
     assert not isinstance(out_slow[0], BaseException)
@@ -168,10 +159,10 @@ def test_cancel_while_waiting_for_a_host_slot(page_server: PageServer) -> None:
     page_server.add("/next", "<html>n</html>")
     with Fetcher(replace(FAST, per_host_concurrency=1, respect_robots=False)) as fetcher:
         holder, out_holder = run_in_thread(lambda: fetcher.fetch(page_server.url("/held")))
-        wait_until(lambda: page_server.hits("/held") == 1)
+        until(lambda: page_server.hits("/held") == 1, timeout=10)
         cancel = threading.Event()
         waiter, out_waiter = run_in_thread(lambda: fetcher.fetch(page_server.url("/next"), cancel=cancel))
-        wait_until(lambda: fetcher.gate.waiting(host_key(page_server.url("/"))) == 1)
+        until(lambda: fetcher.gate.waiting(host_key(page_server.url("/"))) == 1, timeout=10)
         cancel.set()
         waiter.join(5)
         assert not waiter.is_alive() and isinstance(out_waiter[0], CancelledError)
@@ -187,7 +178,7 @@ def test_cancel_while_waiting_for_the_host_delay(page_server: PageServer) -> Non
         fetcher.fetch(url)
         cancel = threading.Event()
         waiter, out = run_in_thread(lambda: fetcher.fetch(url, cancel=cancel, use_cache=False))
-        wait_until(lambda: fetcher.gate.waiting(host_key(url)) == 1)
+        until(lambda: fetcher.gate.waiting(host_key(url)) == 1, timeout=10)
         cancel.set()
         waiter.join(5)
         assert not waiter.is_alive() and isinstance(out[0], CancelledError)
@@ -235,7 +226,7 @@ def test_cancel_interrupts_a_read_waiting_on_a_slow_shop(page_server: PageServer
         assert is_patched(fetcher._client._transport)
         cancel = threading.Event()
         thread, out = run_in_thread(lambda: fetcher.fetch(url, cancel=cancel))
-        wait_until(lambda: page_server.hits("/slow") == 1)
+        until(lambda: page_server.hits("/slow") == 1, timeout=10)
         cancel.set()
         thread.join(5)
         assert not thread.is_alive(), "the read did not notice the cancel flag"
@@ -255,7 +246,7 @@ def test_closing_the_fetcher_ends_fetches_in_flight(page_server: PageServer) -> 
     url = page_server.add("/slow", "<html>late</html>", delay=60)
     fetcher = Fetcher(replace(FAST, read_timeout=20, deadline=120, respect_robots=False))
     thread, out = run_in_thread(lambda: fetcher.fetch(url))
-    wait_until(lambda: page_server.hits("/slow") == 1)
+    until(lambda: page_server.hits("/slow") == 1, timeout=10)
     fetcher.close()
     thread.join(5)
     assert not thread.is_alive()

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.poll import until
 
 TIMEOUT = 60.0
 
@@ -56,16 +57,13 @@ class Serve:
             return exc.code, json.loads(exc.read() or b"null")
 
     def wait_for(self, what: str, probe: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
+        def answered() -> Any:
             value = probe()
-            if value:
-                return value
-            if self.proc.poll() is not None:
+            if not value and self.proc.poll() is not None:
                 pytest.fail(f"serve exited with {self.proc.returncode} while waiting for {what}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}")
-            time.sleep(0.05)  # polling interval of a condition wait
+            return value
+
+        return until(answered, timeout=TIMEOUT, interval=0.05, message=what)
 
     def final_status(self, task_id: str) -> dict[str, Any]:
         def probe() -> dict[str, Any] | None:

@@ -11,6 +11,9 @@ import pytest
 
 from pricewatch.config import Paths
 
+# The helpers assert too: their failures get the same detail as a test's own asserts.
+pytest.register_assert_rewrite("tests.support")
+
 # Fixtures shared across folders: page servers, the desktop session, the GUI's app and make_window, the task
 # engine's lab and engine, and the command line's home. A folder's conftest.py or a module may override them.
 pytest_plugins = [

@@ -11,7 +11,18 @@ import pytest
 
 from pricewatch.config import Paths
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.desktop"]
+# The helpers assert too: their failures get the same detail as a test's own asserts.
+pytest.register_assert_rewrite("tests.support")
+
+# Fixtures shared across folders: page servers, the desktop session, the GUI's app and make_window, the task
+# engine's lab and engine, and the command line's home. A folder's conftest.py or a module may override them.
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.desktop",
+    "tests.support.gui",
+    "tests.support.tasks",
+    "tests.support.cli",
+]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -366,7 +366,7 @@ def test_alerts_and_notify_layers(module: str, qt_core_allowed: bool) -> None:
     import subprocess
     import sys
 
-    from tests.test_layers import BLOCKER
+    from tests.support.layers import BLOCKER
 
     script = WIDGET_BLOCKER if qt_core_allowed else BLOCKER
     proc = subprocess.run([sys.executable, "-c", script, module], capture_output=True, text=True, timeout=60)

@@ -2,7 +2,7 @@
 
 Real SQLite, real CheckOutcome from ObservationRepository.record_check, the engine's synchronous executor, and
 the tray channel with a recording callable (the desktop channel is switched off here: the real desktop path is
-tested against dunst in test_desktop_notification.py).
+tested against dunst in notify/test_desktop.py).
 """
 
 from __future__ import annotations

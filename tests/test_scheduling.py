@@ -253,7 +253,7 @@ def test_shutdown_stops_the_thread(app: RecordingApp, clock: Clock) -> None:
 
 
 def test_missed_jobs_run_through_the_real_engine(page_server: Any) -> None:
-    from tests.test_checks import fast_app, product_page
+    from tests.support.checks import fast_app, product_page
 
     app = fast_app()  # the real facade and engine, synchronous executor: the enqueued tasks run inline
     try:
@@ -341,7 +341,7 @@ def test_a_missed_hourly_run_is_not_doubled_for_new_products(app: RecordingApp, 
 
 
 def test_a_product_added_before_the_very_first_start_gets_its_price_at_start(page_server: Any) -> None:
-    from tests.test_checks import fast_app, product_page
+    from tests.support.checks import fast_app, product_page
 
     app = fast_app()  # the real engine, synchronous: the enqueued check runs on the catch-up thread
     try:

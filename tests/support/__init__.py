@@ -1,1 +1,5 @@
-"""Test helpers shared by every part: a real local page server and its fixtures."""
+"""Test helpers shared by every folder of tests/, imported as ``tests.support.<module>``.
+
+The modules with fixtures several folders use are plugins in tests/conftest.py (``pytest_plugins``); a test
+module never imports another test module.
+"""

@@ -22,13 +22,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.poll import until
 
 REQUIRED = {
     "Xvfb": "xvfb",
@@ -115,20 +116,6 @@ def require_binaries() -> None:
             + "; install them (make test does, as root)",
             pytrace=False,
         )
-
-
-def _wait_until(condition: Any, what: str, timeout: float = START_TIMEOUT) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(delay)
-        delay = min(delay * 2, 0.2)
 
 
 def _stop(proc: subprocess.Popen[bytes] | None) -> None:
@@ -251,13 +238,20 @@ class DesktopSession:
                 raise RuntimeError(f"dunst exited with {self.dunst.returncode}: {self._read_log('dunst')}")
             return self.daemon_running()
 
-        _wait_until(ready, "dunst to own org.freedesktop.Notifications")
+        until(
+            ready, timeout=START_TIMEOUT, interval=0.05, message="dunst to own org.freedesktop.Notifications"
+        )
 
     def stop_daemon(self) -> None:
         """Stop dunst: the bus stays, with nobody serving notifications (a real delivery failure)."""
         _stop(self.dunst)
         self.dunst = None
-        _wait_until(lambda: not self.daemon_running(), "dunst to leave the bus")
+        until(
+            lambda: not self.daemon_running(),
+            timeout=START_TIMEOUT,
+            interval=0.05,
+            message="dunst to leave the bus",
+        )
 
     def close(self) -> None:
         for proc in (self.dunst, self.bus, self.xvfb):
@@ -324,7 +318,9 @@ class DesktopSession:
             got = self.received()
             return got if len(got) >= count else None
 
-        return list(_wait_until(enough, f"{count} notification(s) at the recorder", timeout))
+        return list(
+            until(enough, timeout=timeout, interval=0.05, message=f"{count} notification(s) at the recorder")
+        )
 
 
 @contextlib.contextmanager

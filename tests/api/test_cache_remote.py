@@ -11,9 +11,9 @@ import httpx
 import psutil
 import pytest
 
-from tests.api_support import LiveApi
+from tests.support.api import LiveApi
+from tests.support.checks import fast_app
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app
 
 C = "/api/v1/cache"
 SECRET = "<html><body><p>intranet: the router password is hunter2</p></body></html>"

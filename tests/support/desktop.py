@@ -300,7 +300,7 @@ class DesktopSession:
         proc = self._run("dunstctl", "context")
         if proc.returncode != 0:
             raise RuntimeError(f"dunstctl context failed: {proc.stderr}")
-        _wait_until(self.menu_file.exists, "dunst's context menu")
+        until(self.menu_file.exists, timeout=START_TIMEOUT, interval=0.05, message="dunst's context menu")
         return self.menu_file.read_text(encoding="utf-8").splitlines()
 
     def received(self) -> list[dict[str, str]]:

@@ -12,9 +12,9 @@ import pytest
 
 from pricewatch.models import TaskState, utcnow
 from pricewatch.tasks import owner as ownership
+from tests.support.checks import fast_app
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app
 
 
 def test_a_live_owner_stays_alive_when_the_wall_clock_jumps(monkeypatch: pytest.MonkeyPatch) -> None:

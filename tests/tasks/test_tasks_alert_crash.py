@@ -10,16 +10,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from pricewatch.models import AlertKind, AlertRule, TaskState
+from tests.support.checks import fast_app
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app
 
 # Runs one check in a fresh process that kills itself with SIGKILL the moment the reading is stored and the
 # alert rules are about to be evaluated: the latest point at which the two used to be separate commits.
 CRASHING_CHECK = """
 import os, signal, sys
 from pricewatch.tasks.builtin import price_tracking
-from tests.test_checks import fast_app
+from tests.support.checks import fast_app
 
 def crash(ctx, outcome):
     os.kill(os.getpid(), signal.SIGKILL)

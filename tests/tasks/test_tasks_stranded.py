@@ -12,9 +12,9 @@ import pytest
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
 from pricewatch.storage import db as db_module
+from tests.support.checks import fast_app
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 
 from pricewatch.app import PriceWatch
 from pricewatch.models import AlertKind, AlertRule, TaskState
+from tests.support.checks import fast_app
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.test_checks import fast_app
 
 # Two offers at different prices that the page does not tell apart: the extractor is not sure which.
 AMBIGUOUS = """<!doctype html><html lang="en"><head><title>Kettle</title>

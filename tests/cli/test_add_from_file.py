@@ -11,7 +11,7 @@ from pathlib import Path
 from pricewatch.link_lists import LinkEntry, read_link_list
 from tests.support.app import open_pricewatch
 
-BOOKMARKS = Path(__file__).parent / "data" / "bookmarks" / "firefox.html"
+BOOKMARKS = Path(__file__).parents[1] / "data" / "bookmarks" / "firefox.html"
 
 
 def pricewatch(*args: str) -> subprocess.CompletedProcess[str]:

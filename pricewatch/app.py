@@ -240,6 +240,8 @@ class PriceWatch:
             changes["notes"] = _notes(changes["notes"])
         if "sku" in changes:
             changes["sku"] = _identifier(changes["sku"])
+        if "offer_name" in changes:
+            changes["offer_name"] = _identifier(changes["offer_name"])
         if "check_interval_minutes" in changes and int(changes["check_interval_minutes"]) < 1:
             raise ValueError("the check interval must be at least one minute")
         url = validate_url(changes.pop("url")) if "url" in changes else None
@@ -249,6 +251,7 @@ class PriceWatch:
                 self._move(current, url)
             elif "offer_key" in changes and (changes["offer_key"] or None) != current.offer_key:
                 self._restart_reading(product_id)
+                changes.setdefault("offer_name", None)  # the old offer's name names nothing now
             return self.products.update(product_id, **changes)
 
     def _move(self, product: Product, url: str) -> None:

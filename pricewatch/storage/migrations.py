@@ -182,10 +182,12 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 13: the normal form of a URL drops tracking parameters (utm_*, fbclid, ref...): stored URLs get it, and
     # a page tracked twice under two such spellings becomes one product as in 8
     normalise_product_urls,
-    # 14: the user's notes on a product, and the page's own identifier of the product (its SKU or GTIN) that
-    # catches the same item added under two addresses of one shop
+    # 14: the user's notes on a product, the name of the variant it tracks ("EU 42 / Black") to show it again,
+    # and the page's own identifier of the item (its SKU or GTIN) that catches the same item added under two
+    # addresses of one shop
     """
     ALTER TABLE products ADD COLUMN notes TEXT;
+    ALTER TABLE products ADD COLUMN offer_name TEXT;
     ALTER TABLE products ADD COLUMN sku TEXT;
     CREATE INDEX products_shop_sku ON products(shop, sku) WHERE sku IS NOT NULL;
     """,

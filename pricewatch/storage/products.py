@@ -23,6 +23,7 @@ EDITABLE = frozenset(
         "target_price",
         "css_selector",
         "offer_key",
+        "offer_name",
         "fetch_mode",
         "notes",
         "sku",

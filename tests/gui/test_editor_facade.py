@@ -42,8 +42,8 @@ def test_version_14_adds_notes_and_the_items_identifier_to_an_old_database(tmp_p
     db = Database(path)
     try:
         assert schema_version(db.conn()) == 14
-        row = db.conn().execute("SELECT notes, sku FROM products").fetchone()
-        assert tuple(row) == (None, None)
+        row = db.conn().execute("SELECT notes, offer_name, sku FROM products").fetchone()
+        assert tuple(row) == (None, None, None)
     finally:
         db.close()
 
@@ -114,3 +114,11 @@ def test_a_products_checks_and_look_ups_newest_first(app: PriceWatch, page_serve
     assert [r.id for r in records] == [check, look]
     assert records[0].state is TaskState.SUCCESS and records[0].result["fetcher"] == "plain"
     assert records[1].result["sku"] == "K-9" and records[1].result["candidates"]
+
+
+def test_the_tracked_variant_keeps_its_name_until_another_is_picked(app: PriceWatch) -> None:
+    pid = app.add_product("https://shop.example/shoe").id or 0
+    product = app.update_product(pid, offer_key="sku:S-42", offer_name="EU 42 / Black")
+    assert (product.offer_key, product.offer_name) == ("sku:S-42", "EU 42 / Black")
+    assert app.update_product(pid, notes="x").offer_name == "EU 42 / Black"
+    assert app.update_product(pid, offer_key="sku:S-43").offer_name is None

@@ -56,6 +56,9 @@ class ProductDialog(QDialog):
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.app = app
+        if product is not None and product.id is not None:
+            with contextlib.suppress(NotFoundError):  # the stored state now, not a list row's older copy
+                product = app.get_product(product.id)
         self.product = product
         self._finished = False
         self._looked_up = product is not None  # Add waits for a look-up (or the user going on without one)

@@ -70,7 +70,7 @@ class CandidateList(QWidget):
             item = QListWidgetItem(candidate_text(candidate, result.get("currency")), self.list)
             item.setData(SelectorRole, candidate.get("selector") or "")
             item.setData(PriceRole, str(candidate.get("price") or ""))
-            item.setToolTip(fmt.plain_tooltip(fmt.clean_text(candidate.get("selector"), 300)))
+            item.setToolTip(fmt.plain_tooltip(fmt.clean_text(candidate.get("selector"), 300)) or "")
             if candidate.get("chosen"):
                 self.list.setCurrentItem(item)
         self.show()

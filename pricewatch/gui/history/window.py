@@ -382,12 +382,13 @@ class ProductDetail(QDialog):
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowModality(Qt.WindowModality.NonModal)
-        yes = QMessageBox.StandardButton.Yes
-        box.buttonClicked.connect(
-            lambda button: box.standardButton(button) == yes and self._apply_to_shop(selector, shop)
-        )
+        box.buttonClicked.connect(lambda button: self._shop_answer(box, button, selector, shop))
         self.shop_offer = box
         box.show()
+
+    def _shop_answer(self, box: QMessageBox, button: Any, selector: str, shop: str) -> None:
+        if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+            self._apply_to_shop(selector, shop)
 
     def _apply_to_shop(self, selector: str, shop: str) -> None:
         for product_id in self.app.set_shop_selector(shop, selector, exclude_id=self.product_id):

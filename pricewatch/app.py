@@ -107,6 +107,20 @@ def parse_price(value: str | Decimal | int | None) -> Decimal | None:
     return price
 
 
+NOTES_MAX_CHARS = 5000
+SKU_MAX_CHARS = 200
+
+
+def _notes(value: object) -> str | None:
+    text = str(value or "").strip()
+    return text[:NOTES_MAX_CHARS] or None
+
+
+def _identifier(value: object) -> str | None:
+    text = " ".join(str(value or "").split())
+    return text[:SKU_MAX_CHARS] or None
+
+
 class PriceWatch:
     """Wires storage, settings and (in later layers) the task engine, scheduler and notifiers."""
 
@@ -173,6 +187,8 @@ class PriceWatch:
         css_selector: str | None = None,
         check_interval_minutes: int | None = None,
         default_rules: bool = True,
+        notes: str | None = None,
+        sku: str | None = None,
     ) -> Product:
         """Start tracking a URL with the settings' default alert rules (unless ``default_rules`` is False).
 
@@ -191,6 +207,8 @@ class PriceWatch:
             target_price=parse_price(target_price),
             css_selector=css_selector or None,
             check_interval_minutes=interval,
+            notes=_notes(notes),
+            sku=_identifier(sku),
         )
         with self.db.transaction():
             product = self.products.add(product)
@@ -248,18 +266,79 @@ class PriceWatch:
         return self.products.raw_rows()
 
     def update_product(self, product_id: int, **changes: Any) -> Product:
-        """Change what the user may edit; a change of the tracked offer starts its readings afresh."""
+        """Change what the user may edit; a change of the tracked offer or address starts its readings afresh.
+
+        ``url`` moves the product to another address (InvalidURLError, or DuplicateProductError when that
+        address is tracked already); ``check_interval_minutes`` must be at least one.
+        """
         if "target_price" in changes:
             changes["target_price"] = parse_price(changes["target_price"])
         if "fetch_mode" in changes:
             from pricewatch.scraping.fetch_modes import parse_mode
 
             changes["fetch_mode"] = str(parse_mode(changes["fetch_mode"]))
+        if "notes" in changes:
+            changes["notes"] = _notes(changes["notes"])
+        if "sku" in changes:
+            changes["sku"] = _identifier(changes["sku"])
+        if "offer_name" in changes:
+            changes["offer_name"] = _identifier(changes["offer_name"])
+        if "check_interval_minutes" in changes and int(changes["check_interval_minutes"]) < 1:
+            raise ValueError("the check interval must be at least one minute")
+        url = validate_url(changes.pop("url")) if "url" in changes else None
         with self.db.transaction():
             current = self.get_product(product_id)
-            if "offer_key" in changes and (changes["offer_key"] or None) != current.offer_key:
+            if url is not None and url != current.url:
+                self._move(current, url)
+            elif "offer_key" in changes and (changes["offer_key"] or None) != current.offer_key:
                 self._restart_reading(product_id)
+                changes.setdefault("offer_name", None)  # the old offer's name names nothing now
             return self.products.update(product_id, **changes)
+
+    def _move(self, product: Product, url: str) -> None:
+        """Track ``product`` at another address (in the caller's transaction): its history stays, the price
+        it compares with, the page validators, the last error and the page's identifier go."""
+        assert product.id is not None
+        other = self.products.get_by_url(url)
+        if other is not None and other.id != product.id:
+            raise DuplicateProductError(url, other.id or 0)
+        self._restart_reading(product.id)
+        self.products.set_fields(product.id, url=url, shop=shop_name(url), last_error=None, sku=None)
+
+    def same_item(self, url: str, sku: str | None, exclude_id: int | None = None) -> Product | None:
+        """A product of the same shop as ``url`` whose page gave the same identifier (SKU, GTIN), or None.
+
+        The same item can live under two addresses of one shop (a category path, a short link); its own
+        identifier says they are one."""
+        sku = _identifier(sku)
+        if sku is None:
+            return None
+        for product in self.products.with_identifier(shop_name(validate_url(url)), sku):
+            if product.id != exclude_id:
+                return product
+        return None
+
+    def set_shop_selector(self, shop: str, selector: str | None, exclude_id: int | None = None) -> list[int]:
+        """Give every product of ``shop`` (but ``exclude_id``) the CSS price selector; returns their ids."""
+        changed: list[int] = []
+        with self.db.transaction():
+            for product in self.products.of_shop(shop):
+                if product.id is not None and product.id != exclude_id:
+                    self.products.update(product.id, css_selector=selector or None)
+                    changed.append(product.id)
+        return changed
+
+    def product_tasks(self, product_id: int, limit: int = 20) -> list[TaskRecord]:
+        """The newest checks and look-ups of a product (its checks, and scrapes of its address), newest first.
+
+        A front end reads which fetcher ran, the check's error facts and a look-up's price evidence here."""
+        product = self.get_product(product_id)
+        checks = self.task_records.with_argument(
+            "price_tracking.check_product_price", "product_id", product_id, limit=limit
+        )
+        scrapes = self.task_records.with_argument("scraping.scrape_product", "url", product.url, limit=limit)
+        records = sorted(checks + scrapes, key=lambda r: r.queued_at, reverse=True)
+        return records[:limit]
 
     def _restart_reading(self, product_id: int) -> None:
         """Forget the current/previous/lowest/highest price and the page validators before an offer change.

@@ -97,7 +97,10 @@ class Product:
     image_url: str | None = None
     css_selector: str | None = None
     offer_key: str | None = None  # the offer/variant the user picked on a multi-offer page
+    offer_name: str | None = None  # that offer's name on the page, to show which one is tracked
     fetch_mode: str = "auto"  # auto (plain, the browser when needed), plain or browser
+    notes: str | None = None  # the user's own words about the product
+    sku: str | None = None  # the page's identifier of the item (SKU, GTIN): the same item under two addresses
     check_interval_minutes: int = 60
     ignore_robots: bool = False
     paused: bool = False

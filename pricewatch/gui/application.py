@@ -7,6 +7,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import pricewatch.scraping.browser.window  # noqa: F401 - Qt WebEngine loads before the QApplication exists
 from pricewatch import __version__
 from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.desktop.instance import InstanceServer, send

@@ -13,6 +13,7 @@ from pricewatch import __version__
 from pricewatch.app import PriceWatch
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.editor.address import address_in
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.history.window import ProductDetail
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
     def paste_url(self) -> None:
         text = (QGuiApplication.clipboard().text() or "").strip()
         try:
-            url = validate_url(text.split()[0] if text else "")
+            url = validate_url(address_in(text))
         except InvalidURLError as exc:
             self.statusBar().showMessage(f"The clipboard holds no product address: {exc}", 6000)
             return

@@ -190,6 +190,15 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE products ADD COLUMN snoozed_until TEXT;
     """,
+    # 16: the user's notes on a product, the name of the variant it tracks ("EU 42 / Black") to show it again,
+    # and the page's own identifier of the item (its SKU or GTIN) that catches the same item added under two
+    # addresses of one shop
+    """
+    ALTER TABLE products ADD COLUMN notes TEXT;
+    ALTER TABLE products ADD COLUMN offer_name TEXT;
+    ALTER TABLE products ADD COLUMN sku TEXT;
+    CREATE INDEX products_shop_sku ON products(shop, sku) WHERE sku IS NOT NULL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

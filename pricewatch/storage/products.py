@@ -23,7 +23,10 @@ EDITABLE = frozenset(
         "target_price",
         "css_selector",
         "offer_key",
+        "offer_name",
         "fetch_mode",
+        "notes",
+        "sku",
         "check_interval_minutes",
         "ignore_robots",
         "paused",
@@ -121,6 +124,17 @@ class ProductRepository:
             sql += " WHERE " + " OR ".join(f"instr({_CASEFOLD}({column}), ?)" for column in columns)
             args = [search.casefold()] * 3
         rows = conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [from_row(r) for r in rows]
+
+    def with_identifier(self, shop: str, sku: str) -> builtins.list[Product]:
+        """The products of ``shop`` whose page gave the identifier ``sku`` (indexed)."""
+        rows = self._db.conn().execute(
+            "SELECT * FROM products WHERE shop = ? AND sku = ? ORDER BY id", (shop, sku)
+        )
+        return [from_row(r) for r in rows]
+
+    def of_shop(self, shop: str) -> builtins.list[Product]:
+        rows = self._db.conn().execute("SELECT * FROM products WHERE shop = ? ORDER BY id", (shop,))
         return [from_row(r) for r in rows]
 
     def ids(self) -> builtins.list[int]:

@@ -191,6 +191,23 @@ class TaskRepository:
         )
         return [task_from_row(r) for r in rows]
 
+    def with_argument(
+        self, name: str, key: str, value: object, *, limit: int = 20
+    ) -> builtins.list[TaskRecord]:
+        """Tasks named ``name`` whose argument ``key`` equals ``value``, newest first (scans that name)."""
+        if not key.isidentifier():
+            raise ValueError(f"not an argument name: {key!r}")
+        rows = (
+            self._db.conn()
+            .execute(
+                "SELECT * FROM tasks WHERE name = ? AND json_valid(kwargs)"
+                " AND json_extract(kwargs, ?) = ? ORDER BY queued_at DESC, id LIMIT ?",
+                (name, f"$.{key}", value, limit),
+            )
+            .fetchall()
+        )
+        return [task_from_row(r) for r in rows]
+
     def unfinished(self) -> builtins.list[TaskRecord]:
         """Tasks an earlier run left PENDING, STARTED or RETRY, oldest first (for recovery on start)."""
         states = tuple(str(s) for s in UNFINISHED_TASK_STATES)

@@ -119,7 +119,8 @@ def test_edit_a_product_changes_target_selector_and_rules(
     window.products.select_product(product.id or 0)
     assert window.commands.edit.isEnabled()
     dialog = window.edit_product()
-    assert dialog is not None and dialog.url.isReadOnly() and dialog.save_button.isEnabled()
+    assert dialog is not None and not dialog.url.isReadOnly() and dialog.save_button.isEnabled()
+    assert dialog.task_id is None  # Edit shows what the last check stored; it reads the page when asked
     qtbot.waitUntil(lambda: dialog.lookup.currentWidget() is dialog.lookup.found, timeout=WAIT)
     dialog.target.setText("7,50")  # a comma works as the decimal mark
     dialog.selector.setText(".price")

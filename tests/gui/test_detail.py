@@ -50,16 +50,16 @@ def test_detail_shows_history_ranges_target_and_stock(
     names = [s.name() for s in series]
     assert any(n.startswith("Target") for n in names)
     scatter = {s.name(): s.count() for s in series if isinstance(s, QScatterSeries)}
-    assert scatter == {"Out of stock": 1, "Back in stock": 1, "Checks": 3}  # -20, -10 and -3 days
-    line = next(s for s in series if isinstance(s, QLineSeries) and s.name().startswith("Price"))
-    # 30 days: the price in effect at the start (1100), steps at -10 d (999) and -3 d (949), and now
-    assert [p.y() for p in line.points()] == [1100.0, 1100.0, 999.0, 999.0, 949.0, 949.0]
+    assert scatter == {"Out of stock": 1, "Back in stock": 1}  # -20 and -10 days; no dot per reading
+    assert all(isinstance(s, QLineSeries) for s in detail.chart.segments)
+    # 30 days: the price in effect at the start (1100) until it sold out at -20 d (a gap), back at -10 d
+    # (999), a step at -3 d (949), and now
+    assert [p.y() for p in detail.chart.price_points()] == [1100.0, 1100.0, 999.0, 999.0, 949.0, 949.0]
+    assert [s.count() for s in detail.chart.segments] == [2, 4]
     detail.set_range(0)
-    line = next(s for s in detail.chart.chart().series() if s.name().startswith("Price"))
-    assert [p.y() for p in line.points()][:3] == [1200.0, 1200.0, 1100.0]
+    assert [p.y() for p in detail.chart.price_points()][:3] == [1200.0, 1200.0, 1100.0]
     detail.set_range(7)
-    line = next(s for s in detail.chart.chart().series() if s.name().startswith("Price"))
-    assert [p.y() for p in line.points()] == [999.0, 999.0, 949.0, 949.0]
+    assert [p.y() for p in detail.chart.price_points()] == [999.0, 999.0, 949.0, 949.0]
     detail.close()
     assert pid not in window._details
 
@@ -122,8 +122,7 @@ def test_ranges_show_their_span_and_all_fits_a_short_history(qtbot: QtBot) -> No
     # All: fitted to the three minutes of data (padded), not squeezed into the right edge
     assert now - timedelta(minutes=20) < left < history[0].observed_at
     assert right > now
-    dots = next(s for s in chart.chart().series() if s.name() == "Checks")
-    assert dots.count() == 4
+    assert not any(s.name() == "Checks" for s in chart.chart().series())  # the line alone reads better
 
     single = [PriceObservation(1, now, Decimal("34.99"), "GBP", Availability.IN_STOCK)]
     chart.show_history(single, target=None, currency="GBP", since=None)

@@ -102,6 +102,7 @@ def test_switching_the_offer_in_edit_is_not_a_price_drop(
     assert app.get_product(pid).price == Decimal("23.50")
     dialog = ProductDialog(app, app.get_product(pid))
     qtbot.addWidget(dialog)
+    dialog.look_up()  # the offers come from reading the page, which Edit does only when asked
     found(qtbot, dialog)
     assert dialog.lookup.pick_offer("sku:TSHIRT-M")
     assert dialog.save() == pid

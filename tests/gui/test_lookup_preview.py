@@ -116,6 +116,8 @@ def test_opening_and_cancelling_edit_or_add_changes_nothing_stored(
     qtbot.waitUntil(selected, timeout=WAIT)
     edit = window.edit_product()
     assert isinstance(edit, ProductDialog)
+    assert edit.task_id is None and "97.99" in edit.lookup.price.text()  # Edit opens with the stored price
+    edit.look_up()  # reading the page in Edit is a preview too
     qtbot.waitUntil(lambda: edit.lookup.currentWidget() is edit.lookup.found, timeout=WAIT)
     assert "96.99" in edit.lookup.price.text() or "96,99" in edit.lookup.price.text()  # the page now
     edit.reject()

@@ -51,7 +51,9 @@ def test_detail_header_shows_a_marked_up_title_literally(
     assert detail is not None
     qtbot.waitUntil(lambda: detail.loaded)
     assert _label_shows(detail.title) == MARKUP
-    assert MARKUP in _label_shows(detail.stats)  # the last error, escaped inside the rich stats line
+    # the last error is said in plain words from its facts: the scraped message is not shown at all
+    assert detail.problem.textFormat() == Qt.TextFormat.PlainText and "<" not in detail.problem.text()
+    assert detail.problem.text().startswith("The last check failed.") and MARKUP not in detail.problem.text()
     detail.close()
 
 

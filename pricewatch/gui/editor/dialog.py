@@ -1,7 +1,8 @@
 """Adding and editing a product: look the page up as a task, show what was found, pick an offer, set alerts.
 
-The look-up is an ordinary ``scraping.scrape_product`` task (visible in the task table); the dialog listens to
-the engine's signals and never waits on the network itself.
+Add looks the page up (a preview task, visible in the task table). Edit opens with what the last check
+stored and reads the page only when the user asks (Look up) or changes the address, which must then be looked
+up again before saving.
 """
 
 from __future__ import annotations
@@ -12,28 +13,34 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pricewatch.app import PriceWatch, parse_price
-from pricewatch.errors import InvalidURLError, NotFoundError
+from pricewatch.errors import ConflictError, InvalidURLError, NotFoundError
+from pricewatch.gui.editor.address import AddressEdit, http_fallback
 from pricewatch.gui.editor.alert_rules import AlertRulesEditor
+from pricewatch.gui.editor.fields import fetch_mode_combo, interval_combo
+from pricewatch.gui.editor.lookup_task import LookupTask
 from pricewatch.gui.editor.lookup_view import LookupView
 from pricewatch.gui.editor.selector_check import selector_problem
 from pricewatch.gui.editor.wording import plain_error, retry_text
-from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
-from pricewatch.models import AlertKind, AlertRule, Product, TaskState
-from pricewatch.storage.products import DuplicateProductError
+from pricewatch.models import AlertKind, AlertRule, Product, TaskRecord, TaskState
 from pricewatch.urls import assume_https, validate_url
+from pricewatch.wording import missing_page
+
+_READING_FIELDS = ("url", "css_selector", "offer_key", "fetch_mode")  # a change of these: check again
 
 
 class ProductDialog(QDialog):
@@ -49,27 +56,48 @@ class ProductDialog(QDialog):
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.app = app
+        if product is not None and product.id is not None:
+            with contextlib.suppress(NotFoundError):  # the stored state now, not a list row's older copy
+                product = app.get_product(product.id)
         self.product = product
-        self.task_id: str | None = None
         self._finished = False
         self._looked_up = product is not None  # Add waits for a look-up (or the user going on without one)
         self._lookup_selector = ""  # the selector the running look-up was asked to use
-        self._tracked_as: int | None = None  # Add on an address that is already tracked
+        self._tracked_as: int | None = None  # Add on an address (or item) that is already tracked
+        self._missing = False  # the shop said the page does not exist: it cannot be added
+        self._name_typed = product is not None and bool(product.title)
         self._problem_field: QWidget | None = None  # the field whose edit clears the problem shown
         self.setObjectName("productDialog")
         self.setWindowTitle("Edit Product" if product else "Add Product")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
+        self._build(product, url)
+        self.lookup_task = LookupTask(app, self)
+        self.lookup_task.found.connect(self._found)
+        self.lookup_task.failed.connect(self._failed)
+        self.lookup_task.retrying.connect(self._retrying)
+        self.lookup_task.fell_back.connect(self._fell_back)
+        self._check_selector()
+        if product is not None:
+            self.lookup.show_stored(product)
+        elif url:
+            self.look_up()
 
-        self.url = QLineEdit(product.url if product else url, self)
-        self.url.setPlaceholderText("https://shop.example/product-page")
-        self.url.setReadOnly(product is not None)
+    def _build(self, product: Product | None, url: str) -> None:
+        self.url = AddressEdit(product.url if product else url, self)
         self.lookup_button = QPushButton("&Look up", self)
         self.lookup_button.clicked.connect(self.look_up)
         self.url.returnPressed.connect(self.look_up)
+        self.url.textEdited.connect(self._address_edited)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("addressNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.hide()
+        self.name = QLineEdit(product.title or "" if product else "", self)
+        self.name.setPlaceholderText("the page's title, or a name of your own")
+        self.name.textEdited.connect(self._name_edited)
         self.selector = QLineEdit(product.css_selector or "" if product else "", self)
-        self.selector.setPlaceholderText(
-            "optional, for example  .price-now  (used when detection picks wrong)"
-        )
+        self.selector.setPlaceholderText("optional, for example  .price-now  (when detection picks wrong)")
         self.selector.returnPressed.connect(self.look_up)  # try the selector, not save without trying it
         self.selector_problem = QLabel(self)
         self.selector_problem.setObjectName("selectorProblem")
@@ -81,13 +109,23 @@ class ProductDialog(QDialog):
         self.target.setPlaceholderText("optional, for example 199.99")
         if product and product.target_price is not None:
             self.target.setText(str(product.target_price))
+        default_interval = self.app.settings.schedule.default_check_interval_minutes
+        self.interval = interval_combo(product.check_interval_minutes if product else default_interval, self)
+        self.paused = QCheckBox("Pause checks", self)
+        self.paused.setChecked(bool(product and product.paused))
+        self.fetch_mode = fetch_mode_combo(product.fetch_mode if product else "auto", self)
+        self.notes = QPlainTextEdit(product.notes or "" if product else "", self)
+        self.notes.setPlaceholderText("optional: your own notes (size, colour, what it is for)")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(64)
         self.lookup = LookupView(self)
         self.lookup.stop_requested.connect(self.stop_lookup)
+        self.lookup.candidate_picked.connect(self._candidate_picked)
         self.rules = AlertRulesEditor(self)
         if product is not None and product.id is not None:
-            self.rules.set_rules(app.alert_rules_for(product.id))
+            self.rules.set_rules(self.app.alert_rules_for(product.id))
         else:  # what every front end gives a new product (settings)
-            self.rules.set_rules([AlertRule(0, AlertKind(k)) for k in app.settings.notify.default_rules])
+            self.rules.set_rules([AlertRule(0, AlertKind(k)) for k in self.app.settings.notify.default_rules])
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -100,11 +138,19 @@ class ProductDialog(QDialog):
         url_row = QHBoxLayout()
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.lookup_button)
+        interval_row = QHBoxLayout()
+        interval_row.addWidget(self.interval, 1)
+        interval_row.addWidget(self.paused)
         form = QFormLayout()
         form.addRow("Page address", url_row)
+        form.addRow("", self.notice)
+        form.addRow("Name", self.name)
         form.addRow("Price selector", self.selector)
         form.addRow("", self.selector_problem)
         form.addRow("Target price", self.target)
+        form.addRow("Check", interval_row)
+        form.addRow("Read the page", self.fetch_mode)
+        form.addRow("Notes", self.notes)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.addButton(
             "Save" if product else "Add", QDialogButtonBox.ButtonRole.AcceptRole
@@ -118,34 +164,34 @@ class ProductDialog(QDialog):
         layout.addWidget(self.rules)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        app.task_signals.task_changed.connect(self._task_changed)
-        self._check_selector()
-        if product is not None or url:
-            self.look_up()
+
+    @property
+    def task_id(self) -> str | None:
+        """The running look-up's task id."""
+        return self.lookup_task.task_id
 
     # -- look-up --------------------------------------------------------------------------------------
     @Slot()
     def look_up(self) -> str | None:
-        """Queue a scrape task for the address; the result arrives through the task signals."""
+        """Queue a look-up of the address; the result arrives through the task signals."""
         self._clear_problem()
         if selector_problem(self.selector.text()):
             return None  # said under the field already
+        typed = self.url.text()
         try:
             url = validate_url(self._typed_url())
         except InvalidURLError as exc:
             self._show_problem(str(exc), self.url)
             return None
-        if self.task_id is not None:
-            self._cancel_lookup()
         self._lookup_selector = self.selector.text().strip()
         self._tracked_as = None
-        # A preview: nothing it reads is stored (opening and cancelling the dialog leaves no trace);
-        # saving queues a real check.
-        self.task_id = self.app.scrape(url, selector=self._lookup_selector or None, store=False)
+        self._missing = False
+        self.notice.hide()
+        task_id = self.lookup_task.start(url, self._lookup_selector or None, http_fallback(typed))
         self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
-        self._looked_up = self.product is not None
+        self._looked_up = self._address_unchanged()
         self._update_save()
-        return self.task_id
+        return task_id
 
     def _typed_url(self) -> str:
         """The address field, with https:// put in front of a bare "shop.example/product" (shown too)."""
@@ -154,63 +200,91 @@ class ProductDialog(QDialog):
             self.url.setText(text)
         return text
 
-    @Slot(str, str)
-    def _task_changed(self, task_id: str, state: str) -> None:
-        if task_id != self.task_id:
-            return
-        if TaskState(state) is TaskState.RETRY:
-            self._show_retry(task_id)
-            return
-        if not TaskState(state).is_final:
-            return
-        self.task_id = None
+    def _address_unchanged(self) -> bool:
+        """Edit, and the address is still the product's (no look-up needed to save)."""
+        if self.product is None:
+            return False
         try:
-            record = self.app.get_task(task_id)
-        except NotFoundError:
-            return
-        found = returned_value(record.result)
-        self._looked_up = True
-        if record.state is TaskState.SUCCESS and isinstance(found, dict):
-            self._show_found(found)
-        elif record.state is TaskState.REVOKED:
-            self.lookup.show_error("The look-up was cancelled.")
-        else:
-            self.lookup.show_error(
-                f"Could not read the page: {plain_error(record)}. "
-                "You can still add it; PriceWatch keeps trying at every check."
-            )
-        self._update_save()
+            return validate_url(assume_https(self.url.text())) == self.product.url
+        except InvalidURLError:
+            return False
 
-    def _show_found(self, found: dict[str, Any]) -> None:
+    @Slot(object)
+    def _found(self, found: dict[str, Any]) -> None:
+        self._looked_up = True
         offer_key = self.product.offer_key if self.product else None
-        tracked_id = found.get("product_id")
-        if self.product is None and isinstance(tracked_id, int):
-            # Add on an address already tracked: say so now, and show the offer that product tracks.
-            with contextlib.suppress(NotFoundError):
-                tracked = self.app.get_product(tracked_id)
-                self._tracked_as, offer_key = tracked_id, tracked.offer_key
-                name = fmt.clean_text(tracked.title, 80)
-                self._show_problem(
-                    f"Already tracked as product {tracked_id}" + (f" (“{name}”)" if name else "")
-                    + "; select it in the list and press F2 to change it.", self.url
-                )  # fmt: skip
+        duplicate = self._duplicate_of(found)
+        if duplicate is not None:
+            # Add on an address (or item) already tracked: say so now, and show the offer that product tracks.
+            self._tracked_as, offer_key = duplicate.id, duplicate.offer_key
+            name = fmt.clean_text(duplicate.title, 80)
+            named = f"product {duplicate.id}" + (f" (“{name}”)" if name else "")
+            if duplicate.url == found.get("url"):
+                what = f"Already tracked as {named}"
+            else:
+                sku = fmt.clean_text(found.get("sku"), 60)
+                what = f"The same item ({sku}) is already tracked as {named} at another address"
+            self._show_problem(f"{what}; select it in the list and press F2 to change it.", self.url)
+        if not self._name_typed and self.product is None:
+            self.name.setText(fmt.clean_text(found.get("title"), 300))
         self.lookup.show_result(found, offer_key)
         if self._lookup_selector:
             self.lookup.show_selector_outcome(self._lookup_selector)
+        self._update_save()
 
-    def _show_retry(self, task_id: str) -> None:
-        """The shop failed for now and the look-up waits to try again: say so, and let the user go on."""
+    def _duplicate_of(self, found: dict[str, Any]) -> Product | None:
+        """The other product this address or item is tracked as already (the facade found it), or None."""
+        own = self.product.id if self.product else None
+        tracked_id = found.get("product_id")
         with contextlib.suppress(NotFoundError):
-            self.lookup.show_busy(retry_text(self.app.get_task(task_id)))
+            if isinstance(tracked_id, int) and tracked_id != own:
+                return self.app.get_product(tracked_id)
+            if tracked_id is None and found.get("url"):
+                return self.app.same_item(str(found["url"]), found.get("sku"), exclude_id=own)
+        return None
+
+    @Slot(object)
+    def _failed(self, record: TaskRecord) -> None:
+        self._looked_up = True
+        if record.state is TaskState.REVOKED:
+            self.lookup.show_error("The look-up was cancelled.")
+        elif missing_page(record.error_kind, record.error_status):
+            self._missing = True  # a page that does not exist is not worth tracking
+            self.lookup.show_error(plain_error(record))
+        else:
+            go_on = "You can still save your changes." if self.product else "You can still add the product."
+            self.lookup.show_error(f"{plain_error(record)} {go_on}")
+        self._update_save()
+
+    @Slot(object)
+    def _retrying(self, record: TaskRecord) -> None:
+        """The shop failed for now and the look-up waits to try again: say so, and let the user go on."""
+        self.lookup.show_busy(retry_text(record))
         self._looked_up = True  # added anyway, the product is checked like any other
         self._update_save()
+
+    @Slot(str)
+    def _fell_back(self, url: str) -> None:
+        self.url.setText(url)
+        self.notice.setText(
+            "This shop does not answer on a secure connection (https://), so PriceWatch reads it with "
+            "http://. The connection to it is not encrypted."
+        )
+        self.notice.show()
+        self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
+
+    @Slot(str, str)
+    def _candidate_picked(self, selector: str, _price: str) -> None:
+        """Remember the pick as the product's selector (the look-up found it there)."""
+        self.selector.setText(selector)
+        self._lookup_selector = selector
 
     @Slot()
     def stop_lookup(self) -> None:
         """The user stopped the look-up; the product can still be added without it."""
         if self.task_id is None:
             return
-        self._cancel_lookup()
+        self.lookup_task.cancel()
         self.lookup.show_error(
             "The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule."
         )
@@ -219,12 +293,23 @@ class ProductDialog(QDialog):
 
     # -- field checks ---------------------------------------------------------------------------------
     @Slot()
+    def _address_edited(self) -> None:
+        """A new address must be looked up before it is saved (Edit: unless it is the product's again)."""
+        self._tracked_as = None
+        self._missing = False
+        self._looked_up = self._address_unchanged()
+        self.notice.hide()
+        self._update_save()
+
+    @Slot()
+    def _name_edited(self) -> None:
+        self._name_typed = bool(self.name.text().strip())
+
+    @Slot()
     def _field_edited(self) -> None:
         field = self.sender()
         if field is self.selector:
             self._check_selector()
-        if field is self.url:
-            self._tracked_as = None
         if self._problem_field is not None and field is self._problem_field:
             self._clear_problem()  # the field the problem was about changed: the problem may be gone
         self._update_save()
@@ -238,7 +323,7 @@ class ProductDialog(QDialog):
 
     def _update_save(self) -> None:
         usable = selector_problem(self.selector.text()) is None and self._tracked_as is None
-        self.save_button.setEnabled(self._looked_up and usable)
+        self.save_button.setEnabled(self._looked_up and usable and not self._missing)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Return in the address or selector field means "look up" (its returnPressed); without this the
@@ -250,16 +335,13 @@ class ProductDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def _cancel_lookup(self) -> None:
-        task_id, self.task_id = self.task_id, None
-        if task_id is not None:
-            with contextlib.suppress(NotFoundError):  # already cleaned up
-                self.app.cancel_task(task_id)
-
     # -- saving ---------------------------------------------------------------------------------------
     @Slot()
     def save(self) -> int | None:
         self._clear_problem()
+        if self._missing:
+            self._show_problem("This page does not exist; check the address.", self.url)
+            return None
         problem = selector_problem(self.selector.text())
         if problem is not None:
             self._show_problem(f"Price selector: {problem}", self.selector)
@@ -269,21 +351,25 @@ class ProductDialog(QDialog):
         except ValueError as exc:
             self._show_problem(f"Target price: {exc}", self.target)
             return None
-        selector = self.selector.text().strip() or None
-        offer_key = self.lookup.offer_key() or (self.product.offer_key if self.product else None)
         found = self.lookup.result or {}
+        fields: dict[str, Any] = {
+            "title": fmt.clean_text(self.name.text(), 300) or fmt.clean_text(found.get("title"), 300) or None,
+            "target_price": target,
+            "css_selector": self.selector.text().strip() or None,
+            "check_interval_minutes": int(self.interval.currentData()),
+            "paused": self.paused.isChecked(),
+            "notes": self.notes.toPlainText(),
+            "fetch_mode": str(self.fetch_mode.currentData()),
+        }
+        if self.lookup.result is not None:  # a look-up ran: its offer and the item's identifier
+            fields["offer_key"] = self.lookup.offer_key() or None
+            fields["offer_name"] = self.lookup.offer_name() or None
+            if found.get("sku"):
+                fields["sku"] = found["sku"]
         try:
-            if self.product is None:
-                product = self.app.add_product(self._typed_url(), target_price=target,
-                                               title=fmt.clean_text(found.get("title"), 300) or None,
-                                               css_selector=selector)  # fmt: skip
-            else:
-                assert self.product.id is not None
-                product = self.app.update_product(self.product.id, target_price=target, css_selector=selector)
-            assert product.id is not None
-            if offer_key != product.offer_key:
-                product = self.app.update_product(product.id, offer_key=offer_key or None)
-        except DuplicateProductError as exc:
+            product_id, reread = self._store(fields)
+            self.app.set_alert_rules(product_id, self.rules.rules(product_id, target))
+        except ConflictError as exc:
             self._show_problem(f"{exc}.", self.url)
             return None
         except NotFoundError:  # removed by the CLI, the API or another window while this dialog was open
@@ -292,18 +378,32 @@ class ProductDialog(QDialog):
         except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
             self._show_problem(str(exc), self.url)
             return None
-        product_id = product.id
-        assert product_id is not None
-        try:
-            self.app.set_alert_rules(product_id, self.rules.rules(product_id, target))
-        except ValueError as exc:
-            self._show_problem(f"Alert rules: {exc}")
-            return None
-        self._cancel_lookup()
-        self.app.check_product(product_id)  # the first price (or a fresh one after an edit) as a task
+        self.lookup_task.cancel()
+        if reread:
+            self.app.check_product(product_id)  # the first price (or one read the new way) as a task
         self.saved.emit(product_id)
         self.accept()
         return product_id
+
+    def _store(self, fields: dict[str, Any]) -> tuple[int, bool]:
+        """Add or update; returns the product id and whether the page must be read (again)."""
+        url = self._typed_url()
+        if self.product is None:
+            product = self.app.add_product(
+                url, target_price=fields.pop("target_price"), title=fields.pop("title"),
+                css_selector=fields.pop("css_selector"), notes=fields.pop("notes"),
+                check_interval_minutes=fields.pop("check_interval_minutes"), sku=fields.pop("sku", None),
+            )  # fmt: skip
+            assert product.id is not None
+            self.app.update_product(product.id, **fields)
+            return product.id, True
+        assert self.product.id is not None
+        if validate_url(url) != self.product.url:
+            fields["url"] = url
+        before = self.product
+        after = self.app.update_product(self.product.id, **fields)
+        reread = any(getattr(before, name) != getattr(after, name) for name in _READING_FIELDS)
+        return self.product.id, reread
 
     def _show_problem(self, text: str, field: QWidget | None = None) -> None:
         """Show ``text`` (first letter upper case) until ``field`` is edited or the next try."""
@@ -317,8 +417,7 @@ class ProductDialog(QDialog):
         self._problem_field = None
 
     def done(self, result: int) -> None:
-        self._cancel_lookup()
         if not self._finished:
             self._finished = True
-            self.app.task_signals.task_changed.disconnect(self._task_changed)
+            self.lookup_task.close()
         super().done(result)

@@ -18,9 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pricewatch.gui.editor.wording import availability_text, method_text, no_price_text, selector_outcome
+from pricewatch.gui.editor.candidates import CandidateList
+from pricewatch.gui.editor.wording import (
+    availability_text,
+    fetcher_text,
+    method_text,
+    no_price_text,
+    selector_outcome,
+)
 from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.models import Product
 
 OfferKeyRole = Qt.ItemDataRole.UserRole + 1
 
@@ -32,16 +40,27 @@ def _money(value: Any, currency: str | None) -> str:
         return fmt.DASH
 
 
+def variant_text(product: Product) -> str:
+    """The tracked variant ("EU 42 / Black"), its identifier when the name is not known, or ""."""
+    if not product.offer_key:
+        return ""
+    if product.offer_name:
+        return fmt.clean_text(product.offer_name, 120)
+    return fmt.clean_text(product.offer_key.removeprefix("sku:"), 120) if product.offer_key else ""
+
+
 class LookupView(QStackedWidget):
-    """Pages: idle hint, busy, found (with offers), failed.
+    """Pages: idle hint, busy, found (with offers, or the candidates of an unsure price), failed.
 
     Signals:
         offer_changed(str): the key of the offer the user picked ("" for the page's main price).
         stop_requested(): the user pressed "Stop look-up" on the busy page.
+        candidate_picked(str, str): the selector and price of the candidate the user picked.
     """
 
     offer_changed = Signal(str)
     stop_requested = Signal()
+    candidate_picked = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,10 +97,20 @@ class LookupView(QStackedWidget):
         self.availability = QLabel(found)
         self.method = QLabel(found)
         self.method.setEnabled(False)
+        self.method.setWordWrap(True)
+        self.variant = QLabel(found)
+        self.variant.setObjectName("trackedVariant")
+        self.variant.setTextFormat(Qt.TextFormat.PlainText)
+        self.variant.setWordWrap(True)
+        # Below the form, not a spanning form row: a wrapping label in a form row gets the height of one
+        # line and its second line is drawn over the row above.
         self.selector_note = QLabel(found)
         self.selector_note.setObjectName("selectorNote")
         self.selector_note.setWordWrap(True)
         self.selector_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.candidates = CandidateList(found)
+        self.candidates.hide()
+        self.candidates.picked.connect(self._candidate_picked)
         self.offers_label = QLabel("This page offers several prices; pick the one to track:", found)
         self.offers = QListWidget(found)
         self.offers.setObjectName("offersList")
@@ -90,11 +119,14 @@ class LookupView(QStackedWidget):
         form.addRow("Price", self.price)
         form.addRow("Availability", self.availability)
         form.addRow("Found by", self.method)
-        form.addRow(self.selector_note)
+        form.addRow("Tracking", self.variant)
+        self.form = form
         found_layout = QVBoxLayout(found)
         found_layout.setContentsMargins(0, 0, 0, 0)
         found_layout.addWidget(self.title)
         found_layout.addLayout(form)
+        found_layout.addWidget(self.selector_note)
+        found_layout.addWidget(self.candidates, 1)
         found_layout.addWidget(self.offers_label)
         found_layout.addWidget(self.offers, 1)
         self.found = found
@@ -127,8 +159,10 @@ class LookupView(QStackedWidget):
         self.price.setText(found)
         self.availability.setText(availability_text(result.get("availability")))
         method = (result.get("methods") or {}).get("price")
-        self.method.setText(method_text(method) if method else fmt.DASH)
+        self.method.setText(fetcher_text(method_text(method) if method else fmt.DASH, result.get("fetcher")))
+        self.form.setRowVisible(self.variant, False)
         self.selector_note.hide()
+        self.candidates.show_candidates(result)
         offers = [o for o in result.get("offers") or [] if o.get("price") is not None]
         self.offers.blockSignals(True)
         self.offers.clear()
@@ -150,6 +184,36 @@ class LookupView(QStackedWidget):
         self.offers.setVisible(several)
         self.setCurrentWidget(self.found)
         self.offer_changed.emit(self.offer_key())
+
+    def show_stored(self, product: Product) -> None:
+        """What the last check stored (Edit opens with this: it reads the page only when asked to)."""
+        self.result = None
+        self.title.setText(fmt.clean_text(product.title, 200) or "(No title found)")
+        self.price.setText(_money(product.price, product.currency))
+        self.availability.setText(availability_text(product.availability))
+        checked = fmt.local_time(product.last_checked_at) if product.last_checked_at else None
+        self.method.setText(f"the check at {checked}" if checked else "not checked yet")
+        self.variant.setText(variant_text(product))
+        self.form.setRowVisible(self.variant, bool(product.offer_key))
+        self.selector_note.hide()
+        self.candidates.hide()
+        self.offers.clear()
+        self.offers_label.hide()
+        self.offers.hide()
+        self.setCurrentWidget(self.found)
+
+    def offer_name(self) -> str:
+        """The picked offer's name as the page gives it ("" for the page's main price)."""
+        key = self.offer_key()
+        for offer in (self.result or {}).get("offers") or []:
+            if key and offer.get("key") == key:
+                return fmt.clean_text(offer.get("name") or offer.get("sku"), 120)
+        return ""
+
+    def _candidate_picked(self, selector: str, price: str) -> None:
+        currency = (self.result or {}).get("currency")
+        self.price.setText(_money(price or None, currency))
+        self.candidate_picked.emit(selector, price)
 
     def show_selector_outcome(self, selector: str) -> None:
         """Under a result looked up with the user's selector: did it find the price, or what did?"""

@@ -7,30 +7,31 @@ from typing import Any
 from pricewatch.gui.products.model import AVAILABILITY_TEXT
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import Availability, TaskRecord
+from pricewatch.wording import fault_sentence, retry_sentence
 
 
 def plain_error(record: TaskRecord) -> str:
-    """A task's error as a sentence: without the exception class the engine names, first letter upper case.
-
-    The engine writes ``"<Class>: message"`` and the class as ``error_kind`` for faults it did not expect;
-    an expected scrape fault's message stands alone (its kind is a tag such as ``http_5xx``).
-    """
-    text = fmt.clean_text(record.error, 300)
-    if record.error_kind:
-        text = text.replace(f"{record.error_kind}: ", "", 1)
-    text = text or "unknown error"
-    return text[0].upper() + text[1:]
+    """A task's error as one plain sentence with the next step, from its kind and status (never its
+    message, which names classes, addresses and raw SSL strings)."""
+    return fault_sentence(record.error_kind, record.error_status, record.error_retry_after)
 
 
 def retry_text(record: TaskRecord) -> str:
     """ "The shop answered 503; trying again (retry 1 of 3) at 14:05:09." from a task waiting in RETRY."""
-    status = record.error_status
-    why = f"The shop answered {status}" if status else plain_error(record)
-    when = f" at {record.eta.astimezone():%H:%M:%S}" if record.eta is not None else ""
+    when = f"{record.eta.astimezone():%H:%M:%S}" if record.eta is not None else None
     return (
-        f"{why}; trying again (retry {record.retries} of {record.max_retries}){when}.\n\n"
+        retry_sentence(record.error_status, record.retries, record.max_retries, when) + "\n\n"
         "You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up."
     )
+
+
+_FETCHER_TEXT = {"plain": "read without a browser", "browser": "read in the PriceWatch browser"}
+
+
+def fetcher_text(found_by: str, fetcher: object) -> str:
+    """ "the page's structured data (JSON-LD), read in the PriceWatch browser" (which fetcher ran)."""
+    how = _FETCHER_TEXT.get(str(fetcher or ""))
+    return f"{found_by}, {how}" if how else found_by
 
 
 _METHOD_TEXT = {

@@ -1,8 +1,9 @@
-"""The price history chart: a step line over a time axis, the target dashed, stock changes marked."""
+"""The price history chart: a step line over a time axis with gaps while out of stock, the target dashed,
+stock changes marked; a hover readout (date and price), zoom with the wheel, pan by dragging."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCharts import (
@@ -14,10 +15,12 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
+from pricewatch.gui.history.crosshair import Crosshair
+from pricewatch.gui.history.stats import price_at
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import Availability, PriceObservation, utcnow
 
@@ -27,20 +30,69 @@ OUT = QColor(207, 34, 46)
 BACK = QColor(26, 127, 55)
 MIN_PAD = timedelta(minutes=10)  # around a history of a few minutes (or one point), in "All"
 EDGE = 0.02  # of the range, right of "now", so the last check's dot is not cut in half
-MAX_MARKERS = 120  # more observations than this: the line alone reads better
+MAX_MARKERS = 1  # a single reading needs a dot (its line is one pixel long); more read better as a line
+MIN_SPAN_MS = 10 * 60 * 1000  # zooming in stops at ten minutes across
+WHEEL_STEP = 0.8  # one wheel notch shows this much of the span
 
 
 def _ms(at: datetime) -> float:
     return at.timestamp() * 1000.0
 
 
+def _when(ms: float) -> datetime:
+    return datetime.fromtimestamp(ms / 1000.0, UTC)
+
+
+def price_segments(
+    history: list[PriceObservation], start: datetime, now: datetime
+) -> list[list[tuple[float, float]]]:
+    """The step line as segments of (ms, price) points: each price holds until it changes; the line stops
+    while the product is out of stock and starts again when it is back."""
+    ordered = sorted(history, key=lambda o: o.observed_at)
+    before = [o for o in ordered if o.observed_at < start]
+    price = next((float(o.price) for o in reversed(before) if o.price is not None), None)
+    out = bool(before) and before[-1].availability is Availability.OUT_OF_STOCK
+    segments: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = [(_ms(start), price)] if price is not None and not out else []
+    for obs in ordered:
+        if obs.observed_at < start:
+            continue
+        at = _ms(obs.observed_at)
+        new_price = float(obs.price) if obs.price is not None else price
+        new_out = obs.availability is Availability.OUT_OF_STOCK
+        if new_out and not out:
+            if current and price is not None:
+                current.append((at, price))
+                segments.append(current)
+            current = []
+        elif out and not new_out:
+            current = [(at, new_price)] if new_price is not None else []
+        elif not out and new_price != price and new_price is not None:
+            if current and price is not None:
+                current.append((at, price))  # step: the old price holds until the change
+            current.append((at, new_price))
+        price, out = new_price, new_out
+    if current and price is not None and not out:
+        current.append((_ms(now), price))
+        segments.append(current)
+    return segments
+
+
 class PriceChart(QChartView):
-    """Shows a product's observations since a start time (None: all of them)."""
+    """Shows a product's observations since a start time (None: all of them).
+
+    Signals:
+        span_changed(object, object): the shown span (aware UTC datetimes) after a redraw, a zoom or a pan.
+    """
+
+    span_changed = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(240)
+        self.setMouseTracking(True)
+        self.setRubberBand(QChartView.RubberBand.NoRubberBand)
         chart = QChart()
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -48,6 +100,13 @@ class PriceChart(QChartView):
         self.setChart(chart)
         self._apply_palette()
         self.points = 0
+        self.segments: list[QLineSeries] = []
+        self.crosshair = Crosshair(chart)
+        self._history: list[PriceObservation] = []
+        self._currency: str | None = None
+        self._x_axis: QDateTimeAxis | None = None
+        self._full: tuple[float, float] | None = None  # the span drawn before any zoom or pan
+        self._drag_from: float | None = None
         self._last: tuple[list[PriceObservation], dict[str, object]] | None = None
 
     def changeEvent(self, event: QEvent) -> None:
@@ -77,31 +136,27 @@ class PriceChart(QChartView):
         now = utcnow()
         priced = [o for o in history if o.price is not None]
         start = since or (priced[0].observed_at if priced else now - timedelta(days=30))
-        # the price in effect at the window start is the last one observed before it
-        before = [o for o in priced if o.observed_at < start]
         shown = [o for o in priced if o.observed_at >= start]
-        line = QLineSeries()
-        line.setName(f"Price ({fmt.currency_symbol(currency) or 'price'})")
-        line.setPen(QPen(LINE, 2.2))
-        last: float | None = float(before[-1].price) if before and before[-1].price is not None else None
-        if last is not None:
-            line.append(_ms(start), last)
-        for obs in shown:
-            value = float(obs.price)  # type: ignore[arg-type]  # filtered above
-            if value == last:  # an availability change only: no step in the line
-                continue
-            if last is not None:
-                line.append(_ms(obs.observed_at), last)  # step: the old price holds until the change
-            line.append(_ms(obs.observed_at), value)
-            last = value
-        if last is not None:
-            line.append(_ms(now), last)
-        self.points = line.count()
-        chart.addSeries(line)
+        self._history, self._currency = history, currency
+        self.crosshair.hide()
+        self.segments = []
+        name = f"Price ({fmt.currency_symbol(currency) or 'price'})"
+        for n, points in enumerate(price_segments(history, start, now) or [[]]):
+            line = QLineSeries()
+            line.setName(name)
+            line.setPen(QPen(LINE, 2.2))
+            for x, y in points:
+                line.append(x, y)
+            chart.addSeries(line)
+            if n:
+                for legend_marker in chart.legend().markers(line):
+                    legend_marker.setVisible(False)  # one legend entry for the price, however many gaps
+            self.segments.append(line)
+        self.points = sum(segment.count() for segment in self.segments)
 
         markers = self._point_markers(shown)
 
-        values = [p.y() for p in line.points()]
+        values = [p.y() for p in self.price_points()]
         if target is not None:
             values.append(float(target))
         low, high = (min(values), max(values)) if values else (0.0, 1.0)
@@ -125,8 +180,11 @@ class PriceChart(QChartView):
             chart.addAxis(
                 axis, Qt.AlignmentFlag.AlignBottom if axis is x_axis else Qt.AlignmentFlag.AlignLeft
             )
-        line.attachAxis(x_axis)
-        line.attachAxis(y_axis)
+        for segment in self.segments:
+            segment.attachAxis(x_axis)
+            segment.attachAxis(y_axis)
+        self._x_axis = x_axis
+        self._full = (_ms(left), _ms(right))
         if markers is not None:
             chart.addSeries(markers)
             markers.attachAxis(x_axis)
@@ -145,6 +203,105 @@ class PriceChart(QChartView):
             target_line.attachAxis(x_axis)
             target_line.attachAxis(y_axis)
         self._stock_markers(history, start, x_axis, y_axis)
+        self.span_changed.emit(left, right)
+
+    def price_points(self) -> list[QPointF]:
+        """The price line's points, segment after segment."""
+        return [point for segment in self.segments for point in segment.points()]
+
+    # -- hover readout ----------------------------------------------------------------------------------
+    def readout_at(self, when: datetime) -> str:
+        """ "12/3/25, 2:05 PM · €34.90" for the price in effect at ``when`` ("Out of stock" in a gap)."""
+        covered, price = price_at(self._history, when, utcnow())
+        if not covered:
+            return ""
+        shown = fmt.money(price, self._currency) if price is not None else "Out of stock"
+        return f"{fmt.short_date(when)} · {shown}"
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        position = self.chart().mapFromScene(self.mapToScene(event.position().toPoint()))
+        if self._drag_from is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self.chart().scroll(self._drag_from - position.x(), 0)
+            self._drag_from = position.x()
+            self._emit_span()
+        self._hover(position)
+        super().mouseMoveEvent(event)
+
+    def _hover(self, position: QPointF) -> None:
+        if not self.segments or not self.chart().plotArea().contains(position):
+            self.crosshair.hide()
+            return
+        when = _when(self.chart().mapToValue(position, self.segments[0]).x())
+        text = self.readout_at(when)
+        if not text:
+            self.crosshair.hide()
+            return
+        palette = self.palette()
+        self.crosshair.show_at(
+            position.x(), text, palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+        )
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.crosshair.hide()
+        super().leaveEvent(event)
+
+    # -- zoom and pan -----------------------------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        notches = event.angleDelta().y() / 120
+        if not notches or self._x_axis is None or not self.segments:
+            return
+        position = self.chart().mapFromScene(self.mapToScene(event.position().toPoint()))
+        center = self.chart().mapToValue(position, self.segments[0]).x()
+        self.zoom(WHEEL_STEP**notches, center)
+        event.accept()
+
+    def zoom(self, factor: float, center_ms: float | None = None) -> None:
+        """Show ``factor`` times the span around ``center_ms`` (below 1: closer)."""
+        left, right = self.span_ms()
+        center = (left + right) / 2 if center_ms is None else center_ms
+        span = max(MIN_SPAN_MS, (right - left) * factor)
+        share = (center - left) / (right - left) if right > left else 0.5
+        self._set_span(center - span * share, center - span * share + span)
+
+    def pan(self, ms: float) -> None:
+        left, right = self.span_ms()
+        self._set_span(left + ms, right + ms)
+
+    def reset_zoom(self) -> None:
+        if self._full is not None:
+            self._set_span(*self._full)
+
+    def span_ms(self) -> tuple[float, float]:
+        axis = self._x_axis
+        if axis is None:
+            return (0.0, 0.0)
+        return (float(axis.min().toMSecsSinceEpoch()), float(axis.max().toMSecsSinceEpoch()))
+
+    def _set_span(self, left: float, right: float) -> None:
+        if self._x_axis is None:
+            return
+        self._x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(left)), QDateTime.fromMSecsSinceEpoch(int(right))
+        )
+        self.crosshair.hide()
+        self._emit_span()
+
+    def _emit_span(self) -> None:
+        left, right = self.span_ms()
+        self.span_changed.emit(_when(left), _when(right))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from = self.chart().mapFromScene(self.mapToScene(event.position().toPoint())).x()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.reset_zoom()
+        super().mouseDoubleClickEvent(event)
 
     @staticmethod
     def _x_range(
@@ -180,7 +337,7 @@ class PriceChart(QChartView):
 
     @staticmethod
     def _point_markers(shown: list[PriceObservation]) -> QScatterSeries | None:
-        """A dot on each observation (a single one would otherwise be a 1-pixel line); none when crowded."""
+        """A dot on a single reading (it would otherwise be a 1-pixel line); the line alone reads better."""
         if not shown or len(shown) > MAX_MARKERS:
             return None
         dots = QScatterSeries()

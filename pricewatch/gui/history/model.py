@@ -1,7 +1,11 @@
-"""The observation list under the chart: when, price, availability, newest first."""
+"""The list under the chart: the changes (or every check), newest first, times relative with the exact one in
+the tooltip."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -9,30 +13,88 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pricewatch.gui.products.model import AVAILABILITY_TEXT
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
-from pricewatch.models import PriceObservation
+from pricewatch.models import Availability, PriceObservation, TaskRecord, TaskState
 
-COL_WHEN, COL_PRICE, COL_AVAILABILITY = range(3)
-_HEADERS = ("When", "Price", "Availability")
+COL_WHEN, COL_PRICE, COL_CHANGE, COL_AVAILABILITY = range(4)
+_HEADERS = ("When", "Price", "Change", "Availability")
+TimeRole = Qt.ItemDataRole.UserRole + 1  # the row's aware UTC time (sorting, tests)
 
 
-class HistoryModel(ListTableModel[PriceObservation]):
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One row: a change of price or stock, or (with every check shown) a check that changed nothing."""
+
+    at: datetime
+    price: Decimal | None
+    currency: str | None
+    availability: Availability
+    change: str  # "▼ 8.3%", "Out of stock", "No change"
+
+
+def changes(history: list[PriceObservation]) -> list[Reading]:
+    """The readings that changed the price or the stock, oldest first (repeated readings dropped)."""
+    rows: list[Reading] = []
+    last: PriceObservation | None = None
+    for obs in sorted(history, key=lambda o: o.observed_at):
+        if last is not None and (obs.price, obs.availability) == (last.price, last.availability):
+            continue
+        if last is None:
+            what = "First reading"
+        elif obs.availability != last.availability and obs.price == last.price:
+            what = AVAILABILITY_TEXT.get(obs.availability, str(obs.availability))
+        else:
+            what = fmt.change(obs.price, last.price)[0] or fmt.DASH
+        rows.append(Reading(obs.observed_at, obs.price, obs.currency, obs.availability, what))
+        last = obs
+    return rows
+
+
+def with_checks(history: list[PriceObservation], checks: list[TaskRecord]) -> list[Reading]:
+    """The changes and every successful check that changed nothing, oldest first."""
+    rows = changes(history)
+    seen = {row.at for row in rows}
+    for record in checks:
+        result = record.result if isinstance(record.result, dict) else {}
+        at = record.finished_at
+        if record.state is not TaskState.SUCCESS or at is None or result.get("changed") or at in seen:
+            continue
+        try:
+            price = Decimal(str(result["price"])) if result.get("price") is not None else None
+            availability = Availability(str(result.get("availability") or "Unknown"))
+        except (ArithmeticError, ValueError):
+            continue
+        rows.append(Reading(at, price, result.get("currency"), availability, "No change"))
+    return sorted(rows, key=lambda row: row.at)
+
+
+class HistoryModel(ListTableModel[Reading]):
     HEADERS = _HEADERS
 
+    def set_readings(self, readings: list[Reading]) -> None:
+        self._replace_rows(list(reversed(readings)))
+
     def set_history(self, history: list[PriceObservation]) -> None:
-        self._replace_rows(list(reversed(history)))
+        self.set_readings(changes(history))
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if not index.isValid():
             return None
-        obs = self._rows[index.row()]
+        row = self._rows[index.row()]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == COL_WHEN:
-                return fmt.local_time(obs.observed_at, seconds=True)
-            if index.column() == COL_PRICE:
-                return fmt.money(obs.price, obs.currency)
-            return AVAILABILITY_TEXT.get(obs.availability, str(obs.availability))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_PRICE:
+            if column == COL_WHEN:
+                return fmt.relative_time(row.at)
+            if column == COL_PRICE:
+                return fmt.money(row.price, row.currency)
+            if column == COL_CHANGE:
+                return row.change
+            return AVAILABILITY_TEXT.get(row.availability, str(row.availability))
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN:
+            return fmt.exact_time(row.at)
+        if role == TimeRole:
+            return row.at
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRICE, COL_CHANGE):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None

@@ -1,19 +1,24 @@
-"""The product window: current numbers, the price chart with range buttons, and the observation list."""
+"""The product window: current numbers, the price chart with range buttons and its readout, the changes (or
+every check), how the page is read (fetch mode, the fetcher that last ran), why this price, and the
+PriceWatch browser for logins, bot checks and picking the price by clicking it."""
 
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,17 +29,24 @@ from PySide6.QtWidgets import (
 
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
+from pricewatch.gui.editor.fields import fetch_mode_combo
+from pricewatch.gui.editor.wording import plain_error
 from pricewatch.gui.history.chart import PriceChart
-from pricewatch.gui.history.model import HistoryModel
+from pricewatch.gui.history.model import HistoryModel, changes, with_checks
+from pricewatch.gui.history.stats import range_stats
+from pricewatch.gui.history.why import WhyPrice
 from pricewatch.gui.products.model import AVAILABILITY_TEXT
 from pricewatch.gui.products.next_check import next_check_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.browser import open_in_browser
 from pricewatch.gui.widgets.worker import BackgroundWork
-from pricewatch.models import PriceObservation, Product, utcnow
+from pricewatch.models import PriceObservation, Product, TaskRecord, TaskState, utcnow
 
 RANGES = (("7 d", 7), ("30 d", 30), ("90 d", 90), ("All", 0))
 HISTORY_ROWS = 6  # observations the list shows at least
+CHECK_TASK = "price_tracking.check_product_price"
+CHECK_ROWS = 500  # checks the "every check" list reads at most
+_FETCHERS = {"plain": "without a browser", "browser": "in the PriceWatch browser"}
 
 
 class ProductDetail(QDialog):
@@ -56,7 +68,11 @@ class ProductDetail(QDialog):
         self.product_id = product.id
         self.work = work
         self.history: list[PriceObservation] = []
+        self.checks: list[TaskRecord] = []
         self.loaded = False
+        self.browser: Any = None  # the PriceWatch browser window, while open
+        self.why: WhyPrice | None = None
+        self.shop_offer: QMessageBox | None = None
         self.setObjectName("productDetail")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(900, 720)
@@ -82,6 +98,24 @@ class ProductDetail(QDialog):
         self.change.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.stats = QLabel(self)
         self.stats.setTextFormat(Qt.TextFormat.RichText)
+        self.checked = QLabel(self)
+        self.checked.setObjectName("lastChecked")
+        self.range_stats = QLabel(self)
+        self.range_stats.setObjectName("rangeStats")
+        self.range_stats.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("lastProblem")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #cf222e")
+        self.problem.hide()
+        self.fetch_mode = fetch_mode_combo(product.fetch_mode, self)
+        self.fetch_mode.activated.connect(self._fetch_mode_chosen)
+        self.fetcher = QLabel(self)
+        self.fetcher.setObjectName("lastFetcher")
+        self.every_check = QCheckBox("Show every check", self)
+        self.every_check.setToolTip("Also list the checks that found the same price and stock")
+        self.every_check.toggled.connect(self._show_rows)
 
         self.range_group = QButtonGroup(self)
         ranges = QHBoxLayout()
@@ -99,14 +133,23 @@ class ProductDetail(QDialog):
         ranges.addStretch(1)
         self.open_button = QPushButton("Open in Browser", self)
         self.open_button.clicked.connect(self.open_in_browser)
+        self.pricewatch_browser_button = QPushButton("Open in PriceWatch Browser", self)
+        self.pricewatch_browser_button.setToolTip(
+            "Log in or pass the shop's check once (later checks reuse it), or click the price to pick it"
+        )
+        self.pricewatch_browser_button.clicked.connect(self.open_pricewatch_browser)
+        self.why_button = QPushButton("Why This Price?", self)
+        self.why_button.clicked.connect(self.why_this_price)
         self.check_button = QPushButton("Check Now", self)
         self.check_button.clicked.connect(lambda: self.check_requested.emit(self.product_id))
         self.edit_button = QPushButton("Edit…", self)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.product_id))
-        for push in (self.open_button, self.check_button, self.edit_button):
+        for push in (self.open_button, self.pricewatch_browser_button, self.why_button, self.check_button,
+                     self.edit_button):  # fmt: skip
             ranges.addWidget(push)
 
         self.chart = PriceChart(self)
+        self.chart.span_changed.connect(self._span_changed)
         self.history_model = HistoryModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.history_model)
@@ -115,9 +158,14 @@ class ProductDetail(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        below = QWidget(self)
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.every_check)
+        below_layout.addWidget(self.table, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart)
-        splitter.addWidget(self.table)
+        splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         # room for several observations, not three rows under a tall chart
@@ -132,9 +180,17 @@ class ProductDetail(QDialog):
         header.addWidget(self.subtitle, 1, 0)
         header.addWidget(self.change, 1, 1)
         header.addWidget(self.stats, 2, 0, 1, 2)
+        header.addWidget(self.checked, 3, 0)
+        header.addWidget(self.range_stats, 3, 1, Qt.AlignmentFlag.AlignRight)
+        header.addWidget(self.problem, 4, 0, 1, 2)
         header.setColumnStretch(0, 1)
+        reading = QHBoxLayout()
+        reading.addWidget(QLabel("Read the page:", self))
+        reading.addWidget(self.fetch_mode)
+        reading.addWidget(self.fetcher, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addLayout(reading)
         layout.addLayout(ranges)
         layout.addWidget(splitter, 1)
         self.show_product(product)
@@ -142,20 +198,47 @@ class ProductDetail(QDialog):
 
     # -- data -----------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Re-read the product (a primary-key read) and its history (on a pool thread)."""
+        """Re-read the product (a primary-key read), its history and its checks (on a pool thread)."""
         try:
             self.show_product(self.app.get_product(self.product_id))
         except NotFoundError:
             self.close()
             return
         app, product_id = self.app, self.product_id
-        self.work.submit(lambda: app.history(product_id), self._history_loaded)
+        self.work.submit(lambda: (app.history(product_id), app.product_tasks(product_id, CHECK_ROWS)),
+                         self._history_loaded)  # fmt: skip
 
-    def _history_loaded(self, history: list[PriceObservation]) -> None:
-        self.history = history
-        self.history_model.set_history(history)
+    def _history_loaded(self, loaded: tuple[list[PriceObservation], list[TaskRecord]]) -> None:
+        self.history, self.checks = loaded
+        self._show_rows()
+        self._show_checks()
         self._draw()
         self.loaded = True
+
+    @Slot()
+    def _show_rows(self) -> None:
+        checks = [r for r in self.checks if r.name == CHECK_TASK]
+        rows = with_checks(self.history, checks) if self.every_check.isChecked() else changes(self.history)
+        self.history_model.set_readings(rows)
+
+    def _show_checks(self) -> None:
+        """Which fetcher read the page last, and the last check's problem in plain words."""
+        checks = [
+            r for r in self.checks if r.name == "price_tracking.check_product_price" and r.state.is_final
+        ]
+        done = next((r for r in checks if r.state is TaskState.SUCCESS), None)
+        fetcher = _FETCHERS.get(str((done.result or {}).get("fetcher"))) if done is not None else None
+        if done is not None and fetcher and done.finished_at is not None:
+            self.fetcher.setText(f"last read {fetcher}, {fmt.relative_time(done.finished_at)}")
+            self.fetcher.setToolTip(fmt.exact_time(done.finished_at))
+        else:
+            self.fetcher.setText("")
+        latest = checks[0] if checks else None
+        if self.product.last_error and latest is not None and latest.state is TaskState.FAILURE:
+            self.problem.setText(f"The last check failed. {plain_error(latest)}")
+        elif self.product.last_error:
+            self.problem.setText("The last check failed. PriceWatch tries again at the next check.")
+        self.problem.setVisible(bool(self.product.last_error))
 
     def show_product(self, product: Product) -> None:
         self.product = product
@@ -174,16 +257,19 @@ class ProductDetail(QDialog):
             ("Highest", fmt.money(product.highest_price, product.currency)),
             ("Target", fmt.money(product.target_price, product.currency)),
             ("Availability", AVAILABILITY_TEXT.get(product.availability, str(product.availability))),
-            ("Last checked", fmt.local_time(product.last_checked_at)),
             ("Next check", next_check_text(self.app.scheduler.check_plan(), product)),
         ]
         stats = " &nbsp;·&nbsp; ".join(
             f"<span style='color:gray'>{k}</span> {html.escape(v)}" for k, v in items
         )
-        if product.last_error:
-            error = html.escape(fmt.clean_text(product.last_error))
-            stats += f"<br><span style='color:#cf222e'>Last error: {error}</span>"
         self.stats.setText(stats)
+        checked = product.last_checked_at
+        self.checked.setText(f"Last checked {fmt.relative_time(checked)}" if checked else "Not checked yet")
+        self.checked.setToolTip(fmt.exact_time(checked) if checked else "")
+        index = self.fetch_mode.findData(product.fetch_mode)
+        if index >= 0:
+            self.fetch_mode.setCurrentIndex(index)
+        self.problem.setVisible(bool(product.last_error) and bool(self.problem.text()))
 
     def range_days(self) -> int:
         return self.range_group.checkedId()
@@ -204,6 +290,106 @@ class ProductDetail(QDialog):
             self.history, target=product.target_price, currency=product.currency, since=since
         )
 
+    @Slot(object, object)
+    def _span_changed(self, left: datetime, right: datetime) -> None:
+        """Average and lowest price over what the chart shows (a range, a zoom, a pan)."""
+        average, lowest = range_stats(self.history, left, right, utcnow())
+        currency = self.product.currency
+        if average is None:
+            self.range_stats.setText("")
+            return
+        self.range_stats.setText(
+            f"In view: average {fmt.money(average, currency)} · lowest {fmt.money(lowest, currency)}"
+        )
+
     @Slot()
     def open_in_browser(self) -> None:
         self.browser_message = open_in_browser(self, self.product.url)
+
+    @Slot(int)
+    def _fetch_mode_chosen(self, _index: int) -> None:
+        mode = str(self.fetch_mode.currentData())
+        if mode != self.product.fetch_mode:
+            try:
+                self.show_product(self.app.update_product(self.product_id, fetch_mode=mode))
+            except NotFoundError:
+                self.close()
+
+    @Slot()
+    def why_this_price(self) -> WhyPrice:
+        """Show where the price was read and what competed with it (reading the page again if need be)."""
+        if self.why is None:
+            self.why = WhyPrice(self.app, self.product, self.work, self)
+            self.why.finished.connect(self._why_closed)
+        self.why.show()
+        self.why.raise_()
+        return self.why
+
+    @Slot()
+    def _why_closed(self) -> None:
+        if self.why is not None:
+            self.why.deleteLater()
+        self.why = None
+
+    @Slot()
+    def open_pricewatch_browser(self) -> Any:
+        """The PriceWatch browser on the product's page; a price clicked in it becomes the selector."""
+        from pricewatch.scraping.browser.settings import browser_folder
+        from pricewatch.scraping.browser.window import BrowserWindow
+
+        if self.browser is None:
+            self.browser = BrowserWindow(
+                self.product.url, browser_folder(self.app.paths), self.app.settings.browser.user_agent, self
+            )
+            self.browser.selector_picked.connect(self._selector_picked)
+            self.browser.destroyed.connect(self._browser_gone)
+            self.browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.browser.show()
+        self.browser.raise_()
+        return self.browser
+
+    @Slot()
+    def _browser_gone(self) -> None:
+        self.browser = None
+
+    @Slot(str)
+    def _selector_picked(self, selector: str) -> None:
+        """Keep the clicked price's selector, check with it, and offer it to the shop's other products."""
+        try:
+            product = self.app.update_product(self.product_id, css_selector=selector)
+        except NotFoundError:
+            self.close()
+            return
+        self.show_product(product)
+        self.check_requested.emit(self.product_id)
+        app, shop, own = self.app, product.shop or "", self.product_id
+        self.work.submit(
+            lambda: [p.id for p in app.list_products(search=shop) if p.shop == shop and p.id != own],
+            lambda ids: self._offer_for_shop(selector, shop, ids),
+        )
+
+    def _offer_for_shop(self, selector: str, shop: str, others: list[int]) -> None:
+        if not others:
+            return
+        count = len(others)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Use this price selector for the whole shop?",
+            f"{fmt.clean_text(shop, 80)} has {count} other product{'s' if count > 1 else ''} in PriceWatch. "
+            "Read their prices from the same place on the page too?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.buttonClicked.connect(lambda button: self._shop_answer(box, button, selector, shop))
+        self.shop_offer = box
+        box.show()
+
+    def _shop_answer(self, box: QMessageBox, button: Any, selector: str, shop: str) -> None:
+        if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+            self._apply_to_shop(selector, shop)
+
+    def _apply_to_shop(self, selector: str, shop: str) -> None:
+        for product_id in self.app.set_shop_selector(shop, selector, exclude_id=self.product_id):
+            self.check_requested.emit(product_id)

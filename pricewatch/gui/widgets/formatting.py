@@ -87,3 +87,37 @@ def duration(seconds: float | None) -> str:
     if minutes < 120:
         return f"{minutes} min {secs} s"
     return f"{minutes // 60} h {minutes % 60} min"
+
+
+def babel_locale(locale: QLocale | None = None) -> str:
+    """The CLDR locale name Babel takes for a QLocale ("de_DE"); the bare C locale reads as English."""
+    locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:
+        return "en_US"
+    return locale.name() or "en_US"
+
+
+def relative_time(value: datetime | None, now: datetime | None = None, locale: QLocale | None = None) -> str:
+    """ "12 min ago", "in 47 min", "vor 3 Std." as the user's locale says it; DASH for none."""
+    if value is None:
+        return DASH
+    from babel.dates import format_timedelta
+
+    delta = value - (now or datetime.now(value.tzinfo))
+    return str(format_timedelta(delta, add_direction=True, format="short", locale=babel_locale(locale)))
+
+
+def exact_time(value: datetime | None, locale: QLocale | None = None) -> str:
+    """The local date and time as the user's locale writes them ("Mar 12, 2025, 2:05:09 PM"); for tooltips."""
+    if value is None:
+        return DASH
+    from babel.dates import format_datetime
+
+    return str(format_datetime(value.astimezone(), "medium", locale=babel_locale(locale)))
+
+
+def short_date(value: datetime, locale: QLocale | None = None) -> str:
+    """A local date and time, short, by locale ("3/12/25, 2:05 PM")."""
+    from babel.dates import format_datetime
+
+    return str(format_datetime(value.astimezone(), "short", locale=babel_locale(locale)))

@@ -43,7 +43,7 @@ class Request:
 
 def failure(request_id: int, error: ScrapeError) -> dict[str, Any]:
     return {"id": request_id, "ok": False, "kind": error.kind, "transient": error.transient,
-            "message": str(error), "retry_after": error.retry_after}  # fmt: skip
+            "message": str(error), "retry_after": error.retry_after, "status": error.status}  # fmt: skip
 
 
 def error_from(data: dict[str, Any]) -> ScrapeError:
@@ -52,6 +52,9 @@ def error_from(data: dict[str, Any]) -> ScrapeError:
     message = str(data.get("message") or "the browser could not render the page")[:500]
     retry_after = data.get("retry_after")
     retry = float(retry_after) if isinstance(retry_after, int | float) else None
+    status = data.get("status")
+    # the shop's HTTP status is a fact front ends word their message by ("refused (403)", "does not exist")
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
     if data.get("transient"):
-        return TransientError(message, kind=kind, retry_after=retry)
-    return PermanentError(message, kind=kind)
+        return TransientError(message, kind=kind, retry_after=retry, status=status)
+    return PermanentError(message, kind=kind, status=status)

@@ -103,7 +103,7 @@ def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
     prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
     if len(prices) < 2:
         return False
-    shown = {c.amount for c in found if not c.is_list and c.score >= 0 and c.amount in prices}
+    shown = {c.amount for c in found if not c.is_list and (c.score >= 0 or c.tiled) and c.amount in prices}
     return len(shown) >= 2
 
 

@@ -13,7 +13,7 @@ import re
 # Each pattern is matched against lower-cased text; re.IGNORECASE makes long alternations much slower.
 _BEFORE = {
     "instalment": (
-        r"\d\s*[x×]\s*(?:de|of|da|von|à|a)?\s*$|cuotas?\b|parcelas?\b|\bvezes\b|\brate\b|\braten\b|\brata\b|"
+        r"\d\s*[x\u00d7]\s*(?:de|of|da|von|à|a)?\s*$|cuotas?\b|parcelas?\b|\bvezes\b|\brate\b|\braten\b|\brata\b|"
         r"\braty\b|\brat\b|taksit|install?ments?|payments? of|pay in \d|\bemi\b|financ|finanz|mensualit|"
         r"per month|a month|monthly|monatlich|al mes\b|par mois|al mese|delbetal|afbetal|osamaks|splátk|"
         r"részlet|ผ่อน|分期|分割|할부|تقسيط|תשלומים|рассрочк|розстрочк"
@@ -64,12 +64,13 @@ _FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無�
 _AFTER = re.compile(
     r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
     r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
-    r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|×\s*\d|[~～]|から|起|부터|"
+    r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
     r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais))"
 )
 _MAX = 60
 _CURRENCY_LAST = re.compile(r"(?:\b[^\W\d]{1,3})?[$/]\s*$|[^\w]+$")  # "Sizes from £", "desde R$", "ab:"
-_CURRENCY_FIRST = re.compile(r"^\s*(?:[^\w\s/]{1,3}|[^\W\d]{1,4}\.?)\s*")  # "€ / kg", "kr/mån": the unit after it
+# "€ / kg", "kr/mån": the unit after the currency.
+_CURRENCY_FIRST = re.compile(r"^\s*(?:[^\w\s/]{1,3}|[^\W\d]{1,4}\.?)\s*")
 
 
 def kind_of(before: str, after: str = "") -> str | None:

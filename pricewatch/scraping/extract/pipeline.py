@@ -173,7 +173,9 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         if seen.tiled:
             # Its box repeats with other prices and no price stands apart from them: a list of products
             # (a category or search page) or of sellers, without a main offer to follow.
-            result.reason = f"the page lists several products or offers, none as the main one (e.g. {seen.text!r})"
+            result.reason = (
+                f"the page lists several products or offers, none as the main one (e.g. {seen.text!r})"
+            )
             return confidence.NONE
         if seen.score < MIN_VISIBLE_SCORE:
             # Nothing names it a price and it sits far from the title and buy button (or in a list of other

@@ -68,7 +68,7 @@ _AFTER = re.compile(
     r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais))"
 )
 _MAX = 60
-_CURRENCY_LAST = re.compile(r"(?:\b[^\W\d]{1,3})?[$/]\s*$|[^\w]+$")  # "Sizes from £", "desde R$", "ab:"
+_CURRENCY_LAST = re.compile(r"(?:\b[^\W\d]{1,3})?[$/]\s*$|[^\w\u00d7]+$")  # "Sizes from £", "desde R$", "ab:"
 # "€ / kg", "kr/mån": the unit after the currency.
 _CURRENCY_FIRST = re.compile(r"^\s*(?:[^\w\s/]{1,3}|[^\W\d]{1,4}\.?)\s*")
 

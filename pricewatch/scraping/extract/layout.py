@@ -43,7 +43,16 @@ BUY_WORDS = re.compile(
     r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
     r"in den warenkorb|warenkorb|ajouter au panier|aggiungi al carrello|añadir al carrito|añadir a la cesta|"
     r"in winkelwagen|in de winkelwagen|do koszyka|adicionar ao carrinho|sepete ekle|comprar|acheter|kaufen|"
-    r"kopen|acquista|sat\u0131n al|kup teraz|bestellen"
+    r"kopen|acquista|sat\u0131n al|kup teraz|bestellen|"
+    # Nordic, Baltic, Central and Eastern European, Greek
+    r"varukorg|köp|læg i kurv|legg i handlekurv|kjøp|køb|ostoskori|\bosta\b|do košíku|do košíka|koupit|"
+    r"kúpiť|kosárba|vásárl|în coș|in cos|cumpără|į krepšelį|pirkti|grozā|ostukorvi|u košaricu|v košarico|"
+    r"στο καλάθι|αγορά|в корзину|купить|у кошик|купити|в количката|\bкупи\b|у корпу|"
+    # Portuguese and Spanish variants
+    r"à sacola|na sacola|agregar al carr|añadir al carr|"
+    # Asian, Arabic and Hebrew shops
+    r"カートに|かごに|購入|加入购物车|加入購物車|立即购买|直接購買|장바구니|바로구매|구매하기|ตะกร้า|ซื้อ|"
+    r"giỏ hàng|vào giỏ|chọn mua|mua ngay|keranjang|\bbeli\b|troli|أضف إلى السلة|أضف للسلة|اشتر|לסל|לקנייה"
 )
 # The word lists above are matched, without re.IGNORECASE (ten times slower), against lower-cased text.
 _BUTTON_INPUT_TYPES = frozenset({"submit", "button"})

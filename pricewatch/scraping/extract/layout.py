@@ -47,7 +47,7 @@ BUY_WORDS = re.compile(
     # Nordic, Baltic, Central and Eastern European, Greek
     r"varukorg|köp|læg i kurv|legg i handlekurv|kjøp|køb|ostoskori|\bosta\b|do košíku|do košíka|koupit|"
     r"kúpiť|kosárba|vásárl|în coș|in cos|cumpără|į krepšelį|pirkti|grozā|ostukorvi|u košaricu|v košarico|"
-    r"στο καλάθι|αγορά|в корзину|купить|у кошик|купити|в количката|\bкупи\b|у корпу|"
+    r"στο καλάθι|αγορά|в корзину|купить|\u0443 кошик|купити|в количката|\bк\u0443пи\b|\u0443 корпу|"
     # Portuguese and Spanish variants
     r"à sacola|na sacola|agregar al carr|añadir al carr|"
     # Asian, Arabic and Hebrew shops

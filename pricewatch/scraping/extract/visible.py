@@ -48,8 +48,8 @@ _MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more
 _MAX_TEXT = 60
 MAX_PHRASE = 80
 _BOX_MAX_ELEMENTS = 8  # a split price's box: the whole part, separator, cents, currency, a label
-_KIND_PENALTY = 5.0  # an instalment, unit, shipping or member price is shown as strongly as the price
-_TILE_PENALTY = 4.0
+KIND_PENALTY = 5.0  # an instalment, unit, shipping or member price is shown as strongly as the price
+TILE_PENALTY = 4.0
 _FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
 
 
@@ -203,7 +203,7 @@ def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
     for cand, tiled in zip(found, tiles.repeated(found, layout.title), strict=True):
         if tiled:
             cand.tiled = True
-            cand.score -= _TILE_PENALTY
+            cand.score -= TILE_PENALTY
 
 
 def _currency_follows(el: Element, context: MoneyContext) -> bool:
@@ -320,7 +320,7 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     sale = label is Label.SALE or layout.is_sale_price(el)
     kind = kind_of(text_before(el, text), _text_after(el, text))
     if kind is not None:
-        score -= _KIND_PENALTY
+        score -= KIND_PENALTY
     return Candidate(amount, currency, score, is_list, pos, text, el, sale, kind)
 
 

@@ -43,8 +43,9 @@ _BEFORE = {
         r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка"
     ),
     "quantity price": (
-        r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|\b(?:ab|od|from|buy|osta|kup|vanaf|"
-        r"à partir de|a partir de|desde)\s+\d+\s*(?:st|stk|stück|szt|ks|pcs|pieces|units?|kpl)?\b|staffel"
+        r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|staffel|"
+        r"\b(?:ab|od|from|buy|osta|kup|vanaf|à partir de|a partir de|desde)\s+\d+\s*"
+        r"(?:st|stk|stück|szt|ks|pcs|pieces|units?|kpl)?\.?\s*:?\s*$"
     ),
     "saving": (
         r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"

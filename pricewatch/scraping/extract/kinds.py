@@ -56,10 +56,15 @@ _BEFORE = {
 # sin interés de"), so a "Free shipping" badge further before the price does not make it a shipping cost.
 _NEAR_END = r")[^\d]{0,20}$"
 _ANCHORED = frozenset({"from price", "quantity price"})
-_BEFORE_RE = {
-    kind: re.compile(pattern if kind in _ANCHORED else "(?:" + pattern + _NEAR_END)
-    for kind, pattern in _BEFORE.items()
-}
+# One pattern for all kinds, each a named group, so a label is searched once.
+_GROUPS = {kind: f"k{i}" for i, kind in enumerate(_BEFORE)}
+_KINDS = {group: kind for kind, group in _GROUPS.items()}
+_BEFORE_RE = re.compile(
+    "|".join(
+        f"(?P<{_GROUPS[kind]}>" + (pattern if kind in _ANCHORED else "(?:" + pattern + _NEAR_END) + ")"
+        for kind, pattern in _BEFORE.items()
+    )
+)
 _FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
@@ -79,8 +84,10 @@ def kind_of(before: str, after: str = "") -> str | None:
     it (its label, lower case or not) and right after it; None when nothing says so."""
     text = _CURRENCY_LAST.sub("", " ".join(before.lower().split())[-_MAX:])
     if text:
-        for kind, pattern in _BEFORE_RE.items():
-            if pattern.search(text) and not (kind == "shipping cost" and _FREE.search(text)):
+        match = _BEFORE_RE.search(text)
+        if match is not None and match.lastgroup is not None:
+            kind = _KINDS[match.lastgroup]
+            if not (kind == "shipping cost" and _FREE.search(text)):
                 return kind
     if after:
         after = after[:_MAX].lower()

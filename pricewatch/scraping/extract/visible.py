@@ -50,6 +50,7 @@ MAX_PHRASE = 80
 _BOX_MAX_ELEMENTS = 8  # a split price's box: the whole part, separator, cents, currency, a label
 KIND_PENALTY = 5.0  # an instalment, unit, shipping or member price is shown as strongly as the price
 TILE_PENALTY = 4.0
+_HOPELESS = -2.0
 _FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
 
 
@@ -200,7 +201,11 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
 
 
 def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
-    for cand, tiled in zip(found, tiles.repeated(found, layout.title), strict=True):
+    # Prices already far out of the running (in menus, related-product lists, hidden) need no second look.
+    live = [c for c in found if c.score > _HOPELESS]
+    if len(live) < 2:
+        return
+    for cand, tiled in zip(live, tiles.repeated(live, layout.title), strict=True):
         if tiled:
             cand.tiled = True
             cand.score -= TILE_PENALTY
@@ -318,7 +323,8 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     if found.title_pos is not None and pos < found.title_pos:
         score -= 0.5  # prices above the title are more often banners or breadcrumbs
     sale = label is Label.SALE or layout.is_sale_price(el)
-    kind = kind_of(text_before(el, text), _text_after(el, text))
+    # Only a candidate that could win needs reading as an instalment, unit or member price.
+    kind = kind_of(text_before(el, text), _text_after(el, text)) if score > 0 else None
     if kind is not None:
         score -= KIND_PENALTY
     return Candidate(amount, currency, score, is_list, pos, text, el, sale, kind)

@@ -152,3 +152,9 @@ def test_warm_builds_the_currency_matcher_once() -> None:
     money.warm()
     assert money._symbol_re.cache_info().currsize == 1
     assert money.find_currency("12 zł") == "PLN"
+
+
+def test_a_member_price_shown_alone_is_the_visitor_s_price() -> None:
+    """Logged in, a member sees only the member price: that is the price to track."""
+    result = extract(product('<p>Member price: <span class="member">39,00 €</span></p>', lang="de"))
+    assert result.price == Decimal("39.00")

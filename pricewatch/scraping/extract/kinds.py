@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+MEMBER_PRICE = "member or coupon price"
 # Each pattern is matched against lower-cased text; re.IGNORECASE makes long alternations much slower.
 _BEFORE = {
     "instalment": (
@@ -18,7 +19,7 @@ _BEFORE = {
         r"per month|a month|monthly|monatlich|al mes\b|par mois|al mese|delbetal|afbetal|osamaks|splátk|"
         r"részlet|ผ่อน|分期|分割|할부|تقسيط|תשלומים|рассрочк|розстрочк"
     ),
-    "member or coupon price": (
+    MEMBER_PRICE: (
         r"member|mitglied|\bclub|\bvip\b|loyalty|rewards?\b|会员|会員|회원|with (?:the )?card|card price|"
         r"con tarjeta|com cart[aã]o|coupon|cupón|cupom|gutschein|voucher|with code|mit (?:dem )?code|"
         r"avec (?:le )?code|con (?:el )?código|kod rabat|kupon|sepette|in (?:the )?(?:basket|cart)|"

@@ -19,7 +19,7 @@ from lxml import etree
 
 from pricewatch.scraping.extract import tiles
 from pricewatch.scraping.extract.document import Element, Page
-from pricewatch.scraping.extract.kinds import kind_of
+from pricewatch.scraping.extract.kinds import MEMBER_PRICE, kind_of
 from pricewatch.scraping.extract.labels import Label, label_before, text_before
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.words import names as names_of
@@ -196,8 +196,20 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
             _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
         )
     _mark_tiles(result.candidates, layout)
+    _only_member_prices(result.candidates)
     _pair_old_prices(result.candidates)
     return result
+
+
+def _only_member_prices(found: list[Candidate]) -> None:
+    """A member or coupon price is the price when the page shows no other: the visitor is a member (logged
+    in), or the shop sells only that way."""
+    if any(c.kind is None and not c.is_list and c.score > 0 for c in found):
+        return
+    for cand in found:
+        if cand.kind == MEMBER_PRICE:
+            cand.kind = None
+            cand.score += KIND_PENALTY
 
 
 def _mark_tiles(found: list[Candidate], layout: Layout) -> None:

@@ -47,6 +47,12 @@ CURRENCY_DECIMALS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "PYG": 0,
                      "IQD": 3}  # fmt: skip
 
 
+def warm() -> None:
+    """Build the CLDR symbol tables and the matcher now (about half a second once per process), so the first
+    page a process reads is not the one that pays for them."""
+    _symbol_re()
+
+
 def ascii_digits(text: str) -> str:
     """``text`` with digits of any script and their separators as ASCII (Eastern Arabic "1,299.00" too)."""
     return text if text.isascii() else text.translate(_DIGITS)

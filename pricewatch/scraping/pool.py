@@ -29,6 +29,7 @@ from typing import Any
 
 from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
+from pricewatch.scraping import money
 from pricewatch.scraping.extract import Extraction, Offer, PriceCandidate, extract
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def worker_init(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="pricewatch-parent-watch", daemon=True).start()
+    money.warm()  # while the worker starts, not during its first page
 
 
 def _money(value: str | None) -> Decimal | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from pricewatch.scraping.extract import evidence
+from pricewatch.scraping.extract import evidence, visible
 from pricewatch.scraping.extract.document import Page
 from pricewatch.scraping.extract.result import UNSURE_BELOW, Extraction, PriceCandidate
 from pricewatch.scraping.extract.visible import Candidate
@@ -49,6 +49,10 @@ _SOURCES = {
     "visible": "the page",
 }
 _GUESS = 0.5
+_DECIDED = 1.0  # a set-aside amount this close to the chosen one before its penalty decided the choice
+_LISTING_TILES = 3
+_TILE_PENALTY = visible.TILE_PENALTY
+_KIND_PENALTY = visible.KIND_PENALTY
 _MAX_LIST_DISTANCE = 30  # elements between a price and its crossed-out list price
 _MAX_DISCOUNT = Decimal(5)  # a "list price" above five times the price belongs to something else
 
@@ -79,7 +83,10 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
         result.list_price = _visible_list_price(result, found)
     if result.list_price is not None and result.list_price <= result.price:
         result.list_price = None
-    score = _BASE.get(basis) if basis != VISIBLE else _visible_confidence(result.price, found)
+    if basis == VISIBLE:
+        score: float | None = _visible_confidence(result.price, found, result.evidence)
+    else:
+        score = _BASE.get(basis)
     score = 0.5 if score is None else score
     if result.currency is None:
         score -= 0.1
@@ -103,7 +110,7 @@ def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
     prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
     if len(prices) < 2:
         return False
-    shown = {c.amount for c in found if not c.is_list and c.score >= 0 and c.amount in prices}
+    shown = {c.amount for c in found if not c.is_list and (c.score >= 0 or c.tiled) and c.amount in prices}
     return len(shown) >= 2
 
 
@@ -120,15 +127,31 @@ def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:
     return best
 
 
-def _visible_confidence(price: Decimal, found: list[Candidate]) -> float:
-    """A visible-only price: surer the stronger it is and the further ahead of any other amount."""
-    mine = max((c.score for c in found if c.amount == price and not c.is_list), default=0.0)
-    rival = max((c.score for c in found if c.amount != price and not c.is_list), default=None)
+def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]) -> float:
+    """A visible-only price: surer the stronger it is and the further ahead of any other amount; less sure
+    when only a rule set aside a stronger amount (as another seller's or product's, or as an instalment,
+    unit or member price): a shop that words or lays those out in a way the rules miss gets a wrong price."""
+    mine = max(
+        (c.score for c in found if c.amount == price and not c.is_list and c.kind is None), default=0.0
+    )
+    rivals = [c for c in found if c.amount != price and not c.is_list]
+    rival = max((c.score for c in rivals if c.kind is None and not c.tiled), default=None)
     score = 0.45 + 0.05 * min(mine, 8.0)
     if rival is not None and rival >= mine - 1.0:
         score -= 0.25  # another amount is shown about as prominently
     elif rival is not None and rival >= mine - 2.5:
         score -= 0.1
+    tiled = max((c.score + _TILE_PENALTY for c in rivals if c.tiled and c.kind is None), default=None)
+    if tiled is not None and tiled >= mine - _DECIDED:
+        score -= 0.15
+        notes.append("an amount about as strong sits in a box repeated for other products or sellers")
+    kind = max((c.score + _KIND_PENALTY for c in rivals if c.kind is not None), default=None)
+    if kind is not None and kind >= mine - _DECIDED:
+        score -= 0.1
+        notes.append("an amount about as strong reads as an instalment, unit, shipping or member price")
+    if len({c.amount for c in found if c.tiled}) >= _LISTING_TILES:
+        score -= 0.1
+        notes.append("the page also lists several other products or offers with prices")
     return min(score, 0.9)
 
 

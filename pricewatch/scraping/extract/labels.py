@@ -50,6 +50,24 @@ def label_before(el: Element, own_text: str) -> Label:
     return Label.NONE
 
 
+def text_before(el: Element, own_text: str) -> str:
+    """The label text before the element's amount: the short text just before the element (as
+    :func:`label_before` reads it) followed by the element's own text before its digits."""
+    cut = next((i for i, ch in enumerate(own_text) if ch.isdigit()), len(own_text))
+    own = own_text[:cut]
+    if len(own.strip()) > _MAX_LABEL // 2:
+        return own
+    node: Element | None = el
+    for _ in range(2):
+        if node is None:
+            break
+        before = _text_before(node)
+        if before is not None:
+            return f"{before} {own}"
+        node = node.getparent()
+    return own
+
+
 def _text_before(node: Element) -> str | None:
     """The text right before ``node`` inside its parent ("" when it is too long to be a label), or None when
     nothing but blanks precedes it there."""

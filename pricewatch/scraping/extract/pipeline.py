@@ -27,6 +27,7 @@ from pricewatch.scraping.money import region_currency
 
 log = logging.getLogger(__name__)
 MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
+_LISTING_PRODUCTS = 3  # differently named products in the structured data, none the page's: a listing
 VISIBLE_REGION_LIMIT = 1500  # elements in the buy box read first when there is no structured price
 # An offer named like a bundle or a set is not the product alone.
 _BUNDLE = re.compile(r"\+|\bbundle|\bset\b|\bpack\b|\bkit\b|\bcombo|\bwith\b|\bmit\b|\bavec\b|\bcon\b")
@@ -169,6 +170,13 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         return confidence.STRUCTURED_UNSEEN if offer is not None else confidence.NONE
     result.visible_price = seen.amount
     if result.price is None:
+        if seen.tiled:
+            # Its box repeats with other prices and no price stands apart from them: a list of products
+            # (a category or search page) or of sellers, without a main offer to follow.
+            result.reason = (
+                f"the page lists several products or offers, none as the main one (e.g. {seen.text!r})"
+            )
+            return confidence.NONE
         if seen.score < MIN_VISIBLE_SCORE:
             # Nothing names it a price and it sits far from the title and buy button (or in a list of other
             # products): a guess, not an answer. The user can point a CSS selector at the right element.
@@ -220,16 +228,27 @@ def _page_title(page: Page) -> str | None:
 
 def _main_product(products: list[ProductData], page: Page, og_title: str | None) -> ProductData | None:
     """The page's own product: a top-level one with prices, the one named like the page (its og:title, its
-    heading, its <title>) when several."""
+    heading, its <title>) when several. Several products none of which is named like the page, or only
+    products inside a list, make a listing page: no product."""
     priced = [p for p in products if p.priced_offers]
-    pool = [p for p in priced if not p.nested] or priced or products
-    if len(pool) > 1:
+    top = [p for p in priced if not p.nested]
+    pool = top or priced or products
+    if len(pool) > 1 or (not top and priced):
         names = [og_title, *(text_start(el, 300) for el in page.all("h1")[:3] + page.all("title")[:1])]
         for wanted in (" ".join(n.split()).lower() for n in names if n):
             for product in pool:
                 if product.name and product.name.lower() in wanted:
                     return product
+        if _several_products(pool) or (not top and priced):
+            return None
     return pool[0] if pool else None
+
+
+def _several_products(pool: list[ProductData]) -> bool:
+    """Whether the products are different ones (names and prices), not one product's variants."""
+    names = {p.name.lower() for p in pool if p.name}
+    prices = {o.price for p in pool for o in p.priced_offers}
+    return len(names) >= _LISTING_PRODUCTS and len(prices) >= 2
 
 
 def _dedupe(offers: list[Offer]) -> list[Offer]:

@@ -38,7 +38,8 @@ def decide(
     if seen.is_list:
         notes.append("the page shows only crossed-out or list prices beside it")
         return confidence.KEPT
-    shown = [c for c in found if c.amount == price and not c.is_list]
+    # Shown in another seller's offer or a product tile, or as an instalment, it is not the buy box's price.
+    shown = [c for c in found if c.amount == price and not c.is_list and not c.tiled and c.kind is None]
     if shown:
         best_shown = max(c.score for c in shown)
         notes.append(f"the page shows it too; the buy box's strongest price is {seen.text!r}")

@@ -17,8 +17,10 @@ from functools import lru_cache
 
 from lxml import etree
 
+from pricewatch.scraping.extract import tiles
 from pricewatch.scraping.extract.document import Element, Page
-from pricewatch.scraping.extract.labels import Label, label_before
+from pricewatch.scraping.extract.kinds import MEMBER_PRICE, kind_of
+from pricewatch.scraping.extract.labels import Label, label_before, text_before
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.words import names as names_of
 from pricewatch.scraping.money import NUMBER_RE, MoneyContext, ascii_digits, find_currency, parse_money
@@ -46,6 +48,9 @@ _MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more
 _MAX_TEXT = 60
 MAX_PHRASE = 80
 _BOX_MAX_ELEMENTS = 8  # a split price's box: the whole part, separator, cents, currency, a label
+KIND_PENALTY = 5.0  # an instalment, unit, shipping or member price is shown as strongly as the price
+TILE_PENALTY = 4.0
+_HOPELESS = -2.0
 _FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
 
 
@@ -61,6 +66,8 @@ class Candidate:
     text: str
     element: Element | None = None
     sale: bool = False  # named or labelled as the price to pay now
+    kind: str | None = None  # what it is when not the price: "instalment", "unit price"... (see kinds)
+    tiled: bool = False  # in one of several boxes alike: a product tile, another seller's offer (see tiles)
 
 
 @dataclass(slots=True)
@@ -188,8 +195,32 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         result.candidates.append(
             _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
         )
+    _mark_tiles(result.candidates, layout)
+    _only_member_prices(result.candidates)
     _pair_old_prices(result.candidates)
     return result
+
+
+def _only_member_prices(found: list[Candidate]) -> None:
+    """A member or coupon price is the price when the page shows no other: the visitor is a member (logged
+    in), or the shop sells only that way."""
+    if any(c.kind is None and not c.is_list and c.score > 0 for c in found):
+        return
+    for cand in found:
+        if cand.kind == MEMBER_PRICE:
+            cand.kind = None
+            cand.score += KIND_PENALTY
+
+
+def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
+    # Prices already far out of the running (in menus, related-product lists, hidden) need no second look.
+    live = [c for c in found if c.score > _HOPELESS]
+    if len(live) < 2:
+        return
+    for cand, tiled in zip(live, tiles.repeated(live, layout.title), strict=True):
+        if tiled:
+            cand.tiled = True
+            cand.score -= TILE_PENALTY
 
 
 def _currency_follows(el: Element, context: MoneyContext) -> bool:
@@ -251,7 +282,7 @@ def _pair_old_prices(found: list[Candidate]) -> None:
     Shops name the crossed-out price in many ways ("prc-org", "cena-stara"); its place beside a lower price
     of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
     """
-    plain = [c for c in found if not c.is_list and not c.sale and c.element is not None]
+    plain = [c for c in found if not c.is_list and not c.sale and c.kind is None and c.element is not None]
     for i, first in enumerate(plain):
         for second in plain[i + 1 :]:
             if second.position - first.position > _PAIR_DISTANCE:
@@ -304,12 +335,24 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     if found.title_pos is not None and pos < found.title_pos:
         score -= 0.5  # prices above the title are more often banners or breadcrumbs
     sale = label is Label.SALE or layout.is_sale_price(el)
-    return Candidate(amount, currency, score, is_list, pos, text, el, sale)
+    # Only a candidate that could win needs reading as an instalment, unit or member price.
+    kind = kind_of(text_before(el, text), _text_after(el, text)) if score > 0 else None
+    if kind is not None:
+        score -= KIND_PENALTY
+    return Candidate(amount, currency, score, is_list, pos, text, el, sale, kind)
+
+
+def _text_after(el: Element, text: str) -> str:
+    """What follows the amount: the rest of the element's own text and the text right after it."""
+    last = max((i for i, ch in enumerate(text) if ch.isdigit()), default=len(text) - 1)
+    return text[last + 1 :] + " " + (el.tail or "")[:30]
 
 
 def best(found: list[Candidate]) -> Candidate | None:
-    """The candidate most likely to be the price to pay (list prices excluded when any other exists)."""
-    pool = [c for c in found if not c.is_list] or found
+    """The candidate most likely to be the price to pay (list prices excluded when any other exists); never
+    an instalment, unit, shipping or member price."""
+    usable = [c for c in found if c.kind is None]
+    pool = [c for c in usable if not c.is_list] or usable
     if not pool:
         return None
     return max(pool, key=lambda c: (c.score, -c.position))

@@ -1,0 +1,97 @@
+"""Amounts that are shown like prices but are not the price to pay for one unit of the product.
+
+Shops write them with a price's markup, often in the buy box: instalments ("12 x 9,99", "3 rate da"), unit
+prices ("1,99 €/kg", "soit 33,60 € le litre"), shipping costs, member, card, app and coupon prices, "from"
+prices of other variants, prices without tax, quantity prices ("10 or more") and savings. What gives them away
+is the short text right before the amount (its label) or right after it (its unit), in the shop's language.
+"""
+
+from __future__ import annotations
+
+import re
+
+MEMBER_PRICE = "member or coupon price"
+# Each pattern is matched against lower-cased text; re.IGNORECASE makes long alternations much slower.
+_BEFORE = {
+    "instalment": (
+        r"\d\s*[x\u00d7]\s*(?:de|of|da|von|à|a)?\s*$|cuotas?\b|parcelas?\b|\bvezes\b|\brate\b|\braten\b|\brata\b|"
+        r"\braty\b|\brat\b|taksit|install?ments?|payments? of|pay in \d|\bemi\b|financ|finanz|mensualit|"
+        r"per month|a month|monthly|monatlich|al mes\b|par mois|al mese|delbetal|afbetal|osamaks|splátk|"
+        r"részlet|ผ่อน|分期|分割|할부|تقسيط|תשלומים|рассрочк|розстрочк"
+    ),
+    MEMBER_PRICE: (
+        r"member|mitglied|\bclub|\bvip\b|loyalty|rewards?\b|会员|会員|회원|with (?:the )?card|card price|"
+        r"con tarjeta|com cart[aã]o|coupon|cupón|cupom|gutschein|voucher|with code|mit (?:dem )?code|"
+        r"avec (?:le )?code|con (?:el )?código|kod rabat|kupon|sepette|in (?:the )?(?:basket|cart)|"
+        r"\bpix\b|boleto|app price|in the app|student"
+    ),
+    "from price": (
+        r"(?:^|[^\w])(?:from|starting at|starts at|as low as|ab|desde|a partir de|à partir de|dès|vanaf|"
+        r"fra|från|alkaen|alates|od|da|von|už od|ot|от|від)\s*:?\s*$"
+    ),
+    "price without tax": (
+        r"netto|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
+        r"bez dph|bez pvm|bez vat|без ддс|без пдв|без ндс|sin iva|senza iva|sans tva|sem iva|kdv hariç|"
+        r"ex moms|uden moms|ilman alv|áfa nélkül|fără tva|税抜|税別|不含税"
+    ),
+    "unit price": (
+        r"grundpreis|unit price|per unit|prix unitaire|prix au (?:kg|kilo|litre)|precio por (?:kg|litro)|"
+        r"prezzo al (?:kg|litro)|cena za|jednostkow|単価|\bsoit\b"
+    ),
+    "shipping cost": (
+        r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|spedizione|consegna|"
+        r"verzend|bezorg|frakt|fragt|toimitus|doprava|dostawa|poštovné|szállítás|kargo|送料|运费|運費|"
+        r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка"
+    ),
+    "quantity price": (
+        r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|staffel|"
+        r"\b(?:ab|od|from|buy|osta|kup|vanaf|à partir de|a partir de|desde)\s+\d+\s*"
+        r"(?:st|stk|stück|szt|ks|pcs|pieces|units?|kpl)?\.?\s*:?\s*$"
+    ),
+    "saving": (
+        r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"
+        r"economize|tasarruf"
+    ),
+}
+# A label names the amount right after it: the keyword ends the label, give or take a few words ("12 cuotas
+# sin interés de"), so a "Free shipping" badge further before the price does not make it a shipping cost.
+_NEAR_END = r")[^\d]{0,20}$"
+_ANCHORED = frozenset({"from price", "quantity price"})
+# One pattern for all kinds, each a named group, so a label is searched once.
+_GROUPS = {kind: f"k{i}" for i, kind in enumerate(_BEFORE)}
+_KINDS = {group: kind for kind, group in _GROUPS.items()}
+_BEFORE_RE = re.compile(
+    "|".join(
+        f"(?P<{_GROUPS[kind]}>" + (pattern if kind in _ANCHORED else "(?:" + pattern + _NEAR_END) + ")"
+        for kind, pattern in _BEFORE.items()
+    )
+)
+_FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
+# Written right after the amount: a unit, a period, "interest-free", a "from" mark.
+_AFTER = re.compile(
+    r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
+    r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
+    r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
+    r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais))"
+)
+_MAX = 60
+_CURRENCY_LAST = re.compile(r"(?:\b[^\W\d]{1,3})?[$/]\s*$|[^\w\u00d7]+$")  # "Sizes from £", "desde R$", "ab:"
+# "€ / kg", "kr/mån": the unit after the currency.
+_CURRENCY_FIRST = re.compile(r"^\s*(?:[^\w\s/]{1,3}|[^\W\d]{1,4}\.?)\s*")
+
+
+def kind_of(before: str, after: str = "") -> str | None:
+    """What an amount is when it is not the price (see the module docstring), from the text right before
+    it (its label, lower case or not) and right after it; None when nothing says so."""
+    text = _CURRENCY_LAST.sub("", " ".join(before.lower().split())[-_MAX:])
+    if text:
+        match = _BEFORE_RE.search(text)
+        if match is not None and match.lastgroup is not None:
+            kind = _KINDS[match.lastgroup]
+            if not (kind == "shipping cost" and _FREE.search(text)):
+                return kind
+    if after:
+        after = after[:_MAX].lower()
+        if _AFTER.match(after) or _AFTER.match(_CURRENCY_FIRST.sub("", after, count=1)):
+            return "unit price or instalment"
+    return None

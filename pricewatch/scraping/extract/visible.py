@@ -85,27 +85,19 @@ def price_text(el: Element, limit: int = 400) -> str:
     that is marked as shipping or tax information ("zzgl. Versand") is left out. Reading stops after
     ``limit`` nodes (a price is short; a big box named "price-page" is not one)."""
     parts: list[str] = []
-    skipped: Element | None = None
-    for count, node in enumerate(el.iter()):
-        if count > limit:
-            break
-        if skipped is not None and _inside(node, skipped, el):
-            continue
-        skipped = None
+    budget = [limit]
+
+    def read(node: Element, top: bool) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
         if not isinstance(node.tag, str):  # a comment: "-<!-- -->47<!-- -->%" reads "-47%"
-            if node.tail:
-                parts.append(node.tail)
-            continue
-        if node.tag in _TEXT_SKIP or (
-            node is not el and _NOT_PRICE_PART.search(node.get("class", "").lower())
-        ):
-            skipped = node
-            if node.tail:
-                parts.append(node.tail)
-            continue
+            return
+        if not top and (node.tag in _TEXT_SKIP or _NOT_PRICE_PART.search(node.get("class", "").lower())):
+            return
         text = node.text or ""
         if (
-            node is not el
+            not top
             and text.strip().isdigit()
             and parts
             and parts[-1].rstrip()[-1:].isdigit()
@@ -114,8 +106,12 @@ def price_text(el: Element, limit: int = 400) -> str:
             parts[-1] = parts[-1].rstrip()  # "40\n  <sup>99</sup>" is 40.99, not "40 .99"
             parts.append("," if "." in "".join(parts).rsplit(" ", 1)[-1] else ".")
         parts.append(text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
+        for child in node:
+            read(child, False)
+            if child.tail:  # a child's tail follows the child and everything inside it
+                parts.append(child.tail)
+
+    read(el, True)
     return " ".join("".join(parts).split())
 
 

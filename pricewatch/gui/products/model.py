@@ -233,7 +233,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def _retry_data(self, p: Product, column: int, role: int) -> Any:
         eta, error = self._retrying[p.id or 0]
-        when = fmt.local_time(eta)[-5:] if eta else "soon"  # HH:MM
+        when = fmt.clock_time(eta) if eta else "soon"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(p)  # no error sign on the title: it is not failing yet
         if role == Qt.ItemDataRole.DisplayRole:

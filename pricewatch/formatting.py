@@ -128,6 +128,7 @@ def _money_formatter(locale_name: str, code: str, cents: bool) -> Callable[[Deci
     symbol = currency_symbol(code, locale_name)
     if pattern.grouping != (3, 3) or locale.default_numbering_system != "latn":
         exact = parse_pattern(_with_places(pattern.pattern, places))
+
         # Indian grouping, Arabic digits: Babel itself, on the rounded amount
         def slow(amount: Decimal) -> str:
             text: str = exact.apply(amount.quantize(quantum, rounding=ROUND_HALF_UP), locale, currency=code,

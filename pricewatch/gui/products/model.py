@@ -109,8 +109,8 @@ _SORT_KEYS: dict[int, SortKey] = {
 }
 
 
-def _stored_next_check(p: Product) -> str:
-    return "paused" if p.paused else fmt.local_time(p.next_check_at)
+def _stored_next_check(p: Product) -> datetime | str:
+    return "paused" if p.paused else (p.next_check_at or "not scheduled")
 
 
 _D, _F, _T = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
@@ -137,8 +137,8 @@ class ProductTableModel(QAbstractTableModel):
         self.sparkline_requested: Callable[[int], None] | None = None
         # Called with (product id, image_url) when a painted row's thumbnail is not loaded for that URL.
         self.thumbnail_requested: Callable[[int, str], None] | None = None
-        # The "Next check" text; the window sets the scheduler's real one (gui/next_check.py).
-        self.next_check_text: Callable[[Product], str] = _stored_next_check
+        # When the next check comes, or why none does; the window sets the scheduler's plan (next_check.py).
+        self.next_check_when: Callable[[Product], datetime | str] = _stored_next_check
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
 
@@ -208,6 +208,9 @@ class ProductTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row.product, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_NEXT_CHECK:
+                when = self.next_check_when(row.product)
+                return fmt.local_time(when) if isinstance(when, datetime) else None
             return self._tooltip(row.product, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
             # a failing product carries a warning sign where its thumbnail would be: seen at a glance
@@ -254,6 +257,21 @@ class ProductTableModel(QAbstractTableModel):
         row = self._index.get(product_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def next_check_text(self, product: Product) -> str:
+        """ "in 47 min" (the exact time is the tooltip), or why no check is coming ("paused")."""
+        when = self.next_check_when(product)
+        return when if isinstance(when, str) else fmt.relative(when)
+
+    def refresh_times(self) -> None:
+        """Redraw the relative times ("12 min ago", "in 47 min"): they go stale by themselves."""
+        for row in self._rows:
+            row.display.pop(COL_NEXT_CHECK, None)
+            row.display.pop(COL_LAST_CHECKED, None)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_LAST_CHECKED), self.index(last, COL_NEXT_CHECK),
+                                  [Qt.ItemDataRole.DisplayRole])  # fmt: skip
 
     def refresh_next_check(self) -> None:
         """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
@@ -410,7 +428,7 @@ class ProductTableModel(QAbstractTableModel):
                 return "Failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
             return AVAILABILITY_TEXT.get(p.availability, DASH)
         if column == COL_LAST_CHECKED:
-            return fmt.local_time(p.last_checked_at)  # red when the last try failed (see _colour)
+            return fmt.relative(p.last_checked_at)  # red when the last try failed (see _colour)
         return ""
 
     @staticmethod
@@ -443,7 +461,10 @@ class ProductTableModel(QAbstractTableModel):
                 return None
             return fmt.plain_tooltip(f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})")
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
-            return fmt.plain_tooltip("Last error: " + fmt.clean_text(p.last_error, 300))
+            exact = f"{fmt.local_time(p.last_checked_at)}\n" if column == COL_LAST_CHECKED else ""
+            return fmt.plain_tooltip(exact + "Last error: " + fmt.clean_text(p.last_error, 300))
+        if column == COL_LAST_CHECKED and p.last_checked_at is not None:
+            return fmt.local_time(p.last_checked_at)
         return None
 
 

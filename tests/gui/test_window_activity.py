@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.tasks import columns as tc
-from tests.support.pageserver import PageServer
 from tests.support.pages import product_page
+from tests.support.pageserver import PageServer
 from tests.support.window import open_window, window_app  # noqa: F401 - fixtures
 
 WAIT = 20_000

@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.gui.products.order import SortKey, in_place, sort_rows
+from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import formatting as fmt
-from pricewatch.gui.widgets.formatting import DASH
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
 
@@ -33,10 +33,12 @@ SearchRole = Qt.ItemDataRole.UserRole + 3  # lower-case text the search box matc
 SparklineRole = Qt.ItemDataRole.UserRole + 4  # recent prices, oldest first, as floats
 ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
 
-AVAILABILITY_TEXT = {
-    Availability.IN_STOCK: "In stock", Availability.OUT_OF_STOCK: "Out of stock",
-    Availability.PRE_ORDER: "Pre-order", Availability.BACK_ORDER: "Back-order", Availability.UNKNOWN: DASH,
-}  # fmt: skip
+# The same words as the dialogs, notifications and the CLI (pricewatch.formatting), unknown stock included.
+AVAILABILITY_TEXT = {value: fmt.availability(value) for value in Availability}
+PAUSED_COLOUR = QColor(128, 128, 128)
+PAUSED_MARK = "\N{DOUBLE VERTICAL BAR} "  # before a paused product's name
+UNSURE_MARK = "~"  # before a price the extractor was not sure of
+UNSURE_TIP = "Unsure reading: the page does not state this price clearly, so it fires no alert on its own"
 _MONEY_COLUMNS = {COL_PRICE: "price", COL_LOWEST: "lowest_price", COL_HIGHEST: "highest_price",
                   COL_TARGET: "target_price"}  # fmt: skip
 _NUMERIC = {COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET}
@@ -61,6 +63,17 @@ def warning_icon() -> QIcon:
     return _warning_icon
 
 
+def variant_text(product: Product) -> str:
+    """The variant or offer the user picked on a page with several ("EU 42 / Black", "SKU HB-40"), or ""."""
+    name = getattr(product, "offer_name", None)  # stored with the pick where the storage keeps it
+    if name:
+        return fmt.clean_text(str(name), 60)
+    key = product.offer_key or ""
+    if key.startswith("sku:"):
+        return "SKU " + fmt.clean_text(key[4:], 40)
+    return "chosen offer" if key else ""
+
+
 class _Row:
     __slots__ = ("display", "product", "search", "spark")
 
@@ -68,7 +81,8 @@ class _Row:
         self.product = product
         self.spark = spark  # None: not read yet (read when the row is first painted)
         self.display: dict[int, str] = {}  # formatted cells, built on first paint
-        self.search = " ".join(part for part in (product.title, product.shop, product.url) if part).lower()
+        parts = (product.title, product.shop, product.url, variant_text(product))
+        self.search = search_key(" ".join(part for part in parts if part))
 
 
 PreparedRows = list[_Row]
@@ -141,6 +155,7 @@ class ProductTableModel(QAbstractTableModel):
         self.next_check_when: Callable[[Product], datetime | str] = _stored_next_check
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
+        self._unsure: set[int] = set()  # products whose newest reading is unsure
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -188,6 +203,8 @@ class ProductTableModel(QAbstractTableModel):
                     if column == COL_NEXT_CHECK
                     else self._text(row.product, column)
                 )
+                if column == COL_PRICE and row.product.id in self._unsure and row.product.price is not None:
+                    text = row.display[column] = UNSURE_MARK + text
             return text
         if role == ProductRole:
             return row.product
@@ -208,6 +225,8 @@ class ProductTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(row.product, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_PRICE and row.product.id in self._unsure and row.product.price is not None:
+                return f"{UNSURE_TIP}\n{fmt.money(row.product.price, row.product.currency)}"
             if column == COL_NEXT_CHECK:
                 when = self.next_check_when(row.product)
                 return fmt.local_time(when) if isinstance(when, datetime) else None
@@ -272,6 +291,24 @@ class ProductTableModel(QAbstractTableModel):
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, COL_LAST_CHECKED), self.index(last, COL_NEXT_CHECK),
                                   [Qt.ItemDataRole.DisplayRole])  # fmt: skip
+
+    def set_unsure(self, flags: Mapping[int, bool], *, quiet: bool = False) -> None:
+        """Mark (or unmark) products whose newest reading the extractor was not sure of."""
+        changed = []
+        for product_id, unsure in flags.items():
+            if unsure == (product_id in self._unsure):
+                continue
+            (self._unsure.add if unsure else self._unsure.discard)(product_id)
+            row = self._index.get(product_id)
+            if row is not None:
+                self._rows[row].display.pop(COL_PRICE, None)
+                changed.append(row)
+        if not quiet:
+            for row in changed:
+                self.dataChanged.emit(self.index(row, COL_PRICE), self.index(row, COL_PRICE))
+
+    def is_unsure(self, product_id: int) -> bool:
+        return product_id in self._unsure
 
     def refresh_next_check(self) -> None:
         """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
@@ -416,7 +453,10 @@ class ProductTableModel(QAbstractTableModel):
     @staticmethod
     def _text(p: Product, column: int) -> str:
         if column == COL_TITLE:
-            return fmt.clean_text(p.title, 120) or p.url
+            title = fmt.clean_text(p.title, 120) or p.url
+            variant = variant_text(p)
+            title = f"{title} · {variant}" if variant else title
+            return PAUSED_MARK + title if p.paused else title
         if column == COL_SHOP:
             return fmt.clean_text(p.shop, 60)
         if column in _MONEY_COLUMNS:
@@ -426,13 +466,15 @@ class ProductTableModel(QAbstractTableModel):
         if column == COL_AVAILABILITY:
             if p.last_error:  # the reason in plain sight, not only in a tooltip
                 return "Failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
-            return AVAILABILITY_TEXT.get(p.availability, DASH)
+            return AVAILABILITY_TEXT.get(p.availability, AVAILABILITY_TEXT[Availability.UNKNOWN])
         if column == COL_LAST_CHECKED:
             return fmt.relative(p.last_checked_at)  # red when the last try failed (see _colour)
         return ""
 
     @staticmethod
     def _colour(p: Product, column: int) -> QColor | None:
+        if p.paused and not p.last_error:
+            return PAUSED_COLOUR  # the whole row greyed: not checked until resumed
         if column in (COL_CHANGE, COL_PRICE):
             sign = fmt.change(p.price, p.previous_price)[1]
             if column == COL_PRICE and p.target_price is not None and p.price is not None:
@@ -449,9 +491,15 @@ class ProductTableModel(QAbstractTableModel):
         # scraped text shown literally (a tooltip that looks like HTML would be rendered as HTML)
         if column == COL_TITLE:
             # the whole title (the cell cuts it off) and the address
-            tip = "\n".join(
-                part for part in (fmt.clean_text(p.title, 1000), fmt.clean_text(p.url, 500)) if part
+            variant = variant_text(p)
+            paused = "Paused: not checked until you resume it" if p.paused else ""
+            parts = (
+                fmt.clean_text(p.title, 1000),
+                f"Variant: {variant}" if variant else "",
+                fmt.clean_text(p.url, 500),
+                paused,
             )
+            tip = "\n".join(part for part in parts if part)  # fmt: skip
             if p.last_error:
                 tip += "\nLast error: " + fmt.clean_text(p.last_error, 300)
             return fmt.plain_tooltip(tip)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
 from pricewatch import formatting
@@ -104,7 +105,8 @@ def test_paused_products_look_paused(window_app: PriceWatch, open_window: Callab
     product = window_app.add_product("https://shop.example/kettle", title="Kettle")
     window_app.update_product(product.id or 0, paused=True)
     window = open_window()
-    assert str(cell(window, product.id or 0, pm.COL_TITLE)).startswith(pm.PAUSED_MARK)
+    icon = cell(window, product.id or 0, pm.COL_TITLE, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and icon.cacheKey() == pm.pause_icon().cacheKey()
     assert cell(window, product.id or 0, pm.COL_TITLE, Qt.ItemDataRole.ForegroundRole) == pm.PAUSED_COLOUR
     assert cell(window, product.id or 0, pm.COL_NEXT_CHECK) == "paused"
     assert "Paused" in str(cell(window, product.id or 0, pm.COL_TITLE, Qt.ItemDataRole.ToolTipRole))

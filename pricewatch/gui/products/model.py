@@ -36,7 +36,6 @@ ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
 # The same words as the dialogs, notifications and the CLI (pricewatch.formatting), unknown stock included.
 AVAILABILITY_TEXT = {value: fmt.availability(value) for value in Availability}
 PAUSED_COLOUR = QColor(128, 128, 128)
-PAUSED_MARK = "\N{DOUBLE VERTICAL BAR} "  # before a paused product's name
 UNSURE_MARK = "~"  # before a price the extractor was not sure of
 UNSURE_TIP = "Unsure reading: the page does not state this price clearly, so it fires no alert on its own"
 _MONEY_COLUMNS = {COL_PRICE: "price", COL_LOWEST: "lowest_price", COL_HIGHEST: "highest_price",
@@ -53,6 +52,15 @@ RESORT_MS = 500
 MONEY_SORT_TIP = "Sorts by currency, then amount (amounts in different currencies do not compare)"
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
+_pause_icon: QIcon | None = None
+
+
+def pause_icon() -> QIcon:
+    """The style's pause sign, where a paused product's thumbnail would be (fonts lack a pause glyph)."""
+    global _pause_icon
+    if _pause_icon is None:
+        _pause_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+    return _pause_icon
 
 
 def warning_icon() -> QIcon:
@@ -233,7 +241,9 @@ class ProductTableModel(QAbstractTableModel):
             return self._tooltip(row.product, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
             # a failing product carries a warning sign where its thumbnail would be: seen at a glance
-            return warning_icon() if row.product.last_error else self._thumbnail(row.product)
+            if row.product.last_error:
+                return warning_icon()
+            return pause_icon() if row.product.paused else self._thumbnail(row.product)
         return None
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
@@ -456,7 +466,7 @@ class ProductTableModel(QAbstractTableModel):
             title = fmt.clean_text(p.title, 120) or p.url
             variant = variant_text(p)
             title = f"{title} · {variant}" if variant else title
-            return PAUSED_MARK + title if p.paused else title
+            return title
         if column == COL_SHOP:
             return fmt.clean_text(p.shop, 60)
         if column in _MONEY_COLUMNS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -145,9 +146,13 @@ def result_text(record: TaskRecord) -> str:
         return ""
     if isinstance(result, dict):
         if result.get("price") is not None:
-            return fmt.clean_text(
-                f"{result.get('title') or ''}  {result['price']} {result.get('currency') or ''}"
-            )
+            try:
+                price = fmt.money(Decimal(str(result["price"])), result.get("currency"))
+            except ArithmeticError:
+                price = fmt.clean_text(str(result["price"]), 30)
+            return fmt.clean_text(f"{result.get('title') or ''}  {price}".strip())
+        if set(result) == {"products"} and isinstance(result["products"], int):
+            return plural(result["products"], "product") + " checked"
         shown = {k: v for k, v in result.items() if not isinstance(v, list | dict)}
         return fmt.clean_text(json.dumps(shown, ensure_ascii=False, default=str), 200)
     return fmt.clean_text(str(result), 200)

@@ -73,6 +73,17 @@ def _resolve(locale: str | None) -> Locale:
     return _parse(FALLBACK_LOCALE if locale in ("C", "POSIX") else locale)
 
 
+def warm_up() -> None:
+    """Load the locale's CLDR data now (Babel reads it lazily: ~100 ms the first time something is formatted,
+    which the window must not spend in the middle of a paint)."""
+    now = datetime.now(UTC)
+    money(Decimal("1234.5"), "EUR")
+    percent(Decimal("12.5"))
+    local_time(now, seconds=True)
+    clock_time(now)
+    relative(now - timedelta(minutes=12))
+
+
 # -- money -----------------------------------------------------------------------------------------------
 def currency_code(currency: str | None) -> str:
     """A scraped currency as safe to show: one line, letters only, at most 8 characters, upper case."""

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
-from pricewatch import __version__
+from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app: PriceWatch) -> None:
         super().__init__()
+        formatting.warm_up()  # before the first paint, not in it
         self.app = app
         self.setObjectName("mainWindow")
         self.setWindowTitle("PriceWatch")

@@ -19,6 +19,7 @@ from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskState
 
 SCHEDULE_REFRESH_MS = 30_000
+SOON_MS = 5_000
 
 
 class StatusBar(QStatusBar):
@@ -43,8 +44,8 @@ class StatusBar(QStatusBar):
         self._timer = QTimer(self, interval=SCHEDULE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh_schedule)
         self._timer.start()
-        # Products a check refreshed may move the next check: one look per second at most, not per batch.
-        self._soon = QTimer(self, singleShot=True, interval=1000)
+        # Products a check refreshed may move the next check: one look every few seconds, not per batch.
+        self._soon = QTimer(self, singleShot=True, interval=SOON_MS)
         self._soon.timeout.connect(self.refresh_schedule)
         self.set_counts(Counter())
         self.refresh_schedule()

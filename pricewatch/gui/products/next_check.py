@@ -65,19 +65,7 @@ class NextCheckColumn(QObject):
 
     def earliest(self) -> datetime | str | None:
         """The first check any product gets (as its row shows it), or why none comes; None: no products."""
-        model = self.model
-        first: Product | None = None
-        paused: Product | None = None
-        for row in range(model.rowCount()):
-            product = model.product_at(row)
-            if product.paused:
-                paused = product
-            elif product.next_check_at is None:
-                first = product
-                break
-            elif first is None or (first.next_check_at and product.next_check_at < first.next_check_at):
-                first = product
-        chosen = first or paused
+        chosen = self.model.earliest_due()
         return None if chosen is None else self.plan.for_product(chosen)
 
     @Slot()

@@ -279,9 +279,7 @@ def test_first_real_check_already_below_target_notifies_once(
     assert product.id is not None
     for _ in range(3):
         assert app.wait_for_task(app.check_product(product.id), timeout=30).state is TaskState.SUCCESS
-    assert tray.seen == [
-        ("Target price reached: Toaster", "Now €70.00, at or below your target of €80.00.")
-    ]
+    assert tray.seen == [("Target price reached: Toaster", "Now €70.00, at or below your target of €80.00.")]
 
 
 def test_back_in_stock_skips_checks_that_could_not_tell_the_stock(app: PriceWatch) -> None:

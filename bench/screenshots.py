@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SIZE = (1400, 860)
+SIZE = (1200, 720)  # the window's default size (gui/main_window.py DEFAULT_SIZE): every column fits
 SAMPLES = [  # title, price now, currency, history (days ago, price, in stock), target
     ("Breville Barista Express espresso machine", "549.95", "EUR",
      [(88, "699.00", True), (61, "649.00", True), (40, "629.00", False), (33, "629.00", True),
@@ -110,6 +110,7 @@ def seed(app: object, server: object) -> list[int]:
         # the pages are served from 127.0.0.1; show the shop names a user would see
         app.products.set_fields(product.id, shop=SHOPS[n % len(SHOPS)])  # type: ignore[attr-defined]
         ids.append(product.id)
+    app.update_product(ids[4], paused=True)  # type: ignore[attr-defined]  # a paused product looks paused
     # a page that has gone away: its row shows the warning sign and the reason, the batch "Done, 1 failed"
     gone = server.add("/shop3/item-gone", "this product is no longer available", status=404)  # type: ignore[attr-defined]
     product = app.add_product(gone, title="Nintendo Switch OLED (page removed by the shop)")  # type: ignore[attr-defined]
@@ -172,8 +173,7 @@ def shoot(out: Path) -> list[Path]:
         wait(lambda: window.task_model.counts().get("FAILURE", 0) >= 1, 20)  # type: ignore[call-overload]
         pump(1.5)
         window.products.table.selectRow(0)
-        window.resizeDocks([window.task_dock], [250], Qt.Orientation.Vertical)
-        save(window, "main-window.png")
+        save(window, "main-window.png")  # the products are the window; work shows in the status bar
 
         detail = window.show_detail(ids[0])
         assert detail is not None
@@ -191,10 +191,10 @@ def shoot(out: Path) -> list[Path]:
         )
         if failed:
             panel.select_task(failed[0].id)
-        window.task_dock.setFloating(True)
-        window.task_dock.resize(1280, 560)
-        save(window.task_dock, "task-table.png")
-        window.task_dock.setFloating(False)
+        window.show_tasks()
+        window.resizeDocks([window.task_dock], [320], Qt.Orientation.Vertical)
+        save(window, "task-table.png")  # opened from the status bar's activity indicator
+        window.task_dock.hide()
 
         variants = [("HB-40", "40 cm", "79.00"), ("HB-55", "55 cm", "99.00"), ("HB-70", "70 cm", "119.00")]
         new_url = server.add("/shop1/hiking-backpack", offers_page("Trail hiking backpack", variants))

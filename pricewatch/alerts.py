@@ -26,9 +26,10 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from pricewatch import formatting
 from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, PriceObservation, Product
 from pricewatch.notify.sanitize import NAME_MAX, clean_title
 from pricewatch.storage.alert_rules import AlertOptions
@@ -38,7 +39,6 @@ from pricewatch.text import clean_text
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
 StockBefore = Callable[[], Availability]  # -> the last availability known before this check (Unknown skipped)
 
-_ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XOF", "XAF"})
 # When several rules fire on one check, the folded notification leads with the most useful one.
 PRIORITY = (
     AlertKind.TARGET_PRICE,
@@ -115,13 +115,8 @@ def validate_rule(rule: AlertRule) -> None:
 
 
 def format_money(amount: Decimal | None, currency: str | None) -> str:
-    """``1,299.00 TRY``; prices keep their currency's usual number of decimals."""
-    if amount is None:
-        return "unknown"
-    places = 0 if (currency or "").upper() in _ZERO_DECIMAL_CURRENCIES else 2
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-    return f"{text} {clean_text(currency, 8)}" if currency else text
+    """A price as the user's locale writes it ("₺1,299.00"), the same as the window shows it."""
+    return formatting.money(amount, currency, unknown="unknown")
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -265,9 +260,9 @@ def _message(rule: AlertRule, outcome: CheckOutcome, reference: Decimal | None) 
     change = abs(outcome.price - reference)
     direction = "up" if kind is AlertKind.PRICE_INCREASE else "down"
     since = f"the {rule.window_days}-day high of " if rule.window_days and not _is_change_rule(rule) else ""
-    pct = _percent(change, reference).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    pct = formatting.percent(_percent(change, reference))
     was = format_money(reference, cur)
-    return f"Now {now}, {direction} {format_money(change, cur)} ({pct} %) from {since}{was}."
+    return f"Now {now}, {direction} {format_money(change, cur)} ({pct}) from {since}{was}."
 
 
 def evaluate(

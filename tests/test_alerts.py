@@ -13,6 +13,7 @@ from pricewatch.models import AlertKind, AlertRule, AlertState, Availability, Pr
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
 
+pytestmark = pytest.mark.usefixtures("english_formatting")
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 IN, OUT, UNKNOWN = Availability.IN_STOCK, Availability.OUT_OF_STOCK, Availability.UNKNOWN
 D = Decimal
@@ -91,7 +92,7 @@ def test_target_fires_once_rearms_above_target_and_fires_again() -> None:
     events = sim.check("79.50")
     assert [e.kind for e in events] == [TARGET]
     assert events[0].title == "Target price reached: Kettle"
-    assert events[0].message == "Now 79.50 EUR, at or below your target of 80.00 EUR. Was 99.99 EUR."
+    assert events[0].message == "Now €79.50, at or below your target of €80.00. Was €99.99."
     assert sim.rules[0].state is AlertState.FIRED and sim.rules[0].last_fired_at == T0 + timedelta(hours=1)
     assert sim.kinds("79.50") == []  # unchanged: no repeat
     assert sim.kinds("78.00") == []  # lower still, but the rule already fired: no spam
@@ -103,7 +104,7 @@ def test_first_check_already_below_target_notifies_once() -> None:
     sim = Sim([rule(TARGET, amount=D("80"))])
     events = sim.check("70")
     assert [e.kind for e in events] == [TARGET]
-    assert events[0].message == "Now 70.00 EUR, at or below your target of 80.00 EUR."
+    assert events[0].message == "Now €70.00, at or below your target of €80.00."
     assert sim.kinds("70") == [] and sim.kinds("70") == []
 
 
@@ -139,7 +140,7 @@ def test_drop_percent_since_last_check() -> None:
     assert sim.kinds("95") == []  # 5 %
     events = sim.check("85")  # 10.5 % from 95
     assert [e.kind for e in events] == [AlertKind.DROP_PERCENT]
-    assert events[0].message == "Now 85.00 EUR, down 10.00 EUR (10.5 %) from 95.00 EUR."
+    assert events[0].message == "Now €85.00, down €10.00 (10.5%) from €95.00."
     assert sim.kinds("85") == [] and sim.rules[0].state is AlertState.ARMED
     assert sim.kinds("76") == [AlertKind.DROP_PERCENT]
     assert sim.kinds("68") == [AlertKind.DROP_PERCENT]  # a second drop in a row is a new event
@@ -159,7 +160,7 @@ def test_drop_from_window_high_is_a_level_with_rearm() -> None:
     assert sim.kinds("90") == []
     events = sim.check("79")  # 21 % below the 30-day high, although only 12 % below the last check
     assert [e.kind for e in events] == [AlertKind.DROP_PERCENT]
-    assert events[0].message == "Now 79.00 EUR, down 21.00 EUR (21.0 %) from the 30-day high of 100.00 EUR."
+    assert events[0].message == "Now €79.00, down €21.00 (21.0%) from the 30-day high of €100.00."
     assert sim.kinds("75") == []  # still in the fired state
     assert sim.kinds("95") == [] and sim.rules[0].state is AlertState.ARMED
     assert sim.kinds("80") == [AlertKind.DROP_PERCENT]
@@ -199,7 +200,7 @@ def test_increase_is_opt_in_and_reports_the_rise() -> None:
     sim.check("100")
     events = sim.check("110")
     assert [e.kind for e in events] == [AlertKind.PRICE_INCREASE]
-    assert events[0].message == "Now 110.00 EUR, up 10.00 EUR (10.0 %) from 100.00 EUR."
+    assert events[0].message == "Now €110.00, up €10.00 (10.0%) from €100.00."
     assert events[0].title == "Price up: Kettle"
     assert sim.kinds("105") == []
 
@@ -212,7 +213,7 @@ def test_back_in_stock_fires_on_return_only() -> None:
     assert sim.kinds("10", OUT) == [] and sim.rules[0].state is AlertState.ARMED
     events = sim.check("12", IN)
     assert [e.kind for e in events] == [AlertKind.BACK_IN_STOCK]
-    assert events[0].message == "Available again at 12.00 EUR."
+    assert events[0].message == "Available again at €12.00."
     assert sim.kinds("12", IN) == []
     assert sim.kinds("12", OUT) == [] and sim.kinds("12", UNKNOWN) == []
     assert sim.kinds("12", Availability.PRE_ORDER) == [AlertKind.BACK_IN_STOCK]
@@ -264,7 +265,7 @@ def test_out_of_stock_is_opt_in_and_fires_once() -> None:
     sim.check("10", IN)
     events = sim.check(None, OUT)
     assert [e.kind for e in events] == [AlertKind.OUT_OF_STOCK]
-    assert events[0].message == "Out of stock (last price 10.00 EUR)."
+    assert events[0].message == "Out of stock (last price €10.00)."
     assert sim.kinds(None, OUT) == [] and sim.kinds(None, UNKNOWN) == []
     assert sim.kinds("10", IN) == [] and sim.rules[0].state is AlertState.ARMED
     assert sim.kinds("10", OUT) == [AlertKind.OUT_OF_STOCK]
@@ -286,9 +287,9 @@ def test_several_rules_fold_into_one_notification_target_first() -> None:
     title, message = fold(events)
     assert title == "Target price reached: Kettle"
     assert message.splitlines() == [
-        "Now 75.00 EUR, at or below your target of 80.00 EUR. Was 100.00 EUR.",
-        "Now 75.00 EUR, down 25.00 EUR (25.0 %) from 100.00 EUR.",
-        "Available again at 75.00 EUR.",
+        "Now €75.00, at or below your target of €80.00. Was €100.00.",
+        "Now €75.00, down €25.00 (25.0%) from €100.00.",
+        "Available again at €75.00.",
         "Also: price drop, back in stock.",
     ]
 
@@ -310,9 +311,10 @@ def test_product_without_title_uses_the_shop() -> None:
 
 
 def test_format_money() -> None:
-    assert format_money(D("1299"), "TRY") == "1,299.00 TRY"
-    assert format_money(D("0.5"), "EUR") == "0.50 EUR"
-    assert format_money(D("1999.6"), "JPY") == "2,000 JPY"
+    # the window's formatter: symbol and separators of the locale (US English here)
+    assert format_money(D("1299"), "TRY") == "₺1,299.00"
+    assert format_money(D("0.5"), "EUR") == "€0.50"
+    assert format_money(D("1999.6"), "JPY") == "¥2,000"
     assert format_money(D("3"), None) == "3.00"
     assert format_money(None, "EUR") == "unknown"
 

@@ -29,6 +29,7 @@ from pricewatch.storage.observations import CheckOutcome
 from tests.support.app import open_pricewatch
 from tests.support.pageserver import PageServer
 
+pytestmark = pytest.mark.usefixtures("english_formatting")
 IN, OUT = Availability.IN_STOCK, Availability.OUT_OF_STOCK
 
 
@@ -81,7 +82,7 @@ def test_target_price_of_the_product_is_its_target_rule(app: PriceWatch) -> None
     assert payloads == [
         {
             "title": "Target price reached: Kettle",
-            "message": "Now 75.00 EUR, at or below your target of 80.00 EUR.",
+            "message": "Now €75.00, at or below your target of €80.00.",
             "product_id": product.id,
             "data": {
                 "kinds": ["target_price"],
@@ -171,7 +172,7 @@ def test_drop_from_window_high_uses_the_history(app: PriceWatch) -> None:
     for price in ("100", "90", "80"):
         assert app.evaluate_alerts(check(app, product.id, price)) == []
     (payload,) = app.evaluate_alerts(check(app, product.id, "74"))
-    assert "from the 30-day high of 100.00 EUR" in payload["message"]
+    assert "from the 30-day high of €100.00" in payload["message"]
 
 
 def test_notify_list_and_test_notification(app: PriceWatch, tray: Tray) -> None:
@@ -255,11 +256,11 @@ def test_a_real_check_notifies_through_the_task_chain(
     assert tray.seen == [
         (
             "Target price reached: Kettle",
-            "Now 79.00 EUR, at or below your target of 80.00 EUR. Was 99.00 EUR.",
+            "Now €79.00, at or below your target of €80.00. Was €99.00.",
         ),
         (
             "Target price reached: Kettle",
-            "Now 78.50 EUR, at or below your target of 80.00 EUR. Was 85.00 EUR.",
+            "Now €78.50, at or below your target of €80.00. Was €85.00.",
         ),
     ]
     sends = app.list_tasks(name="notifications.send")
@@ -278,9 +279,7 @@ def test_first_real_check_already_below_target_notifies_once(
     assert product.id is not None
     for _ in range(3):
         assert app.wait_for_task(app.check_product(product.id), timeout=30).state is TaskState.SUCCESS
-    assert tray.seen == [
-        ("Target price reached: Toaster", "Now 70.00 EUR, at or below your target of 80.00 EUR.")
-    ]
+    assert tray.seen == [("Target price reached: Toaster", "Now €70.00, at or below your target of €80.00.")]
 
 
 def test_back_in_stock_skips_checks_that_could_not_tell_the_stock(app: PriceWatch) -> None:

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from pricewatch.cli.common import UserError, money, open_app
+from pricewatch import formatting
+from pricewatch.cli.common import UserError, open_app
 from pricewatch.models import NotificationState, Product, TaskRecord, TaskState, utcnow
 from pricewatch.text import clean_line
 
@@ -214,8 +215,9 @@ def summary_rows(app: PriceWatch, before: dict[int, Product], root: TaskRecord) 
             {
                 "id": pid,
                 "product": (known.title or known.url) if known else str(pid),
-                "old_price": money(old.price, old.currency) if old else "-",
-                "new_price": money(now.price, now.currency) if now else "-",
+                # the JSON summary is for scripts: the locale-free form ("24.99 EUR")
+                "old_price": formatting.money_code(old.price, old.currency) if old else "-",
+                "new_price": formatting.money_code(now.price, now.currency) if now else "-",
                 "availability": str(now.availability) if now else "-",
                 "state": state,
                 "detail": detail,

@@ -8,12 +8,12 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from pricewatch import formatting
 from pricewatch.config import Paths, ScheduleOptions, field_limits
 from pricewatch.logs import setup_logging
-from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
     from pricewatch.app import ApiServerFactory, PriceWatch
@@ -96,16 +96,8 @@ def check_interval(minutes: int) -> int:
 
 # -- output -------------------------------------------------------------------------------------------------
 def money(value: Any, currency: str | None) -> str:
-    """``1,299.00 TRY``, ``450.00 GBP``, ``1,500 JPY``: the currency's usual decimals; "-" if unknown."""
-    from pricewatch.scraping.money import CURRENCY_DECIMALS
-
-    if value is None:
-        return "-"
-    amount = Decimal(value)
-    code = (currency or "").upper()
-    places = CURRENCY_DECIMALS.get(code, 2)
-    text = f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
-    return f"{text} {clean_line(code, 8)}" if code else text
+    """A price as the user's locale writes it ("₺1,299.00", "¥1,500"), like the window; "-" if unknown."""
+    return formatting.money(None if value is None else Decimal(value), currency, unknown="-")
 
 
 def setup_cli_logging(verbosity: int) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pricewatch import formatting
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
 from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product, utcnow
@@ -165,7 +166,7 @@ def cmd_add(args: argparse.Namespace) -> int:
               f"{product.id}` drops it", file=sys.stderr)  # fmt: skip
         return EXIT_CHECK_FAILED
     print(f"{clean_line(checked.title or checked.url, 70)}: {money(checked.price, checked.currency)}, "
-          f"{checked.availability}")  # fmt: skip
+          f"{formatting.availability(checked.availability)}")  # fmt: skip
     return 0
 
 
@@ -208,11 +209,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             print("no products tracked yet: add one with `pricewatch add URL`")
         return 0
-    print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<10}  TITLE / URL")
+    print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<16}  TITLE / URL")
     for p in products:
         title = clean_line(p.title or p.url, 70)
         price, target = money(p.price, p.currency), money(p.target_price, p.currency)
-        print(f"{p.id:>4}  {price:>14}  {target:>14}  {p.availability:<10}  {title}")
+        print(f"{p.id:>4}  {price:>14}  {target:>14}  {formatting.availability(p.availability):<16}  {title}")
     return 0
 
 
@@ -254,9 +255,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not history:
         print("no price recorded yet")
     for obs in history:
-        when = obs.observed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = formatting.local_time(obs.observed_at)
         unsure = "  (unsure reading)" if obs.unsure else ""
-        print(f"{when}  {money(obs.price, obs.currency):>14}  {obs.availability}{unsure}")
+        stock = formatting.availability(obs.availability)
+        print(f"{when}  {money(obs.price, obs.currency):>14}  {stock}{unsure}")
     return 0
 
 

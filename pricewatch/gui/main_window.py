@@ -1,4 +1,5 @@
-"""The main window: products table, live task dock, status bar, menus and tray."""
+"""The main window: the products table; background work as a status bar indicator that opens the task dock
+(hidden until asked for), menus and tray."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
 
-from pricewatch import __version__
+from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
@@ -44,6 +45,11 @@ from pricewatch.transfer_merge import ImportSummary
 from pricewatch.urls import validate_url
 
 CHECK_PRICES = "price_tracking.check_prices"
+DEFAULT_SIZE = (1200, 720)  # every column of the products table fits at this size (tests/gui check it)
+# Docks close and move between the bottom and the right, but never float off by a slip of the mouse.
+_F = QDockWidget.DockWidgetFeature
+DOCK_FEATURES = _F.DockWidgetClosable | _F.DockWidgetMovable
+DOCK_AREAS = Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
 RECENT_TASKS = 1000  # finished tasks shown at start; unfinished ones are always shown
 
 log = logging.getLogger(__name__)
@@ -62,11 +68,12 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app: PriceWatch) -> None:
         super().__init__()
+        formatting.warm_up()  # before the first paint, not in it
         self.app = app
         self.setObjectName("mainWindow")
         self.setWindowTitle("PriceWatch")
         self.setWindowIcon(app_icon())
-        self.resize(1200, 720)
+        self.resize(*DEFAULT_SIZE)
         self._quitting = False
         self._shut_down = False
         self.work = BackgroundWork(self)
@@ -103,9 +110,6 @@ class MainWindow(QMainWindow):
         self.task_dock = QDockWidget("Tasks", self)
         self.task_dock.setObjectName("taskDock")
         self.task_dock.setWidget(self.task_panel)
-        self.task_dock.setAllowedAreas(
-            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.task_dock)
         self.notifications = NotificationsPanel(app, self.work, self)
         self.task_model.records_updated.connect(self.notifications.on_task_records)
@@ -114,8 +118,13 @@ class MainWindow(QMainWindow):
         self.notifications_dock.setWidget(self.notifications)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notifications_dock)
         self.tabifyDockWidget(self.task_dock, self.notifications_dock)
+        for dock in (self.task_dock, self.notifications_dock):
+            dock.setFeatures(DOCK_FEATURES)
+            dock.setAllowedAreas(DOCK_AREAS)
+            dock.hide()  # the products are the window; the status bar's indicator opens the tasks
         self.task_dock.raise_()
         self.resizeDocks([self.task_dock], [260], Qt.Orientation.Vertical)
+        self.status.activity.clicked.connect(self.show_tasks)
 
         self.commands.show_tasks = build_menus(self, self.commands, [self.task_dock, self.notifications_dock])
         self.product_context_menu = product_context_menu(self, self.commands)
@@ -135,6 +144,10 @@ class MainWindow(QMainWindow):
         self.tray.warning.connect(self.status.refresh_schedule)
         self._stop_failure_reports = app.scheduler.on_failure(self.tray.warn)
         self.next_check = NextCheckColumn(app, self.product_model, self)  # the real scheduled run
+        self.status.next_check = self.next_check.earliest  # the rows' plan: the two always agree
+        self.next_check.changed.connect(self.status.refresh_schedule)
+        self.product_sync.loaded.connect(self.status.refresh_schedule)
+        self.product_sync.products_refreshed.connect(self.status.refresh_schedule_soon)
         self.check_retries = CheckRetries(self.product_model, self)  # "Retrying at 07:48", not "Failed"
         self.task_model.records_updated.connect(self.check_retries.on_task_records)
         self._connect()
@@ -354,6 +367,12 @@ class MainWindow(QMainWindow):
         self.status.refresh_schedule()
 
     # -- tasks ----------------------------------------------------------------------------------------
+    @Slot()
+    def show_tasks(self) -> None:
+        """Open the task table (the status bar's activity indicator, View > Tasks)."""
+        self.task_dock.show()
+        self.task_dock.raise_()
+
     def _fetch_task(self, task_id: str) -> TaskRecord | None:
         try:
             return self.app.get_task(task_id)
@@ -463,6 +482,7 @@ class MainWindow(QMainWindow):
         if not self._quitting and gui.close_to_tray and self.tray.available:
             # Keep running in the tray: checks and notifications go on without the window.
             event.ignore()
+            self.save_layout()
             self.hide()
             if not gui.tray_hint_shown:
                 self.tray.icon.showMessage(
@@ -472,13 +492,17 @@ class MainWindow(QMainWindow):
                 gui.tray_hint_shown = True
                 self.app.save_settings()
             return
+        self.save_layout()
+        self.shutdown()
+        event.accept()
+        self.quit_requested.emit()  # the window is gone for good: end the program
+
+    def save_layout(self) -> None:
+        """Window size, docks (shown or not, where) and column layouts, for the next start."""
         self.ui_state.save_window(self)
         self.ui_state.save_header("products", self.products.table.horizontalHeader())
         self.ui_state.save_header("tasks", self.task_panel.tree.header())
         self.ui_state.sync()
-        self.shutdown()
-        event.accept()
-        self.quit_requested.emit()  # the window is gone for good: end the program
 
     def shutdown(self) -> None:
         """Stop timers and background reads; the caller closes the facade afterwards. Safe to call twice."""
@@ -497,6 +521,7 @@ class MainWindow(QMainWindow):
         self.product_model.stop()
         self.outside_tasks.stop()
         self.task_model.stop()
+        self.task_panel.stop()
         self.notifications.stop()
         self.status.stop()
         self.work.close()

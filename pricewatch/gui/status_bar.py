@@ -1,4 +1,5 @@
-"""The status bar: messages on the left; product count, tasks, next check and API address on the right.
+"""The status bar: messages on the left; product count, background work, next check and API address on the
+right. The next check is the earliest the product rows show (both read the scheduler's check plan).
 
 The count is a permanent widget: in the temporary message slot it hid messages ("Imported 12 products…") and
 vanished itself when the next message timed out."""
@@ -13,10 +14,12 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.tasks.indicator import ActivityIndicator
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskState
 
 SCHEDULE_REFRESH_MS = 30_000
+SOON_MS = 5_000
 
 
 class StatusBar(QStatusBar):
@@ -25,20 +28,25 @@ class StatusBar(QStatusBar):
         self.app = app
         self.products_label = QLabel(self)
         self.products_label.setObjectName("productsStatus")
-        self.tasks_label = QLabel(self)
-        self.tasks_label.setObjectName("tasksStatus")
+        self.activity = ActivityIndicator(self)
+        self.tasks_label = self.activity.button  # "2 running · 1 queued"; a click shows the task table
         self.schedule_label = QLabel(self)
         self.schedule_label.setObjectName("scheduleStatus")
         self.api_label = QLabel(self)
         self.api_label.setObjectName("apiStatus")
         self.api_label.setTextInteractionFlags(self.api_label.textInteractionFlags().TextSelectableByMouse)
-        for label in (self.products_label, self.tasks_label, self.schedule_label, self.api_label):
+        # The earliest next check of the products (the window sets it: see NextCheckColumn.earliest).
+        self.next_check: Callable[[], datetime | str | None] = lambda: None
+        for label in (self.products_label, self.activity, self.schedule_label, self.api_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.restart_button: QPushButton | None = None  # once a newer PriceWatch upgraded the database
         self._timer = QTimer(self, interval=SCHEDULE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh_schedule)
         self._timer.start()
+        # Products a check refreshed may move the next check: one look every few seconds, not per batch.
+        self._soon = QTimer(self, singleShot=True, interval=SOON_MS)
+        self._soon.timeout.connect(self.refresh_schedule)
         self.set_counts(Counter())
         self.refresh_schedule()
 
@@ -48,36 +56,37 @@ class StatusBar(QStatusBar):
 
     @Slot(object)
     def set_counts(self, counts: Counter[TaskState]) -> None:
-        running = counts.get(TaskState.STARTED, 0)
-        queued = counts.get(TaskState.PENDING, 0) + counts.get(TaskState.RETRY, 0)
-        if running or queued:
-            self.tasks_label.setText(f"{running} running · {queued} queued")
-        else:
-            self.tasks_label.setText("No tasks running")
+        self.activity.set_counts(counts)
 
     @Slot()
     def refresh_schedule(self) -> None:
         """Next scheduled check and the API address (cheap reads of in-memory state)."""
+        exact = ""
         if self.restart_button is not None:
             self.schedule_label.setText("Scheduled checks stopped")
         elif self.app.settings.schedule.paused:
             self.schedule_label.setText("Scheduled checks paused")
         else:
-            upcoming: list[datetime] = [
-                job["next_run_at"] for job in self.app.scheduled_jobs()
-                if job.get("next_run_at") and "check" in str(job.get("id", "")) + str(job.get("task", ""))
-            ]  # fmt: skip
-            when = fmt.local_time(min(upcoming)) if upcoming else "not scheduled"
-            self.schedule_label.setText(f"Next check: {when}")
+            when = self.next_check()
+            if isinstance(when, datetime):
+                self.schedule_label.setText(f"Next check {fmt.relative(when)}")
+                exact = f"Next check: {fmt.local_time(when)}"
+            else:
+                self.schedule_label.setText(f"Next check: {when or 'none due'}")
         # A scheduled run that could not start stays in sight (until a run starts again), not only in the log.
         failure = self.app.scheduler.failure()
         if failure:
             self.schedule_label.setText(f"⚠ {self.schedule_label.text()} · last run failed")
-        self.schedule_label.setToolTip(fmt.plain_tooltip(failure) or "")
+        self.schedule_label.setToolTip(fmt.plain_tooltip(failure) or exact)
         self.schedule_label.setStyleSheet("color: #bf8700" if failure else "")
         url = self.app.api_url
         self.api_label.setText(f"API: {url}" if url else "")
         self.api_label.setVisible(bool(url))
+
+    @Slot()
+    def refresh_schedule_soon(self) -> None:
+        if not self._soon.isActive():
+            self._soon.start()
 
     def show_restart_needed(self, restart: Callable[[], None]) -> QPushButton:
         """A lasting "updated — Restart" button (messages time out or get replaced; this must not)."""
@@ -94,4 +103,5 @@ class StatusBar(QStatusBar):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._soon.stop()
         self.clearMessage()  # ends the message timeout's timer too

@@ -47,7 +47,7 @@ def test_first_session_add_check_change_history_tasks(home: Path, page_server: P
     assert all(h["observed_at"].endswith("+00:00") for h in history["history"])  # aware UTC
 
     plain = ok("history", "2").stdout
-    assert "Widget Pro 3000" in plain and "89.90 EUR" in plain and "100.00 EUR" in plain
+    assert "Widget Pro 3000" in plain and "€89.90" in plain and "€100.00" in plain
 
     tasks = as_json("tasks")
     # The saved argos page's image lives on the shop's real CDN: thumbnails are off here, so no test ever

@@ -142,7 +142,7 @@ def test_found_page_wording(qtbot: QtBot) -> None:
     view.show_result({"title": "About us", "price": None, "reason": "no price found on the page",
                       "availability": "Unknown", "methods": {}})  # fmt: skip
     assert view.price.text() == "No price found on the page"
-    assert view.availability.text() == "Not stated on the page"
+    assert view.availability.text() == "Stock not stated"  # as in the product list
     view.show_result({"title": "Kettle", "price": "9.00", "currency": "EUR", "availability": "InStock",
                       "methods": {"price": "jsonld"}})  # fmt: skip
     assert view.availability.text() == "In stock"

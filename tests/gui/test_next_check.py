@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -15,6 +16,11 @@ from pricewatch.gui.widgets import formatting as fmt
 
 def next_check_cell(window: MainWindow, row: int = 0) -> str:
     return str(window.product_model.index(row, COL_NEXT_CHECK).data())
+
+
+def next_check_tip(window: MainWindow, row: int = 0) -> str:
+    """The exact time behind the cell's "in 47 min"."""
+    return str(window.product_model.index(row, COL_NEXT_CHECK).data(Qt.ItemDataRole.ToolTipRole))
 
 
 def test_the_column_shows_the_scheduled_run_not_the_due_time(
@@ -30,8 +36,10 @@ def test_the_column_shows_the_scheduled_run_not_the_due_time(
     window = make_window()
 
     expected = plan.slots.get_next_fire_time(None, due)  # the slot after the due time
-    assert next_check_cell(window) == fmt.local_time(expected)
-    assert next_check_cell(window) != fmt.local_time(due)
+    # the cell says "in 2 hr"; its tooltip has the exact time
+    assert next_check_cell(window) == fmt.relative(expected)
+    assert next_check_tip(window) == fmt.local_time(expected)
+    assert next_check_tip(window) != fmt.local_time(due)
 
     window.commands.pause.setChecked(True)  # Pause scheduled checks: the column says so at once
     assert next_check_cell(window) == "checks paused"

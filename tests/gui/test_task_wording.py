@@ -56,11 +56,11 @@ def test_the_dialog_preview_and_a_stored_scrape_have_different_names(app: PriceW
     assert ">Look up page (preview)</h3>" in task_html(preview)  # the detail pane beside the table agrees
 
 
-def test_an_old_rolled_up_result_shows_the_returned_price() -> None:
+def test_an_old_rolled_up_result_shows_the_returned_price(english_formatting: None) -> None:
     value = {"title": "Kettle", "price": "30.00", "currency": "EUR"}
     rolled_up = {"value": value, "total": 1, "succeeded": 1, "failed": 0, "revoked": 0}
     record = TaskRecord(id="t1", name="scraping.scrape_product", state=TaskState.SUCCESS, result=rolled_up)
-    assert tc.result_text(record) == "Kettle 30.00 EUR"
+    assert tc.result_text(record) == "Kettle €30.00"  # the price as the products table writes it
 
 
 def test_a_check_whose_picture_failed_stays_done_and_says_so(

@@ -34,3 +34,15 @@ def page_servers() -> Iterator[PageServer]:
 def pages_dir() -> Path:
     """tests/data/pages: small real shop pages (MIT, see LICENSE there)."""
     return PAGES_DIR
+
+
+@pytest.fixture
+def english_formatting() -> Iterator[None]:
+    """Money, dates and relative times formatted as in US English, whatever the machine's locale is."""
+    from pricewatch import formatting
+
+    formatting.set_locale("en_US")
+    try:
+        yield
+    finally:
+        formatting.set_locale(None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pricewatch.gui.products.model import AVAILABILITY_TEXT
+from pricewatch.formatting import availability as core_availability
 from pricewatch.gui.widgets import formatting as fmt
-from pricewatch.models import Availability, TaskRecord
+from pricewatch.models import TaskRecord
 from pricewatch.wording import fault_sentence, retry_sentence
 
 
@@ -52,14 +52,8 @@ def method_text(method: object) -> str:
 
 
 def availability_text(value: object) -> str:
-    """ "InStock" -> "In stock"; an unknown or missing value -> "Not stated on the page"."""
-    try:
-        availability = Availability(str(value or "Unknown"))
-    except ValueError:
-        return fmt.clean_text(str(value), 40)
-    if availability is Availability.UNKNOWN:
-        return "Not stated on the page"
-    return AVAILABILITY_TEXT[availability]
+    """Stock in words, the same as in the product list, notifications and the CLI ("Stock not stated")."""
+    return core_availability(value)
 
 
 def no_price_text(reason: object) -> str:

@@ -46,6 +46,9 @@ from pricewatch.models import Product
 from pricewatch.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
+# Shop, price, change, lowest, highest, target, availability, last checked, next check, history (the title
+# stretches): 930 px, so the name keeps about 230 px at the default window size.
+DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90)
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air
@@ -130,8 +133,15 @@ class ProductsPanel(QWidget):
         self.stack = QStackedWidget(self)
         # The empty state takes the focus (and a click), so Ctrl+V there adds the clipboard's product.
         self.stack.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # A search that matches nothing says so where the rows would be (a blank table reads as broken).
+        self.no_match = QLabel(self)
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setTextFormat(Qt.TextFormat.PlainText)  # the typed text is shown as typed
+        self.no_match.setEnabled(False)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.no_match)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -164,9 +174,11 @@ class ProductsPanel(QWidget):
         header.setSelectionModel(self._header_selection)
 
     def _default_widths(self) -> None:
-        widths = (280, 120, 90, 75, 85, 85, 85, 210, 125, 125, 110)  # availability: room for an error
-        for column, width in enumerate(widths):
+        """Every column fits the default window (1200 px): the product name takes what the others leave."""
+        for column, width in enumerate(DEFAULT_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
 
     # -- selection ------------------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
@@ -334,6 +346,7 @@ class ProductsPanel(QWidget):
             if current is not None:
                 self.select_product(current)
             self.selection_changed.emit()
+        self._update_empty()
         self.view_changed.emit()
 
     def apply_search_now(self) -> None:
@@ -346,7 +359,19 @@ class ProductsPanel(QWidget):
 
     def _update_empty(self) -> None:
         had_focus = self.window().focusWidget() in (self.stack, self.table)
-        self.stack.setCurrentWidget(self.empty if self.model.rowCount() == 0 else self.table)
+        searching = self.table.model() is self.proxy
+        if self.model.rowCount() == 0:
+            shown: QWidget = self.empty
+        elif searching and self.proxy.rowCount() == 0:
+            typed = self.search.text().strip()
+            self.no_match.setText(
+                f"No product matches “{typed[:80]}”.\n"
+                "Search looks in names, shops and addresses; press Esc to clear it."
+            )
+            shown = self.no_match
+        else:
+            shown = self.table
+        self.stack.setCurrentWidget(shown)
         if had_focus:
             self.focus_products()  # from the empty state to the first products (or back)
 

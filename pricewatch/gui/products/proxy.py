@@ -1,4 +1,5 @@
-"""Filtering the products table: the search box matches title, shop and URL through one precomputed role."""
+"""Filtering the products table: the search box matches title, shop, URL and variant through one precomputed
+role, with accents and case folded away on both sides (see search_text)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from pricewatch.gui.products.model import COL_TITLE, ProductTableModel, SearchRole
+from pricewatch.gui.products.search_text import search_key
 
 
 class ProductFilterProxy(QSortFilterProxyModel):
@@ -22,7 +24,7 @@ class ProductFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
 
     def set_search(self, text: str) -> None:
-        self.setFilterFixedString(text.strip().lower())
+        self.setFilterFixedString(search_key(text.strip()))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The source sorts with key functions; this proxy stays in source order (O(n) remap in C++).

@@ -68,6 +68,7 @@ class ProductSync(QObject):
         self._stopped = False
         self._fetching = False
         self._spark_wanted: dict[int, None] = {}
+        self._unsure_read: dict[int, bool] = {}  # filled on the pool thread, applied with the rows
         self._spark_reading = False
         self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
         self._spark_timer.timeout.connect(self._read_wanted_sparklines)
@@ -171,14 +172,24 @@ class ProductSync(QObject):
         if ids:
             self._spark_reading = True
             self.work.submit(lambda: self._read_sparklines(ids), self._sparklines_ready,
-                             lambda _error: self._sparklines_ready({}))  # fmt: skip
+                             lambda _error: self._sparklines_ready(({}, {})))  # fmt: skip
 
-    def _read_sparklines(self, ids: list[int]) -> dict[int, list[float]]:
+    def _read_sparklines(self, ids: list[int]) -> tuple[dict[int, list[float]], dict[int, bool]]:
         recent = self.app.observations.recent_prices
-        return {product_id: [float(p) for p in recent(product_id, SPARK_POINTS)] for product_id in ids}
+        prices = {product_id: [float(p) for p in recent(product_id, SPARK_POINTS)] for product_id in ids}
+        return prices, {product_id: self._latest_unsure(product_id) for product_id in ids}
 
-    def _sparklines_ready(self, prices: dict[int, list[float]]) -> None:
+    def _latest_unsure(self, product_id: int) -> bool:
+        """Whether the newest reading is one the extractor was not sure of (shown as "~€24.99")."""
+        baseline = self.app.observations.sure_baseline(product_id)
+        if baseline is None:  # no sure reading at all: unsure if there is a reading
+            return bool(self.app.observations.recent_prices(product_id, 1))
+        return baseline.unsure_since
+
+    def _sparklines_ready(self, read: tuple[dict[int, list[float]], dict[int, bool]]) -> None:
+        prices, unsure = read
         self._spark_reading = False
+        self.model.set_unsure(unsure)
         self.model.set_sparklines(prices)
         if self._spark_wanted and not self._stopped:
             self._spark_timer.start()
@@ -238,6 +249,8 @@ class ProductSync(QObject):
                 product = None
             recent = self.app.observations.recent_prices(product_id, SPARK_POINTS) if product else []
             found.append((product_id, product, [float(p) for p in recent]))
+            if product is not None:
+                self._unsure_read[product_id] = self._latest_unsure(product_id)
         return found
 
     def _fetched(self, found: list[Found]) -> None:
@@ -258,6 +271,9 @@ class ProductSync(QObject):
         for product_id in gone:
             self.model.remove(product_id)
         present = [(product, spark) for _id, product, spark in found if product is not None]
+        unsure = {p.id or 0: self._unsure_read.pop(p.id or 0, False) for p, _spark in present}
+        if unsure:
+            self.model.set_unsure(unsure, quiet=True)  # upsert_many redraws the rows
         if present:
             self.model.upsert_many(present)
             self.products_refreshed.emit([product.id for product, _spark in present])

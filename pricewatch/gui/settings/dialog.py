@@ -1,4 +1,7 @@
-"""The settings dialog: every section of :class:`pricewatch.config.Settings`, saved through the facade."""
+"""The settings dialog: every section of :class:`pricewatch.config.Settings`, saved through the facade.
+
+The General page holds what people change (how often, notifications with quiet hours and the alerts new
+products get, the window); the Advanced page the rest."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -17,38 +21,49 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from pricewatch import formatting
 from pricewatch.api_token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
+from pricewatch.gui.settings.apprise_box import AppriseBox, apprise_problems
 from pricewatch.gui.settings.desktop import DesktopSwitches
+from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
 
-PAGES = (  # tab title, sections shown on it
-    ("Checks", ("schedule", "fetch")),
-    ("Browser", ("browser",)),
-    ("Tasks", ("tasks", "cache")),
-    ("Notifications", ("notify",)),
-    ("API", ("api",)),
-    ("Window", ("gui",)),
-)
-SECTION_TITLES = {"schedule": "Schedule", "fetch": "Fetching pages", "browser": "Shops that need a browser",
-                  "tasks": "Background tasks",
+# The everyday page: how often, how PriceWatch tells you, and the window. Everything else is Advanced.
+EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Checks", (("schedule", "default_check_interval_minutes"), ("schedule", "check_every_minutes"),
+                ("schedule", "paused"))),
+    ("Notifications", (("notify", "desktop"), ("notify", "tray"), ("notify", "apprise_urls"),
+                       ("notify", "quiet_hours_start"), ("notify", "default_rules"),
+                       ("notify", "daily_cap_per_product"))),
+    ("Window", (("gui", "close_to_tray"),)),
+)  # fmt: skip
+PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end")})  # shown beside quiet_hours_start
+ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api")
+SECTION_TITLES = {"schedule": "Schedule details", "fetch": "Fetching pages and politeness towards shops",
+                  "browser": "Shops that need a browser", "tasks": "Background tasks (engine)",
                   "cache": "Page cache", "notify": "Notifications", "api": "Local HTTP API",
                   "gui": "Window"}  # fmt: skip
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class SettingsDialog(QDialog):
-    """Signals:
-    message(str): something for the status bar (the API failed to start).
+    """Two levels: General (everyday choices) and Advanced (schedule details, politeness, timeouts, the
+    engine, the browser, the API), and the data folders.
+
+    Signals:
+        message(str): something for the status bar (the API failed to start).
     """
 
     message = Signal(str)
@@ -61,39 +76,22 @@ class SettingsDialog(QDialog):
         self.work = work
         self.setObjectName("settingsDialog")
         self.setWindowTitle("PriceWatch Settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         self.editors: dict[tuple[str, str], QWidget] = {}
         self.tabs = QTabWidget(self)
-        for title, sections in PAGES:
-            page = QWidget(self.tabs)
-            form = QFormLayout(page)
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            for section in sections:
-                if len(sections) > 1:
-                    heading = QLabel(f"<b>{SECTION_TITLES[section]}</b>", page)
-                    form.addRow(heading)
-                values = getattr(app.settings, section)
-                for name, annotation in field_types(type(values)).items():
-                    if (section, name) in HIDDEN:
-                        continue
-                    editor = make_editor(section, name, annotation, getattr(values, name), page)
-                    self.editors[(section, name)] = editor
-                    if isinstance(editor, QCheckBox):
-                        form.addRow("", editor)
-                    else:
-                        form.addRow(label_for(section, name), editor)
-            if "notify" in sections:
-                test = QPushButton("Send a Test Notification", page)
-                test.clicked.connect(self.send_test)
-                self.test_result = QLabel(page)
-                self.test_result.setWordWrap(True)
-                form.addRow("", test)
-                form.addRow("", self.test_result)
-            if "api" in sections:
-                self._add_token_row(form, page)
-            if "gui" in sections:
-                self.desktop = DesktopSwitches(form, page)
-            self.tabs.addTab(page, title)
+        general = QWidget(self.tabs)
+        general.setObjectName("generalPage")
+        for section_cls_name in ("schedule", "notify", "gui", *ADVANCED_SECTIONS):
+            values = getattr(app.settings, section_cls_name)
+            for name, annotation in field_types(type(values)).items():
+                if (section_cls_name, name) in HIDDEN or (section_cls_name, name) in self.editors:
+                    continue
+                self.editors[(section_cls_name, name)] = make_editor(
+                    section_cls_name, name, annotation, getattr(values, name), general
+                )
+        self._build_general(general)
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(self._advanced_page(), "Advanced")
         self.tabs.addTab(self._data_page(), "Data")
 
         self.problem = QLabel(self)
@@ -109,6 +107,95 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.finished.connect(self.apprise.stop)
+
+    # -- pages ----------------------------------------------------------------------------------------
+    def _build_general(self, page: QWidget) -> None:
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        everyday = {key for _heading, keys in EVERYDAY for key in keys}
+        for heading, keys in EVERYDAY:
+            form.addRow(QLabel(f"<b>{heading}</b>", page))
+            for key in keys:
+                self._place(form, page, key)
+            if heading == "Notifications":
+                test = QPushButton("Send a Test Notification", page)
+                test.setToolTip("Through every channel switched on above, as set here (before saving)")
+                test.clicked.connect(self.send_test)
+                self.test_result = QLabel(page)
+                self.test_result.setWordWrap(True)
+                form.addRow("", test)
+                form.addRow("", self.test_result)
+            if heading == "Window":
+                self.desktop = DesktopSwitches(form, page)
+                self._add_placeholders(form, page)
+        assert everyday <= set(self.editors)
+
+    def _place(self, form: QFormLayout, page: QWidget, key: tuple[str, str]) -> None:
+        section, name = key
+        editor = self.editors[key]
+        if key == ("notify", "apprise_urls"):
+            assert isinstance(editor, QPlainTextEdit)
+            self.apprise = AppriseBox(editor, self.work, page)
+            form.addRow(label_for(section, name), self.apprise)
+        elif key == ("notify", "quiet_hours_start"):
+            end = self.editors[("notify", "quiet_hours_end")]
+            assert isinstance(editor, QLineEdit) and isinstance(end, QLineEdit)
+            self.quiet = QuietHours(editor, end, page)
+            form.addRow("Quiet hours", self.quiet)
+        elif key == ("notify", "default_rules"):
+            rules = RuleChoice(list(self.app.settings.notify.default_rules), page)
+            rules.setObjectName("notify.default_rules")
+            rules.setToolTip("The alerts every new product starts with (window, CLI, API or import)")
+            editor.deleteLater()
+            self.editors[key] = rules
+            form.addRow("New products", rules)
+        elif isinstance(editor, QCheckBox):
+            form.addRow("", editor)
+        else:
+            form.addRow(label_for(section, name), editor)
+
+    def _add_placeholders(self, form: QFormLayout, page: QWidget) -> None:
+        """Language and currency: shown where they will be, not yet choices (translations come later)."""
+        form.addRow(QLabel("<b>Language and region</b>", page))
+        language = QComboBox(page)
+        language.setObjectName("languagePlaceholder")
+        language.addItem(f"As the system is set ({formatting.locale_name()})")
+        language.setEnabled(False)
+        language.setToolTip("PriceWatch speaks English for now; dates and numbers follow the system")
+        currency = QComboBox(page)
+        currency.setObjectName("currencyPlaceholder")
+        currency.addItem("As each shop states it")
+        currency.setEnabled(False)
+        currency.setToolTip("Prices are shown in the shop's currency; converting them is not offered yet")
+        form.addRow("Language", language)
+        form.addRow("Currency", currency)
+
+    def _advanced_page(self) -> QWidget:
+        scroll = QScrollArea(self.tabs)
+        scroll.setObjectName("advancedPage")
+        scroll.setWidgetResizable(True)
+        page = QWidget(scroll)
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        everyday = {key for _heading, keys in EVERYDAY for key in keys} | PLACED_WITH_OTHERS
+        note = QLabel("These rarely need changing. Hover over a field for what it does.", page)
+        note.setEnabled(False)
+        form.addRow(note)
+        for section in ADVANCED_SECTIONS:
+            form.addRow(QLabel(f"<b>{SECTION_TITLES[section]}</b>", page))
+            for (owner, name), editor in self.editors.items():
+                if owner != section or (owner, name) in everyday:
+                    continue
+                editor.setParent(page)
+                if isinstance(editor, QCheckBox):
+                    form.addRow("", editor)
+                else:
+                    form.addRow(label_for(owner, name), editor)
+            if section == "api":
+                self._add_token_row(form, page)
+        scroll.setWidget(page)
+        return scroll
 
     # -- special rows ---------------------------------------------------------------------------------
     def _add_token_row(self, form: QFormLayout, page: QWidget) -> None:
@@ -203,12 +290,15 @@ class SettingsDialog(QDialog):
         for (section, name), editor in self.editors.items():
             if section == "notify":
                 setattr(self.app.settings.notify, name, editor_value(editor))
+        notify = self.app.settings.notify
+        notify.quiet_hours_start, notify.quiet_hours_end = self.quiet.times()
 
     # -- saving ---------------------------------------------------------------------------------------
     def collect(self) -> Settings:
         settings = copy.deepcopy(self.app.settings)
         for (section, name), editor in self.editors.items():
             setattr(getattr(settings, section), name, editor_value(editor))
+        settings.notify.quiet_hours_start, settings.notify.quiet_hours_end = self.quiet.times()
         return settings
 
     def problems(self, settings: Settings) -> list[str]:
@@ -227,6 +317,9 @@ class SettingsDialog(QDialog):
             found.append(f"Sign of life every {beat:g} s: at most a third of the task lease ({lease:g} s)")
         if not settings.api.host:
             found.append("The API needs an address to listen on")
+        if settings.notify.apprise_urls and (self.apprise.checking or self.apprise._timer.isActive()):
+            self.apprise.problems = apprise_problems(settings.notify.apprise_urls)  # Save must not wait
+        found.extend(self.apprise.problems)
         return found
 
     @Slot()

@@ -24,9 +24,21 @@ _SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fiel
 # The editor's range is this one within the setting's own (pricewatch.config), so the dialog never offers a
 # value that loading the settings would refuse.
 FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
-    ("schedule", "default_check_interval_minutes"): ("Check every", 1, 10080, " min", "For new products"),
+    ("schedule", "default_check_interval_minutes"): (
+        "Check each new product every",
+        1,
+        10080,
+        " min",
+        "How often a product is checked unless you set its own interval",
+    ),
     ("schedule", "check_minute"): ("Hourly check at minute", 0, 59, "", ""),
-    ("schedule", "check_every_minutes"): ("Look for due products every", 0, 0, " min", "Between check runs"),
+    ("schedule", "check_every_minutes"): (
+        "Look for products due every",
+        0,
+        0,
+        " min",
+        "How often PriceWatch wakes up to check the products that are due",
+    ),
     ("schedule", "check_jitter_seconds"): ("Random delay up to", 0, 3600, " s", "Spreads checks over time"),
     ("schedule", "cleanup_hour"): ("Daily clean-up at hour", 0, 23, "", ""),
     ("schedule", "cleanup_minute"): ("Daily clean-up at minute", 0, 59, "", ""),
@@ -90,11 +102,11 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("notify", "desktop"): ("Desktop notifications", 0, 0, "", ""),
     ("notify", "tray"): ("Tray messages", 0, 0, "", ""),
     ("notify", "apprise_urls"): (
-        "Apprise URLs",
+        "Other services (Apprise)",
         0,
         0,
         "",
-        "One per line, for example  mailto://… or ntfy://…",
+        "Phone, e-mail or chat through Apprise: one address per line, for example ntfy://topic",
     ),
     ("notify", "quiet_hours_start"): ("Quiet hours from", 0, 0, "", "HH:MM; empty: no quiet hours"),
     ("notify", "quiet_hours_end"): ("Quiet hours until", 0, 0, "", "HH:MM"),
@@ -105,7 +117,7 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         "",
         "One per line: any_drop, price_increase, back_in_stock, out_of_stock",
     ),
-    ("notify", "daily_cap_per_product"): ("At most per product and day", 0, 100, "", "0: no limit"),
+    ("notify", "daily_cap_per_product"): ("Notifications per product a day", 0, 100, "", "0: no limit"),
     ("api", "enabled"): ("Enable the local API", 0, 0, "", ""),
     ("api", "host"): ("Listen on", 0, 0, "", "127.0.0.1 keeps it on this computer"),
     ("api", "port"): ("Port", 1, 65535, "", ""),
@@ -164,6 +176,9 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
 
 
 def editor_value(editor: QWidget) -> Any:
+    custom = getattr(editor, "settings_value", None)  # a compound editor (the alert rule check boxes)
+    if callable(custom):
+        return custom()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, QComboBox):

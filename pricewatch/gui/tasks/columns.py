@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from pricewatch.gui.tasks import activity
 from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
 
-(COL_ID, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED, COL_STARTED,
- COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip
-HEADERS = ("ID", "Task", "Product or URL", "Queue", "State", "Progress", "Retries", "Queued", "Started",
+(COL_ACTIVITY, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED,
+ COL_STARTED, COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip
+HEADERS = ("Activity", "Task", "Product or URL", "Queue", "State", "Progress", "Retries", "Queued", "Started",
            "Finished", "Duration", "Result or error")  # fmt: skip
 COLUMN_COUNT = len(HEADERS)
-WIDTHS = (115, 190, 260, 90, 90, 130, 60, 135, 135, 135, 75, 320)
+WIDTHS = (380, 190, 260, 90, 110, 130, 60, 135, 135, 135, 75, 320)
+# What a person reads: the activity line ("Checking 'Kettle' · 2 min ago"), its state, progress and result.
+# The rest (the queue among them) stays available in the detail pane; ids only there.
+HIDDEN_BY_DEFAULT = (COL_NAME, COL_SUBJECT, COL_QUEUE, COL_RETRIES, COL_QUEUED, COL_STARTED, COL_FINISHED)
 
 TaskRole = Qt.ItemDataRole.UserRole + 1
 TaskIdRole = Qt.ItemDataRole.UserRole + 2
@@ -133,7 +138,7 @@ def result_text(record: TaskRecord) -> str:
     if record.state is TaskState.FAILURE or (record.error and record.state is not TaskState.SUCCESS):
         return fmt.clean_text(record.error, 200)
     if record.state is TaskState.RETRY and record.eta is not None:
-        return f"next try {fmt.local_time(record.eta, seconds=True)}: {fmt.clean_text(record.error, 150)}"
+        return f"next try {fmt.relative(record.eta)}: {fmt.clean_text(record.error, 150)}"
     if record.state is TaskState.STARTED and record.progress_message:
         return fmt.clean_text(record.progress_message, 200)
     result = returned_value(record.result)  # an old journal row may hold a roll-up; its value is the result
@@ -141,9 +146,13 @@ def result_text(record: TaskRecord) -> str:
         return ""
     if isinstance(result, dict):
         if result.get("price") is not None:
-            return fmt.clean_text(
-                f"{result.get('title') or ''}  {result['price']} {result.get('currency') or ''}"
-            )
+            try:
+                price = fmt.money(Decimal(str(result["price"])), result.get("currency"))
+            except ArithmeticError:
+                price = fmt.clean_text(str(result["price"]), 30)
+            return fmt.clean_text(f"{result.get('title') or ''}  {price}".strip())
+        if set(result) == {"products"} and isinstance(result["products"], int):
+            return plural(result["products"], "product") + " checked"
         shown = {k: v for k, v in result.items() if not isinstance(v, list | dict)}
         return fmt.clean_text(json.dumps(shown, ensure_ascii=False, default=str), 200)
     return fmt.clean_text(str(result), 200)
@@ -180,8 +189,12 @@ def cell_data(
             return f"{state_text(record)} ({note})"
         if column == COL_RESULT and record.error:
             return fmt.plain_tooltip(fmt.clean_text(record.error, 1000))
-        if column == COL_ID:
-            return record.id
+        if column == COL_ACTIVITY:
+            return fmt.plain_tooltip(
+                activity.activity(record, subject)
+                + "\n"
+                + fmt.local_time(activity.last_moment(record), seconds=True)
+            )
         if column == COL_NAME:
             return record.name
     if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_RETRIES, COL_DURATION):
@@ -190,8 +203,8 @@ def cell_data(
 
 
 def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], str]) -> str:
-    if column == COL_ID:
-        return short_id(record.id)
+    if column == COL_ACTIVITY:
+        return activity.label(record, subject)
     if column == COL_NAME:
         return record_name(record)
     if column == COL_SUBJECT:

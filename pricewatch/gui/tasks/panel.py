@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ _STATE_FILTERS: tuple[tuple[str, frozenset[TaskState]], ...] = (
     ("Cancelled", frozenset({TaskState.REVOKED})),
 )
 QUEUES = ("default", "scraping", "notifications")
+RELATIVE_REFRESH_MS = 60_000
 
 
 class TaskPanel(QWidget):
@@ -72,7 +73,7 @@ class TaskPanel(QWidget):
         for queue in QUEUES:
             self.queue_filter.addItem(queue.capitalize(), queue)
         self.text_filter = QLineEdit(self)
-        self.text_filter.setPlaceholderText("Filter by id, address or error")
+        self.text_filter.setPlaceholderText("Filter by product, address or error")
         self.text_filter.setClearButtonEnabled(True)
         self.state_filter.currentIndexChanged.connect(self._states_changed)
         self.name_filter.currentIndexChanged.connect(self._name_changed)
@@ -95,6 +96,12 @@ class TaskPanel(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate(tc.WIDTHS):
             self.tree.setColumnWidth(column, width)
+        for column in tc.HIDDEN_BY_DEFAULT:
+            header.setSectionHidden(column, True)
+        # "2 min ago" goes stale by itself: the painted rows are redrawn once a minute (no model work)
+        self._clock = QTimer(self, interval=RELATIVE_REFRESH_MS)
+        self._clock.timeout.connect(self.tree.viewport().update)
+        self._clock.start()
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail = TaskDetailPane(self)
         model.records_updated.connect(self._records_updated)
@@ -113,7 +120,7 @@ class TaskPanel(QWidget):
         filters.addWidget(QLabel("Show", self))
         filters.addWidget(self.state_filter)
         filters.addWidget(self.name_filter)
-        filters.addWidget(self.queue_filter)
+        self.queue_filter.hide()  # queues are the engine's concern, not the user's; the filter stays usable
         filters.addWidget(self.text_filter, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("taskSplitter")
@@ -261,6 +268,9 @@ class TaskPanel(QWidget):
         ]
         if errors:
             QGuiApplication.clipboard().setText("\n\n".join(errors))
+
+    def stop(self) -> None:
+        self._clock.stop()
 
     @Slot()
     def copy_id(self) -> None:

@@ -1,0 +1,22 @@
+"""The text the products search compares: accents, case and a few special letters folded away.
+
+"kopuklu" finds "Köpüklü", "strasse" finds "Straße", "lodz" finds "Łódź": people type without the accents
+their keyboard lacks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters that carry no separable accent in Unicode (NFKD leaves them whole).
+_LETTERS = str.maketrans({
+    "\N{LATIN SMALL LETTER DOTLESS I}": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe",
+    "þ": "th", "ð": "d",
+})  # fmt: skip
+
+
+def search_key(text: str) -> str:
+    """``text`` folded for matching: case-folded, accents removed, special letters spelled plainly."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(_LETTERS)

@@ -179,6 +179,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE products ADD COLUMN fetch_mode TEXT NOT NULL DEFAULT 'auto';
     """,
+    # 13: the machine that read a task's page (a Celery worker's name; NULL: this process), for the task table
+    """
+    ALTER TABLE tasks ADD COLUMN worker TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

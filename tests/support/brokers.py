@@ -20,10 +20,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RABBIT_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")  # Debian: the script behind the su wrapper
+RABBIT_CTL = RABBIT_SERVER.with_name("rabbitmqctl")
 REDIS_START = 10.0  # seconds
 RABBIT_START = 60.0  # seconds; about 6 s on a 2-core machine
 WORKER_START = 30.0
@@ -169,6 +171,27 @@ class RabbitServer:
             time.sleep(0.2)
         return self
 
+    def ctl(self, *args: str) -> str:
+        """Run ``rabbitmqctl`` against this node; returns its output."""
+        done = subprocess.run(
+            [str(RABBIT_CTL), "-n", self.node, "-q", *args], env=self.env(), cwd=self.folder,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr or done.stdout}")
+        return done.stdout
+
+    def add_vhost(self, name: str) -> str:
+        """A virtual host the guest user may use; returns its broker URL."""
+        self.ctl("add_vhost", name)
+        self.ctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/{name}"
+
+    def queue_types(self, vhost: str = "/") -> dict[str, str]:
+        """Each queue's name and type (quorum, classic) as RabbitMQ reports them."""
+        out = self.ctl("list_queues", "-p", vhost, "--no-table-headers", "name", "type")
+        return dict(line.split()[:2] for line in out.splitlines() if len(line.split()) >= 2)
+
     def answers(self) -> bool:
         """Whether an AMQP client can open a connection (the port opens a little before that)."""
         import amqp
@@ -266,3 +289,7 @@ class Worker:
 
     def output(self) -> str:
         return _tail(self.log, 60)
+
+
+# ``start_workers(broker, backend, "w1", "w2", **Worker options)``: the fixture in tests/tasks/celery.
+WorkerFactory = Callable[..., list[Worker]]

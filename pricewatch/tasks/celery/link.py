@@ -71,7 +71,7 @@ class CeleryLink:
         self._since = utcnow()
         self._last_progress = clock()
         self._workers: dict[str, float] = {}  # name -> when last seen taking or finishing a read
-        self._counts = {"sent": 0, "answered": 0, "fell_back": 0, "dropped": 0}
+        self._counts = {"sent": 0, "answered": 0, "fell_back": 0}
         self._collector: threading.Thread | None = None
         self._prober: threading.Thread | None = None
         self._probe_lock = threading.Lock()

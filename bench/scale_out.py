@@ -49,7 +49,8 @@ server = PageServer([f"127.0.0.{i}" for i in range(1, hosts + 1)]).start()
 filler = "<ul>" + "".join(f"<li class='spec'>Feature {i}: value {i * 7}</li>" for i in range(300)) + "</ul>"
 for setup in setups:
     for i in range(products):
-        page = shop_page(f"{10 + i % 90}.{i % 100:02d}", f"Product {i}").replace("</body>", filler + "</body>")
+        page = shop_page(f"{10 + i % 90}.{i % 100:02d}", f"Product {i}")
+        page = page.replace("</body>", filler + "</body>")
         server.add(f"/{setup}/p{i}", page, delay=latency)
 print(json.dumps({a: server.port(a) for a in server.addresses}), flush=True)
 for line in sys.stdin:
@@ -130,8 +131,9 @@ def main() -> int:
 
 
 def run_setup(
-    setup: str, args: argparse.Namespace, ports: dict[str, int], root: Path, redis: Any, rabbit: Any, hits: Any
-) -> dict[str, Any]:
+    setup: str, args: argparse.Namespace, ports: dict[str, int], root: Path, redis: Any, rabbit: Any,
+    hits: Any,
+) -> dict[str, Any]:  # fmt: skip
     from pricewatch.app import PriceWatch
     from pricewatch.models import TaskState
     from tests.support.brokers import Worker
@@ -156,7 +158,7 @@ def run_setup(
         s.tasks.celery_in_flight = args.in_flight
         workers = [
             Worker(root / f"workers-{setup}", f"{setup}-w{i}", broker, redis.url(1),
-                   concurrency=args.worker_concurrency)
+                   concurrency=args.worker_concurrency, loglevel="WARNING")
             for i in range(int(count))
         ]  # fmt: skip
     addresses = sorted(ports)

@@ -332,10 +332,8 @@ class PriceWatch:
         if "celery" not in (self.executor_name, self.settings.tasks.executor):
             return status
         link = self.celery
-        celery = link.status()
-        if probe:
-            celery["probe"] = link.probe()
-        status["celery"] = celery
+        facts = link.refresh() if probe else None
+        status["celery"] = link.status() if facts is None else {**link.status(), "probe": facts}
         return status
 
     @property

@@ -115,7 +115,8 @@ class RedisCache:
         return value
 
     def set(self, key: str, value: Any) -> None:
-        """Store ``value`` as JSON for ``ttl_seconds``; a value that is not JSON, or too large, is not kept."""
+        """Store ``value`` as JSON for ``ttl_seconds``; a value that is not JSON, or too large, is not
+        kept."""
         try:
             text = to_json(value).encode("utf-8")
         except (TypeError, ValueError):

@@ -234,8 +234,10 @@ class Worker:
         redelivery_seconds: float | None = None,
         queue_type: str | None = None,
         pool: str = "threads",
+        loglevel: str = "INFO",
     ) -> None:
         self.folder = folder
+        self.broker, self.result_backend = broker, result_backend
         folder.mkdir(parents=True, exist_ok=True)
         self.name = f"{name}@pricewatch-test"
         self.home = folder / "no-home"
@@ -243,7 +245,7 @@ class Worker:
         self.argv = [
             sys.executable, "-m", "pricewatch", "worker", "--broker", broker,
             "--result-backend", result_backend, "--hostname", self.name, "--concurrency", str(concurrency),
-            "--pool", pool, "--loglevel", "INFO",
+            "--pool", pool, "--loglevel", loglevel,
         ]  # fmt: skip
         if redelivery_seconds is not None:
             self.argv += ["--redelivery-seconds", str(redelivery_seconds)]
@@ -263,12 +265,18 @@ class Worker:
         return self
 
     def wait_ready(self) -> None:
+        """Until the worker answers a ping through the broker (it then consumes its queues)."""
+        from pricewatch.tasks.celery.config import CeleryConfig
+
+        app = CeleryConfig(self.broker, self.result_backend).app()
         deadline = time.monotonic() + WORKER_START
-        while f"{self.name} ready." not in self.log.read_text(errors="replace"):
-            if self.proc is None or self.proc.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"worker {self.name} did not start:\n{_tail(self.log, 40)}")
-            time.sleep(0.1)
+        try:
+            while not app.control.ping(destination=[self.name], timeout=0.5):
+                if self.proc is None or self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError(f"worker {self.name} did not start:\n{_tail(self.log, 40)}")
+        finally:
+            app.close()
 
     def kill(self) -> None:
         """SIGKILL the worker (and the processes it started): no clean shutdown, no message given back."""

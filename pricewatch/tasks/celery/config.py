@@ -150,10 +150,7 @@ class CeleryConfig:
             task_publish_retry=False,  # the coordinator reads locally instead of waiting for a broker
             worker_prefetch_multiplier=1,
             worker_cancel_long_running_tasks_on_connection_loss=True,
-            worker_send_task_events=True,  # Flower shows tasks as they run
-            task_send_sent_event=True,
             result_expires=3600,
-            result_extended=True,
             enable_utc=True,
         )
         return app

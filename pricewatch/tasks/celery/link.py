@@ -117,6 +117,13 @@ class CeleryLink:
         else:
             self._set_state("local", probe["problem"] or "no worker answering")
 
+    def refresh(self) -> dict[str, Any]:
+        """Probe now and go by the answer (workers or local); returns the probe's facts."""
+        with self._probe_lock:
+            facts = self.probe()
+            self._apply_probe(facts)
+        return facts
+
     def probe(self) -> dict[str, Any]:
         """Ask the broker, the result store and the workers (a ping): the facts ``status`` prints."""
         facts: dict[str, Any] = {"broker_reachable": False, "result_backend_reachable": False,

@@ -24,9 +24,10 @@ from tests.support.coordinator import (
     history_counts,
     reprice,
     run_batch,
+    shop_page,
     wait_until,
 )
-from tests.support.pageserver import PageServer
+from tests.support.pageserver import PageServer, Reply
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 
@@ -143,3 +144,31 @@ def test_checks_read_locally_while_redis_is_down_and_on_workers_once_it_is_back(
     finally:
         app.close()
         redis.stop()
+
+
+def test_faults_on_a_worker_follow_the_engine_s_retry_policy(
+    redis_server: RedisServer, start_workers: WorkerFactory, page_server: PageServer
+) -> None:
+    url = redis_server.url()
+    (worker,) = start_workers(url, url, "w1", concurrency=2)
+    app = celery_app(url, url)
+    try:
+        flaky = page_server.add_sequence(
+            "/flaky", [Reply(status=503, body="busy"), Reply(body=shop_page("6.00"))]
+        )
+        gone = page_server.add("/gone", "no such product", status=404)
+        flaky_id, gone_id = (app.add_product(u).id or 0 for u in (flaky, gone))
+        app.start(scheduler=False)
+        retried = app.wait_for_task(app.check_product(flaky_id), timeout=60)
+        failed = app.wait_for_task(app.check_product(gone_id), timeout=60)
+    finally:
+        app.close()
+    # A 503 on the worker is the engine's transient fault: journaled RETRY, tried again (on a worker), stored.
+    assert retried.state is TaskState.SUCCESS and retried.retries == 1 and retried.worker == worker.name
+    assert page_server.hits("/flaky") == 2 and history_counts(app, [flaky_id]) == {
+        flaky_id: [Decimal("6.00")]
+    }
+    # A 404 is permanent: no retry, and the row says what and where, as a local failure would.
+    assert failed.state is TaskState.FAILURE and failed.retries == 0 and failed.worker == worker.name
+    assert (failed.error_kind, failed.error_status) == ("http_4xx", 404) and page_server.hits("/gone") == 1
+    assert app.get_product(gone_id).last_error

@@ -39,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--redelivery-seconds", type=float, metavar="S",
         help="Redis broker: seconds before a dead worker's pages go to another (default: the time limit)",
     )  # fmt: skip
-    worker.add_argument("--loglevel", default="WARNING", help="Celery's log level (default WARNING; INFO logs "
-                        "every page read)")  # fmt: skip
+    worker.add_argument(
+        "--loglevel", default="WARNING", help="Celery's log level (default WARNING; INFO: every page read)"
+    )
     worker.set_defaults(func=cmd_worker, log_file=False)
 
 

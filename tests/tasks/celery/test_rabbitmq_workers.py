@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from pricewatch.models import TaskState
+from pricewatch.models import TaskState, utcnow
 from tests.support.brokers import RabbitServer, RedisServer, WorkerFactory
 from tests.support.coordinator import add_products, celery_app, history_counts, reprice, run_batch, wait_until
 from tests.support.pageserver import PageServer
@@ -66,6 +66,7 @@ def test_a_killed_worker_s_reads_go_to_the_other_at_once_with_rabbitmq(
         batch_id = app.check_prices(product_ids=ids)
         wait_until(lambda: page_server.hits() >= count + 12, 30, "the second round to be under way")
         doomed.kill()
+        killed_at = utcnow()
         batch = app.wait_for_task(batch_id, timeout=60)
         children = app.task_children(batch_id)
     finally:
@@ -73,8 +74,9 @@ def test_a_killed_worker_s_reads_go_to_the_other_at_once_with_rabbitmq(
     assert batch.state is TaskState.SUCCESS and batch.result["succeeded"] == count, batch.result
     read_twice = [i for i in range(count) if page_server.hits(f"/r{i}") > 2]
     assert read_twice, "the kill found no read in flight"
-    redelivered = {c.kwargs["product_id"] for c in children if c.worker == survivor.name}
-    assert {ids[i] for i in read_twice} <= redelivered
+    workers = {c.kwargs["product_id"]: c.worker for c in children}
+    assert {workers[ids[i]] for i in read_twice} <= {doomed.name, survivor.name}
+    assert any(c.worker == survivor.name and c.finished_at and c.finished_at > killed_at for c in children)
     assert history_counts(app, ids) == {pid: [Decimal("10.00"), Decimal("8.50")] for pid in ids}
     assert Counter(n.product_id for n in app.list_notifications(limit=1000)) == dict.fromkeys(ids, 1)
     assert rabbit_server.queue_types("classic")["scraping"] == "classic"

@@ -415,7 +415,7 @@ class PriceWatch:
         """
         if "task_manager" not in self.__dict__:
             # Parts tasks use are built first, so close() (newest first) stops the engine before them.
-            for part in ("cache", "fetcher", "extractor", "notifier"):
+            for part in ("cache", "fetcher", "extractor", "notifier", "modes"):
                 if hasattr(type(self), part):
                     getattr(self, part)
         self.task_manager.start()

@@ -188,7 +188,8 @@ class CeleryLink:
                 "broker": masked(self.config.broker_url),
                 "result_backend": masked(self.config.redis_url),
                 "queue_type": self.config.queue_type if self.config.amqp else None,
-                "in_flight": len(self._pending),
+                "in_flight": len(self._pending),  # reads on workers now
+                # sent: reads sent; answered: read on a worker; fell_back: read here (workers unavailable)
                 "workers": sorted(n for n, t in self._workers.items() if now - t < SEEN_FOR),
                 **self._counts,
             }
@@ -202,6 +203,7 @@ class CeleryLink:
             CancelledError: ``cancel`` was set (the sent read is revoked).
         """
         if not self.available():
+            self._count("fell_back")
             raise WorkersUnavailable(self._reason)
         task_id = uuid.uuid4().hex
         app = self.app

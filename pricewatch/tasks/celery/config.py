@@ -102,13 +102,13 @@ class CeleryConfig:
     def app(self) -> Celery:
         """A Celery app for these settings (imports Celery)."""
         from celery import Celery
-        from kombu import Exchange, Queue
+        from kombu.entity import Exchange, Queue
 
         app = Celery("pricewatch", set_as_current=False)
         queue_args = {"x-queue-type": self.queue_type} if self.amqp else None
         queues = [
-            Queue(name, Exchange(name, type="direct", durable=True), routing_key=name, durable=True,
-                  queue_arguments=queue_args)
+            Queue(name, Exchange(name, type="direct", durable=True), routing_key=name,  # type: ignore[no-untyped-call]
+                  durable=True, queue_arguments=queue_args)
             for name in QUEUES
         ]  # fmt: skip
         transport: dict[str, Any] = {}

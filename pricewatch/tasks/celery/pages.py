@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pricewatch import errors
 from pricewatch.scraping.fetch import FetchResult, FetchSettings
@@ -135,7 +135,7 @@ def error_from_json(data: dict[str, Any], worker: str | None) -> Exception:
             exc.bot_check = str(data["bot_check"])[:200]
     else:
         exc = RemoteError(f"{data.get('type') or 'error'} on the worker: {message}")
-    exc.worker = worker  # type: ignore[attr-defined]
+    cast(Any, exc).worker = worker  # read by the task: which machine met the fault
     return exc
 
 

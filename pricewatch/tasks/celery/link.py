@@ -134,12 +134,14 @@ class CeleryLink:
             facts["broker_reachable"] = True
         except Exception as exc:
             facts["problem"] = f"broker {masked(self.config.broker_url)} unreachable: {_short(exc)}"
-            return facts
         try:
             self.app.backend.client.ping()
             facts["result_backend_reachable"] = True
         except Exception as exc:
-            facts["problem"] = f"result store {masked(self.config.redis_url)} unreachable: {_short(exc)}"
+            facts["problem"] = facts["problem"] or (
+                f"result store {masked(self.config.redis_url)} unreachable: {_short(exc)}"
+            )
+        if facts["problem"]:
             return facts
         try:
             replies = self.app.control.ping(timeout=PING_TIMEOUT) or []

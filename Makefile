@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # Debian packages the tests need: a virtual X server, a D-Bus session bus and a notification daemon for the
-# desktop-notification tests, and the X libraries Qt's xcb platform plugin loads under Xvfb.
-DEB_TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-utils \
+# desktop-notification tests, the X libraries Qt's xcb platform plugin loads under Xvfb, and the brokers the
+# Celery tests start themselves (redis-server, rabbitmq-server: no service is used, nothing runs as a daemon).
+DEB_TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-utils redis-server rabbitmq-server \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 \
 	libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 \
@@ -15,7 +16,7 @@ DEB_TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-utils \
 DEB_WEBENGINE_PACKAGES := libnss3 libnspr4 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 \
 	libasound2 libgbm1 libdrm2 libxcb-dri3-0 libwayland-server0 libglib2.0-0 libx11-6 libxext6 libxfixes3 \
 	libxrender1 libfreetype6 libpng16-16 libbrotli1 libkrb5-3 libgssapi-krb5-2 libglx0
-DEB_BENCH_PACKAGES := redis-server
+DEB_BENCH_PACKAGES := redis-server rabbitmq-server
 # What the window needs on a desktop: the libraries Qt's xcb platform plugin loads (the same list
 # pricewatch/desktop/preflight.py checks before Qt starts).
 DEB_RUN_PACKAGES := libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 libx11-6 libxcb1 \
@@ -59,6 +60,7 @@ bench: $(PY) deb-bench-packages
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
 	$(PY) bench/task_feed.py
 	$(PY) bench/api_load.py
+	$(PY) bench/scale_out.py
 
 screenshots: $(PY) deb-test-packages
 	$(PY) -m pip install --quiet -e .

@@ -37,16 +37,17 @@ from pricewatch.urls import shop_name, validate_url
 
 if TYPE_CHECKING:
     from pricewatch.alerting import AlertBook
-    from pricewatch.cache import CacheEntry, ResponseCache
+    from pricewatch.cache import CacheBackend, CacheEntry
     from pricewatch.models import NotificationRecord, TaskRecord
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.browser import BrowserFetcher
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
-    from pricewatch.scraping.fetch_modes import ModeChooser
+    from pricewatch.scraping.fetch_modes import ModeChooser, PageModes
     from pricewatch.scraping.pool import ExtractionPool
     from pricewatch.storage import CheckOutcome
     from pricewatch.storage.alert_rules import AlertOptions
+    from pricewatch.tasks.celery.link import CeleryLink
     from pricewatch.tasks.events import TaskEvent
     from pricewatch.tasks.manager import TaskManager
     from pricewatch.tasks.signals import TaskSignals
@@ -136,7 +137,7 @@ class PriceWatch:
         """Open the data folder's settings and database.
 
         Args:
-            executor: "threads" or "sync"; None: settings.tasks.executor.
+            executor: "threads", "sync" or "celery"; None: settings.tasks.executor.
             scheduler: builds the periodic jobs for :attr:`scheduler` (None: this program schedules nothing).
             api_server: builds the local HTTP API for :meth:`start_api` (None: this program serves no API).
         """
@@ -377,12 +378,20 @@ class PriceWatch:
 
     # -- fetching and cache ------------------------------------------------------------------------------
     @functools.cached_property
-    def cache(self) -> ResponseCache:
-        """Recent fetches and task results (size and time-to-live from settings.cache)."""
-        from pricewatch.cache import ResponseCache
-
+    def cache(self) -> CacheBackend:
+        """Recent fetches and task results (settings.cache): in this process, or in Redis (``backend``)."""
         options = self.settings.cache
         max_bytes = max(0, int(options.max_mb * 1_000_000))
+        if options.backend == "redis":
+            from pricewatch.redis_cache import RedisCache
+
+            shared = RedisCache.from_url(
+                options.redis_url, options.ttl_seconds, prefix=options.key_prefix, max_bytes=max_bytes
+            )
+            self._closers.append(shared.close)  # its entries stay for other programs and the next start
+            return shared
+        from pricewatch.cache import ResponseCache
+
         cache = ResponseCache(options.max_entries, options.ttl_seconds, max_bytes=max_bytes)
         self._closers.append(cache.clear)
         return cache
@@ -410,9 +419,9 @@ class PriceWatch:
         return browser
 
     @functools.cached_property
-    def modes(self) -> ModeChooser:
-        """Reads a page in its fetch mode: plain, browser, or auto (the browser when the plain page needs it,
-        remembered per shop)."""
+    def local_modes(self) -> ModeChooser:
+        """Reads a page here in its fetch mode: plain, browser, or auto (the browser when the plain page needs
+        it, remembered per shop)."""
         from pricewatch.scraping.fetch_modes import ModeChooser
         from pricewatch.storage.shop_modes import ShopModes
 
@@ -420,6 +429,49 @@ class PriceWatch:
             return self.browser_fetcher if self.settings.browser.enabled else None
 
         return ModeChooser(self.fetcher, browser, ShopModes(self.db), extractor=self.extractor.extract)
+
+    @functools.cached_property
+    def modes(self) -> PageModes:
+        """What tasks read pages with: :attr:`local_modes`, or with ``executor = "celery"`` a reader that
+        sends the reads of checks to Celery workers (and reads here while they cannot take them)."""
+        if self.executor_name != "celery":
+            return self.local_modes
+        from pricewatch.scraping.fetch import FetchSettings
+        from pricewatch.tasks.celery.remote import RemotePages
+
+        settings = FetchSettings.from_settings(self.settings.fetch)
+        return RemotePages(self.local_modes, self.celery, settings, lambda: self.settings.browser.enabled)
+
+    @functools.cached_property
+    def celery(self) -> CeleryLink:
+        """The line to the Celery workers (``executor = "celery"``): sends reads, knows if they answer."""
+        from pricewatch.tasks.celery.config import CeleryConfig
+        from pricewatch.tasks.celery.link import CeleryLink
+
+        link = CeleryLink(CeleryConfig.from_settings(self.settings))
+        self._closers.append(link.close)
+        return link
+
+    @property
+    def executor_name(self) -> str:
+        """The executor tasks run with: "threads", "sync" or "celery"."""
+        return self._executor or self.settings.tasks.executor
+
+    def executor_status(self, probe: bool = False) -> dict[str, Any]:
+        """The engine's executor and, with Celery, the broker and the workers (the status bar, ``pricewatch
+        status``).
+
+        ``celery.state`` is ``workers`` (checks read on workers), ``local`` (they read here; ``reason`` says
+        why) or ``starting``. ``probe`` asks the broker and the workers now (a second or two at most) instead
+        of only reporting what the checks found; ``celery.probe`` then holds the answers.
+        """
+        status: dict[str, Any] = {"executor": self.executor_name}
+        if "celery" not in (self.executor_name, self.settings.tasks.executor):
+            return status
+        link = self.celery
+        facts = link.refresh() if probe else None
+        status["celery"] = link.status() if facts is None else {**link.status(), "probe": facts}
+        return status
 
     @property
     def extractor(self) -> ExtractionPool:
@@ -432,7 +484,7 @@ class PriceWatch:
         if pool is None:
             from pricewatch.scraping.pool import ExtractionPool
 
-            threads = (self._executor or self.settings.tasks.executor) == "threads"
+            threads = self.executor_name in ("threads", "celery")
             candidate = ExtractionPool(enabled=self.settings.tasks.extract_in_processes and threads)
             pool = self.__dict__.setdefault("_extractor", candidate)  # atomic: one pool when threads race
             if pool is candidate:
@@ -483,7 +535,7 @@ class PriceWatch:
         return manager
 
     def set_executor(self, executor: str) -> None:
-        """Choose "threads" or "sync" before the engine is built (one-shot CLI commands run inline)."""
+        """Choose "threads", "sync" or "celery" before the engine is built (one-shot commands run inline)."""
         if "task_manager" in self.__dict__ and self.task_manager.executor_name != executor:
             raise RuntimeError("the task engine is already built; choose the executor before using it")
         self._executor = executor
@@ -500,7 +552,7 @@ class PriceWatch:
         """
         if "task_manager" not in self.__dict__:
             # Parts tasks use are built first, so close() (newest first) stops the engine before them.
-            for part in ("cache", "fetcher", "extractor", "notifier"):
+            for part in ("cache", "fetcher", "extractor", "notifier", "modes"):
                 if hasattr(type(self), part):
                     getattr(self, part)
         self.task_manager.start()

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import cachetools
 
@@ -29,6 +29,27 @@ class CacheEntry:
     size: int  # approximate bytes
     stored_at: datetime  # aware UTC
     expires_at: datetime  # aware UTC
+
+
+class CacheBackend(Protocol):
+    """What the facade, the fetcher and the API use: :class:`ResponseCache` (in this process, the default)
+    or :class:`pricewatch.redis_cache.RedisCache` (``[cache] backend = "redis"``)."""
+
+    ttl_seconds: float
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+    def delete(self, key: str) -> bool: ...
+
+    def clear(self, prefix: str | None = None) -> int: ...
+
+    def expire(self) -> int: ...
+
+    def entries(self) -> list[CacheEntry]: ...
+
+    def stats(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)

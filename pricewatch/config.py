@@ -125,6 +125,24 @@ def _proxy_url() -> dict[str, Any]:
     return {"valid": valid}
 
 
+def _broker_url() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        if re.fullmatch(r"(rediss?|amqps?|pyamqp)://\S*", value):
+            return None
+        return "must be like redis://host:6379/0 or amqp://user:password@host:5672//"
+
+    return {"valid": valid}
+
+
+def _redis_url(empty: bool = False) -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        if (empty and not value) or re.fullmatch(r"(rediss?|unix)://\S*", value):
+            return None
+        return "must be like redis://host:6379/0" + (", or empty" if empty else "")
+
+    return {"valid": valid}
+
+
 def _metadata(section_cls: type, name: str, key: str) -> Any:
     """What the field ``name`` of a settings section declares under ``key`` (None when nothing)."""
     for f in dataclasses.fields(section_cls):
@@ -186,8 +204,9 @@ HEARTBEAT_SHARE = 3  # the task lease lasts at least this many heartbeats
 
 @dataclass(slots=True)
 class TaskOptions:
-    # "threads" (QThreadPool) or "sync" (inline, still journaled)
-    executor: str = field(default="threads", metadata=_one_of("threads", "sync"))
+    # "threads" (QThreadPool), "sync" (inline, still journaled) or "celery" (page reads of checks on Celery
+    # workers; this program stays the one writer of its data; see "Running checks on other machines")
+    executor: str = field(default="threads", metadata=_one_of("threads", "sync", "celery"))
     default_concurrency: int = field(default=2, metadata=_between(1, 32))
     scraping_concurrency: int = field(default=8, metadata=_between(1, 64))
     notifications_concurrency: int = field(default=1, metadata=_between(1, 8))
@@ -203,6 +222,17 @@ class TaskOptions:
     # Seconds between renewals of that hold (and, in long-running engines, looks for orphaned tasks); at most
     # a third of the lease, so two missed renewals still do not let the lease run out.
     heartbeat_seconds: float = field(default=10.0, metadata=_between(0.05, 1200))
+    # -- executor = "celery" ------------------------------------------------------------------------------
+    # redis://host:6379/0, or amqp://user:password@host:5672// for RabbitMQ
+    broker_url: str = field(default="redis://127.0.0.1:6379/0", metadata=_broker_url())
+    # Where workers put results and keep per-host politeness (Redis); empty: the broker when it is Redis,
+    # else redis://127.0.0.1:6379/0
+    result_backend: str = field(default="", metadata=_redis_url(empty=True))
+    queue_type: str = field(default="quorum", metadata=_one_of("quorum", "classic"))  # RabbitMQ's queues
+    # Checks waiting on workers at once (the scraping queue gets at least this many threads)
+    celery_in_flight: int = field(default=32, metadata=_between(1, 256))
+    # Seconds a check waits for a worker to take it while no worker takes any: then it runs here
+    celery_pickup_seconds: float = field(default=10.0, metadata=_between(0.5, 600))
 
     def problem(self) -> tuple[str, tuple[str, ...]] | None:
         """Why these values cannot work together (and which fields fall back to their defaults), or None."""
@@ -231,6 +261,9 @@ class ScheduleOptions:
 
 @dataclass(slots=True)
 class CacheOptions:
+    backend: str = field(default="memory", metadata=_one_of("memory", "redis"))
+    redis_url: str = field(default="redis://127.0.0.1:6379/0", metadata=_redis_url())  # backend = "redis"
+    key_prefix: str = "pricewatch:"  # backend = "redis": several programs may share one Redis
     max_entries: int = field(default=512, metadata=_between(1, 100000))
     ttl_seconds: int = field(default=300, metadata=_between(1, 86400))
     # byte budget for cached pages; a page is often 0.5-2 MB in memory

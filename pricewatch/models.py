@@ -170,6 +170,7 @@ class TaskRecord:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     eta: datetime | None = None  # the next try time while in RETRY
+    worker: str | None = None  # the Celery worker that read the page (None: the engine's own process)
 
     @property
     def progress_percent(self) -> float:

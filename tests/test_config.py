@@ -79,7 +79,7 @@ def test_unknown_choice_is_reported_and_the_default_used(paths: Paths) -> None:
     settings, problems = _load(paths, '[tasks]\nexecutor = "bogus"\nmax_retries = 5\n')
     assert settings.tasks.executor == "threads"
     assert settings.tasks.max_retries == 5  # the rest of the file still counts
-    assert "tasks.executor = 'bogus': must be one of threads, sync; using the default" in problems
+    assert "tasks.executor = 'bogus': must be one of threads, sync, celery; using the default" in problems
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,8 @@ def test_limits_are_declared_once_on_the_fields() -> None:
     assert field_limits(FetchOptions, "per_host_concurrency") == (1, 16)
     assert field_limits(FetchOptions, "user_agent") is None
     assert field_problem(TaskOptions, "executor", "sync") is None
-    assert field_problem(TaskOptions, "executor", "celery") is not None
+    assert field_problem(TaskOptions, "executor", "celery") is None
+    assert field_problem(TaskOptions, "executor", "bogus") is not None
 
 
 def test_the_window_and_commands_start_with_a_bad_value(paths: Paths) -> None:

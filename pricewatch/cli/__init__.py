@@ -15,7 +15,19 @@ from pricewatch import __version__
 from pricewatch.cli import common
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
-COMMAND_MODULES = ("products", "api", "check", "serve", "extract", "notify", "alerts", "tasks", "desktop")
+COMMAND_MODULES = (
+    "products",
+    "api",
+    "check",
+    "serve",
+    "extract",
+    "notify",
+    "alerts",
+    "tasks",
+    "desktop",
+    "status",
+    "worker",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +57,7 @@ def main(argv: Sequence[str] | None = None, front_ends: common.FrontEnds | None 
     args = parser.parse_args(argv)
     args.front_ends = front_ends or common.FrontEnds()
     func = getattr(args, "func", common.run_gui)
-    common.setup_cli_logging(args.verbose)
+    common.setup_cli_logging(args.verbose, to_file=getattr(args, "log_file", True))
     try:
         status = int(func(args) or 0)
         sys.stdout.flush()  # here, not at exit: a closed pipe must surface inside this try

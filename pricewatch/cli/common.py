@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -100,8 +101,13 @@ def money(value: Any, currency: str | None) -> str:
     return formatting.money(None if value is None else Decimal(value), currency, unknown="-")
 
 
-def setup_cli_logging(verbosity: int) -> None:
-    setup_logging(Paths.default().log_file, verbosity=verbosity)
+def setup_cli_logging(verbosity: int, to_file: bool = True) -> None:
+    """The log file in the log folder, and the console with ``-v``; ``to_file`` False: a command that must
+    leave no folder behind (``pricewatch worker``) logs to the console only."""
+    if to_file:
+        setup_logging(Paths.default().log_file, verbosity=verbosity)
+    elif verbosity:
+        logging.basicConfig(level=logging.DEBUG if verbosity > 1 else logging.INFO)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             app.start(scheduler=True)
             parts = [f"task engine ({app.task_manager.executor_name})"]
+            if app.executor_name == "celery":
+                celery = app.executor_status(probe=True)["celery"]
+                where = "workers" if celery["state"] == "workers" else f"this process: {celery['reason']}"
+                parts.append(f"checks read on {where} (broker {celery['broker']})")
             parts.append("scheduler (paused)" if app.settings.schedule.paused else "scheduler")
             if args.api:
                 try:

@@ -11,6 +11,7 @@ from pricewatch.cli.common import UserError, open_app
 from pricewatch.models import TaskRecord, TaskState
 
 MAX_CELL = 60
+WORKER_CELL = 40
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,6 +88,7 @@ def task_json(record: TaskRecord) -> dict[str, Any]:
         "started_at": time(record.started_at),
         "finished_at": time(record.finished_at),
         "eta": time(record.eta),
+        "worker": record.worker,
     }
 
 
@@ -112,12 +114,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not records:
         print("no tasks")
         return 0
-    print(f"{'ID':<32}  {'STATE':<8}  {'NAME':<34}  {'PROGRESS':>9}  {'QUEUED':<19}  ERROR")
+    # The worker column appears when a Celery worker read any of the listed tasks' pages.
+    wide = max((len(_cell(r.worker, WORKER_CELL)) for r in records if r.worker), default=0)
+    worker = f"{'WORKER':<{wide}}  " if wide else ""
+    print(f"{'ID':<32}  {'STATE':<8}  {'NAME':<34}  {'PROGRESS':>9}  {'QUEUED':<19}  {worker}ERROR")
     for r in records:
         progress = f"{r.progress_current}/{r.progress_total}" if r.progress_total else ""
+        worker = f"{_cell(r.worker or '-', WORKER_CELL):<{wide}}  " if wide else ""
         print(
             f"{r.id:<32}  {r.state:<8}  {_cell(r.name, 34):<34}  {progress:>9}  {_local(r.queued_at):<19}  "
-            f"{_cell(r.error)}"
+            f"{worker}{_cell(r.error)}"
         )
     return 0
 
@@ -133,6 +139,7 @@ def _print_record(record: TaskRecord, children: list[TaskRecord]) -> None:
         ("started", _local(record.started_at)),
         ("finished", _local(record.finished_at)),
         ("next try", _local(record.eta)),
+        ("worker", _cell(record.worker, WORKER_CELL) if record.worker else ""),
         ("parent", record.parent_id or ""),
         ("unique key", record.unique_key or ""),
         ("result", "" if record.result is None else json.dumps(record.result, ensure_ascii=False)),

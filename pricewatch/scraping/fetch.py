@@ -58,6 +58,18 @@ class ResponseCacheLike(Protocol):
     def set(self, key: str, value: object) -> None: ...
 
 
+class Gate(Protocol):
+    """Per-host politeness: :class:`HostGate`, or one shared through Redis (``shared_gate.RedisHostGate``)."""
+
+    def slot(
+        self, host: str, cancel: threading.Event | None = None, deadline: float | None = None
+    ) -> contextlib.AbstractContextManager[None]: ...
+
+    def set_host_delay(self, host: str, delay: float) -> None: ...
+
+    def pause(self, host: str, seconds: float) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     """Limits and manners of the fetcher (built from ``settings.fetch``)."""
@@ -149,11 +161,14 @@ class Fetcher:
         cache: ResponseCacheLike | None = None,
         transport: httpx.BaseTransport | None = None,
         cookies: http.cookiejar.CookieJar | None = None,
+        gate: Gate | None = None,
     ) -> None:
-        """``cookies``: a jar shared with the browser (its login and bot-check cookies), or a private one."""
+        """``cookies``: a jar shared with the browser (its login and bot-check cookies), or a private one.
+        ``gate``: per-host politeness shared with other fetchers (Redis, for Celery workers); None: this
+        fetcher's own :class:`HostGate` from ``settings``."""
         self.settings = settings
         self.cache = cache
-        self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay)
+        self.gate: Gate = gate or HostGate(settings.per_host_concurrency, settings.per_host_delay)
         self.robots = RobotsCache(self._load_robots, settings.user_agent)
         self._closed = threading.Event()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
@@ -265,6 +280,11 @@ class Fetcher:
         if self.cache is None:
             return None
         cached = self.cache.get(cache_key(validate_url(url)))
+        if isinstance(cached, dict):  # a cache that keeps JSON (Redis) gives the page back as its fields
+            try:
+                cached = FetchResult(**cached)
+            except TypeError:
+                return None
         return replace(cached, from_cache=True) if isinstance(cached, FetchResult) else None
 
     def close(self) -> None:

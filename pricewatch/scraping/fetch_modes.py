@@ -99,6 +99,7 @@ class ModedFetch:
     fetcher: FetchMode
     tried: tuple[FetchMode, ...]
     browser_reason: str | None = None
+    worker: str | None = None  # the Celery worker that read it (None: this process)
 
     @property
     def has_price(self) -> bool:
@@ -106,8 +107,29 @@ class ModedFetch:
 
     def info(self) -> dict[str, object]:
         """JSON-able facts for task results: which fetcher ran and why."""
-        return {"fetcher": str(self.fetcher), "tried": [str(m) for m in self.tried],
-                "browser_reason": self.browser_reason}  # fmt: skip
+        facts: dict[str, object] = {"fetcher": str(self.fetcher), "tried": [str(m) for m in self.tried],
+                                    "browser_reason": self.browser_reason}  # fmt: skip
+        if self.worker is not None:
+            facts["worker"] = self.worker
+        return facts
+
+
+class PageModes(Protocol):
+    """What reads a page in a fetch mode for tasks: a :class:`ModeChooser`, or one that sends the reads of
+    checks to Celery workers (``pricewatch.tasks.celery.remote.RemotePages``)."""
+
+    def fetch(
+        self,
+        url: str,
+        mode: FetchMode | str = FetchMode.AUTO,
+        *,
+        selector: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        respect_robots: bool = True,
+        cancel: threading.Event | None = None,
+        use_cache: bool = True,
+    ) -> ModedFetch: ...
 
 
 class ModeChooser:

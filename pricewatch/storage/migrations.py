@@ -199,6 +199,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ALTER TABLE products ADD COLUMN sku TEXT;
     CREATE INDEX products_shop_sku ON products(shop, sku) WHERE sku IS NOT NULL;
     """,
+    # 17: the machine that read a task's page (a Celery worker's name; NULL: this process), for the task table
+    """
+    ALTER TABLE tasks ADD COLUMN worker TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -21,6 +21,7 @@ _COLUMNS = (
     "id", "name", "kwargs", "state", "queue", "priority", "parent_id", "unique_key", "retries", "max_retries",
     "result", "error", "traceback", "progress_current", "progress_total", "progress_message",
     "queued_at", "started_at", "finished_at", "eta", "error_kind", "error_status", "error_retry_after",
+    "worker",
 )  # fmt: skip
 # Every write that a window should show stamps the row with the database clock (milliseconds since the epoch,
 # read while the writer holds SQLite's write lock, so later commits carry later or equal stamps) and the
@@ -72,7 +73,7 @@ def _values(task: TaskRecord) -> tuple[Any, ...]:
         json_to_db(task.result), task.error, task.traceback, task.progress_current, task.progress_total,
         task.progress_message, _time_to_db(task.queued_at), _time_to_db(task.started_at),
         _time_to_db(task.finished_at), _time_to_db(task.eta), task.error_kind, task.error_status,
-        task.error_retry_after,
+        task.error_retry_after, task.worker,
     )  # fmt: skip
 
 
@@ -254,7 +255,7 @@ class TaskRepository:
             rows = (
                 self._db.conn()
                 .execute(
-                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
+                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL, worker = NULL,"
                     f" owner = ?, lease_until = ?, {_STAMP}"
                     " WHERE id = ? AND state IN ('PENDING', 'RETRY') AND (owner IS NULL OR owner = ?)"
                     f" RETURNING {', '.join(_CLAIMED)}",
@@ -286,7 +287,7 @@ class TaskRepository:
             rows = (
                 self._db.conn()
                 .execute(
-                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL,"
+                    "UPDATE tasks SET state = 'STARTED', started_at = ?, eta = NULL, worker = NULL,"
                     f" owner = ?, lease_until = ?, {_STAMP}"
                     f" WHERE id IN ({', '.join('?' * len(task_ids))}) AND state IN ('PENDING', 'RETRY')"
                     f" AND (owner IS NULL OR owner = ?) RETURNING {', '.join(_CLAIMED)}",

@@ -34,6 +34,8 @@ class ContextHost(Protocol):
 
     def holds(self, task_id: str) -> bool: ...
 
+    def note_worker(self, task_id: str, worker: str) -> None: ...
+
 
 SIGNAL_INTERVAL = 0.1  # progress signals: about ten a second per task
 WRITE_INTERVAL = 1.0  # progress rows: about once a second per task
@@ -73,6 +75,7 @@ class TaskContext:
         self._signal_throttle = ProgressThrottle(SIGNAL_INTERVAL)
         self._write_throttle = ProgressThrottle(WRITE_INTERVAL)
         self.last_progress: tuple[int, int, str] | None = None
+        self.worker: str | None = None  # see ran_on()
 
     @property
     def services(self) -> TaskServices:
@@ -96,6 +99,12 @@ class TaskContext:
         """
         if not self._manager.holds(self.task_id):
             raise TaskSuperseded(f"{self.name} was taken over by another engine")
+
+    def ran_on(self, worker: str) -> None:
+        """Journal the machine doing this task's work (a Celery worker's name): the task table shows it."""
+        if worker and worker != self.worker:
+            self.worker = worker
+            self._manager.note_worker(self.task_id, worker)
 
     def raise_if_cancelled(self) -> None:
         """Raise :class:`TaskCancelled` when cancel was asked; call it between steps."""

@@ -65,7 +65,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXECUTORS = ("threads", "sync")
+# "celery": the engine runs tasks on its threads as with "threads"; the page reads of checks go to Celery
+# workers (the facade hands the tasks a reader that sends them, see pricewatch.tasks.celery).
+EXECUTORS = ("threads", "sync", "celery")
 OPEN = (TaskState.PENDING, TaskState.RETRY)
 REVOKE_POLL = 1.0  # seconds; how soon a running task notices that another process cancelled it
 WAIT_POLL = 0.5  # seconds; a wait also re-reads the row this often (another process may run the task)
@@ -85,7 +87,7 @@ class TaskManager:
         options = services.settings.tasks
         self.executor_name = executor or options.executor
         if self.executor_name not in EXECUTORS:
-            raise ValueError(f"unknown executor {self.executor_name!r} (use threads or sync)")
+            raise ValueError(f"unknown executor {self.executor_name!r} (use threads, sync or celery)")
         self.retry_policy = RetryPolicy(
             options.max_retries, options.retry_base_delay, options.retry_max_delay
         )
@@ -123,14 +125,22 @@ class TaskManager:
         if self.executor_name == "sync":
             self.executor = SyncExecutor(self)
         else:
+            scraping = options.scraping_concurrency
+            if self.executor_name == "celery":  # checks wait on workers: as many in flight as they may take
+                scraping = max(scraping, options.celery_in_flight)
             self.executor = ThreadExecutor(
                 self,
                 {
                     "default": options.default_concurrency,
-                    "scraping": options.scraping_concurrency,
+                    "scraping": scraping,
                     "notifications": options.notifications_concurrency,
                 },
             )
+
+    @property
+    def threaded(self) -> bool:
+        """Whether tasks run on the engine's thread pools (threads, celery), not inline."""
+        return self.executor_name != "sync"
 
     # -- events -------------------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[TaskEvent], Any]) -> Callable[[], None]:
@@ -158,6 +168,14 @@ class TaskManager:
             task_id, (TaskState.STARTED,),
             progress_current=current, progress_total=total, progress_message=message,
         )  # fmt: skip
+
+    def note_worker(self, task_id: str, worker: str) -> None:
+        """Journal the worker that runs part of a task (the row must still be ours and STARTED)."""
+        if self.records.set_state(task_id, (TaskState.STARTED,), held_by=self.owner, worker=worker[:200]):
+            if self.hub.active:
+                self.hub.publish(TaskEvent("changed", task_id, str(TaskState.STARTED)))
+            if self.signals.listened("task_changed"):
+                self.signals.task_changed.emit(task_id, str(TaskState.STARTED))
 
     def wait_for_change(self, timeout: float, still: Callable[[], bool] = lambda: True) -> None:
         """Sleep until a task becomes final or RETRY, or ``timeout``; returns at once unless ``still()``.
@@ -252,7 +270,7 @@ class TaskManager:
                     continue
                 next_beat = time.monotonic() + self.lease.heartbeat
                 self.records.renew(self.owner, self.lease.until(utcnow()))
-                if self._started and not self.stopping and self.executor_name == "threads":
+                if self._started and not self.stopping and self.threaded:
                     self.sweep()  # (a sync engine would run what it finds on this thread)
             except Exception:
                 log.exception("task lease renewal failed")
@@ -429,7 +447,7 @@ class TaskManager:
                     state=TaskState.PENDING, started_at=None,
                 ):  # fmt: skip
                     continue
-                if self.executor_name != "threads":
+                if not self.threaded:
                     # An inline engine would run it on the heartbeat thread: hand it to the next engine.
                     self.records.take(task_id, TaskState.PENDING, self.owner, None, None)
                 elif record.state is TaskState.RETRY:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from pricewatch.cache import ResponseCache
+    from pricewatch.cache import CacheBackend
     from pricewatch.config import Paths, Settings
     from pricewatch.models import Product
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.fetch import Fetcher
-    from pricewatch.scraping.fetch_modes import ModeChooser
+    from pricewatch.scraping.fetch_modes import PageModes
     from pricewatch.scraping.pool import ExtractionPool
     from pricewatch.storage import (
         CheckOutcome,
@@ -44,7 +44,7 @@ class TaskServices(Protocol):
     def extractor(self) -> ExtractionPool: ...
 
     @property
-    def modes(self) -> ModeChooser:
+    def modes(self) -> PageModes:
         """Reads a page in a fetch mode (plain, browser, auto) and extracts it."""
         ...
 
@@ -52,7 +52,7 @@ class TaskServices(Protocol):
     def notifier(self) -> Notifier: ...
 
     @property
-    def cache(self) -> ResponseCache: ...
+    def cache(self) -> CacheBackend: ...
 
     def list_products(self, search: str | None = None) -> list[Product]: ...
 

@@ -176,7 +176,7 @@ def test_fields_read_as_choices_labels_and_hints(
     dialog = window.open_settings()
     executor = dialog.editors[("tasks", "executor")]
     assert isinstance(executor, QComboBox)  # from the field's choices, not free text
-    assert [executor.itemData(i) for i in range(executor.count())] == ["threads", "sync"]
+    assert [executor.itemData(i) for i in range(executor.count())] == ["threads", "sync", "celery"]
     labels = {label.text() for label in dialog.findChildren(QLabel)}
     assert {"Cache size limit", "Task lease", "Sign of life every"} <= labels
     assert not any(text.replace("&", "") == "Max mb" for text in labels)

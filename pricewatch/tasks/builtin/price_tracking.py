@@ -170,16 +170,22 @@ def read_page(
         return extraction, cached, {"fetcher": "plain", "tried": ["plain"], "browser_reason": None}
     # A check asks the shop (conditionally) and leaves the cache alone, so checking a thousand products
     # does not keep a thousand pages in memory.
-    moded = services.modes.fetch(
-        product.url,
-        product.fetch_mode,
-        selector=product.css_selector,
-        etag=product.etag if conditional else None,
-        last_modified=product.last_modified if conditional else None,
-        respect_robots=not product.ignore_robots,
-        cancel=ctx.cancel_event,
-        use_cache=False,
-    )
+    # With executor = "celery" the read may happen on a worker; the row then names it.
+    try:
+        moded = services.modes.fetch(
+            product.url,
+            product.fetch_mode,
+            selector=product.css_selector,
+            etag=product.etag if conditional else None,
+            last_modified=product.last_modified if conditional else None,
+            respect_robots=not product.ignore_robots,
+            cancel=ctx.cancel_event,
+            use_cache=False,
+        )
+    except Exception as exc:
+        ctx.ran_on(getattr(exc, "worker", None) or "")
+        raise
+    ctx.ran_on(moded.worker or "")
     return moded.extraction, moded.result, moded.info()
 
 

@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.support.fixtures",
     "tests.support.desktop",
     "tests.support.gui",
+    "tests.support.window",
     "tests.support.tasks",
     "tests.support.cli",
 ]

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from tests.support.window are redefined as parameters)
 """Background work in the main window: a status bar indicator, the task table on demand, human labels."""
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.tasks import columns as tc
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.support.window import open_window, window_app  # noqa: F401 - fixtures
 
 WAIT = 20_000
 

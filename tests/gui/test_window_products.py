@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from tests.support.window are redefined as parameters)
 """The products list at the default window size: columns that fit, a next check that agrees with the rows,
 the same words for unknown stock, the chosen variant, paused products, unsure readings, and search."""
 
@@ -20,7 +19,6 @@ from pricewatch.gui.products import model as pm
 from pricewatch.models import Availability, utcnow
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
-from tests.support.window import open_window, window_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("english_formatting")
 WAIT = 20_000

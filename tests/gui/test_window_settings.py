@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from tests.support.window are redefined as parameters)
 """Settings in two levels; quiet hours behind a switch; Apprise addresses checked as typed, with a Test that
 never reports a failed send as sent."""
 
@@ -16,7 +15,6 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.settings.dialog import SettingsDialog
 from pricewatch.models import AlertKind
 from tests.support.webhook import Webhook
-from tests.support.window import open_window, window_app  # noqa: F401 - fixtures
 
 WAIT = 20_000
 EVERYDAY = [("schedule", "default_check_interval_minutes"), ("schedule", "check_every_minutes"),

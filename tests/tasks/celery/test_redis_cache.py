@@ -20,7 +20,7 @@ import redis
 from pricewatch.app import PriceWatch
 from pricewatch.redis_cache import RedisCache
 from pricewatch.scraping.shared_gate import RedisHostGate
-from tests.api_support import LiveApi, live_api
+from tests.support.api import LiveApi, live_api
 from tests.support.app import open_pricewatch
 from tests.support.brokers import RedisServer
 from tests.support.coordinator import shop_page, wait_until

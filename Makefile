@@ -61,6 +61,9 @@ bench: $(PY) deb-bench-packages
 	$(PY) bench/task_feed.py
 	$(PY) bench/api_load.py
 	$(PY) bench/scale_out.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/browser_fetch.py
+	$(PY) bench/decompression_bomb.py
+	$(PY) bench/soak.py  # about 10 minutes: serve killed with SIGKILL while prices move
 
 screenshots: $(PY) deb-test-packages
 	$(PY) -m pip install --quiet -e .

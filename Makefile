@@ -22,7 +22,7 @@ DEB_BENCH_PACKAGES := redis-server rabbitmq-server
 DEB_RUN_PACKAGES := libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 libx11-6 libxcb1 \
 	libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-util1 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-shape0 libxcb-xkb1 \
-	libx11-xcb1
+	libx11-xcb1 $(DEB_WEBENGINE_PACKAGES)
 
 .PHONY: run test lint bench screenshots deb-run-packages deb-test-packages deb-bench-packages clean
 

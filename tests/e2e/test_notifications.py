@@ -113,3 +113,21 @@ def test_back_in_stock_is_told_once_when_a_sold_out_product_returns(
     (note,) = json.loads(run("notifications", "--json").stdout)
     assert note["product_id"] == 1 and "stock" in (note["title"] + note["message"]).lower()
     assert "Widget Pro 3000" in note["title"] + note["message"]
+
+
+def test_a_product_added_from_the_cli_tells_of_its_return_on_the_desktop_by_default(
+    home: Path, page_server: PageServer, desktop_session: DesktopSession
+) -> None:
+    """No `pricewatch alerts` call: the default rules a new product gets from every front end do it."""
+    url = page_server.add("/boots", widget("59.00", "OutOfStock"))
+    assert run("add", url).returncode == 0
+    kinds = [r["kind"] for r in json.loads(run("alerts", "1", "--json").stdout)["rules"]]
+    assert kinds == ["back_in_stock"]
+    assert run("check", "--all").returncode == 0
+    assert desktop_session.daemon_count() == 0  # sold out: nothing to say yet
+
+    page_server.add("/boots", widget("59.00", "InStock"))
+    assert run("check", "--all").returncode == 0
+    (got,) = desktop_session.wait_for(1)
+    assert got["appname"] == "PriceWatch" and "Widget Pro 3000" in got["summary"] + got["body"]
+    assert "stock" in (got["summary"] + got["body"]).lower()

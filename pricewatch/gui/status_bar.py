@@ -32,12 +32,16 @@ class StatusBar(QStatusBar):
         self.tasks_label = self.activity.button  # "2 running · 1 queued"; a click shows the task table
         self.schedule_label = QLabel(self)
         self.schedule_label.setObjectName("scheduleStatus")
+        self.workers_label = QLabel(self)
+        self.workers_label.setObjectName("workersStatus")
+        self.workers_label.setVisible(False)
         self.api_label = QLabel(self)
         self.api_label.setObjectName("apiStatus")
         self.api_label.setTextInteractionFlags(self.api_label.textInteractionFlags().TextSelectableByMouse)
         # The earliest next check of the products (the window sets it: see NextCheckColumn.earliest).
         self.next_check: Callable[[], datetime | str | None] = lambda: None
-        for label in (self.products_label, self.activity, self.schedule_label, self.api_label):
+        labels = (self.products_label, self.activity, self.schedule_label, self.workers_label, self.api_label)
+        for label in labels:
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.restart_button: QPushButton | None = None  # once a newer PriceWatch upgraded the database
@@ -82,6 +86,21 @@ class StatusBar(QStatusBar):
         url = self.app.api_url
         self.api_label.setText(f"API: {url}" if url else "")
         self.api_label.setVisible(bool(url))
+        self.refresh_workers()
+
+    def refresh_workers(self) -> None:
+        """With executor = "celery": whether checks read on the workers or, and why, here (in memory)."""
+        celery = self.app.executor_status().get("celery")
+        self.workers_label.setVisible(celery is not None)
+        if celery is None:
+            return
+        state, reason = celery.get("state"), fmt.clean_text(celery.get("reason") or "")
+        text = {"workers": "Checks on workers", "local": "Checks here, not on workers"}.get(
+            str(state), "Connecting to the workers"
+        )
+        self.workers_label.setText(text)
+        self.workers_label.setToolTip(reason or text)
+        self.workers_label.setStyleSheet("color: #bf8700" if state == "local" else "")
 
     @Slot()
     def refresh_schedule_soon(self) -> None:

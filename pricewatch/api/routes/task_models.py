@@ -78,13 +78,14 @@ class TaskInfo(TaskStatus):
     started_at: datetime | None
     finished_at: datetime | None
     eta: datetime | None
+    worker: str | None = Field(default=None, description="the Celery worker that read the page; null: here")
 
     @classmethod
     def of(cls, r: TaskRecord) -> TaskInfo:
         return cls(
             **TaskStatus.of(r).model_dump(), name=r.name, kwargs=r.kwargs, queue=r.queue, priority=r.priority,
             parent_id=r.parent_id, queued_at=r.queued_at, started_at=r.started_at, finished_at=r.finished_at,
-            eta=r.eta,
+            eta=r.eta, worker=r.worker,
         )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from pricewatch.gui.tasks import activity
 from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.text import clean_line
 
 (COL_ACTIVITY, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED,
  COL_STARTED, COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip
@@ -204,7 +205,8 @@ def cell_data(
 
 def _display(record: TaskRecord, column: int, subject: Callable[[TaskRecord], str]) -> str:
     if column == COL_ACTIVITY:
-        return activity.label(record, subject)
+        worker = f" · on {clean_line(record.worker, 60)}" if record.worker else ""
+        return activity.label(record, subject) + worker
     if column == COL_NAME:
         return record_name(record)
     if column == COL_SUBJECT:

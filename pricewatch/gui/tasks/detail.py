@@ -39,6 +39,8 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
         f"<b>Queue</b> {html.escape(record.queue)} · <b>priority</b> {record.priority} · "
         f"<b>tries</b> {record.retries + 1} of {record.max_retries + 1}",
     ]
+    if record.worker:
+        parts.append(f"<br><b>Read on</b> {html.escape(fmt.clean_text(record.worker))} (a Celery worker)")
     if record.parent_id:
         parts.append(f"<br><b>Part of</b> <code>{html.escape(record.parent_id)}</code>")
     if record.progress_total:

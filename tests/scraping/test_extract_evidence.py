@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pricewatch.scraping.extract import UNSURE_BELOW, extract
+from tests.support.pages import product_page
 
 
 def page(body: str, offer: dict[str, object] | None = None, lang: str = "en") -> str:
@@ -129,3 +130,11 @@ def test_a_unit_word_after_the_number_element_makes_it_a_price() -> None:
     body = '<dl><dt>판매가</dt><dd class="sell"><strong>39,900</strong>원</dd></dl>'
     result = extract(page(body, lang="ko"))
     assert (result.price, result.currency) == (Decimal(39900), "KRW")
+
+
+def test_a_number_at_the_end_of_the_title_is_not_the_start_of_the_price() -> None:
+    """ "<h1>Item 3</h1><p>45.67 EUR</p>": the paragraph starts a new amount; "3" is not a price."""
+    page = product_page("Item 3", "45.67")
+    result = extract(page)
+    assert result.price == Decimal("45.67") and not result.unsure
+    assert all(c.text != "Item 3" for c in result.candidates)

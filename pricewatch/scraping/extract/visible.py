@@ -219,6 +219,11 @@ def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
             cand.score -= TILE_PENALTY
 
 
+_INLINE = frozenset(
+    {"span", "b", "strong", "i", "em", "small", "sup", "sub", "bdi", "font", "abbr", "data", "ins", "u", "s"}
+)
+
+
 def _currency_follows(el: Element, context: MoneyContext) -> bool:
     """Whether the element's digits go on in what follows it: "<b>34</b>,99 €", "<b>34</b><sup>99</sup> €"."""
     text = el.text or ""
@@ -226,8 +231,11 @@ def _currency_follows(el: Element, context: MoneyContext) -> bool:
         return False
     after = (el.tail or "")[:12]
     if not after.strip():
+        # Only an inline sibling goes on with the same amount; a paragraph or a block after a heading
+        # ("<h1>Item 3</h1><p>45.67 EUR</p>") starts something new.
         nxt = el.getnext()
-        after = (nxt.text or "")[:12] if nxt is not None and isinstance(nxt.tag, str) else ""
+        inline = nxt is not None and isinstance(nxt.tag, str) and nxt.tag in _INLINE
+        after = (nxt.text or "")[:12] if inline else ""
     # Read with the last digit before it: a unit written right after the digits ("<b>39,900</b>원") is
     # matched only there.
     return bool(after.strip()) and find_currency(text.strip()[-1:] + after, context) is not None

@@ -124,6 +124,15 @@ class ObservationRepository:
         ).fetchone()
         return SureBaseline(money_from_db(row["price"]), Availability(row["availability"]), later is not None)
 
+    def confirm_latest(self, product_id: int) -> None:
+        """The newest reading, read the same once more, is no longer unsure (it becomes the sure baseline)."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE observations SET unsure = 0 WHERE id = (SELECT id FROM observations"
+                " WHERE product_id = ? ORDER BY observed_at DESC, id DESC LIMIT 1)",
+                (product_id,),
+            )
+
     def record_check(
         self,
         product_id: int,

@@ -68,3 +68,17 @@ def test_an_unsure_misread_notifies_nothing_and_a_confirmed_drop_notifies_once(
     for task_id in result["notifications"]:  # type: ignore[union-attr]
         assert app.wait_for_task(task_id, timeout=30).state.is_final
     assert len(app.list_notifications(product_id=pid)) == 1
+
+
+def test_the_same_unsure_reading_twice_confirms_it(app: PriceWatch, page_server: PageServer) -> None:
+    """A page the extractor is never sure of still notifies: once it says the same thing twice."""
+    url = page_server.add("/kettle", product_page("Kettle", "30.00"))
+    pid = app.add_product(url).id or 0
+    app.set_alert_rules(pid, [AlertRule(pid, AlertKind.ANY_DROP)])
+    app.start(scheduler=False)
+    check(app, pid)
+    page_server.add("/kettle", ambiguous("20.00", "35.00"))
+    assert check(app, pid)["notifications"] == []  # read once: not yet
+    result = check(app, pid)  # read again, the same: the drop from the last sure 30.00 is told
+    assert result["unsure"] is True and len(result["notifications"]) == 1  # type: ignore[arg-type]
+    assert check(app, pid)["notifications"] == []  # and only once

@@ -235,7 +235,7 @@ def _currency_follows(el: Element, context: MoneyContext) -> bool:
         # ("<h1>Item 3</h1><p>45.67 EUR</p>") starts something new.
         nxt = el.getnext()
         inline = nxt is not None and isinstance(nxt.tag, str) and nxt.tag in _INLINE
-        after = (nxt.text or "")[:12] if inline else ""
+        after = (nxt.text or "")[:12] if nxt is not None and inline else ""
     # Read with the last digit before it: a unit written right after the digits ("<b>39,900</b>원") is
     # matched only there.
     return bool(after.strip()) and find_currency(text.strip()[-1:] + after, context) is not None

@@ -87,17 +87,20 @@ def store_and_alert(
     Apart, a crash after the reading's commit would lose the alert for good: the run again after the crash
     sees the stored price, no change, nothing to fire. Together, the run again stores and fires it once.
 
-    An ``unsure`` reading (the extractor was not confident) is stored, marked, and fires nothing: a sure
-    reading after it is compared with the last sure one, so a change that a sure reading confirms notifies
-    then, and a misread that the next check corrects never does.
+    An ``unsure`` reading (the extractor was not confident) is stored, marked, and fires nothing alone: the
+    next reading confirms it or not. A sure one, or the same unsure reading again (a page that says it
+    consistently), is compared with the last sure reading, so a change it confirms notifies then, and a
+    misread that the next check corrects never does.
     """
     services = ctx.services
     with services.db.transaction():
         ctx.raise_if_superseded()  # under the write lock: a run another engine took over writes nothing
         baseline = services.observations.sure_baseline(product_id)
         outcome = store()
-        if unsure:
-            return outcome, []
+        if unsure and (outcome.changed or baseline is None or not baseline.unsure_since):
+            return outcome, []  # a first unsure reading of this price: wait for the next one
+        if unsure:  # the same unsure reading twice in a row: the page says it consistently
+            services.observations.confirm_latest(product_id)
         if baseline is not None and baseline.unsure_since:
             outcome = replace(
                 outcome,

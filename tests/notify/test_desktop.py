@@ -71,7 +71,7 @@ def test_price_drop_below_target_reaches_dunst_once_and_again_after_a_new_crossi
     # The scraped title's "<Deluxe>" looks like markup and is stripped; "&" is plain text in the summary.
     assert first["summary"] == "Target price reached: Kettle & Co"
     # The body travels with markup escaped (the spec lets daemons parse it); dunst shows it as plain text.
-    assert first["body"] == "Now 79.00 EUR, at or below your target of 80.00 EUR. Was 99.00 EUR."
+    assert first["body"] == "Now €79.00, at or below your target of €80.00. Was €99.00."
     assert first["icon"] == str(ICON)
 
     run_check(app, product.id)  # unchanged: nothing new at the daemon (the log would have its record)
@@ -87,8 +87,8 @@ def test_price_drop_below_target_reaches_dunst_once_and_again_after_a_new_crossi
     assert desktop_session.daemon_count() == 1  # replaced, not stacked
     assert received[0]["id"] == received[1]["id"]
     assert [r["body"] for r in received] == [
-        "Now 79.00 EUR, at or below your target of 80.00 EUR. Was 99.00 EUR.",
-        "Now 78.50 EUR, at or below your target of 80.00 EUR. Was 85.00 EUR.",
+        "Now €79.00, at or below your target of €80.00. Was €99.00.",
+        "Now €78.50, at or below your target of €80.00. Was €85.00.",
     ]
     log = app.list_notifications()
     assert [(n.state, n.channels) for n in log] == [(NotificationState.SENT, ["desktop"])] * 2
@@ -233,7 +233,7 @@ def test_with_the_thread_pool_engine_too(
         (got,) = desktop_session.wait_for(1)
         assert (got["summary"], got["body"]) == (
             "Target price reached: Lamp",
-            "Now 29.00 EUR, at or below your target of 30.00 EUR. Was 40.00 EUR.",
+            "Now €29.00, at or below your target of €30.00. Was €40.00.",
         )
     finally:
         app.close()

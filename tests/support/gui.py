@@ -24,6 +24,14 @@ def app() -> Iterator[PriceWatch]:
 @pytest.fixture
 def make_window(qtbot: QtBot, app: PriceWatch) -> Iterator[Callable[[], MainWindow]]:
     """Build the real main window, shown, with its products loaded; closed (and checked for leaks) after."""
+    yield from window_maker(qtbot, app)
+
+
+def window_maker(
+    qtbot: QtBot, app: PriceWatch, *, pool_grace_ms: int = 0
+) -> Iterator[Callable[[], MainWindow]]:
+    """Yields a function that opens real main windows on ``app``; afterwards every window quits, and no
+    timer, pool thread (after ``pool_grace_ms``) or other thread it started may be left running."""
     threads_before = {t.ident for t in threading.enumerate()}
     windows: list[MainWindow] = []
 
@@ -46,7 +54,8 @@ def make_window(qtbot: QtBot, app: PriceWatch) -> Iterator[Callable[[], MainWind
         ]
         assert not running, f"timers left running: {running}"
         window.deleteLater()
-    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    pool = QThreadPool.globalInstance()
+    assert pool.waitForDone(pool_grace_ms) if pool_grace_ms else pool.activeThreadCount() == 0
     leaked = [t for t in threading.enumerate() if t.ident not in threads_before and t.is_alive()
               and not t.daemon and not t.name.startswith(("Thread (pooled)", "QThread"))]  # fmt: skip
     assert not leaked, leaked

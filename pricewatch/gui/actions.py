@@ -36,9 +36,12 @@ class Actions:
     """Every user-visible action of the main window; the window connects them to its slots."""
 
     def __init__(self, parent: QWidget) -> None:
-        def make(text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                 icon: tuple[str, ...] = (),
-                 tip: str = "") -> QAction:  # fmt: skip
+        def make(
+            text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            icon: tuple[str, ...] = (),
+            tip: str = "",
+        ) -> QAction:
             action = QAction(_icon(*icon), text, parent)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
@@ -55,14 +58,30 @@ class Actions:
             ("list-add",),
             QCoreApplication.translate("Actions", "Track a new product page"),
         )
-        self.paste = make(QCoreApplication.translate("Actions", "Add from &Clipboard"), QKeySequence.StandardKey.Paste, ("edit-paste",),
-                          QCoreApplication.translate("Actions", "Track the product page whose address is in the clipboard"))  # fmt: skip
-        self.edit = make(QCoreApplication.translate("Actions", "&Edit Product…"), "F2", ("document-edit", "document-properties"),
-                         QCoreApplication.translate("Actions", "Change the target price, selector and alert rules"))  # fmt: skip
-        self.delete = make(QCoreApplication.translate("Actions", "&Remove Product…"), QKeySequence.StandardKey.Delete,
-                           ("edit-delete", "list-remove"), QCoreApplication.translate("Actions", "Stop tracking the selected products"))  # fmt: skip
-        self.details = make(QCoreApplication.translate("Actions", "Price &History…"), "Ctrl+I", ("view-statistics", "office-chart-line"),
-                            QCoreApplication.translate("Actions", "Show the price history of the selected product"))  # fmt: skip
+        self.paste = make(
+            QCoreApplication.translate("Actions", "Add from &Clipboard"),
+            QKeySequence.StandardKey.Paste,
+            ("edit-paste",),
+            QCoreApplication.translate("Actions", "Track the product page whose address is in the clipboard"),
+        )
+        self.edit = make(
+            QCoreApplication.translate("Actions", "&Edit Product…"),
+            "F2",
+            ("document-edit", "document-properties"),
+            QCoreApplication.translate("Actions", "Change the target price, selector and alert rules"),
+        )
+        self.delete = make(
+            QCoreApplication.translate("Actions", "&Remove Product…"),
+            QKeySequence.StandardKey.Delete,
+            ("edit-delete", "list-remove"),
+            QCoreApplication.translate("Actions", "Stop tracking the selected products"),
+        )
+        self.details = make(
+            QCoreApplication.translate("Actions", "Price &History…"),
+            "Ctrl+I",
+            ("view-statistics", "office-chart-line"),
+            QCoreApplication.translate("Actions", "Show the price history of the selected product"),
+        )
         self.check = make(
             QCoreApplication.translate("Actions", "&Check Now"),
             "Ctrl+R",
@@ -75,28 +94,53 @@ class Actions:
             ("view-refresh",),
             QCoreApplication.translate("Actions", "Check every product now"),
         )
-        self.open_browser = make(QCoreApplication.translate("Actions", "&Open in Browser"), "Ctrl+B",
-                                 ("internet-web-browser", "applications-internet"),
-                                 QCoreApplication.translate("Actions", "Open the product page in the web browser"))  # fmt: skip
+        self.open_browser = make(
+            QCoreApplication.translate("Actions", "&Open in Browser"),
+            "Ctrl+B",
+            ("internet-web-browser", "applications-internet"),
+            QCoreApplication.translate("Actions", "Open the product page in the web browser"),
+        )
         # F5 only: the platform's Refresh binding may include Ctrl+R, which is Check Now here
-        self.reload = make(QCoreApplication.translate("Actions", "&Reload"), "F5", ("view-refresh",),
-                           QCoreApplication.translate("Actions", "Read products, tasks and notifications again from the database"))  # fmt: skip
+        self.reload = make(
+            QCoreApplication.translate("Actions", "&Reload"),
+            "F5",
+            ("view-refresh",),
+            QCoreApplication.translate(
+                "Actions", "Read products, tasks and notifications again from the database"
+            ),
+        )
         self.find = make(
             QCoreApplication.translate("Actions", "&Find"),
             QKeySequence.StandardKey.Find,
             ("edit-find",),
             QCoreApplication.translate("Actions", "Search the products"),
         )
-        self.import_ = make(QCoreApplication.translate("Actions", "&Import…"), "Ctrl+Shift+I", ("document-import", "document-open"),
-                            QCoreApplication.translate("Actions", "Import products and history from a JSON or CSV export"))  # fmt: skip
-        self.export = make(QCoreApplication.translate("Actions", "&Export…"), "Ctrl+Shift+E", ("document-export", "document-save-as"),
-                           QCoreApplication.translate("Actions", "Export products and history to JSON or CSV"))  # fmt: skip
-        self.settings = make(QCoreApplication.translate("Actions", "&Settings…"), QKeySequence.StandardKey.Preferences, ("preferences-system",),
-                             QCoreApplication.translate("Actions", "Checks, notifications, API and more"))  # fmt: skip
+        self.import_ = make(
+            QCoreApplication.translate("Actions", "&Import…"),
+            "Ctrl+Shift+I",
+            ("document-import", "document-open"),
+            QCoreApplication.translate("Actions", "Import products and history from a JSON or CSV export"),
+        )
+        self.export = make(
+            QCoreApplication.translate("Actions", "&Export…"),
+            "Ctrl+Shift+E",
+            ("document-export", "document-save-as"),
+            QCoreApplication.translate("Actions", "Export products and history to JSON or CSV"),
+        )
+        self.settings = make(
+            QCoreApplication.translate("Actions", "&Settings…"),
+            QKeySequence.StandardKey.Preferences,
+            ("preferences-system",),
+            QCoreApplication.translate("Actions", "Checks, notifications, API and more"),
+        )
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.pause = make(QCoreApplication.translate("Actions", "&Pause Scheduled Checks"), None, ("media-playback-pause",),
-                          QCoreApplication.translate("Actions", "Stop the hourly checks until resumed"))  # fmt: skip
+        self.pause = make(
+            QCoreApplication.translate("Actions", "&Pause Scheduled Checks"),
+            None,
+            ("media-playback-pause",),
+            QCoreApplication.translate("Actions", "Stop the hourly checks until resumed"),
+        )
         self.pause.setCheckable(True)
         self.show_tasks = make(
             QCoreApplication.translate("Actions", "&Tasks"),

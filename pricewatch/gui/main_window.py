@@ -457,11 +457,10 @@ class MainWindow(QMainWindow):
         self.status.set_product_count(total, shown)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("About PriceWatch"),
-            f"<h3>PriceWatch {__version__}</h3><p>{self.tr('A desktop price tracker.')}</p>"
-            f"<p>{self.tr('Data folder:')} <code>{self.app.paths.data_dir}</code></p>",
-        )  # fmt: skip
+        what = self.tr("A desktop price tracker.")
+        folder = self.tr("Data folder: {folder}").format(folder=f"<code>{self.app.paths.data_dir}</code>")
+        text = f"<h3>PriceWatch {__version__}</h3><p>{what}</p><p>{folder}</p>"
+        QMessageBox.about(self, self.tr("About PriceWatch"), text)
 
     # -- life cycle -----------------------------------------------------------------------------------
     @Slot(int, int)

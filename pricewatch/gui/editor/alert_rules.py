@@ -22,21 +22,23 @@ class AlertRulesEditor(QGroupBox):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tell me when", parent)
+        super().__init__(self.tr("Tell me when"), parent)
         self._kept: list[AlertRule] = []  # rules these checkboxes do not edit
         self._drop_rule: AlertRule | None = None  # keeps a drop rule's window when only its percent changes
-        self.target_hint = QLabel("the price is at or below the target price (when one is set)", self)
-        self.drop_percent = QCheckBox("the price drops by at least", self)
+        self.target_hint = QLabel(
+            self.tr("the price is at or below the target price (when one is set)"), self
+        )
+        self.drop_percent = QCheckBox(self.tr("the price drops by at least"), self)
         self.percent = QDoubleSpinBox(self)
         self.percent.setRange(1, 90)
         self.percent.setValue(10)
         self.percent.setSuffix(" %")
         self.percent.setEnabled(False)
         self.drop_percent.toggled.connect(self.percent.setEnabled)
-        self.any_drop = QCheckBox("the price drops at all", self)
-        self.increase = QCheckBox("the price goes up", self)
-        self.back_in_stock = QCheckBox("it is back in stock", self)
-        self.out_of_stock = QCheckBox("it sells out", self)
+        self.any_drop = QCheckBox(self.tr("the price drops at all"), self)
+        self.increase = QCheckBox(self.tr("the price goes up"), self)
+        self.back_in_stock = QCheckBox(self.tr("it is back in stock"), self)
+        self.out_of_stock = QCheckBox(self.tr("it sells out"), self)
         self.kept_hint = QLabel(self)
         self.kept_hint.setVisible(False)
         layout = QGridLayout(self)
@@ -79,7 +81,9 @@ class AlertRulesEditor(QGroupBox):
         self.back_in_stock.setChecked(AlertKind.BACK_IN_STOCK in kinds)
         self.out_of_stock.setChecked(AlertKind.OUT_OF_STOCK in kinds)
         count = len(self._kept)
-        self.kept_hint.setText(
-            f"and {count} more rule{'s' if count > 1 else ''} set elsewhere (kept; see pricewatch alerts)"
-        )
+        if count == 1:
+            kept = self.tr("and 1 more rule set elsewhere (kept; see pricewatch alerts)")
+        else:
+            kept = self.tr("and {count} more rules set elsewhere (kept; see pricewatch alerts)")
+        self.kept_hint.setText(kept.format(count=count))
         self.kept_hint.setVisible(bool(count))

@@ -15,8 +15,12 @@ from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import Availability, PriceObservation, TaskRecord, TaskState
 
 COL_WHEN, COL_PRICE, COL_CHANGE, COL_AVAILABILITY = range(4)
-_HEADERS = (QT_TRANSLATE_NOOP("HistoryModel", "When"), QT_TRANSLATE_NOOP("HistoryModel", "Price"),
-            QT_TRANSLATE_NOOP("HistoryModel", "Change"), QT_TRANSLATE_NOOP("HistoryModel", "Availability"))  # fmt: skip
+_HEADERS = (
+    QT_TRANSLATE_NOOP("HistoryModel", "When"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Price"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Change"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Availability"),
+)
 TimeRole = Qt.ItemDataRole.UserRole + 1  # the row's aware UTC time (sorting, tests)
 
 

@@ -13,9 +13,13 @@ from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import NotificationRecord, NotificationState, TaskState
 
 COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
-_HEADERS = (QT_TRANSLATE_NOOP("NotificationModel", "When"), QT_TRANSLATE_NOOP("NotificationModel", "Title"),
-            QT_TRANSLATE_NOOP("NotificationModel", "Message"), QT_TRANSLATE_NOOP("NotificationModel", "Sent through"),
-            QT_TRANSLATE_NOOP("NotificationModel", "State"))  # fmt: skip
+_HEADERS = (
+    QT_TRANSLATE_NOOP("NotificationModel", "When"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Title"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Message"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Sent through"),
+    QT_TRANSLATE_NOOP("NotificationModel", "State"),
+)
 WIDTHS = (140, 240, 420, 140, 120)
 SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
 _STATE_COLOURS = {

@@ -368,7 +368,8 @@ class ProductsPanel(QWidget):
             typed = self.search.text().strip()
             self.no_match.setText(
                 self.tr(
-                    "No product matches “{typed}”.\nSearch looks in names, shops and addresses; press Esc to clear it."
+                    "No product matches “{typed}”.\n"
+                    "Search looks in names, shops and addresses; press Esc to clear it."
                 ).format(typed=typed[:80])
             )
             shown = self.no_match

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from pricewatch.api_token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
+from pricewatch.gui.notifications.model import state_text
 from pricewatch.gui.settings.apprise_box import AppriseBox, apprise_problems
 from pricewatch.gui.settings.desktop import DesktopSwitches
 from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
@@ -41,21 +42,40 @@ from pricewatch.models import NotificationRecord
 
 # The everyday page: how often, how PriceWatch tells you, and the window. Everything else is Advanced.
 EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (QT_TRANSLATE_NOOP("SettingsDialog", "Checks"), (("schedule", "default_check_interval_minutes"), ("schedule", "check_every_minutes"),
-                ("schedule", "paused"))),
-    (QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"), (("notify", "desktop"), ("notify", "tray"), ("notify", "apprise_urls"),
-                       ("notify", "quiet_hours_start"), ("notify", "default_rules"),
-                       ("notify", "daily_cap_per_product"))),
+    (
+        QT_TRANSLATE_NOOP("SettingsDialog", "Checks"),
+        (
+            ("schedule", "default_check_interval_minutes"),
+            ("schedule", "check_every_minutes"),
+            ("schedule", "paused"),
+        ),
+    ),
+    (
+        QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"),
+        (
+            ("notify", "desktop"),
+            ("notify", "tray"),
+            ("notify", "apprise_urls"),
+            ("notify", "quiet_hours_start"),
+            ("notify", "default_rules"),
+            ("notify", "daily_cap_per_product"),
+        ),
+    ),
     (QT_TRANSLATE_NOOP("SettingsDialog", "Window"), (("gui", "close_to_tray"),)),
-)  # fmt: skip
+)
 # shown beside quiet_hours_start; under "Language and region"
 PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end"), ("gui", "language")})
 ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api")
-SECTION_TITLES = {"schedule": QT_TRANSLATE_NOOP("SettingsDialog", "Schedule details"),
-                  "fetch": QT_TRANSLATE_NOOP("SettingsDialog", "Fetching pages and politeness towards shops"),
-                  "browser": QT_TRANSLATE_NOOP("SettingsDialog", "Shops that need a browser"), "tasks": QT_TRANSLATE_NOOP("SettingsDialog", "Background tasks (engine)"),
-                  "cache": QT_TRANSLATE_NOOP("SettingsDialog", "Page cache"), "notify": QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"), "api": QT_TRANSLATE_NOOP("SettingsDialog", "Local HTTP API"),
-                  "gui": QT_TRANSLATE_NOOP("SettingsDialog", "Window")}  # fmt: skip
+SECTION_TITLES = {
+    "schedule": QT_TRANSLATE_NOOP("SettingsDialog", "Schedule details"),
+    "fetch": QT_TRANSLATE_NOOP("SettingsDialog", "Fetching pages and politeness towards shops"),
+    "browser": QT_TRANSLATE_NOOP("SettingsDialog", "Shops that need a browser"),
+    "tasks": QT_TRANSLATE_NOOP("SettingsDialog", "Background tasks (engine)"),
+    "cache": QT_TRANSLATE_NOOP("SettingsDialog", "Page cache"),
+    "notify": QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"),
+    "api": QT_TRANSLATE_NOOP("SettingsDialog", "Local HTTP API"),
+    "gui": QT_TRANSLATE_NOOP("SettingsDialog", "Window"),
+}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -164,7 +184,8 @@ class SettingsDialog(QDialog):
 
     def _add_language_and_region(self, form: QFormLayout, page: QWidget) -> None:
         """The language (applies at the next start) and the currency (not yet a choice)."""
-        form.addRow(QLabel(f"<b>{self.tr('Language and region')}</b>", page))
+        heading = self.tr("Language and region")
+        form.addRow(QLabel(f"<b>{heading}</b>", page))
         language = self.editors[("gui", "language")]
         form.addRow(label_for("gui", "language"), language)
         note = QLabel(self.tr("A new language applies after PriceWatch restarts."), page)
@@ -299,7 +320,7 @@ class SettingsDialog(QDialog):
 
     def _test_sent(self, record: NotificationRecord) -> None:
         delivery = record.data.get("delivery") if isinstance(record.data, dict) else None
-        self.test_result.setText(f"{record.state}: {delivery or record.error or ''}")
+        self.test_result.setText(f"{state_text(record.state)}: {delivery or record.error or ''}")
 
     def _apply_notify_preview(self) -> None:
         """The test uses the channels as set in the dialog, even before saving."""

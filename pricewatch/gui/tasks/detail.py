@@ -80,8 +80,8 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
             f"{count} {state_word(TaskState(state)).lower()}" for state, count in children.items()
         )
         parts.append(f"<p><b>{t['children']}</b> {html.escape(summary)}</p>")
-    timeline = [(t["queued"], record.queued_at), (t["started"], record.started_at), (t["next_try"], record.eta),
-                (t["finished"], record.finished_at)]  # fmt: skip
+    timeline = [(t["queued"], record.queued_at), (t["started"], record.started_at),
+                (t["next_try"], record.eta), (t["finished"], record.finished_at)]  # fmt: skip
     rows = "".join(
         f"<tr><td>{label}</td><td>{fmt.local_time(at, seconds=True)}</td></tr>"
         for label, at in timeline

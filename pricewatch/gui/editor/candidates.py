@@ -8,11 +8,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from pricewatch.gui.editor.wording import method_text
 from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 SelectorRole = Qt.ItemDataRole.UserRole + 1
 PriceRole = Qt.ItemDataRole.UserRole + 2

@@ -303,7 +303,8 @@ class ProductDialog(QDialog):
         self.lookup_task.cancel()
         self.lookup.show_error(
             self.tr(
-                "The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule."
+                "The look-up was stopped. You can still add the product; "
+                "PriceWatch checks it on its schedule."
             )
         )
         self._looked_up = True

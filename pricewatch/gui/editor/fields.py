@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from pricewatch.translation import QT_TRANSLATE_NOOP
+
 INTERVALS = (
-    (15, QT_TRANSLATE_NOOP("EditorFields", "Every 15 minutes")), (30, QT_TRANSLATE_NOOP("EditorFields", "Every 30 minutes")),
-    (60, QT_TRANSLATE_NOOP("EditorFields", "Every hour")), (120, QT_TRANSLATE_NOOP("EditorFields", "Every 2 hours")),
-    (240, QT_TRANSLATE_NOOP("EditorFields", "Every 4 hours")), (360, QT_TRANSLATE_NOOP("EditorFields", "Every 6 hours")),
-    (720, QT_TRANSLATE_NOOP("EditorFields", "Every 12 hours")), (1440, QT_TRANSLATE_NOOP("EditorFields", "Once a day")),
+    (15, QT_TRANSLATE_NOOP("EditorFields", "Every 15 minutes")),
+    (30, QT_TRANSLATE_NOOP("EditorFields", "Every 30 minutes")),
+    (60, QT_TRANSLATE_NOOP("EditorFields", "Every hour")),
+    (120, QT_TRANSLATE_NOOP("EditorFields", "Every 2 hours")),
+    (240, QT_TRANSLATE_NOOP("EditorFields", "Every 4 hours")),
+    (360, QT_TRANSLATE_NOOP("EditorFields", "Every 6 hours")),
+    (720, QT_TRANSLATE_NOOP("EditorFields", "Every 12 hours")),
+    (1440, QT_TRANSLATE_NOOP("EditorFields", "Once a day")),
     (10080, QT_TRANSLATE_NOOP("EditorFields", "Once a week")),
-)  # fmt: skip
+)
 FETCH_MODES = (
     (
         "auto",

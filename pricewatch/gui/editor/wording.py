@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from pricewatch.formatting import availability as core_availability
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord
+from pricewatch.translation import QT_TRANSLATE_NOOP
 from pricewatch.wording import fault_sentence, retry_sentence
 
 

@@ -8,11 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import Availability, PriceObservation, TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 COL_WHEN, COL_PRICE, COL_CHANGE, COL_AVAILABILITY = range(4)
 _HEADERS = (

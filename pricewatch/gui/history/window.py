@@ -8,7 +8,7 @@ import html
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -40,6 +40,7 @@ from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.browser import open_in_browser
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import PriceObservation, Product, TaskRecord, TaskState, utcnow
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 RANGES = (
     (QT_TRANSLATE_NOOP("ProductDetail", "7 d"), 7),
@@ -397,7 +398,8 @@ class ProductDetail(QDialog):
             self.tr("Use this price selector for the whole shop?"),
             (
                 self.tr(
-                    "{shop} has 1 other product in PriceWatch. Read its price from the same place on the page too?"
+                    "{shop} has 1 other product in PriceWatch. "
+                    "Read its price from the same place on the page too?"
                 )
                 if count == 1
                 else self.tr(

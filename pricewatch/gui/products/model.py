@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -29,6 +28,7 @@ from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
  COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY) = range(11)  # fmt: skip

@@ -11,12 +11,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.notify.channels import AppriseChannel, ChannelError, describe_url
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 CHECK_DELAY_MS = 400  # typing an address checks it once, not once per key
 EXAMPLES = QT_TRANSLATE_NOOP(

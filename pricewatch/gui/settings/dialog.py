@@ -9,7 +9,7 @@ import copy
 import re
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +39,7 @@ from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 # The everyday page: how often, how PriceWatch tells you, and the window. Everything else is Advanced.
 EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (

@@ -3,10 +3,11 @@ rules new products get as check boxes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pricewatch.config import DEFAULT_RULE_KINDS
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 RULE_TEXT = {
     "any_drop": QT_TRANSLATE_NOOP("RuleChoice", "The price drops"),

@@ -6,7 +6,7 @@ import dataclasses
 import typing
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from pricewatch.config import Settings, field_choices, field_limits
 from pricewatch.gui.language import LANGUAGE_NAMES
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 _SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 # The subjects of a check of every product, or of the due ones, before the batch has counted them.
 ALL_PRODUCTS, DUE_PRODUCTS = "all products", "due products"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
 from pricewatch.gui.tasks import activity
@@ -16,6 +16,7 @@ from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 (COL_ACTIVITY, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED,
  COL_STARTED, COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip

@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from pricewatch.gui.tasks.columns import (
@@ -18,6 +18,7 @@ from pricewatch.gui.tasks.columns import (
 )
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 MAX_JSON = 20_000  # characters of arguments/result shown; the journal keeps everything
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QCoreApplication,
     QModelIndex,
@@ -38,6 +37,7 @@ from pricewatch.gui.tasks.outside import cancel_label, cancel_message
 from pricewatch.gui.tasks.progress_delegate import ProgressDelegate
 from pricewatch.gui.tasks.tree import TaskTreeView
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 _STATE_FILTERS: tuple[tuple[str, frozenset[TaskState]], ...] = (
     (QT_TRANSLATE_NOOP("TaskPanel", "All states"), frozenset()),

@@ -7,11 +7,12 @@ import html
 from datetime import datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from pricewatch import formatting as core
 from pricewatch.formatting import DASH, availability, change, clock_time, duration, percent, relative
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
     "DASH",

@@ -5,295 +5,296 @@
     <name>Actions</name>
     <message>
         <source>&amp;Add Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt &amp;hinzufügen…</translation>
     </message>
     <message>
         <source>Track a new product page</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine neue Produktseite beobachten</translation>
     </message>
     <message>
         <source>Add from &amp;Clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der &amp;Zwischenablage hinzufügen</translation>
     </message>
     <message>
         <source>Track the product page whose address is in the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Produktseite beobachten, deren Adresse in der Zwischenablage steht</translation>
     </message>
     <message>
         <source>&amp;Edit Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt &amp;bearbeiten…</translation>
     </message>
     <message>
         <source>Change the target price, selector and alert rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielpreis, Selektor und Benachrichtigungsregeln ändern</translation>
     </message>
     <message>
         <source>&amp;Remove Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt &amp;entfernen…</translation>
     </message>
     <message>
         <source>Stop tracking the selected products</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Produkte nicht mehr beobachten</translation>
     </message>
     <message>
         <source>Price &amp;History…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis&amp;verlauf…</translation>
     </message>
     <message>
         <source>Show the price history of the selected product</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Preisverlauf des ausgewählten Produkts zeigen</translation>
     </message>
     <message>
         <source>&amp;Check Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt &amp;prüfen</translation>
     </message>
     <message>
         <source>Check the selected products now</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Produkte jetzt prüfen</translation>
     </message>
     <message>
         <source>Check &amp;All Now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alle jetzt prüfen</translation>
     </message>
     <message>
         <source>Check every product now</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Produkte jetzt prüfen</translation>
     </message>
     <message>
         <source>&amp;Open in Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Im &amp;Browser öffnen</translation>
     </message>
     <message>
         <source>Open the product page in the web browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Produktseite im Webbrowser öffnen</translation>
     </message>
     <message>
         <source>&amp;Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neu laden</translation>
     </message>
     <message>
         <source>Read products, tasks and notifications again from the database</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte, Aufgaben und Benachrichtigungen neu aus der Datenbank lesen</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suchen</translation>
     </message>
     <message>
         <source>Search the products</source>
-        <translation type="unfinished"></translation>
+        <translation>In den Produkten suchen</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importieren…</translation>
     </message>
     <message>
         <source>Import products and history from a JSON or CSV export</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte und Verlauf aus einem JSON- oder CSV-Export importieren</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xportieren…</translation>
     </message>
     <message>
         <source>Export products and history to JSON or CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte und Verlauf als JSON oder CSV exportieren</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>Checks, notifications, API and more</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen, Benachrichtigungen, API und mehr</translation>
     </message>
     <message>
         <source>&amp;Pause Scheduled Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplante Prüfungen &amp;anhalten</translation>
     </message>
     <message>
         <source>Stop the hourly checks until resumed</source>
-        <translation type="unfinished"></translation>
+        <translation>Die stündlichen Prüfungen bis zur Fortsetzung anhalten</translation>
     </message>
     <message>
         <source>&amp;Tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aufgaben</translation>
     </message>
     <message>
         <source>Show or hide the live task table</source>
-        <translation type="unfinished"></translation>
+        <translation>Die laufende Aufgabenliste zeigen oder ausblenden</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>Quit PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch beenden</translation>
     </message>
     <message>
         <source>&amp;About PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über PriceWatch</translation>
     </message>
     <message>
         <source>&amp;Show PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch &amp;zeigen</translation>
     </message>
 </context>
 <context>
     <name>ActivityIndicator</name>
     <message>
         <source>No tasks running</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Aufgaben laufen</translation>
     </message>
     <message>
         <source>Show the tasks PriceWatch ran (Ctrl+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aufgaben zeigen, die PriceWatch ausgeführt hat (Strg+T)</translation>
     </message>
     <message>
         <source>{running} running · {waiting} queued</source>
-        <translation type="unfinished"></translation>
+        <translation>{running} laufen · {waiting} warten</translation>
     </message>
     <message>
         <source>{running} running, {waiting} waiting; {done} finished since this work began.
 Click to show the tasks (Ctrl+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>{running} laufen, {waiting} warten; {done} seit Beginn dieser Arbeit fertig.
+Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
     </message>
 </context>
 <context>
     <name>AddressEdit</name>
     <message>
         <source>https://shop.example/product-page (or paste a message that holds it)</source>
-        <translation type="unfinished"></translation>
+        <translation>https://shop.example/produktseite (oder eine Nachricht einfügen, die sie enthält)</translation>
     </message>
 </context>
 <context>
     <name>AlertRulesEditor</name>
     <message>
         <source>Tell me when</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigen, wenn</translation>
     </message>
     <message>
         <source>the price is at or below the target price (when one is set)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Preis den Zielpreis erreicht oder unterschreitet (falls einer gesetzt ist)</translation>
     </message>
     <message>
         <source>the price drops by at least</source>
-        <translation type="unfinished"></translation>
+        <translation>der Preis um mindestens so viel sinkt:</translation>
     </message>
     <message>
         <source>the price drops at all</source>
-        <translation type="unfinished"></translation>
+        <translation>der Preis überhaupt sinkt</translation>
     </message>
     <message>
         <source>the price goes up</source>
-        <translation type="unfinished"></translation>
+        <translation>der Preis steigt</translation>
     </message>
     <message>
         <source>it is back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>es wieder verfügbar ist</translation>
     </message>
     <message>
         <source>it sells out</source>
-        <translation type="unfinished"></translation>
+        <translation>es ausverkauft ist</translation>
     </message>
     <message>
         <source>and 1 more rule set elsewhere (kept; see pricewatch alerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>und 1 weitere anderswo gesetzte Regel (bleibt erhalten; siehe pricewatch alerts)</translation>
     </message>
     <message>
         <source>and {count} more rules set elsewhere (kept; see pricewatch alerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>und {count} weitere anderswo gesetzte Regeln (bleiben erhalten; siehe pricewatch alerts)</translation>
     </message>
 </context>
 <context>
     <name>Alerts</name>
     <message>
         <source>Target price reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielpreis erreicht</translation>
     </message>
     <message>
         <source>Price drop</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis gesunken</translation>
     </message>
     <message>
         <source>Price up</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis gestiegen</translation>
     </message>
     <message>
         <source>Back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder verfügbar</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausverkauft</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>product #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt Nr. {id}</translation>
     </message>
     <message>
         <source>product</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt</translation>
     </message>
     <message>
         <source>Now {now}, at or below your target of {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt {now}, auf oder unter Ihrem Zielpreis von {target}.</translation>
     </message>
     <message>
         <source>Was {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorher {was}.</translation>
     </message>
     <message>
         <source>Out of stock.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausverkauft.</translation>
     </message>
     <message>
         <source>Out of stock (last price {price}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausverkauft (letzter Preis {price}).</translation>
     </message>
     <message>
         <source>Available again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder erhältlich.</translation>
     </message>
     <message>
         <source>Available again at {now}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder erhältlich für {now}.</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from the {days}-day high of {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt {now}, {change} ({percent}) über dem {days}-Tage-Hoch von {was}.</translation>
     </message>
     <message>
         <source>Now {now}, down {change} ({percent}) from the {days}-day high of {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt {now}, {change} ({percent}) unter dem {days}-Tage-Hoch von {was}.</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt {now}, {change} ({percent}) teurer als {was}.</translation>
     </message>
     <message>
         <source>Now {now}, down {change} ({percent}) from {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt {now}, {change} ({percent}) günstiger als {was}.</translation>
     </message>
     <message>
         <source>Also: {others}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Außerdem: {others}.</translation>
     </message>
 </context>
 <context>
     <name>Application</name>
     <message>
         <source>PriceWatch cannot open its data</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch kann seine Daten nicht öffnen</translation>
     </message>
     <message>
         <source>PriceWatch settings</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch-Einstellungen</translation>
     </message>
 </context>
 <context>
@@ -302,999 +303,1001 @@ Click to show the tasks (Ctrl+T)</source>
         <source>One address per line, for example
 ntfy://my-price-alerts
 mailto://me:app-password@gmail.com</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Adresse pro Zeile, zum Beispiel
+ntfy://meine-preisalarme
+mailto://ich:app-passwort@gmail.com</translation>
     </message>
     <message>
         <source>Line {number}: Apprise does not understand “{address}”</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile {number}: Apprise versteht „{address}“ nicht</translation>
     </message>
     <message>
         <source>PriceWatch test</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch-Test</translation>
     </message>
     <message>
         <source>Notifications from PriceWatch arrive here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen von PriceWatch kommen hier an.</translation>
     </message>
     <message>
         <source>delivery failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustellung fehlgeschlagen</translation>
     </message>
     <message>
         <source>Test</source>
-        <translation type="unfinished"></translation>
+        <translation>Testen</translation>
     </message>
     <message>
         <source>Send a test notification to these addresses now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt eine Testbenachrichtigung an diese Adressen senden</translation>
     </message>
     <message>
         <source>Cannot check: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung nicht möglich: {problem}</translation>
     </message>
     <message>
         <source>1 address Apprise understands</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Adresse, die Apprise versteht</translation>
     </message>
     <message>
         <source>{count} addresses Apprise understands</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Adressen, die Apprise versteht</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gesendet…</translation>
     </message>
     <message>
         <source>Failed: {service}: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: {service}: {why}</translation>
     </message>
     <message>
         <source>Sent to {services}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesendet an {services}</translation>
     </message>
 </context>
 <context>
     <name>Browser</name>
     <message>
         <source>Could not open a web browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Webbrowser konnte geöffnet werden</translation>
     </message>
     <message>
         <source>PriceWatch could not start a web browser for this page. Copy the address and open it yourself:</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch konnte für diese Seite keinen Webbrowser starten. Kopieren Sie die Adresse und öffnen Sie sie selbst:</translation>
     </message>
 </context>
 <context>
     <name>CandidateList</name>
     <message>
         <source>PriceWatch is not sure which of these is the product&apos;s price. Pick the one to track; PriceWatch remembers where it is on the page.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch ist nicht sicher, welcher davon der Preis des Produkts ist. Wählen Sie den zu beobachtenden; PriceWatch merkt sich, wo er auf der Seite steht.</translation>
     </message>
 </context>
 <context>
     <name>Candidates</name>
     <message>
         <source>crossed out or list price</source>
-        <translation type="unfinished"></translation>
+        <translation>durchgestrichener oder Listenpreis</translation>
     </message>
     <message>
         <source>near the product, not in its buy box</source>
-        <translation type="unfinished"></translation>
+        <translation>beim Produkt, nicht im Kaufbereich</translation>
     </message>
 </context>
 <context>
     <name>DesktopSwitches</name>
     <message>
         <source>Desktop</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsumgebung</translation>
     </message>
     <message>
         <source>Add PriceWatch to the applications menu</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch zum Anwendungsmenü hinzufügen</translation>
     </message>
     <message>
         <source>Start PriceWatch at login (in the tray)</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch bei der Anmeldung starten (im Infobereich)</translation>
     </message>
     <message>
         <source>The desktop entry could not be written: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Desktop-Eintrag konnte nicht geschrieben werden: {error}</translation>
     </message>
 </context>
 <context>
     <name>EditorFields</name>
     <message>
         <source>Every 15 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 15 Minuten</translation>
     </message>
     <message>
         <source>Every 30 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 30 Minuten</translation>
     </message>
     <message>
         <source>Every hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Stündlich</translation>
     </message>
     <message>
         <source>Every 2 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 2 Stunden</translation>
     </message>
     <message>
         <source>Every 4 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 4 Stunden</translation>
     </message>
     <message>
         <source>Every 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 6 Stunden</translation>
     </message>
     <message>
         <source>Every 12 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle 12 Stunden</translation>
     </message>
     <message>
         <source>Once a day</source>
-        <translation type="unfinished"></translation>
+        <translation>Einmal am Tag</translation>
     </message>
     <message>
         <source>Once a week</source>
-        <translation type="unfinished"></translation>
+        <translation>Einmal pro Woche</translation>
     </message>
     <message>
         <source>Automatic (the PriceWatch browser only when the page needs it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch (den PriceWatch-Browser nur, wenn die Seite ihn braucht)</translation>
     </message>
     <message>
         <source>Without a browser (fast; pages that need scripts show no price)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ohne Browser (schnell; Seiten, die Skripte brauchen, zeigen keinen Preis)</translation>
     </message>
     <message>
         <source>Always in the PriceWatch browser (for pages that need scripts or a login)</source>
-        <translation type="unfinished"></translation>
+        <translation>Immer im PriceWatch-Browser (für Seiten, die Skripte oder eine Anmeldung brauchen)</translation>
     </message>
     <message>
         <source>Every {hours} hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle {hours} Stunden</translation>
     </message>
     <message>
         <source>Every {minutes} minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle {minutes} Minuten</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
         <source>Not saved: a newer PriceWatch upgraded the database; restart PriceWatch first</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gespeichert: Ein neueres PriceWatch hat die Datenbank aktualisiert; starten Sie PriceWatch zuerst neu</translation>
     </message>
     <message>
         <source>(details in {file})</source>
-        <translation type="unfinished"></translation>
+        <translation>(Details in {file})</translation>
     </message>
     <message>
         <source>Internal error: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Interner Fehler: {error}</translation>
     </message>
 </context>
 <context>
     <name>Faults</name>
     <message>
         <source>later</source>
-        <translation type="unfinished"></translation>
+        <translation>später</translation>
     </message>
     <message>
         <source>in {n} s</source>
-        <translation type="unfinished"></translation>
+        <translation>in {n} s</translation>
     </message>
     <message>
         <source>in {n} min</source>
-        <translation type="unfinished"></translation>
+        <translation>in {n} min</translation>
     </message>
     <message>
         <source>in {n} h</source>
-        <translation type="unfinished"></translation>
+        <translation>in {n} h</translation>
     </message>
     <message>
         <source>The shop&apos;s server failed{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server des Shops ist ausgefallen{code}. PriceWatch versucht es {wait} erneut.</translation>
     </message>
     <message>
         <source>The shop asked PriceWatch to slow down{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat PriceWatch gebeten, langsamer zu werden{code}. PriceWatch versucht es {wait} erneut.</translation>
     </message>
     <message>
         <source>The shop took too long to answer. PriceWatch tries again later; if this keeps happening, the shop may be down.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat zu lange nicht geantwortet. PriceWatch versucht es später erneut; passiert das öfter, ist der Shop vielleicht nicht erreichbar.</translation>
     </message>
     <message>
         <source>Could not connect to the shop. Check the internet connection and the address; PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Verbindung zum Shop. Prüfen Sie die Internetverbindung und die Adresse; PriceWatch versucht es später erneut.</translation>
     </message>
     <message>
         <source>The shop&apos;s address could not be found. Check the spelling of the address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adresse des Shops wurde nicht gefunden. Prüfen Sie die Schreibweise der Adresse.</translation>
     </message>
     <message>
         <source>The shop&apos;s secure connection could not be set up. Try the address with http:// or open it in the PriceWatch browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die sichere Verbindung zum Shop kam nicht zustande. Versuchen Sie die Adresse mit http:// oder öffnen Sie sie im PriceWatch-Browser.</translation>
     </message>
     <message>
         <source>The shop asks programs not to read this page (robots.txt). Ask the shop, or track another shop&apos;s page for this product.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop bittet Programme, diese Seite nicht zu lesen (robots.txt). Fragen Sie den Shop oder beobachten Sie die Seite eines anderen Shops für dieses Produkt.</translation>
     </message>
     <message>
         <source>No price was found on the page. Pick the price in the PriceWatch browser, or give a price selector.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf der Seite wurde kein Preis gefunden. Wählen Sie den Preis im PriceWatch-Browser oder geben Sie einen Preisselektor an.</translation>
     </message>
     <message>
         <source>This address is a file, not a web page. Use the address of the product&apos;s page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Adresse ist eine Datei, keine Webseite. Verwenden Sie die Adresse der Produktseite.</translation>
     </message>
     <message>
         <source>The page is too large to read. Use the address of the product&apos;s own page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite ist zu groß zum Lesen. Verwenden Sie die Adresse der eigenen Seite des Produkts.</translation>
     </message>
     <message>
         <source>The shop sent a damaged page. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat eine beschädigte Seite geschickt. PriceWatch versucht es später erneut.</translation>
     </message>
     <message>
         <source>The shop sends this address on to an address PriceWatch cannot use. Open it in your browser and copy the address the product page ends up at.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop leitet diese Adresse an eine Adresse weiter, die PriceWatch nicht nutzen kann. Öffnen Sie sie im Browser und kopieren Sie die Adresse, bei der die Produktseite landet.</translation>
     </message>
     <message>
         <source>The page points to an address on this computer or its network, which PriceWatch does not follow. Use the shop&apos;s public address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite verweist auf eine Adresse auf diesem Computer oder in seinem Netz, der PriceWatch nicht folgt. Verwenden Sie die öffentliche Adresse des Shops.</translation>
     </message>
     <message>
         <source>This is not a web address PriceWatch can track. Use an address that starts with https:// or http://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist keine Webadresse, die PriceWatch beobachten kann. Verwenden Sie eine Adresse, die mit https:// oder http:// beginnt.</translation>
     </message>
     <message>
         <source>The PriceWatch browser is not available here. Set the product&apos;s fetch mode to plain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PriceWatch-Browser ist hier nicht verfügbar. Stellen Sie den Abrufmodus des Produkts auf „ohne Browser“.</translation>
     </message>
     <message>
         <source>The PriceWatch browser stopped while reading the page. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PriceWatch-Browser wurde beim Lesen der Seite beendet. PriceWatch versucht es später erneut.</translation>
     </message>
     <message>
         <source>The PriceWatch browser has too many pages waiting. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim PriceWatch-Browser warten zu viele Seiten. PriceWatch versucht es später erneut.</translation>
     </message>
     <message>
         <source>The check was stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Prüfung wurde abgebrochen.</translation>
     </message>
     <message>
         <source>The program that ran this check ended; a later check takes over.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Programm, das diese Prüfung ausführte, wurde beendet; eine spätere Prüfung übernimmt.</translation>
     </message>
     <message>
         <source>Some of the checks failed; each product says why.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einige Prüfungen sind fehlgeschlagen; jedes Produkt nennt den Grund.</translation>
     </message>
     <message>
         <source>The notification could not be delivered. Check the notification settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Benachrichtigung konnte nicht zugestellt werden. Prüfen Sie die Benachrichtigungseinstellungen.</translation>
     </message>
     <message>
         <source>This page does not exist{code}. Check the address, or find the product on the shop&apos;s site and copy its address again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Seite existiert nicht{code}. Prüfen Sie die Adresse oder suchen Sie das Produkt auf der Website des Shops und kopieren Sie seine Adresse erneut.</translation>
     </message>
     <message>
         <source>The shop refused the request{code}. Try again later or open it in the PriceWatch browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat die Anfrage abgelehnt{code}. Versuchen Sie es später erneut oder öffnen Sie sie im PriceWatch-Browser.</translation>
     </message>
     <message>
         <source>The shop asked to try again later{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop bittet, es später erneut zu versuchen{code}. PriceWatch versucht es {wait} erneut.</translation>
     </message>
     <message>
         <source>The shop rejected the request{code}. Check the address, or try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat die Anfrage zurückgewiesen{code}. Prüfen Sie die Adresse oder versuchen Sie es später erneut.</translation>
     </message>
     <message>
         <source>Something went wrong while reading the page. PriceWatch tries again at the next check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim Lesen der Seite ist etwas schiefgegangen. PriceWatch versucht es bei der nächsten Prüfung erneut.</translation>
     </message>
     <message>
         <source>The shop answered {status}; trying again (retry {retry} of {most}) at {at}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop antwortete {status}; neuer Versuch ({retry} von {most}) um {at}.</translation>
     </message>
     <message>
         <source>The shop answered {status}; trying again (retry {retry} of {most}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop antwortete {status}; neuer Versuch ({retry} von {most}).</translation>
     </message>
     <message>
         <source>The shop did not answer; trying again (retry {retry} of {most}) at {at}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat nicht geantwortet; neuer Versuch ({retry} von {most}) um {at}.</translation>
     </message>
     <message>
         <source>The shop did not answer; trying again (retry {retry} of {most}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Shop hat nicht geantwortet; neuer Versuch ({retry} von {most}).</translation>
     </message>
 </context>
 <context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbarkeit</translation>
     </message>
     <message>
         <source>First reading</source>
-        <translation type="unfinished"></translation>
+        <translation>Erste Messung</translation>
     </message>
     <message>
         <source>No change</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Änderung</translation>
     </message>
 </context>
 <context>
     <name>LookupView</name>
     <message>
         <source>Enter a product page&apos;s address and press &lt;b&gt;Look up&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Adresse einer Produktseite ein und drücken Sie &lt;b&gt;Abrufen&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>Looking up the page…</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite wird abgerufen…</translation>
     </message>
     <message>
         <source>&amp;Stop look-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Abruf &amp;abbrechen</translation>
     </message>
     <message>
         <source>This page offers several prices; pick the one to track:</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Seite bietet mehrere Preise; wählen Sie den zu beobachtenden:</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbarkeit</translation>
     </message>
     <message>
         <source>Found by</source>
-        <translation type="unfinished"></translation>
+        <translation>Gefunden über</translation>
     </message>
     <message>
         <source>Tracking</source>
-        <translation type="unfinished"></translation>
+        <translation>Beobachtet</translation>
     </message>
     <message>
         <source>(No title found)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Kein Titel gefunden)</translation>
     </message>
     <message>
         <source>Offer</source>
-        <translation type="unfinished"></translation>
+        <translation>Angebot</translation>
     </message>
     <message>
         <source>the check at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>die Prüfung um {time}</translation>
     </message>
     <message>
         <source>not checked yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch nicht geprüft</translation>
     </message>
 </context>
 <context>
     <name>LookupWording</name>
     <message>
         <source>You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können das Produkt jetzt hinzufügen (PriceWatch prüft es weiter nach Plan) oder den Abruf abbrechen.</translation>
     </message>
     <message>
         <source>read without a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>ohne Browser gelesen</translation>
     </message>
     <message>
         <source>read in the PriceWatch browser</source>
-        <translation type="unfinished"></translation>
+        <translation>im PriceWatch-Browser gelesen</translation>
     </message>
     <message>
         <source>the page&apos;s structured data (JSON-LD)</source>
-        <translation type="unfinished"></translation>
+        <translation>die strukturierten Daten der Seite (JSON-LD)</translation>
     </message>
     <message>
         <source>the page&apos;s structured data (microdata)</source>
-        <translation type="unfinished"></translation>
+        <translation>die strukturierten Daten der Seite (Microdata)</translation>
     </message>
     <message>
         <source>the page&apos;s product tags</source>
-        <translation type="unfinished"></translation>
+        <translation>die Produkt-Tags der Seite</translation>
     </message>
     <message>
         <source>your selector</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Selektor</translation>
     </message>
     <message>
         <source>the price shown on the page</source>
-        <translation type="unfinished"></translation>
+        <translation>der auf der Seite gezeigte Preis</translation>
     </message>
     <message>
         <source>the page&apos;s analytics data (a last resort)</source>
-        <translation type="unfinished"></translation>
+        <translation>die Analysedaten der Seite (letzter Ausweg)</translation>
     </message>
     <message>
         <source>the page text</source>
-        <translation type="unfinished"></translation>
+        <translation>der Text der Seite</translation>
     </message>
     <message>
         <source>No price found.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Preis gefunden.</translation>
     </message>
     <message>
         <source>No price found: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Preis gefunden: {why}</translation>
     </message>
     <message>
         <source>Your selector {selector} found the price.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Selektor {selector} hat den Preis gefunden.</translation>
     </message>
     <message>
         <source>found no price</source>
-        <translation type="unfinished"></translation>
+        <translation>hat keinen Preis gefunden</translation>
     </message>
     <message>
         <source>Your selector {selector} {why}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Selektor {selector}: {why}.</translation>
     </message>
     <message>
         <source>Your selector {selector} {why}; the price shown comes from {source}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Selektor {selector}: {why}; der gezeigte Preis stammt aus: {source}.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgaben</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Cannot add {url}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} kann nicht hinzugefügt werden: {error}</translation>
     </message>
     <message>
         <source>The clipboard holds no product address: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zwischenablage enthält keine Produktadresse: {error}</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft…</translation>
     </message>
     <message>
         <source>Removed 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Produkt entfernt</translation>
     </message>
     <message>
         <source>Removed {count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Produkte entfernt</translation>
     </message>
     <message>
         <source>Checking 1 product…</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Produkt wird geprüft…</translation>
     </message>
     <message>
         <source>Checking {count} products…</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Produkte werden geprüft…</translation>
     </message>
     <message>
         <source>Checking every product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Produkte werden geprüft…</translation>
     </message>
     <message>
         <source>Settings saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen gespeichert</translation>
     </message>
     <message>
         <source>Reloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu geladen</translation>
     </message>
     <message>
         <source>Exported {count} products to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Produkte nach {path} exportiert</translation>
     </message>
     <message>
         <source>Imported: {added} new products, {updated} updated, {points} price points</source>
-        <translation type="unfinished"></translation>
+        <translation>Importiert: {added} neue Produkte, {updated} aktualisiert, {points} Preispunkte</translation>
     </message>
     <message>
         <source>PriceWatch — 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch — 1 Produkt</translation>
     </message>
     <message>
         <source>PriceWatch — {count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch — {count} Produkte</translation>
     </message>
     <message>
         <source>A desktop price tracker.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Preisbeobachter für den Desktop.</translation>
     </message>
     <message>
         <source>Data folder: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenordner: {folder}</translation>
     </message>
     <message>
         <source>About PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Über PriceWatch</translation>
     </message>
     <message>
         <source>PriceWatch was updated by another program: restart it to continue</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch wurde von einem anderen Programm aktualisiert: zum Fortfahren neu starten</translation>
     </message>
     <message>
         <source>PriceWatch keeps running</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch läuft weiter</translation>
     </message>
     <message>
         <source>PriceWatch is still checking prices in the tray. Use Quit in its menu to stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch prüft im Infobereich weiter Preise. Zum Beenden „Beenden“ in seinem Menü wählen.</translation>
     </message>
 </context>
 <context>
     <name>Menus</name>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Product</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Produkt</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Main toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauptwerkzeugleiste</translation>
     </message>
 </context>
 <context>
     <name>NotificationActions</name>
     <message>
         <source>That product is no longer tracked</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Produkt wird nicht mehr beobachtet</translation>
     </message>
     <message>
         <source>No notifications about {name} until {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Benachrichtigungen zu {name} bis {time}</translation>
     </message>
 </context>
 <context>
     <name>NotificationModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachricht</translation>
     </message>
     <message>
         <source>Sent through</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesendet über</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesendet</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Held (quiet hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückgehalten (Ruhezeit)</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausstehend</translation>
     </message>
     <message>
         <source>Held by daily cap</source>
-        <translation type="unfinished"></translation>
+        <translation>Durch Tageslimit zurückgehalten</translation>
     </message>
 </context>
 <context>
     <name>Notifications</name>
     <message>
         <source>PriceWatch test</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch-Test</translation>
     </message>
     <message>
         <source>Notifications from PriceWatch arrive here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen von PriceWatch kommen hier an.</translation>
     </message>
     <message>
         <source>PriceWatch: {count} notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch: {count} Benachrichtigungen</translation>
     </message>
     <message>
         <source>… and {count} more (see the notification log)</source>
-        <translation type="unfinished"></translation>
+        <translation>… und {count} weitere (siehe Benachrichtigungsprotokoll)</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen</translation>
     </message>
     <message>
         <source>Open shop page</source>
-        <translation type="unfinished"></translation>
+        <translation>Shopseite öffnen</translation>
     </message>
     <message>
         <source>Snooze 1 day</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Tag stummschalten</translation>
     </message>
 </context>
 <context>
     <name>NotificationsPanel</name>
     <message>
         <source>No notifications yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Benachrichtigungen</translation>
     </message>
     <message>
         <source>{count} delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} zugestellt</translation>
     </message>
     <message>
         <source>{count} notifications: {parts}</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Benachrichtigungen: {parts}</translation>
     </message>
     <message>
         <source>Send a Test Notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Testbenachrichtigung senden</translation>
     </message>
     <message>
         <source>The test failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Test ist fehlgeschlagen: {error}</translation>
     </message>
 </context>
 <context>
     <name>OutsideTasks</name>
     <message>
         <source>process {pid}</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess {pid}</translation>
     </message>
     <message>
         <source>another host</source>
-        <translation type="unfinished"></translation>
+        <translation>einem anderen Rechner</translation>
     </message>
     <message>
         <source>process {pid} on {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess {pid} auf {host}</translation>
     </message>
     <message>
         <source>&amp;Cancel Task (runs in {process})</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe &amp;abbrechen (läuft in {process})</translation>
     </message>
     <message>
         <source>&amp;Cancel Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe &amp;abbrechen</translation>
     </message>
     <message>
         <source>Cancelling {task}</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} wird abgebrochen</translation>
     </message>
     <message>
         <source>Cancelled {task}: it runs in {process}, which stops it within a second or two</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} abgebrochen: läuft in {process}, das sie in ein bis zwei Sekunden beendet</translation>
     </message>
     <message>
         <source>Cancelled {task}, queued by {process}: it will not run</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} abgebrochen, eingereiht von {process}: wird nicht ausgeführt</translation>
     </message>
 </context>
 <context>
     <name>PriceChart</name>
     <message>
         <source>Price ({currency})</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis ({currency})</translation>
     </message>
     <message>
         <source>price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>Target {price}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel {price}</translation>
     </message>
     <message>
         <source>Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausverkauft</translation>
     </message>
     <message>
         <source>Back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder verfügbar</translation>
     </message>
 </context>
 <context>
     <name>ProductDetail</name>
     <message>
         <source>7 d</source>
-        <translation type="unfinished"></translation>
+        <translation>7 T</translation>
     </message>
     <message>
         <source>30 d</source>
-        <translation type="unfinished"></translation>
+        <translation>30 T</translation>
     </message>
     <message>
         <source>90 d</source>
-        <translation type="unfinished"></translation>
+        <translation>90 T</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles</translation>
     </message>
     <message>
         <source>without a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>ohne Browser</translation>
     </message>
     <message>
         <source>in the PriceWatch browser</source>
-        <translation type="unfinished"></translation>
+        <translation>im PriceWatch-Browser</translation>
     </message>
     <message>
         <source>Show every check</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Prüfung zeigen</translation>
     </message>
     <message>
         <source>Also list the checks that found the same price and stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Auch die Prüfungen auflisten, die denselben Preis und Bestand fanden</translation>
     </message>
     <message>
         <source>Open in Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Browser öffnen</translation>
     </message>
     <message>
         <source>Open in PriceWatch Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Im PriceWatch-Browser öffnen</translation>
     </message>
     <message>
         <source>Log in or pass the shop&apos;s check once (later checks reuse it), or click the price to pick it</source>
-        <translation type="unfinished"></translation>
+        <translation>Einmal anmelden oder die Prüfung des Shops bestehen (spätere Prüfungen nutzen das), oder auf den Preis klicken, um ihn zu wählen</translation>
     </message>
     <message>
         <source>Why This Price?</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum dieser Preis?</translation>
     </message>
     <message>
         <source>Check Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt prüfen</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearbeiten…</translation>
     </message>
     <message>
         <source>Read the page:</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite lesen:</translation>
     </message>
     <message>
         <source>last read {how}, {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>zuletzt {how} gelesen, {when}</translation>
     </message>
     <message>
         <source>The last check failed. {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzte Prüfung ist fehlgeschlagen. {why}</translation>
     </message>
     <message>
         <source>The last check failed. PriceWatch tries again at the next check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzte Prüfung ist fehlgeschlagen. PriceWatch versucht es bei der nächsten Prüfung erneut.</translation>
     </message>
     <message>
         <source>{change} (was {was})</source>
-        <translation type="unfinished"></translation>
+        <translation>{change} (vorher {was})</translation>
     </message>
     <message>
         <source>Lowest</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiefstpreis</translation>
     </message>
     <message>
         <source>Highest</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstpreis</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbarkeit</translation>
     </message>
     <message>
         <source>Next check</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Prüfung</translation>
     </message>
     <message>
         <source>Last checked {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt geprüft {when}</translation>
     </message>
     <message>
         <source>Not checked yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nicht geprüft</translation>
     </message>
     <message>
         <source>In view: average {average} · lowest {lowest}</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Ausschnitt: Durchschnitt {average} · Tiefstpreis {lowest}</translation>
     </message>
     <message>
         <source>Use this price selector for the whole shop?</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Preisselektor für den ganzen Shop verwenden?</translation>
     </message>
     <message>
         <source>{shop} has 1 other product in PriceWatch. Read its price from the same place on the page too?</source>
-        <translation type="unfinished"></translation>
+        <translation>{shop} hat 1 weiteres Produkt in PriceWatch. Dessen Preis auch von derselben Stelle der Seite lesen?</translation>
     </message>
     <message>
         <source>{shop} has {count} other products in PriceWatch. Read their prices from the same place on the page too?</source>
-        <translation type="unfinished"></translation>
+        <translation>{shop} hat {count} weitere Produkte in PriceWatch. Deren Preise auch von derselben Stelle der Seite lesen?</translation>
     </message>
 </context>
 <context>
     <name>ProductDialog</name>
     <message>
         <source>Edit Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt bearbeiten</translation>
     </message>
     <message>
         <source>Add Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Look up</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abrufen</translation>
     </message>
     <message>
         <source>the page&apos;s title, or a name of your own</source>
-        <translation type="unfinished"></translation>
+        <translation>der Titel der Seite oder ein eigener Name</translation>
     </message>
     <message>
         <source>optional, for example  .price-now  (when detection picks wrong)</source>
-        <translation type="unfinished"></translation>
+        <translation>optional, zum Beispiel  .price-now  (wenn die Erkennung falsch liegt)</translation>
     </message>
     <message>
         <source>optional, for example 199.99</source>
-        <translation type="unfinished"></translation>
+        <translation>optional, zum Beispiel 199.99</translation>
     </message>
     <message>
         <source>Pause checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen anhalten</translation>
     </message>
     <message>
         <source>optional: your own notes (size, colour, what it is for)</source>
-        <translation type="unfinished"></translation>
+        <translation>optional: eigene Notizen (Größe, Farbe, wofür es gedacht ist)</translation>
     </message>
     <message>
         <source>Page address</source>
-        <translation type="unfinished"></translation>
+        <translation>Seitenadresse</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezeichnung</translation>
     </message>
     <message>
         <source>Price selector</source>
-        <translation type="unfinished"></translation>
+        <translation>Preisselektor</translation>
     </message>
     <message>
         <source>Target price</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielpreis</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Read the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite lesen</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notizen</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <source>Looking up {address}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} wird abgerufen…</translation>
     </message>
     <message>
         <source>product {id} (“{name}”)</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt {id} („{name}“)</translation>
     </message>
     <message>
         <source>product {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt {id}</translation>
     </message>
     <message>
         <source>Already tracked as {product}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird bereits beobachtet als {product}</translation>
     </message>
     <message>
         <source>The same item ({sku}) is already tracked as {product} at another address</source>
-        <translation type="unfinished"></translation>
+        <translation>Derselbe Artikel ({sku}) wird bereits unter einer anderen Adresse beobachtet als {product}</translation>
     </message>
     <message>
         <source>{problem}; select it in the list and press F2 to change it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{problem}; wählen Sie es in der Liste aus und drücken Sie F2, um es zu ändern.</translation>
     </message>
     <message>
         <source>The look-up was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Abruf wurde abgebrochen.</translation>
     </message>
     <message>
         <source>You can still save your changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können Ihre Änderungen trotzdem speichern.</translation>
     </message>
     <message>
         <source>You can still add the product.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können das Produkt trotzdem hinzufügen.</translation>
     </message>
     <message>
         <source>This shop does not answer on a secure connection (https://), so PriceWatch reads it with http://. The connection to it is not encrypted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Shop antwortet nicht über eine sichere Verbindung (https://), daher liest PriceWatch ihn mit http://. Die Verbindung ist nicht verschlüsselt.</translation>
     </message>
     <message>
         <source>The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Abruf wurde abgebrochen. Sie können das Produkt trotzdem hinzufügen; PriceWatch prüft es nach Plan.</translation>
     </message>
     <message>
         <source>This page does not exist; check the address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Seite existiert nicht; prüfen Sie die Adresse.</translation>
     </message>
     <message>
         <source>Price selector: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Preisselektor: {problem}</translation>
     </message>
     <message>
         <source>Target price: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielpreis: {problem}</translation>
     </message>
     <message>
         <source>This product was removed elsewhere meanwhile; there is nothing to save.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Produkt wurde inzwischen anderswo entfernt; es gibt nichts zu speichern.</translation>
     </message>
 </context>
 <context>
@@ -1303,1365 +1306,1369 @@ mailto://me:app-password@gmail.com</source>
         <source>Stop tracking “{name}”?
 
 Its price history is deleted too.</source>
-        <translation type="unfinished"></translation>
+        <translation>„{name}“ nicht mehr beobachten?
+
+Sein Preisverlauf wird ebenfalls gelöscht.</translation>
     </message>
     <message>
         <source>Stop tracking {count} products?
 
 Their price history is deleted too.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Produkte nicht mehr beobachten?
+
+Ihr Preisverlauf wird ebenfalls gelöscht.</translation>
     </message>
     <message>
         <source>Remove products</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte entfernen</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>This product was removed from PriceWatch elsewhere (the command line, the API or another window), so there is nothing to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Produkt wurde anderswo aus PriceWatch entfernt (Befehlszeile, API oder ein anderes Fenster), daher gibt es nichts zu prüfen.</translation>
     </message>
     <message>
         <source>{count} of these products were removed from PriceWatch elsewhere (the command line, the API or another window), so there is nothing to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} dieser Produkte wurden anderswo aus PriceWatch entfernt (Befehlszeile, API oder ein anderes Fenster), daher gibt es nichts zu prüfen.</translation>
     </message>
     <message>
         <source>Product removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt entfernt</translation>
     </message>
 </context>
 <context>
     <name>ProductTableModel</name>
     <message>
         <source>Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt</translation>
     </message>
     <message>
         <source>Shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Händler</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Lowest</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiefstpreis</translation>
     </message>
     <message>
         <source>Highest</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstpreis</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbarkeit</translation>
     </message>
     <message>
         <source>Last checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt geprüft</translation>
     </message>
     <message>
         <source>Next check</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Prüfung</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsichere Messung: Die Seite nennt diesen Preis nicht eindeutig, daher löst er allein keinen Alarm aus</translation>
     </message>
     <message>
         <source>Sorts by currency, then amount (amounts in different currencies do not compare)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sortiert nach Währung, dann Betrag (Beträge in verschiedenen Währungen sind nicht vergleichbar)</translation>
     </message>
     <message>
         <source>SKU {sku}</source>
-        <translation type="unfinished"></translation>
+        <translation>Art.-Nr. {sku}</translation>
     </message>
     <message>
         <source>chosen offer</source>
-        <translation type="unfinished"></translation>
+        <translation>gewähltes Angebot</translation>
     </message>
     <message>
         <source>soon</source>
-        <translation type="unfinished"></translation>
+        <translation>bald</translation>
     </message>
     <message>
         <source>Retrying at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Versuch um {time}</translation>
     </message>
     <message>
         <source>The last try failed: {error}
 Next try at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der letzte Versuch ist fehlgeschlagen: {error}
+Nächster Versuch um {time}</translation>
     </message>
     <message>
         <source>Failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: {error}</translation>
     </message>
     <message>
         <source>Paused: not checked until you resume it</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten: wird nicht geprüft, bis Sie fortsetzen</translation>
     </message>
     <message>
         <source>Variant: {variant}</source>
-        <translation type="unfinished"></translation>
+        <translation>Variante: {variant}</translation>
     </message>
     <message>
         <source>Last error: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Fehler: {error}</translation>
     </message>
 </context>
 <context>
     <name>ProductsPanel</name>
     <message>
         <source>Search products by name, shop or address  (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte nach Name, Shop oder Adresse suchen  (Strg+F)</translation>
     </message>
     <message>
         <source>Search products</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte suchen</translation>
     </message>
     <message>
         <source>&lt;h3&gt;No products yet&lt;/h3&gt;&lt;p&gt;Add one with &lt;b&gt;Add product&lt;/b&gt; (Ctrl+N),&lt;br&gt;or copy a product page&apos;s address and press &lt;b&gt;Ctrl+V&lt;/b&gt; here.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Noch keine Produkte&lt;/h3&gt;&lt;p&gt;Fügen Sie eines mit &lt;b&gt;Produkt hinzufügen&lt;/b&gt; hinzu (Strg+N),&lt;br&gt;oder kopieren Sie die Adresse einer Produktseite und drücken Sie hier &lt;b&gt;Strg+V&lt;/b&gt;.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>No product matches “{typed}”.
 Search looks in names, shops and addresses; press Esc to clear it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Produkt passt zu „{typed}“.
+Die Suche durchsucht Namen, Shops und Adressen; Esc leert sie.</translation>
     </message>
 </context>
 <context>
     <name>QuietHours</name>
     <message>
         <source>Hold notifications back during quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen während der Ruhezeit zurückhalten</translation>
     </message>
     <message>
         <source>from</source>
-        <translation type="unfinished"></translation>
+        <translation>von</translation>
     </message>
     <message>
         <source>until</source>
-        <translation type="unfinished"></translation>
+        <translation>bis</translation>
     </message>
 </context>
 <context>
     <name>RuleChoice</name>
     <message>
         <source>The price drops</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Preis sinkt</translation>
     </message>
     <message>
         <source>The price rises</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Preis steigt</translation>
     </message>
     <message>
         <source>It is back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Es ist wieder verfügbar</translation>
     </message>
     <message>
         <source>It runs out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Es ist ausverkauft</translation>
     </message>
     <message>
         <source>Tell me when</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigen, wenn</translation>
     </message>
 </context>
 <context>
     <name>Schedule</name>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>angehalten</translation>
     </message>
     <message>
         <source>not scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht geplant</translation>
     </message>
     <message>
         <source>checks paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen angehalten</translation>
     </message>
     <message>
         <source>scheduler off</source>
-        <translation type="unfinished"></translation>
+        <translation>Planer aus</translation>
     </message>
 </context>
 <context>
     <name>SchemaWatch</name>
     <message>
         <source>PriceWatch was updated</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch wurde aktualisiert</translation>
     </message>
     <message>
         <source>A newer PriceWatch upgraded the database while this window was open (schema version {old} → {new}).
 
 This window can no longer save anything: checks, edits and scheduled runs would fail. Restart PriceWatch to continue with the new version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neueres PriceWatch hat die Datenbank aktualisiert, während dieses Fenster offen war (Schemaversion {old} → {new}).
+
+Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante Läufe würden fehlschlagen. Starten Sie PriceWatch neu, um mit der neuen Version weiterzumachen.</translation>
     </message>
     <message>
         <source>Restart PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch neu starten</translation>
     </message>
     <message>
         <source>Later</source>
-        <translation type="unfinished"></translation>
+        <translation>Später</translation>
     </message>
     <message>
         <source>(restart PriceWatch first: it was updated)</source>
-        <translation type="unfinished"></translation>
+        <translation>(zuerst PriceWatch neu starten: es wurde aktualisiert)</translation>
     </message>
 </context>
 <context>
     <name>SelectorCheck</name>
     <message>
         <source>Not a valid CSS selector: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein gültiger CSS-Selektor: {detail}</translation>
     </message>
     <message>
         <source>Not a valid CSS selector.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein gültiger CSS-Selektor.</translation>
     </message>
 </context>
 <context>
     <name>Settings</name>
     <message>
         <source>Check each new product every</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes neue Produkt prüfen alle</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>How often a product is checked unless you set its own interval</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie oft ein Produkt geprüft wird, wenn Sie keinen eigenen Abstand setzen</translation>
     </message>
     <message>
         <source>Hourly check at minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Stündliche Prüfung zur Minute</translation>
     </message>
     <message>
         <source>Look for products due every</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach fälligen Produkten sehen alle</translation>
     </message>
     <message>
         <source>How often PriceWatch wakes up to check the products that are due</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie oft PriceWatch aufwacht, um fällige Produkte zu prüfen</translation>
     </message>
     <message>
         <source>Random delay up to</source>
-        <translation type="unfinished"></translation>
+        <translation>Zufällige Verzögerung bis zu</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Spreads checks over time</source>
-        <translation type="unfinished"></translation>
+        <translation>Verteilt die Prüfungen über die Zeit</translation>
     </message>
     <message>
         <source>Daily clean-up at hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Tägliche Bereinigung zur Stunde</translation>
     </message>
     <message>
         <source>Daily clean-up at minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Tägliche Bereinigung zur Minute</translation>
     </message>
     <message>
         <source>Cache clean-up every</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischenspeicher bereinigen alle</translation>
     </message>
     <message>
         <source> h</source>
-        <translation type="unfinished"></translation>
+        <translation> h</translation>
     </message>
     <message>
         <source>Pause scheduled checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplante Prüfungen anhalten</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation type="unfinished"></translation>
+        <translation>User-Agent-Kennung</translation>
     </message>
     <message>
         <source>How PriceWatch introduces itself to shops</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie sich PriceWatch bei Shops vorstellt</translation>
     </message>
     <message>
         <source>Connect timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitlimit für den Verbindungsaufbau</translation>
     </message>
     <message>
         <source>Read timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitlimit für das Lesen</translation>
     </message>
     <message>
         <source>Give up a page after</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Seite aufgeben nach</translation>
     </message>
     <message>
         <source>Largest page</source>
-        <translation type="unfinished"></translation>
+        <translation>Größte Seite</translation>
     </message>
     <message>
         <source> MB</source>
-        <translation type="unfinished"></translation>
+        <translation> MB</translation>
     </message>
     <message>
         <source>Requests at once per shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitige Anfragen pro Shop</translation>
     </message>
     <message>
         <source>Pause between requests to a shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause zwischen Anfragen an einen Shop</translation>
     </message>
     <message>
         <source>Respect robots.txt</source>
-        <translation type="unfinished"></translation>
+        <translation>robots.txt beachten</translation>
     </message>
     <message>
         <source>Show product images</source>
-        <translation type="unfinished"></translation>
+        <translation>Produktbilder zeigen</translation>
     </message>
     <message>
         <source>Fetches each product&apos;s picture once</source>
-        <translation type="unfinished"></translation>
+        <translation>Lädt das Bild jedes Produkts einmal</translation>
     </message>
     <message>
         <source>Proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>Proxy-Server</translation>
     </message>
     <message>
         <source>http://host:port or socks5://host:port; empty: none</source>
-        <translation type="unfinished"></translation>
+        <translation>http://host:port oder socks5://host:port; leer: keiner</translation>
     </message>
     <message>
         <source>Use a browser for shops that need one</source>
-        <translation type="unfinished"></translation>
+        <translation>Für Shops, die einen brauchen, einen Browser verwenden</translation>
     </message>
     <message>
         <source>Pages built by scripts</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten, die Skripte aufbauen</translation>
     </message>
     <message>
         <source>Pages rendered at once</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitig dargestellte Seiten</translation>
     </message>
     <message>
         <source>Pages waiting at most</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstens wartende Seiten</translation>
     </message>
     <message>
         <source>Give up a rendered page after</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine dargestellte Seite aufgeben nach</translation>
     </message>
     <message>
         <source>Restart the browser after</source>
-        <translation type="unfinished"></translation>
+        <translation>Browser neu starten nach</translation>
     </message>
     <message>
         <source> pages</source>
-        <translation type="unfinished"></translation>
+        <translation> Seiten</translation>
     </message>
     <message>
         <source>Restart the browser above</source>
-        <translation type="unfinished"></translation>
+        <translation>Browser neu starten über</translation>
     </message>
     <message>
         <source>Browser user agent</source>
-        <translation type="unfinished"></translation>
+        <translation>User-Agent-Kennung des Browsers</translation>
     </message>
     <message>
         <source>Empty: the browser&apos;s own, naming PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Leer: die des Browsers, mit PriceWatch im Namen</translation>
     </message>
     <message>
         <source>Run tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgaben ausführen</translation>
     </message>
     <message>
         <source>Applies after a restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Gilt nach einem Neustart</translation>
     </message>
     <message>
         <source>Default queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeiter der Standard-Warteschlange</translation>
     </message>
     <message>
         <source>Scraping queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeiter der Lese-Warteschlange</translation>
     </message>
     <message>
         <source>Notification queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeiter der Benachrichtigungs-Warteschlange</translation>
     </message>
     <message>
         <source>Retries for temporary errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen bei vorübergehenden Fehlern</translation>
     </message>
     <message>
         <source>First retry after about</source>
-        <translation type="unfinished"></translation>
+        <translation>Erste Wiederholung nach etwa</translation>
     </message>
     <message>
         <source>Doubles each time, with jitter</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdoppelt sich jedes Mal, mit Zufallsanteil</translation>
     </message>
     <message>
         <source>Longest wait between retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Längste Wartezeit zwischen Wiederholungen</translation>
     </message>
     <message>
         <source>Keep finished tasks for</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigte Aufgaben aufbewahren für</translation>
     </message>
     <message>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> Tage</translation>
     </message>
     <message>
         <source>Read pages in separate processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten in eigenen Prozessen lesen</translation>
     </message>
     <message>
         <source>One per core</source>
-        <translation type="unfinished"></translation>
+        <translation>Einer pro Kern</translation>
     </message>
     <message>
         <source>Task lease</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgaben-Lease</translation>
     </message>
     <message>
         <source>Another computer&apos;s unfinished tasks are taken over after this long without a sign of life</source>
-        <translation type="unfinished"></translation>
+        <translation>Unerledigte Aufgaben eines anderen Computers werden nach so langer Zeit ohne Lebenszeichen übernommen</translation>
     </message>
     <message>
         <source>Sign of life every</source>
-        <translation type="unfinished"></translation>
+        <translation>Lebenszeichen alle</translation>
     </message>
     <message>
         <source>At most a third of the lease</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstens ein Drittel der Lease</translation>
     </message>
     <message>
         <source>Cached pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischengespeicherte Seiten</translation>
     </message>
     <message>
         <source>Keep cached pages for</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischengespeicherte Seiten behalten für</translation>
     </message>
     <message>
         <source>Cache size limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Größengrenze des Zwischenspeichers</translation>
     </message>
     <message>
         <source>Memory for cached pages; 0: no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher für zwischengespeicherte Seiten; 0: keine Grenze</translation>
     </message>
     <message>
         <source>Desktop notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop-Benachrichtigungen</translation>
     </message>
     <message>
         <source>Tray messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldungen im Infobereich</translation>
     </message>
     <message>
         <source>Other services (Apprise)</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere Dienste (Apprise)</translation>
     </message>
     <message>
         <source>Phone, e-mail or chat through Apprise: one address per line, for example ntfy://topic</source>
-        <translation type="unfinished"></translation>
+        <translation>Telefon, E-Mail oder Chat über Apprise: eine Adresse pro Zeile, zum Beispiel ntfy://thema</translation>
     </message>
     <message>
         <source>Quiet hours from</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhezeit von</translation>
     </message>
     <message>
         <source>HH:MM; empty: no quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>HH:MM; leer: keine Ruhezeit</translation>
     </message>
     <message>
         <source>Quiet hours until</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhezeit bis</translation>
     </message>
     <message>
         <source>HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>HH:MM</translation>
     </message>
     <message>
         <source>Alerts for new products</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme für neue Produkte</translation>
     </message>
     <message>
         <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine pro Zeile: any_drop, price_increase, back_in_stock, out_of_stock</translation>
     </message>
     <message>
         <source>Notifications per product a day</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen pro Produkt und Tag</translation>
     </message>
     <message>
         <source>0: no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>0: keine Grenze</translation>
     </message>
     <message>
         <source>Enable the local API</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokale API einschalten</translation>
     </message>
     <message>
         <source>Listen on</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauschen auf</translation>
     </message>
     <message>
         <source>127.0.0.1 keeps it on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>127.0.0.1 hält sie auf diesem Computer</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Portnummer</translation>
     </message>
     <message>
         <source>Largest request</source>
-        <translation type="unfinished"></translation>
+        <translation>Größte Anfrage</translation>
     </message>
     <message>
         <source> KB</source>
-        <translation type="unfinished"></translation>
+        <translation> KB</translation>
     </message>
     <message>
         <source>Closing the window keeps PriceWatch in the tray</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim Schließen des Fensters bleibt PriceWatch im Infobereich</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Applies after a restart; dates and numbers follow the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache</translation>
     </message>
     <message>
         <source>In background threads</source>
-        <translation type="unfinished"></translation>
+        <translation>In Hintergrund-Threads</translation>
     </message>
     <message>
         <source>One at a time, in the calling thread (debugging)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine nach der anderen, im aufrufenden Thread (Fehlersuche)</translation>
     </message>
     <message>
         <source>As the system is set</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie im System eingestellt</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenster</translation>
     </message>
     <message>
         <source>Schedule details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details des Zeitplans</translation>
     </message>
     <message>
         <source>Fetching pages and politeness towards shops</source>
-        <translation type="unfinished"></translation>
+        <translation>Seitenabruf und Rücksicht auf Shops</translation>
     </message>
     <message>
         <source>Shops that need a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Shops, die einen Browser brauchen</translation>
     </message>
     <message>
         <source>Background tasks (engine)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hintergrundaufgaben (Engine)</translation>
     </message>
     <message>
         <source>Page cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten-Zwischenspeicher</translation>
     </message>
     <message>
         <source>Local HTTP API</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokale HTTP-API</translation>
     </message>
     <message>
         <source>PriceWatch Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch-Einstellungen</translation>
     </message>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>Allgemein</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>Erweitert</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten</translation>
     </message>
     <message>
         <source>Send a Test Notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Testbenachrichtigung senden</translation>
     </message>
     <message>
         <source>Through every channel switched on above, as set here (before saving)</source>
-        <translation type="unfinished"></translation>
+        <translation>Über jeden oben eingeschalteten Kanal, wie hier eingestellt (vor dem Speichern)</translation>
     </message>
     <message>
         <source>Quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhezeit</translation>
     </message>
     <message>
         <source>The alerts every new product starts with (window, CLI, API or import)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Alarme, mit denen jedes neue Produkt beginnt (Fenster, Befehlszeile, API oder Import)</translation>
     </message>
     <message>
         <source>New products</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Produkte</translation>
     </message>
     <message>
         <source>Language and region</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache und Region</translation>
     </message>
     <message>
         <source>A new language applies after PriceWatch restarts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine neue Sprache gilt nach dem Neustart von PriceWatch.</translation>
     </message>
     <message>
         <source>As each shop states it</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie jeder Shop sie angibt</translation>
     </message>
     <message>
         <source>Prices are shown in the shop&apos;s currency; converting them is not offered yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Preise werden in der Währung des Shops gezeigt; Umrechnen gibt es noch nicht</translation>
     </message>
     <message>
         <source>Currency</source>
-        <translation type="unfinished"></translation>
+        <translation>Währung</translation>
     </message>
     <message>
         <source>These rarely need changing. Hover over a field for what it does.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese müssen selten geändert werden. Für eine Erklärung mit der Maus auf ein Feld zeigen.</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeigen</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu erzeugen</translation>
     </message>
     <message>
         <source>Access token</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugriffstoken</translation>
     </message>
     <message>
         <source>Running at {address}</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft unter {address}</translation>
     </message>
     <message>
         <source>Not running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft nicht</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenordner</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischenspeicher</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokolle</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbergen</translation>
     </message>
     <message>
         <source>Regenerate the access token?</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugriffstoken neu erzeugen?</translation>
     </message>
     <message>
         <source>A new access token will replace the current one when you press Save. Scripts and tools that use the current token will then be refused until you give them the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neues Zugriffstoken ersetzt das aktuelle, wenn Sie auf Speichern drücken. Skripte und Werkzeuge mit dem aktuellen Token werden dann abgewiesen, bis Sie ihnen das neue geben.</translation>
     </message>
     <message>
         <source>Make a New Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Token erzeugen</translation>
     </message>
     <message>
         <source>New token: it replaces the current one when you press Save (Cancel keeps it).</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Token: Es ersetzt das aktuelle, wenn Sie auf Speichern drücken (Abbrechen behält es).</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gesendet…</translation>
     </message>
     <message>
         <source>{label}: use HH:MM, for example 22:00</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}: im Format HH:MM, zum Beispiel 22:00</translation>
     </message>
     <message>
         <source>Quiet hours need both a start and an end</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ruhezeit braucht Beginn und Ende</translation>
     </message>
     <message>
         <source>The user agent cannot be empty</source>
-        <translation type="unfinished"></translation>
+        <translation>Die User-Agent-Kennung darf nicht leer sein</translation>
     </message>
     <message>
         <source>Sign of life every {beat} s: at most a third of the task lease ({lease} s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lebenszeichen alle {beat} s: höchstens ein Drittel der Aufgaben-Lease ({lease} s)</translation>
     </message>
     <message>
         <source>The API needs an address to listen on</source>
-        <translation type="unfinished"></translation>
+        <translation>Die API braucht eine Adresse zum Lauschen</translation>
     </message>
     <message>
         <source>The API could not start: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die API konnte nicht starten: {error}</translation>
     </message>
 </context>
 <context>
     <name>StatusBar</name>
     <message>
         <source>1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Produkt</translation>
     </message>
     <message>
         <source>{total} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} Produkte</translation>
     </message>
     <message>
         <source>{shown} of 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown} von 1 Produkt</translation>
     </message>
     <message>
         <source>{shown} of {total} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown} von {total} Produkten</translation>
     </message>
     <message>
         <source>Scheduled checks stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplante Prüfungen gestoppt</translation>
     </message>
     <message>
         <source>Scheduled checks paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplante Prüfungen angehalten</translation>
     </message>
     <message>
         <source>Next check {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Prüfung {when}</translation>
     </message>
     <message>
         <source>Next check: {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Prüfung: {time}</translation>
     </message>
     <message>
         <source>none due</source>
-        <translation type="unfinished"></translation>
+        <translation>keine fällig</translation>
     </message>
     <message>
         <source>Next check: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Prüfung: {reason}</translation>
     </message>
     <message>
         <source>⚠ {schedule} · last run failed</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ {schedule} · letzter Lauf fehlgeschlagen</translation>
     </message>
     <message>
         <source>Checks on workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen auf den Workern</translation>
     </message>
     <message>
         <source>Checks here, not on workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen hier, nicht auf den Workern</translation>
     </message>
     <message>
         <source>Connecting to the workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zu den Workern wird aufgebaut</translation>
     </message>
     <message>
         <source>PriceWatch was updated — Restart</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch wurde aktualisiert — Neu starten</translation>
     </message>
     <message>
         <source>A newer PriceWatch upgraded the database; this window can no longer save anything</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neueres PriceWatch hat die Datenbank aktualisiert; dieses Fenster kann nichts mehr speichern</translation>
     </message>
 </context>
 <context>
     <name>Stock</name>
     <message>
         <source>In stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf Lager</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausverkauft</translation>
     </message>
     <message>
         <source>Pre-order</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorbestellbar</translation>
     </message>
     <message>
         <source>Back-order</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachbestellt</translation>
     </message>
     <message>
         <source>Stock not stated</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestand nicht angegeben</translation>
     </message>
 </context>
 <context>
     <name>TaskActivity</name>
     <message>
         <source>Checking {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe {}</translation>
     </message>
     <message>
         <source>Checking a product</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe ein Produkt</translation>
     </message>
     <message>
         <source>Checking prices</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe Preise</translation>
     </message>
     <message>
         <source>Looking up {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufe {} ab</translation>
     </message>
     <message>
         <source>Looking up pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufe Seiten ab</translation>
     </message>
     <message>
         <source>Cleaning up old data</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereinige alte Daten</translation>
     </message>
     <message>
         <source>Clearing old cached pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Leere alte zwischengespeicherte Seiten</translation>
     </message>
     <message>
         <source>Notifying: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtige: {}</translation>
     </message>
     <message>
         <source>Sending a notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Sende eine Benachrichtigung</translation>
     </message>
     <message>
         <source>Sending notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Sende Benachrichtigungen</translation>
     </message>
     <message>
         <source>Sending notifications held in quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Sende in der Ruhezeit zurückgehaltene Benachrichtigungen</translation>
     </message>
     <message>
         <source>Sending held notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Sende zurückgehaltene Benachrichtigungen</translation>
     </message>
     <message>
         <source>Fetching the picture of {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade das Bild von {}</translation>
     </message>
     <message>
         <source>Fetching a picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade ein Bild</translation>
     </message>
     <message>
         <source>Reading {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese {}</translation>
     </message>
     <message>
         <source>a page</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Seite</translation>
     </message>
     <message>
         <source>Checking every product</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe alle Produkte</translation>
     </message>
     <message>
         <source>Checking the products that are due</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe die fälligen Produkte</translation>
     </message>
 </context>
 <context>
     <name>TaskColumns</name>
     <message>
         <source>Activity</source>
-        <translation type="unfinished"></translation>
+        <translation>Tätigkeit</translation>
     </message>
     <message>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe</translation>
     </message>
     <message>
         <source>Product or URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt oder Adresse</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Result or error</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis oder Fehler</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigt</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird wiederholt</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Look up page</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite abrufen</translation>
     </message>
     <message>
         <source>Look up pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten abrufen</translation>
     </message>
     <message>
         <source>Check prices</source>
-        <translation type="unfinished"></translation>
+        <translation>Preise prüfen</translation>
     </message>
     <message>
         <source>Check price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis prüfen</translation>
     </message>
     <message>
         <source>Clean up old data</source>
-        <translation type="unfinished"></translation>
+        <translation>Alte Daten bereinigen</translation>
     </message>
     <message>
         <source>Clear old cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Alten Zwischenspeicher leeren</translation>
     </message>
     <message>
         <source>Send notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigung senden</translation>
     </message>
     <message>
         <source>Send notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen senden</translation>
     </message>
     <message>
         <source>Send held notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückgehaltene Benachrichtigungen senden</translation>
     </message>
     <message>
         <source>Fetch picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild laden</translation>
     </message>
     <message>
         <source>all products</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Produkte</translation>
     </message>
     <message>
         <source>due products</source>
-        <translation type="unfinished"></translation>
+        <translation>fällige Produkte</translation>
     </message>
     <message>
         <source>1 page</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Seite</translation>
     </message>
     <message>
         <source>{count} pages</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Seiten</translation>
     </message>
     <message>
         <source>1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Produkt</translation>
     </message>
     <message>
         <source>{count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Produkte</translation>
     </message>
     <message>
         <source>Look up page (preview)</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite abrufen (Vorschau)</translation>
     </message>
     <message>
         <source>Scrape page</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite auslesen</translation>
     </message>
     <message>
         <source>product {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkt {id}</translation>
     </message>
     <message>
         <source>Done, {count} failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigt, {count} fehlgeschlagen</translation>
     </message>
     <message>
         <source>picture could not be fetched</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild konnte nicht geladen werden</translation>
     </message>
     <message>
         <source>next try {when}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>nächster Versuch {when}: {error}</translation>
     </message>
     <message>
         <source>{products} checked</source>
-        <translation type="unfinished"></translation>
+        <translation>{products} geprüft</translation>
     </message>
     <message>
         <source>on {worker}</source>
-        <translation type="unfinished"></translation>
+        <translation>auf {worker}</translation>
     </message>
 </context>
 <context>
     <name>TaskDetail</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>priority</source>
-        <translation type="unfinished"></translation>
+        <translation>Priorität</translation>
     </message>
     <message>
         <source>&lt;b&gt;tries&lt;/b&gt; {tries} of {most}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Versuch&lt;/b&gt; {tries} von {most}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Read on&lt;/b&gt; {worker} (a Celery worker)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Gelesen auf&lt;/b&gt; {worker} (ein Celery-Worker)</translation>
     </message>
     <message>
         <source>Part of</source>
-        <translation type="unfinished"></translation>
+        <translation>Teil von</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Children</source>
-        <translation type="unfinished"></translation>
+        <translation>Unteraufgaben</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet</translation>
     </message>
     <message>
         <source>Next try</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächster Versuch</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet</translation>
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauerte</translation>
     </message>
     <message>
         <source>Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitablauf</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumente</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Traceback</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablaufverfolgung</translation>
     </message>
 </context>
 <context>
     <name>TaskDetailPane</name>
     <message>
         <source>Select a task to see its arguments, result and timeline.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Aufgabe, um Argumente, Ergebnis und Zeitablauf zu sehen.</translation>
     </message>
 </context>
 <context>
     <name>TaskPanel</name>
     <message>
         <source>All states</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Zustände</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird wiederholt</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigt</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>All tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Aufgaben</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Warteschlangen</translation>
     </message>
     <message>
         <source>Filter by product, address or error</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Produkt, Adresse oder Fehler filtern</translation>
     </message>
     <message>
         <source>&amp;Cancel Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe &amp;abbrechen</translation>
     </message>
     <message>
         <source>&amp;Retry Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe &amp;wiederholen</translation>
     </message>
     <message>
         <source>Copy &amp;Error</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fehler kopieren</translation>
     </message>
     <message>
         <source>Copy Task &amp;ID</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgaben-&amp;ID kopieren</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeigen</translation>
     </message>
     <message>
         <source>Queued {task} again</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} erneut eingereiht</translation>
     </message>
 </context>
 <context>
     <name>Time</name>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>jetzt</translation>
     </message>
 </context>
 <context>
     <name>TransferActions</name>
     <message>
         <source>JSON export (*.json);;CSV spreadsheet (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-Export (*.json);;CSV-Tabelle (*.csv)</translation>
     </message>
     <message>
         <source>Export products and price history</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte und Preisverlauf exportieren</translation>
     </message>
     <message>
         <source>JSON export (*.json);;CSV spreadsheet (*.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-Export (*.json);;CSV-Tabelle (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Import products</source>
-        <translation type="unfinished"></translation>
+        <translation>Produkte importieren</translation>
     </message>
 </context>
 <context>
     <name>TrayIcon</name>
     <message>
         <source>&amp;Hide PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch &amp;verbergen</translation>
     </message>
     <message>
         <source>&amp;Show PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch &amp;zeigen</translation>
     </message>
 </context>
 <context>
     <name>WhyPrice</name>
     <message>
         <source>Why this price?</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum dieser Preis?</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>Read from</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelesen aus</translation>
     </message>
     <message>
         <source>Element</source>
-        <translation type="unfinished"></translation>
+        <translation>Seitenelement</translation>
     </message>
     <message>
         <source>List price</source>
-        <translation type="unfinished"></translation>
+        <translation>Listenpreis</translation>
     </message>
     <message>
         <source>Certainty</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicherheit</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Belege</translation>
     </message>
     <message>
         <source>&amp;Read the page again</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite &amp;erneut lesen</translation>
     </message>
     <message>
         <source>Prices that competed with it:</source>
-        <translation type="unfinished"></translation>
+        <translation>Preise, die mit ihm konkurrierten:</translation>
     </message>
     <message>
         <source>Looking for the last reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suche die letzte Messung…</translation>
     </message>
     <message>
         <source>PriceWatch kept no details of the last reading; reading the page again…</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch hat keine Details der letzten Messung; die Seite wird erneut gelesen…</translation>
     </message>
     <message>
         <source>From the reading {when}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Messung {when}.</translation>
     </message>
     <message>
         <source>Reading the page…</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite wird gelesen…</translation>
     </message>
     <message>
         <source>From the page as it is now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Seite, wie sie jetzt ist.</translation>
     </message>
     <message>
         <source>The page could not be read now. {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite konnte jetzt nicht gelesen werden. {why}</translation>
     </message>
     <message>
         <source>None shown on the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf der Seite keiner angegeben</translation>
     </message>
     <message>
         <source>Unsure</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsicher</translation>
     </message>
     <message>
         <source>Sure</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicher</translation>
     </message>
     <message>
         <source>No other price on the page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein anderer Preis auf der Seite.</translation>
     </message>
 </context>
 </TS>

@@ -5,295 +5,296 @@
     <name>Actions</name>
     <message>
         <source>&amp;Add Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün &amp;ekle…</translation>
     </message>
     <message>
         <source>Track a new product page</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni bir ürün sayfasını takip et</translation>
     </message>
     <message>
         <source>Add from &amp;Clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Panodan ekle</translation>
     </message>
     <message>
         <source>Track the product page whose address is in the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresi panoda olan ürün sayfasını takip et</translation>
     </message>
     <message>
         <source>&amp;Edit Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünü &amp;düzenle…</translation>
     </message>
     <message>
         <source>Change the target price, selector and alert rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef fiyatı, seçiciyi ve uyarı kurallarını değiştir</translation>
     </message>
     <message>
         <source>&amp;Remove Product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünü &amp;kaldır…</translation>
     </message>
     <message>
         <source>Stop tracking the selected products</source>
-        <translation type="unfinished"></translation>
+        <translation>Seçili ürünlerin takibini bırak</translation>
     </message>
     <message>
         <source>Price &amp;History…</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat &amp;geçmişi…</translation>
     </message>
     <message>
         <source>Show the price history of the selected product</source>
-        <translation type="unfinished"></translation>
+        <translation>Seçili ürünün fiyat geçmişini göster</translation>
     </message>
     <message>
         <source>&amp;Check Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi &amp;kontrol et</translation>
     </message>
     <message>
         <source>Check the selected products now</source>
-        <translation type="unfinished"></translation>
+        <translation>Seçili ürünleri şimdi kontrol et</translation>
     </message>
     <message>
         <source>Check &amp;All Now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tümünü şimdi kontrol et</translation>
     </message>
     <message>
         <source>Check every product now</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm ürünleri şimdi kontrol et</translation>
     </message>
     <message>
         <source>&amp;Open in Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tarayıcıda aç</translation>
     </message>
     <message>
         <source>Open the product page in the web browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün sayfasını web tarayıcısında aç</translation>
     </message>
     <message>
         <source>&amp;Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Yeniden yükle</translation>
     </message>
     <message>
         <source>Read products, tasks and notifications again from the database</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri, görevleri ve bildirimleri veritabanından yeniden oku</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bul</translation>
     </message>
     <message>
         <source>Search the products</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünlerde ara</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>İçe &amp;aktar…</translation>
     </message>
     <message>
         <source>Import products and history from a JSON or CSV export</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri ve geçmişi bir JSON veya CSV dışa aktarımından al</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dışa aktar…</translation>
     </message>
     <message>
         <source>Export products and history to JSON or CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri ve geçmişi JSON ya da CSV olarak dışa aktar</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ayarlar…</translation>
     </message>
     <message>
         <source>Checks, notifications, API and more</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller, bildirimler, API ve daha fazlası</translation>
     </message>
     <message>
         <source>&amp;Pause Scheduled Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Zamanlanmış kontrolleri &amp;duraklat</translation>
     </message>
     <message>
         <source>Stop the hourly checks until resumed</source>
-        <translation type="unfinished"></translation>
+        <translation>Saatlik kontrolleri yeniden başlatılana kadar durdur</translation>
     </message>
     <message>
         <source>&amp;Tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Görevler</translation>
     </message>
     <message>
         <source>Show or hide the live task table</source>
-        <translation type="unfinished"></translation>
+        <translation>Canlı görev tablosunu göster ya da gizle</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Çı&amp;kış</translation>
     </message>
     <message>
         <source>Quit PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;tan çık</translation>
     </message>
     <message>
         <source>&amp;About PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch &amp;hakkında</translation>
     </message>
     <message>
         <source>&amp;Show PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ı &amp;göster</translation>
     </message>
 </context>
 <context>
     <name>ActivityIndicator</name>
     <message>
         <source>No tasks running</source>
-        <translation type="unfinished"></translation>
+        <translation>Çalışan görev yok</translation>
     </message>
     <message>
         <source>Show the tasks PriceWatch ran (Ctrl+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ın çalıştırdığı görevleri göster (Ctrl+T)</translation>
     </message>
     <message>
         <source>{running} running · {waiting} queued</source>
-        <translation type="unfinished"></translation>
+        <translation>{running} çalışıyor · {waiting} sırada</translation>
     </message>
     <message>
         <source>{running} running, {waiting} waiting; {done} finished since this work began.
 Click to show the tasks (Ctrl+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>{running} çalışıyor, {waiting} bekliyor; bu iş başladığından beri {done} tamamlandı.
+Görevleri göstermek için tıklayın (Ctrl+T)</translation>
     </message>
 </context>
 <context>
     <name>AddressEdit</name>
     <message>
         <source>https://shop.example/product-page (or paste a message that holds it)</source>
-        <translation type="unfinished"></translation>
+        <translation>https://magaza.example/urun-sayfasi (ya da onu içeren bir mesajı yapıştırın)</translation>
     </message>
 </context>
 <context>
     <name>AlertRulesEditor</name>
     <message>
         <source>Tell me when</source>
-        <translation type="unfinished"></translation>
+        <translation>Bana haber ver:</translation>
     </message>
     <message>
         <source>the price is at or below the target price (when one is set)</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat hedef fiyata ya da altına indiğinde (hedef varsa)</translation>
     </message>
     <message>
         <source>the price drops by at least</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat en az şu kadar düştüğünde:</translation>
     </message>
     <message>
         <source>the price drops at all</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat herhangi bir miktar düştüğünde</translation>
     </message>
     <message>
         <source>the price goes up</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat yükseldiğinde</translation>
     </message>
     <message>
         <source>it is back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>ürün yeniden stoka girdiğinde</translation>
     </message>
     <message>
         <source>it sells out</source>
-        <translation type="unfinished"></translation>
+        <translation>ürün tükendiğinde</translation>
     </message>
     <message>
         <source>and 1 more rule set elsewhere (kept; see pricewatch alerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>ve başka yerde tanımlanmış 1 kural daha (korunur; bkz. pricewatch alerts)</translation>
     </message>
     <message>
         <source>and {count} more rules set elsewhere (kept; see pricewatch alerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>ve başka yerde tanımlanmış {count} kural daha (korunur; bkz. pricewatch alerts)</translation>
     </message>
 </context>
 <context>
     <name>Alerts</name>
     <message>
         <source>Target price reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef fiyata ulaşıldı</translation>
     </message>
     <message>
         <source>Price drop</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat düştü</translation>
     </message>
     <message>
         <source>Price up</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat arttı</translation>
     </message>
     <message>
         <source>Back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden stokta</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta yok</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>bilinmiyor</translation>
     </message>
     <message>
         <source>product #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>ürün #{id}</translation>
     </message>
     <message>
         <source>product</source>
-        <translation type="unfinished"></translation>
+        <translation>ürün</translation>
     </message>
     <message>
         <source>Now {now}, at or below your target of {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi {now}; {target} olan hedefinizde ya da altında.</translation>
     </message>
     <message>
         <source>Was {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Önceki fiyat {was}.</translation>
     </message>
     <message>
         <source>Out of stock.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta yok.</translation>
     </message>
     <message>
         <source>Out of stock (last price {price}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta yok (son fiyat {price}).</translation>
     </message>
     <message>
         <source>Available again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden satışta.</translation>
     </message>
     <message>
         <source>Available again at {now}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{now} fiyatla yeniden satışta.</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from the {days}-day high of {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi {now}; {days} günün en yüksek fiyatı olan {was} değerinden {change} ({percent}) fazla.</translation>
     </message>
     <message>
         <source>Now {now}, down {change} ({percent}) from the {days}-day high of {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi {now}; {days} günün en yüksek fiyatı olan {was} değerinden {change} ({percent}) düşük.</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi {now}; {was} fiyatından {change} ({percent}) pahalı.</translation>
     </message>
     <message>
         <source>Now {now}, down {change} ({percent}) from {was}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi {now}; {was} fiyatından {change} ({percent}) ucuz.</translation>
     </message>
     <message>
         <source>Also: {others}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ayrıca: {others}.</translation>
     </message>
 </context>
 <context>
     <name>Application</name>
     <message>
         <source>PriceWatch cannot open its data</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch verilerini açamıyor</translation>
     </message>
     <message>
         <source>PriceWatch settings</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch ayarları</translation>
     </message>
 </context>
 <context>
@@ -302,999 +303,1001 @@ Click to show the tasks (Ctrl+T)</source>
         <source>One address per line, for example
 ntfy://my-price-alerts
 mailto://me:app-password@gmail.com</source>
-        <translation type="unfinished"></translation>
+        <translation>Her satıra bir adres, örneğin
+ntfy://fiyat-uyarilarim
+mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
     <message>
         <source>Line {number}: Apprise does not understand “{address}”</source>
-        <translation type="unfinished"></translation>
+        <translation>Satır {number}: Apprise “{address}” adresini anlamıyor</translation>
     </message>
     <message>
         <source>PriceWatch test</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch denemesi</translation>
     </message>
     <message>
         <source>Notifications from PriceWatch arrive here.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch bildirimleri buraya gelir.</translation>
     </message>
     <message>
         <source>delivery failed</source>
-        <translation type="unfinished"></translation>
+        <translation>iletilemedi</translation>
     </message>
     <message>
         <source>Test</source>
-        <translation type="unfinished"></translation>
+        <translation>Dene</translation>
     </message>
     <message>
         <source>Send a test notification to these addresses now</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu adreslere şimdi deneme bildirimi gönder</translation>
     </message>
     <message>
         <source>Cannot check: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Denetlenemiyor: {problem}</translation>
     </message>
     <message>
         <source>1 address Apprise understands</source>
-        <translation type="unfinished"></translation>
+        <translation>Apprise&apos;ın anladığı 1 adres</translation>
     </message>
     <message>
         <source>{count} addresses Apprise understands</source>
-        <translation type="unfinished"></translation>
+        <translation>Apprise&apos;ın anladığı {count} adres</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gönderiliyor…</translation>
     </message>
     <message>
         <source>Failed: {service}: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Başarısız: {service}: {why}</translation>
     </message>
     <message>
         <source>Sent to {services}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gönderildiği yer: {services}</translation>
     </message>
 </context>
 <context>
     <name>Browser</name>
     <message>
         <source>Could not open a web browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Web tarayıcısı açılamadı</translation>
     </message>
     <message>
         <source>PriceWatch could not start a web browser for this page. Copy the address and open it yourself:</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch bu sayfa için bir web tarayıcısı başlatamadı. Adresi kopyalayıp kendiniz açın:</translation>
     </message>
 </context>
 <context>
     <name>CandidateList</name>
     <message>
         <source>PriceWatch is not sure which of these is the product&apos;s price. Pick the one to track; PriceWatch remembers where it is on the page.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch bunlardan hangisinin ürünün fiyatı olduğundan emin değil. Takip edilecek olanı seçin; PriceWatch sayfadaki yerini hatırlar.</translation>
     </message>
 </context>
 <context>
     <name>Candidates</name>
     <message>
         <source>crossed out or list price</source>
-        <translation type="unfinished"></translation>
+        <translation>üstü çizili ya da liste fiyatı</translation>
     </message>
     <message>
         <source>near the product, not in its buy box</source>
-        <translation type="unfinished"></translation>
+        <translation>ürünün yakınında, satın alma kutusunda değil</translation>
     </message>
 </context>
 <context>
     <name>DesktopSwitches</name>
     <message>
         <source>Desktop</source>
-        <translation type="unfinished"></translation>
+        <translation>Masaüstü</translation>
     </message>
     <message>
         <source>Add PriceWatch to the applications menu</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ı uygulamalar menüsüne ekle</translation>
     </message>
     <message>
         <source>Start PriceWatch at login (in the tray)</source>
-        <translation type="unfinished"></translation>
+        <translation>Oturum açılınca PriceWatch&apos;ı başlat (sistem tepsisinde)</translation>
     </message>
     <message>
         <source>The desktop entry could not be written: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Masaüstü girdisi yazılamadı: {error}</translation>
     </message>
 </context>
 <context>
     <name>EditorFields</name>
     <message>
         <source>Every 15 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>15 dakikada bir</translation>
     </message>
     <message>
         <source>Every 30 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>30 dakikada bir</translation>
     </message>
     <message>
         <source>Every hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Saatte bir</translation>
     </message>
     <message>
         <source>Every 2 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>2 saatte bir</translation>
     </message>
     <message>
         <source>Every 4 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>4 saatte bir</translation>
     </message>
     <message>
         <source>Every 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>6 saatte bir</translation>
     </message>
     <message>
         <source>Every 12 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>12 saatte bir</translation>
     </message>
     <message>
         <source>Once a day</source>
-        <translation type="unfinished"></translation>
+        <translation>Günde bir</translation>
     </message>
     <message>
         <source>Once a week</source>
-        <translation type="unfinished"></translation>
+        <translation>Haftada bir</translation>
     </message>
     <message>
         <source>Automatic (the PriceWatch browser only when the page needs it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Otomatik (PriceWatch tarayıcısı yalnızca sayfa gerektirdiğinde)</translation>
     </message>
     <message>
         <source>Without a browser (fast; pages that need scripts show no price)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcısız (hızlı; betik gerektiren sayfalar fiyat göstermez)</translation>
     </message>
     <message>
         <source>Always in the PriceWatch browser (for pages that need scripts or a login)</source>
-        <translation type="unfinished"></translation>
+        <translation>Her zaman PriceWatch tarayıcısında (betik ya da oturum açma gerektiren sayfalar için)</translation>
     </message>
     <message>
         <source>Every {hours} hours</source>
-        <translation type="unfinished"></translation>
+        <translation>{hours} saatte bir</translation>
     </message>
     <message>
         <source>Every {minutes} minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>{minutes} dakikada bir</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
         <source>Not saved: a newer PriceWatch upgraded the database; restart PriceWatch first</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaydedilmedi: daha yeni bir PriceWatch veritabanını güncelledi; önce PriceWatch&apos;ı yeniden başlatın</translation>
     </message>
     <message>
         <source>(details in {file})</source>
-        <translation type="unfinished"></translation>
+        <translation>(ayrıntılar: {file})</translation>
     </message>
     <message>
         <source>Internal error: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>İç hata: {error}</translation>
     </message>
 </context>
 <context>
     <name>Faults</name>
     <message>
         <source>later</source>
-        <translation type="unfinished"></translation>
+        <translation>daha sonra</translation>
     </message>
     <message>
         <source>in {n} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} sn sonra</translation>
     </message>
     <message>
         <source>in {n} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} dk sonra</translation>
     </message>
     <message>
         <source>in {n} h</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} sa sonra</translation>
     </message>
     <message>
         <source>The shop&apos;s server failed{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağazanın sunucusu hata verdi{code}. PriceWatch {wait} yeniden dener.</translation>
     </message>
     <message>
         <source>The shop asked PriceWatch to slow down{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza PriceWatch&apos;tan yavaşlamasını istedi{code}. PriceWatch {wait} yeniden dener.</translation>
     </message>
     <message>
         <source>The shop took too long to answer. PriceWatch tries again later; if this keeps happening, the shop may be down.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza çok geç yanıt verdi. PriceWatch daha sonra yeniden dener; bu sürerse mağaza çalışmıyor olabilir.</translation>
     </message>
     <message>
         <source>Could not connect to the shop. Check the internet connection and the address; PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağazaya bağlanılamadı. İnternet bağlantısını ve adresi kontrol edin; PriceWatch daha sonra yeniden dener.</translation>
     </message>
     <message>
         <source>The shop&apos;s address could not be found. Check the spelling of the address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağazanın adresi bulunamadı. Adresin yazımını kontrol edin.</translation>
     </message>
     <message>
         <source>The shop&apos;s secure connection could not be set up. Try the address with http:// or open it in the PriceWatch browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağazayla güvenli bağlantı kurulamadı. Adresi http:// ile deneyin ya da PriceWatch tarayıcısında açın.</translation>
     </message>
     <message>
         <source>The shop asks programs not to read this page (robots.txt). Ask the shop, or track another shop&apos;s page for this product.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza, programların bu sayfayı okumamasını istiyor (robots.txt). Mağazaya sorun ya da bu ürün için başka bir mağazanın sayfasını takip edin.</translation>
     </message>
     <message>
         <source>No price was found on the page. Pick the price in the PriceWatch browser, or give a price selector.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfada fiyat bulunamadı. Fiyatı PriceWatch tarayıcısında seçin ya da bir fiyat seçicisi girin.</translation>
     </message>
     <message>
         <source>This address is a file, not a web page. Use the address of the product&apos;s page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu adres bir web sayfası değil, bir dosya. Ürün sayfasının adresini kullanın.</translation>
     </message>
     <message>
         <source>The page is too large to read. Use the address of the product&apos;s own page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa okunamayacak kadar büyük. Ürünün kendi sayfasının adresini kullanın.</translation>
     </message>
     <message>
         <source>The shop sent a damaged page. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza bozuk bir sayfa gönderdi. PriceWatch daha sonra yeniden dener.</translation>
     </message>
     <message>
         <source>The shop sends this address on to an address PriceWatch cannot use. Open it in your browser and copy the address the product page ends up at.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza bu adresi PriceWatch&apos;ın kullanamayacağı bir adrese yönlendiriyor. Adresi tarayıcınızda açın ve ürün sayfasının vardığı adresi kopyalayın.</translation>
     </message>
     <message>
         <source>The page points to an address on this computer or its network, which PriceWatch does not follow. Use the shop&apos;s public address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa bu bilgisayarda ya da ağında bir adrese yönlendiriyor; PriceWatch bunu izlemez. Mağazanın herkese açık adresini kullanın.</translation>
     </message>
     <message>
         <source>This is not a web address PriceWatch can track. Use an address that starts with https:// or http://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu, PriceWatch&apos;ın takip edebileceği bir web adresi değil. https:// ya da http:// ile başlayan bir adres kullanın.</translation>
     </message>
     <message>
         <source>The PriceWatch browser is not available here. Set the product&apos;s fetch mode to plain.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısı burada kullanılamıyor. Ürünün okuma biçimini tarayıcısız olarak ayarlayın.</translation>
     </message>
     <message>
         <source>The PriceWatch browser stopped while reading the page. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısı sayfayı okurken durdu. PriceWatch daha sonra yeniden dener.</translation>
     </message>
     <message>
         <source>The PriceWatch browser has too many pages waiting. PriceWatch tries again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısında bekleyen çok fazla sayfa var. PriceWatch daha sonra yeniden dener.</translation>
     </message>
     <message>
         <source>The check was stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrol durduruldu.</translation>
     </message>
     <message>
         <source>The program that ran this check ended; a later check takes over.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu kontrolü çalıştıran program kapandı; sonraki bir kontrol devralır.</translation>
     </message>
     <message>
         <source>Some of the checks failed; each product says why.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrollerin bazıları başarısız oldu; her ürün nedenini gösteriyor.</translation>
     </message>
     <message>
         <source>The notification could not be delivered. Check the notification settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirim iletilemedi. Bildirim ayarlarını kontrol edin.</translation>
     </message>
     <message>
         <source>This page does not exist{code}. Check the address, or find the product on the shop&apos;s site and copy its address again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu sayfa yok{code}. Adresi kontrol edin ya da ürünü mağazanın sitesinde bulup adresini yeniden kopyalayın.</translation>
     </message>
     <message>
         <source>The shop refused the request{code}. Try again later or open it in the PriceWatch browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza isteği reddetti{code}. Daha sonra yeniden deneyin ya da PriceWatch tarayıcısında açın.</translation>
     </message>
     <message>
         <source>The shop asked to try again later{code}. PriceWatch tries again {wait}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza daha sonra yeniden denenmesini istedi{code}. PriceWatch {wait} yeniden dener.</translation>
     </message>
     <message>
         <source>The shop rejected the request{code}. Check the address, or try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza isteği geri çevirdi{code}. Adresi kontrol edin ya da daha sonra yeniden deneyin.</translation>
     </message>
     <message>
         <source>Something went wrong while reading the page. PriceWatch tries again at the next check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa okunurken bir sorun oluştu. PriceWatch bir sonraki kontrolde yeniden dener.</translation>
     </message>
     <message>
         <source>The shop answered {status}; trying again (retry {retry} of {most}) at {at}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza {status} yanıtını verdi; {at} saatinde yeniden denenecek (deneme {retry}/{most}).</translation>
     </message>
     <message>
         <source>The shop answered {status}; trying again (retry {retry} of {most}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza {status} yanıtını verdi; yeniden deneniyor (deneme {retry}/{most}).</translation>
     </message>
     <message>
         <source>The shop did not answer; trying again (retry {retry} of {most}) at {at}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza yanıt vermedi; {at} saatinde yeniden denenecek (deneme {retry}/{most}).</translation>
     </message>
     <message>
         <source>The shop did not answer; trying again (retry {retry} of {most}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza yanıt vermedi; yeniden deneniyor (deneme {retry}/{most}).</translation>
     </message>
 </context>
 <context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Zaman</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Değişim</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok durumu</translation>
     </message>
     <message>
         <source>First reading</source>
-        <translation type="unfinished"></translation>
+        <translation>İlk okuma</translation>
     </message>
     <message>
         <source>No change</source>
-        <translation type="unfinished"></translation>
+        <translation>Değişiklik yok</translation>
     </message>
 </context>
 <context>
     <name>LookupView</name>
     <message>
         <source>Enter a product page&apos;s address and press &lt;b&gt;Look up&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir ürün sayfasının adresini girip &lt;b&gt;Sorgula&lt;/b&gt; düğmesine basın.</translation>
     </message>
     <message>
         <source>Looking up the page…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa sorgulanıyor…</translation>
     </message>
     <message>
         <source>&amp;Stop look-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Sorguyu &amp;durdur</translation>
     </message>
     <message>
         <source>This page offers several prices; pick the one to track:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu sayfada birden çok fiyat var; takip edilecek olanı seçin:</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok durumu</translation>
     </message>
     <message>
         <source>Found by</source>
-        <translation type="unfinished"></translation>
+        <translation>Bulunduğu yer</translation>
     </message>
     <message>
         <source>Tracking</source>
-        <translation type="unfinished"></translation>
+        <translation>Takip edilen</translation>
     </message>
     <message>
         <source>(No title found)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Başlık bulunamadı)</translation>
     </message>
     <message>
         <source>Offer</source>
-        <translation type="unfinished"></translation>
+        <translation>Teklif</translation>
     </message>
     <message>
         <source>the check at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} kontrolü</translation>
     </message>
     <message>
         <source>not checked yet</source>
-        <translation type="unfinished"></translation>
+        <translation>henüz kontrol edilmedi</translation>
     </message>
 </context>
 <context>
     <name>LookupWording</name>
     <message>
         <source>You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünü şimdi ekleyebilirsiniz (PriceWatch onu planına göre kontrol etmeyi sürdürür) ya da sorguyu durdurabilirsiniz.</translation>
     </message>
     <message>
         <source>read without a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>tarayıcısız okundu</translation>
     </message>
     <message>
         <source>read in the PriceWatch browser</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısında okundu</translation>
     </message>
     <message>
         <source>the page&apos;s structured data (JSON-LD)</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfanın yapılandırılmış verisi (JSON-LD)</translation>
     </message>
     <message>
         <source>the page&apos;s structured data (microdata)</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfanın yapılandırılmış verisi (mikroveri)</translation>
     </message>
     <message>
         <source>the page&apos;s product tags</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfanın ürün etiketleri</translation>
     </message>
     <message>
         <source>your selector</source>
-        <translation type="unfinished"></translation>
+        <translation>seçiciniz</translation>
     </message>
     <message>
         <source>the price shown on the page</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfada gösterilen fiyat</translation>
     </message>
     <message>
         <source>the page&apos;s analytics data (a last resort)</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfanın analiz verisi (son çare)</translation>
     </message>
     <message>
         <source>the page text</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfa metni</translation>
     </message>
     <message>
         <source>No price found.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat bulunamadı.</translation>
     </message>
     <message>
         <source>No price found: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat bulunamadı: {why}</translation>
     </message>
     <message>
         <source>Your selector {selector} found the price.</source>
-        <translation type="unfinished"></translation>
+        <translation>{selector} seçiciniz fiyatı buldu.</translation>
     </message>
     <message>
         <source>found no price</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat bulamadı</translation>
     </message>
     <message>
         <source>Your selector {selector} {why}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{selector} seçiciniz: {why}.</translation>
     </message>
     <message>
         <source>Your selector {selector} {why}; the price shown comes from {source}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{selector} seçiciniz: {why}; gösterilen fiyatın kaynağı: {source}.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevler</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirimler</translation>
     </message>
     <message>
         <source>Cannot add {url}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} eklenemiyor: {error}</translation>
     </message>
     <message>
         <source>The clipboard holds no product address: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Panoda ürün adresi yok: {error}</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrol ediliyor…</translation>
     </message>
     <message>
         <source>Removed 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 ürün kaldırıldı</translation>
     </message>
     <message>
         <source>Removed {count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} ürün kaldırıldı</translation>
     </message>
     <message>
         <source>Checking 1 product…</source>
-        <translation type="unfinished"></translation>
+        <translation>1 ürün kontrol ediliyor…</translation>
     </message>
     <message>
         <source>Checking {count} products…</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} ürün kontrol ediliyor…</translation>
     </message>
     <message>
         <source>Checking every product…</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm ürünler kontrol ediliyor…</translation>
     </message>
     <message>
         <source>Settings saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Ayarlar kaydedildi</translation>
     </message>
     <message>
         <source>Reloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden yüklendi</translation>
     </message>
     <message>
         <source>Exported {count} products to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} ürün {path} dosyasına aktarıldı</translation>
     </message>
     <message>
         <source>Imported: {added} new products, {updated} updated, {points} price points</source>
-        <translation type="unfinished"></translation>
+        <translation>İçe aktarıldı: {added} yeni ürün, {updated} güncellendi, {points} fiyat noktası</translation>
     </message>
     <message>
         <source>PriceWatch — 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch — 1 ürün</translation>
     </message>
     <message>
         <source>PriceWatch — {count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch — {count} ürün</translation>
     </message>
     <message>
         <source>A desktop price tracker.</source>
-        <translation type="unfinished"></translation>
+        <translation>Masaüstü için bir fiyat takipçisi.</translation>
     </message>
     <message>
         <source>Data folder: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>Veri klasörü: {folder}</translation>
     </message>
     <message>
         <source>About PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch hakkında</translation>
     </message>
     <message>
         <source>PriceWatch was updated by another program: restart it to continue</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch başka bir program tarafından güncellendi: devam etmek için yeniden başlatın</translation>
     </message>
     <message>
         <source>PriceWatch keeps running</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch çalışmaya devam ediyor</translation>
     </message>
     <message>
         <source>PriceWatch is still checking prices in the tray. Use Quit in its menu to stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch sistem tepsisinde fiyatları kontrol etmeyi sürdürüyor. Durdurmak için menüsündeki Çıkış&apos;ı kullanın.</translation>
     </message>
 </context>
 <context>
     <name>Menus</name>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dosya</translation>
     </message>
     <message>
         <source>&amp;Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;rün</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Görünüm</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>Y&amp;ardım</translation>
     </message>
     <message>
         <source>Main toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Ana araç çubuğu</translation>
     </message>
 </context>
 <context>
     <name>NotificationActions</name>
     <message>
         <source>That product is no longer tracked</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu ürün artık takip edilmiyor</translation>
     </message>
     <message>
         <source>No notifications about {name} until {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} saatine kadar {name} hakkında bildirim yok</translation>
     </message>
 </context>
 <context>
     <name>NotificationModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Zaman</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Başlık</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>İleti</translation>
     </message>
     <message>
         <source>Sent through</source>
-        <translation type="unfinished"></translation>
+        <translation>Gönderildiği kanal</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Durum</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Gönderildi</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Başarısız</translation>
     </message>
     <message>
         <source>Held (quiet hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekletildi (sessiz saatler)</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekliyor</translation>
     </message>
     <message>
         <source>Held by daily cap</source>
-        <translation type="unfinished"></translation>
+        <translation>Günlük sınır nedeniyle bekletildi</translation>
     </message>
 </context>
 <context>
     <name>Notifications</name>
     <message>
         <source>PriceWatch test</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch denemesi</translation>
     </message>
     <message>
         <source>Notifications from PriceWatch arrive here.</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch bildirimleri buraya gelir.</translation>
     </message>
     <message>
         <source>PriceWatch: {count} notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch: {count} bildirim</translation>
     </message>
     <message>
         <source>… and {count} more (see the notification log)</source>
-        <translation type="unfinished"></translation>
+        <translation>… ve {count} tane daha (bildirim kaydına bakın)</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Aç</translation>
     </message>
     <message>
         <source>Open shop page</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza sayfasını aç</translation>
     </message>
     <message>
         <source>Snooze 1 day</source>
-        <translation type="unfinished"></translation>
+        <translation>1 gün ertele</translation>
     </message>
 </context>
 <context>
     <name>NotificationsPanel</name>
     <message>
         <source>No notifications yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Henüz bildirim yok</translation>
     </message>
     <message>
         <source>{count} delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} iletildi</translation>
     </message>
     <message>
         <source>{count} notifications: {parts}</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} bildirim: {parts}</translation>
     </message>
     <message>
         <source>Send a Test Notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Deneme bildirimi gönder</translation>
     </message>
     <message>
         <source>The test failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Deneme başarısız oldu: {error}</translation>
     </message>
 </context>
 <context>
     <name>OutsideTasks</name>
     <message>
         <source>process {pid}</source>
-        <translation type="unfinished"></translation>
+        <translation>{pid} numaralı süreç</translation>
     </message>
     <message>
         <source>another host</source>
-        <translation type="unfinished"></translation>
+        <translation>başka bir makine</translation>
     </message>
     <message>
         <source>process {pid} on {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} üzerindeki {pid} numaralı süreç</translation>
     </message>
     <message>
         <source>&amp;Cancel Task (runs in {process})</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevi &amp;iptal et (çalıştığı yer: {process})</translation>
     </message>
     <message>
         <source>&amp;Cancel Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevi &amp;iptal et</translation>
     </message>
     <message>
         <source>Cancelling {task}</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} iptal ediliyor</translation>
     </message>
     <message>
         <source>Cancelled {task}: it runs in {process}, which stops it within a second or two</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} iptal edildi: {process} içinde çalışıyor, bir iki saniye içinde durdurulur</translation>
     </message>
     <message>
         <source>Cancelled {task}, queued by {process}: it will not run</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} iptal edildi ({process} sıraya koymuştu): çalışmayacak</translation>
     </message>
 </context>
 <context>
     <name>PriceChart</name>
     <message>
         <source>Price ({currency})</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat ({currency})</translation>
     </message>
     <message>
         <source>price</source>
-        <translation type="unfinished"></translation>
+        <translation>fiyat</translation>
     </message>
     <message>
         <source>Target {price}</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef {price}</translation>
     </message>
     <message>
         <source>Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta yok</translation>
     </message>
     <message>
         <source>Back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden stokta</translation>
     </message>
 </context>
 <context>
     <name>ProductDetail</name>
     <message>
         <source>7 d</source>
-        <translation type="unfinished"></translation>
+        <translation>7 g</translation>
     </message>
     <message>
         <source>30 d</source>
-        <translation type="unfinished"></translation>
+        <translation>30 g</translation>
     </message>
     <message>
         <source>90 d</source>
-        <translation type="unfinished"></translation>
+        <translation>90 g</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Tümü</translation>
     </message>
     <message>
         <source>without a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>tarayıcısız</translation>
     </message>
     <message>
         <source>in the PriceWatch browser</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısında</translation>
     </message>
     <message>
         <source>Show every check</source>
-        <translation type="unfinished"></translation>
+        <translation>Her kontrolü göster</translation>
     </message>
     <message>
         <source>Also list the checks that found the same price and stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Aynı fiyatı ve stoku bulan kontrolleri de listele</translation>
     </message>
     <message>
         <source>Open in Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcıda aç</translation>
     </message>
     <message>
         <source>Open in PriceWatch Browser</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch tarayıcısında aç</translation>
     </message>
     <message>
         <source>Log in or pass the shop&apos;s check once (later checks reuse it), or click the price to pick it</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir kez oturum açın ya da mağazanın doğrulamasını geçin (sonraki kontroller bunu kullanır) veya seçmek için fiyata tıklayın</translation>
     </message>
     <message>
         <source>Why This Price?</source>
-        <translation type="unfinished"></translation>
+        <translation>Neden bu fiyat?</translation>
     </message>
     <message>
         <source>Check Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Şimdi kontrol et</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Düzenle…</translation>
     </message>
     <message>
         <source>Read the page:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı okuma biçimi:</translation>
     </message>
     <message>
         <source>last read {how}, {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>son okuma {how}, {when}</translation>
     </message>
     <message>
         <source>The last check failed. {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Son kontrol başarısız oldu. {why}</translation>
     </message>
     <message>
         <source>The last check failed. PriceWatch tries again at the next check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Son kontrol başarısız oldu. PriceWatch bir sonraki kontrolde yeniden dener.</translation>
     </message>
     <message>
         <source>{change} (was {was})</source>
-        <translation type="unfinished"></translation>
+        <translation>{change} (önceki {was})</translation>
     </message>
     <message>
         <source>Lowest</source>
-        <translation type="unfinished"></translation>
+        <translation>En düşük</translation>
     </message>
     <message>
         <source>Highest</source>
-        <translation type="unfinished"></translation>
+        <translation>En yüksek</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok durumu</translation>
     </message>
     <message>
         <source>Next check</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki kontrol</translation>
     </message>
     <message>
         <source>Last checked {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Son kontrol {when}</translation>
     </message>
     <message>
         <source>Not checked yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Henüz kontrol edilmedi</translation>
     </message>
     <message>
         <source>In view: average {average} · lowest {lowest}</source>
-        <translation type="unfinished"></translation>
+        <translation>Görünen aralık: ortalama {average} · en düşük {lowest}</translation>
     </message>
     <message>
         <source>Use this price selector for the whole shop?</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu fiyat seçicisi tüm mağaza için kullanılsın mı?</translation>
     </message>
     <message>
         <source>{shop} has 1 other product in PriceWatch. Read its price from the same place on the page too?</source>
-        <translation type="unfinished"></translation>
+        <translation>{shop} mağazasının PriceWatch&apos;ta 1 ürünü daha var. Onun fiyatı da sayfanın aynı yerinden okunsun mu?</translation>
     </message>
     <message>
         <source>{shop} has {count} other products in PriceWatch. Read their prices from the same place on the page too?</source>
-        <translation type="unfinished"></translation>
+        <translation>{shop} mağazasının PriceWatch&apos;ta {count} ürünü daha var. Onların fiyatları da sayfanın aynı yerinden okunsun mu?</translation>
     </message>
 </context>
 <context>
     <name>ProductDialog</name>
     <message>
         <source>Edit Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünü düzenle</translation>
     </message>
     <message>
         <source>Add Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün ekle</translation>
     </message>
     <message>
         <source>&amp;Look up</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sorgula</translation>
     </message>
     <message>
         <source>the page&apos;s title, or a name of your own</source>
-        <translation type="unfinished"></translation>
+        <translation>sayfanın başlığı ya da kendi verdiğiniz bir ad</translation>
     </message>
     <message>
         <source>optional, for example  .price-now  (when detection picks wrong)</source>
-        <translation type="unfinished"></translation>
+        <translation>isteğe bağlı, örneğin  .price-now  (algılama yanlış seçerse)</translation>
     </message>
     <message>
         <source>optional, for example 199.99</source>
-        <translation type="unfinished"></translation>
+        <translation>isteğe bağlı, örneğin 199.99</translation>
     </message>
     <message>
         <source>Pause checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrolleri duraklat</translation>
     </message>
     <message>
         <source>optional: your own notes (size, colour, what it is for)</source>
-        <translation type="unfinished"></translation>
+        <translation>isteğe bağlı: kendi notlarınız (beden, renk, ne için olduğu)</translation>
     </message>
     <message>
         <source>Page address</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa adresi</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Ad</translation>
     </message>
     <message>
         <source>Price selector</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat seçicisi</translation>
     </message>
     <message>
         <source>Target price</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef fiyat</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrol</translation>
     </message>
     <message>
         <source>Read the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı okuma</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notlar</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaydet</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Ekle</translation>
     </message>
     <message>
         <source>Looking up {address}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} sorgulanıyor…</translation>
     </message>
     <message>
         <source>product {id} (“{name}”)</source>
-        <translation type="unfinished"></translation>
+        <translation>{id} numaralı ürün (“{name}”)</translation>
     </message>
     <message>
         <source>product {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{id} numaralı ürün</translation>
     </message>
     <message>
         <source>Already tracked as {product}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zaten takip ediliyor: {product}</translation>
     </message>
     <message>
         <source>The same item ({sku}) is already tracked as {product} at another address</source>
-        <translation type="unfinished"></translation>
+        <translation>Aynı ürün ({sku}) başka bir adreste zaten takip ediliyor: {product}</translation>
     </message>
     <message>
         <source>{problem}; select it in the list and press F2 to change it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{problem}; değiştirmek için listede seçip F2&apos;ye basın.</translation>
     </message>
     <message>
         <source>The look-up was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sorgu iptal edildi.</translation>
     </message>
     <message>
         <source>You can still save your changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Değişikliklerinizi yine de kaydedebilirsiniz.</translation>
     </message>
     <message>
         <source>You can still add the product.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünü yine de ekleyebilirsiniz.</translation>
     </message>
     <message>
         <source>This shop does not answer on a secure connection (https://), so PriceWatch reads it with http://. The connection to it is not encrypted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu mağaza güvenli bağlantıda (https://) yanıt vermiyor, bu yüzden PriceWatch onu http:// ile okuyor. Bağlantı şifreli değil.</translation>
     </message>
     <message>
         <source>The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sorgu durduruldu. Ürünü yine de ekleyebilirsiniz; PriceWatch onu planına göre kontrol eder.</translation>
     </message>
     <message>
         <source>This page does not exist; check the address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu sayfa yok; adresi kontrol edin.</translation>
     </message>
     <message>
         <source>Price selector: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat seçicisi: {problem}</translation>
     </message>
     <message>
         <source>Target price: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef fiyat: {problem}</translation>
     </message>
     <message>
         <source>This product was removed elsewhere meanwhile; there is nothing to save.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu ürün bu arada başka bir yerden kaldırıldı; kaydedilecek bir şey yok.</translation>
     </message>
 </context>
 <context>
@@ -1303,1365 +1306,1369 @@ mailto://me:app-password@gmail.com</source>
         <source>Stop tracking “{name}”?
 
 Its price history is deleted too.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{name}” takibi bırakılsın mı?
+
+Fiyat geçmişi de silinir.</translation>
     </message>
     <message>
         <source>Stop tracking {count} products?
 
 Their price history is deleted too.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} ürünün takibi bırakılsın mı?
+
+Fiyat geçmişleri de silinir.</translation>
     </message>
     <message>
         <source>Remove products</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri kaldır</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaldır</translation>
     </message>
     <message>
         <source>This product was removed from PriceWatch elsewhere (the command line, the API or another window), so there is nothing to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu ürün PriceWatch&apos;tan başka bir yerden kaldırıldı (komut satırı, API ya da başka bir pencere), bu yüzden kontrol edilecek bir şey yok.</translation>
     </message>
     <message>
         <source>{count} of these products were removed from PriceWatch elsewhere (the command line, the API or another window), so there is nothing to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu ürünlerden {count} tanesi PriceWatch&apos;tan başka bir yerden kaldırıldı (komut satırı, API ya da başka bir pencere), bu yüzden kontrol edilecek bir şey yok.</translation>
     </message>
     <message>
         <source>Product removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün kaldırıldı</translation>
     </message>
 </context>
 <context>
     <name>ProductTableModel</name>
     <message>
         <source>Product</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün</translation>
     </message>
     <message>
         <source>Shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Değişim</translation>
     </message>
     <message>
         <source>Lowest</source>
-        <translation type="unfinished"></translation>
+        <translation>En düşük</translation>
     </message>
     <message>
         <source>Highest</source>
-        <translation type="unfinished"></translation>
+        <translation>En yüksek</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Hedef</translation>
     </message>
     <message>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok durumu</translation>
     </message>
     <message>
         <source>Last checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Son kontrol</translation>
     </message>
     <message>
         <source>Next check</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki kontrol</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Geçmiş</translation>
     </message>
     <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
-        <translation type="unfinished"></translation>
+        <translation>Kesin olmayan okuma: sayfa bu fiyatı açıkça belirtmiyor, bu yüzden tek başına uyarı tetiklemez</translation>
     </message>
     <message>
         <source>Sorts by currency, then amount (amounts in different currencies do not compare)</source>
-        <translation type="unfinished"></translation>
+        <translation>Önce para birimine, sonra tutara göre sıralar (farklı para birimlerindeki tutarlar karşılaştırılamaz)</translation>
     </message>
     <message>
         <source>SKU {sku}</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok kodu {sku}</translation>
     </message>
     <message>
         <source>chosen offer</source>
-        <translation type="unfinished"></translation>
+        <translation>seçilen teklif</translation>
     </message>
     <message>
         <source>soon</source>
-        <translation type="unfinished"></translation>
+        <translation>birazdan</translation>
     </message>
     <message>
         <source>Retrying at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} saatinde yeniden denenecek</translation>
     </message>
     <message>
         <source>The last try failed: {error}
 Next try at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Son deneme başarısız oldu: {error}
+Sonraki deneme: {time}</translation>
     </message>
     <message>
         <source>Failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Başarısız: {error}</translation>
     </message>
     <message>
         <source>Paused: not checked until you resume it</source>
-        <translation type="unfinished"></translation>
+        <translation>Duraklatıldı: siz devam ettirene kadar kontrol edilmez</translation>
     </message>
     <message>
         <source>Variant: {variant}</source>
-        <translation type="unfinished"></translation>
+        <translation>Seçenek: {variant}</translation>
     </message>
     <message>
         <source>Last error: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Son hata: {error}</translation>
     </message>
 </context>
 <context>
     <name>ProductsPanel</name>
     <message>
         <source>Search products by name, shop or address  (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri ada, mağazaya ya da adrese göre ara  (Ctrl+F)</translation>
     </message>
     <message>
         <source>Search products</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün ara</translation>
     </message>
     <message>
         <source>&lt;h3&gt;No products yet&lt;/h3&gt;&lt;p&gt;Add one with &lt;b&gt;Add product&lt;/b&gt; (Ctrl+N),&lt;br&gt;or copy a product page&apos;s address and press &lt;b&gt;Ctrl+V&lt;/b&gt; here.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Henüz ürün yok&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Ürün ekle&lt;/b&gt; ile bir ürün ekleyin (Ctrl+N)&lt;br&gt;ya da bir ürün sayfasının adresini kopyalayıp burada &lt;b&gt;Ctrl+V&lt;/b&gt; tuşlarına basın.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>No product matches “{typed}”.
 Search looks in names, shops and addresses; press Esc to clear it.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{typed}” ile eşleşen ürün yok.
+Arama adlara, mağazalara ve adreslere bakar; temizlemek için Esc&apos;ye basın.</translation>
     </message>
 </context>
 <context>
     <name>QuietHours</name>
     <message>
         <source>Hold notifications back during quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatlerde bildirimleri beklet</translation>
     </message>
     <message>
         <source>from</source>
-        <translation type="unfinished"></translation>
+        <translation>başlangıç</translation>
     </message>
     <message>
         <source>until</source>
-        <translation type="unfinished"></translation>
+        <translation>bitiş</translation>
     </message>
 </context>
 <context>
     <name>RuleChoice</name>
     <message>
         <source>The price drops</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat düştüğünde</translation>
     </message>
     <message>
         <source>The price rises</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat yükseldiğinde</translation>
     </message>
     <message>
         <source>It is back in stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden stoka girdiğinde</translation>
     </message>
     <message>
         <source>It runs out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Tükendiğinde</translation>
     </message>
     <message>
         <source>Tell me when</source>
-        <translation type="unfinished"></translation>
+        <translation>Bana haber ver:</translation>
     </message>
 </context>
 <context>
     <name>Schedule</name>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>duraklatıldı</translation>
     </message>
     <message>
         <source>not scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>planlanmadı</translation>
     </message>
     <message>
         <source>checks paused</source>
-        <translation type="unfinished"></translation>
+        <translation>kontroller duraklatıldı</translation>
     </message>
     <message>
         <source>scheduler off</source>
-        <translation type="unfinished"></translation>
+        <translation>zamanlayıcı kapalı</translation>
     </message>
 </context>
 <context>
     <name>SchemaWatch</name>
     <message>
         <source>PriceWatch was updated</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch güncellendi</translation>
     </message>
     <message>
         <source>A newer PriceWatch upgraded the database while this window was open (schema version {old} → {new}).
 
 This window can no longer save anything: checks, edits and scheduled runs would fail. Restart PriceWatch to continue with the new version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu pencere açıkken daha yeni bir PriceWatch veritabanını güncelledi (şema sürümü {old} → {new}).
+
+Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlanmış çalıştırmalar başarısız olur. Yeni sürümle devam etmek için PriceWatch&apos;ı yeniden başlatın.</translation>
     </message>
     <message>
         <source>Restart PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ı yeniden başlat</translation>
     </message>
     <message>
         <source>Later</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonra</translation>
     </message>
     <message>
         <source>(restart PriceWatch first: it was updated)</source>
-        <translation type="unfinished"></translation>
+        <translation>(önce PriceWatch&apos;ı yeniden başlatın: güncellendi)</translation>
     </message>
 </context>
 <context>
     <name>SelectorCheck</name>
     <message>
         <source>Not a valid CSS selector: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Geçerli bir CSS seçicisi değil: {detail}</translation>
     </message>
     <message>
         <source>Not a valid CSS selector.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geçerli bir CSS seçicisi değil.</translation>
     </message>
 </context>
 <context>
     <name>Settings</name>
     <message>
         <source>Check each new product every</source>
-        <translation type="unfinished"></translation>
+        <translation>Her yeni ürünü kontrol etme sıklığı</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> dk</translation>
     </message>
     <message>
         <source>How often a product is checked unless you set its own interval</source>
-        <translation type="unfinished"></translation>
+        <translation>Kendi aralığını belirlemediğiniz bir ürünün ne sıklıkla kontrol edildiği</translation>
     </message>
     <message>
         <source>Hourly check at minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Saatlik kontrol dakikası</translation>
     </message>
     <message>
         <source>Look for products due every</source>
-        <translation type="unfinished"></translation>
+        <translation>Sırası gelen ürünlere bakma sıklığı</translation>
     </message>
     <message>
         <source>How often PriceWatch wakes up to check the products that are due</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ın sırası gelen ürünleri kontrol etmek için ne sıklıkla uyandığı</translation>
     </message>
     <message>
         <source>Random delay up to</source>
-        <translation type="unfinished"></translation>
+        <translation>En fazla rastgele gecikme</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> sn</translation>
     </message>
     <message>
         <source>Spreads checks over time</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrolleri zamana yayar</translation>
     </message>
     <message>
         <source>Daily clean-up at hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Günlük temizlik saati</translation>
     </message>
     <message>
         <source>Daily clean-up at minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Günlük temizlik dakikası</translation>
     </message>
     <message>
         <source>Cache clean-up every</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellek temizliği sıklığı</translation>
     </message>
     <message>
         <source> h</source>
-        <translation type="unfinished"></translation>
+        <translation> sa</translation>
     </message>
     <message>
         <source>Pause scheduled checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Zamanlanmış kontrolleri duraklat</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Kullanıcı aracısı</translation>
     </message>
     <message>
         <source>How PriceWatch introduces itself to shops</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ın kendini mağazalara nasıl tanıttığı</translation>
     </message>
     <message>
         <source>Connect timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Bağlantı zaman aşımı</translation>
     </message>
     <message>
         <source>Read timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Okuma zaman aşımı</translation>
     </message>
     <message>
         <source>Give up a page after</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir sayfadan vazgeçme süresi</translation>
     </message>
     <message>
         <source>Largest page</source>
-        <translation type="unfinished"></translation>
+        <translation>En büyük sayfa</translation>
     </message>
     <message>
         <source> MB</source>
-        <translation type="unfinished"></translation>
+        <translation> MB</translation>
     </message>
     <message>
         <source>Requests at once per shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Mağaza başına eşzamanlı istek</translation>
     </message>
     <message>
         <source>Pause between requests to a shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir mağazaya yapılan istekler arası bekleme</translation>
     </message>
     <message>
         <source>Respect robots.txt</source>
-        <translation type="unfinished"></translation>
+        <translation>robots.txt&apos;ye uy</translation>
     </message>
     <message>
         <source>Show product images</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün resimlerini göster</translation>
     </message>
     <message>
         <source>Fetches each product&apos;s picture once</source>
-        <translation type="unfinished"></translation>
+        <translation>Her ürünün resmini bir kez indirir</translation>
     </message>
     <message>
         <source>Proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>Vekil sunucu</translation>
     </message>
     <message>
         <source>http://host:port or socks5://host:port; empty: none</source>
-        <translation type="unfinished"></translation>
+        <translation>http://sunucu:port ya da socks5://sunucu:port; boş: yok</translation>
     </message>
     <message>
         <source>Use a browser for shops that need one</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerektiren mağazalar için tarayıcı kullan</translation>
     </message>
     <message>
         <source>Pages built by scripts</source>
-        <translation type="unfinished"></translation>
+        <translation>Betiklerle oluşturulan sayfalar</translation>
     </message>
     <message>
         <source>Pages rendered at once</source>
-        <translation type="unfinished"></translation>
+        <translation>Aynı anda işlenen sayfa</translation>
     </message>
     <message>
         <source>Pages waiting at most</source>
-        <translation type="unfinished"></translation>
+        <translation>En fazla bekleyen sayfa</translation>
     </message>
     <message>
         <source>Give up a rendered page after</source>
-        <translation type="unfinished"></translation>
+        <translation>İşlenen bir sayfadan vazgeçme süresi</translation>
     </message>
     <message>
         <source>Restart the browser after</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcıyı yeniden başlatma sınırı</translation>
     </message>
     <message>
         <source> pages</source>
-        <translation type="unfinished"></translation>
+        <translation> sayfa</translation>
     </message>
     <message>
         <source>Restart the browser above</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcıyı yeniden başlatma bellek sınırı</translation>
     </message>
     <message>
         <source>Browser user agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcının kullanıcı aracısı</translation>
     </message>
     <message>
         <source>Empty: the browser&apos;s own, naming PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Boş: tarayıcının kendisininki, PriceWatch adını içerir</translation>
     </message>
     <message>
         <source>Run tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevleri çalıştır</translation>
     </message>
     <message>
         <source>Applies after a restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden başlatınca geçerli olur</translation>
     </message>
     <message>
         <source>Default queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Varsayılan kuyruk çalışanları</translation>
     </message>
     <message>
         <source>Scraping queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa okuma kuyruğu çalışanları</translation>
     </message>
     <message>
         <source>Notification queue workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirim kuyruğu çalışanları</translation>
     </message>
     <message>
         <source>Retries for temporary errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Geçici hatalarda yeniden deneme</translation>
     </message>
     <message>
         <source>First retry after about</source>
-        <translation type="unfinished"></translation>
+        <translation>İlk yeniden deneme yaklaşık</translation>
     </message>
     <message>
         <source>Doubles each time, with jitter</source>
-        <translation type="unfinished"></translation>
+        <translation>Her seferinde rastgele sapmayla iki katına çıkar</translation>
     </message>
     <message>
         <source>Longest wait between retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Denemeler arası en uzun bekleme</translation>
     </message>
     <message>
         <source>Keep finished tasks for</source>
-        <translation type="unfinished"></translation>
+        <translation>Biten görevleri saklama süresi</translation>
     </message>
     <message>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> gün</translation>
     </message>
     <message>
         <source>Read pages in separate processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfaları ayrı süreçlerde oku</translation>
     </message>
     <message>
         <source>One per core</source>
-        <translation type="unfinished"></translation>
+        <translation>Çekirdek başına bir</translation>
     </message>
     <message>
         <source>Task lease</source>
-        <translation type="unfinished"></translation>
+        <translation>Görev kirası</translation>
     </message>
     <message>
         <source>Another computer&apos;s unfinished tasks are taken over after this long without a sign of life</source>
-        <translation type="unfinished"></translation>
+        <translation>Başka bir bilgisayarın bitmemiş görevleri bu süre boyunca yaşam belirtisi gelmezse devralınır</translation>
     </message>
     <message>
         <source>Sign of life every</source>
-        <translation type="unfinished"></translation>
+        <translation>Yaşam belirtisi sıklığı</translation>
     </message>
     <message>
         <source>At most a third of the lease</source>
-        <translation type="unfinished"></translation>
+        <translation>En fazla kira süresinin üçte biri</translation>
     </message>
     <message>
         <source>Cached pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellekteki sayfa</translation>
     </message>
     <message>
         <source>Keep cached pages for</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellekteki sayfaları saklama süresi</translation>
     </message>
     <message>
         <source>Cache size limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellek boyut sınırı</translation>
     </message>
     <message>
         <source>Memory for cached pages; 0: no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellekteki sayfalar için bellek; 0: sınırsız</translation>
     </message>
     <message>
         <source>Desktop notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Masaüstü bildirimleri</translation>
     </message>
     <message>
         <source>Tray messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Sistem tepsisi iletileri</translation>
     </message>
     <message>
         <source>Other services (Apprise)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diğer hizmetler (Apprise)</translation>
     </message>
     <message>
         <source>Phone, e-mail or chat through Apprise: one address per line, for example ntfy://topic</source>
-        <translation type="unfinished"></translation>
+        <translation>Apprise ile telefon, e-posta ya da sohbet: her satıra bir adres, örneğin ntfy://konu</translation>
     </message>
     <message>
         <source>Quiet hours from</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatler başlangıcı</translation>
     </message>
     <message>
         <source>HH:MM; empty: no quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>SS:DD; boş: sessiz saat yok</translation>
     </message>
     <message>
         <source>Quiet hours until</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatler bitişi</translation>
     </message>
     <message>
         <source>HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>SS:DD</translation>
     </message>
     <message>
         <source>Alerts for new products</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni ürünler için uyarılar</translation>
     </message>
     <message>
         <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Her satıra bir tane: any_drop, price_increase, back_in_stock, out_of_stock</translation>
     </message>
     <message>
         <source>Notifications per product a day</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün başına günlük bildirim</translation>
     </message>
     <message>
         <source>0: no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>0: sınırsız</translation>
     </message>
     <message>
         <source>Enable the local API</source>
-        <translation type="unfinished"></translation>
+        <translation>Yerel API&apos;yi etkinleştir</translation>
     </message>
     <message>
         <source>Listen on</source>
-        <translation type="unfinished"></translation>
+        <translation>Dinlenen adres</translation>
     </message>
     <message>
         <source>127.0.0.1 keeps it on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>127.0.0.1 onu bu bilgisayarda tutar</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Bağlantı noktası</translation>
     </message>
     <message>
         <source>Largest request</source>
-        <translation type="unfinished"></translation>
+        <translation>En büyük istek</translation>
     </message>
     <message>
         <source> KB</source>
-        <translation type="unfinished"></translation>
+        <translation> KB</translation>
     </message>
     <message>
         <source>Closing the window keeps PriceWatch in the tray</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencere kapatılınca PriceWatch sistem tepsisinde kalır</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Applies after a restart; dates and numbers follow the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Dil</translation>
     </message>
     <message>
         <source>In background threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Arka plan iş parçacıklarında</translation>
     </message>
     <message>
         <source>One at a time, in the calling thread (debugging)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tek tek, çağıran iş parçacığında (hata ayıklama)</translation>
     </message>
     <message>
         <source>As the system is set</source>
-        <translation type="unfinished"></translation>
+        <translation>Sistemdeki gibi</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirimler</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencere</translation>
     </message>
     <message>
         <source>Schedule details</source>
-        <translation type="unfinished"></translation>
+        <translation>Zamanlama ayrıntıları</translation>
     </message>
     <message>
         <source>Fetching pages and politeness towards shops</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa indirme ve mağazalara karşı nezaket</translation>
     </message>
     <message>
         <source>Shops that need a browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Tarayıcı gerektiren mağazalar</translation>
     </message>
     <message>
         <source>Background tasks (engine)</source>
-        <translation type="unfinished"></translation>
+        <translation>Arka plan görevleri (motor)</translation>
     </message>
     <message>
         <source>Page cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa önbelleği</translation>
     </message>
     <message>
         <source>Local HTTP API</source>
-        <translation type="unfinished"></translation>
+        <translation>Yerel HTTP API&apos;si</translation>
     </message>
     <message>
         <source>PriceWatch Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch Ayarları</translation>
     </message>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>Genel</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelişmiş</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished"></translation>
+        <translation>Veriler</translation>
     </message>
     <message>
         <source>Send a Test Notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Deneme bildirimi gönder</translation>
     </message>
     <message>
         <source>Through every channel switched on above, as set here (before saving)</source>
-        <translation type="unfinished"></translation>
+        <translation>Yukarıda açık olan her kanaldan, buradaki ayarlarla (kaydetmeden önce)</translation>
     </message>
     <message>
         <source>Quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatler</translation>
     </message>
     <message>
         <source>The alerts every new product starts with (window, CLI, API or import)</source>
-        <translation type="unfinished"></translation>
+        <translation>Her yeni ürünün başladığı uyarılar (pencere, komut satırı, API ya da içe aktarma)</translation>
     </message>
     <message>
         <source>New products</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni ürünler</translation>
     </message>
     <message>
         <source>Language and region</source>
-        <translation type="unfinished"></translation>
+        <translation>Dil ve bölge</translation>
     </message>
     <message>
         <source>A new language applies after PriceWatch restarts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni dil PriceWatch yeniden başlatılınca geçerli olur.</translation>
     </message>
     <message>
         <source>As each shop states it</source>
-        <translation type="unfinished"></translation>
+        <translation>Her mağazanın belirttiği gibi</translation>
     </message>
     <message>
         <source>Prices are shown in the shop&apos;s currency; converting them is not offered yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyatlar mağazanın para biriminde gösterilir; dönüştürme henüz sunulmuyor</translation>
     </message>
     <message>
         <source>Currency</source>
-        <translation type="unfinished"></translation>
+        <translation>Para birimi</translation>
     </message>
     <message>
         <source>These rarely need changing. Hover over a field for what it does.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bunların nadiren değiştirilmesi gerekir. Ne işe yaradığını görmek için fareyi bir alanın üzerinde tutun.</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Göster</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopyala</translation>
     </message>
     <message>
         <source>Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden oluştur</translation>
     </message>
     <message>
         <source>Access token</source>
-        <translation type="unfinished"></translation>
+        <translation>Erişim belirteci</translation>
     </message>
     <message>
         <source>Running at {address}</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} adresinde çalışıyor</translation>
     </message>
     <message>
         <source>Not running</source>
-        <translation type="unfinished"></translation>
+        <translation>Çalışmıyor</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Durum</translation>
     </message>
     <message>
         <source>Data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Veri klasörü</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Ayarlar</translation>
     </message>
     <message>
         <source>Cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellek</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Günlükler</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Veritabanı</translation>
     </message>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>Gizle</translation>
     </message>
     <message>
         <source>Regenerate the access token?</source>
-        <translation type="unfinished"></translation>
+        <translation>Erişim belirteci yeniden oluşturulsun mu?</translation>
     </message>
     <message>
         <source>A new access token will replace the current one when you press Save. Scripts and tools that use the current token will then be refused until you give them the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kaydet&apos;e bastığınızda yeni bir erişim belirteci şimdikinin yerini alır. Şimdiki belirteci kullanan betikler ve araçlar, onlara yenisini verene kadar reddedilir.</translation>
     </message>
     <message>
         <source>Make a New Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni belirteç oluştur</translation>
     </message>
     <message>
         <source>New token: it replaces the current one when you press Save (Cancel keeps it).</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeni belirteç: Kaydet&apos;e bastığınızda şimdikinin yerini alır (İptal eskisini korur).</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gönderiliyor…</translation>
     </message>
     <message>
         <source>{label}: use HH:MM, for example 22:00</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}: SS:DD biçiminde yazın, örneğin 22:00</translation>
     </message>
     <message>
         <source>Quiet hours need both a start and an end</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatlerin hem başlangıcı hem bitişi olmalı</translation>
     </message>
     <message>
         <source>The user agent cannot be empty</source>
-        <translation type="unfinished"></translation>
+        <translation>Kullanıcı aracısı boş olamaz</translation>
     </message>
     <message>
         <source>Sign of life every {beat} s: at most a third of the task lease ({lease} s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Yaşam belirtisi {beat} sn&apos;de bir: en fazla görev kirasının üçte biri ({lease} sn)</translation>
     </message>
     <message>
         <source>The API needs an address to listen on</source>
-        <translation type="unfinished"></translation>
+        <translation>API&apos;nin dinleyeceği bir adres gerekli</translation>
     </message>
     <message>
         <source>The API could not start: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>API başlatılamadı: {error}</translation>
     </message>
 </context>
 <context>
     <name>StatusBar</name>
     <message>
         <source>1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 ürün</translation>
     </message>
     <message>
         <source>{total} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} ürün</translation>
     </message>
     <message>
         <source>{shown} of 1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 üründen {shown} tanesi</translation>
     </message>
     <message>
         <source>{shown} of {total} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} üründen {shown} tanesi</translation>
     </message>
     <message>
         <source>Scheduled checks stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Zamanlanmış kontroller durdu</translation>
     </message>
     <message>
         <source>Scheduled checks paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Zamanlanmış kontroller duraklatıldı</translation>
     </message>
     <message>
         <source>Next check {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki kontrol {when}</translation>
     </message>
     <message>
         <source>Next check: {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki kontrol: {time}</translation>
     </message>
     <message>
         <source>none due</source>
-        <translation type="unfinished"></translation>
+        <translation>sırası gelen yok</translation>
     </message>
     <message>
         <source>Next check: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki kontrol: {reason}</translation>
     </message>
     <message>
         <source>⚠ {schedule} · last run failed</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ {schedule} · son çalıştırma başarısız</translation>
     </message>
     <message>
         <source>Checks on workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller çalışanlarda</translation>
     </message>
     <message>
         <source>Checks here, not on workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller burada, çalışanlarda değil</translation>
     </message>
     <message>
         <source>Connecting to the workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Çalışanlara bağlanılıyor</translation>
     </message>
     <message>
         <source>PriceWatch was updated — Restart</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch güncellendi — Yeniden başlat</translation>
     </message>
     <message>
         <source>A newer PriceWatch upgraded the database; this window can no longer save anything</source>
-        <translation type="unfinished"></translation>
+        <translation>Daha yeni bir PriceWatch veritabanını güncelledi; bu pencere artık hiçbir şey kaydedemez</translation>
     </message>
 </context>
 <context>
     <name>Stock</name>
     <message>
         <source>In stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta</translation>
     </message>
     <message>
         <source>Out of stock</source>
-        <translation type="unfinished"></translation>
+        <translation>Stokta yok</translation>
     </message>
     <message>
         <source>Pre-order</source>
-        <translation type="unfinished"></translation>
+        <translation>Ön siparişte</translation>
     </message>
     <message>
         <source>Back-order</source>
-        <translation type="unfinished"></translation>
+        <translation>Tedarik bekleniyor</translation>
     </message>
     <message>
         <source>Stock not stated</source>
-        <translation type="unfinished"></translation>
+        <translation>Stok belirtilmemiş</translation>
     </message>
 </context>
 <context>
     <name>TaskActivity</name>
     <message>
         <source>Checking {}</source>
-        <translation type="unfinished"></translation>
+        <translation>{} kontrol ediliyor</translation>
     </message>
     <message>
         <source>Checking a product</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir ürün kontrol ediliyor</translation>
     </message>
     <message>
         <source>Checking prices</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyatlar kontrol ediliyor</translation>
     </message>
     <message>
         <source>Looking up {}</source>
-        <translation type="unfinished"></translation>
+        <translation>{} sorgulanıyor</translation>
     </message>
     <message>
         <source>Looking up pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfalar sorgulanıyor</translation>
     </message>
     <message>
         <source>Cleaning up old data</source>
-        <translation type="unfinished"></translation>
+        <translation>Eski veriler temizleniyor</translation>
     </message>
     <message>
         <source>Clearing old cached pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Önbellekteki eski sayfalar temizleniyor</translation>
     </message>
     <message>
         <source>Notifying: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildiriliyor: {}</translation>
     </message>
     <message>
         <source>Sending a notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir bildirim gönderiliyor</translation>
     </message>
     <message>
         <source>Sending notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirimler gönderiliyor</translation>
     </message>
     <message>
         <source>Sending notifications held in quiet hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessiz saatlerde bekletilen bildirimler gönderiliyor</translation>
     </message>
     <message>
         <source>Sending held notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekletilen bildirimler gönderiliyor</translation>
     </message>
     <message>
         <source>Fetching the picture of {}</source>
-        <translation type="unfinished"></translation>
+        <translation>{} resmi indiriliyor</translation>
     </message>
     <message>
         <source>Fetching a picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Bir resim indiriliyor</translation>
     </message>
     <message>
         <source>Reading {}</source>
-        <translation type="unfinished"></translation>
+        <translation>{} okunuyor</translation>
     </message>
     <message>
         <source>a page</source>
-        <translation type="unfinished"></translation>
+        <translation>bir sayfa</translation>
     </message>
     <message>
         <source>Checking every product</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm ürünler kontrol ediliyor</translation>
     </message>
     <message>
         <source>Checking the products that are due</source>
-        <translation type="unfinished"></translation>
+        <translation>Sırası gelen ürünler kontrol ediliyor</translation>
     </message>
 </context>
 <context>
     <name>TaskColumns</name>
     <message>
         <source>Activity</source>
-        <translation type="unfinished"></translation>
+        <translation>Etkinlik</translation>
     </message>
     <message>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Görev</translation>
     </message>
     <message>
         <source>Product or URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürün ya da adres</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Kuyruk</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Durum</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>İlerleme</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden denemeler</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Sırada</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Başladı</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitti</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Süre</translation>
     </message>
     <message>
         <source>Result or error</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonuç ya da hata</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Çalışıyor</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamamlandı</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Başarısız</translation>
     </message>
     <message>
         <source>Retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden deneniyor</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>İptal edildi</translation>
     </message>
     <message>
         <source>Look up page</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı sorgula</translation>
     </message>
     <message>
         <source>Look up pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfaları sorgula</translation>
     </message>
     <message>
         <source>Check prices</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyatları kontrol et</translation>
     </message>
     <message>
         <source>Check price</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyatı kontrol et</translation>
     </message>
     <message>
         <source>Clean up old data</source>
-        <translation type="unfinished"></translation>
+        <translation>Eski verileri temizle</translation>
     </message>
     <message>
         <source>Clear old cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Eski önbelleği temizle</translation>
     </message>
     <message>
         <source>Send notification</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirim gönder</translation>
     </message>
     <message>
         <source>Send notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildirimleri gönder</translation>
     </message>
     <message>
         <source>Send held notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekletilen bildirimleri gönder</translation>
     </message>
     <message>
         <source>Fetch picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Resmi indir</translation>
     </message>
     <message>
         <source>all products</source>
-        <translation type="unfinished"></translation>
+        <translation>tüm ürünler</translation>
     </message>
     <message>
         <source>due products</source>
-        <translation type="unfinished"></translation>
+        <translation>sırası gelen ürünler</translation>
     </message>
     <message>
         <source>1 page</source>
-        <translation type="unfinished"></translation>
+        <translation>1 sayfa</translation>
     </message>
     <message>
         <source>{count} pages</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} sayfa</translation>
     </message>
     <message>
         <source>1 product</source>
-        <translation type="unfinished"></translation>
+        <translation>1 ürün</translation>
     </message>
     <message>
         <source>{count} products</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} ürün</translation>
     </message>
     <message>
         <source>Look up page (preview)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı sorgula (ön izleme)</translation>
     </message>
     <message>
         <source>Scrape page</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı oku</translation>
     </message>
     <message>
         <source>product {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{id} numaralı ürün</translation>
     </message>
     <message>
         <source>Done, {count} failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamamlandı, {count} başarısız</translation>
     </message>
     <message>
         <source>picture could not be fetched</source>
-        <translation type="unfinished"></translation>
+        <translation>resim indirilemedi</translation>
     </message>
     <message>
         <source>next try {when}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>sonraki deneme {when}: {error}</translation>
     </message>
     <message>
         <source>{products} checked</source>
-        <translation type="unfinished"></translation>
+        <translation>{products} kontrol edildi</translation>
     </message>
     <message>
         <source>on {worker}</source>
-        <translation type="unfinished"></translation>
+        <translation>{worker} üzerinde</translation>
     </message>
 </context>
 <context>
     <name>TaskDetail</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Kuyruk</translation>
     </message>
     <message>
         <source>priority</source>
-        <translation type="unfinished"></translation>
+        <translation>öncelik</translation>
     </message>
     <message>
         <source>&lt;b&gt;tries&lt;/b&gt; {tries} of {most}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;deneme&lt;/b&gt; {tries}/{most}</translation>
     </message>
     <message>
         <source>&lt;b&gt;Read on&lt;/b&gt; {worker} (a Celery worker)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Okunduğu yer&lt;/b&gt; {worker} (bir Celery çalışanı)</translation>
     </message>
     <message>
         <source>Part of</source>
-        <translation type="unfinished"></translation>
+        <translation>Üst görev</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>İlerleme</translation>
     </message>
     <message>
         <source>Children</source>
-        <translation type="unfinished"></translation>
+        <translation>Alt görevler</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Sırada</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Başladı</translation>
     </message>
     <message>
         <source>Next try</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonraki deneme</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitti</translation>
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Sürdü</translation>
     </message>
     <message>
         <source>Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Zaman çizelgesi</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Bağımsız değişkenler</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Sonuç</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Hata</translation>
     </message>
     <message>
         <source>Traceback</source>
-        <translation type="unfinished"></translation>
+        <translation>Hata izi</translation>
     </message>
 </context>
 <context>
     <name>TaskDetailPane</name>
     <message>
         <source>Select a task to see its arguments, result and timeline.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bağımsız değişkenlerini, sonucunu ve zaman çizelgesini görmek için bir görev seçin.</translation>
     </message>
 </context>
 <context>
     <name>TaskPanel</name>
     <message>
         <source>All states</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm durumlar</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Etkin</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Çalışıyor</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Sırada</translation>
     </message>
     <message>
         <source>Retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>Yeniden deneniyor</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamamlandı</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Başarısız</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>İptal edildi</translation>
     </message>
     <message>
         <source>All tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm görevler</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Tüm kuyruklar</translation>
     </message>
     <message>
         <source>Filter by product, address or error</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürüne, adrese ya da hataya göre süz</translation>
     </message>
     <message>
         <source>&amp;Cancel Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevi &amp;iptal et</translation>
     </message>
     <message>
         <source>&amp;Retry Task</source>
-        <translation type="unfinished"></translation>
+        <translation>Görevi &amp;yeniden dene</translation>
     </message>
     <message>
         <source>Copy &amp;Error</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hatayı kopyala</translation>
     </message>
     <message>
         <source>Copy Task &amp;ID</source>
-        <translation type="unfinished"></translation>
+        <translation>Görev &amp;kimliğini kopyala</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Göster</translation>
     </message>
     <message>
         <source>Queued {task} again</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} yeniden sıraya alındı</translation>
     </message>
 </context>
 <context>
     <name>Time</name>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>şimdi</translation>
     </message>
 </context>
 <context>
     <name>TransferActions</name>
     <message>
         <source>JSON export (*.json);;CSV spreadsheet (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON dışa aktarımı (*.json);;CSV tablosu (*.csv)</translation>
     </message>
     <message>
         <source>Export products and price history</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri ve fiyat geçmişini dışa aktar</translation>
     </message>
     <message>
         <source>JSON export (*.json);;CSV spreadsheet (*.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON dışa aktarımı (*.json);;CSV tablosu (*.csv);;Tüm dosyalar (*)</translation>
     </message>
     <message>
         <source>Import products</source>
-        <translation type="unfinished"></translation>
+        <translation>Ürünleri içe aktar</translation>
     </message>
 </context>
 <context>
     <name>TrayIcon</name>
     <message>
         <source>&amp;Hide PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ı &amp;gizle</translation>
     </message>
     <message>
         <source>&amp;Show PriceWatch</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch&apos;ı &amp;göster</translation>
     </message>
 </context>
 <context>
     <name>WhyPrice</name>
     <message>
         <source>Why this price?</source>
-        <translation type="unfinished"></translation>
+        <translation>Neden bu fiyat?</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Fiyat</translation>
     </message>
     <message>
         <source>Read from</source>
-        <translation type="unfinished"></translation>
+        <translation>Okunduğu kaynak</translation>
     </message>
     <message>
         <source>Element</source>
-        <translation type="unfinished"></translation>
+        <translation>Öğe</translation>
     </message>
     <message>
         <source>List price</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste fiyatı</translation>
     </message>
     <message>
         <source>Certainty</source>
-        <translation type="unfinished"></translation>
+        <translation>Kesinlik</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanıtlar</translation>
     </message>
     <message>
         <source>&amp;Read the page again</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfayı &amp;yeniden oku</translation>
     </message>
     <message>
         <source>Prices that competed with it:</source>
-        <translation type="unfinished"></translation>
+        <translation>Onunla yarışan fiyatlar:</translation>
     </message>
     <message>
         <source>Looking for the last reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Son okuma aranıyor…</translation>
     </message>
     <message>
         <source>PriceWatch kept no details of the last reading; reading the page again…</source>
-        <translation type="unfinished"></translation>
+        <translation>PriceWatch son okumanın ayrıntılarını saklamadı; sayfa yeniden okunuyor…</translation>
     </message>
     <message>
         <source>From the reading {when}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{when} yapılan okumadan.</translation>
     </message>
     <message>
         <source>Reading the page…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa okunuyor…</translation>
     </message>
     <message>
         <source>From the page as it is now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfanın şimdiki hâlinden.</translation>
     </message>
     <message>
         <source>The page could not be read now. {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfa şu anda okunamadı. {why}</translation>
     </message>
     <message>
         <source>None shown on the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfada gösterilmiyor</translation>
     </message>
     <message>
         <source>Unsure</source>
-        <translation type="unfinished"></translation>
+        <translation>Kesin değil</translation>
     </message>
     <message>
         <source>Sure</source>
-        <translation type="unfinished"></translation>
+        <translation>Kesin</translation>
     </message>
     <message>
         <source>No other price on the page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sayfada başka fiyat yok.</translation>
     </message>
 </context>
 </TS>

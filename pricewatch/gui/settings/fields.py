@@ -324,7 +324,7 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         0,
         0,
         "",
-        QT_TRANSLATE_NOOP("Settings", "Applies after a restart; dates and numbers follow the system"),
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
     ),
 }
 # Internal state kept in the settings file, not choices for the user.

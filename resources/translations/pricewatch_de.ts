@@ -1771,6 +1771,58 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
         <translation>Höchstens ein Drittel der Lease</translation>
     </message>
     <message>
+        <source>Celery broker</source>
+        <translation>Celery-Vermittler</translation>
+    </message>
+    <message>
+        <source>redis://host:6379/0, or amqp://user:password@host:5672// for RabbitMQ</source>
+        <translation>redis://host:6379/0, oder amqp://benutzer:passwort@host:5672// für RabbitMQ</translation>
+    </message>
+    <message>
+        <source>Celery results (Redis)</source>
+        <translation>Celery-Ergebnisse (Redis)</translation>
+    </message>
+    <message>
+        <source>Where workers put results and keep the pauses between requests to a shop; empty: the broker when it is Redis</source>
+        <translation>Wo Worker Ergebnisse ablegen und die Pausen zwischen Anfragen an einen Shop festhalten; leer: der Vermittler, wenn er Redis ist</translation>
+    </message>
+    <message>
+        <source>RabbitMQ queues</source>
+        <translation>RabbitMQ-Warteschlangen</translation>
+    </message>
+    <message>
+        <source>Quorum queues survive a broker restart; classic ones are lighter</source>
+        <translation>Quorum-Warteschlangen überstehen einen Neustart des Vermittlers; klassische sind leichter</translation>
+    </message>
+    <message>
+        <source>Checks waiting on workers at most</source>
+        <translation>Höchstens auf Worker wartende Prüfungen</translation>
+    </message>
+    <message>
+        <source>Check here when no worker takes it within</source>
+        <translation>Hier prüfen, wenn kein Worker sie übernimmt binnen</translation>
+    </message>
+    <message>
+        <source>Keep cached pages</source>
+        <translation>Zwischengespeicherte Seiten ablegen</translation>
+    </message>
+    <message>
+        <source>Redis address</source>
+        <translation>Redis-Adresse</translation>
+    </message>
+    <message>
+        <source>Used when cached pages are kept in Redis</source>
+        <translation>Wird verwendet, wenn zwischengespeicherte Seiten in Redis liegen</translation>
+    </message>
+    <message>
+        <source>Redis key prefix</source>
+        <translation>Präfix der Redis-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Lets several programs share one Redis</source>
+        <translation>Damit mehrere Programme ein Redis teilen können</translation>
+    </message>
+    <message>
         <source>Cached pages</source>
         <translation>Zwischengespeicherte Seiten</translation>
     </message>
@@ -1873,6 +1925,26 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
     <message>
         <source>One at a time, in the calling thread (debugging)</source>
         <translation>Eine nach der anderen, im aufrufenden Thread (Fehlersuche)</translation>
+    </message>
+    <message>
+        <source>Page reads on Celery workers</source>
+        <translation>Seiten auf Celery-Workern lesen</translation>
+    </message>
+    <message>
+        <source>Quorum queues</source>
+        <translation>Quorum-Warteschlangen</translation>
+    </message>
+    <message>
+        <source>Classic queues</source>
+        <translation>Klassische Warteschlangen</translation>
+    </message>
+    <message>
+        <source>In this program&apos;s memory</source>
+        <translation>Im Speicher dieses Programms</translation>
+    </message>
+    <message>
+        <source>In Redis (shared with other programs)</source>
+        <translation>In Redis (mit anderen Programmen geteilt)</translation>
     </message>
     <message>
         <source>As the system is set</source>

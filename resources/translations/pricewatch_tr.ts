@@ -1771,6 +1771,58 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
         <translation>En fazla kira süresinin üçte biri</translation>
     </message>
     <message>
+        <source>Celery broker</source>
+        <translation>Celery aracısı</translation>
+    </message>
+    <message>
+        <source>redis://host:6379/0, or amqp://user:password@host:5672// for RabbitMQ</source>
+        <translation>redis://sunucu:6379/0 ya da RabbitMQ için amqp://kullanici:parola@sunucu:5672//</translation>
+    </message>
+    <message>
+        <source>Celery results (Redis)</source>
+        <translation>Celery sonuçları (Redis)</translation>
+    </message>
+    <message>
+        <source>Where workers put results and keep the pauses between requests to a shop; empty: the broker when it is Redis</source>
+        <translation>Çalışanların sonuçları koyduğu ve bir mağazaya yapılan istekler arasındaki beklemeleri tuttuğu yer; boş: Redis ise aracı</translation>
+    </message>
+    <message>
+        <source>RabbitMQ queues</source>
+        <translation>RabbitMQ kuyrukları</translation>
+    </message>
+    <message>
+        <source>Quorum queues survive a broker restart; classic ones are lighter</source>
+        <translation>Quorum kuyrukları aracının yeniden başlatılmasından etkilenmez; klasik kuyruklar daha hafiftir</translation>
+    </message>
+    <message>
+        <source>Checks waiting on workers at most</source>
+        <translation>Çalışanlarda bekleyen en fazla kontrol</translation>
+    </message>
+    <message>
+        <source>Check here when no worker takes it within</source>
+        <translation>Hiçbir çalışan şu sürede almazsa burada kontrol et</translation>
+    </message>
+    <message>
+        <source>Keep cached pages</source>
+        <translation>Önbellekteki sayfaları tutma yeri</translation>
+    </message>
+    <message>
+        <source>Redis address</source>
+        <translation>Redis adresi</translation>
+    </message>
+    <message>
+        <source>Used when cached pages are kept in Redis</source>
+        <translation>Önbellekteki sayfalar Redis&apos;te tutulduğunda kullanılır</translation>
+    </message>
+    <message>
+        <source>Redis key prefix</source>
+        <translation>Redis anahtar öneki</translation>
+    </message>
+    <message>
+        <source>Lets several programs share one Redis</source>
+        <translation>Birden çok programın tek bir Redis&apos;i paylaşmasını sağlar</translation>
+    </message>
+    <message>
         <source>Cached pages</source>
         <translation>Önbellekteki sayfa</translation>
     </message>
@@ -1873,6 +1925,26 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
     <message>
         <source>One at a time, in the calling thread (debugging)</source>
         <translation>Tek tek, çağıran iş parçacığında (hata ayıklama)</translation>
+    </message>
+    <message>
+        <source>Page reads on Celery workers</source>
+        <translation>Sayfa okumaları Celery çalışanlarında</translation>
+    </message>
+    <message>
+        <source>Quorum queues</source>
+        <translation>Quorum kuyrukları</translation>
+    </message>
+    <message>
+        <source>Classic queues</source>
+        <translation>Klasik kuyruklar</translation>
+    </message>
+    <message>
+        <source>In this program&apos;s memory</source>
+        <translation>Bu programın belleğinde</translation>
+    </message>
+    <message>
+        <source>In Redis (shared with other programs)</source>
+        <translation>Redis&apos;te (başka programlarla paylaşılan)</translation>
     </message>
     <message>
         <source>As the system is set</source>

@@ -241,6 +241,68 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         QT_TRANSLATE_NOOP("Settings", " s"),
         QT_TRANSLATE_NOOP("Settings", "At most a third of the lease"),
     ),
+    ("tasks", "broker_url"): (
+        QT_TRANSLATE_NOOP("Settings", "Celery broker"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP(
+            "Settings", "redis://host:6379/0, or amqp://user:password@host:5672// for RabbitMQ"
+        ),
+    ),
+    ("tasks", "result_backend"): (
+        QT_TRANSLATE_NOOP("Settings", "Celery results (Redis)"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP(
+            "Settings",
+            "Where workers put results and keep the pauses between requests to a shop; "
+            "empty: the broker when it is Redis",
+        ),
+    ),
+    ("tasks", "queue_type"): (
+        QT_TRANSLATE_NOOP("Settings", "RabbitMQ queues"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Quorum queues survive a broker restart; classic ones are lighter"),
+    ),
+    ("tasks", "celery_in_flight"): (
+        QT_TRANSLATE_NOOP("Settings", "Checks waiting on workers at most"),
+        1,
+        256,
+        "",
+        "",
+    ),
+    ("tasks", "celery_pickup_seconds"): (
+        QT_TRANSLATE_NOOP("Settings", "Check here when no worker takes it within"),
+        0.5,
+        600,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("cache", "backend"): (
+        QT_TRANSLATE_NOOP("Settings", "Keep cached pages"),
+        0,
+        0,
+        "",
+        "",
+    ),
+    ("cache", "redis_url"): (
+        QT_TRANSLATE_NOOP("Settings", "Redis address"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Used when cached pages are kept in Redis"),
+    ),
+    ("cache", "key_prefix"): (
+        QT_TRANSLATE_NOOP("Settings", "Redis key prefix"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Lets several programs share one Redis"),
+    ),
     ("cache", "max_entries"): (QT_TRANSLATE_NOOP("Settings", "Cached pages"), 1, 100000, "", ""),
     ("cache", "ttl_seconds"): (
         QT_TRANSLATE_NOOP("Settings", "Keep cached pages for"),
@@ -334,6 +396,11 @@ PLACEHOLDERS = {("notify", "quiet_hours_start"): "22:00", ("notify", "quiet_hour
 CHOICE_TEXT = {
     "threads": QT_TRANSLATE_NOOP("Settings", "In background threads"),
     "sync": QT_TRANSLATE_NOOP("Settings", "One at a time, in the calling thread (debugging)"),
+    "celery": QT_TRANSLATE_NOOP("Settings", "Page reads on Celery workers"),
+    "quorum": QT_TRANSLATE_NOOP("Settings", "Quorum queues"),
+    "classic": QT_TRANSLATE_NOOP("Settings", "Classic queues"),
+    "memory": QT_TRANSLATE_NOOP("Settings", "In this program's memory"),
+    "redis": QT_TRANSLATE_NOOP("Settings", "In Redis (shared with other programs)"),
 }
 # The window's language: each named in its own language (not translated), the system's choice translated.
 LANGUAGE_TEXT = {"": QT_TRANSLATE_NOOP("Settings", "As the system is set"), **LANGUAGE_NAMES}

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from pricewatch import formatting, resources, translation
 from pricewatch.alerts import headline
 from pricewatch.config import load_settings
-from pricewatch.gui.language import LANGUAGES, WindowLanguage, chosen_language
+from pricewatch.gui.language import LANGUAGES, WindowLanguage, chosen_language, formats_follow
 from pricewatch.gui.settings.everyday import QuietHours
 from pricewatch.models import AlertKind
 from pricewatch.wording import fault_sentence
@@ -117,6 +117,20 @@ def test_the_language_follows_the_system_unless_the_settings_name_one() -> None:
     assert chosen_language("tr", QLocale("de_DE")) == "tr"
     assert chosen_language("en", QLocale("de_DE")) == "en"
     assert set(LANGUAGES) == {"en", "de", "tr"}
+
+
+def test_a_chosen_language_brings_its_formats_unless_the_system_speaks_it() -> None:
+    try:
+        formatting.set_locale("en_US")
+        formats_follow("de", "")  # the system's language: the system's formats stay
+        assert formatting.locale_name() == "en_US"
+        formats_follow("de", "de")  # chosen in the settings on an English system: German dates and money
+        assert formatting.locale_name() == "de_DE"
+        formatting.set_locale("de_AT")
+        formats_follow("de", "de")  # the system speaks German already: its region (Austria) stays
+        assert formatting.locale_name() == "de_AT"
+    finally:
+        formatting.set_locale(None)
 
 
 @pytest.mark.parametrize(("lang", "code"), [("tr_TR.UTF-8", "tr"), ("de_DE.UTF-8", "de"), ("C.UTF-8", "en")])

@@ -368,6 +368,29 @@ mailto://ich:app-passwort@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>BrowserWindow</name>
+    <message>
+        <source>PriceWatch browser</source>
+        <translation>PriceWatch-Browser</translation>
+    </message>
+    <message>
+        <source>Pick the price</source>
+        <translation>Preis auswählen</translation>
+    </message>
+    <message>
+        <source>Click the price on the page</source>
+        <translation>Klicken Sie auf der Seite auf den Preis</translation>
+    </message>
+    <message>
+        <source>No reliable selector for that element; try the price itself</source>
+        <translation>Kein verlässlicher Selektor für dieses Element; versuchen Sie den Preis selbst</translation>
+    </message>
+    <message>
+        <source>Selector: {selector}</source>
+        <translation>Selektor: {selector}</translation>
+    </message>
+</context>
+<context>
     <name>CandidateList</name>
     <message>
         <source>PriceWatch is not sure which of these is the product&apos;s price. Pick the one to track; PriceWatch remembers where it is on the page.</source>

@@ -368,6 +368,29 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>BrowserWindow</name>
+    <message>
+        <source>PriceWatch browser</source>
+        <translation>PriceWatch tarayıcısı</translation>
+    </message>
+    <message>
+        <source>Pick the price</source>
+        <translation>Fiyatı seç</translation>
+    </message>
+    <message>
+        <source>Click the price on the page</source>
+        <translation>Sayfadaki fiyata tıklayın</translation>
+    </message>
+    <message>
+        <source>No reliable selector for that element; try the price itself</source>
+        <translation>Bu öğe için güvenilir bir seçici yok; fiyatın kendisini deneyin</translation>
+    </message>
+    <message>
+        <source>Selector: {selector}</source>
+        <translation>Seçici: {selector}</translation>
+    </message>
+</context>
+<context>
     <name>CandidateList</name>
     <message>
         <source>PriceWatch is not sure which of these is the product&apos;s price. Pick the one to track; PriceWatch remembers where it is on the page.</source>

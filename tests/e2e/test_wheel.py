@@ -72,8 +72,10 @@ def test_the_installed_wheel_has_its_resources_and_opens_the_window(tmp_path: Pa
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)  # no --system-site-packages: only what it installs
     python = venv / "bin" / "python"
-    run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    # Without PYTHONPATH: a checkout on it (with the egg-info the wheel build leaves there) would pass for an
+    # installed pricewatch, and pip would then skip the wheel.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path, env=env)
     env.update(QT_QPA_PLATFORM="offscreen", PRICEWATCH_HOME=str(tmp_path / "home"))
     out = run(python, "-c", CHECK, cwd=tmp_path, env=env)
     assert out.startswith("window opened from ") and str(venv) in out

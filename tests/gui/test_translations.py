@@ -159,3 +159,38 @@ def test_the_settings_dialog_offers_the_languages_and_saves_the_choice(
         combo.setCurrentIndex(combo.findData("de"))  # type: ignore[attr-defined]
         assert dialog.save()
         assert load_settings(app.paths).settings.gui.language == "de"
+
+
+def test_the_program_speaks_the_language_named_in_the_settings(qtbot: QtBot) -> None:
+    """run_application installs the language before the window is built, and removes it on the way out."""
+    from PySide6.QtCore import QTimer
+
+    from pricewatch.gui.application import run_application
+    from pricewatch.gui.main_window import MainWindow
+    from tests.support.app import open_pricewatch
+
+    with open_pricewatch() as app:
+        app.add_product("https://shop.example/lamp", title="Desk lamp")
+        app.settings.gui.language = "tr"
+        app.save_settings()
+    seen: dict[str, object] = {}
+
+    def read_and_quit() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or not windows[0].product_sync.is_loaded:
+            QTimer.singleShot(20, read_and_quit)
+            return
+        window = windows[0]
+        seen["title"] = window.windowTitle()
+        seen["menus"] = [action.text() for action in window.menuBar().actions()]
+        seen["stock"] = formatting.availability("InStock")
+        window.commands.quit.trigger()
+
+    QTimer.singleShot(0, read_and_quit)
+    try:
+        assert run_application() == 0
+        menus = ["&Dosya", "Ü&rün", "&Görünüm", "Y&ard\u0131m"]  # \u0131: the dotless i
+        assert seen == {"title": "PriceWatch — 1 ürün", "menus": menus, "stock": "Stokta"}
+        assert formatting.availability("InStock") == "In stock"  # English again once the window is gone
+    finally:
+        formatting.set_locale(None)

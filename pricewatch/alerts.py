@@ -35,7 +35,7 @@ from pricewatch.notify.sanitize import NAME_MAX, clean_title
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
 from pricewatch.text import clean_text
-from pricewatch.translation import QT_TRANSLATE_NOOP, translate
+from pricewatch.translation import QT_TRANSLATE_NOOP, in_sentence, translate
 
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
 StockBefore = Callable[[], Availability]  # -> the last availability known before this check (Unknown skipped)
@@ -366,9 +366,9 @@ def fold(events: Sequence[AlertEvent]) -> tuple[str, str]:
     for event in events:
         if event.message not in lines:
             lines.append(event.message)
+    sources = {headline(e.kind): _HEADLINES[e.kind] for e in events}  # as shown -> the English text
     others = [h for h in dict.fromkeys(headline(e.kind) for e in events) if h != headline(first.kind)]
     if others:
-        lines.append(
-            translate("Alerts", "Also: {others}.").format(others=", ".join(h.lower() for h in others))
-        )
+        words = ", ".join(in_sentence(h, sources[h]) for h in others)
+        lines.append(translate("Alerts", "Also: {others}.").format(others=words))
     return first.title, "\n".join(lines)

@@ -36,6 +36,12 @@ def translate(context: str, text: str) -> str:
     return _translator(context, text)
 
 
+def in_sentence(shown: str, source: str) -> str:
+    """A capitalised label ("Price drop") as a word inside a sentence: lower-cased in English, as it is in a
+    translation (German nouns keep their capitals, and Python's lower() would get Turkish I wrong)."""
+    return shown.lower() if shown == source else shown
+
+
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: the one lupdate looks for
     """Marks ``text`` for translation where a table holds it; :func:`translate` it where it is shown."""
     return text

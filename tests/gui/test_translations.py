@@ -95,6 +95,25 @@ def test_a_language_translates_the_window_qt_and_the_layers_below(
     assert translation.translate("Alerts", "Price drop") == "Price drop"
 
 
+def test_notifications_built_below_the_window_speak_its_language(language: WindowLanguage) -> None:
+    """The bubble's texts: an alert's message, a digest's title, the buttons of a desktop notification."""
+    from pricewatch.alerts import AlertEvent, fold
+    from pricewatch.notify.digest import digest_text
+    from pricewatch.notify.freedesktop import PRODUCT_ACTIONS, action_list
+
+    language.use("de")
+    event = AlertEvent(product_id=1, kind=AlertKind.OUT_OF_STOCK, rule_id=None, title="Ausverkauft: Lampe",
+                       message=translation.translate("Alerts", "Out of stock."), price=None,
+                       reference_price=None, currency="EUR")  # fmt: skip
+    drop = AlertEvent(product_id=1, kind=AlertKind.ANY_DROP, rule_id=None, title="", message="x",
+                      price=None, reference_price=None, currency="EUR")  # fmt: skip
+    assert fold([event, drop]) == ("Ausverkauft: Lampe", "Ausverkauft.\nx\nAußerdem: Preis gesunken.")
+    assert digest_text([("a", "1"), ("b", "2")])[0] == "PriceWatch: 2 Benachrichtigungen"
+    assert action_list(PRODUCT_ACTIONS)[:4] == ["default", "Öffnen", "open", "Öffnen"]
+    language.use("en")
+    assert action_list(PRODUCT_ACTIONS)[4:6] == ["open-shop", "Open shop page"]
+
+
 class SubclassedQuietHours(QuietHours):
     """self.tr() runs with the subclass's name as context; PySide6 falls back to the class that wrote it."""
 

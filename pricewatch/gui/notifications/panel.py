@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.notifications.model import WIDTHS, NotificationModel, shown_state, state_text
+from pricewatch.gui.notifications.model import STATE_TEXT, WIDTHS, NotificationModel, shown_state, state_text
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord, NotificationState, TaskRecord
+from pricewatch.translation import in_sentence
 
 LIMIT = 500
 RELOAD_DELAY_MS = 300  # many notification tasks finishing together cause one read
@@ -35,7 +36,7 @@ def summary_text(records: list[NotificationRecord]) -> str:
         )
     ]
     parts += [
-        f"{counts[state]} {state_text(state).lower()}"
+        f"{counts[state]} {in_sentence(state_text(state), STATE_TEXT[state])}"
         for state in (NotificationState.FAILED, NotificationState.HELD, NotificationState.SUPPRESSED)
         if counts[state]
     ]

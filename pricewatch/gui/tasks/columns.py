@@ -16,7 +16,7 @@ from pricewatch.gui.tasks.rolled_up import returned_value
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
 from pricewatch.text import clean_line
-from pricewatch.translation import QT_TRANSLATE_NOOP
+from pricewatch.translation import QT_TRANSLATE_NOOP, in_sentence
 
 (COL_ACTIVITY, COL_NAME, COL_SUBJECT, COL_QUEUE, COL_STATE, COL_PROGRESS, COL_RETRIES, COL_QUEUED,
  COL_STARTED, COL_FINISHED, COL_DURATION, COL_RESULT) = range(12)  # fmt: skip
@@ -97,6 +97,11 @@ def _tr(text: str) -> str:
 
 def friendly_name(name: str) -> str:
     return _tr(_NAMES[name]) if name in _NAMES else name
+
+
+def name_in_sentence(name: str) -> str:
+    """ "check prices" in "Queued check prices again" (German keeps its capitals: "Preise prüfen")."""
+    return in_sentence(friendly_name(name), _NAMES.get(name, name))
 
 
 def state_word(state: TaskState) -> str:

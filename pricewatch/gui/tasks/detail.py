@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from pricewatch.gui.tasks.columns import (
+    STATE_TEXT,
     duration_seconds,
     record_name,
     state_colour,
@@ -18,7 +19,7 @@ from pricewatch.gui.tasks.columns import (
 )
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
-from pricewatch.translation import QT_TRANSLATE_NOOP
+from pricewatch.translation import QT_TRANSLATE_NOOP, in_sentence
 
 MAX_JSON = 20_000  # characters of arguments/result shown; the journal keeps everything
 
@@ -78,7 +79,8 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
     parts.append("</p>")
     if children:
         summary = ", ".join(
-            f"{count} {state_word(TaskState(state)).lower()}" for state, count in children.items()
+            f"{count} {in_sentence(state_word(TaskState(state)), STATE_TEXT[TaskState(state)])}"
+            for state, count in children.items()
         )
         parts.append(f"<p><b>{t['children']}</b> {html.escape(summary)}</p>")
     timeline = [(t["queued"], record.queued_at), (t["started"], record.started_at),

@@ -108,7 +108,7 @@ def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) 
 
 def cancel_message(app: PriceWatch, record: TaskRecord) -> str:
     """The status message for cancelling ``record``; call it before cancelling (it reads whose task it is)."""
-    what = f"{tc.friendly_name(record.name).lower()} {tc.short_id(record.id)}"
+    what = f"{tc.name_in_sentence(record.name)} {tc.short_id(record.id)}"
     elsewhere = runs_elsewhere(app, record.id)
     if elsewhere is None:
         return QCoreApplication.translate("OutsideTasks", "Cancelling {task}").format(task=what)

@@ -271,9 +271,7 @@ class TaskPanel(QWidget):
             if record.state not in (TaskState.FAILURE, TaskState.REVOKED):
                 continue
             new_ids.append(self.app.retry_task(record.id))
-            self.message.emit(
-                self.tr("Queued {task} again").format(task=tc.friendly_name(record.name).lower())
-            )
+            self.message.emit(self.tr("Queued {task} again").format(task=tc.name_in_sentence(record.name)))
         return new_ids
 
     @Slot()

@@ -6,11 +6,14 @@ Each entry keeps what was written, so a refused one can be reported as the user 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit, urlunsplit
 
+from pricewatch.errors import InvalidURLError
 from pricewatch.text import clean_line
-from pricewatch.urls import find_url
+from pricewatch.urls import find_url, validate_url
 
 MAX_ENTRIES = 10_000
 MAX_BYTES = 20_000_000
@@ -72,3 +75,74 @@ def read_link_list(text: str) -> list[LinkEntry]:
     if len(entries) > MAX_ENTRIES:
         raise ValueError(f"the file lists {len(entries)} addresses; at most {MAX_ENTRIES} are read at once")
     return entries
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What adding one address of a list did, or would do.
+
+    ``status`` is ``added``, ``new`` (a preview: it would be added) or ``skipped``; a skipped one says why in
+    words (``reason``) and as a fact front ends can act on (``skip``: one of :data:`SKIP_KINDS`), with the
+    product it is tracked as (``product_id``) when that is the reason.
+    """
+
+    url: str
+    status: str
+    product_id: int | None = None
+    reason: str | None = None
+    skip: str | None = None
+    title: str | None = None
+
+
+SKIP_KINDS = ("not_web_address", "invalid", "listed_twice", "already_tracked")
+
+
+def page_key(url: str) -> str:
+    """One key for the spellings of a page (in normal form) that differ only by a trailing slash."""
+    parts = urlsplit(url)
+    if len(parts.path) > 1 and parts.path.endswith("/"):
+        return urlunsplit(parts._replace(path=parts.path[:-1]))
+    return url
+
+
+def slash_twin(url: str) -> str:
+    """The other spelling of ``url`` (normal form) by a trailing slash; ``url`` itself for the host's root."""
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return url
+    path = parts.path[:-1] if parts.path.endswith("/") else f"{parts.path}/"
+    return urlunsplit(parts._replace(path=path))
+
+
+def screen_links(entries: list[LinkEntry], tracked: Callable[[str], int | None]) -> list[AddOutcome]:
+    """Each entry's outcome before anything is added: ``new``, or skipped with the reason.
+
+    ``tracked(url)`` is the id of the product tracked at a normal-form URL (or its slash twin), else None.
+    Within the list, an address counts once whatever its tracking parameters, fragment or trailing slash.
+    """
+    outcomes: list[AddOutcome] = []
+    seen: dict[str, str] = {}
+    for entry in entries:
+        shown = clean_line(entry.text, 300)
+        if not shown.lower().startswith(("http://", "https://")):
+            outcomes.append(AddOutcome(shown, "skipped", reason="not a web address", skip="not_web_address"))
+            continue
+        try:
+            url = validate_url(entry.text)
+        except InvalidURLError as exc:
+            reason = f"not a valid address: {exc}"
+            outcomes.append(AddOutcome(shown, "skipped", reason=reason, skip="invalid"))
+            continue
+        key = page_key(url)
+        if key in seen:
+            reason = f"listed twice (as {seen[key]})"
+            outcomes.append(AddOutcome(shown, "skipped", reason=reason, skip="listed_twice"))
+            continue
+        seen[key] = shown
+        existing = tracked(url)
+        if existing is not None:
+            reason = f"already tracked as product {existing}"
+            outcomes.append(AddOutcome(shown, "skipped", existing, reason, "already_tracked", entry.title))
+            continue
+        outcomes.append(AddOutcome(url, "new", title=entry.title))
+    return outcomes

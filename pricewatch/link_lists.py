@@ -6,6 +6,7 @@ Each entry keeps what was written, so a refused one can be reported as the user 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from pricewatch.text import clean_line
 from pricewatch.urls import find_url, validate_url
 
 MAX_ENTRIES = 10_000
+_OTHER_SCHEME = re.compile(r"(?!https?:)[a-z][a-z0-9+.-]*:\S", re.IGNORECASE)
 MAX_BYTES = 20_000_000
 
 
@@ -71,7 +73,9 @@ def read_link_list(text: str) -> list[LinkEntry]:
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            entries.append(LinkEntry(find_url(line) or line))
+            # A line that is another scheme's address (a bookmarklet, chrome://) stays itself, even when a web
+            # address appears inside it.
+            entries.append(LinkEntry(line if _OTHER_SCHEME.match(line) else find_url(line) or line))
     if len(entries) > MAX_ENTRIES:
         raise ValueError(f"the file lists {len(entries)} addresses; at most {MAX_ENTRIES} are read at once")
     return entries

@@ -58,9 +58,13 @@ def test_a_bookmarks_export_adds_each_shop_page_once_and_says_why_not_the_others
 
 
 def test_a_text_list_takes_the_address_on_each_line(tmp_path: Path) -> None:
-    entries = read_link_list("# my list\nhttps://a.example/1\n\nlook: https://b.example/2, cheap!\nnot one\n")
+    entries = read_link_list(
+        "# my list\nhttps://a.example/1\n\nlook: https://b.example/2, cheap!\nnot one\n"
+        "javascript:open('https://c.example/3')\n"
+    )
     assert entries == [
-        LinkEntry("https://a.example/1"), LinkEntry("https://b.example/2"), LinkEntry("not one")
+        LinkEntry("https://a.example/1"), LinkEntry("https://b.example/2"), LinkEntry("not one"),
+        LinkEntry("javascript:open('https://c.example/3')"),
     ]  # fmt: skip
     file = tmp_path / "list.txt"
     file.write_text("https://a.example/1\nlook: https://b.example/2, cheap!\n", encoding="utf-8")

@@ -128,6 +128,7 @@ def screen_links(entries: list[LinkEntry], tracked: Callable[[str], int | None])
     seen: dict[str, str] = {}
     for entry in entries:
         shown = clean_line(entry.text, 300)
+        title = clean_line(entry.title, 300) or None  # a web page's words: untrusted
         if not shown.lower().startswith(("http://", "https://")):
             outcomes.append(AddOutcome(shown, "skipped", reason="not a web address", skip="not_web_address"))
             continue
@@ -146,7 +147,7 @@ def screen_links(entries: list[LinkEntry], tracked: Callable[[str], int | None])
         existing = tracked(url)
         if existing is not None:
             reason = f"already tracked as product {existing}"
-            outcomes.append(AddOutcome(shown, "skipped", existing, reason, "already_tracked", entry.title))
+            outcomes.append(AddOutcome(shown, "skipped", existing, reason, "already_tracked", title))
             continue
-        outcomes.append(AddOutcome(url, "new", title=entry.title))
+        outcomes.append(AddOutcome(url, "new", title=title))
     return outcomes

@@ -181,3 +181,16 @@ def test_other_files_are_not_taken(
     mime.setUrls([QUrl.fromLocalFile(str(export))])
     assert not drop(window, mime)
     assert window.findChild(AddManyDialog) is None
+
+
+def test_closing_the_dialog_while_it_adds_loses_nothing(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = window.add_many.open("\n".join(f"https://shop.example/p/{i}" for i in range(50)))
+    wait_preview(qtbot, dialog, 50)
+    dialog.add_button.click()
+    dialog.reject()  # before the answer comes back
+    qtbot.waitUntil(lambda: len(app.list_products()) == 50, timeout=WAIT)
+    window.work.wait(WAIT)
+    qtbot.waitUntil(lambda: window.product_model.rowCount() == 50, timeout=WAIT)  # through the data watch

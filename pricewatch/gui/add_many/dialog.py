@@ -66,7 +66,7 @@ class AddManyDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
-        self.finished.connect(self._timer.stop)
+        self.finished.connect(self._closed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Addresses:"), self))
@@ -74,6 +74,13 @@ class AddManyDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.preview, 3)
         layout.addWidget(self.buttons)
+
+    @Slot()
+    def _closed(self) -> None:
+        # Answers still on their way (an add goes on: the window sees its products through its data watch)
+        # find the job number moved on and touch no widget of the closing dialog.
+        self._timer.stop()
+        self._job = -1
 
     # -- filling ---------------------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -178,7 +185,7 @@ class AddManyDialog(QDialog):
                          lambda error: self._failed(job, error))  # fmt: skip
 
     def _added(self, job: int, outcomes: list[AddOutcome]) -> None:
-        if job != self._job:
+        if job != self._job:  # closed meanwhile
             return
         self._show(outcomes)
         self.add_button.setEnabled(False)

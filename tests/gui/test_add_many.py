@@ -21,8 +21,10 @@ BOOKMARKS = Path(__file__).parents[1] / "data" / "bookmarks" / "chrome-export.ht
 WAIT = 15_000
 
 
-def shown(dialog: AddManyDialog) -> list[tuple[str, str, str | None]]:
-    return [(o.status, o.url, o.reason) for o in dialog.outcomes()]
+def shown(dialog: AddManyDialog) -> list[tuple[str, str, str]]:
+    """Each row as the user reads it: outcome, address, reason."""
+    items = [dialog.preview.topLevelItem(i) for i in range(dialog.preview.topLevelItemCount())]
+    return [(item.text(0), item.text(1), item.text(2)) for item in items if item is not None]
 
 
 def wait_preview(qtbot: QtBot, dialog: AddManyDialog, count: int) -> list[AddOutcome]:
@@ -61,16 +63,16 @@ def test_pasted_addresses_are_previewed_then_added(
     )
     assert wait_preview(qtbot, dialog, 5)
     assert shown(dialog) == [
-        ("new", "https://shop.example/p/kettle", None),
-        (
-            "skipped",
-            "https://shop.example/p/kettle/",
-            "listed twice (as https://shop.example/p/kettle?utm_source=x)",
-        ),
-        ("skipped", "https://shop.example/p/lamp", f"already tracked as product {tracked}"),
-        ("skipped", "ftp://files.example/a", "not a web address"),
-        ("new", "https://other.example/item/9", None),
+        ("Will be added", "https://shop.example/p/kettle", ""),
+        ("Skipped", "https://shop.example/p/kettle/", "Listed twice"),
+        ("Skipped", "https://shop.example/p/lamp", f"Already tracked as product {tracked}"),
+        ("Skipped", "ftp://files.example/a", "Not a web address"),
+        ("Will be added", "https://other.example/item/9", ""),
     ]
+    reason = dialog.preview.topLevelItem(1)
+    assert reason is not None and reason.toolTip(2).endswith(
+        "(as https://shop.example/p/kettle?utm_source=x)"
+    )
     assert app.get_product(tracked or 0) and len(app.list_products()) == 1  # the preview adds nothing
     assert dialog.add_button.isEnabled() and "2" in dialog.add_button.text()
     assert dialog.summary.text() == "2 to add, 3 skipped."

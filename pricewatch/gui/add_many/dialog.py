@@ -141,9 +141,10 @@ class AddManyDialog(QDialog):
         items = []
         for outcome in outcomes:
             item = QTreeWidgetItem(
-                [words.get(outcome.status, outcome.status), outcome.url, outcome.reason or ""]
+                [words.get(outcome.status, outcome.status), outcome.url, self._reason(outcome)]
             )
             item.setToolTip(COL_ADDRESS, outcome.title or outcome.url)
+            item.setToolTip(COL_REASON, outcome.reason or "")  # the facade's full words (English)
             item.setData(COL_OUTCOME, Qt.ItemDataRole.UserRole, outcome)
             items.append(item)
         self.preview.addTopLevelItems(items)
@@ -164,6 +165,14 @@ class AddManyDialog(QDialog):
             self.summary.setText(self.tr("Nothing to add yet."))
         self.add_button.setEnabled(new > 0 and not self._adding)
         self.add_button.setText(self.tr("Add %n Product(s)", "", new) if new else self.tr("Add"))
+
+    def _reason(self, outcome: AddOutcome) -> str:
+        """Why an address is skipped, from the outcome's facts, in the user's language."""
+        if outcome.skip == "already_tracked":
+            return self.tr("Already tracked as product %1").replace("%1", str(outcome.product_id))
+        words = {"not_web_address": self.tr("Not a web address"), "invalid": self.tr("Not a valid address"),
+                 "listed_twice": self.tr("Listed twice")}  # fmt: skip
+        return words.get(outcome.skip or "", outcome.reason or "")
 
     def outcomes(self) -> list[AddOutcome]:
         """The outcomes shown now (for tests and the window)."""

@@ -18,7 +18,7 @@ from pricewatch import thumbnails, transfer_merge
 from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
-from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, slash_twin
+from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, spellings
 from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage import (
     LATEST_VERSION,
@@ -216,8 +216,8 @@ class PriceWatch:
         return [self._add_screened(o) if o.status == "new" else o for o in outcomes]
 
     def _tracked_id(self, url: str) -> int | None:
-        """The product tracked at ``url`` (normal form) or at its spelling with(out) a trailing slash."""
-        for spelling in dict.fromkeys((url, slash_twin(url))):
+        """The product tracked at ``url`` (normal form) or at another spelling of it (see ``spellings``)."""
+        for spelling in spellings(url):
             product = self.products.get_by_url(spelling)
             if product is not None:
                 return product.id

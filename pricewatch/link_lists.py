@@ -102,11 +102,22 @@ SKIP_KINDS = ("not_web_address", "invalid", "listed_twice", "already_tracked")
 
 
 def page_key(url: str) -> str:
-    """One key for the spellings of a page (in normal form) that differ only by a trailing slash."""
-    parts = urlsplit(url)
+    """One key for the spellings of a page (in normal form) that differ only by a trailing slash or by the
+    form of an international host name (``bücher.example`` or ``xn--bcher-kva.example``)."""
+    parts = urlsplit(_ascii_host(url))
     if len(parts.path) > 1 and parts.path.endswith("/"):
         return urlunsplit(parts._replace(path=parts.path[:-1]))
-    return url
+    return urlunsplit(parts)
+
+
+def spellings(url: str) -> list[str]:
+    """``url`` (normal form) first, then its other spellings of the same page (see :func:`page_key`)."""
+    found: list[str] = []
+    for host_form in (url, _ascii_host(url), _unicode_host(url)):
+        for spelling in (host_form, slash_twin(host_form)):
+            if spelling not in found:
+                found.append(spelling)
+    return found
 
 
 def slash_twin(url: str) -> str:
@@ -118,11 +129,34 @@ def slash_twin(url: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+def _ascii_host(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.netloc.isascii():
+        return url
+    try:
+        netloc = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:  # a name IDNA cannot spell: it has only the one form
+        return url
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _unicode_host(url: str) -> str:
+    parts = urlsplit(url)
+    if "xn--" not in parts.netloc:
+        return url
+    try:
+        netloc = parts.netloc.encode("ascii").decode("idna")
+    except UnicodeError:
+        return url
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def screen_links(entries: list[LinkEntry], tracked: Callable[[str], int | None]) -> list[AddOutcome]:
     """Each entry's outcome before anything is added: ``new``, or skipped with the reason.
 
-    ``tracked(url)`` is the id of the product tracked at a normal-form URL (or its slash twin), else None.
-    Within the list, an address counts once whatever its tracking parameters, fragment or trailing slash.
+    ``tracked(url)`` is the id of the product tracked at a normal-form URL (or another of its spellings),
+    else None. Within the list, an address counts once whatever its tracking parameters, fragment, trailing
+    slash or host name form.
     """
     outcomes: list[AddOutcome] = []
     seen: dict[str, str] = {}

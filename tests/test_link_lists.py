@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pricewatch.link_lists import LinkEntry, page_key, screen_links, slash_twin
+from pricewatch.link_lists import LinkEntry, page_key, screen_links, slash_twin, spellings
+from tests.support.app import open_pricewatch
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,23 @@ def test_each_entry_gets_one_outcome_and_titles_are_one_clean_line() -> None:
     ]
     assert outcomes[0].url == "https://shop.example/p/kettle"
     assert outcomes[1].reason == "listed twice (as https://shop.example/p/kettle?utm_source=x)"
+
+
+def test_an_international_host_name_is_one_page_in_either_form() -> None:
+    assert page_key("https://bücher.example/buch/1/") == page_key("https://xn--bcher-kva.example/buch/1")
+    assert spellings("https://bücher.example:8080/b") == [
+        "https://bücher.example:8080/b", "https://bücher.example:8080/b/",
+        "https://xn--bcher-kva.example:8080/b", "https://xn--bcher-kva.example:8080/b/",
+    ]  # fmt: skip
+    assert spellings("https://xn--bcher-kva.example/")[1:] == ["https://bücher.example/"]
+    assert spellings("https://xn--zz.example/p") == ["https://xn--zz.example/p", "https://xn--zz.example/p/"]
+
+
+def test_the_facade_finds_a_page_tracked_under_another_spelling() -> None:
+    with open_pricewatch() as app:
+        tracked = app.add_product("https://xn--bcher-kva.example/buch/1").id
+        outcomes = app.add_many([LinkEntry("https://Bücher.example/buch/1/?utm_source=x")])
+        assert [(o.status, o.skip, o.product_id) for o in outcomes] == [
+            ("skipped", "already_tracked", tracked)
+        ]
+        assert len(app.list_products()) == 1

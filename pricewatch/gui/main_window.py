@@ -14,7 +14,7 @@ from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
-from pricewatch.gui.add_many.window import AddMany
+from pricewatch.gui.add_many.window import AddMany, holds_many
 from pricewatch.gui.editor.address import address_in
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.history.window import ProductDetail
@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def paste_url(self) -> None:
         text = (QGuiApplication.clipboard().text() or "").strip()
+        if holds_many(text):  # a list of addresses: Add Many's preview, not the first one alone
+            self.add_many.open(text)
+            return
         try:
             url = validate_url(address_in(text))
         except InvalidURLError as exc:

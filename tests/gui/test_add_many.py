@@ -8,12 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.add_many.dialog import AddManyDialog
+from pricewatch.gui.add_many.window import holds_many
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.link_lists import AddOutcome
 
@@ -196,3 +197,19 @@ def test_closing_the_dialog_while_it_adds_loses_nothing(
     qtbot.waitUntil(lambda: len(app.list_products()) == 50, timeout=WAIT)
     window.work.wait(WAIT)
     qtbot.waitUntil(lambda: window.product_model.rowCount() == 50, timeout=WAIT)  # through the data watch
+
+
+def test_ctrl_v_with_a_list_in_the_clipboard_opens_the_preview(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    QGuiApplication.clipboard().setText("My list:\nhttps://shop.example/a\nhttps://shop.example/b, cheap\n")
+    window.commands.paste.trigger()
+    dialog = window.findChild(AddManyDialog)
+    assert dialog is not None
+    assert [o.url for o in wait_preview(qtbot, dialog, 3) if o.status == "new"] == [
+        "https://shop.example/a", "https://shop.example/b"
+    ]  # fmt: skip
+    dialog.reject()
+    # One address (with words around it) stays the add dialog's (tests/gui/test_add.py).
+    assert not holds_many("Look: https://shop.example/c, great deal!\nReally.")

@@ -14,6 +14,15 @@ from pricewatch.gui.add_many.dialog import AddManyDialog
 from pricewatch.gui.add_many.dropped import Dropped, read_dropped
 from pricewatch.gui.add_many.drops import LinkDrops
 from pricewatch.gui.widgets.worker import BackgroundWork
+from pricewatch.urls import find_url
+
+_SCANNED_LINES = 50  # enough to tell one address from a list without reading a huge paste
+
+
+def holds_many(text: str) -> bool:
+    """Whether pasted text has web addresses on more than one line."""
+    lines = text.splitlines()[:_SCANNED_LINES]
+    return sum(find_url(line) is not None for line in lines) > 1
 
 
 class AddMany(QObject):

@@ -136,6 +136,22 @@ def unit_price(price: Decimal | None, quantity: Quantity | None) -> UnitPrice | 
     )
 
 
+def listing_quantity(quantity: str | None, title: str | None) -> Quantity | None:
+    """A listing's quantity: the one stored for it (from the page's structured data or the user), else the
+    one its title states."""
+    return parse_quantity(quantity) or parse_quantity(title)
+
+
+def checked_quantity(text: str | None) -> str | None:
+    """A quantity the user typed, tidied ("" or None: none); raises ValueError when it names no quantity."""
+    cleaned = " ".join(str(text or "").split())[:100]
+    if not cleaned:
+        return None
+    if parse_quantity(cleaned) is None:
+        raise ValueError(f"{cleaned!r} is not a quantity (for example 500 g, 1.5 L, 6 x 330 ml, 10 pcs)")
+    return cleaned
+
+
 def comparable(a: UnitPrice | None, b: UnitPrice | None) -> bool:
     """Two unit prices of the same unit (per kg against per kg), so comparing them means something."""
     return a is not None and b is not None and a.unit == b.unit

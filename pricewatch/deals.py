@@ -264,7 +264,7 @@ def check_discount(
     assert low is not None and low_at is not None
     if was > low:
         reason = (
-            f"Fake discount: the was-price {shown_was} is higher than {shown_low}, the lowest price in the "
+            f"The was-price {shown_was} is higher than {shown_low}, the lowest price in the "
             f"{OMNIBUS_DAYS} days {before} (seen on {_day(low_at)})."
         )
         return DiscountCheck(INFLATED, reason=reason, **base, **evidence)  # type: ignore[arg-type]

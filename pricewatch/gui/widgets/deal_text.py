@@ -86,10 +86,10 @@ def discount_reason(check: DiscountCheck, currency: str | None) -> str:
     if check.status == INFLATED:
         seen = fmt.local_time(check.low_at) if check.low_at else "?"
         if reduced:
-            text = _tr("Fake discount: the was-price %1 is higher than %2, the lowest price in the 30 days "
+            text = _tr("The was-price %1 is higher than %2, the lowest price in the 30 days "
                        "before the reduction on %3 (seen on %4).")  # fmt: skip
         else:
-            text = _tr("Fake discount: the was-price %1 is higher than %2, the lowest price in the last "
+            text = _tr("The was-price %1 is higher than %2, the lowest price in the last "
                        "30 days%3 (seen on %4).")  # fmt: skip
         return text.replace("%1", was).replace("%2", low).replace("%3", reduced or "").replace("%4", seen)
     if check.status == GENUINE:

@@ -16,10 +16,11 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.editor.alert_rules import AlertRulesEditor
 from pricewatch.gui.history.window import ProductDetail
 from pricewatch.gui.main_window import MainWindow
-from pricewatch.gui.products.model import COL_DEAL
+from pricewatch.gui.products.model import COL_DEAL, COL_PRICE
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import AlertKind, AlertRule, Availability, utcnow
 from tests.support.editor import started_facade
+from tests.support.pageserver import PageServer
 
 WAIT = 15_000
 
@@ -126,3 +127,43 @@ def test_the_lowest_in_30_days_box_makes_the_rule_and_keeps_a_window_set_elsewhe
     assert [(r.kind, r.window_days) for r in editor.rules(1, None)] == [(AlertKind.LOWEST_IN_DAYS, 60)]
     editor.set_rules([])
     assert not editor.lowest.isChecked() and editor.rules(1, None) == []
+
+
+def test_the_editor_sets_a_quantity_and_refuses_a_storage_size(
+    qtbot: QtBot, engine: PriceWatch, page_server: PageServer
+) -> None:
+    from pricewatch.gui.editor.dialog import ProductDialog
+    from tests.support.pages import product_page
+
+    url = page_server.add("/beans", product_page("Arabica beans", "12.99"))
+    product_id = engine.add_product(url, title="Arabica beans").id or 0
+    assert engine.wait_for_task(engine.check_product(product_id), timeout=30).state.value == "SUCCESS"
+    dialog = ProductDialog(engine, engine.get_product(product_id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=WAIT)
+    dialog.quantity.setText("256 GB")
+    assert dialog.save() is None
+    assert dialog.problem.isVisible() and "is not a quantity" in dialog.problem.text()
+    assert engine.get_product(product_id).quantity is None
+    dialog.quantity.setText("4 x 250 g")
+    assert not dialog.problem.isVisible()  # the field the problem was about changed
+    assert dialog.save() == product_id
+    product = engine.get_product(product_id)
+    assert product.quantity == "4 x 250 g"
+    unit = engine.unit_price(product)
+    assert unit is not None and (unit.amount, unit.unit) == (Decimal("12.9900"), "kg")
+
+
+def test_the_price_tooltip_gives_the_price_per_unit(
+    app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    per_litre = seed(app, "Cola 6 x 1,5 L", [(3, "8.99", None)])
+    phone = seed(app, "Phone 15 Pro 256 GB", [(3, "999.00", None)])
+    model = make_window().product_model
+
+    def tip(product_id: int) -> str:
+        return str(model.index(model.row_of(product_id) or 0, COL_PRICE).data(Qt.ItemDataRole.ToolTipRole))
+
+    assert "€1.00 per L · 6 \N{MULTIPLICATION SIGN} 1.5 L" in tip(per_litre)
+    assert "per" not in tip(phone)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLay
 
 from pricewatch.deals import Deal
 from pricewatch.gui.widgets import deal_text
-from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.units import UnitPrice
 
 
@@ -61,11 +60,7 @@ class DealPanel(QFrame):
         lines = deal_text.evidence(deal, currency)
         self.details.setText("\n".join(lines))
         self.more.setVisible(bool(lines))
-        if unit is None:
-            self.unit.setText("")
-        else:
-            per = {"kg": self.tr("per kg"), "L": self.tr("per L"), "piece": self.tr("per piece")}[unit.unit]
-            self.unit.setText(f"{fmt.money(unit.amount, currency)} {per} · {unit.quantity.text()}")
+        self.unit.setText("" if unit is None else deal_text.unit_text(unit, currency))
 
     @Slot(bool)
     def _toggle(self, shown: bool) -> None:

@@ -581,7 +581,10 @@ class ProductTableModel(QAbstractTableModel):
             value = getattr(p, _MONEY_COLUMNS[column])  # the whole amount, should the column be narrow
             if value is None:
                 return None
-            return fmt.plain_tooltip(f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})")
+            tip = f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})"
+            if column == COL_PRICE:
+                tip += deal_text.unit_line(p)
+            return fmt.plain_tooltip(tip)
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             exact = f"{fmt.local_time(p.last_checked_at)}\n" if column == COL_LAST_CHECKED else ""
             return fmt.plain_tooltip(exact + "Last error: " + fmt.clean_text(p.last_error, 300))

@@ -11,6 +11,8 @@ from PySide6.QtGui import QColor
 
 from pricewatch.deals import GENUINE, INFLATED, INVENTED, NOT_ENOUGH, OMNIBUS_DAYS, Deal, DiscountCheck
 from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.models import Product
+from pricewatch.units import UnitPrice, listing_quantity, unit_price
 
 FAKE_COLOUR = QColor(207, 34, 46)
 LOW_COLOUR = QColor(46, 160, 67)
@@ -48,6 +50,18 @@ def colour(deal: Deal) -> QColor | None:
     if deal.kind == "high":
         return HIGH_COLOUR
     return QUIET_COLOUR if deal.kind == "not_enough_history" else None
+
+
+def unit_text(unit: UnitPrice, currency: str | None) -> str:
+    """ "€25.98 per kg · 500 g" """
+    per = {"kg": _tr("per kg"), "L": _tr("per L"), "piece": _tr("per piece")}[unit.unit]
+    return f"{fmt.money(unit.amount, currency)} {per} · {unit.quantity.text()}"
+
+
+def unit_line(product: Product) -> str:
+    """The price per unit as a tooltip's second line ("" when the quantity is not known)."""
+    unit = unit_price(product.price, listing_quantity(product.quantity, product.title))
+    return "" if unit is None else "\n" + unit_text(unit, product.currency)
 
 
 def reason(deal: Deal, currency: str | None) -> str:

@@ -49,7 +49,7 @@ class DealBadges(QObject):
             del self._wanted[product_id]
         if ids:
             self._reading = True
-            self.work.submit(lambda: self._read(ids), self._ready, lambda _error: self._ready({}))
+            self.work.submit(lambda: self._read(ids), self._ready, lambda _error: self._failed(ids))
 
     def _read(self, ids: list[int]) -> Read:
         found: Read = {}
@@ -68,6 +68,11 @@ class DealBadges(QObject):
         self.model.set_deals(found)
         if self._wanted:
             self._timer.start()
+
+    def _failed(self, ids: list[int]) -> None:
+        """A read that failed (the database busy, say) is asked again when the cells are next painted."""
+        self.model.forget_deal_requests(ids)
+        self._ready({})
 
     def idle(self) -> bool:
         return not (self._wanted or self._reading)

@@ -304,6 +304,10 @@ class ProductTableModel(QAbstractTableModel):
             cell = self.index(row, COL_DEAL)
             self.dataChanged.emit(cell, cell)
 
+    def forget_deal_requests(self, product_ids: Iterable[int]) -> None:
+        """Those verdicts were not read: their cells ask again when next painted."""
+        self._deal_asked.difference_update(product_ids)
+
     def deal_of(self, product_id: int) -> Deal | None:
         row = self._index.get(product_id)
         return None if row is None else self._rows[row].deal

@@ -138,3 +138,10 @@ def test_the_lowest_in_30_days_rule_notifies_once(
     sent = app.list_notifications(product_id=product_id)
     assert [n.title for n in sent] == ["Lowest price in weeks: Arabica Coffee Beans 500 g"]
     assert "the lowest price in 30 days" in sent[0].message and "€13.49" in sent[0].message
+
+
+def test_new_products_can_get_the_low_rule_by_default(app: PriceWatch) -> None:
+    app.settings.notify.default_rules = ["back_in_stock", "lowest_in_days"]
+    product_id = app.add_product("https://roastery.example/new").id or 0
+    kinds = [(r.kind, r.window_days) for r in app.alert_rules_for(product_id)]
+    assert kinds == [(AlertKind.BACK_IN_STOCK, None), (AlertKind.LOWEST_IN_DAYS, None)]

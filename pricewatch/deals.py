@@ -13,7 +13,7 @@ reduction there is no verdict, only "not enough history". Pure Python: Decimal m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -182,51 +182,56 @@ def verdict(
     higher = sum(((s.end - s.start) for s in earlier if s.price > price), timedelta())
     percentile = int((Decimal(higher / total) * 100).quantize(Decimal(1), ROUND_HALF_UP)) if total else None
     discount = check_discount(timeline, first, price, list_price, now, currency)
-    facts = {
-        "price": price,
-        "watched_days": watched,
-        "all_time_low": all_time_low and len(prices) > 1,
-        "lowest_in_days": lowest_in,
-        "lowest_30_days": watched >= days and lowest_in >= days and len(prices) > 1,
-        "percentile": percentile,
-        "rank": prices.index(price) + 1,
-        "distinct": len(prices),
-        "low": prices[0],
-        "high": prices[-1],
-        "since": current_run.start if current_run.start < now else None,
-        "discount": discount,
-        "spans": tuple(timeline),
-    }
-    kind, badge, reason = _badge(facts, discount, days)
-    return Deal(kind, badge, reason, **facts)  # type: ignore[arg-type]
+    deal = Deal(
+        kind="",
+        badge="",
+        reason="",
+        price=price,
+        watched_days=watched,
+        all_time_low=all_time_low and len(prices) > 1,
+        lowest_in_days=lowest_in,
+        lowest_30_days=watched >= days and lowest_in >= days and len(prices) > 1,
+        percentile=percentile,
+        rank=prices.index(price) + 1,
+        distinct=len(prices),
+        low=prices[0],
+        high=prices[-1],
+        since=current_run.start if current_run.start < now else None,
+        discount=discount,
+        spans=tuple(timeline),
+    )
+    kind, badge, reason = _badge(deal, days)
+    return replace(deal, kind=kind, badge=badge, reason=reason)
 
 
-def _badge(facts: dict[str, Any], discount: DiscountCheck | None, days: int) -> tuple[str, str, str]:
+def _badge(deal: Deal, days: int) -> tuple[str, str, str]:
+    """The verdict's kind, badge and reason, strongest first: a flagged was-price, too little history, a
+    low, a high price."""
+    discount = deal.discount
     if discount is not None and discount.flagged:
         kind = "invented_discount" if discount.status == INVENTED else "fake_discount"
         return kind, "Invented was-price" if discount.status == INVENTED else "Fake discount", discount.reason
     note = f" {discount.reason}" if discount is not None else ""
-    watched = facts["watched_days"]
+    watched = deal.watched_days
     if watched < days:
         return (
             "not_enough_history",
             "Not enough history",
             f"PriceWatch has watched this product for {_days(watched)}; a verdict needs {days}.{note}",
         )
-    if facts["all_time_low"]:
+    if deal.all_time_low:
         return "all_time_low", "All-time low", f"The lowest price in {_days(watched)} of watching.{note}"
-    lowest = facts["lowest_in_days"]
-    if facts["lowest_30_days"]:
+    lowest = deal.lowest_in_days or 0
+    if deal.lowest_30_days:
         return (
             "lowest_in_days",
             f"Lowest in {lowest} days",
             f"No lower price in the last {_days(lowest)}.{note}",
         )
-    percentile = facts["percentile"]
-    share = f"Higher than now {percentile}% of the time watched ({_days(watched)})."
-    if percentile is not None and facts["distinct"] > 1 and percentile < 25:
+    share = f"Higher than now {deal.percentile}% of the time watched ({_days(watched)})."
+    if deal.percentile is not None and deal.distinct > 1 and deal.percentile < 25:
         return "high", "Above usual", share + note
-    return "typical", "", (share if facts["distinct"] > 1 else "The same price all along.") + note
+    return "typical", "", (share if deal.distinct > 1 else "The same price all along.") + note
 
 
 def check_discount(
@@ -247,29 +252,30 @@ def check_discount(
     window = tuple(s for s in timeline if s.overlaps(start, end))
     low = min((s.price for s in window), default=None)
     low_at = max((max(s.start, start) for s in window if s.price == low), default=None)
-    base = {"was_price": was, "reduced_at": reduced_at, "window_start": start, "window_end": end}
-    evidence = {"low": low, "low_at": low_at, "window": window}
     shown_was, shown_low = formatting.money(was, currency), formatting.money(low, currency)
     before = "before the reduction on " + _day(reduced_at) if reduced_at else "before now"
+
+    def judged(status: str, reason: str) -> DiscountCheck:
+        return DiscountCheck(status, was, reason, reduced_at, start, end, low, low_at, window)
+
     if first > start:
         watched = max(0, (end - first) // timedelta(days=1))
-        reason = (
+        return judged(NOT_ENOUGH, (
             f"Not enough history to check the was-price {shown_was}: PriceWatch watched {_days(watched)} "
             f"{before}, the rule looks at {OMNIBUS_DAYS}."
-        )
-        return DiscountCheck(NOT_ENOUGH, reason=reason, **base, **evidence)  # type: ignore[arg-type]
+        ))  # fmt: skip
     if all(s.price != was for s in timeline):
-        reason = f"The was-price {shown_was} is invented: PriceWatch never saw it since {_day(first)}."
-        return DiscountCheck(INVENTED, reason=reason, **base, **evidence)  # type: ignore[arg-type]
-    assert low is not None and low_at is not None
-    if was > low:
-        reason = (
+        return judged(
+            INVENTED, f"The was-price {shown_was} is invented: PriceWatch never saw it since {_day(first)}."
+        )
+    if low is not None and was > low:
+        return judged(INFLATED, (
             f"The was-price {shown_was} is higher than {shown_low}, the lowest price in the "
             f"{OMNIBUS_DAYS} days {before} (seen on {_day(low_at)})."
-        )
-        return DiscountCheck(INFLATED, reason=reason, **base, **evidence)  # type: ignore[arg-type]
-    reason = f"The was-price {shown_was} was the lowest price in the {OMNIBUS_DAYS} days {before}."
-    return DiscountCheck(GENUINE, reason=reason, **base, **evidence)  # type: ignore[arg-type]
+        ))  # fmt: skip
+    return judged(
+        GENUINE, f"The was-price {shown_was} was the lowest price in the {OMNIBUS_DAYS} days {before}."
+    )
 
 
 def new_low(

@@ -38,7 +38,7 @@ def page(**fields: Any) -> str:
                 }
             },
             "2 l",
-        ),  # fmt: skip
+        ),
         ({"size": "M"}, None),  # a clothing size, not a quantity
         ({"weight": {"value": 256, "unitText": "GB"}}, None),
         ({}, None),

@@ -52,9 +52,10 @@ class DealPanel(QFrame):
 
     def show_deal(self, deal: Deal, unit: UnitPrice | None, currency: str | None) -> None:
         self.deal = deal
-        text = deal_text.badge(deal) or self.tr("Price")
+        text = deal_text.badge(deal)
         colour = deal_text.colour(deal)
         self.badge.setText(text)
+        self.badge.setVisible(bool(text))  # a usual price: the reason alone says so
         self.badge.setStyleSheet(f"color: {colour.name()}" if colour is not None else "")
         self.reason.setText(deal_text.reason(deal, currency))
         lines = deal_text.evidence(deal, currency)

@@ -61,7 +61,7 @@ def test_the_list_shows_a_badge_with_its_reason(
     qtbot.waitUntil(lambda: cell(fake)[0] == "Fake discount", timeout=WAIT)
     assert cell(low)[0] == "All-time low"
     tooltip = cell(fake)[1] or ""
-    assert "€19.99" in tooltip and "€9.99" in tooltip and "30 days before the reduction" in tooltip
+    assert "€19.99" in tooltip and "€9.99" in tooltip and "30 days before the cut" in tooltip
 
 
 def test_a_new_reading_asks_again(
@@ -107,7 +107,7 @@ def test_the_product_window_shows_the_verdict_and_the_prices_behind_it(
     qtbot.waitUntil(lambda: detail.loaded, timeout=WAIT)
     panel = detail.deal
     assert panel.isVisible() and panel.badge.text() == "Fake discount"
-    assert "the lowest price in the 30 days before the reduction" in panel.reason.text()
+    assert "the lowest price of the 30 days before the cut on" in panel.reason.text()
     assert panel.unit.text() == "€25.98 per kg · 500 g"
     assert not panel.details.isVisible()
     panel.more.click()

@@ -20,25 +20,22 @@ QUIET_COLOUR = QColor(128, 128, 128)
 HIGH_COLOUR = QColor(154, 103, 0)
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("Deal", text, None, n)
-
-
 def badge(deal: Deal) -> str:
     """A few words for the list's Deal column ("" when there is nothing to say)."""
     kind = deal.kind
     if kind == "invented_discount":
-        return _tr("Invented was-price")
+        return QCoreApplication.translate("Deal", "Invented was-price")
     if kind == "fake_discount":
-        return _tr("Fake discount")
+        return QCoreApplication.translate("Deal", "Fake discount")
     if kind == "all_time_low":
-        return _tr("All-time low")
+        return QCoreApplication.translate("Deal", "All-time low")
     if kind == "lowest_in_days":
-        return _tr("Lowest in %n days", deal.lowest_in_days or 0)
+        days = deal.lowest_in_days or 0
+        return QCoreApplication.translate("Deal", "Lowest in %n days", "", days)
     if kind == "high":
-        return _tr("Above usual")
+        return QCoreApplication.translate("Deal", "Above usual")
     if kind == "not_enough_history":
-        return _tr("Not enough history")
+        return QCoreApplication.translate("Deal", "Not enough history")
     return ""
 
 
@@ -54,7 +51,11 @@ def colour(deal: Deal) -> QColor | None:
 
 def unit_text(unit: UnitPrice, currency: str | None) -> str:
     """ "€25.98 per kg · 500 g" """
-    per = {"kg": _tr("per kg"), "L": _tr("per L"), "piece": _tr("per piece")}[unit.unit]
+    per = {
+        "kg": QCoreApplication.translate("Deal", "per kg"),
+        "L": QCoreApplication.translate("Deal", "per L"),
+        "piece": QCoreApplication.translate("Deal", "per piece"),
+    }[unit.unit]
     return f"{fmt.money(unit.amount, currency)} {per} · {unit.quantity.text()}"
 
 
@@ -70,66 +71,67 @@ def reason(deal: Deal, currency: str | None) -> str:
     if check is not None and check.flagged:
         return discount_reason(check, currency)
     if deal.kind == "unknown":
-        return _tr("No price known yet.")
+        return QCoreApplication.translate("Deal", "No price known yet.")
+    watched, lowest = deal.watched_days, deal.lowest_in_days or 0
     if deal.kind == "not_enough_history":
-        text = _tr(
-            "PriceWatch has watched this product for %n day(s); a verdict needs 30.", deal.watched_days
-        )
+        text = QCoreApplication.translate("Deal", "Watched for %n day(s); a verdict needs 30.", "", watched)
     elif deal.kind == "all_time_low":
-        text = _tr("The lowest price in %n day(s) of watching.", deal.watched_days)
+        text = QCoreApplication.translate("Deal", "The lowest price in %n day(s) of watching.", "", watched)
     elif deal.kind == "lowest_in_days":
-        text = _tr("No lower price in the last %n day(s).", deal.lowest_in_days or 0)
+        text = QCoreApplication.translate("Deal", "No lower price in the last %n day(s).", "", lowest)
     elif deal.distinct > 1 and deal.percentile is not None:
-        text = _tr("The price was higher than now %1% of the time watched.").replace(
-            "%1", str(deal.percentile)
-        )
+        text = QCoreApplication.translate("Deal", "The price was higher than now %1% of the time watched.")
+        text = text.replace("%1", str(deal.percentile))
     else:
-        text = _tr("The same price all along.")
+        text = QCoreApplication.translate("Deal", "The same price all along.")
     return text if check is None else f"{text} {discount_reason(check, currency)}"
 
 
 def discount_reason(check: DiscountCheck, currency: str | None) -> str:
+    """The was-price check in a sentence (%1 the was-price, %2 the low, %3 and %4 dates)."""
     was = fmt.money(check.was_price, currency)
     low = fmt.money(check.low, currency)
-    reduced = fmt.local_time(check.reduced_at) if check.reduced_at else None
     if check.status == INVENTED:
-        start = fmt.local_time(check.window[0].start) if check.window else "?"
-        return _tr("The was-price %1 is invented: PriceWatch never saw it (watching since %2).").replace(
-            "%1", was
-        ).replace("%2", start)  # fmt: skip
-    if check.status == INFLATED:
-        seen = fmt.local_time(check.low_at) if check.low_at else "?"
-        if reduced:
-            text = _tr("The was-price %1 is higher than %2, the lowest price in the 30 days "
-                       "before the reduction on %3 (seen on %4).")  # fmt: skip
-        else:
-            text = _tr("The was-price %1 is higher than %2, the lowest price in the last "
-                       "30 days%3 (seen on %4).")  # fmt: skip
-        return text.replace("%1", was).replace("%2", low).replace("%3", reduced or "").replace("%4", seen)
-    if check.status == GENUINE:
-        return _tr("The was-price %1 was the lowest price in the 30 days before the reduction.").replace(
-            "%1", was
+        since = fmt.local_time(check.window[0].start) if check.window else fmt.DASH
+        text = QCoreApplication.translate(
+            "Deal", "The was-price %1 is invented: PriceWatch never saw it (watching since %2)."
         )
+        return text.replace("%1", was).replace("%2", since)
+    if check.status == INFLATED:
+        text = QCoreApplication.translate(
+            "Deal",
+            "The was-price %1 is above %2, the lowest price of the 30 days before the cut on %3 (seen %4).",
+        )
+        reduced = fmt.local_time(check.reduced_at) if check.reduced_at else fmt.DASH
+        seen = fmt.local_time(check.low_at) if check.low_at else fmt.DASH  # when the low was in effect
+        return text.replace("%1", was).replace("%2", low).replace("%3", reduced).replace("%4", seen)
+    if check.status == GENUINE:
+        text = QCoreApplication.translate(
+            "Deal", "The was-price %1 was the lowest price in the 30 days before the reduction."
+        )
+        return text.replace("%1", was)
     assert check.status == NOT_ENOUGH
-    return _tr("Not enough history to check the was-price %1: the rule looks at the %n days before the "
-               "reduction.", OMNIBUS_DAYS).replace("%1", was)  # fmt: skip
+    days = OMNIBUS_DAYS
+    text = QCoreApplication.translate(
+        "Deal", "Too little history for %1: the rule needs %n days before it.", "", days
+    )
+    return text.replace("%1", was)
 
 
 def evidence(deal: Deal, currency: str | None) -> list[str]:
     """The facts behind the verdict, one line each: the rank, and the prices of the window looked at."""
     lines: list[str] = []
     if deal.rank is not None:
+        text = QCoreApplication.translate("Deal", "Rank %1 of %2 prices seen; lowest %3, highest %4.")
         lines.append(
-            _tr("Rank %1 of %2 prices seen; lowest %3, highest %4.")
-            .replace("%1", str(deal.rank)).replace("%2", str(deal.distinct))
+            text.replace("%1", str(deal.rank)).replace("%2", str(deal.distinct))
             .replace("%3", fmt.money(deal.low, currency)).replace("%4", fmt.money(deal.high, currency))
         )  # fmt: skip
     check = deal.discount
     if check is not None:
-        lines.append(
-            _tr("Prices from %1 to %2:")
-            .replace("%1", fmt.local_time(check.window_start)).replace("%2", fmt.local_time(check.window_end))
-        )  # fmt: skip
+        text = QCoreApplication.translate("Deal", "Prices from %1 to %2:")
+        start, end = fmt.local_time(check.window_start), fmt.local_time(check.window_end)
+        lines.append(text.replace("%1", start).replace("%2", end))
         for span in check.window:
             shown = f"{fmt.local_time(span.start)} {fmt.DASH} {fmt.local_time(span.end)}"
             lines.append(f"  {shown}   {fmt.money(span.price, currency)}")

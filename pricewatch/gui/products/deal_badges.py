@@ -74,9 +74,6 @@ class DealBadges(QObject):
         self.model.forget_deal_requests(ids)
         self._ready({})
 
-    def idle(self) -> bool:
-        return not (self._wanted or self._reading)
-
     def stop(self) -> None:
         self._stopped = True
         self._timer.stop()

@@ -308,10 +308,6 @@ class ProductTableModel(QAbstractTableModel):
         """Those verdicts were not read: their cells ask again when next painted."""
         self._deal_asked.difference_update(product_ids)
 
-    def deal_of(self, product_id: int) -> Deal | None:
-        row = self._index.get(product_id)
-        return None if row is None else self._rows[row].deal
-
     def _retry_data(self, p: Product, column: int, role: int) -> Any:
         eta, error = self._retrying[p.id or 0]
         when = fmt.clock_time(eta) if eta else "soon"

@@ -174,6 +174,8 @@ def test_product_responses_carry_the_deal_and_the_unit_price(api: LiveApi) -> No
     )
     assert [s["price"] for s in deal["discount"]["window"]] == ["9.99", "19.99"]
     assert api.client.get(P).json()[0]["deal"]["badge"] == "Fake discount"
+    quick = api.client.get(P, params={"deals": "false"}).json()[0]  # a quick list: no history read
+    assert quick["deal"] is None and quick["unit_price"]["unit"] == "kg"
     history = api.client.get(f"{P}/{pid}/history").json()["observations"]
     assert [o["list_price"] for o in history] == [None, None, None, "19.99"]
 

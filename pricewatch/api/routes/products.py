@@ -51,8 +51,9 @@ class ProductOut(BaseModel):
 
     @classmethod
     def of(cls, p: Product, app: PriceWatch | None = None) -> ProductOut:
-        """The product; with ``app`` (on a worker thread: it reads the history) its deal and unit price."""
-        unit = None if app is None else app.unit_price(p)
+        """The product and its price per unit; with ``app`` (on a worker thread: it reads the history) its
+        deal verdict too."""
+        unit = PriceWatch.unit_price(p)
         deal = None if app is None or p.id is None else app.deal(p.id)
         return cls(
             list_price=money(p.list_price), quantity=p.quantity,
@@ -119,12 +120,14 @@ class HistoryOut(BaseModel):
 
 @router.get("", response_model=list[ProductOut], summary="List products")
 async def list_products(
-    runner: Runner, search: Annotated[str | None, Query(max_length=200)] = None
+    runner: Runner,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    deals: Annotated[bool, Query(description="with each product's deal verdict (reads its history)")] = True,
 ) -> list[ProductOut]:
     app = runner.app
 
     def read() -> list[ProductOut]:
-        return [ProductOut.of(p, app) for p in app.list_products(search=search or None)]
+        return [ProductOut.of(p, app if deals else None) for p in app.list_products(search=search or None)]
 
     return await runner.call(read)
 

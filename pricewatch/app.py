@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from pricewatch import thumbnails, transfer_merge
+from pricewatch import thumbnails, transfer_merge, units
 from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
@@ -36,6 +36,7 @@ from pricewatch.urls import shop_name, validate_url
 if TYPE_CHECKING:
     from pricewatch.alerting import AlertBook
     from pricewatch.cache import CacheBackend, CacheEntry
+    from pricewatch.deals import Deal
     from pricewatch.models import NotificationRecord, TaskRecord
     from pricewatch.notify.notifier import Notifier
     from pricewatch.scraping.browser import BrowserFetcher
@@ -270,6 +271,8 @@ class PriceWatch:
             changes["sku"] = _identifier(changes["sku"])
         if "offer_name" in changes:
             changes["offer_name"] = _identifier(changes["offer_name"])
+        if "quantity" in changes:
+            changes["quantity"] = units.checked_quantity(changes["quantity"])
         if "check_interval_minutes" in changes and int(changes["check_interval_minutes"]) < 1:
             raise ValueError("the check interval must be at least one minute")
         url = validate_url(changes.pop("url")) if "url" in changes else None
@@ -348,6 +351,24 @@ class PriceWatch:
     def history(self, product_id: int, since: datetime | None = None) -> list[PriceObservation]:
         self.get_product(product_id)
         return self.observations.history(product_id, since=since)
+
+    # -- deals and unit prices --------------------------------------------------------------------------
+    def deal(self, product_id: int, now: datetime | None = None) -> Deal:
+        """Is the current price a deal? Its rank in the product's history and the check of the page's
+        struck-through price (see :mod:`pricewatch.deals`); ``now`` is an aware UTC time."""
+        from pricewatch.deals import verdict
+        from pricewatch.models import utcnow
+
+        product = self.get_product(product_id)
+        return verdict(
+            self.observations.history(product_id), now=now or utcnow(), price=product.price,
+            list_price=product.list_price, currency=product.currency,
+        )  # fmt: skip
+
+    @staticmethod
+    def unit_price(product: Product) -> units.UnitPrice | None:
+        """The product's price per kg, L or piece, from its stored quantity or its title; None: unknown."""
+        return units.unit_price(product.price, units.listing_quantity(product.quantity, product.title))
 
     # -- import and export ----------------------------------------------------------------------------
     def export_products(self, out: TextIO, fmt: str = "json") -> int:

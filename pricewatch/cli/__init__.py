@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "extract",
     "notify",
     "alerts",
+    "deals",
     "tasks",
     "desktop",
     "status",

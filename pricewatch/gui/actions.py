@@ -64,6 +64,12 @@ class Actions:
             ("edit-paste",),
             QCoreApplication.translate("Actions", "Track the product page whose address is in the clipboard"),
         )
+        self.add_many = make(
+            QCoreApplication.translate("Actions", "Add &Many…"),
+            "Ctrl+Shift+N",
+            ("list-add",),
+            QCoreApplication.translate("Actions", "Track many product pages at once: paste their addresses"),
+        )
         self.edit = make(
             QCoreApplication.translate("Actions", "&Edit Product…"),
             "F2",

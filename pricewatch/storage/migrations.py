@@ -203,6 +203,17 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE tasks ADD COLUMN worker TEXT;
     """,
+    # the struck-through "was" price a page shows, with each reading and as the product's current one, so a
+    # discount can be checked against the prices seen before it (deals.py)
+    """
+    ALTER TABLE observations ADD COLUMN list_price TEXT;
+    ALTER TABLE products ADD COLUMN list_price TEXT;
+    """,
+    # how much a product holds ("500 g", "6 x 1.5 L"), read from the page's structured data or set by the
+    # user, for its price per kg, L or piece
+    """
+    ALTER TABLE products ADD COLUMN quantity TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

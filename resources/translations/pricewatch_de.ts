@@ -20,6 +20,14 @@
         <translation>Die Produktseite beobachten, deren Adresse in der Zwischenablage steht</translation>
     </message>
     <message>
+        <source>Add &amp;Many…</source>
+        <translation>&amp;Mehrere hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Track many product pages at once: paste their addresses</source>
+        <translation>Viele Produktseiten auf einmal beobachten: ihre Adressen einfügen</translation>
+    </message>
+    <message>
         <source>&amp;Edit Product…</source>
         <translation>Produkt &amp;bearbeiten…</translation>
     </message>
@@ -162,6 +170,100 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
     </message>
 </context>
 <context>
+    <name>AddManyDialog</name>
+    <message>
+        <source>Add Many Products</source>
+        <translation>Mehrere Produkte hinzufügen</translation>
+    </message>
+    <message>
+        <source>Paste product addresses here, one per line (or drop links or a bookmarks file on the window)</source>
+        <translation>Fügen Sie hier Produktadressen ein, eine pro Zeile (oder ziehen Sie Links oder eine Lesezeichendatei auf das Fenster)</translation>
+    </message>
+    <message>
+        <source>Nothing to add yet.</source>
+        <translation>Noch nichts hinzuzufügen.</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Addresses:</source>
+        <translation>Adressen:</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Will be added</source>
+        <translation>Wird hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Cannot read the list: %1</source>
+        <translation>Die Liste kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 skipped.</source>
+        <translation>%1 hinzugefügt, %2 übersprungen.</translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 skipped.</source>
+        <translation>%1 hinzuzufügen, %2 übersprungen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n Product(s)</source>
+        <translation>
+            <numerusform>%n Produkt hinzufügen</numerusform>
+            <numerusform>%n Produkte hinzufügen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Already tracked as product %1</source>
+        <translation>Wird bereits als Produkt %1 beobachtet</translation>
+    </message>
+    <message>
+        <source>Not a web address</source>
+        <translation>Keine Webadresse</translation>
+    </message>
+    <message>
+        <source>Not a valid address</source>
+        <translation>Keine gültige Adresse</translation>
+    </message>
+    <message>
+        <source>Listed twice</source>
+        <translation>Doppelt aufgeführt</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>Wird hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
     <name>AddressEdit</name>
     <message>
         <source>https://shop.example/product-page (or paste a message that holds it)</source>
@@ -199,6 +301,21 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
         <translation>es ausverkauft ist</translation>
     </message>
     <message>
+        <source>the price is the lowest in 30 days</source>
+        <translation>der Preis der niedrigste seit 30 Tagen ist</translation>
+    </message>
+    <message>
+        <source>Needs 30 days of history: PriceWatch stays quiet until it has them</source>
+        <translation>Braucht 30 Tage Verlauf: Bis dahin bleibt PriceWatch still</translation>
+    </message>
+    <message numerus="yes">
+        <source>the price is the lowest in %n days</source>
+        <translation>
+            <numerusform>der Preis der niedrigste seit %n Tag ist</numerusform>
+            <numerusform>der Preis der niedrigste seit %n Tagen ist</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>and 1 more rule set elsewhere (kept; see pricewatch alerts)</source>
         <translation>und 1 weitere anderswo gesetzte Regel (bleibt erhalten; siehe pricewatch alerts)</translation>
     </message>
@@ -220,6 +337,10 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
     <message>
         <source>Price up</source>
         <translation>Preis gestiegen</translation>
+    </message>
+    <message>
+        <source>Lowest price in weeks</source>
+        <translation>Tiefster Preis seit Wochen</translation>
     </message>
     <message>
         <source>Back in stock</source>
@@ -264,6 +385,14 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
     <message>
         <source>Available again at {now}.</source>
         <translation>Wieder erhältlich für {now}.</translation>
+    </message>
+    <message>
+        <source>Now {now}, the lowest price in {days} days.</source>
+        <translation>Jetzt {now}, der niedrigste Preis seit {days} Tagen.</translation>
+    </message>
+    <message>
+        <source>Now {now}, the lowest price in {days} days (the lowest before: {before}).</source>
+        <translation>Jetzt {now}, der niedrigste Preis seit {days} Tagen (bisher am niedrigsten: {before}).</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from the {days}-day high of {was}.</source>
@@ -406,6 +535,104 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>near the product, not in its buy box</source>
         <translation>beim Produkt, nicht im Kaufbereich</translation>
+    </message>
+</context>
+<context>
+    <name>Deal</name>
+    <message>
+        <source>Invented was-price</source>
+        <translation>Erfundener Streichpreis</translation>
+    </message>
+    <message>
+        <source>Fake discount</source>
+        <translation>Scheinrabatt</translation>
+    </message>
+    <message>
+        <source>All-time low</source>
+        <translation>Tiefstpreis aller Zeiten</translation>
+    </message>
+    <message>
+        <source>Lowest in %n days</source>
+        <translation>Tiefster seit %n Tagen</translation>
+    </message>
+    <message>
+        <source>Above usual</source>
+        <translation>Über üblich</translation>
+    </message>
+    <message>
+        <source>Not enough history</source>
+        <translation>Zu wenig Verlauf</translation>
+    </message>
+    <message>
+        <source>per kg</source>
+        <translation>pro kg</translation>
+    </message>
+    <message>
+        <source>per L</source>
+        <translation>pro L</translation>
+    </message>
+    <message>
+        <source>per piece</source>
+        <translation>pro Stück</translation>
+    </message>
+    <message>
+        <source>No price known yet.</source>
+        <translation>Noch kein Preis bekannt.</translation>
+    </message>
+    <message>
+        <source>Watched for %n day(s); a verdict needs 30.</source>
+        <translation>Seit %n Tag(en) beobachtet; ein Urteil braucht 30.</translation>
+    </message>
+    <message>
+        <source>The lowest price in %n day(s) of watching.</source>
+        <translation>Der niedrigste Preis in %n Tag(en) Beobachtung.</translation>
+    </message>
+    <message>
+        <source>No lower price in the last %n day(s).</source>
+        <translation>Kein niedrigerer Preis in den letzten %n Tag(en).</translation>
+    </message>
+    <message>
+        <source>The price was higher than now %1% of the time watched.</source>
+        <translation>Der Preis war %1 % der beobachteten Zeit höher als jetzt.</translation>
+    </message>
+    <message>
+        <source>The same price all along.</source>
+        <translation>Die ganze Zeit derselbe Preis.</translation>
+    </message>
+    <message>
+        <source>The was-price %1 is invented: PriceWatch never saw it (watching since %2).</source>
+        <translation>Der Streichpreis %1 ist erfunden: PriceWatch hat ihn nie gesehen (Beobachtung seit %2).</translation>
+    </message>
+    <message>
+        <source>The was-price %1 is above %2, the lowest price of the 30 days before the cut on %3 (seen %4).</source>
+        <translation>Der Streichpreis %1 liegt über %2, dem niedrigsten Preis der 30 Tage vor der Senkung am %3 (gesehen %4).</translation>
+    </message>
+    <message>
+        <source>The was-price %1 was the lowest price in the 30 days before the reduction.</source>
+        <translation>Der Streichpreis %1 war der niedrigste Preis der 30 Tage vor der Senkung.</translation>
+    </message>
+    <message>
+        <source>Too little history for %1: the rule needs %n days before it.</source>
+        <translation>Zu wenig Verlauf für %1: Die Regel braucht %n Tage davor.</translation>
+    </message>
+    <message>
+        <source>Rank %1 of %2 prices seen; lowest %3, highest %4.</source>
+        <translation>Rang %1 von %2 gesehenen Preisen; niedrigster %3, höchster %4.</translation>
+    </message>
+    <message>
+        <source>Prices from %1 to %2:</source>
+        <translation>Preise von %1 bis %2:</translation>
+    </message>
+</context>
+<context>
+    <name>DealPanel</name>
+    <message>
+        <source>Show the prices behind it</source>
+        <translation>Die Preise dahinter zeigen</translation>
+    </message>
+    <message>
+        <source>Hide the prices</source>
+        <translation>Die Preise verbergen</translation>
     </message>
 </context>
 <context>
@@ -802,6 +1029,13 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>The clipboard holds no product address: {error}</source>
         <translation>Die Zwischenablage enthält keine Produktadresse: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s) added</source>
+        <translation>
+            <numerusform>%n Produkt hinzugefügt</numerusform>
+            <numerusform>%n Produkte hinzugefügt</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -1223,6 +1457,14 @@ mailto://ich:app-passwort@gmail.com</translation>
         <translation>Prüfungen anhalten</translation>
     </message>
     <message>
+        <source>from the title or the page, or for example 500 g, 6 x 1.5 L</source>
+        <translation>aus dem Titel oder der Seite, oder zum Beispiel 500 g, 6 x 1.5 L</translation>
+    </message>
+    <message>
+        <source>How much it holds, for its price per kg, litre or piece</source>
+        <translation>Wie viel es enthält, für den Preis pro kg, Liter oder Stück</translation>
+    </message>
+    <message>
         <source>optional: your own notes (size, colour, what it is for)</source>
         <translation>optional: eigene Notizen (Größe, Farbe, wofür es gedacht ist)</translation>
     </message>
@@ -1249,6 +1491,10 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>Read the page</source>
         <translation>Seite lesen</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Menge</translation>
     </message>
     <message>
         <source>Notes</source>
@@ -1317,6 +1563,10 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>Target price: {problem}</source>
         <translation>Zielpreis: {problem}</translation>
+    </message>
+    <message>
+        <source>Quantity: %1</source>
+        <translation>Menge: %1</translation>
     </message>
     <message>
         <source>This product was removed elsewhere meanwhile; there is nothing to save.</source>
@@ -1407,6 +1657,10 @@ Ihr Preisverlauf wird ebenfalls gelöscht.</translation>
     <message>
         <source>History</source>
         <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Deal</source>
+        <translation>Preisurteil</translation>
     </message>
     <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
@@ -1508,6 +1762,10 @@ Die Suche durchsucht Namen, Shops und Adressen; Esc leert sie.</translation>
     <message>
         <source>It runs out of stock</source>
         <translation>Es ist ausverkauft</translation>
+    </message>
+    <message>
+        <source>It is the lowest price in 30 days</source>
+        <translation>Es ist der niedrigste Preis seit 30 Tagen</translation>
     </message>
     <message>
         <source>Tell me when</source>
@@ -1898,8 +2156,8 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
         <translation>Alarme für neue Produkte</translation>
     </message>
     <message>
-        <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock</source>
-        <translation>Eine pro Zeile: any_drop, price_increase, back_in_stock, out_of_stock</translation>
+        <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days</source>
+        <translation>Eine pro Zeile: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days</translation>
     </message>
     <message>
         <source>Notifications per product a day</source>
@@ -2099,6 +2357,18 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
     <message>
         <source>Status</source>
         <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Add the page you are on to PriceWatch from your web browser</source>
+        <translation>Die Seite, auf der Sie sind, aus dem Webbrowser zu PriceWatch hinzufügen</translation>
+    </message>
+    <message>
+        <source>Available while the API runs</source>
+        <translation>Verfügbar, solange die API läuft</translation>
+    </message>
+    <message>
+        <source>Bookmarklet</source>
+        <translation>Lesezeichen-Skript</translation>
     </message>
     <message>
         <source>Data folder</source>

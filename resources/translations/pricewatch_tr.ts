@@ -20,6 +20,14 @@
         <translation>Adresi panoda olan ürün sayfasını takip et</translation>
     </message>
     <message>
+        <source>Add &amp;Many…</source>
+        <translation>&amp;Çok sayıda ekle…</translation>
+    </message>
+    <message>
+        <source>Track many product pages at once: paste their addresses</source>
+        <translation>Birçok ürün sayfasını aynı anda takip et: adreslerini yapıştırın</translation>
+    </message>
+    <message>
         <source>&amp;Edit Product…</source>
         <translation>Ürünü &amp;düzenle…</translation>
     </message>
@@ -162,6 +170,99 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
     </message>
 </context>
 <context>
+    <name>AddManyDialog</name>
+    <message>
+        <source>Add Many Products</source>
+        <translation>Çok sayıda ürün ekle</translation>
+    </message>
+    <message>
+        <source>Paste product addresses here, one per line (or drop links or a bookmarks file on the window)</source>
+        <translation>Ürün adreslerini buraya yapıştırın, her satıra bir tane (ya da bağlantıları veya bir yer imi dosyasını pencereye bırakın)</translation>
+    </message>
+    <message>
+        <source>Nothing to add yet.</source>
+        <translation>Henüz eklenecek bir şey yok.</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Sonuç</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adres</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Neden</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Ekle</translation>
+    </message>
+    <message>
+        <source>Addresses:</source>
+        <translation>Adresler:</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Okunuyor…</translation>
+    </message>
+    <message>
+        <source>Will be added</source>
+        <translation>Eklenecek</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Eklendi</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Atlandı</translation>
+    </message>
+    <message>
+        <source>Cannot read the list: %1</source>
+        <translation>Liste okunamıyor: %1</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 skipped.</source>
+        <translation>%1 eklendi, %2 atlandı.</translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 skipped.</source>
+        <translation>%1 eklenecek, %2 atlandı.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n Product(s)</source>
+        <translation>
+            <numerusform>%n ürün ekle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Already tracked as product %1</source>
+        <translation>Zaten %1 numaralı ürün olarak takip ediliyor</translation>
+    </message>
+    <message>
+        <source>Not a web address</source>
+        <translation>Web adresi değil</translation>
+    </message>
+    <message>
+        <source>Not a valid address</source>
+        <translation>Geçerli bir adres değil</translation>
+    </message>
+    <message>
+        <source>Listed twice</source>
+        <translation>İki kez listelenmiş</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>Ekleniyor…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Kapat</translation>
+    </message>
+</context>
+<context>
     <name>AddressEdit</name>
     <message>
         <source>https://shop.example/product-page (or paste a message that holds it)</source>
@@ -199,6 +300,20 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
         <translation>ürün tükendiğinde</translation>
     </message>
     <message>
+        <source>the price is the lowest in 30 days</source>
+        <translation>fiyat son 30 günün en düşüğü olduğunda</translation>
+    </message>
+    <message>
+        <source>Needs 30 days of history: PriceWatch stays quiet until it has them</source>
+        <translation>30 günlük geçmiş gerekir: PriceWatch bu süre dolana kadar sessiz kalır</translation>
+    </message>
+    <message numerus="yes">
+        <source>the price is the lowest in %n days</source>
+        <translation>
+            <numerusform>fiyat son %n günün en düşüğü olduğunda</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>and 1 more rule set elsewhere (kept; see pricewatch alerts)</source>
         <translation>ve başka yerde tanımlanmış 1 kural daha (korunur; bkz. pricewatch alerts)</translation>
     </message>
@@ -220,6 +335,10 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
     <message>
         <source>Price up</source>
         <translation>Fiyat arttı</translation>
+    </message>
+    <message>
+        <source>Lowest price in weeks</source>
+        <translation>Haftaların en düşük fiyatı</translation>
     </message>
     <message>
         <source>Back in stock</source>
@@ -264,6 +383,14 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
     <message>
         <source>Available again at {now}.</source>
         <translation>{now} fiyatla yeniden satışta.</translation>
+    </message>
+    <message>
+        <source>Now {now}, the lowest price in {days} days.</source>
+        <translation>Şimdi {now}; son {days} günün en düşük fiyatı.</translation>
+    </message>
+    <message>
+        <source>Now {now}, the lowest price in {days} days (the lowest before: {before}).</source>
+        <translation>Şimdi {now}; son {days} günün en düşük fiyatı (önceki en düşük: {before}).</translation>
     </message>
     <message>
         <source>Now {now}, up {change} ({percent}) from the {days}-day high of {was}.</source>
@@ -406,6 +533,104 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>near the product, not in its buy box</source>
         <translation>ürünün yakınında, satın alma kutusunda değil</translation>
+    </message>
+</context>
+<context>
+    <name>Deal</name>
+    <message>
+        <source>Invented was-price</source>
+        <translation>Uydurma eski fiyat</translation>
+    </message>
+    <message>
+        <source>Fake discount</source>
+        <translation>Sahte indirim</translation>
+    </message>
+    <message>
+        <source>All-time low</source>
+        <translation>Tüm zamanların en düşüğü</translation>
+    </message>
+    <message>
+        <source>Lowest in %n days</source>
+        <translation>Son %n günün en düşüğü</translation>
+    </message>
+    <message>
+        <source>Above usual</source>
+        <translation>Olağanın üstünde</translation>
+    </message>
+    <message>
+        <source>Not enough history</source>
+        <translation>Yetersiz geçmiş</translation>
+    </message>
+    <message>
+        <source>per kg</source>
+        <translation>kg başına</translation>
+    </message>
+    <message>
+        <source>per L</source>
+        <translation>L başına</translation>
+    </message>
+    <message>
+        <source>per piece</source>
+        <translation>adet başına</translation>
+    </message>
+    <message>
+        <source>No price known yet.</source>
+        <translation>Henüz bilinen fiyat yok.</translation>
+    </message>
+    <message>
+        <source>Watched for %n day(s); a verdict needs 30.</source>
+        <translation>%n gündür izleniyor; karar için 30 gün gerekir.</translation>
+    </message>
+    <message>
+        <source>The lowest price in %n day(s) of watching.</source>
+        <translation>%n günlük izlemenin en düşük fiyatı.</translation>
+    </message>
+    <message>
+        <source>No lower price in the last %n day(s).</source>
+        <translation>Son %n günde daha düşük fiyat yok.</translation>
+    </message>
+    <message>
+        <source>The price was higher than now %1% of the time watched.</source>
+        <translation>Fiyat, izlenen sürenin %%1&apos;inde şimdikinden yüksekti.</translation>
+    </message>
+    <message>
+        <source>The same price all along.</source>
+        <translation>Baştan beri aynı fiyat.</translation>
+    </message>
+    <message>
+        <source>The was-price %1 is invented: PriceWatch never saw it (watching since %2).</source>
+        <translation>%1 eski fiyatı uydurma: PriceWatch bu fiyatı hiç görmedi (%2 tarihinden beri izleniyor).</translation>
+    </message>
+    <message>
+        <source>The was-price %1 is above %2, the lowest price of the 30 days before the cut on %3 (seen %4).</source>
+        <translation>%1 eski fiyatı, %3 tarihindeki indirimden önceki 30 günün en düşük fiyatı olan %2 değerinin üstünde (görülme: %4).</translation>
+    </message>
+    <message>
+        <source>The was-price %1 was the lowest price in the 30 days before the reduction.</source>
+        <translation>%1 eski fiyatı, indirimden önceki 30 günün en düşük fiyatıydı.</translation>
+    </message>
+    <message>
+        <source>Too little history for %1: the rule needs %n days before it.</source>
+        <translation>%1 için yetersiz geçmiş: kural öncesinde %n gün gerektiriyor.</translation>
+    </message>
+    <message>
+        <source>Rank %1 of %2 prices seen; lowest %3, highest %4.</source>
+        <translation>Görülen %2 fiyat içinde %1. sırada; en düşük %3, en yüksek %4.</translation>
+    </message>
+    <message>
+        <source>Prices from %1 to %2:</source>
+        <translation>%1 ile %2 arasındaki fiyatlar:</translation>
+    </message>
+</context>
+<context>
+    <name>DealPanel</name>
+    <message>
+        <source>Show the prices behind it</source>
+        <translation>Arkasındaki fiyatları göster</translation>
+    </message>
+    <message>
+        <source>Hide the prices</source>
+        <translation>Fiyatları gizle</translation>
     </message>
 </context>
 <context>
@@ -802,6 +1027,12 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>The clipboard holds no product address: {error}</source>
         <translation>Panoda ürün adresi yok: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s) added</source>
+        <translation>
+            <numerusform>%n ürün eklendi</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -1223,6 +1454,14 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <translation>Kontrolleri duraklat</translation>
     </message>
     <message>
+        <source>from the title or the page, or for example 500 g, 6 x 1.5 L</source>
+        <translation>başlıktan ya da sayfadan, veya örneğin 500 g, 6 x 1.5 L</translation>
+    </message>
+    <message>
+        <source>How much it holds, for its price per kg, litre or piece</source>
+        <translation>Kg, litre ya da adet başına fiyatı için ne kadar içerdiği</translation>
+    </message>
+    <message>
         <source>optional: your own notes (size, colour, what it is for)</source>
         <translation>isteğe bağlı: kendi notlarınız (beden, renk, ne için olduğu)</translation>
     </message>
@@ -1249,6 +1488,10 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>Read the page</source>
         <translation>Sayfayı okuma</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Miktar</translation>
     </message>
     <message>
         <source>Notes</source>
@@ -1317,6 +1560,10 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>Target price: {problem}</source>
         <translation>Hedef fiyat: {problem}</translation>
+    </message>
+    <message>
+        <source>Quantity: %1</source>
+        <translation>Miktar: %1</translation>
     </message>
     <message>
         <source>This product was removed elsewhere meanwhile; there is nothing to save.</source>
@@ -1407,6 +1654,10 @@ Fiyat geçmişleri de silinir.</translation>
     <message>
         <source>History</source>
         <translation>Geçmiş</translation>
+    </message>
+    <message>
+        <source>Deal</source>
+        <translation>Fırsat</translation>
     </message>
     <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
@@ -1508,6 +1759,10 @@ Arama adlara, mağazalara ve adreslere bakar; temizlemek için Esc&apos;ye bası
     <message>
         <source>It runs out of stock</source>
         <translation>Tükendiğinde</translation>
+    </message>
+    <message>
+        <source>It is the lowest price in 30 days</source>
+        <translation>Son 30 günün en düşük fiyatı olduğunda</translation>
     </message>
     <message>
         <source>Tell me when</source>
@@ -1898,8 +2153,8 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
         <translation>Yeni ürünler için uyarılar</translation>
     </message>
     <message>
-        <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock</source>
-        <translation>Her satıra bir tane: any_drop, price_increase, back_in_stock, out_of_stock</translation>
+        <source>One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days</source>
+        <translation>Her satıra bir tane: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days</translation>
     </message>
     <message>
         <source>Notifications per product a day</source>
@@ -2099,6 +2354,18 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
     <message>
         <source>Status</source>
         <translation>Durum</translation>
+    </message>
+    <message>
+        <source>Add the page you are on to PriceWatch from your web browser</source>
+        <translation>Bulunduğunuz sayfayı web tarayıcınızdan PriceWatch&apos;a ekleyin</translation>
+    </message>
+    <message>
+        <source>Available while the API runs</source>
+        <translation>API çalışırken kullanılabilir</translation>
+    </message>
+    <message>
+        <source>Bookmarklet</source>
+        <translation>Yer imi betiği</translation>
     </message>
     <message>
         <source>Data folder</source>

@@ -1,9 +1,9 @@
 """Every window and dialog in Turkish and in German: no visible text is still the English one.
 
 The same scenes (the main window with its docks, menus, tray menu and context menu, the settings dialog's
-three pages, the add and edit dialogs, the product window, "Why this price?", the remove question and the
-About box) are built twice: once in English, once in the language under test, with the language set as a
-``LANG=tr_TR.UTF-8`` (or ``de_DE.UTF-8``) system sets it (tests/gui/test_translations.py checks that Qt
+three pages, the add, add-many and edit dialogs, the product window, "Why this price?", the remove question
+and the About box) are built twice: once in English, once in the language under test, with the language set
+as a ``LANG=tr_TR.UTF-8`` (or ``de_DE.UTF-8``) system sets it (tests/gui/test_translations.py checks that Qt
 reads LANG without generated glibc locales). A text found in both walks is an untranslated one, unless it is
 one of the few that are the same in every language (the allow-list below says why each is there).
 
@@ -181,6 +181,9 @@ def walk_everything(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], Mai
     add = window.add_product()
     texts += widget_texts(add)
     add.reject()
+    many = window.add_many.open()
+    texts += widget_texts(many)
+    many.reject()
     edit = window.edit_product()
     assert edit is not None
     texts += widget_texts(edit)

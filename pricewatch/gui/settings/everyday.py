@@ -14,6 +14,7 @@ RULE_TEXT = {
     "price_increase": QT_TRANSLATE_NOOP("RuleChoice", "The price rises"),
     "back_in_stock": QT_TRANSLATE_NOOP("RuleChoice", "It is back in stock"),
     "out_of_stock": QT_TRANSLATE_NOOP("RuleChoice", "It runs out of stock"),
+    "lowest_in_days": QT_TRANSLATE_NOOP("RuleChoice", "It is the lowest price in 30 days"),
 }
 QUIET_DEFAULTS = ("22:00", "07:00")
 

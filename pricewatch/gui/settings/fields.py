@@ -349,7 +349,9 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         0,
         0,
         "",
-        QT_TRANSLATE_NOOP("Settings", "One per line: any_drop, price_increase, back_in_stock, out_of_stock"),
+        QT_TRANSLATE_NOOP(
+            "Settings", "One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days"
+        ),
     ),
     ("notify", "daily_cap_per_product"): (
         QT_TRANSLATE_NOOP("Settings", "Notifications per product a day"),

@@ -549,7 +549,7 @@ mailto://ich:app-passwort@gmail.com</translation>
     </message>
     <message>
         <source>All-time low</source>
-        <translation>Tiefstpreis aller Zeiten</translation>
+        <translation>Allzeittief</translation>
     </message>
     <message>
         <source>Lowest in %n days</source>

@@ -547,7 +547,7 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
     <message>
         <source>All-time low</source>
-        <translation>Tüm zamanların en düşüğü</translation>
+        <translation>Dip fiyat</translation>
     </message>
     <message>
         <source>Lowest in %n days</source>

@@ -24,7 +24,7 @@ DEB_RUN_PACKAGES := libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 lib
 	libxcb-render-util0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-shape0 libxcb-xkb1 \
 	libx11-xcb1 $(DEB_WEBENGINE_PACKAGES)
 
-.PHONY: run test lint bench screenshots deb-run-packages deb-test-packages deb-bench-packages clean
+.PHONY: run test lint bench screenshots translations translations-qm deb-run-packages deb-test-packages deb-bench-packages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,23 @@ bench: $(PY) deb-bench-packages
 screenshots: $(PY) deb-test-packages
 	$(PY) -m pip install --quiet -e .
 	$(PY) bench/screenshots.py
+
+# The window's translations: lupdate gathers every tr()/translate() text of the package into the .ts sources
+# (translators edit those, in Qt Linguist or by hand; no line numbers, so unrelated edits leave them alone),
+# lrelease compiles them into the .qm files the package ships. Both are committed: `pip install .` then
+# needs no Qt tools. tests/gui/test_translations.py fails when a .qm is older than its .ts.
+TS_FILES := $(foreach lang,de tr,resources/translations/pricewatch_$(lang).ts)
+QM_DIR ?= pricewatch/resources/translations
+
+translations: $(PY)
+	$(VENV)/bin/pyside6-lupdate $$(find pricewatch -name '*.py' | sort) -locations none -no-obsolete \
+		-ts $(TS_FILES)
+	$(MAKE) --no-print-directory translations-qm
+
+translations-qm: $(PY)
+	for ts in $(TS_FILES); do \
+		$(VENV)/bin/pyside6-lrelease -nounfinished -removeidentical $$ts \
+			-qm $(QM_DIR)/$$(basename $$ts .ts).qm || exit 1; done
 
 # Installs Debian packages only when running as root (CI, a fresh machine) and only those missing. For
 # `make run` a normal user gets the one command that installs them, and make stops (REQUIRED=1).

@@ -5,8 +5,9 @@ Usage: .venv/bin/python bench/screenshots.py [--out docs/screenshots]   (``make 
 Starts ``Xvfb`` on a free display, a page server with a few shop pages, a fresh PRICEWATCH_HOME with those
 products and some price history, then the real MainWindow on Qt's xcb platform. It checks every product (so
 the task table has a batch with children), adds a failing and a slow look-up, and saves PNGs of the main
-window, a product's price history, the task table, the add dialog and the settings dialog. The last line
-lists the files.
+window, a product's price history, the task table, the add dialog and the settings dialog. A second run
+under LANG=tr_TR.UTF-8 saves the main window in Turkish (main-window-tr.png). The last line lists the
+files.
 """
 
 from __future__ import annotations
@@ -125,18 +126,22 @@ def seed(app: object, server: object) -> list[int]:
     return ids
 
 
-def shoot(out: Path) -> list[Path]:
+def shoot(out: Path, only_main: bool = False) -> list[Path]:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from pricewatch.app import PriceWatch
     from pricewatch.gui.application import configure_application
+    from pricewatch.gui.language import WindowLanguage, chosen_language
     from pricewatch.gui.main_window import MainWindow
     from pricewatch.scheduling import Scheduler
     from tests.support.pageserver import PageServer
 
     qt_app = QApplication.instance() or QApplication([])
     configure_application(qt_app)  # type: ignore[arg-type]
+    language = WindowLanguage(qt_app)  # type: ignore[arg-type]
+    language.use(chosen_language(""))  # the system's (LANG), as the program does
+    suffix = "" if language.code == "en" else f"-{language.code}"
     saved: list[Path] = []
 
     def pump(seconds: float) -> None:
@@ -173,7 +178,11 @@ def shoot(out: Path) -> list[Path]:
         wait(lambda: window.task_model.counts().get("FAILURE", 0) >= 1, 20)  # type: ignore[call-overload]
         pump(1.5)
         window.products.table.selectRow(0)
-        save(window, "main-window.png")  # the products are the window; work shows in the status bar
+        save(window, f"main-window{suffix}.png")  # the products are the window; work shows in the status bar
+        if only_main:
+            window.quit()
+            app.close()
+            return saved
 
         detail = window.show_detail(ids[0])
         assert detail is not None
@@ -215,24 +224,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--display", help=argparse.SUPPRESS)
+    parser.add_argument("--only-main", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.display:  # the child: run the window on the given X display
-        saved = shoot(args.out)
+        saved = shoot(args.out, only_main=args.only_main)
         print(" ".join(f"screenshot={p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}" for p in saved))
         return
     xvfb, display = start_xvfb()
     try:
-        with tempfile.TemporaryDirectory(prefix="pricewatch-shots-") as home:
-            env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PRICEWATCH_HOME=home,
-                       LANG="en_IE.UTF-8", LC_ALL="en_IE.UTF-8")  # fmt: skip
-            env.pop("WAYLAND_DISPLAY", None)
-            proc = subprocess.run([sys.executable, __file__, "--display", display, "--out", str(args.out)],
-                                  env=env, text=True, capture_output=True, timeout=300)  # fmt: skip
-            sys.stderr.write(proc.stderr[-4000:] if proc.returncode else "")
-            if proc.returncode:
-                raise SystemExit(f"the screenshot run failed (exit {proc.returncode})")
-            print(proc.stdout.strip().splitlines()[-1])
+        lines = []
+        # English (Irish English: euros written the European way), then the main window in Turkish
+        for lang, extra in (("en_IE.UTF-8", []), ("tr_TR.UTF-8", ["--only-main"])):
+            with tempfile.TemporaryDirectory(prefix="pricewatch-shots-") as home:
+                env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PRICEWATCH_HOME=home,
+                           LANG=lang, LC_ALL=lang)  # fmt: skip
+                env.pop("WAYLAND_DISPLAY", None)
+                env.pop("LANGUAGE", None)
+                command = [sys.executable, __file__, "--display", display, "--out", str(args.out), *extra]
+                proc = subprocess.run(command, env=env, text=True, capture_output=True, timeout=300)
+                sys.stderr.write(proc.stderr[-4000:] if proc.returncode else "")
+                if proc.returncode:
+                    raise SystemExit(f"the screenshot run failed (exit {proc.returncode})")
+                lines.append(proc.stdout.strip().splitlines()[-1])
+        print(" ".join(lines))
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)

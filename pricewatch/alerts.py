@@ -36,6 +36,7 @@ from pricewatch.notify.sanitize import NAME_MAX, clean_title
 from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.storage.observations import CheckOutcome
 from pricewatch.text import clean_text
+from pricewatch.translation import QT_TRANSLATE_NOOP, in_sentence, translate
 
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
 # days -> (whether the price is at or below every other price of the last ``days`` days, their low); None for
@@ -55,16 +56,22 @@ PRIORITY = (
     AlertKind.OUT_OF_STOCK,
     AlertKind.PRICE_INCREASE,
 )
+# Notification texts are in the window's language when the window runs the check (pricewatch.translation).
 _HEADLINES = {
-    AlertKind.TARGET_PRICE: "Target price reached",
-    AlertKind.DROP_PERCENT: "Price drop",
-    AlertKind.DROP_AMOUNT: "Price drop",
-    AlertKind.ANY_DROP: "Price drop",
-    AlertKind.PRICE_INCREASE: "Price up",
-    AlertKind.LOWEST_IN_DAYS: "Lowest price in weeks",
-    AlertKind.BACK_IN_STOCK: "Back in stock",
-    AlertKind.OUT_OF_STOCK: "Out of stock",
+    AlertKind.TARGET_PRICE: QT_TRANSLATE_NOOP("Alerts", "Target price reached"),
+    AlertKind.DROP_PERCENT: QT_TRANSLATE_NOOP("Alerts", "Price drop"),
+    AlertKind.DROP_AMOUNT: QT_TRANSLATE_NOOP("Alerts", "Price drop"),
+    AlertKind.ANY_DROP: QT_TRANSLATE_NOOP("Alerts", "Price drop"),
+    AlertKind.PRICE_INCREASE: QT_TRANSLATE_NOOP("Alerts", "Price up"),
+    AlertKind.LOWEST_IN_DAYS: QT_TRANSLATE_NOOP("Alerts", "Lowest price in weeks"),
+    AlertKind.BACK_IN_STOCK: QT_TRANSLATE_NOOP("Alerts", "Back in stock"),
+    AlertKind.OUT_OF_STOCK: QT_TRANSLATE_NOOP("Alerts", "Out of stock"),
 }
+
+
+def headline(kind: AlertKind) -> str:
+    """ "Price drop", "Back in stock", ... in the window's language."""
+    return translate("Alerts", _HEADLINES[kind])
 
 
 class _Verdict(enum.Enum):
@@ -124,7 +131,7 @@ def validate_rule(rule: AlertRule) -> None:
 
 def format_money(amount: Decimal | None, currency: str | None) -> str:
     """A price as the user's locale writes it ("₺1,299.00"), the same as the window shows it."""
-    return formatting.money(amount, currency, unknown="unknown")
+    return formatting.money(amount, currency, unknown=translate("Alerts", "unknown"))
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -133,7 +140,8 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
 
 def product_name(product: Product) -> str:
     """The product's title (or shop, or id) cleaned for showing in a notification."""
-    return clean_text(product.title or product.shop or f"product #{product.id}", NAME_MAX) or "product"
+    fallback = translate("Alerts", "product #{id}").format(id=product.id)
+    return clean_text(product.title or product.shop or fallback, NAME_MAX) or translate("Alerts", "product")
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,28 +276,57 @@ def _message(rule: AlertRule, outcome: CheckOutcome, reference: Decimal | None) 
     now = format_money(outcome.price, cur)
     kind = rule.kind
     if kind is AlertKind.TARGET_PRICE:
-        text = f"Now {now}, at or below your target of {format_money(reference, cur)}."
+        text = translate("Alerts", "Now {now}, at or below your target of {target}.").format(
+            now=now, target=format_money(reference, cur)
+        )
         if outcome.previous_price is not None and outcome.previous_price != outcome.price:
-            text += f" Was {format_money(outcome.previous_price, cur)}."
+            text += " " + translate("Alerts", "Was {was}.").format(
+                was=format_money(outcome.previous_price, cur)
+            )
         return text
     if kind in (AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK):
         if kind is AlertKind.OUT_OF_STOCK:
             last = outcome.price if outcome.price is not None else outcome.previous_price
             if last is None:
-                return "Out of stock."
-            return f"Out of stock (last price {format_money(last, cur)})."
-        return f"Available again at {now}." if outcome.price is not None else "Available again."
+                return translate("Alerts", "Out of stock.")
+            return translate("Alerts", "Out of stock (last price {price}).").format(
+                price=format_money(last, cur)
+            )
+        if outcome.price is None:
+            return translate("Alerts", "Available again.")
+        return translate("Alerts", "Available again at {now}.").format(now=now)
     if kind is AlertKind.LOWEST_IN_DAYS:
         days = rule.window_days or LOWEST_DEFAULT_DAYS
-        before = f" (the lowest before: {format_money(reference, cur)})" if reference is not None else ""
-        return f"Now {now}, the lowest price in {days} days{before}."
+        if reference is None:
+            return translate("Alerts", "Now {now}, the lowest price in {days} days.").format(
+                now=now, days=days
+            )
+        return translate(
+            "Alerts", "Now {now}, the lowest price in {days} days (the lowest before: {before})."
+        ).format(now=now, days=days, before=format_money(reference, cur))
     assert outcome.price is not None and reference is not None
     change = abs(outcome.price - reference)
-    direction = "up" if kind is AlertKind.PRICE_INCREASE else "down"
-    since = f"the {rule.window_days}-day high of " if rule.window_days and not _is_change_rule(rule) else ""
-    pct = formatting.percent(_percent(change, reference))
-    was = format_money(reference, cur)
-    return f"Now {now}, {direction} {format_money(change, cur)} ({pct}) from {since}{was}."
+    up = kind is AlertKind.PRICE_INCREASE
+    if rule.window_days and not _is_change_rule(rule):
+        if up:
+            text = translate(
+                "Alerts", "Now {now}, up {change} ({percent}) from the {days}-day high of {was}."
+            )
+        else:
+            text = translate(
+                "Alerts", "Now {now}, down {change} ({percent}) from the {days}-day high of {was}."
+            )
+    elif up:
+        text = translate("Alerts", "Now {now}, up {change} ({percent}) from {was}.")
+    else:
+        text = translate("Alerts", "Now {now}, down {change} ({percent}) from {was}.")
+    return text.format(
+        now=now,
+        change=format_money(change, cur),
+        percent=formatting.percent(_percent(change, reference)),
+        days=rule.window_days,
+        was=format_money(reference, cur),
+    )
 
 
 def evaluate(
@@ -324,7 +361,7 @@ def evaluate(
                     product_id=outcome.product_id,
                     kind=rule.kind,
                     rule_id=rule.id,
-                    title=clean_title(f"{_HEADLINES[rule.kind]}: {name}"),
+                    title=clean_title(f"{headline(rule.kind)}: {name}"),
                     message=_message(rule, outcome, reference),
                     price=outcome.price,
                     reference_price=reference,
@@ -362,7 +399,9 @@ def fold(events: Sequence[AlertEvent]) -> tuple[str, str]:
     for event in events:
         if event.message not in lines:
             lines.append(event.message)
-    others = [h for h in dict.fromkeys(_HEADLINES[e.kind] for e in events) if h != _HEADLINES[first.kind]]
+    sources = {headline(e.kind): _HEADLINES[e.kind] for e in events}  # as shown -> the English text
+    others = [h for h in dict.fromkeys(headline(e.kind) for e in events) if h != headline(first.kind)]
     if others:
-        lines.append(f"Also: {', '.join(h.lower() for h in others)}.")
+        words = ", ".join(in_sentence(h, sources[h]) for h in others)
+        lines.append(translate("Alerts", "Also: {others}.").format(others=words))
     return first.title, "\n".join(lines)

@@ -31,6 +31,7 @@ from pricewatch.storage import (
     TaskRepository,
 )
 from pricewatch.transfer_merge import ImportSummary
+from pricewatch.translation import translate
 from pricewatch.urls import shop_name, validate_url
 
 if TYPE_CHECKING:
@@ -794,12 +795,12 @@ class PriceWatch:
         """The notification log, newest first."""
         return self.notification_records.list(limit=limit, product_id=product_id)
 
-    def send_test_notification(
-        self, title: str = "PriceWatch test", message: str = "Notifications from PriceWatch arrive here."
-    ) -> NotificationRecord:
+    def send_test_notification(self, title: str = "", message: str = "") -> NotificationRecord:
         """Send through every enabled channel now, ignoring quiet hours and the cap.
 
         ``data["delivery"]`` of the returned record says what each channel did."""
+        title = title or translate("Notifications", "PriceWatch test")
+        message = message or translate("Notifications", "Notifications from PriceWatch arrive here.")
         return self.notifier.send(title, message, data={"test": True}, force=True).record
 
     def flush_held_notifications(self) -> NotificationRecord | None:

@@ -296,6 +296,8 @@ class ApiOptions:
 class GuiOptions:
     close_to_tray: bool = True
     tray_hint_shown: bool = False
+    # The window's language: "" follows the system (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); read at start.
+    language: str = field(default="", metadata=_one_of("", "en", "de", "tr"))
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from babel.numbers import (
 )
 
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP, translate
 
 FALLBACK_LOCALE = "en_US"
 DASH = "\N{EN DASH}"  # an unknown value
@@ -245,7 +246,7 @@ def relative(value: datetime | None, now: datetime | None = None, *, locale: str
         return DASH
     seconds = (value - (now or datetime.now(UTC))).total_seconds()
     if abs(seconds) < 45:
-        return "now"
+        return translate("Time", "now")
     return _relative(round(seconds / 60), str(_resolve(locale)))
 
 
@@ -274,12 +275,16 @@ def duration(seconds: float | None) -> str:
 
 # -- words shared by every front end -------------------------------------------------------------------
 AVAILABILITY_WORDS = {
-    "InStock": "In stock", "OutOfStock": "Out of stock", "PreOrder": "Pre-order", "BackOrder": "Back-order",
-    "Unknown": "Stock not stated",
-}  # fmt: skip
+    "InStock": QT_TRANSLATE_NOOP("Stock", "In stock"),
+    "OutOfStock": QT_TRANSLATE_NOOP("Stock", "Out of stock"),
+    "PreOrder": QT_TRANSLATE_NOOP("Stock", "Pre-order"),
+    "BackOrder": QT_TRANSLATE_NOOP("Stock", "Back-order"),
+    "Unknown": QT_TRANSLATE_NOOP("Stock", "Stock not stated"),
+}
 
 
 def availability(value: object) -> str:
-    """The availability in words, the same in the list, the dialogs, notifications and the CLI."""
+    """The availability in words, the same in the list, the dialogs, notifications and the CLI (in the
+    window's language where it installed its translator: :mod:`pricewatch.translation`)."""
     key = str(getattr(value, "value", value) or "Unknown")
-    return AVAILABILITY_WORDS.get(key, AVAILABILITY_WORDS["Unknown"])
+    return translate("Stock", AVAILABILITY_WORDS.get(key, AVAILABILITY_WORDS["Unknown"]))

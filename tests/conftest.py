@@ -29,6 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The tests read English money and dates; a German or Turkish machine must not change what they expect. A
 # test of another language sets its own locale for the process it starts.
 os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)  # Qt takes the window's language from it even under LC_ALL=C
 
 # A shell without job control starts background commands with SIGINT ignored, and an ignored signal is
 # inherited across exec: the `pricewatch check` processes the Ctrl+C tests start would then ignore it. A

@@ -36,9 +36,12 @@ class Actions:
     """Every user-visible action of the main window; the window connects them to its slots."""
 
     def __init__(self, parent: QWidget) -> None:
-        def make(text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                 icon: tuple[str, ...] = (),
-                 tip: str = "") -> QAction:  # fmt: skip
+        def make(
+            text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            icon: tuple[str, ...] = (),
+            tip: str = "",
+        ) -> QAction:
             action = QAction(_icon(*icon), text, parent)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
@@ -50,45 +53,114 @@ class Actions:
             return action
 
         self.add = make(
-            "&Add Product…", QKeySequence.StandardKey.New, ("list-add",), "Track a new product page"
+            QCoreApplication.translate("Actions", "&Add Product…"),
+            QKeySequence.StandardKey.New,
+            ("list-add",),
+            QCoreApplication.translate("Actions", "Track a new product page"),
         )
-        self.paste = make("Add from &Clipboard", QKeySequence.StandardKey.Paste, ("edit-paste",),
-                          "Track the product page whose address is in the clipboard")  # fmt: skip
+        self.paste = make(
+            QCoreApplication.translate("Actions", "Add from &Clipboard"),
+            QKeySequence.StandardKey.Paste,
+            ("edit-paste",),
+            QCoreApplication.translate("Actions", "Track the product page whose address is in the clipboard"),
+        )
         self.add_many = make(
             QCoreApplication.translate("Actions", "Add &Many…"),
             "Ctrl+Shift+N",
             ("list-add",),
             QCoreApplication.translate("Actions", "Track many product pages at once: paste their addresses"),
         )
-        self.edit = make("&Edit Product…", "F2", ("document-edit", "document-properties"),
-                         "Change the target price, selector and alert rules")  # fmt: skip
-        self.delete = make("&Remove Product…", QKeySequence.StandardKey.Delete,
-                           ("edit-delete", "list-remove"), "Stop tracking the selected products")  # fmt: skip
-        self.details = make("Price &History…", "Ctrl+I", ("view-statistics", "office-chart-line"),
-                            "Show the price history of the selected product")  # fmt: skip
-        self.check = make("&Check Now", "Ctrl+R", ("view-refresh",), "Check the selected products now")
-        self.check_all = make("Check &All Now", "Ctrl+Shift+R", ("view-refresh",), "Check every product now")
-        self.open_browser = make("&Open in Browser", "Ctrl+B",
-                                 ("internet-web-browser", "applications-internet"),
-                                 "Open the product page in the web browser")  # fmt: skip
+        self.edit = make(
+            QCoreApplication.translate("Actions", "&Edit Product…"),
+            "F2",
+            ("document-edit", "document-properties"),
+            QCoreApplication.translate("Actions", "Change the target price, selector and alert rules"),
+        )
+        self.delete = make(
+            QCoreApplication.translate("Actions", "&Remove Product…"),
+            QKeySequence.StandardKey.Delete,
+            ("edit-delete", "list-remove"),
+            QCoreApplication.translate("Actions", "Stop tracking the selected products"),
+        )
+        self.details = make(
+            QCoreApplication.translate("Actions", "Price &History…"),
+            "Ctrl+I",
+            ("view-statistics", "office-chart-line"),
+            QCoreApplication.translate("Actions", "Show the price history of the selected product"),
+        )
+        self.check = make(
+            QCoreApplication.translate("Actions", "&Check Now"),
+            "Ctrl+R",
+            ("view-refresh",),
+            QCoreApplication.translate("Actions", "Check the selected products now"),
+        )
+        self.check_all = make(
+            QCoreApplication.translate("Actions", "Check &All Now"),
+            "Ctrl+Shift+R",
+            ("view-refresh",),
+            QCoreApplication.translate("Actions", "Check every product now"),
+        )
+        self.open_browser = make(
+            QCoreApplication.translate("Actions", "&Open in Browser"),
+            "Ctrl+B",
+            ("internet-web-browser", "applications-internet"),
+            QCoreApplication.translate("Actions", "Open the product page in the web browser"),
+        )
         # F5 only: the platform's Refresh binding may include Ctrl+R, which is Check Now here
-        self.reload = make("&Reload", "F5", ("view-refresh",),
-                           "Read products, tasks and notifications again from the database")  # fmt: skip
-        self.find = make("&Find", QKeySequence.StandardKey.Find, ("edit-find",), "Search the products")
-        self.import_ = make("&Import…", "Ctrl+Shift+I", ("document-import", "document-open"),
-                            "Import products and history from a JSON or CSV export")  # fmt: skip
-        self.export = make("&Export…", "Ctrl+Shift+E", ("document-export", "document-save-as"),
-                           "Export products and history to JSON or CSV")  # fmt: skip
-        self.settings = make("&Settings…", QKeySequence.StandardKey.Preferences, ("preferences-system",),
-                             "Checks, notifications, API and more")  # fmt: skip
+        self.reload = make(
+            QCoreApplication.translate("Actions", "&Reload"),
+            "F5",
+            ("view-refresh",),
+            QCoreApplication.translate(
+                "Actions", "Read products, tasks and notifications again from the database"
+            ),
+        )
+        self.find = make(
+            QCoreApplication.translate("Actions", "&Find"),
+            QKeySequence.StandardKey.Find,
+            ("edit-find",),
+            QCoreApplication.translate("Actions", "Search the products"),
+        )
+        self.import_ = make(
+            QCoreApplication.translate("Actions", "&Import…"),
+            "Ctrl+Shift+I",
+            ("document-import", "document-open"),
+            QCoreApplication.translate("Actions", "Import products and history from a JSON or CSV export"),
+        )
+        self.export = make(
+            QCoreApplication.translate("Actions", "&Export…"),
+            "Ctrl+Shift+E",
+            ("document-export", "document-save-as"),
+            QCoreApplication.translate("Actions", "Export products and history to JSON or CSV"),
+        )
+        self.settings = make(
+            QCoreApplication.translate("Actions", "&Settings…"),
+            QKeySequence.StandardKey.Preferences,
+            ("preferences-system",),
+            QCoreApplication.translate("Actions", "Checks, notifications, API and more"),
+        )
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.pause = make("&Pause Scheduled Checks", None, ("media-playback-pause",),
-                          "Stop the hourly checks until resumed")  # fmt: skip
+        self.pause = make(
+            QCoreApplication.translate("Actions", "&Pause Scheduled Checks"),
+            None,
+            ("media-playback-pause",),
+            QCoreApplication.translate("Actions", "Stop the hourly checks until resumed"),
+        )
         self.pause.setCheckable(True)
-        self.show_tasks = make("&Tasks", "Ctrl+T", ("view-list-details",), "Show or hide the live task table")
-        self.quit = make("&Quit", QKeySequence.StandardKey.Quit, ("application-exit",), "Quit PriceWatch")
-        self.about = make("&About PriceWatch", None, ("help-about",))
-        self.show_window = QAction("&Show PriceWatch", parent)
+        self.show_tasks = make(
+            QCoreApplication.translate("Actions", "&Tasks"),
+            "Ctrl+T",
+            ("view-list-details",),
+            QCoreApplication.translate("Actions", "Show or hide the live task table"),
+        )
+        self.quit = make(
+            QCoreApplication.translate("Actions", "&Quit"),
+            QKeySequence.StandardKey.Quit,
+            ("application-exit",),
+            QCoreApplication.translate("Actions", "Quit PriceWatch"),
+        )
+        self.about = make(QCoreApplication.translate("Actions", "&About PriceWatch"), None, ("help-about",))
+        self.show_window = QAction(QCoreApplication.translate("Actions", "&Show PriceWatch"), parent)
         for action in (self.edit, self.delete, self.details, self.check, self.open_browser):
             action.setEnabled(False)  # until a product is selected

@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import sys
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import pricewatch.scraping.browser.window  # noqa: F401 - Qt WebEngine loads before the QApplication exists
 from pricewatch import __version__
 from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.desktop.instance import InstanceServer, send
+from pricewatch.gui.language import WindowLanguage, chosen_language, formats_follow
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.watch.schema import exec_restart
 from pricewatch.gui.widgets.errors import install_excepthook
@@ -77,6 +79,8 @@ def run_application(
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)
+    language = WindowLanguage(qt_app)
+    language.use(chosen_language(""))  # the system's, so that even a failure to open the data is in it
     instance = None
     if instance_name is not None:
         instance = InstanceServer(instance_name)
@@ -87,8 +91,13 @@ def run_application(
         app = PriceWatch(scheduler=Scheduler, api_server=api_server)
     except (StorageError, SchemaTooNewError, OSError) as exc:
         # A damaged or newer database, or a data folder that cannot be made: say so, touch nothing.
-        QMessageBox.critical(None, "PriceWatch cannot open its data", str(exc))
+        title = QCoreApplication.translate("Application", "PriceWatch cannot open its data")
+        QMessageBox.critical(None, title, str(exc))
         return 4
+    setting = app.settings.gui.language
+    if setting:  # the settings name a language (read before any window is built)
+        language.use(chosen_language(setting))
+    formats_follow(language.code, setting)
     app.start()  # the engine first: close() then stops it before the parts its tasks use
     app.start_api_if_enabled()  # [api] enabled = true: scripts reach the same engine while the window runs
     window = MainWindow(app)
@@ -106,7 +115,8 @@ def run_application(
         instance.add_requested.connect(window.add_from_outside)
     show_window(window, minimized)
     if app.settings_problems:
-        QMessageBox.warning(window, "PriceWatch settings", "\n".join(app.settings_problems))
+        title = QCoreApplication.translate("Application", "PriceWatch settings")
+        QMessageBox.warning(window, title, "\n".join(app.settings_problems))
     try:
         return qt_app.exec()
     finally:
@@ -116,6 +126,7 @@ def run_application(
         window.shutdown()
         app.close()
         uninstall_hook()
+        language.close()
         gc.unfreeze()
         if window.restart_requested:  # a newer pricewatch migrated the database: run that version
             exec_restart()

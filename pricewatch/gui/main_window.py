@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         formatting.warm_up()  # before the first paint, not in it
         self.app = app
         self.setObjectName("mainWindow")
-        self.setWindowTitle("PriceWatch")
+        self.setWindowTitle("PriceWatch")  # the program's name, the same in every language
         self.setWindowIcon(app_icon())
         self.resize(*DEFAULT_SIZE)
         self._quitting = False
@@ -111,13 +111,13 @@ class MainWindow(QMainWindow):
         self.task_model.counts_changed.connect(self.status.set_counts)
         self.task_panel = TaskPanel(app, self.task_model, self)
         self.task_panel.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.task_dock = QDockWidget("Tasks", self)
+        self.task_dock = QDockWidget(self.tr("Tasks"), self)
         self.task_dock.setObjectName("taskDock")
         self.task_dock.setWidget(self.task_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.task_dock)
         self.notifications = NotificationsPanel(app, self.work, self)
         self.task_model.records_updated.connect(self.notifications.on_task_records)
-        self.notifications_dock = QDockWidget("Notifications", self)
+        self.notifications_dock = QDockWidget(self.tr("Notifications"), self)
         self.notifications_dock.setObjectName("notificationsDock")
         self.notifications_dock.setWidget(self.notifications)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notifications_dock)
@@ -224,7 +224,9 @@ class MainWindow(QMainWindow):
         try:
             url = validate_url(url)
         except InvalidURLError as exc:
-            self.statusBar().showMessage(f"Cannot add {url[:200]}: {exc}", 8000)
+            self.statusBar().showMessage(
+                self.tr("Cannot add {url}: {error}").format(url=url[:200], error=exc), 8000
+            )
             return None
         return self.add_product(url)
 
@@ -237,7 +239,9 @@ class MainWindow(QMainWindow):
         try:
             url = validate_url(address_in(text))
         except InvalidURLError as exc:
-            self.statusBar().showMessage(f"The clipboard holds no product address: {exc}", 6000)
+            self.statusBar().showMessage(
+                self.tr("The clipboard holds no product address: {error}").format(error=exc), 6000
+            )
             return
         self.add_product(url)
 
@@ -302,7 +306,7 @@ class MainWindow(QMainWindow):
         except NotFoundError:
             self.product_gone([product_id])
             return
-        self.statusBar().showMessage("Checking…", 3000)
+        self.statusBar().showMessage(self.tr("Checking…"), 3000)
 
     def product_gone(self, ids: list[int]) -> QMessageBox:
         """Products removed elsewhere (the CLI, the API): drop their rows and say so (non-modal)."""
@@ -346,7 +350,8 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(NotFoundError):  # removed elsewhere meanwhile: gone either way
                 self.app.remove_product(product_id)
             self.product_model.remove(product_id)
-        self.statusBar().showMessage(f"Removed {len(ids)} product{'s' if len(ids) != 1 else ''}", 5000)
+        removed = self.tr("Removed 1 product") if len(ids) == 1 else self.tr("Removed {count} products")
+        self.statusBar().showMessage(removed.format(count=len(ids)), 5000)
 
     @Slot()
     def check_selected(self) -> None:
@@ -364,13 +369,16 @@ class MainWindow(QMainWindow):
             kwargs = {"force": False, "product_ids": ids}
             self.checks_queued.emit(self.app.submit_task(CHECK_PRICES, kwargs=kwargs, priority=10))
         if ids:
-            self.statusBar().showMessage(f"Checking {len(ids)} product{'s' if len(ids) != 1 else ''}…", 4000)
+            checking = (
+                self.tr("Checking 1 product…") if len(ids) == 1 else self.tr("Checking {count} products…")
+            )
+            self.statusBar().showMessage(checking.format(count=len(ids)), 4000)
 
     @Slot()
     def check_all(self) -> str:
         task_id = self.app.check_prices(force=True)
         self.checks_queued.emit(task_id)
-        self.statusBar().showMessage("Checking every product…", 4000)
+        self.statusBar().showMessage(self.tr("Checking every product…"), 4000)
         return task_id
 
     @Slot(bool)
@@ -425,7 +433,7 @@ class MainWindow(QMainWindow):
     def _settings_saved(self) -> None:
         self.commands.pause.setChecked(self.app.settings.schedule.paused)
         self.status.refresh_schedule()
-        self.statusBar().showMessage("Settings saved", 4000)
+        self.statusBar().showMessage(self.tr("Settings saved"), 4000)
 
     @Slot()
     def reload(self) -> None:
@@ -433,16 +441,20 @@ class MainWindow(QMainWindow):
         self.product_sync.reload()
         self._load_tasks()
         self.notifications.reload()
-        self.statusBar().showMessage("Reloaded", 3000)
+        self.statusBar().showMessage(self.tr("Reloaded"), 3000)
 
     # -- import / export ------------------------------------------------------------------------------
     def _exported(self, path: str, count: int) -> None:
-        self.statusBar().showMessage(f"Exported {count} products to {path}", 8000)
+        self.statusBar().showMessage(
+            self.tr("Exported {count} products to {path}").format(count=count, path=path), 8000
+        )
 
     def _imported(self, summary: ImportSummary) -> None:
         self.statusBar().showMessage(
-            f"Imported: {summary.products_added} new products, {summary.products_updated} updated, "
-            f"{summary.observations_added} price points", 8000,
+            self.tr("Imported: {added} new products, {updated} updated, {points} price points").format(
+                added=summary.products_added, updated=summary.products_updated,
+                points=summary.observations_added,
+            ), 8000,
         )  # fmt: skip
         self.product_sync.reload()
 
@@ -451,16 +463,17 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         total = self.product_model.rowCount()
         shown = self.products.visible_count()
-        noun = "product" if total == 1 else "products"
-        self.setWindowTitle(f"PriceWatch — {total} {noun}" if total else "PriceWatch")
+        counted = (
+            self.tr("PriceWatch — 1 product") if total == 1 else self.tr("PriceWatch — {count} products")
+        )
+        self.setWindowTitle(counted.format(count=total) if total else "PriceWatch")
         self.status.set_product_count(total, shown)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self, "About PriceWatch",
-            f"<h3>PriceWatch {__version__}</h3><p>A desktop price tracker.</p>"
-            f"<p>Data folder: <code>{self.app.paths.data_dir}</code></p>",
-        )  # fmt: skip
+        what = self.tr("A desktop price tracker.")
+        folder = self.tr("Data folder: {folder}").format(folder=f"<code>{self.app.paths.data_dir}</code>")
+        text = f"<h3>PriceWatch {__version__}</h3><p>{what}</p><p>{folder}</p>"
+        QMessageBox.about(self, self.tr("About PriceWatch"), text)
 
     # -- life cycle -----------------------------------------------------------------------------------
     @Slot(int, int)
@@ -472,7 +485,9 @@ class MainWindow(QMainWindow):
             lock_writes(self, [a.add, a.paste, a.edit, a.delete, a.check, a.check_all, a.import_, a.pause,
                                tasks.retry_action, tasks.cancel_action])  # fmt: skip
         self.status.show_restart_needed(self.restart)  # stays after "Later"
-        self.statusBar().showMessage("PriceWatch was updated by another program: restart it to continue")
+        self.statusBar().showMessage(
+            self.tr("PriceWatch was updated by another program: restart it to continue")
+        )
         previous: QMessageBox | None = getattr(self, "upgrade_question", None)
         if previous is not None:  # a further change: ask again
             previous.close()
@@ -499,8 +514,10 @@ class MainWindow(QMainWindow):
             self.hide()
             if not gui.tray_hint_shown:
                 self.tray.icon.showMessage(
-                    "PriceWatch keeps running",
-                    "PriceWatch is still checking prices in the tray. Use Quit in its menu to stop it.",
+                    self.tr("PriceWatch keeps running"),
+                    self.tr(
+                        "PriceWatch is still checking prices in the tray. Use Quit in its menu to stop it."
+                    ),
                 )
                 gui.tray_hint_shown = True
                 self.app.save_settings()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
@@ -12,7 +12,7 @@ from pricewatch.gui.actions import Actions
 def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QAction:
     """File, Product, View, Help; returns the tasks dock's toggle action (it carries the Ctrl+T shortcut)."""
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(QCoreApplication.translate("Menus", "&File"))
     file_menu.addActions([a.add, a.add_many, a.paste])
     file_menu.addSeparator()
     file_menu.addActions([a.import_, a.export])
@@ -20,13 +20,13 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     file_menu.addAction(a.settings)
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
-    product_menu = bar.addMenu("&Product")
+    product_menu = bar.addMenu(QCoreApplication.translate("Menus", "&Product"))
     product_menu.addActions([a.details, a.edit, a.open_browser])
     product_menu.addSeparator()
     product_menu.addActions([a.check, a.check_all, a.pause])
     product_menu.addSeparator()
     product_menu.addAction(a.delete)
-    view_menu = bar.addMenu("&View")
+    view_menu = bar.addMenu(QCoreApplication.translate("Menus", "&View"))
     view_menu.addActions([a.find, a.reload])
     view_menu.addSeparator()
     toggles = [dock.toggleViewAction() for dock in docks]
@@ -34,7 +34,7 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     toggles[0].setShortcut(a.show_tasks.shortcut())
     window.removeAction(a.show_tasks)
     view_menu.addActions(toggles)
-    help_menu = bar.addMenu("&Help")
+    help_menu = bar.addMenu(QCoreApplication.translate("Menus", "&Help"))
     help_menu.addAction(a.about)
     return toggles[0]
 
@@ -48,7 +48,7 @@ def product_context_menu(window: QMainWindow, a: Actions) -> QMenu:
 
 
 def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
-    toolbar = QToolBar("Main toolbar", window)
+    toolbar = QToolBar(QCoreApplication.translate("Menus", "Main toolbar"), window)
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

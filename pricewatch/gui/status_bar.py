@@ -55,8 +55,11 @@ class StatusBar(QStatusBar):
         self.refresh_schedule()
 
     def set_product_count(self, total: int, shown: int) -> None:
-        noun = "product" if total == 1 else "products"
-        self.products_label.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+        if shown == total:
+            text = self.tr("1 product") if total == 1 else self.tr("{total} products")
+        else:
+            text = self.tr("{shown} of 1 product") if total == 1 else self.tr("{shown} of {total} products")
+        self.products_label.setText(text.format(shown=shown, total=total))
 
     @Slot(object)
     def set_counts(self, counts: Counter[TaskState]) -> None:
@@ -67,20 +70,23 @@ class StatusBar(QStatusBar):
         """Next scheduled check and the API address (cheap reads of in-memory state)."""
         exact = ""
         if self.restart_button is not None:
-            self.schedule_label.setText("Scheduled checks stopped")
+            self.schedule_label.setText(self.tr("Scheduled checks stopped"))
         elif self.app.settings.schedule.paused:
-            self.schedule_label.setText("Scheduled checks paused")
+            self.schedule_label.setText(self.tr("Scheduled checks paused"))
         else:
             when = self.next_check()
             if isinstance(when, datetime):
-                self.schedule_label.setText(f"Next check {fmt.relative(when)}")
-                exact = f"Next check: {fmt.local_time(when)}"
+                self.schedule_label.setText(self.tr("Next check {when}").format(when=fmt.relative(when)))
+                exact = self.tr("Next check: {time}").format(time=fmt.local_time(when))
             else:
-                self.schedule_label.setText(f"Next check: {when or 'none due'}")
+                reason = fmt.schedule_reason(when) if when else self.tr("none due")
+                self.schedule_label.setText(self.tr("Next check: {reason}").format(reason=reason))
         # A scheduled run that could not start stays in sight (until a run starts again), not only in the log.
         failure = self.app.scheduler.failure()
         if failure:
-            self.schedule_label.setText(f"⚠ {self.schedule_label.text()} · last run failed")
+            self.schedule_label.setText(
+                self.tr("⚠ {schedule} · last run failed").format(schedule=self.schedule_label.text())
+            )
         self.schedule_label.setToolTip(fmt.plain_tooltip(failure) or exact)
         self.schedule_label.setStyleSheet("color: #bf8700" if failure else "")
         url = self.app.api_url
@@ -95,9 +101,12 @@ class StatusBar(QStatusBar):
         if celery is None:
             return
         state, reason = celery.get("state"), fmt.clean_text(celery.get("reason") or "")
-        text = {"workers": "Checks on workers", "local": "Checks here, not on workers"}.get(
-            str(state), "Connecting to the workers"
-        )
+        if state == "workers":
+            text = self.tr("Checks on workers")
+        elif state == "local":
+            text = self.tr("Checks here, not on workers")
+        else:
+            text = self.tr("Connecting to the workers")
         self.workers_label.setText(text)
         self.workers_label.setToolTip(reason or text)
         self.workers_label.setStyleSheet("color: #bf8700" if state == "local" else "")
@@ -110,10 +119,10 @@ class StatusBar(QStatusBar):
     def show_restart_needed(self, restart: Callable[[], None]) -> QPushButton:
         """A lasting "updated — Restart" button (messages time out or get replaced; this must not)."""
         if self.restart_button is None:
-            self.restart_button = QPushButton("PriceWatch was updated — Restart", self)
+            self.restart_button = QPushButton(self.tr("PriceWatch was updated — Restart"), self)
             self.restart_button.setObjectName("restartNotice")
             self.restart_button.setToolTip(
-                "A newer PriceWatch upgraded the database; this window can no longer save anything"
+                self.tr("A newer PriceWatch upgraded the database; this window can no longer save anything")
             )
             self.restart_button.clicked.connect(restart)
             self.insertPermanentWidget(0, self.restart_button)

@@ -23,6 +23,7 @@ from pricewatch.notify.dbus_wire import (
     Variant,
     session_bus_addresses,
 )
+from pricewatch.translation import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,22 @@ PATH = "/org/freedesktop/Notifications"
 DESKTOP_ENTRY = "pricewatch"  # the .desktop file's name: servers take the app's icon and settings from it
 
 OPEN, OPEN_SHOP, SNOOZE = "open", "open-shop", "snooze"
-# Key and label pairs; "default" is what clicking the bubble does (most servers show no button for it).
-PRODUCT_ACTIONS = ["default", "Open", OPEN, "Open", OPEN_SHOP, "Open shop page", SNOOZE, "Snooze 1 day"]
-PLAIN_ACTIONS = ["default", "Open"]
+# Key and label pairs; "default" is what clicking the bubble does (most servers show no button for it). The
+# labels are translated when a bubble is sent (pricewatch.translation).
+PRODUCT_ACTIONS = [
+    ("default", QT_TRANSLATE_NOOP("Notifications", "Open")),
+    (OPEN, QT_TRANSLATE_NOOP("Notifications", "Open")),
+    (OPEN_SHOP, QT_TRANSLATE_NOOP("Notifications", "Open shop page")),
+    (SNOOZE, QT_TRANSLATE_NOOP("Notifications", "Snooze 1 day")),
+]
+PLAIN_ACTIONS = [("default", QT_TRANSLATE_NOOP("Notifications", "Open"))]
+
+
+def action_list(pairs: list[tuple[str, str]]) -> list[str]:
+    """The Notify call's flat list of keys and labels, the labels in the window's language."""
+    return [part for key, label in pairs for part in (key, translate("Notifications", label))]
+
+
 LOW, NORMAL, CRITICAL = 0, 1, 2
 REMEMBERED = 500  # bubbles whose product is remembered for their actions
 
@@ -66,7 +80,8 @@ class Notifications:
         """Show (or update) a bubble; returns the server's id. Raises :class:`DBusError` (:class:`NoBus`)."""
         with self._lock:
             replaces = self._bubbles.get(product_id, 0) if product_id is not None else 0
-            actions = (PRODUCT_ACTIONS if product_id is not None else PLAIN_ACTIONS) if self._handler else []
+            pairs = PRODUCT_ACTIONS if product_id is not None else PLAIN_ACTIONS
+            actions = action_list(pairs) if self._handler else []
         hints = {"urgency": Variant("y", urgency), "desktop-entry": Variant("s", DESKTOP_ENTRY)}
         args = [self.app_name, replaces, self.icon, summary, body, actions, hints, timeout_ms]
         reply = self._call("Notify", "susssasa{sv}i", args)

@@ -1,5 +1,6 @@
 """The wheel built from the repository, installed (not editable) in a fresh venv without the system's
-packages, carries the icon and the desktop entry and opens the window offscreen."""
+packages, carries the icon, the desktop entry and the Turkish and German translations, and opens the window
+offscreen (in Turkish too)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ assert package.is_relative_to(Path(sys.prefix).resolve()), package  # the instal
 for name in resources.SHIPPED:
     assert resources.path(name).is_file() and resources.path(name).is_relative_to(package), name
 assert ICON == resources.path(resources.ICON_PNG)
-from PySide6.QtCore import QTimer
+assert set(resources.TRANSLATED) == {"de", "tr"}
+from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 from pricewatch.app import PriceWatch
 from pricewatch.gui.application import configure_application
@@ -33,6 +35,15 @@ from pricewatch.scheduling import Scheduler
 qt = QApplication([])
 configure_application(qt)
 assert not qt.windowIcon().isNull()
+for code, price_drop in (("de", "Preis gesunken"), ("tr", "Fiyat d\u00fc\u015ft\u00fc")):
+    qm = resources.path(resources.translation(code))
+    assert qm.is_file() and qm.is_relative_to(package), qm
+    translator = QTranslator()
+    assert translator.load(str(qm)), qm
+    assert translator.translate("Alerts", "Price drop") == price_drop
+from pricewatch.gui.language import WindowLanguage
+language = WindowLanguage(qt)
+assert language.use("tr")
 with PriceWatch(scheduler=Scheduler) as app:
     window = MainWindow(app)
     window.show()
@@ -40,6 +51,7 @@ with PriceWatch(scheduler=Scheduler) as app:
     QTimer.singleShot(200, lambda: (seen.append(window.isVisible()), qt.quit()))
     qt.exec()
     assert seen == [True] and not window.windowIcon().isNull()
+    assert window.task_dock.windowTitle() == "G\u00f6revler"  # the window speaks Turkish
     window.shutdown()
 print("window opened from", package)
 """
@@ -60,8 +72,10 @@ def test_the_installed_wheel_has_its_resources_and_opens_the_window(tmp_path: Pa
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)  # no --system-site-packages: only what it installs
     python = venv / "bin" / "python"
-    run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    # Without PYTHONPATH: a checkout on it (with the egg-info the wheel build leaves there) would pass for an
+    # installed pricewatch, and pip would then skip the wheel.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path, env=env)
     env.update(QT_QPA_PLATFORM="offscreen", PRICEWATCH_HOME=str(tmp_path / "home"))
     out = run(python, "-c", CHECK, cwd=tmp_path, env=env)
     assert out.startswith("window opened from ") and str(venv) in out

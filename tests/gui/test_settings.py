@@ -116,7 +116,7 @@ def test_test_notification_from_the_settings(
     desktop.setChecked(False)  # only the tray channel: this window's status bar without a system tray
     with qtbot.waitSignal(window.tray.fallback_message, timeout=10_000):
         dialog.send_test()
-    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("SENT"), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("Sent: "), timeout=10_000)  # in words
     dialog.reject()
 
 

@@ -48,9 +48,10 @@ def test_everyday_choices_come_first_and_the_rest_is_advanced(
         assert general.isAncestorOf(dialog.editors[key]), key
     for key in ADVANCED:
         assert advanced.isAncestorOf(dialog.editors[key]) and not general.isAncestorOf(dialog.editors[key])
-    for name in ("languagePlaceholder", "currencyPlaceholder"):
-        placeholder = general.findChild(QComboBox, name)
-        assert placeholder is not None and not placeholder.isEnabled()
+    language = dialog.editors[("gui", "language")]
+    assert isinstance(language, QComboBox) and language.isEnabled() and general.isAncestorOf(language)
+    currency = general.findChild(QComboBox, "currencyPlaceholder")
+    assert currency is not None and not currency.isEnabled()
     autostart = general.findChild(QCheckBox, "desktop.autostart")
     assert autostart is not None and autostart.text().startswith("Start PriceWatch at login")
     dialog.reject()

@@ -31,7 +31,9 @@ class AddressEdit(QLineEdit):
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
-        self.setPlaceholderText("https://shop.example/product-page (or paste a message that holds it)")
+        self.setPlaceholderText(
+            self.tr("https://shop.example/product-page (or paste a message that holds it)")
+        )
         self.textEdited.connect(self._edited)
 
     @Slot(str)

@@ -22,22 +22,24 @@ class AlertRulesEditor(QGroupBox):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tell me when", parent)
+        super().__init__(self.tr("Tell me when"), parent)
         self._kept: list[AlertRule] = []  # rules these checkboxes do not edit
         self._drop_rule: AlertRule | None = None  # keeps a drop rule's window when only its percent changes
         self._lowest_rule: AlertRule | None = None  # keeps a window set elsewhere (the CLI's --lowest-in 60)
-        self.target_hint = QLabel("the price is at or below the target price (when one is set)", self)
-        self.drop_percent = QCheckBox("the price drops by at least", self)
+        self.target_hint = QLabel(
+            self.tr("the price is at or below the target price (when one is set)"), self
+        )
+        self.drop_percent = QCheckBox(self.tr("the price drops by at least"), self)
         self.percent = QDoubleSpinBox(self)
         self.percent.setRange(1, 90)
         self.percent.setValue(10)
         self.percent.setSuffix(" %")
         self.percent.setEnabled(False)
         self.drop_percent.toggled.connect(self.percent.setEnabled)
-        self.any_drop = QCheckBox("the price drops at all", self)
-        self.increase = QCheckBox("the price goes up", self)
-        self.back_in_stock = QCheckBox("it is back in stock", self)
-        self.out_of_stock = QCheckBox("it sells out", self)
+        self.any_drop = QCheckBox(self.tr("the price drops at all"), self)
+        self.increase = QCheckBox(self.tr("the price goes up"), self)
+        self.back_in_stock = QCheckBox(self.tr("it is back in stock"), self)
+        self.out_of_stock = QCheckBox(self.tr("it sells out"), self)
         self.lowest = QCheckBox(self.tr("the price is the lowest in 30 days"), self)
         self.lowest.setToolTip(self.tr("Needs 30 days of history: PriceWatch stays quiet until it has them"))
         self.kept_hint = QLabel(self)
@@ -90,7 +92,9 @@ class AlertRulesEditor(QGroupBox):
         days = (self._lowest_rule.window_days if self._lowest_rule else None) or 30
         self.lowest.setText(self.tr("the price is the lowest in %n days", "", days))
         count = len(self._kept)
-        self.kept_hint.setText(
-            f"and {count} more rule{'s' if count > 1 else ''} set elsewhere (kept; see pricewatch alerts)"
-        )
+        if count == 1:
+            kept = self.tr("and 1 more rule set elsewhere (kept; see pricewatch alerts)")
+        else:
+            kept = self.tr("and {count} more rules set elsewhere (kept; see pricewatch alerts)")
+        self.kept_hint.setText(kept.format(count=count))
         self.kept_hint.setVisible(bool(count))

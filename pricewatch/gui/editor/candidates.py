@@ -8,16 +8,20 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from pricewatch.gui.editor.wording import method_text
 from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 SelectorRole = Qt.ItemDataRole.UserRole + 1
 PriceRole = Qt.ItemDataRole.UserRole + 2
 MAX_SHOWN = 8
-_ROLE_TEXT = {"list": "crossed out or list price", "other": "near the product, not in its buy box"}
+_ROLE_TEXT = {
+    "list": QT_TRANSLATE_NOOP("Candidates", "crossed out or list price"),
+    "other": QT_TRANSLATE_NOOP("Candidates", "near the product, not in its buy box"),
+}
 
 
 def candidate_text(candidate: dict[str, Any], currency: str | None) -> str:
@@ -28,7 +32,8 @@ def candidate_text(candidate: dict[str, Any], currency: str | None) -> str:
         amount = fmt.DASH
     context = fmt.clean_text(candidate.get("context") or candidate.get("text"), 100)
     where = method_text(candidate.get("source"))
-    role = _ROLE_TEXT.get(str(candidate.get("role")))
+    role_key = str(candidate.get("role"))
+    role = QCoreApplication.translate("Candidates", _ROLE_TEXT[role_key]) if role_key in _ROLE_TEXT else None
     text = f"{amount} — “{context}”" if context else amount
     return f"{text}  ({where}{'; ' + role if role else ''})"
 
@@ -45,8 +50,10 @@ class CandidateList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel(
-            "PriceWatch is not sure which of these is the product's price. Pick the one to track; "
-            "PriceWatch remembers where it is on the page.",
+            self.tr(
+                "PriceWatch is not sure which of these is the product's price. Pick the one to track; "
+                "PriceWatch remembers where it is on the page."
+            ),
             self,
         )
         self.label.setWordWrap(True)

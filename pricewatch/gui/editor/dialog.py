@@ -69,7 +69,7 @@ class ProductDialog(QDialog):
         self._name_typed = product is not None and bool(product.title)
         self._problem_field: QWidget | None = None  # the field whose edit clears the problem shown
         self.setObjectName("productDialog")
-        self.setWindowTitle("Edit Product" if product else "Add Product")
+        self.setWindowTitle(self.tr("Edit Product") if product else self.tr("Add Product"))
         self.setMinimumWidth(600)
         self._build(product, url)
         self.lookup_task = LookupTask(app, self)
@@ -85,7 +85,7 @@ class ProductDialog(QDialog):
 
     def _build(self, product: Product | None, url: str) -> None:
         self.url = AddressEdit(product.url if product else url, self)
-        self.lookup_button = QPushButton("&Look up", self)
+        self.lookup_button = QPushButton(self.tr("&Look up"), self)
         self.lookup_button.clicked.connect(self.look_up)
         self.url.returnPressed.connect(self.look_up)
         self.url.textEdited.connect(self._address_edited)
@@ -95,10 +95,12 @@ class ProductDialog(QDialog):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
         self.name = QLineEdit(product.title or "" if product else "", self)
-        self.name.setPlaceholderText("the page's title, or a name of your own")
+        self.name.setPlaceholderText(self.tr("the page's title, or a name of your own"))
         self.name.textEdited.connect(self._name_edited)
         self.selector = QLineEdit(product.css_selector or "" if product else "", self)
-        self.selector.setPlaceholderText("optional, for example  .price-now  (when detection picks wrong)")
+        self.selector.setPlaceholderText(
+            self.tr("optional, for example  .price-now  (when detection picks wrong)")
+        )
         self.selector.returnPressed.connect(self.look_up)  # try the selector, not save without trying it
         self.selector_problem = QLabel(self)
         self.selector_problem.setObjectName("selectorProblem")
@@ -107,12 +109,12 @@ class ProductDialog(QDialog):
         self.selector_problem.setStyleSheet("color: #cf222e")
         self.selector_problem.hide()
         self.target = QLineEdit(self)
-        self.target.setPlaceholderText("optional, for example 199.99")
+        self.target.setPlaceholderText(self.tr("optional, for example 199.99"))
         if product and product.target_price is not None:
             self.target.setText(str(product.target_price))
         default_interval = self.app.settings.schedule.default_check_interval_minutes
         self.interval = interval_combo(product.check_interval_minutes if product else default_interval, self)
-        self.paused = QCheckBox("Pause checks", self)
+        self.paused = QCheckBox(self.tr("Pause checks"), self)
         self.paused.setChecked(bool(product and product.paused))
         self.fetch_mode = fetch_mode_combo(product.fetch_mode if product else "auto", self)
         self.quantity = QLineEdit(product.quantity or "" if product else "", self)
@@ -122,7 +124,7 @@ class ProductDialog(QDialog):
         )
         self.quantity.setToolTip(self.tr("How much it holds, for its price per kg, litre or piece"))
         self.notes = QPlainTextEdit(product.notes or "" if product else "", self)
-        self.notes.setPlaceholderText("optional: your own notes (size, colour, what it is for)")
+        self.notes.setPlaceholderText(self.tr("optional: your own notes (size, colour, what it is for)"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(64)
         self.lookup = LookupView(self)
@@ -149,19 +151,19 @@ class ProductDialog(QDialog):
         interval_row.addWidget(self.interval, 1)
         interval_row.addWidget(self.paused)
         form = QFormLayout()
-        form.addRow("Page address", url_row)
+        form.addRow(self.tr("Page address"), url_row)
         form.addRow("", self.notice)
-        form.addRow("Name", self.name)
-        form.addRow("Price selector", self.selector)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Price selector"), self.selector)
         form.addRow("", self.selector_problem)
-        form.addRow("Target price", self.target)
-        form.addRow("Check", interval_row)
-        form.addRow("Read the page", self.fetch_mode)
+        form.addRow(self.tr("Target price"), self.target)
+        form.addRow(self.tr("Check"), interval_row)
+        form.addRow(self.tr("Read the page"), self.fetch_mode)
         form.addRow(self.tr("Quantity"), self.quantity)
-        form.addRow("Notes", self.notes)
+        form.addRow(self.tr("Notes"), self.notes)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.addButton(
-            "Save" if product else "Add", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Save") if product else self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
@@ -196,7 +198,7 @@ class ProductDialog(QDialog):
         self._missing = False
         self.notice.hide()
         task_id = self.lookup_task.start(url, self._lookup_selector or None, http_fallback(typed))
-        self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
+        self.lookup.show_busy(self.tr("Looking up {address}…").format(address=fmt.clean_text(url, 80)))
         self._looked_up = self._address_unchanged()
         self._update_save()
         return task_id
@@ -226,13 +228,21 @@ class ProductDialog(QDialog):
             # Add on an address (or item) already tracked: say so now, and show the offer that product tracks.
             self._tracked_as, offer_key = duplicate.id, duplicate.offer_key
             name = fmt.clean_text(duplicate.title, 80)
-            named = f"product {duplicate.id}" + (f" (“{name}”)" if name else "")
+            if name:
+                named = self.tr("product {id} (“{name}”)").format(id=duplicate.id, name=name)
+            else:
+                named = self.tr("product {id}").format(id=duplicate.id)
             if duplicate.url == found.get("url"):
-                what = f"Already tracked as {named}"
+                what = self.tr("Already tracked as {product}").format(product=named)
             else:
                 sku = fmt.clean_text(found.get("sku"), 60)
-                what = f"The same item ({sku}) is already tracked as {named} at another address"
-            self._show_problem(f"{what}; select it in the list and press F2 to change it.", self.url)
+                what = self.tr(
+                    "The same item ({sku}) is already tracked as {product} at another address"
+                ).format(sku=sku, product=named)
+            self._show_problem(
+                self.tr("{problem}; select it in the list and press F2 to change it.").format(problem=what),
+                self.url,
+            )
         if not self._name_typed and self.product is None:
             self.name.setText(fmt.clean_text(found.get("title"), 300))
         self.lookup.show_result(found, offer_key)
@@ -255,12 +265,16 @@ class ProductDialog(QDialog):
     def _failed(self, record: TaskRecord) -> None:
         self._looked_up = True
         if record.state is TaskState.REVOKED:
-            self.lookup.show_error("The look-up was cancelled.")
+            self.lookup.show_error(self.tr("The look-up was cancelled."))
         elif missing_page(record.error_kind, record.error_status):
             self._missing = True  # a page that does not exist is not worth tracking
             self.lookup.show_error(plain_error(record))
         else:
-            go_on = "You can still save your changes." if self.product else "You can still add the product."
+            go_on = (
+                self.tr("You can still save your changes.")
+                if self.product
+                else self.tr("You can still add the product.")
+            )
             self.lookup.show_error(f"{plain_error(record)} {go_on}")
         self._update_save()
 
@@ -275,11 +289,13 @@ class ProductDialog(QDialog):
     def _fell_back(self, url: str) -> None:
         self.url.setText(url)
         self.notice.setText(
-            "This shop does not answer on a secure connection (https://), so PriceWatch reads it with "
-            "http://. The connection to it is not encrypted."
+            self.tr(
+                "This shop does not answer on a secure connection (https://), so PriceWatch reads it with "
+                "http://. The connection to it is not encrypted."
+            )
         )
         self.notice.show()
-        self.lookup.show_busy(f"Looking up {fmt.clean_text(url, 80)}…")
+        self.lookup.show_busy(self.tr("Looking up {address}…").format(address=fmt.clean_text(url, 80)))
 
     @Slot(str, str)
     def _candidate_picked(self, selector: str, _price: str) -> None:
@@ -294,7 +310,10 @@ class ProductDialog(QDialog):
             return
         self.lookup_task.cancel()
         self.lookup.show_error(
-            "The look-up was stopped. You can still add the product; PriceWatch checks it on its schedule."
+            self.tr(
+                "The look-up was stopped. You can still add the product; "
+                "PriceWatch checks it on its schedule."
+            )
         )
         self._looked_up = True
         self._update_save()
@@ -348,16 +367,16 @@ class ProductDialog(QDialog):
     def save(self) -> int | None:
         self._clear_problem()
         if self._missing:
-            self._show_problem("This page does not exist; check the address.", self.url)
+            self._show_problem(self.tr("This page does not exist; check the address."), self.url)
             return None
         problem = selector_problem(self.selector.text())
         if problem is not None:
-            self._show_problem(f"Price selector: {problem}", self.selector)
+            self._show_problem(self.tr("Price selector: {problem}").format(problem=problem), self.selector)
             return None
         try:
             target = parse_price(self.target.text().strip() or None)
         except ValueError as exc:
-            self._show_problem(f"Target price: {exc}", self.target)
+            self._show_problem(self.tr("Target price: {problem}").format(problem=exc), self.target)
             return None
         try:
             quantity = checked_quantity(self.quantity.text())
@@ -387,7 +406,9 @@ class ProductDialog(QDialog):
             self._show_problem(f"{exc}.", self.url)
             return None
         except NotFoundError:  # removed by the CLI, the API or another window while this dialog was open
-            self._show_problem("This product was removed elsewhere meanwhile; there is nothing to save.")
+            self._show_problem(
+                self.tr("This product was removed elsewhere meanwhile; there is nothing to save.")
+            )
             return None
         except (InvalidURLError, ValueError) as exc:  # InvalidURLError is not a ValueError
             self._show_problem(str(exc), self.url)

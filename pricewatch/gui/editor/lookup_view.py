@@ -64,17 +64,17 @@ class LookupView(QStackedWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hint = QLabel("Enter a product page's address and press <b>Look up</b>.", self)
+        self.hint = QLabel(self.tr("Enter a product page's address and press <b>Look up</b>."), self)
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
         busy = QWidget(self)
-        self.busy_label = QLabel("Looking up the page…", busy)
+        self.busy_label = QLabel(self.tr("Looking up the page…"), busy)
         bar = QProgressBar(busy)
         bar.setRange(0, 0)
         bar.setTextVisible(False)
         self.busy_label.setWordWrap(True)
         self.busy_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.stop_button = QPushButton("&Stop look-up", busy)
+        self.stop_button = QPushButton(self.tr("&Stop look-up"), busy)
         self.stop_button.setObjectName("stopLookup")
         self.stop_button.setAutoDefault(False)  # Return in a field still means Save/Look up, not Stop
         self.stop_button.clicked.connect(self.stop_requested)
@@ -111,15 +111,15 @@ class LookupView(QStackedWidget):
         self.candidates = CandidateList(found)
         self.candidates.hide()
         self.candidates.picked.connect(self._candidate_picked)
-        self.offers_label = QLabel("This page offers several prices; pick the one to track:", found)
+        self.offers_label = QLabel(self.tr("This page offers several prices; pick the one to track:"), found)
         self.offers = QListWidget(found)
         self.offers.setObjectName("offersList")
         self.offers.currentItemChanged.connect(self._offer_picked)
         form = QFormLayout()
-        form.addRow("Price", self.price)
-        form.addRow("Availability", self.availability)
-        form.addRow("Found by", self.method)
-        form.addRow("Tracking", self.variant)
+        form.addRow(self.tr("Price"), self.price)
+        form.addRow(self.tr("Availability"), self.availability)
+        form.addRow(self.tr("Found by"), self.method)
+        form.addRow(self.tr("Tracking"), self.variant)
         self.form = form
         found_layout = QVBoxLayout(found)
         found_layout.setContentsMargins(0, 0, 0, 0)
@@ -139,8 +139,8 @@ class LookupView(QStackedWidget):
             self.addWidget(page)
         self.result: dict[str, Any] | None = None
 
-    def show_busy(self, text: str = "Looking up the page…") -> None:
-        self.busy_label.setText(text)
+    def show_busy(self, text: str = "") -> None:
+        self.busy_label.setText(text or self.tr("Looking up the page…"))
         self.setCurrentWidget(self.busy)
 
     def show_error(self, text: str) -> None:
@@ -153,7 +153,7 @@ class LookupView(QStackedWidget):
         result = returned_value(result)
         self.result = result
         currency = result.get("currency")
-        self.title.setText(fmt.clean_text(result.get("title"), 200) or "(No title found)")
+        self.title.setText(fmt.clean_text(result.get("title"), 200) or self.tr("(No title found)"))
         price = result.get("price")
         found = _money(price, currency) if price is not None else no_price_text(result.get("reason"))
         self.price.setText(found)
@@ -169,7 +169,7 @@ class LookupView(QStackedWidget):
         several = len(offers) > 1
         if several:
             for offer in offers:
-                name = fmt.clean_text(offer.get("name") or offer.get("sku") or "Offer", 120)
+                name = fmt.clean_text(offer.get("name") or offer.get("sku") or self.tr("Offer"), 120)
                 text = f"{name} — {_money(offer.get('price'), offer.get('currency') or currency)}"
                 if offer.get("availability") and offer["availability"] != "Unknown":
                     text += f"  ({availability_text(offer['availability'])})"
@@ -188,11 +188,13 @@ class LookupView(QStackedWidget):
     def show_stored(self, product: Product) -> None:
         """What the last check stored (Edit opens with this: it reads the page only when asked to)."""
         self.result = None
-        self.title.setText(fmt.clean_text(product.title, 200) or "(No title found)")
+        self.title.setText(fmt.clean_text(product.title, 200) or self.tr("(No title found)"))
         self.price.setText(_money(product.price, product.currency))
         self.availability.setText(availability_text(product.availability))
         checked = fmt.local_time(product.last_checked_at) if product.last_checked_at else None
-        self.method.setText(f"the check at {checked}" if checked else "not checked yet")
+        self.method.setText(
+            self.tr("the check at {time}").format(time=checked) if checked else self.tr("not checked yet")
+        )
         self.variant.setText(variant_text(product))
         self.form.setRowVisible(self.variant, bool(product.offer_key))
         self.selector_note.hide()

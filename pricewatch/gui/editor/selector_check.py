@@ -5,6 +5,7 @@ from __future__ import annotations
 from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
+from PySide6.QtCore import QCoreApplication
 
 
 def selector_problem(selector: str) -> str | None:
@@ -20,5 +21,9 @@ def selector_problem(selector: str) -> str | None:
         CSSSelector(text, translator="html")
     except (SelectorError, ValueError, TypeError, etree.XPathError) as exc:
         detail = " ".join(str(exc).split())[:160]
-        return f"Not a valid CSS selector: {detail}" if detail else "Not a valid CSS selector."
+        if detail:
+            return QCoreApplication.translate("SelectorCheck", "Not a valid CSS selector: {detail}").format(
+                detail=detail
+            )
+        return QCoreApplication.translate("SelectorCheck", "Not a valid CSS selector.")
     return None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from pricewatch.formatting import availability as core_availability
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord
+from pricewatch.translation import QT_TRANSLATE_NOOP
 from pricewatch.wording import fault_sentence, retry_sentence
 
 
@@ -20,35 +23,46 @@ def retry_text(record: TaskRecord) -> str:
     """ "The shop answered 503; trying again (retry 1 of 3) at 14:05:09." from a task waiting in RETRY."""
     when = f"{record.eta.astimezone():%H:%M:%S}" if record.eta is not None else None
     return (
-        retry_sentence(record.error_status, record.retries, record.max_retries, when) + "\n\n"
-        "You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up."
+        retry_sentence(record.error_status, record.retries, record.max_retries, when)
+        + "\n\n"
+        + QCoreApplication.translate(
+            "LookupWording",
+            "You can add the product now (PriceWatch keeps checking it on its schedule) or stop the look-up.",
+        )
     )
 
 
-_FETCHER_TEXT = {"plain": "read without a browser", "browser": "read in the PriceWatch browser"}
+_FETCHER_TEXT = {
+    "plain": QT_TRANSLATE_NOOP("LookupWording", "read without a browser"),
+    "browser": QT_TRANSLATE_NOOP("LookupWording", "read in the PriceWatch browser"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("LookupWording", text)
 
 
 def fetcher_text(found_by: str, fetcher: object) -> str:
     """ "the page's structured data (JSON-LD), read in the PriceWatch browser" (which fetcher ran)."""
     how = _FETCHER_TEXT.get(str(fetcher or ""))
-    return f"{found_by}, {how}" if how else found_by
+    return f"{found_by}, {_tr(how)}" if how else found_by
 
 
 _METHOD_TEXT = {
-    "jsonld": "the page's structured data (JSON-LD)",
-    "microdata": "the page's structured data (microdata)",
-    "meta": "the page's product tags",
-    "selector": "your selector",
-    "visible": "the price shown on the page",
-    "datalayer": "the page's analytics data (a last resort)",
-    "text": "the page text",
+    "jsonld": QT_TRANSLATE_NOOP("LookupWording", "the page's structured data (JSON-LD)"),
+    "microdata": QT_TRANSLATE_NOOP("LookupWording", "the page's structured data (microdata)"),
+    "meta": QT_TRANSLATE_NOOP("LookupWording", "the page's product tags"),
+    "selector": QT_TRANSLATE_NOOP("LookupWording", "your selector"),
+    "visible": QT_TRANSLATE_NOOP("LookupWording", "the price shown on the page"),
+    "datalayer": QT_TRANSLATE_NOOP("LookupWording", "the page's analytics data (a last resort)"),
+    "text": QT_TRANSLATE_NOOP("LookupWording", "the page text"),
 }
 
 
 def method_text(method: object) -> str:
     """Where the price came from, for people ("jsonld" -> "the page's structured data (JSON-LD)")."""
     key = str(method or "")
-    return _METHOD_TEXT.get(key, fmt.clean_text(key, 40))
+    return _tr(_METHOD_TEXT[key]) if key in _METHOD_TEXT else fmt.clean_text(key, 40)
 
 
 def availability_text(value: object) -> str:
@@ -60,10 +74,10 @@ def no_price_text(reason: object) -> str:
     """Why no price was found, said once ("No price found on the page", not "no price found (no price …)")."""
     why = fmt.clean_text(str(reason or ""), 200)
     if not why:
-        return "No price found."
+        return QCoreApplication.translate("LookupWording", "No price found.")
     if why.lower().startswith("no price"):
         return why[0].upper() + why[1:]
-    return f"No price found: {why}"
+    return QCoreApplication.translate("LookupWording", "No price found: {why}").format(why=why)
 
 
 def selector_outcome(selector: str, result: dict[str, Any]) -> str:
@@ -71,9 +85,15 @@ def selector_outcome(selector: str, result: dict[str, Any]) -> str:
     method = (result.get("methods") or {}).get("price")
     selector = f"“{fmt.clean_text(selector, 80)}”"
     if method == "selector":
-        return f"Your selector {selector} found the price."
+        return QCoreApplication.translate(
+            "LookupWording", "Your selector {selector} found the price."
+        ).format(selector=selector)
     why = fmt.clean_text(str(result.get("reason") or ""), 200).removeprefix("the CSS selector ")
-    why = why or "found no price"
+    why = why or QCoreApplication.translate("LookupWording", "found no price")
     if result.get("price") is None:
-        return f"Your selector {selector} {why}."
-    return f"Your selector {selector} {why}; the price shown comes from {method_text(method)}."
+        return QCoreApplication.translate("LookupWording", "Your selector {selector} {why}.").format(
+            selector=selector, why=why
+        )
+    return QCoreApplication.translate(
+        "LookupWording", "Your selector {selector} {why}; the price shown comes from {source}."
+    ).format(selector=selector, why=why, source=method_text(method))

@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
@@ -140,7 +140,9 @@ class PriceChart(QChartView):
         self._history, self._currency = history, currency
         self.crosshair.hide()
         self.segments = []
-        name = f"Price ({fmt.currency_symbol(currency) or 'price'})"
+        name = self.tr("Price ({currency})").format(
+            currency=fmt.currency_symbol(currency) or self.tr("price")
+        )
         for n, points in enumerate(price_segments(history, start, now) or [[]]):
             line = QLineSeries()
             line.setName(name)
@@ -194,7 +196,7 @@ class PriceChart(QChartView):
 
         if target is not None:
             target_line = QLineSeries()
-            target_line.setName(f"Target {fmt.money(target, currency)}")
+            target_line.setName(self.tr("Target {price}").format(price=fmt.money(target, currency)))
             pen = QPen(TARGET, 1.5, Qt.PenStyle.DashLine)
             target_line.setPen(pen)
             target_line.append(_ms(left), float(target))  # across the whole chart, whatever the range
@@ -215,7 +217,7 @@ class PriceChart(QChartView):
         covered, price = price_at(self._history, when, utcnow())
         if not covered:
             return ""
-        shown = fmt.money(price, self._currency) if price is not None else "Out of stock"
+        shown = fmt.money(price, self._currency) if price is not None else fmt.availability("OutOfStock")
         return f"{fmt.short_date(when)} · {shown}"
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -341,7 +343,7 @@ class PriceChart(QChartView):
         if not shown or len(shown) > MAX_MARKERS:
             return None
         dots = QScatterSeries()
-        dots.setName("Checks")
+        dots.setName(QCoreApplication.translate("PriceChart", "Checks"))
         dots.setColor(LINE)
         dots.setBorderColor(LINE)
         dots.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
@@ -353,9 +355,9 @@ class PriceChart(QChartView):
     def _stock_markers(self, history: list[PriceObservation], start: datetime, x_axis: QDateTimeAxis,
                        y_axis: QValueAxis) -> None:  # fmt: skip
         out = QScatterSeries()
-        out.setName("Out of stock")
+        out.setName(self.tr("Out of stock"))
         back = QScatterSeries()
-        back.setName("Back in stock")
+        back.setName(self.tr("Back in stock"))
         shapes = QScatterSeries.MarkerShape
         for series, colour, shape in ((out, OUT, shapes.MarkerShapeTriangle),
                                       (back, BACK, shapes.MarkerShapeCircle)):  # fmt: skip

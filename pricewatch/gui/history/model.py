@@ -8,15 +8,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from pricewatch.gui.products.model import AVAILABILITY_TEXT
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import Availability, PriceObservation, TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 COL_WHEN, COL_PRICE, COL_CHANGE, COL_AVAILABILITY = range(4)
-_HEADERS = ("When", "Price", "Change", "Availability")
+_HEADERS = (
+    QT_TRANSLATE_NOOP("HistoryModel", "When"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Price"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Change"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Availability"),
+)
 TimeRole = Qt.ItemDataRole.UserRole + 1  # the row's aware UTC time (sorting, tests)
 
 
@@ -39,9 +44,9 @@ def changes(history: list[PriceObservation]) -> list[Reading]:
         if last is not None and (obs.price, obs.availability) == (last.price, last.availability):
             continue
         if last is None:
-            what = "First reading"
+            what = QCoreApplication.translate("HistoryModel", "First reading")
         elif obs.availability != last.availability and obs.price == last.price:
-            what = AVAILABILITY_TEXT.get(obs.availability, str(obs.availability))
+            what = fmt.availability(obs.availability)
         else:
             what = fmt.change(obs.price, last.price)[0] or fmt.DASH
         rows.append(Reading(obs.observed_at, obs.price, obs.currency, obs.availability, what))
@@ -63,12 +68,14 @@ def with_checks(history: list[PriceObservation], checks: list[TaskRecord]) -> li
             availability = Availability(str(result.get("availability") or "Unknown"))
         except (ArithmeticError, ValueError):
             continue
-        rows.append(Reading(at, price, result.get("currency"), availability, "No change"))
+        no_change = QCoreApplication.translate("HistoryModel", "No change")
+        rows.append(Reading(at, price, result.get("currency"), availability, no_change))
     return sorted(rows, key=lambda row: row.at)
 
 
 class HistoryModel(ListTableModel[Reading]):
     HEADERS = _HEADERS
+    HEADER_CONTEXT = "HistoryModel"
 
     def set_readings(self, readings: list[Reading]) -> None:
         self._replace_rows(list(reversed(readings)))
@@ -90,7 +97,7 @@ class HistoryModel(ListTableModel[Reading]):
                 return fmt.money(row.price, row.currency)
             if column == COL_CHANGE:
                 return row.change
-            return AVAILABILITY_TEXT.get(row.availability, str(row.availability))
+            return fmt.availability(row.availability)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN:
             return fmt.exact_time(row.at)
         if role == TimeRole:

@@ -69,7 +69,7 @@ class WhyPrice(QDialog):
         self.loaded = False
         self._closed = False
         self.setObjectName("whyThisPrice")
-        self.setWindowTitle("Why this price?")
+        self.setWindowTitle(self.tr("Why this price?"))
         self.setMinimumWidth(560)
         self.status = _label(self)
         self.price = _label(self)
@@ -81,13 +81,13 @@ class WhyPrice(QDialog):
         self.candidates = QListWidget(self)
         self.candidates.setObjectName("whyCandidates")
         form = QFormLayout()
-        form.addRow("Price", self.price)
-        form.addRow("Read from", self.source)
-        form.addRow("Element", self.element)
-        form.addRow("List price", self.list_price)
-        form.addRow("Certainty", self.sureness)
-        form.addRow("Evidence", self.evidence)
-        self.reread_button = QPushButton("&Read the page again", self)
+        form.addRow(self.tr("Price"), self.price)
+        form.addRow(self.tr("Read from"), self.source)
+        form.addRow(self.tr("Element"), self.element)
+        form.addRow(self.tr("List price"), self.list_price)
+        form.addRow(self.tr("Certainty"), self.sureness)
+        form.addRow(self.tr("Evidence"), self.evidence)
+        self.reread_button = QPushButton(self.tr("&Read the page again"), self)
         self.reread_button.clicked.connect(self.read_again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -95,14 +95,14 @@ class WhyPrice(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Prices that competed with it:", self))
+        layout.addWidget(QLabel(self.tr("Prices that competed with it:"), self))
         layout.addWidget(self.candidates, 1)
         layout.addWidget(buttons)
         self.lookup = LookupTask(app, self)
         self.lookup.found.connect(self._read)
         self.lookup.failed.connect(self._not_read)
         self.lookup.retrying.connect(self._not_read)
-        self.status.setText("Looking for the last reading…")
+        self.status.setText(self.tr("Looking for the last reading…"))
         app_, product_id = app, product.id
         work.submit(lambda: app_.product_tasks(product_id), self._records_loaded)
 
@@ -111,12 +111,16 @@ class WhyPrice(QDialog):
             return
         found = evidence_of(records)
         if found is None:
-            self.status.setText("PriceWatch kept no details of the last reading; reading the page again…")
+            self.status.setText(
+                self.tr("PriceWatch kept no details of the last reading; reading the page again…")
+            )
             self.read_again()
             return
         value, record = found
         when = record.finished_at
-        self.status.setText(f"From the reading {fmt.relative_time(when)}." if when else "")
+        self.status.setText(
+            self.tr("From the reading {when}.").format(when=fmt.relative_time(when)) if when else ""
+        )
         self.status.setToolTip(fmt.exact_time(when) if when else "")
         self.show_evidence(value)
 
@@ -124,13 +128,13 @@ class WhyPrice(QDialog):
     def read_again(self) -> None:
         """Read the page now (a look-up task: nothing is stored) with the product's selector and mode."""
         self.reread_button.setEnabled(False)
-        self.status.setText("Reading the page…")
+        self.status.setText(self.tr("Reading the page…"))
         self.lookup.start(self.product.url, self.product.css_selector)
 
     @Slot(object)
     def _read(self, value: dict[str, Any]) -> None:
         self.reread_button.setEnabled(True)
-        self.status.setText("From the page as it is now.")
+        self.status.setText(self.tr("From the page as it is now."))
         self.status.setToolTip("")
         self.show_evidence(value)
 
@@ -138,7 +142,7 @@ class WhyPrice(QDialog):
     def _not_read(self, record: TaskRecord) -> None:
         self.lookup.cancel()
         self.reread_button.setEnabled(True)
-        self.status.setText(f"The page could not be read now. {plain_error(record)}")
+        self.status.setText(self.tr("The page could not be read now. {why}").format(why=plain_error(record)))
         self.loaded = True
 
     def show_evidence(self, value: dict[str, Any]) -> None:
@@ -153,9 +157,11 @@ class WhyPrice(QDialog):
         parts = [f"“{fmt.clean_text(text, 120)}”" if text else "", fmt.clean_text(element, 200)]
         self.element.setText("  ".join(p for p in parts if p) or fmt.DASH)
         list_price = value.get("list_price")
-        self.list_price.setText(_money(list_price, currency) if list_price else "None shown on the page")
+        self.list_price.setText(
+            _money(list_price, currency) if list_price else self.tr("None shown on the page")
+        )
         confidence = float(value.get("confidence") or 0.0)
-        sure = "Unsure" if value.get("unsure") else "Sure"
+        sure = self.tr("Unsure") if value.get("unsure") else self.tr("Sure")
         self.sureness.setText(f"{sure} ({round(confidence * 100)} %)")
         lines = [fmt.clean_text(line, 300) for line in value.get("evidence") or []]
         self.evidence.setText("\n".join(lines) or fmt.DASH)
@@ -165,7 +171,7 @@ class WhyPrice(QDialog):
                 continue
             QListWidgetItem(candidate_text(candidate, currency), self.candidates)
         if not self.candidates.count():
-            QListWidgetItem("No other price on the page.", self.candidates)
+            QListWidgetItem(self.tr("No other price on the page."), self.candidates)
         self.loaded = True
 
     def done(self, result: int) -> None:

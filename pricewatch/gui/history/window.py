@@ -8,7 +8,7 @@ import html
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,18 +37,26 @@ from pricewatch.gui.history.deal_panel import DealPanel
 from pricewatch.gui.history.model import HistoryModel, changes, with_checks
 from pricewatch.gui.history.stats import range_stats
 from pricewatch.gui.history.why import WhyPrice
-from pricewatch.gui.products.model import AVAILABILITY_TEXT
 from pricewatch.gui.products.next_check import next_check_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.browser import open_in_browser
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import PriceObservation, Product, TaskRecord, TaskState, utcnow
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
-RANGES = (("7 d", 7), ("30 d", 30), ("90 d", 90), ("All", 0))
+RANGES = (
+    (QT_TRANSLATE_NOOP("ProductDetail", "7 d"), 7),
+    (QT_TRANSLATE_NOOP("ProductDetail", "30 d"), 30),
+    (QT_TRANSLATE_NOOP("ProductDetail", "90 d"), 90),
+    (QT_TRANSLATE_NOOP("ProductDetail", "All"), 0),
+)
 HISTORY_ROWS = 6  # observations the list shows at least
 CHECK_TASK = "price_tracking.check_product_price"
 CHECK_ROWS = 500  # checks the "every check" list reads at most
-_FETCHERS = {"plain": "without a browser", "browser": "in the PriceWatch browser"}
+_FETCHERS = {
+    "plain": QT_TRANSLATE_NOOP("ProductDetail", "without a browser"),
+    "browser": QT_TRANSLATE_NOOP("ProductDetail", "in the PriceWatch browser"),
+}
 
 
 class ProductDetail(QDialog):
@@ -117,8 +125,8 @@ class ProductDetail(QDialog):
         self.fetch_mode.activated.connect(self._fetch_mode_chosen)
         self.fetcher = QLabel(self)
         self.fetcher.setObjectName("lastFetcher")
-        self.every_check = QCheckBox("Show every check", self)
-        self.every_check.setToolTip("Also list the checks that found the same price and stock")
+        self.every_check = QCheckBox(self.tr("Show every check"), self)
+        self.every_check.setToolTip(self.tr("Also list the checks that found the same price and stock"))
         self.every_check.toggled.connect(self._show_rows)
 
         self.range_group = QButtonGroup(self)
@@ -126,7 +134,7 @@ class ProductDetail(QDialog):
         ranges.setSpacing(2)
         for n, (label, days) in enumerate(RANGES):
             button = QToolButton(self)
-            button.setText(label)
+            button.setText(QCoreApplication.translate("ProductDetail", label))
             button.setCheckable(True)
             button.setAutoRaise(False)
             self.range_group.addButton(button, days)
@@ -135,18 +143,20 @@ class ProductDetail(QDialog):
                 button.setChecked(True)
         self.range_group.idClicked.connect(self._range_changed)
         ranges.addStretch(1)
-        self.open_button = QPushButton("Open in Browser", self)
+        self.open_button = QPushButton(self.tr("Open in Browser"), self)
         self.open_button.clicked.connect(self.open_in_browser)
-        self.pricewatch_browser_button = QPushButton("Open in PriceWatch Browser", self)
+        self.pricewatch_browser_button = QPushButton(self.tr("Open in PriceWatch Browser"), self)
         self.pricewatch_browser_button.setToolTip(
-            "Log in or pass the shop's check once (later checks reuse it), or click the price to pick it"
+            self.tr(
+                "Log in or pass the shop's check once (later checks reuse it), or click the price to pick it"
+            )
         )
         self.pricewatch_browser_button.clicked.connect(self.open_pricewatch_browser)
-        self.why_button = QPushButton("Why This Price?", self)
+        self.why_button = QPushButton(self.tr("Why This Price?"), self)
         self.why_button.clicked.connect(self.why_this_price)
-        self.check_button = QPushButton("Check Now", self)
+        self.check_button = QPushButton(self.tr("Check Now"), self)
         self.check_button.clicked.connect(lambda: self.check_requested.emit(self.product_id))
-        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button = QPushButton(self.tr("Edit…"), self)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.product_id))
         for push in (self.open_button, self.pricewatch_browser_button, self.why_button, self.check_button,
                      self.edit_button):  # fmt: skip
@@ -190,7 +200,7 @@ class ProductDetail(QDialog):
         header.addWidget(self.deal, 5, 0, 1, 2)
         header.setColumnStretch(0, 1)
         reading = QHBoxLayout()
-        reading.addWidget(QLabel("Read the page:", self))
+        reading.addWidget(QLabel(self.tr("Read the page:"), self))
         reading.addWidget(self.fetch_mode)
         reading.addWidget(self.fetcher, 1)
         layout = QVBoxLayout(self)
@@ -242,15 +252,19 @@ class ProductDetail(QDialog):
         done = next((r for r in checks if r.state is TaskState.SUCCESS), None)
         fetcher = _FETCHERS.get(str((done.result or {}).get("fetcher"))) if done is not None else None
         if done is not None and fetcher and done.finished_at is not None:
-            self.fetcher.setText(f"last read {fetcher}, {fmt.relative_time(done.finished_at)}")
+            self.fetcher.setText(
+                self.tr("last read {how}, {when}").format(
+                    how=self.tr(fetcher), when=fmt.relative_time(done.finished_at)
+                )
+            )
             self.fetcher.setToolTip(fmt.exact_time(done.finished_at))
         else:
             self.fetcher.setText("")
         latest = checks[0] if checks else None
         if self.product.last_error and latest is not None and latest.state is TaskState.FAILURE:
-            self.problem.setText(f"The last check failed. {plain_error(latest)}")
+            self.problem.setText(self.tr("The last check failed. {why}").format(why=plain_error(latest)))
         elif self.product.last_error:
-            self.problem.setText("The last check failed. PriceWatch tries again at the next check.")
+            self.problem.setText(self.tr("The last check failed. PriceWatch tries again at the next check."))
         self.problem.setVisible(bool(self.product.last_error))
 
     def show_product(self, product: Product) -> None:
@@ -264,20 +278,25 @@ class ProductDetail(QDialog):
         text, sign = fmt.change(product.price, product.previous_price)
         colour = {-1: "#1a7f37", 1: "#cf222e"}.get(sign, "gray")
         was = fmt.money(product.previous_price, product.currency)
-        self.change.setText(f"<span style='color:{colour}'>{text} (was {was})</span>" if text else "")
+        change = self.tr("{change} (was {was})").format(change=text, was=was)
+        self.change.setText(f"<span style='color:{colour}'>{change}</span>" if text else "")
         items = [
-            ("Lowest", fmt.money(product.lowest_price, product.currency)),
-            ("Highest", fmt.money(product.highest_price, product.currency)),
-            ("Target", fmt.money(product.target_price, product.currency)),
-            ("Availability", AVAILABILITY_TEXT.get(product.availability, str(product.availability))),
-            ("Next check", next_check_text(self.app.scheduler.check_plan(), product)),
+            (self.tr("Lowest"), fmt.money(product.lowest_price, product.currency)),
+            (self.tr("Highest"), fmt.money(product.highest_price, product.currency)),
+            (self.tr("Target"), fmt.money(product.target_price, product.currency)),
+            (self.tr("Availability"), fmt.availability(product.availability)),
+            (self.tr("Next check"), next_check_text(self.app.scheduler.check_plan(), product)),
         ]
         stats = " &nbsp;·&nbsp; ".join(
             f"<span style='color:gray'>{k}</span> {html.escape(v)}" for k, v in items
         )
         self.stats.setText(stats)
         checked = product.last_checked_at
-        self.checked.setText(f"Last checked {fmt.relative_time(checked)}" if checked else "Not checked yet")
+        self.checked.setText(
+            self.tr("Last checked {when}").format(when=fmt.relative_time(checked))
+            if checked
+            else self.tr("Not checked yet")
+        )
         self.checked.setToolTip(fmt.exact_time(checked) if checked else "")
         index = self.fetch_mode.findData(product.fetch_mode)
         if index >= 0:
@@ -312,7 +331,9 @@ class ProductDetail(QDialog):
             self.range_stats.setText("")
             return
         self.range_stats.setText(
-            f"In view: average {fmt.money(average, currency)} · lowest {fmt.money(lowest, currency)}"
+            self.tr("In view: average {average} · lowest {lowest}").format(
+                average=fmt.money(average, currency), lowest=fmt.money(lowest, currency)
+            )
         )
 
     @Slot()
@@ -387,9 +408,18 @@ class ProductDetail(QDialog):
         count = len(others)
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Use this price selector for the whole shop?",
-            f"{fmt.clean_text(shop, 80)} has {count} other product{'s' if count > 1 else ''} in PriceWatch. "
-            "Read their prices from the same place on the page too?",
+            self.tr("Use this price selector for the whole shop?"),
+            (
+                self.tr(
+                    "{shop} has 1 other product in PriceWatch. "
+                    "Read its price from the same place on the page too?"
+                )
+                if count == 1
+                else self.tr(
+                    "{shop} has {count} other products in PriceWatch. "
+                    "Read their prices from the same place on the page too?"
+                )
+            ).format(shop=fmt.clean_text(shop, 80), count=count),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

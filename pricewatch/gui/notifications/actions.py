@@ -68,7 +68,7 @@ class NotificationActions(QObject):
         try:
             product = self.app.get_product(product_id)
         except NotFoundError:
-            self.done.emit("That product is no longer tracked")
+            self.done.emit(self.tr("That product is no longer tracked"))
             return
         name = fmt.clean_text(product.title or product.url, 80)
         if action == OPEN_SHOP:
@@ -76,4 +76,8 @@ class NotificationActions(QObject):
         elif action == SNOOZE:
             until = utcnow() + SNOOZE_FOR
             self.app.snooze_product(product_id, until)
-            self.done.emit(f"No notifications about {name} until {fmt.local_time(until)}")
+            self.done.emit(
+                self.tr("No notifications about {name} until {time}").format(
+                    name=name, time=fmt.local_time(until)
+                )
+            )

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from pricewatch.gui.tasks.columns import STATE_COLOURS
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import NotificationRecord, NotificationState, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
-_HEADERS = ("When", "Title", "Message", "Sent through", "State")
+_HEADERS = (
+    QT_TRANSLATE_NOOP("NotificationModel", "When"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Title"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Message"),
+    QT_TRANSLATE_NOOP("NotificationModel", "Sent through"),
+    QT_TRANSLATE_NOOP("NotificationModel", "State"),
+)
 WIDTHS = (140, 240, 420, 140, 120)
 SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
 _STATE_COLOURS = {
@@ -24,11 +31,11 @@ _STATE_COLOURS = {
     NotificationState.SUPPRESSED: SUPPRESSED_COLOUR,
 }
 STATE_TEXT = {
-    NotificationState.SENT: "Sent",
-    NotificationState.FAILED: "Failed",
-    NotificationState.HELD: "Held (quiet hours)",
-    NotificationState.PENDING: "Pending",
-    NotificationState.SUPPRESSED: "Held by daily cap",
+    NotificationState.SENT: QT_TRANSLATE_NOOP("NotificationModel", "Sent"),
+    NotificationState.FAILED: QT_TRANSLATE_NOOP("NotificationModel", "Failed"),
+    NotificationState.HELD: QT_TRANSLATE_NOOP("NotificationModel", "Held (quiet hours)"),
+    NotificationState.PENDING: QT_TRANSLATE_NOOP("NotificationModel", "Pending"),
+    NotificationState.SUPPRESSED: QT_TRANSLATE_NOOP("NotificationModel", "Held by daily cap"),
 }
 
 
@@ -43,10 +50,20 @@ def shown_state(record: NotificationRecord) -> NotificationState:
     return record.state
 
 
+def state_text(state: NotificationState) -> str:
+    """The state in words ("Held (quiet hours)"), in the window's language."""
+    return (
+        QCoreApplication.translate("NotificationModel", STATE_TEXT[state])
+        if state in STATE_TEXT
+        else str(state)
+    )
+
+
 class NotificationModel(ListTableModel[NotificationRecord]):
     """Newest first; replaced as a whole by ``set_records`` (the log is short and read on a pool thread)."""
 
     HEADERS = _HEADERS
+    HEADER_CONTEXT = "NotificationModel"
 
     def set_records(self, records: list[NotificationRecord]) -> None:
         self._replace_rows(records)
@@ -71,7 +88,7 @@ class NotificationModel(ListTableModel[NotificationRecord]):
                 return fmt.clean_text(record.message, 300)
             if column == COL_CHANNELS:
                 return ", ".join(record.channels)
-            return STATE_TEXT.get(state, str(state))
+            return state_text(state)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
             return _STATE_COLOURS.get(state)
         if role == Qt.ItemDataRole.ToolTipRole:

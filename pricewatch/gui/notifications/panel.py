@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.app import PriceWatch
-from pricewatch.gui.notifications.model import STATE_TEXT, WIDTHS, NotificationModel, shown_state
+from pricewatch.gui.notifications.model import STATE_TEXT, WIDTHS, NotificationModel, shown_state, state_text
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord, NotificationState, TaskRecord
+from pricewatch.translation import in_sentence
 
 LIMIT = 500
 RELOAD_DELAY_MS = 300  # many notification tasks finishing together cause one read
@@ -27,15 +28,21 @@ RELOAD_DELAY_MS = 300  # many notification tasks finishing together cause one re
 def summary_text(records: list[NotificationRecord]) -> str:
     """The counts line, like "12 notifications: 9 delivered, 2 held by daily cap" (held back: no failure)."""
     if not records:
-        return "No notifications yet"
+        return QCoreApplication.translate("NotificationsPanel", "No notifications yet")
     counts = Counter(shown_state(r) for r in records)
-    parts = [f"{counts[NotificationState.SENT]} delivered"]
+    parts = [
+        QCoreApplication.translate("NotificationsPanel", "{count} delivered").format(
+            count=counts[NotificationState.SENT]
+        )
+    ]
     parts += [
-        f"{counts[state]} {STATE_TEXT[state].lower()}"
+        f"{counts[state]} {in_sentence(state_text(state), STATE_TEXT[state])}"
         for state in (NotificationState.FAILED, NotificationState.HELD, NotificationState.SUPPRESSED)
         if counts[state]
     ]
-    return f"{len(records)} notifications: {', '.join(parts)}"
+    return QCoreApplication.translate("NotificationsPanel", "{count} notifications: {parts}").format(
+        count=len(records), parts=", ".join(parts)
+    )
 
 
 class NotificationsPanel(QWidget):
@@ -64,7 +71,7 @@ class NotificationsPanel(QWidget):
             self.table.setColumnWidth(column, width)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # may quote a channel's error
-        self.test_button = QPushButton("Send a Test Notification", self)
+        self.test_button = QPushButton(self.tr("Send a Test Notification"), self)
         self.test_button.clicked.connect(self.send_test)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -108,7 +115,7 @@ class NotificationsPanel(QWidget):
 
     def _test_failed(self, error: str) -> None:
         self.test_button.setEnabled(True)
-        self.summary.setText(f"The test failed: {error}")
+        self.summary.setText(self.tr("The test failed: {error}").format(error=error))
 
     def stop(self) -> None:
         self._stopped = True

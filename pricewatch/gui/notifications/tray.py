@@ -34,7 +34,7 @@ class TrayIcon(QObject):
         self.icon = QSystemTrayIcon(app_icon(), self)
         self.icon.setToolTip("PriceWatch")
         self.menu = QMenu(window)
-        self.toggle_action = QAction("&Hide PriceWatch", self)
+        self.toggle_action = QAction(self.tr("&Hide PriceWatch"), self)
         self.toggle_action.triggered.connect(self.toggle_window)
         self.menu.addAction(self.toggle_action)
         self.menu.addSeparator()
@@ -88,7 +88,7 @@ class TrayIcon(QObject):
     @Slot()
     def _update_toggle(self) -> None:
         shown = self.window.isVisible() and not self.window.isMinimized()
-        self.toggle_action.setText("&Hide PriceWatch" if shown else "&Show PriceWatch")
+        self.toggle_action.setText(self.tr("&Hide PriceWatch") if shown else self.tr("&Show PriceWatch"))
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -12,7 +12,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -23,11 +30,24 @@ from pricewatch.gui.widgets import deal_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
  COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL) = range(12)  # fmt: skip
-_HEADERS = ("Product", "Shop", "Price", "Change", "Lowest", "Highest", "Target", "Availability",
-            "Last checked", "Next check", "History", "Deal")  # fmt: skip
+_HEADERS = (
+    QT_TRANSLATE_NOOP("ProductTableModel", "Product"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Shop"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Price"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Change"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Lowest"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Highest"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Target"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Availability"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Last checked"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Next check"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "History"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Deal"),
+)
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
 ProductIdRole = Qt.ItemDataRole.UserRole + 2
@@ -35,11 +55,12 @@ SearchRole = Qt.ItemDataRole.UserRole + 3  # lower-case text the search box matc
 SparklineRole = Qt.ItemDataRole.UserRole + 4  # recent prices, oldest first, as floats
 ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
 
-# The same words as the dialogs, notifications and the CLI (pricewatch.formatting), unknown stock included.
-AVAILABILITY_TEXT = {value: fmt.availability(value) for value in Availability}
 PAUSED_COLOUR = QColor(128, 128, 128)
 UNSURE_MARK = "~"  # before a price the extractor was not sure of
-UNSURE_TIP = "Unsure reading: the page does not state this price clearly, so it fires no alert on its own"
+UNSURE_TIP = QT_TRANSLATE_NOOP(
+    "ProductTableModel",
+    "Unsure reading: the page does not state this price clearly, so it fires no alert on its own",
+)
 _MONEY_COLUMNS = {COL_PRICE: "price", COL_LOWEST: "lowest_price", COL_HIGHEST: "highest_price",
                   COL_TARGET: "target_price"}  # fmt: skip
 _NUMERIC = {COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET}
@@ -51,7 +72,9 @@ RETRY_COLOUR = QColor(191, 135, 0)  # a failed try that will be tried again: a w
 # Rows that changed out of the chosen order are put back at most this often: one sort of 10,000 rows with
 # its repaint takes ~20 ms of the GUI thread, so a check of every product costs it at most ~4%.
 RESORT_MS = 500
-MONEY_SORT_TIP = "Sorts by currency, then amount (amounts in different currencies do not compare)"
+MONEY_SORT_TIP = QT_TRANSLATE_NOOP(
+    "ProductTableModel", "Sorts by currency, then amount (amounts in different currencies do not compare)"
+)
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
 _pause_icon: QIcon | None = None
@@ -80,8 +103,10 @@ def variant_text(product: Product) -> str:
         return fmt.clean_text(str(name), 60)
     key = product.offer_key or ""
     if key.startswith("sku:"):
-        return "SKU " + fmt.clean_text(key[4:], 40)
-    return "chosen offer" if key else ""
+        return QCoreApplication.translate("ProductTableModel", "SKU {sku}").format(
+            sku=fmt.clean_text(key[4:], 40)
+        )
+    return QCoreApplication.translate("ProductTableModel", "chosen offer") if key else ""
 
 
 class _Row:
@@ -193,11 +218,15 @@ class ProductTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
+            return QCoreApplication.translate("ProductTableModel", _HEADERS[section])
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return MONEY_SORT_TIP if section in _MONEY_COLUMNS else None
+            return (
+                QCoreApplication.translate("ProductTableModel", MONEY_SORT_TIP)
+                if section in _MONEY_COLUMNS
+                else None
+            )
         return None
 
     def data(
@@ -242,7 +271,8 @@ class ProductTableModel(QAbstractTableModel):
             return self._colour(row.product, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_PRICE and row.product.id in self._unsure and row.product.price is not None:
-                return f"{UNSURE_TIP}\n{fmt.money(row.product.price, row.product.currency)}"
+                tip = QCoreApplication.translate("ProductTableModel", UNSURE_TIP)
+                return f"{tip}\n{fmt.money(row.product.price, row.product.currency)}"
             if column == COL_NEXT_CHECK:
                 when = self.next_check_when(row.product)
                 return fmt.local_time(when) if isinstance(when, datetime) else None
@@ -310,13 +340,17 @@ class ProductTableModel(QAbstractTableModel):
 
     def _retry_data(self, p: Product, column: int, role: int) -> Any:
         eta, error = self._retrying[p.id or 0]
-        when = fmt.clock_time(eta) if eta else "soon"
+        when = fmt.clock_time(eta) if eta else self.tr("soon")
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(p)  # no error sign on the title: it is not failing yet
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"Retrying at {when}"
+            return self.tr("Retrying at {time}").format(time=when)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return fmt.plain_tooltip(f"The last try failed: {fmt.clean_text(error, 300)}\nNext try at {when}")
+            return fmt.plain_tooltip(
+                self.tr("The last try failed: {error}\nNext try at {time}").format(
+                    error=fmt.clean_text(error, 300), time=when
+                )
+            )
         return RETRY_COLOUR if column == COL_AVAILABILITY else None  # the foreground: not error red
 
     # -- updates --------------------------------------------------------------------------------------
@@ -335,7 +369,7 @@ class ProductTableModel(QAbstractTableModel):
     def next_check_text(self, product: Product) -> str:
         """ "in 47 min" (the exact time is the tooltip), or why no check is coming ("paused")."""
         when = self.next_check_when(product)
-        return when if isinstance(when, str) else fmt.relative(when)
+        return fmt.schedule_reason(when) if isinstance(when, str) else fmt.relative(when)
 
     def refresh_times(self) -> None:
         """Redraw the relative times ("12 min ago", "in 47 min"): they go stale by themselves."""
@@ -539,8 +573,10 @@ class ProductTableModel(QAbstractTableModel):
             return fmt.change(p.price, p.previous_price)[0]
         if column == COL_AVAILABILITY:
             if p.last_error:  # the reason in plain sight, not only in a tooltip
-                return "Failed: " + fmt.clean_text(p.last_error, ERROR_SHOWN)
-            return AVAILABILITY_TEXT.get(p.availability, AVAILABILITY_TEXT[Availability.UNKNOWN])
+                return QCoreApplication.translate("ProductTableModel", "Failed: {error}").format(
+                    error=fmt.clean_text(p.last_error, ERROR_SHOWN)
+                )
+            return fmt.availability(p.availability)
         if column == COL_LAST_CHECKED:
             return fmt.relative(p.last_checked_at)  # red when the last try failed (see _colour)
         return ""
@@ -566,16 +602,24 @@ class ProductTableModel(QAbstractTableModel):
         if column == COL_TITLE:
             # the whole title (the cell cuts it off) and the address
             variant = variant_text(p)
-            paused = "Paused: not checked until you resume it" if p.paused else ""
+            paused = (
+                QCoreApplication.translate("ProductTableModel", "Paused: not checked until you resume it")
+                if p.paused
+                else ""
+            )
             parts = (
                 fmt.clean_text(p.title, 1000),
-                f"Variant: {variant}" if variant else "",
+                QCoreApplication.translate("ProductTableModel", "Variant: {variant}").format(variant=variant)
+                if variant
+                else "",
                 fmt.clean_text(p.url, 500),
                 paused,
             )
             tip = "\n".join(part for part in parts if part)  # fmt: skip
             if p.last_error:
-                tip += "\nLast error: " + fmt.clean_text(p.last_error, 300)
+                tip += "\n" + QCoreApplication.translate("ProductTableModel", "Last error: {error}").format(
+                    error=fmt.clean_text(p.last_error, 300)
+                )
             return fmt.plain_tooltip(tip)
         if column in _MONEY_COLUMNS:
             value = getattr(p, _MONEY_COLUMNS[column])  # the whole amount, should the column be narrow
@@ -587,7 +631,10 @@ class ProductTableModel(QAbstractTableModel):
             return fmt.plain_tooltip(tip)
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             exact = f"{fmt.local_time(p.last_checked_at)}\n" if column == COL_LAST_CHECKED else ""
-            return fmt.plain_tooltip(exact + "Last error: " + fmt.clean_text(p.last_error, 300))
+            error = QCoreApplication.translate("ProductTableModel", "Last error: {error}").format(
+                error=fmt.clean_text(p.last_error, 300)
+            )
+            return fmt.plain_tooltip(exact + error)
         if column == COL_LAST_CHECKED and p.last_checked_at is not None:
             return fmt.local_time(p.last_checked_at)
         return None

@@ -26,7 +26,7 @@ TICK_MS = 60_000  # relative times ("in 47 min") are redrawn this often
 def next_check_text(plan: CheckPlan, product: Product) -> str:
     """When the run that checks ``product`` comes ("in 47 min"), or why none is coming ("checks paused")."""
     when = plan.for_product(product)
-    return when if isinstance(when, str) else fmt.relative(when)
+    return fmt.schedule_reason(when) if isinstance(when, str) else fmt.relative(when)
 
 
 class NextCheckColumn(QObject):

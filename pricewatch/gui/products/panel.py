@@ -80,9 +80,9 @@ class ProductsPanel(QWidget):
         # so a product refreshed by a check costs no proxy mapping (Python calls per changed row).
         self.proxy = ProductFilterProxy(None, self)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search products by name, shop or address  (Ctrl+F)")
+        self.search.setPlaceholderText(self.tr("Search products by name, shop or address  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search products")
+        self.search.setAccessibleName(self.tr("Search products"))
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
@@ -124,8 +124,10 @@ class ProductsPanel(QWidget):
         self._default_widths()
 
         self.empty = QLabel(
-            "<h3>No products yet</h3><p>Add one with <b>Add product</b> (Ctrl+N),<br>"
-            "or copy a product page's address and press <b>Ctrl+V</b> here.</p>",
+            self.tr(
+                "<h3>No products yet</h3><p>Add one with <b>Add product</b> (Ctrl+N),<br>"
+                "or copy a product page's address and press <b>Ctrl+V</b> here.</p>"
+            ),
             self,
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -365,8 +367,10 @@ class ProductsPanel(QWidget):
         elif searching and self.proxy.rowCount() == 0:
             typed = self.search.text().strip()
             self.no_match.setText(
-                f"No product matches “{typed[:80]}”.\n"
-                "Search looks in names, shops and addresses; press Esc to clear it."
+                self.tr(
+                    "No product matches “{typed}”.\n"
+                    "Search looks in names, shops and addresses; press Esc to clear it."
+                ).format(typed=typed[:80])
             )
             shown = self.no_match
         else:

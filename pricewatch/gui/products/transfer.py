@@ -11,8 +11,6 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.transfer_merge import ImportSummary
 
-FILTERS = "JSON export (*.json);;CSV spreadsheet (*.csv)"
-
 
 class TransferActions(QObject):
     """Signals:
@@ -35,7 +33,10 @@ class TransferActions(QObject):
         return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
     def ask_export(self) -> QFileDialog:
-        dialog = QFileDialog(self._parent, "Export products and price history", self._documents(), FILTERS)
+        filters = self.tr("JSON export (*.json);;CSV spreadsheet (*.csv)")
+        dialog = QFileDialog(
+            self._parent, self.tr("Export products and price history"), self._documents(), filters
+        )
         dialog.setObjectName("exportDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, _no_native())
@@ -46,7 +47,8 @@ class TransferActions(QObject):
         return dialog
 
     def ask_import(self) -> QFileDialog:
-        dialog = QFileDialog(self._parent, "Import products", self._documents(), FILTERS + ";;All files (*)")
+        filters = self.tr("JSON export (*.json);;CSV spreadsheet (*.csv);;All files (*)")
+        dialog = QFileDialog(self._parent, self.tr("Import products"), self._documents(), filters)
         dialog.setObjectName("importDialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, _no_native())

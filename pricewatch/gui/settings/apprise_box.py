@@ -11,15 +11,19 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.notify.channels import AppriseChannel, ChannelError, describe_url
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 CHECK_DELAY_MS = 400  # typing an address checks it once, not once per key
-EXAMPLES = "One address per line, for example\nntfy://my-price-alerts\nmailto://me:app-password@gmail.com"
+EXAMPLES = QT_TRANSLATE_NOOP(
+    "AppriseBox",
+    "One address per line, for example\nntfy://my-price-alerts\nmailto://me:app-password@gmail.com",
+)
 ERROR_STYLE = "color: #cf222e"
 OK_STYLE = "color: #1a7f37"
 
@@ -33,7 +37,10 @@ def apprise_problems(urls: Sequence[str]) -> list[str]:
         warnings.filterwarnings("ignore", category=DeprecationWarning)  # a plugin imports imghdr
         for number, url in enumerate(urls, 1):
             if apprise.Apprise.instantiate(url) is None:
-                problems.append(f"Line {number}: Apprise does not understand “{clean_line(url, 60)}”")
+                problem = QCoreApplication.translate(
+                    "AppriseBox", "Line {number}: Apprise does not understand “{address}”"
+                )
+                problems.append(problem.format(number=number, address=clean_line(url, 60)))
     return problems
 
 
@@ -43,9 +50,17 @@ def send_test(urls: Sequence[str]) -> list[tuple[str, str | None]]:
     for url in urls:
         channel = AppriseChannel(url)
         try:
-            channel.send("PriceWatch test", "Notifications from PriceWatch arrive here.")
+            channel.send(
+                QCoreApplication.translate("AppriseBox", "PriceWatch test"),
+                QCoreApplication.translate("AppriseBox", "Notifications from PriceWatch arrive here."),
+            )
         except ChannelError as exc:
-            outcome.append((describe_url(url), clean_line(str(exc), 200) or "delivery failed"))
+            outcome.append(
+                (
+                    describe_url(url),
+                    clean_line(str(exc), 200) or QCoreApplication.translate("AppriseBox", "delivery failed"),
+                )
+            )
         except Exception as exc:  # an Apprise plugin's own fault: still a failed send, never "sent"
             outcome.append((describe_url(url), clean_line(f"{type(exc).__name__}: {exc}", 200)))
         else:
@@ -68,16 +83,16 @@ class AppriseBox(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.work = work
-        editor.setPlaceholderText(EXAMPLES)
+        editor.setPlaceholderText(self.tr(EXAMPLES))
         editor.setMinimumHeight(70)
         self.problems: list[str] = []
         self.checking = False
         self.status = QLabel(self)
         self.status.setObjectName("appriseStatus")
         self.status.setWordWrap(True)
-        self.test_button = QPushButton("Test", self)
+        self.test_button = QPushButton(self.tr("Test"), self)
         self.test_button.setObjectName("appriseTest")
-        self.test_button.setToolTip("Send a test notification to these addresses now")
+        self.test_button.setToolTip(self.tr("Send a test notification to these addresses now"))
         self.test_button.clicked.connect(self.test)
         self.result = QLabel(self)
         self.result.setObjectName("appriseResult")
@@ -117,7 +132,11 @@ class AppriseBox(QWidget):
             if generation != self._generation:
                 return  # typed on meanwhile: a newer check follows
             self.checking = False
-            self.problems = list(problems) if isinstance(problems, list) else [f"Cannot check: {problems}"]
+            self.problems = (
+                list(problems)
+                if isinstance(problems, list)
+                else [self.tr("Cannot check: {problem}").format(problem=problems)]
+            )
             self._show_status()
             self.checked.emit()
 
@@ -130,7 +149,12 @@ class AppriseBox(QWidget):
             self.status.setText("\n".join(self.problems))
             self.status.setStyleSheet(ERROR_STYLE)
         elif urls:
-            self.status.setText(f"{len(urls)} address{'es' if len(urls) != 1 else ''} Apprise understands")
+            understood = (
+                self.tr("1 address Apprise understands")
+                if len(urls) == 1
+                else self.tr("{count} addresses Apprise understands")
+            )
+            self.status.setText(understood.format(count=len(urls)))
             self.status.setStyleSheet(OK_STYLE)
         else:
             self.status.setText("")
@@ -140,7 +164,7 @@ class AppriseBox(QWidget):
         urls = self.urls()
         if not urls or self.problems:
             return
-        self.result.setText("Sending…")
+        self.result.setText(self.tr("Sending…"))
         self.result.setStyleSheet("")
         self.test_button.setEnabled(False)
 
@@ -155,9 +179,13 @@ class AppriseBox(QWidget):
         self._run(lambda: send_test(urls), done)
 
     def show_result(self, outcome: list[tuple[str, str | None]]) -> None:
-        failed = [f"Failed: {what}: {why}" for what, why in outcome if why is not None]
+        failed = [
+            self.tr("Failed: {service}: {why}").format(service=what, why=why)
+            for what, why in outcome
+            if why is not None
+        ]
         sent = [what for what, why in outcome if why is None]
-        lines = failed + ([f"Sent to {', '.join(sent)}"] if sent else [])
+        lines = failed + ([self.tr("Sent to {services}").format(services=", ".join(sent))] if sent else [])
         self.result.setText("\n".join(lines))
         self.result.setStyleSheet(ERROR_STYLE if failed else OK_STYLE)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QWidget
 
 from pricewatch.desktop import entries
@@ -17,10 +18,14 @@ SUPPORTED = not sys.platform.startswith(("win32", "darwin"))  # freedesktop.org 
 
 class DesktopSwitches:
     def __init__(self, form: QFormLayout, page: QWidget) -> None:
-        form.addRow(QLabel("<b>Desktop</b>", page))
-        self.menu = QCheckBox("Add PriceWatch to the applications menu", page)
+        form.addRow(QLabel("<b>" + QCoreApplication.translate("DesktopSwitches", "Desktop") + "</b>", page))
+        self.menu = QCheckBox(
+            QCoreApplication.translate("DesktopSwitches", "Add PriceWatch to the applications menu"), page
+        )
         self.menu.setObjectName("desktop.menu")
-        self.autostart = QCheckBox("Start PriceWatch at login (in the tray)", page)
+        self.autostart = QCheckBox(
+            QCoreApplication.translate("DesktopSwitches", "Start PriceWatch at login (in the tray)"), page
+        )
         self.autostart.setObjectName("desktop.autostart")
         self.menu.setChecked(entries.menu_entry_installed())
         self.autostart.setChecked(entries.autostart_enabled())
@@ -39,5 +44,7 @@ class DesktopSwitches:
             if self.autostart.isChecked() != entries.autostart_enabled():
                 entries.set_autostart(self.autostart.isChecked())
         except OSError as exc:
-            return f"The desktop entry could not be written: {exc.strerror or exc}"
+            return QCoreApplication.translate(
+                "DesktopSwitches", "The desktop entry could not be written: {error}"
+            ).format(error=exc.strerror or exc)
         return None

@@ -9,7 +9,7 @@ import copy
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,33 +29,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pricewatch import formatting
 from pricewatch.api_token import TokenStore, new_token
 from pricewatch.app import PriceWatch
 from pricewatch.config import Settings
+from pricewatch.gui.notifications.model import state_text
 from pricewatch.gui.settings.apprise_box import AppriseBox, apprise_problems
 from pricewatch.gui.settings.desktop import DesktopSwitches
 from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 # The everyday page: how often, how PriceWatch tells you, and the window. Everything else is Advanced.
 EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Checks", (("schedule", "default_check_interval_minutes"), ("schedule", "check_every_minutes"),
-                ("schedule", "paused"))),
-    ("Notifications", (("notify", "desktop"), ("notify", "tray"), ("notify", "apprise_urls"),
-                       ("notify", "quiet_hours_start"), ("notify", "default_rules"),
-                       ("notify", "daily_cap_per_product"))),
-    ("Window", (("gui", "close_to_tray"),)),
-)  # fmt: skip
-PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end")})  # shown beside quiet_hours_start
+    (
+        QT_TRANSLATE_NOOP("SettingsDialog", "Checks"),
+        (
+            ("schedule", "default_check_interval_minutes"),
+            ("schedule", "check_every_minutes"),
+            ("schedule", "paused"),
+        ),
+    ),
+    (
+        QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"),
+        (
+            ("notify", "desktop"),
+            ("notify", "tray"),
+            ("notify", "apprise_urls"),
+            ("notify", "quiet_hours_start"),
+            ("notify", "default_rules"),
+            ("notify", "daily_cap_per_product"),
+        ),
+    ),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Window"), (("gui", "close_to_tray"),)),
+)
+# shown beside quiet_hours_start; under "Language and region"
+PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end"), ("gui", "language")})
 ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api")
-SECTION_TITLES = {"schedule": "Schedule details", "fetch": "Fetching pages and politeness towards shops",
-                  "browser": "Shops that need a browser", "tasks": "Background tasks (engine)",
-                  "cache": "Page cache", "notify": "Notifications", "api": "Local HTTP API",
-                  "gui": "Window"}  # fmt: skip
+SECTION_TITLES = {
+    "schedule": QT_TRANSLATE_NOOP("SettingsDialog", "Schedule details"),
+    "fetch": QT_TRANSLATE_NOOP("SettingsDialog", "Fetching pages and politeness towards shops"),
+    "browser": QT_TRANSLATE_NOOP("SettingsDialog", "Shops that need a browser"),
+    "tasks": QT_TRANSLATE_NOOP("SettingsDialog", "Background tasks (engine)"),
+    "cache": QT_TRANSLATE_NOOP("SettingsDialog", "Page cache"),
+    "notify": QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"),
+    "api": QT_TRANSLATE_NOOP("SettingsDialog", "Local HTTP API"),
+    "gui": QT_TRANSLATE_NOOP("SettingsDialog", "Window"),
+}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _title(text: str) -> str:
+    return QCoreApplication.translate("SettingsDialog", text)
 
 
 class SettingsDialog(QDialog):
@@ -75,7 +101,7 @@ class SettingsDialog(QDialog):
         self.app = app
         self.work = work
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("PriceWatch Settings")
+        self.setWindowTitle(self.tr("PriceWatch Settings"))
         self.setMinimumWidth(600)
         self.editors: dict[tuple[str, str], QWidget] = {}
         self.tabs = QTabWidget(self)
@@ -90,9 +116,9 @@ class SettingsDialog(QDialog):
                     section_cls_name, name, annotation, getattr(values, name), general
                 )
         self._build_general(general)
-        self.tabs.addTab(general, "General")
-        self.tabs.addTab(self._advanced_page(), "Advanced")
-        self.tabs.addTab(self._data_page(), "Data")
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self._advanced_page(), self.tr("Advanced"))
+        self.tabs.addTab(self._data_page(), self.tr("Data"))
 
         self.problem = QLabel(self)
         self.problem.setStyleSheet("color: #cf222e")
@@ -115,12 +141,14 @@ class SettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         everyday = {key for _heading, keys in EVERYDAY for key in keys}
         for heading, keys in EVERYDAY:
-            form.addRow(QLabel(f"<b>{heading}</b>", page))
+            form.addRow(QLabel(f"<b>{_title(heading)}</b>", page))
             for key in keys:
                 self._place(form, page, key)
             if heading == "Notifications":
-                test = QPushButton("Send a Test Notification", page)
-                test.setToolTip("Through every channel switched on above, as set here (before saving)")
+                test = QPushButton(self.tr("Send a Test Notification"), page)
+                test.setToolTip(
+                    self.tr("Through every channel switched on above, as set here (before saving)")
+                )
                 test.clicked.connect(self.send_test)
                 self.test_result = QLabel(page)
                 self.test_result.setWordWrap(True)
@@ -128,7 +156,7 @@ class SettingsDialog(QDialog):
                 form.addRow("", self.test_result)
             if heading == "Window":
                 self.desktop = DesktopSwitches(form, page)
-                self._add_placeholders(form, page)
+                self._add_language_and_region(form, page)
         assert everyday <= set(self.editors)
 
     def _place(self, form: QFormLayout, page: QWidget, key: tuple[str, str]) -> None:
@@ -142,34 +170,37 @@ class SettingsDialog(QDialog):
             end = self.editors[("notify", "quiet_hours_end")]
             assert isinstance(editor, QLineEdit) and isinstance(end, QLineEdit)
             self.quiet = QuietHours(editor, end, page)
-            form.addRow("Quiet hours", self.quiet)
+            form.addRow(self.tr("Quiet hours"), self.quiet)
         elif key == ("notify", "default_rules"):
             rules = RuleChoice(list(self.app.settings.notify.default_rules), page)
             rules.setObjectName("notify.default_rules")
-            rules.setToolTip("The alerts every new product starts with (window, CLI, API or import)")
+            rules.setToolTip(self.tr("The alerts every new product starts with (window, CLI, API or import)"))
             editor.deleteLater()
             self.editors[key] = rules
-            form.addRow("New products", rules)
+            form.addRow(self.tr("New products"), rules)
         elif isinstance(editor, QCheckBox):
             form.addRow("", editor)
         else:
             form.addRow(label_for(section, name), editor)
 
-    def _add_placeholders(self, form: QFormLayout, page: QWidget) -> None:
-        """Language and currency: shown where they will be, not yet choices (translations come later)."""
-        form.addRow(QLabel("<b>Language and region</b>", page))
-        language = QComboBox(page)
-        language.setObjectName("languagePlaceholder")
-        language.addItem(f"As the system is set ({formatting.locale_name()})")
-        language.setEnabled(False)
-        language.setToolTip("PriceWatch speaks English for now; dates and numbers follow the system")
+    def _add_language_and_region(self, form: QFormLayout, page: QWidget) -> None:
+        """The language (applies at the next start) and the currency (not yet a choice)."""
+        heading = self.tr("Language and region")
+        form.addRow(QLabel(f"<b>{heading}</b>", page))
+        language = self.editors[("gui", "language")]
+        form.addRow(label_for("gui", "language"), language)
+        note = QLabel(self.tr("A new language applies after PriceWatch restarts."), page)
+        note.setObjectName("languageNote")
+        note.setEnabled(False)
+        form.addRow("", note)
         currency = QComboBox(page)
         currency.setObjectName("currencyPlaceholder")
-        currency.addItem("As each shop states it")
+        currency.addItem(self.tr("As each shop states it"))
         currency.setEnabled(False)
-        currency.setToolTip("Prices are shown in the shop's currency; converting them is not offered yet")
-        form.addRow("Language", language)
-        form.addRow("Currency", currency)
+        currency.setToolTip(
+            self.tr("Prices are shown in the shop's currency; converting them is not offered yet")
+        )
+        form.addRow(self.tr("Currency"), currency)
 
     def _advanced_page(self) -> QWidget:
         scroll = QScrollArea(self.tabs)
@@ -179,11 +210,11 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         everyday = {key for _heading, keys in EVERYDAY for key in keys} | PLACED_WITH_OTHERS
-        note = QLabel("These rarely need changing. Hover over a field for what it does.", page)
+        note = QLabel(self.tr("These rarely need changing. Hover over a field for what it does."), page)
         note.setEnabled(False)
         form.addRow(note)
         for section in ADVANCED_SECTIONS:
-            form.addRow(QLabel(f"<b>{SECTION_TITLES[section]}</b>", page))
+            form.addRow(QLabel(f"<b>{_title(SECTION_TITLES[section])}</b>", page))
             for (owner, name), editor in self.editors.items():
                 if owner != section or (owner, name) in everyday:
                     continue
@@ -205,25 +236,28 @@ class SettingsDialog(QDialog):
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setText(self.app.api_token())
         self.new_token: str | None = None  # made by Regenerate, stored on Save (Cancel keeps the old one)
-        self.show_token = show = QPushButton("Show", page)
+        self.show_token = show = QPushButton(self.tr("Show"), page)
         show.setCheckable(True)
         show.toggled.connect(self._show_token)
-        copy_button = QPushButton("Copy", page)
+        copy_button = QPushButton(self.tr("Copy"), page)
         copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.token.text()))
-        regenerate = QPushButton("Regenerate", page)
+        regenerate = QPushButton(self.tr("Regenerate"), page)
         regenerate.clicked.connect(self.regenerate_token)
         row = QHBoxLayout()
         row.addWidget(self.token, 1)
         for button in (show, copy_button, regenerate):
             row.addWidget(button)
-        form.addRow("Access token", row)
+        form.addRow(self.tr("Access token"), row)
         self.token_note = QLabel(page)
         self.token_note.setWordWrap(True)
         self.token_note.hide()
         form.addRow("", self.token_note)
         address = self.app.api_url
-        self.api_status = QLabel(f"Running at {address}" if address else "Not running", page)
-        form.addRow("Status", self.api_status)
+        running = (
+            self.tr("Running at {address}").format(address=address) if address else self.tr("Not running")
+        )
+        self.api_status = QLabel(running, page)
+        form.addRow(self.tr("Status"), self.api_status)
         self.bookmarklet = QLabel(page)
         self.bookmarklet.setObjectName("apiBookmarklet")
         self.bookmarklet.setWordWrap(True)
@@ -242,33 +276,37 @@ class SettingsDialog(QDialog):
         page = QWidget(self.tabs)
         form = QFormLayout(page)
         paths = self.app.paths
-        for label, folder in (("Data folder", paths.data_dir), ("Settings", paths.config_dir),
-                              ("Cache", paths.cache_dir), ("Logs", paths.log_dir)):  # fmt: skip
+        for name, label, folder in (("Data folder", self.tr("Data folder"), paths.data_dir),
+                                    ("Settings", self.tr("Settings"), paths.config_dir),
+                                    ("Cache", self.tr("Cache"), paths.cache_dir),
+                                    ("Logs", self.tr("Logs"), paths.log_dir)):  # fmt: skip
             text = QLabel(f"<a href='{QUrl.fromLocalFile(str(folder)).toString()}'>{folder}</a>", page)
-            text.setObjectName(f"folder.{label}")
+            text.setObjectName(f"folder.{name}")
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             text.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
             form.addRow(label, text)
-        form.addRow("Database", QLabel(str(paths.database_file), page))
+        form.addRow(self.tr("Database"), QLabel(str(paths.database_file), page))
         return page
 
     @Slot(bool)
     def _show_token(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.show_token.setText("Hide" if shown else "Show")
+        self.show_token.setText(self.tr("Hide") if shown else self.tr("Show"))
 
     @Slot()
     def regenerate_token(self) -> QMessageBox:
         """Ask first: scripts using the current token stop working once the new one is saved."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Regenerate the access token?",
-            "A new access token will replace the current one when you press Save. Scripts and tools that "
-            "use the current token will then be refused until you give them the new one.",
+            self.tr("Regenerate the access token?"),
+            self.tr(
+                "A new access token will replace the current one when you press Save. Scripts and tools "
+                "that use the current token will then be refused until you give them the new one."
+            ),
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        make = box.addButton("Make a New Token", QMessageBox.ButtonRole.AcceptRole)
+        make = box.addButton(self.tr("Make a New Token"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         make.clicked.connect(self._make_new_token)
@@ -281,14 +319,14 @@ class SettingsDialog(QDialog):
         self.new_token = new_token()
         self.token.setText(self.new_token)
         self.token_note.setText(
-            "New token: it replaces the current one when you press Save (Cancel keeps it)."
+            self.tr("New token: it replaces the current one when you press Save (Cancel keeps it).")
         )
         self.token_note.show()
 
     @Slot()
     def send_test(self) -> None:
         self._apply_notify_preview()
-        self.test_result.setText("Sending…")
+        self.test_result.setText(self.tr("Sending…"))
         if self.work is None:
             self._test_sent(self.app.send_test_notification())
         else:  # D-Bus or an Apprise server may be slow: not on the GUI thread
@@ -296,7 +334,7 @@ class SettingsDialog(QDialog):
 
     def _test_sent(self, record: NotificationRecord) -> None:
         delivery = record.data.get("delivery") if isinstance(record.data, dict) else None
-        self.test_result.setText(f"{record.state}: {delivery or record.error or ''}")
+        self.test_result.setText(f"{state_text(record.state)}: {delivery or record.error or ''}")
 
     def _apply_notify_preview(self) -> None:
         """The test uses the channels as set in the dialog, even before saving."""
@@ -316,20 +354,26 @@ class SettingsDialog(QDialog):
 
     def problems(self, settings: Settings) -> list[str]:
         found = []
-        for label, value in (("Quiet hours from", settings.notify.quiet_hours_start),
-                             ("Quiet hours until", settings.notify.quiet_hours_end)):  # fmt: skip
+        for name, value in (("quiet_hours_start", settings.notify.quiet_hours_start),
+                            ("quiet_hours_end", settings.notify.quiet_hours_end)):  # fmt: skip
             if value and not _TIME.match(value):
-                found.append(f"{label}: use HH:MM, for example 22:00")
+                found.append(
+                    self.tr("{label}: use HH:MM, for example 22:00").format(label=label_for("notify", name))
+                )
         if bool(settings.notify.quiet_hours_start) != bool(settings.notify.quiet_hours_end):
-            found.append("Quiet hours need both a start and an end")
+            found.append(self.tr("Quiet hours need both a start and an end"))
         if not settings.fetch.user_agent:
-            found.append("The user agent cannot be empty")
+            found.append(self.tr("The user agent cannot be empty"))
         clash = settings.tasks.problem()
         if clash is not None:
             lease, beat = settings.tasks.lease_seconds, settings.tasks.heartbeat_seconds
-            found.append(f"Sign of life every {beat:g} s: at most a third of the task lease ({lease:g} s)")
+            found.append(
+                self.tr("Sign of life every {beat} s: at most a third of the task lease ({lease} s)").format(
+                    beat=f"{beat:g}", lease=f"{lease:g}"
+                )
+            )
         if not settings.api.host:
-            found.append("The API needs an address to listen on")
+            found.append(self.tr("The API needs an address to listen on"))
         if settings.notify.apprise_urls and (self.apprise.checking or self.apprise._timer.isActive()):
             self.apprise.problems = apprise_problems(settings.notify.apprise_urls)  # Save must not wait
         found.extend(self.apprise.problems)
@@ -366,4 +410,4 @@ class SettingsDialog(QDialog):
             try:
                 self.app.start_api()
             except OSError as exc:
-                self.message.emit(f"The API could not start: {exc}")
+                self.message.emit(self.tr("The API could not start: {error}").format(error=exc))

@@ -7,13 +7,14 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pricewatch.config import DEFAULT_RULE_KINDS
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 RULE_TEXT = {
-    "any_drop": "The price drops",
-    "price_increase": "The price rises",
-    "back_in_stock": "It is back in stock",
-    "out_of_stock": "It runs out of stock",
-    "lowest_in_days": "It is the lowest price in 30 days",
+    "any_drop": QT_TRANSLATE_NOOP("RuleChoice", "The price drops"),
+    "price_increase": QT_TRANSLATE_NOOP("RuleChoice", "The price rises"),
+    "back_in_stock": QT_TRANSLATE_NOOP("RuleChoice", "It is back in stock"),
+    "out_of_stock": QT_TRANSLATE_NOOP("RuleChoice", "It runs out of stock"),
+    "lowest_in_days": QT_TRANSLATE_NOOP("RuleChoice", "It is the lowest price in 30 days"),
 }
 QUIET_DEFAULTS = ("22:00", "07:00")
 
@@ -27,14 +28,14 @@ class QuietHours(QWidget):
     def __init__(self, start: QLineEdit, end: QLineEdit, parent: QWidget) -> None:
         super().__init__(parent)
         self.start, self.end = start, end
-        self.switch = QCheckBox("Hold notifications back during quiet hours", self)
+        self.switch = QCheckBox(self.tr("Hold notifications back during quiet hours"), self)
         self.switch.setObjectName("quietHoursSwitch")
         self.switch.setChecked(bool(start.text().strip() or end.text().strip()))
         times = QHBoxLayout()
         times.setContentsMargins(24, 0, 0, 0)
-        times.addWidget(QLabel("from", self))
+        times.addWidget(QLabel(self.tr("from"), self))
         times.addWidget(start)
-        times.addWidget(QLabel("until", self))
+        times.addWidget(QLabel(self.tr("until"), self))
         times.addWidget(end)
         times.addStretch(1)
         for editor in (start, end):
@@ -75,10 +76,10 @@ class RuleChoice(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(QLabel("Tell me when", self))
+        layout.addWidget(QLabel(self.tr("Tell me when"), self))
         self.boxes: dict[str, QCheckBox] = {}
         for kind in DEFAULT_RULE_KINDS:
-            box = QCheckBox(RULE_TEXT.get(kind, kind), self)
+            box = QCheckBox(self.tr(RULE_TEXT[kind]) if kind in RULE_TEXT else kind, self)
             box.setObjectName(f"rule.{kind}")
             box.setChecked(kind in chosen)
             layout.addWidget(box)

@@ -6,6 +6,7 @@ import dataclasses
 import typing
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,127 +18,414 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.config import Settings, field_choices, field_limits
+from pricewatch.gui.language import LANGUAGE_NAMES
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 _SECTIONS = {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
 
 # (section, field) -> (label, minimum, maximum, suffix, tooltip); fields missing here get a generated label.
+# The texts are marked for lupdate here and translated where an editor is made (context "Settings").
 # The editor's range is this one within the setting's own (pricewatch.config), so the dialog never offers a
 # value that loading the settings would refuse.
 FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("schedule", "default_check_interval_minutes"): (
-        "Check each new product every",
+        QT_TRANSLATE_NOOP("Settings", "Check each new product every"),
         1,
         10080,
-        " min",
-        "How often a product is checked unless you set its own interval",
+        QT_TRANSLATE_NOOP("Settings", " min"),
+        QT_TRANSLATE_NOOP("Settings", "How often a product is checked unless you set its own interval"),
     ),
-    ("schedule", "check_minute"): ("Hourly check at minute", 0, 59, "", ""),
+    ("schedule", "check_minute"): (QT_TRANSLATE_NOOP("Settings", "Hourly check at minute"), 0, 59, "", ""),
     ("schedule", "check_every_minutes"): (
-        "Look for products due every",
+        QT_TRANSLATE_NOOP("Settings", "Look for products due every"),
         0,
         0,
-        " min",
-        "How often PriceWatch wakes up to check the products that are due",
+        QT_TRANSLATE_NOOP("Settings", " min"),
+        QT_TRANSLATE_NOOP("Settings", "How often PriceWatch wakes up to check the products that are due"),
     ),
-    ("schedule", "check_jitter_seconds"): ("Random delay up to", 0, 3600, " s", "Spreads checks over time"),
-    ("schedule", "cleanup_hour"): ("Daily clean-up at hour", 0, 23, "", ""),
-    ("schedule", "cleanup_minute"): ("Daily clean-up at minute", 0, 59, "", ""),
-    ("schedule", "cache_cleanup_hours"): ("Cache clean-up every", 1, 168, " h", ""),
-    ("schedule", "paused"): ("Pause scheduled checks", 0, 0, "", ""),
-    ("fetch", "user_agent"): ("User agent", 0, 0, "", "How PriceWatch introduces itself to shops"),
-    ("fetch", "connect_timeout"): ("Connect timeout", 1, 120, " s", ""),
-    ("fetch", "read_timeout"): ("Read timeout", 1, 300, " s", ""),
-    ("fetch", "deadline"): ("Give up a page after", 5, 600, " s", ""),
-    ("fetch", "max_body_mb"): ("Largest page", 1, 100, " MB", ""),
-    ("fetch", "per_host_concurrency"): ("Requests at once per shop", 1, 16, "", ""),
-    ("fetch", "per_host_delay"): ("Pause between requests to a shop", 0, 60, " s", ""),
-    ("fetch", "respect_robots"): ("Respect robots.txt", 0, 0, "", ""),
-    ("fetch", "thumbnails"): ("Show product images", 0, 0, "", "Fetches each product's picture once"),
-    ("fetch", "proxy"): ("Proxy", 0, 0, "", "http://host:port or socks5://host:port; empty: none"),
-    ("browser", "enabled"): ("Use a browser for shops that need one", 0, 0, "", "Pages built by scripts"),
-    ("browser", "pages"): ("Pages rendered at once", 1, 8, "", ""),
-    ("browser", "queue_limit"): ("Pages waiting at most", 1, 10000, "", ""),
-    ("browser", "deadline"): ("Give up a rendered page after", 1, 600, " s", ""),
-    ("browser", "recycle_after_pages"): ("Restart the browser after", 1, 100000, " pages", ""),
-    ("browser", "memory_ceiling_mb"): ("Restart the browser above", 100, 16000, " MB", ""),
-    ("browser", "user_agent"): (
-        "Browser user agent",
+    ("schedule", "check_jitter_seconds"): (
+        QT_TRANSLATE_NOOP("Settings", "Random delay up to"),
+        0,
+        3600,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        QT_TRANSLATE_NOOP("Settings", "Spreads checks over time"),
+    ),
+    ("schedule", "cleanup_hour"): (QT_TRANSLATE_NOOP("Settings", "Daily clean-up at hour"), 0, 23, "", ""),
+    ("schedule", "cleanup_minute"): (
+        QT_TRANSLATE_NOOP("Settings", "Daily clean-up at minute"),
+        0,
+        59,
+        "",
+        "",
+    ),
+    ("schedule", "cache_cleanup_hours"): (
+        QT_TRANSLATE_NOOP("Settings", "Cache clean-up every"),
+        1,
+        168,
+        QT_TRANSLATE_NOOP("Settings", " h"),
+        "",
+    ),
+    ("schedule", "paused"): (QT_TRANSLATE_NOOP("Settings", "Pause scheduled checks"), 0, 0, "", ""),
+    ("fetch", "user_agent"): (
+        QT_TRANSLATE_NOOP("Settings", "User agent"),
         0,
         0,
         "",
-        "Empty: the browser's own, naming PriceWatch",
+        QT_TRANSLATE_NOOP("Settings", "How PriceWatch introduces itself to shops"),
     ),
-    ("tasks", "executor"): ("Run tasks", 0, 0, "", "Applies after a restart"),
-    ("tasks", "default_concurrency"): ("Default queue workers", 1, 32, "", "Applies after a restart"),
-    ("tasks", "scraping_concurrency"): ("Scraping queue workers", 1, 64, "", "Applies after a restart"),
+    ("fetch", "connect_timeout"): (
+        QT_TRANSLATE_NOOP("Settings", "Connect timeout"),
+        1,
+        120,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("fetch", "read_timeout"): (
+        QT_TRANSLATE_NOOP("Settings", "Read timeout"),
+        1,
+        300,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("fetch", "deadline"): (
+        QT_TRANSLATE_NOOP("Settings", "Give up a page after"),
+        5,
+        600,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("fetch", "max_body_mb"): (
+        QT_TRANSLATE_NOOP("Settings", "Largest page"),
+        1,
+        100,
+        QT_TRANSLATE_NOOP("Settings", " MB"),
+        "",
+    ),
+    ("fetch", "per_host_concurrency"): (
+        QT_TRANSLATE_NOOP("Settings", "Requests at once per shop"),
+        1,
+        16,
+        "",
+        "",
+    ),
+    ("fetch", "per_host_delay"): (
+        QT_TRANSLATE_NOOP("Settings", "Pause between requests to a shop"),
+        0,
+        60,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("fetch", "respect_robots"): (QT_TRANSLATE_NOOP("Settings", "Respect robots.txt"), 0, 0, "", ""),
+    ("fetch", "thumbnails"): (
+        QT_TRANSLATE_NOOP("Settings", "Show product images"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Fetches each product's picture once"),
+    ),
+    ("fetch", "proxy"): (
+        QT_TRANSLATE_NOOP("Settings", "Proxy"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "http://host:port or socks5://host:port; empty: none"),
+    ),
+    ("browser", "enabled"): (
+        QT_TRANSLATE_NOOP("Settings", "Use a browser for shops that need one"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Pages built by scripts"),
+    ),
+    ("browser", "pages"): (QT_TRANSLATE_NOOP("Settings", "Pages rendered at once"), 1, 8, "", ""),
+    ("browser", "queue_limit"): (QT_TRANSLATE_NOOP("Settings", "Pages waiting at most"), 1, 10000, "", ""),
+    ("browser", "deadline"): (
+        QT_TRANSLATE_NOOP("Settings", "Give up a rendered page after"),
+        1,
+        600,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("browser", "recycle_after_pages"): (
+        QT_TRANSLATE_NOOP("Settings", "Restart the browser after"),
+        1,
+        100000,
+        QT_TRANSLATE_NOOP("Settings", " pages"),
+        "",
+    ),
+    ("browser", "memory_ceiling_mb"): (
+        QT_TRANSLATE_NOOP("Settings", "Restart the browser above"),
+        100,
+        16000,
+        QT_TRANSLATE_NOOP("Settings", " MB"),
+        "",
+    ),
+    ("browser", "user_agent"): (
+        QT_TRANSLATE_NOOP("Settings", "Browser user agent"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Empty: the browser's own, naming PriceWatch"),
+    ),
+    ("tasks", "executor"): (
+        QT_TRANSLATE_NOOP("Settings", "Run tasks"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
+    ),
+    ("tasks", "default_concurrency"): (
+        QT_TRANSLATE_NOOP("Settings", "Default queue workers"),
+        1,
+        32,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
+    ),
+    ("tasks", "scraping_concurrency"): (
+        QT_TRANSLATE_NOOP("Settings", "Scraping queue workers"),
+        1,
+        64,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
+    ),
     ("tasks", "notifications_concurrency"): (
-        "Notification queue workers",
+        QT_TRANSLATE_NOOP("Settings", "Notification queue workers"),
         1,
         8,
         "",
-        "Applies after a restart",
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
     ),
-    ("tasks", "max_retries"): ("Retries for temporary errors", 0, 20, "", ""),
+    ("tasks", "max_retries"): (QT_TRANSLATE_NOOP("Settings", "Retries for temporary errors"), 0, 20, "", ""),
     ("tasks", "retry_base_delay"): (
-        "First retry after about",
+        QT_TRANSLATE_NOOP("Settings", "First retry after about"),
         1,
         3600,
-        " s",
-        "Doubles each time, with jitter",
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        QT_TRANSLATE_NOOP("Settings", "Doubles each time, with jitter"),
     ),
-    ("tasks", "retry_max_delay"): ("Longest wait between retries", 1, 86400, " s", ""),
-    ("tasks", "task_retention_days"): ("Keep finished tasks for", 1, 365, " days", ""),
-    ("tasks", "extract_in_processes"): ("Read pages in separate processes", 0, 0, "", "One per core"),
+    ("tasks", "retry_max_delay"): (
+        QT_TRANSLATE_NOOP("Settings", "Longest wait between retries"),
+        1,
+        86400,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("tasks", "task_retention_days"): (
+        QT_TRANSLATE_NOOP("Settings", "Keep finished tasks for"),
+        1,
+        365,
+        QT_TRANSLATE_NOOP("Settings", " days"),
+        "",
+    ),
+    ("tasks", "extract_in_processes"): (
+        QT_TRANSLATE_NOOP("Settings", "Read pages in separate processes"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "One per core"),
+    ),
     ("tasks", "lease_seconds"): (
-        "Task lease",
+        QT_TRANSLATE_NOOP("Settings", "Task lease"),
         1,
         3600,
-        " s",
-        "Another computer's unfinished tasks are taken over after this long without a sign of life",
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        QT_TRANSLATE_NOOP(
+            "Settings",
+            "Another computer's unfinished tasks are taken over after this long without a sign of life",
+        ),
     ),
-    ("tasks", "heartbeat_seconds"): ("Sign of life every", 0.1, 1200, " s", "At most a third of the lease"),
-    ("cache", "max_entries"): ("Cached pages", 1, 100000, "", ""),
-    ("cache", "ttl_seconds"): ("Keep cached pages for", 1, 86400, " s", ""),
-    ("cache", "max_mb"): ("Cache size limit", 0, 4096, " MB", "Memory for cached pages; 0: no limit"),
-    ("notify", "desktop"): ("Desktop notifications", 0, 0, "", ""),
-    ("notify", "tray"): ("Tray messages", 0, 0, "", ""),
+    ("tasks", "heartbeat_seconds"): (
+        QT_TRANSLATE_NOOP("Settings", "Sign of life every"),
+        0.1,
+        1200,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        QT_TRANSLATE_NOOP("Settings", "At most a third of the lease"),
+    ),
+    ("tasks", "broker_url"): (
+        QT_TRANSLATE_NOOP("Settings", "Celery broker"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP(
+            "Settings", "redis://host:6379/0, or amqp://user:password@host:5672// for RabbitMQ"
+        ),
+    ),
+    ("tasks", "result_backend"): (
+        QT_TRANSLATE_NOOP("Settings", "Celery results (Redis)"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP(
+            "Settings",
+            "Where workers put results and keep the pauses between requests to a shop; "
+            "empty: the broker when it is Redis",
+        ),
+    ),
+    ("tasks", "queue_type"): (
+        QT_TRANSLATE_NOOP("Settings", "RabbitMQ queues"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Quorum queues survive a broker restart; classic ones are lighter"),
+    ),
+    ("tasks", "celery_in_flight"): (
+        QT_TRANSLATE_NOOP("Settings", "Checks waiting on workers at most"),
+        1,
+        256,
+        "",
+        "",
+    ),
+    ("tasks", "celery_pickup_seconds"): (
+        QT_TRANSLATE_NOOP("Settings", "Check here when no worker takes it within"),
+        0.5,
+        600,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("cache", "backend"): (
+        QT_TRANSLATE_NOOP("Settings", "Keep cached pages"),
+        0,
+        0,
+        "",
+        "",
+    ),
+    ("cache", "redis_url"): (
+        QT_TRANSLATE_NOOP("Settings", "Redis address"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Used when cached pages are kept in Redis"),
+    ),
+    ("cache", "key_prefix"): (
+        QT_TRANSLATE_NOOP("Settings", "Redis key prefix"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Lets several programs share one Redis"),
+    ),
+    ("cache", "max_entries"): (QT_TRANSLATE_NOOP("Settings", "Cached pages"), 1, 100000, "", ""),
+    ("cache", "ttl_seconds"): (
+        QT_TRANSLATE_NOOP("Settings", "Keep cached pages for"),
+        1,
+        86400,
+        QT_TRANSLATE_NOOP("Settings", " s"),
+        "",
+    ),
+    ("cache", "max_mb"): (
+        QT_TRANSLATE_NOOP("Settings", "Cache size limit"),
+        0,
+        4096,
+        QT_TRANSLATE_NOOP("Settings", " MB"),
+        QT_TRANSLATE_NOOP("Settings", "Memory for cached pages; 0: no limit"),
+    ),
+    ("notify", "desktop"): (QT_TRANSLATE_NOOP("Settings", "Desktop notifications"), 0, 0, "", ""),
+    ("notify", "tray"): (QT_TRANSLATE_NOOP("Settings", "Tray messages"), 0, 0, "", ""),
     ("notify", "apprise_urls"): (
-        "Other services (Apprise)",
+        QT_TRANSLATE_NOOP("Settings", "Other services (Apprise)"),
         0,
         0,
         "",
-        "Phone, e-mail or chat through Apprise: one address per line, for example ntfy://topic",
+        QT_TRANSLATE_NOOP(
+            "Settings",
+            "Phone, e-mail or chat through Apprise: one address per line, for example ntfy://topic",
+        ),
     ),
-    ("notify", "quiet_hours_start"): ("Quiet hours from", 0, 0, "", "HH:MM; empty: no quiet hours"),
-    ("notify", "quiet_hours_end"): ("Quiet hours until", 0, 0, "", "HH:MM"),
+    ("notify", "quiet_hours_start"): (
+        QT_TRANSLATE_NOOP("Settings", "Quiet hours from"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "HH:MM; empty: no quiet hours"),
+    ),
+    ("notify", "quiet_hours_end"): (
+        QT_TRANSLATE_NOOP("Settings", "Quiet hours until"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "HH:MM"),
+    ),
     ("notify", "default_rules"): (
-        "Alerts for new products",
+        QT_TRANSLATE_NOOP("Settings", "Alerts for new products"),
         0,
         0,
         "",
-        "One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days",
+        QT_TRANSLATE_NOOP(
+            "Settings", "One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days"
+        ),
     ),
-    ("notify", "daily_cap_per_product"): ("Notifications per product a day", 0, 100, "", "0: no limit"),
-    ("api", "enabled"): ("Enable the local API", 0, 0, "", ""),
-    ("api", "host"): ("Listen on", 0, 0, "", "127.0.0.1 keeps it on this computer"),
-    ("api", "port"): ("Port", 1, 65535, "", ""),
-    ("api", "max_body_kb"): ("Largest request", 1, 10240, " KB", ""),
-    ("gui", "close_to_tray"): ("Closing the window keeps PriceWatch in the tray", 0, 0, "", ""),
+    ("notify", "daily_cap_per_product"): (
+        QT_TRANSLATE_NOOP("Settings", "Notifications per product a day"),
+        0,
+        100,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "0: no limit"),
+    ),
+    ("api", "enabled"): (QT_TRANSLATE_NOOP("Settings", "Enable the local API"), 0, 0, "", ""),
+    ("api", "host"): (
+        QT_TRANSLATE_NOOP("Settings", "Listen on"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "127.0.0.1 keeps it on this computer"),
+    ),
+    ("api", "port"): (QT_TRANSLATE_NOOP("Settings", "Port"), 1, 65535, "", ""),
+    ("api", "max_body_kb"): (
+        QT_TRANSLATE_NOOP("Settings", "Largest request"),
+        1,
+        10240,
+        QT_TRANSLATE_NOOP("Settings", " KB"),
+        "",
+    ),
+    ("gui", "close_to_tray"): (
+        QT_TRANSLATE_NOOP("Settings", "Closing the window keeps PriceWatch in the tray"),
+        0,
+        0,
+        "",
+        "",
+    ),
+    ("gui", "language"): (
+        QT_TRANSLATE_NOOP("Settings", "Language"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
+    ),
 }
 # Internal state kept in the settings file, not choices for the user.
 HIDDEN = frozenset({("gui", "tray_hint_shown")})
 PLACEHOLDERS = {("notify", "quiet_hours_start"): "22:00", ("notify", "quiet_hours_end"): "07:00"}
 # What the choices of a few-valued setting mean.
-CHOICE_TEXT = {"threads": "In background threads", "sync": "One at a time, in the calling thread (debugging)"}
+CHOICE_TEXT = {
+    "threads": QT_TRANSLATE_NOOP("Settings", "In background threads"),
+    "sync": QT_TRANSLATE_NOOP("Settings", "One at a time, in the calling thread (debugging)"),
+    "celery": QT_TRANSLATE_NOOP("Settings", "Page reads on Celery workers"),
+    "quorum": QT_TRANSLATE_NOOP("Settings", "Quorum queues"),
+    "classic": QT_TRANSLATE_NOOP("Settings", "Classic queues"),
+    "memory": QT_TRANSLATE_NOOP("Settings", "In this program's memory"),
+    "redis": QT_TRANSLATE_NOOP("Settings", "In Redis (shared with other programs)"),
+}
+# The window's language: each named in its own language (not translated), the system's choice translated.
+LANGUAGE_TEXT = {"": QT_TRANSLATE_NOOP("Settings", "As the system is set"), **LANGUAGE_NAMES}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Settings", text) if text else text
+
+
+def _choice_text(section: str, name: str, choice: str | int, suffix: str) -> str:
+    if (section, name) == ("gui", "language"):
+        return _tr(LANGUAGE_TEXT[str(choice)]) if choice == "" else LANGUAGE_TEXT[str(choice)]
+    return _tr(CHOICE_TEXT[str(choice)]) if str(choice) in CHOICE_TEXT else f"{choice}{suffix}"
 
 
 def label_for(section: str, name: str) -> str:
     entry = FIELDS.get((section, name))
-    return entry[0] if entry else name.replace("_", " ").capitalize()
+    return _tr(entry[0]) if entry else name.replace("_", " ").capitalize()
 
 
 def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QWidget) -> QWidget:
     _label, low, high, suffix, tip = FIELDS.get((section, name), ("", 0, 1_000_000, "", ""))
+    suffix, tip = _tr(suffix), _tr(tip)
     allowed = field_limits(_SECTIONS[section], name) if section in _SECTIONS else None
     if allowed is not None:
         low, high = max(low, allowed[0]), min(high, allowed[1])
@@ -146,7 +434,7 @@ def make_editor(section: str, name: str, annotation: Any, value: Any, parent: QW
     if choices:
         editor = QComboBox(parent)
         for choice in choices:
-            text = CHOICE_TEXT.get(str(choice), f"{choice}{suffix}")
+            text = _choice_text(section, name, choice, suffix)
             editor.addItem(text, choice)
         editor.setCurrentIndex(max(0, editor.findData(value)))
     elif annotation is bool:

@@ -6,6 +6,7 @@ import html
 import json
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from pricewatch.gui.tasks.columns import (
@@ -14,9 +15,11 @@ from pricewatch.gui.tasks.columns import (
     record_name,
     state_colour,
     state_text,
+    state_word,
 )
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP, in_sentence
 
 MAX_JSON = 20_000  # characters of arguments/result shown; the journal keeps everything
 
@@ -28,7 +31,34 @@ def _json(value: Any) -> str:
     return f"<pre>{html.escape(text)}</pre>"
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TaskDetail", text)
+
+
+# Headings and labels of the pane, marked for lupdate and translated when a task is shown.
+_LABELS = {
+    "queue": QT_TRANSLATE_NOOP("TaskDetail", "Queue"),
+    "priority": QT_TRANSLATE_NOOP("TaskDetail", "priority"),
+    "tries": QT_TRANSLATE_NOOP("TaskDetail", "<b>tries</b> {tries} of {most}"),
+    "read_on": QT_TRANSLATE_NOOP("TaskDetail", "<b>Read on</b> {worker} (a Celery worker)"),
+    "part_of": QT_TRANSLATE_NOOP("TaskDetail", "Part of"),
+    "progress": QT_TRANSLATE_NOOP("TaskDetail", "Progress"),
+    "children": QT_TRANSLATE_NOOP("TaskDetail", "Children"),
+    "queued": QT_TRANSLATE_NOOP("TaskDetail", "Queued"),
+    "started": QT_TRANSLATE_NOOP("TaskDetail", "Started"),
+    "next_try": QT_TRANSLATE_NOOP("TaskDetail", "Next try"),
+    "finished": QT_TRANSLATE_NOOP("TaskDetail", "Finished"),
+    "took": QT_TRANSLATE_NOOP("TaskDetail", "Took"),
+    "timeline": QT_TRANSLATE_NOOP("TaskDetail", "Timeline"),
+    "arguments": QT_TRANSLATE_NOOP("TaskDetail", "Arguments"),
+    "result": QT_TRANSLATE_NOOP("TaskDetail", "Result"),
+    "error": QT_TRANSLATE_NOOP("TaskDetail", "Error"),
+    "traceback": QT_TRANSLATE_NOOP("TaskDetail", "Traceback"),
+}
+
+
 def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str:
+    t = {key: _tr(text) for key, text in _LABELS.items()}
     colour = state_colour(record)
     state = state_text(record)
     parts = [
@@ -36,24 +66,25 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
         f"<p style='margin-top:0'><code>{html.escape(record.name)}</code> · "
         f"<span style='color:{colour.name() if colour else 'inherit'}; font-weight:600'>{state}</span></p>",
         f"<p><b>ID</b> <code>{html.escape(record.id)}</code><br>",
-        f"<b>Queue</b> {html.escape(record.queue)} · <b>priority</b> {record.priority} · "
-        f"<b>tries</b> {record.retries + 1} of {record.max_retries + 1}",
+        f"<b>{t['queue']}</b> {html.escape(record.queue)} · <b>{t['priority']}</b> {record.priority} · "
+        + t["tries"].format(tries=record.retries + 1, most=record.max_retries + 1),
     ]
     if record.worker:
-        parts.append(f"<br><b>Read on</b> {html.escape(fmt.clean_text(record.worker))} (a Celery worker)")
+        parts.append("<br>" + t["read_on"].format(worker=html.escape(fmt.clean_text(record.worker))))
     if record.parent_id:
-        parts.append(f"<br><b>Part of</b> <code>{html.escape(record.parent_id)}</code>")
+        parts.append(f"<br><b>{t['part_of']}</b> <code>{html.escape(record.parent_id)}</code>")
     if record.progress_total:
-        parts.append(f"<br><b>Progress</b> {record.progress_current}/{record.progress_total} "
+        parts.append(f"<br><b>{t['progress']}</b> {record.progress_current}/{record.progress_total} "
                      f"{html.escape(fmt.clean_text(record.progress_message))}")  # fmt: skip
     parts.append("</p>")
     if children:
         summary = ", ".join(
-            f"{count} {STATE_TEXT.get(TaskState(state), state).lower()}" for state, count in children.items()
+            f"{count} {in_sentence(state_word(TaskState(state)), STATE_TEXT[TaskState(state)])}"
+            for state, count in children.items()
         )
-        parts.append(f"<p><b>Children</b> {html.escape(summary)}</p>")
-    timeline = [("Queued", record.queued_at), ("Started", record.started_at), ("Next try", record.eta),
-                ("Finished", record.finished_at)]  # fmt: skip
+        parts.append(f"<p><b>{t['children']}</b> {html.escape(summary)}</p>")
+    timeline = [(t["queued"], record.queued_at), (t["started"], record.started_at),
+                (t["next_try"], record.eta), (t["finished"], record.finished_at)]  # fmt: skip
     rows = "".join(
         f"<tr><td>{label}</td><td>{fmt.local_time(at, seconds=True)}</td></tr>"
         for label, at in timeline
@@ -61,15 +92,15 @@ def task_html(record: TaskRecord, children: dict[str, int] | None = None) -> str
     )
     took = duration_seconds(record)
     if took is not None:
-        rows += f"<tr><td>Took</td><td>{fmt.duration(took)}</td></tr>"
-    parts.append(f"<h4>Timeline</h4><table cellspacing='0' cellpadding='2'>{rows}</table>")
-    parts.append("<h4>Arguments</h4>" + _json(record.kwargs))
+        rows += f"<tr><td>{t['took']}</td><td>{fmt.duration(took)}</td></tr>"
+    parts.append(f"<h4>{t['timeline']}</h4><table cellspacing='0' cellpadding='2'>{rows}</table>")
+    parts.append(f"<h4>{t['arguments']}</h4>" + _json(record.kwargs))
     if record.result is not None:
-        parts.append("<h4>Result</h4>" + _json(record.result))
+        parts.append(f"<h4>{t['result']}</h4>" + _json(record.result))
     if record.error:
-        parts.append(f"<h4>Error</h4><p>{html.escape(fmt.clean_text(record.error, 2000))}</p>")
+        parts.append(f"<h4>{t['error']}</h4><p>{html.escape(fmt.clean_text(record.error, 2000))}</p>")
     if record.traceback:
-        parts.append(f"<h4>Traceback</h4><pre>{html.escape(record.traceback[-MAX_JSON:])}</pre>")
+        parts.append(f"<h4>{t['traceback']}</h4><pre>{html.escape(record.traceback[-MAX_JSON:])}</pre>")
     return "".join(parts)
 
 
@@ -86,6 +117,7 @@ class TaskDetailPane(QTextBrowser):
     def show_task(self, record: TaskRecord | None, children: dict[str, int] | None = None) -> None:
         self.task_id = record.id if record else None
         if record is None:
-            self.setHtml("<p style='color:gray'>Select a task to see its arguments, result and timeline.</p>")
+            hint = self.tr("Select a task to see its arguments, result and timeline.")
+            self.setHtml(f"<p style='color:gray'>{html.escape(hint)}</p>")
             return
         self.setHtml(task_html(record, children))

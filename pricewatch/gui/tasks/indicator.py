@@ -60,18 +60,23 @@ class ActivityIndicator(QWidget):
         if not self.active:
             self._finished_at_start = None
             self.progress = 100
-            self.button.setText("No tasks running")
-            self.button.setToolTip("Show the tasks PriceWatch ran (Ctrl+T)")
+            self.button.setText(self.tr("No tasks running"))
+            self.button.setToolTip(self.tr("Show the tasks PriceWatch ran (Ctrl+T)"))
             self.bar.hide()
             return
         if self._finished_at_start is None or finished < self._finished_at_start:
             self._finished_at_start = finished  # a new burst of work (or older tasks were pruned)
         done = finished - self._finished_at_start
         self.progress = round(100 * done / (done + self.active))
-        self.button.setText(f"{running} running · {self.active - running} queued")
+        waiting = self.active - running
+        self.button.setText(
+            self.tr("{running} running · {waiting} queued").format(running=running, waiting=waiting)
+        )
         self.button.setToolTip(
-            f"{running} running, {self.active - running} waiting; {done} finished since this work began.\n"
-            "Click to show the tasks (Ctrl+T)"
+            self.tr(
+                "{running} running, {waiting} waiting; {done} finished since this work began.\n"
+                "Click to show the tasks (Ctrl+T)"
+            ).format(running=running, waiting=waiting, done=done)
         )
         self.bar.setValue(self.progress)
         self.bar.show()

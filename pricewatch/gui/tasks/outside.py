@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.tasks import columns as tc
@@ -23,7 +23,6 @@ from pricewatch.storage.task_changes import ChangeCursor
 from pricewatch.tasks import owner as ownership
 
 log = logging.getLogger(__name__)
-CANCEL_LABEL = "&Cancel Task"
 
 
 class OutsideTasks(QObject):
@@ -90,9 +89,10 @@ def runs_elsewhere(app: PriceWatch, task_id: str) -> str | None:
     boot, _, rest = holder.partition("/")
     pid = rest.split("/", 1)[0]
     if boot == ownership.boot_id():
-        return f"process {pid}"
-    host = boot.rpartition("@")[2] or "another host"  # another container or computer: the pid means little
-    return f"process {pid} on {host}"
+        return QCoreApplication.translate("OutsideTasks", "process {pid}").format(pid=pid)
+    # another container or computer: the pid means little
+    host = boot.rpartition("@")[2] or QCoreApplication.translate("OutsideTasks", "another host")
+    return QCoreApplication.translate("OutsideTasks", "process {pid} on {host}").format(pid=pid, host=host)
 
 
 def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) -> str:
@@ -100,18 +100,24 @@ def cancel_label(app: PriceWatch, records: list[TaskRecord], look_at: int = 20) 
     for record in [r for r in records if not r.state.is_final][:look_at]:
         elsewhere = runs_elsewhere(app, record.id)
         if elsewhere is not None:
-            return f"&Cancel Task (runs in {elsewhere})"
-    return CANCEL_LABEL
+            return QCoreApplication.translate("OutsideTasks", "&Cancel Task (runs in {process})").format(
+                process=elsewhere
+            )
+    return QCoreApplication.translate("OutsideTasks", "&Cancel Task")
 
 
 def cancel_message(app: PriceWatch, record: TaskRecord) -> str:
     """The status message for cancelling ``record``; call it before cancelling (it reads whose task it is)."""
-    what = f"{tc.friendly_name(record.name).lower()} {tc.short_id(record.id)}"
+    what = f"{tc.name_in_sentence(record.name)} {tc.short_id(record.id)}"
     elsewhere = runs_elsewhere(app, record.id)
     if elsewhere is None:
-        return f"Cancelling {what}"
+        return QCoreApplication.translate("OutsideTasks", "Cancelling {task}").format(task=what)
     if record.state is TaskState.STARTED:
         # The engine's cross-process cancel: the row is REVOKED now; the running process sees that within
         # about a second (its heartbeat thread) and sets the cancel flag, which also interrupts a fetch.
-        return f"Cancelled {what}: it runs in {elsewhere}, which stops it within a second or two"
-    return f"Cancelled {what}, queued by {elsewhere}: it will not run"
+        return QCoreApplication.translate(
+            "OutsideTasks", "Cancelled {task}: it runs in {process}, which stops it within a second or two"
+        ).format(task=what, process=elsewhere)
+    return QCoreApplication.translate(
+        "OutsideTasks", "Cancelled {task}, queued by {process}: it will not run"
+    ).format(task=what, process=elsewhere)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,16 +37,20 @@ from pricewatch.gui.tasks.outside import cancel_label, cancel_message
 from pricewatch.gui.tasks.progress_delegate import ProgressDelegate
 from pricewatch.gui.tasks.tree import TaskTreeView
 from pricewatch.models import TaskRecord, TaskState
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 _STATE_FILTERS: tuple[tuple[str, frozenset[TaskState]], ...] = (
-    ("All states", frozenset()),
-    ("Active", frozenset({TaskState.PENDING, TaskState.STARTED, TaskState.RETRY})),
-    ("Running", frozenset({TaskState.STARTED})),
-    ("Queued", frozenset({TaskState.PENDING})),
-    ("Retrying", frozenset({TaskState.RETRY})),
-    ("Done", frozenset({TaskState.SUCCESS})),
-    ("Failed", frozenset({TaskState.FAILURE})),
-    ("Cancelled", frozenset({TaskState.REVOKED})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "All states"), frozenset()),
+    (
+        QT_TRANSLATE_NOOP("TaskPanel", "Active"),
+        frozenset({TaskState.PENDING, TaskState.STARTED, TaskState.RETRY}),
+    ),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Running"), frozenset({TaskState.STARTED})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Queued"), frozenset({TaskState.PENDING})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Retrying"), frozenset({TaskState.RETRY})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Done"), frozenset({TaskState.SUCCESS})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Failed"), frozenset({TaskState.FAILURE})),
+    (QT_TRANSLATE_NOOP("TaskPanel", "Cancelled"), frozenset({TaskState.REVOKED})),
 )
 QUEUES = ("default", "scraping", "notifications")
 RELATIVE_REFRESH_MS = 60_000
@@ -61,19 +74,19 @@ class TaskPanel(QWidget):
         self.state_filter = QComboBox(self)
         self.state_filter.setObjectName("taskStateFilter")
         for label, states in _STATE_FILTERS:
-            self.state_filter.addItem(label, states)
+            self.state_filter.addItem(QCoreApplication.translate("TaskPanel", label), states)
         self.name_filter = QComboBox(self)
         self.name_filter.setObjectName("taskNameFilter")
-        self.name_filter.addItem("All tasks", "")
+        self.name_filter.addItem(self.tr("All tasks"), "")
         for name in app.registered_task_names():
             self.name_filter.addItem(tc.friendly_name(name), name)
         self.queue_filter = QComboBox(self)
         self.queue_filter.setObjectName("taskQueueFilter")
-        self.queue_filter.addItem("All queues", "")
+        self.queue_filter.addItem(self.tr("All queues"), "")
         for queue in QUEUES:
             self.queue_filter.addItem(queue.capitalize(), queue)
         self.text_filter = QLineEdit(self)
-        self.text_filter.setPlaceholderText("Filter by product, address or error")
+        self.text_filter.setPlaceholderText(self.tr("Filter by product, address or error"))
         self.text_filter.setClearButtonEnabled(True)
         self.state_filter.currentIndexChanged.connect(self._states_changed)
         self.name_filter.currentIndexChanged.connect(self._name_changed)
@@ -106,18 +119,18 @@ class TaskPanel(QWidget):
         self.detail = TaskDetailPane(self)
         model.records_updated.connect(self._records_updated)
 
-        self.cancel_action = QAction("&Cancel Task", self)
+        self.cancel_action = QAction(self.tr("&Cancel Task"), self)
         self.cancel_action.triggered.connect(self.cancel_selected)
-        self.retry_action = QAction("&Retry Task", self)
+        self.retry_action = QAction(self.tr("&Retry Task"), self)
         self.retry_action.triggered.connect(self.retry_selected)
-        self.copy_error_action = QAction("Copy &Error", self)
+        self.copy_error_action = QAction(self.tr("Copy &Error"), self)
         self.copy_error_action.triggered.connect(self.copy_error)
-        self.copy_id_action = QAction("Copy Task &ID", self)
+        self.copy_id_action = QAction(self.tr("Copy Task &ID"), self)
         self.copy_id_action.triggered.connect(self.copy_id)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(QLabel("Show", self))
+        filters.addWidget(QLabel(self.tr("Show"), self))
         filters.addWidget(self.state_filter)
         filters.addWidget(self.name_filter)
         self.queue_filter.hide()  # queues are the engine's concern, not the user's; the filter stays usable
@@ -258,7 +271,7 @@ class TaskPanel(QWidget):
             if record.state not in (TaskState.FAILURE, TaskState.REVOKED):
                 continue
             new_ids.append(self.app.retry_task(record.id))
-            self.message.emit(f"Queued {tc.friendly_name(record.name).lower()} again")
+            self.message.emit(self.tr("Queued {task} again").format(task=tc.name_in_sentence(record.name)))
         return new_ids
 
     @Slot()

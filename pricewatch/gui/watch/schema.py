@@ -18,7 +18,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -62,16 +62,21 @@ def ask_restart(parent: QWidget, old: int, new: int) -> tuple[QMessageBox, QPush
     """A non-modal question and its Restart button (whose ``clicked`` is the caller's cue to restart)."""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "PriceWatch was updated",
-        "A newer PriceWatch upgraded the database while this window was open "
-        f"(schema version {old} → {new}).\n\n"
-        "This window can no longer save anything: checks, edits and scheduled runs would fail. "
-        "Restart PriceWatch to continue with the new version.",
+        QCoreApplication.translate("SchemaWatch", "PriceWatch was updated"),
+        QCoreApplication.translate(
+            "SchemaWatch",
+            "A newer PriceWatch upgraded the database while this window was open "
+            "(schema version {old} → {new}).\n\n"
+            "This window can no longer save anything: checks, edits and scheduled runs would fail. "
+            "Restart PriceWatch to continue with the new version.",
+        ).format(old=old, new=new),
         QMessageBox.StandardButton.NoButton,
         parent,
     )
-    restart = box.addButton("Restart PriceWatch", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+    restart = box.addButton(
+        QCoreApplication.translate("SchemaWatch", "Restart PriceWatch"), QMessageBox.ButtonRole.AcceptRole
+    )
+    box.addButton(QCoreApplication.translate("SchemaWatch", "Later"), QMessageBox.ButtonRole.RejectRole)
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.show()
     return box, restart
@@ -84,7 +89,8 @@ def lock_writes(owner: QObject, actions: Iterable[QAction]) -> QActionGroup:
     group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)  # Pause is checkable; not a radio group
     for action in actions:
         group.addAction(action)
-        action.setToolTip(f"{action.toolTip()} (restart PriceWatch first: it was updated)")
+        note = QCoreApplication.translate("SchemaWatch", "(restart PriceWatch first: it was updated)")
+        action.setToolTip(f"{action.toolTip()} {note}")
     group.setEnabled(False)
     return group
 

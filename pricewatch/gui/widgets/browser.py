@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -16,9 +16,12 @@ def open_in_browser(parent: QWidget, url: str) -> QMessageBox | None:
         return None
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "Could not open a web browser",
-        "PriceWatch could not start a web browser for this page. Copy the address and open it yourself:"
-        f"\n\n{url}",
+        QCoreApplication.translate("Browser", "Could not open a web browser"),
+        QCoreApplication.translate(
+            "Browser",
+            "PriceWatch could not start a web browser for this page. Copy the address and open it yourself:",
+        )
+        + f"\n\n{url}",
         QMessageBox.StandardButton.Ok,
         parent,
     )

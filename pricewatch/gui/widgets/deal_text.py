@@ -31,7 +31,7 @@ def badge(deal: Deal) -> str:
         return QCoreApplication.translate("Deal", "All-time low")
     if kind == "lowest_in_days":
         days = deal.lowest_in_days or 0
-        return QCoreApplication.translate("Deal", "Lowest in %n days", "", days)
+        return QCoreApplication.translate("Deal", "Lowest in %n days").replace("%n", str(days))
     if kind == "high":
         return QCoreApplication.translate("Deal", "Above usual")
     if kind == "not_enough_history":
@@ -74,11 +74,17 @@ def reason(deal: Deal, currency: str | None) -> str:
         return QCoreApplication.translate("Deal", "No price known yet.")
     watched, lowest = deal.watched_days, deal.lowest_in_days or 0
     if deal.kind == "not_enough_history":
-        text = QCoreApplication.translate("Deal", "Watched for %n day(s); a verdict needs 30.", "", watched)
+        text = QCoreApplication.translate("Deal", "Watched for %n day(s); a verdict needs 30.").replace(
+            "%n", str(watched)
+        )
     elif deal.kind == "all_time_low":
-        text = QCoreApplication.translate("Deal", "The lowest price in %n day(s) of watching.", "", watched)
+        text = QCoreApplication.translate("Deal", "The lowest price in %n day(s) of watching.").replace(
+            "%n", str(watched)
+        )
     elif deal.kind == "lowest_in_days":
-        text = QCoreApplication.translate("Deal", "No lower price in the last %n day(s).", "", lowest)
+        text = QCoreApplication.translate("Deal", "No lower price in the last %n day(s).").replace(
+            "%n", str(lowest)
+        )
     elif deal.distinct > 1 and deal.percentile is not None:
         text = QCoreApplication.translate("Deal", "The price was higher than now %1% of the time watched.")
         text = text.replace("%1", str(deal.percentile))
@@ -113,8 +119,8 @@ def discount_reason(check: DiscountCheck, currency: str | None) -> str:
     assert check.status == NOT_ENOUGH
     days = OMNIBUS_DAYS
     text = QCoreApplication.translate(
-        "Deal", "Too little history for %1: the rule needs %n days before it.", "", days
-    )
+        "Deal", "Too little history for %1: the rule needs %n days before it."
+    ).replace("%n", str(days))
     return text.replace("%1", was)
 
 

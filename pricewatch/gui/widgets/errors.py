@@ -11,14 +11,13 @@ import sys
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QStatusBar
 
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.storage import SchemaTooNewError
 
 MESSAGE_MS = 15_000
-UPDATED = "a newer PriceWatch upgraded the database; restart PriceWatch first"
 log = logging.getLogger("pricewatch.gui")
 
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
@@ -36,14 +35,23 @@ def install_excepthook(status_bar: Callable[[], QStatusBar | None], log_file: st
             log.warning("refused to write: %s", error)
             bar = status_bar()
             if bar is not None and bar.thread() is QThread.currentThread():
-                bar.showMessage(f"Not saved: {UPDATED}", MESSAGE_MS)
+                text = QCoreApplication.translate(
+                    "Errors", "Not saved: a newer PriceWatch upgraded the database; restart PriceWatch first"
+                )
+                bar.showMessage(text, MESSAGE_MS)
             return
         log.error("uncaught exception in the window", exc_info=(kind, error, tb))
         bar = status_bar()
         if bar is not None and bar.thread() is QThread.currentThread():  # widgets only from their thread
-            where = f" (details in {log_file})" if log_file else ""
-            bar.showMessage(f"Internal error: {kind.__name__}: {fmt.clean_text(str(error), 200)}{where}",
-                            MESSAGE_MS)  # fmt: skip
+            where = (
+                " " + QCoreApplication.translate("Errors", "(details in {file})").format(file=log_file)
+                if log_file
+                else ""
+            )
+            text = QCoreApplication.translate("Errors", "Internal error: {error}").format(
+                error=f"{kind.__name__}: {fmt.clean_text(str(error), 200)}"
+            )
+            bar.showMessage(text + where, MESSAGE_MS)
         sys.__excepthook__(kind, error, tb)  # the terminal, for people who started it from one
 
     sys.excepthook = hook

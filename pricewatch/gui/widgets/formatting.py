@@ -7,11 +7,12 @@ import html
 from datetime import datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from pricewatch import formatting as core
 from pricewatch.formatting import DASH, availability, change, clock_time, duration, percent, relative
 from pricewatch.text import clean_line
+from pricewatch.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
     "DASH",
@@ -27,8 +28,21 @@ __all__ = [
     "plain_tooltip",
     "relative",
     "relative_tooltip",
+    "schedule_reason",
 ]
 MAX_SHOWN = 300
+# Why no check is coming, as pricewatch.scheduling.CheckPlan says it, in words for the window.
+_NO_CHECK = {
+    "paused": QT_TRANSLATE_NOOP("Schedule", "paused"),
+    "not scheduled": QT_TRANSLATE_NOOP("Schedule", "not scheduled"),
+    "checks paused": QT_TRANSLATE_NOOP("Schedule", "checks paused"),
+    "scheduler off": QT_TRANSLATE_NOOP("Schedule", "scheduler off"),
+}
+
+
+def schedule_reason(reason: str) -> str:
+    """Why no check is coming ("paused", "checks paused") in the window's language."""
+    return QCoreApplication.translate("Schedule", _NO_CHECK[reason]) if reason in _NO_CHECK else reason
 
 
 def clean_text(text: str | None, limit: int = MAX_SHOWN) -> str:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 Row = TypeVar("Row")
 
 
 class ListTableModel(QAbstractTableModel, Generic[Row]):
-    """Rows in ``_rows``, column titles in ``HEADERS``; subclasses implement ``data``."""
+    """Rows in ``_rows``, column titles in ``HEADERS`` (English, marked for lupdate in ``HEADER_CONTEXT``,
+    translated when shown); subclasses implement ``data``."""
 
     HEADERS: tuple[str, ...] = ()
+    HEADER_CONTEXT = "ListTableModel"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -34,5 +36,5 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return QCoreApplication.translate(self.HEADER_CONTEXT, self.HEADERS[section])
         return None

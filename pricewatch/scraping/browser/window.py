@@ -93,14 +93,14 @@ class BrowserWindow(QMainWindow):
     def __init__(self, url: str, folder: Path, user_agent: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         url = validate_url(url)
-        self.setWindowTitle("PriceWatch browser")
+        self.setWindowTitle(self.tr("PriceWatch browser"))
         self.resize(1100, 800)
         self.view = QWebEngineView(self)
         self.page = GuardedPage(window_profile(folder, user_agent), is_local_host(host_of(url)), self.view)
         self.view.setPage(self.page)
         self.setCentralWidget(self.view)
         toolbar = QToolBar(self)
-        self.pick_action = toolbar.addAction("Pick the price")
+        self.pick_action = toolbar.addAction(self.tr("Pick the price"))
         self.pick_action.setCheckable(True)
         self.pick_action.toggled.connect(self._pick_toggled)
         self.status = QLabel("", toolbar)
@@ -123,7 +123,7 @@ class BrowserWindow(QMainWindow):
     @Slot(bool)
     def _pick_toggled(self, on: bool) -> None:
         if on:
-            self.status.setText("Click the price on the page")
+            self.status.setText(self.tr("Click the price on the page"))
             self._arm()
             self._pick_timer.start()
         else:
@@ -158,9 +158,9 @@ class BrowserWindow(QMainWindow):
     def _build(self, ancestry: list[Node], html: str) -> None:
         selector = build_selector(ancestry, html)
         if selector is None:
-            self.status.setText("No reliable selector for that element; try the price itself")
+            self.status.setText(self.tr("No reliable selector for that element; try the price itself"))
             self.pick_failed.emit("no selector selects that element alone")
             return
-        self.status.setText(f"Selector: {selector}")
+        self.status.setText(self.tr("Selector: {selector}").format(selector=selector))
         self.stop_pick()
         self.selector_picked.emit(selector)

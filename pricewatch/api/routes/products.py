@@ -12,6 +12,7 @@ from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
 from pricewatch.api.routes.common import IdPath, Money, PriceText, Url, money
 from pricewatch.models import Availability, PriceObservation, Product, utcnow
+from pricewatch.product_filters import ProductQuery
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -38,6 +39,7 @@ class ProductOut(BaseModel):
     paused: bool
     fetch_mode: str = "auto"
     snoozed_until: datetime | None = None
+    snooze_until_change: bool = False
     last_error: str | None
     created_at: datetime
     last_checked_at: datetime | None
@@ -53,7 +55,7 @@ class ProductOut(BaseModel):
             offer_key=p.offer_key, check_interval_minutes=p.check_interval_minutes,
             ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error, created_at=p.created_at,
             last_checked_at=p.last_checked_at, next_check_at=p.next_check_at, fetch_mode=p.fetch_mode,
-            snoozed_until=p.snoozed_until,
+            snoozed_until=p.snoozed_until, snooze_until_change=p.snooze_until_change,
         )  # fmt: skip
 
 
@@ -103,9 +105,17 @@ class HistoryOut(BaseModel):
 
 @router.get("", response_model=list[ProductOut], summary="List products")
 async def list_products(
-    runner: Runner, search: Annotated[str | None, Query(max_length=200)] = None
+    runner: Runner,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    tag: Annotated[str | None, Query(max_length=200, description="only products with this tag")] = None,
+    filter: Annotated[
+        str | None, Query(max_length=200, description="only what this saved filter matches")
+    ] = None,
 ) -> list[ProductOut]:
-    products = await runner.call(runner.app.list_products, search=search or None)
+    query = None if not tag else ProductQuery.from_json({"tag": tag})
+    products = await runner.call(
+        runner.app.list_products, search=search or None, query=query, saved=filter or None
+    )
     return [ProductOut.of(p) for p in products]
 
 
@@ -134,12 +144,14 @@ class SnoozeRequest(BaseModel):
     days: Annotated[float, Field(gt=0, le=365, description="how long; 0 or null ends the snooze")] | None = (
         1.0
     )
+    until_change: bool = Field(default=False, description="until the price changes again (days is ignored)")
 
 
 @router.post("/{product_id}/snooze", response_model=ProductOut, summary="Hold back a product's notifications")
 async def snooze(product_id: IdPath, body: SnoozeRequest, runner: Runner) -> ProductOut:
-    until = None if body.days is None else utcnow() + timedelta(days=body.days)
-    return ProductOut.of(await runner.call(runner.app.snooze_product, product_id, until))
+    until = None if body.days is None or body.until_change else utcnow() + timedelta(days=body.days)
+    snoozed = await runner.call(runner.app.snooze_product, product_id, until, until_change=body.until_change)
+    return ProductOut.of(snoozed)
 
 
 @router.delete("/{product_id}", status_code=204, response_class=Response, summary="Stop tracking a product")

@@ -23,9 +23,9 @@ from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
- COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY) = range(11)  # fmt: skip
+ COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_TAGS) = range(12)  # fmt: skip
 _HEADERS = ("Product", "Shop", "Price", "Change", "Lowest", "Highest", "Target", "Availability",
-            "Last checked", "Next check", "History")  # fmt: skip
+            "Last checked", "Next check", "History", "Tags")  # fmt: skip
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
 ProductIdRole = Qt.ItemDataRole.UserRole + 2
@@ -164,6 +164,8 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
         self._unsure: set[int] = set()  # products whose newest reading is unsure
+        # product id -> (the Tags cell, its tooltip), from gui/filters/labels.py; absent: no tags, no snooze
+        self._labels: Mapping[int, tuple[str, str]] = {}
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -203,6 +205,9 @@ class ProductTableModel(QAbstractTableModel):
         column = index.column()
         if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
             return self._retry_data(row.product, column, role)
+        if column == COL_TAGS and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            label = self._labels.get(row.product.id or 0)
+            return None if label is None else label[role == Qt.ItemDataRole.ToolTipRole]
         if role == Qt.ItemDataRole.DisplayRole:
             text = row.display.get(column)
             if text is None:
@@ -316,6 +321,13 @@ class ProductTableModel(QAbstractTableModel):
         if not quiet:
             for row in changed:
                 self.dataChanged.emit(self.index(row, COL_PRICE), self.index(row, COL_PRICE))
+
+    def set_labels(self, labels: Mapping[int, tuple[str, str]]) -> None:
+        """The Tags column of every product (text, tooltip); one dataChanged over the column."""
+        self._labels = labels
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_TAGS), self.index(last, COL_TAGS))
 
     def is_unsure(self, product_id: int) -> bool:
         return product_id in self._unsure

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from pricewatch.gui.products.model import COL_TITLE, ProductTableModel, SearchRole
 from pricewatch.gui.products.search_text import search_key
@@ -22,6 +22,27 @@ class ProductFilterProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(COL_TITLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(False)
+        self._accepted: frozenset[int] | None = None  # a smart filter's products (gui/filters); None: all
+
+    def set_accepted_ids(self, ids: frozenset[int] | None) -> None:
+        """Show only these products besides the search (a smart filter), or every product (None)."""
+        self.beginFilterChange()
+        self._accepted = ids
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def narrowed(self) -> bool:
+        """A smart filter is on."""
+        return self._accepted is not None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        accepted = self._accepted
+        if accepted is not None:
+            source = self.sourceModel()
+            assert isinstance(source, ProductTableModel)
+            if source.product_at(source_row).id not in accepted:
+                return False  # a set look-up: the filter's facts were read once for every product
+        return super().filterAcceptsRow(source_row, source_parent)
 
     def set_search(self, text: str) -> None:
         self.setFilterFixedString(search_key(text.strip()))

@@ -1,8 +1,8 @@
 """Keeps the products table's smart filter and Tags column in step with the database.
 
-One background read (the facade's ``product_facts``, a few queries for every product) gives the Tags column's
-text and, while a filter is chosen, the set of product ids it matches; the filter proxy then only looks ids
-up. Reads are grouped: many products refreshed by a check cause one read after a short pause.
+One background read (the facade's ``product_facts``: a few queries for every product) gives the Tags column's
+text and, while a filter is chosen, the set of the shown products it matches; the filter proxy then only
+looks ids up. Reads are grouped: many products refreshed by a check cause one read after a short pause.
 """
 
 from __future__ import annotations
@@ -76,13 +76,16 @@ class FilterController(QObject):
         self._timer.stop()
         self._generation += 1
         generation, query, app = self._generation, self.query, self.app
+        # The rows as shown (a list of references: milliseconds for 100,000), matched on the pool thread
+        # against facts read there; re-reading every product from the database would cost far more.
+        shown = [self.model.product_at(row) for row in range(self.model.rowCount())] if query else []
 
         def read() -> _Read:
             facts = app.product_facts()
             matching = None
             if query is not None:
                 matching = frozenset(
-                    p.id or 0 for p in app.list_products() if query.matches(p, facts.get(p.id or 0, NO_FACTS))
+                    p.id or 0 for p in shown if query.matches(p, facts.get(p.id or 0, NO_FACTS))
                 )
             return _Read(generation, labels(facts), matching, app.saved_filters(), app.tags())
 
@@ -94,7 +97,8 @@ class FilterController(QObject):
         self.tags = read.tags
         self.bar.set_choices(read.filters, read.tags)
         self.model.set_labels(read.labels)
-        self.panel.proxy.set_accepted_ids(read.matching)
+        self.model.set_shown_ids(read.matching)
+        self.panel.proxy.set_narrowed(read.matching is not None)
         self.panel.apply_search_now()
         self.applied.emit()
 

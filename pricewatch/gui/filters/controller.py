@@ -55,6 +55,8 @@ class FilterController(QObject):
         self.query: ProductQuery | None = None
         self.tags: list[tuple[str, int]] = []
         self._generation = 0
+        self._labels: dict[int, tuple[str, str]] = {}
+        self._matching: frozenset[int] | None = None  # what the table shows now
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         bar.chosen.connect(self.choose)
@@ -78,7 +80,7 @@ class FilterController(QObject):
         generation, query, app = self._generation, self.query, self.app
         # The rows as shown (a list of references: milliseconds for 100,000), matched on the pool thread
         # against facts read there; re-reading every product from the database would cost far more.
-        shown = [self.model.product_at(row) for row in range(self.model.rowCount())] if query else []
+        shown = self.model.products() if query else []
 
         def read() -> _Read:
             facts = app.product_facts()
@@ -96,10 +98,15 @@ class FilterController(QObject):
             return  # a newer read is on its way
         self.tags = read.tags
         self.bar.set_choices(read.filters, read.tags)
-        self.model.set_labels(read.labels)
-        self.model.set_shown_ids(read.matching)
-        self.panel.proxy.set_narrowed(read.matching is not None)
-        self.panel.apply_search_now()
+        if read.labels != self._labels:
+            self._labels = read.labels
+            self.model.set_labels(read.labels)
+        # Filtering again costs a pass over every row (a search's cost): only when the result changed.
+        if read.matching != self._matching:
+            self._matching = read.matching
+            self.model.set_shown_ids(read.matching)
+            self.panel.proxy.set_narrowed(read.matching is not None)
+            self.panel.apply_search_now()
         self.applied.emit()
 
     def stop(self) -> None:

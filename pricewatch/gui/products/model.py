@@ -486,6 +486,10 @@ class ProductTableModel(QAbstractTableModel):
                 best = product
         return best or paused
 
+    def products(self) -> list[Product]:
+        """Every row's product, in row order (a list of references: a few ms for 100,000 rows)."""
+        return [r.product for r in self._rows]
+
     def product_ids(self) -> list[int]:
         return [r.product.id or 0 for r in self._rows]
 

@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, 8000), self,
         )  # fmt: skip
         self.organise.add_to(self.product_context_menu)
+        product_menu = self.menuBar().findChild(QMenu, "productMenu")
+        if product_menu is not None:
+            self.organise.add_to(product_menu)
         self.toolbar = build_toolbar(self, self.commands)
         self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))

@@ -55,6 +55,12 @@ def test_saved_filters(api: LiveApi) -> None:
     assert saved.json()["query"]["in_stock"] is True
     assert [f["name"] for f in api.client.get("/api/v1/filters").json()] == ["In stock deals"]
     assert [p["id"] for p in api.client.get(P, params={"filter": "in stock DEALS"}).json()] == [a]
+    assert [p["id"] for p in api.client.get(P, params={"in_stock": "true"}).json()] == [a]
+    assert [p["id"] for p in api.client.get(P, params={"tag": "deals", "shop": "shop.example"}).json()] == [
+        a,
+        b,
+    ]
+    assert api.client.get(P, params={"shop": "no shop"}).status_code == 422
     assert api.client.get(P, params={"filter": "nothing"}).status_code == 404
     assert api.client.put("/api/v1/filters/empty", json={}).status_code == 422
     assert api.client.put("/api/v1/filters/x", json={"colour": "red"}).status_code == 422

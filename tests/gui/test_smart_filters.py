@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMenu
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -117,6 +117,8 @@ def test_bulk_edit_of_a_selection(
     select(window, kettle, lamp)
     assert window.organise.bulk_edit.isEnabled() and not window.organise.rule_snoozes.isEnabled()
     assert window.organise.bulk_edit in window.product_context_menu.actions()
+    product_menu = window.menuBar().findChild(QMenu, "productMenu")
+    assert product_menu is not None and window.organise.bulk_edit in product_menu.actions()
     dialog = window.organise.edit_selected()
     assert dialog is not None and dialog.windowTitle() == "Edit 2 Products"
     dialog.add_tags.setText("sale, Sale , winter")

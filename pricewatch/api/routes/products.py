@@ -108,11 +108,19 @@ async def list_products(
     runner: Runner,
     search: Annotated[str | None, Query(max_length=200)] = None,
     tag: Annotated[str | None, Query(max_length=200, description="only products with this tag")] = None,
+    shop: Annotated[str | None, Query(max_length=253, description="only products of this shop")] = None,
+    below_target: Annotated[bool, Query(description="only products at or below their target")] = False,
+    in_stock: Annotated[bool, Query(description="only products in stock")] = False,
+    dropped_this_week: Annotated[bool, Query(description="only products cheaper in the last 7 days")] = False,
+    unsure: Annotated[bool, Query(description="only products whose newest reading is unsure")] = False,
     filter: Annotated[
         str | None, Query(max_length=200, description="only what this saved filter matches")
     ] = None,
 ) -> list[ProductOut]:
-    query = None if not tag else ProductQuery.from_json({"tag": tag})
+    query = ProductQuery.from_json({
+        "tag": tag or None, "shop": shop or None, "below_target": below_target, "in_stock": in_stock,
+        "dropped_this_week": dropped_this_week, "unsure": unsure,
+    })  # fmt: skip
     products = await runner.call(
         runner.app.list_products, search=search or None, query=query, saved=filter or None
     )

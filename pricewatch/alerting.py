@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from pricewatch.alerts import evaluate, fold, stock_before_check, validate_rule
+from pricewatch.deals import new_low
 from pricewatch.models import AlertKind, AlertRule, AlertState, Product, utcnow
 from pricewatch.snoozes import Snoozes, rule_snoozed
 from pricewatch.storage import (
@@ -114,6 +115,7 @@ class AlertBook:
             window_high=lambda days: self._observations.highest_since(product_id, now - timedelta(days=days)),
             options=self._rules.options(product_id),
             stock_before=lambda: stock_before_check(self._observations.history(product_id), outcome),
+            window_low=lambda days: new_low(self._observations.history(product_id), now, days),
         )
         with self._db.transaction():
             for change in changes:

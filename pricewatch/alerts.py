@@ -7,10 +7,11 @@ never does.
 Two families of rule:
 
 - Level rules hold while a state lasts: price at or below a target, a drop from the highest price of the last
-  N days, in stock, out of stock. They fire on the first check that finds the state (the first check of a new
-  product included) and re-arm when it ends. "Back in stock" is the exception: being in stock is news only
-  after a check that found the product unavailable, so a first check (or a new rule) that finds it in stock
-  leaves the rule armed, notifying nothing; FIRED always means "notified".
+  N days, the lowest price of the last N days (30 unless set), in stock, out of stock. They fire on the
+  first check that finds the state (the first check of a new product included) and re-arm when it ends.
+  "Back in stock" is the exception: being in stock is news only after a check that found the product
+  unavailable, so a first check (or a new rule) that finds it in stock leaves the rule armed, notifying
+  nothing; FIRED always means "notified".
 - Change rules (drop %/amount since the last check, any drop, increase) describe what one check changed: each
   qualifying change is a new crossing; a check without one re-arms the rule.
 
@@ -37,6 +38,10 @@ from pricewatch.storage.observations import CheckOutcome
 from pricewatch.text import clean_text
 
 WindowHigh = Callable[[int], Decimal | None]  # days -> highest price in effect during the last ``days`` days
+# days -> (whether the price is at or below every other price of the last ``days`` days, their low); None for
+# the first when it cannot tell (watched fewer days, no other price): see deals.new_low
+WindowLow = Callable[[int], tuple[bool | None, Decimal | None]]
+LOWEST_DEFAULT_DAYS = 30
 StockBefore = Callable[[], Availability]  # -> the last availability known before this check (Unknown skipped)
 
 # When several rules fire on one check, the folded notification leads with the most useful one.
@@ -45,6 +50,7 @@ PRIORITY = (
     AlertKind.DROP_PERCENT,
     AlertKind.DROP_AMOUNT,
     AlertKind.ANY_DROP,
+    AlertKind.LOWEST_IN_DAYS,
     AlertKind.BACK_IN_STOCK,
     AlertKind.OUT_OF_STOCK,
     AlertKind.PRICE_INCREASE,
@@ -55,6 +61,7 @@ _HEADLINES = {
     AlertKind.DROP_AMOUNT: "Price drop",
     AlertKind.ANY_DROP: "Price drop",
     AlertKind.PRICE_INCREASE: "Price up",
+    AlertKind.LOWEST_IN_DAYS: "Lowest price in weeks",
     AlertKind.BACK_IN_STOCK: "Back in stock",
     AlertKind.OUT_OF_STOCK: "Out of stock",
 }
@@ -110,8 +117,9 @@ def validate_rule(rule: AlertRule) -> None:
         raise ValueError("a drop_percent rule needs a percentage between 0 and 100")
     if rule.window_days is not None and rule.window_days < 1:
         raise ValueError("the window must be at least one day")
-    if rule.window_days is not None and rule.kind not in (AlertKind.DROP_PERCENT, AlertKind.DROP_AMOUNT):
-        raise ValueError("only drop_percent and drop_amount rules take a window")
+    windowed = (AlertKind.DROP_PERCENT, AlertKind.DROP_AMOUNT, AlertKind.LOWEST_IN_DAYS)
+    if rule.window_days is not None and rule.kind not in windowed:
+        raise ValueError("only drop_percent, drop_amount and lowest_in_days rules take a window")
 
 
 def format_money(amount: Decimal | None, currency: str | None) -> str:
@@ -134,6 +142,7 @@ class _Check:
     options: AlertOptions
     window_high: WindowHigh | None
     stock_before: StockBefore | None = None
+    window_low: WindowLow | None = None
 
     @property
     def price(self) -> Decimal | None:
@@ -189,6 +198,18 @@ def _window_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal |
     return (_Verdict.HOLD if holds(price - check.margin(price)) else _Verdict.CLEAR), high
 
 
+def _lowest_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
+    """The lowest price of the last N days: a level; it re-arms once the price is above that low again."""
+    if check.window_low is None or check.price is None:
+        return _Verdict.HOLD, None
+    holds, low = check.window_low(rule.window_days or LOWEST_DEFAULT_DAYS)
+    if holds is None:
+        return _Verdict.HOLD, low
+    if holds and check.outcome.availability is not Availability.OUT_OF_STOCK:
+        return _Verdict.FIRE, low
+    return _Verdict.CLEAR, low
+
+
 def _target_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
     target, price = rule.amount, check.price
     if target is None or price is None:
@@ -231,6 +252,8 @@ def _verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
         return _window_verdict(rule, check)
     if kind in (AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK):
         return _stock_verdict(rule, check), None
+    if kind is AlertKind.LOWEST_IN_DAYS:
+        return _lowest_verdict(rule, check)
     return _change_verdict(rule, check)
 
 
@@ -256,6 +279,10 @@ def _message(rule: AlertRule, outcome: CheckOutcome, reference: Decimal | None) 
                 return "Out of stock."
             return f"Out of stock (last price {format_money(last, cur)})."
         return f"Available again at {now}." if outcome.price is not None else "Available again."
+    if kind is AlertKind.LOWEST_IN_DAYS:
+        days = rule.window_days or LOWEST_DEFAULT_DAYS
+        before = f" (the lowest before: {format_money(reference, cur)})" if reference is not None else ""
+        return f"Now {now}, the lowest price in {days} days{before}."
     assert outcome.price is not None and reference is not None
     change = abs(outcome.price - reference)
     direction = "up" if kind is AlertKind.PRICE_INCREASE else "down"
@@ -274,13 +301,14 @@ def evaluate(
     window_high: WindowHigh | None = None,
     options: AlertOptions | None = None,
     stock_before: StockBefore | None = None,
+    window_low: WindowLow | None = None,
 ) -> tuple[list[AlertEvent], list[RuleChange]]:
     """Run a product's rules over one check; returns the events to notify and the rule states to store.
 
     ``stock_before`` (see :func:`stock_before_check`) lets "back in stock" see past checks that could not
     tell the stock; without it the previous check's availability is all there is.
     """
-    check = _Check(outcome, options or AlertOptions(), window_high, stock_before)
+    check = _Check(outcome, options or AlertOptions(), window_high, stock_before, window_low)
     events: list[AlertEvent] = []
     changes: list[RuleChange] = []
     name = product_name(product)

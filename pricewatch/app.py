@@ -9,17 +9,16 @@ import functools
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from pricewatch import thumbnails, transfer_merge
+from pricewatch import thumbnails, transfer_merge, units
 from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
-from pricewatch.errors import InvalidURLError, NotFoundError
-from pricewatch.link_lists import LinkEntry
+from pricewatch.errors import NotFoundError
+from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, spellings
 from pricewatch.models import UNTIL_PRICE_CHANGES, AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage import (
     LATEST_VERSION,
@@ -31,13 +30,13 @@ from pricewatch.storage import (
     ProductRepository,
     TaskRepository,
 )
-from pricewatch.text import clean_line
 from pricewatch.transfer_merge import ImportSummary
 from pricewatch.urls import shop_name, validate_url
 
 if TYPE_CHECKING:
     from pricewatch.alerting import AlertBook
     from pricewatch.cache import CacheBackend, CacheEntry
+    from pricewatch.deals import Deal
     from pricewatch.models import NotificationRecord, TaskRecord
     from pricewatch.notify.notifier import Notifier
     from pricewatch.organising import BulkEdit, BulkOutcome, Organiser
@@ -56,16 +55,6 @@ if TYPE_CHECKING:
     from pricewatch.tasks.signals import TaskSignals
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class AddOutcome:
-    """What adding one address of a list did: ``added``, or ``skipped`` with the reason."""
-
-    url: str
-    status: str
-    product_id: int | None = None
-    reason: str | None = None
 
 
 class Schedule(Protocol):
@@ -220,33 +209,31 @@ class PriceWatch:
                 self._apply_default_rules(product)
         return product
 
-    def add_many(self, entries: list[LinkEntry]) -> list[AddOutcome]:
+    def add_many(self, entries: list[LinkEntry], *, dry_run: bool = False) -> list[AddOutcome]:
         """Track every web address of a list (pasted text, a bookmarks export), each once, each with its
-        outcome: added, or why not (not a web address, a bad one, listed twice, already tracked)."""
-        outcomes: list[AddOutcome] = []
-        seen: dict[str, str] = {}
-        for entry in entries:
-            shown = clean_line(entry.text, 300)
-            if not shown.lower().startswith(("http://", "https://")):
-                outcomes.append(AddOutcome(shown, "skipped", reason="not a web address"))
-                continue
-            try:
-                url = validate_url(entry.text)
-            except InvalidURLError as exc:
-                outcomes.append(AddOutcome(shown, "skipped", reason=f"not a valid address: {exc}"))
-                continue
-            if url in seen:
-                outcomes.append(AddOutcome(shown, "skipped", reason=f"listed twice (as {seen[url]})"))
-                continue
-            seen[url] = shown
-            try:
-                product = self.add_product(url, title=entry.title)
-            except DuplicateProductError as exc:
-                reason = f"already tracked as product {exc.existing_id}"
-                outcomes.append(AddOutcome(shown, "skipped", exc.existing_id, reason))
-                continue
-            outcomes.append(AddOutcome(url, "added", product.id))
-        return outcomes
+        outcome: added, or why not (not a web address, a bad one, listed twice, already tracked).
+
+        ``dry_run`` changes nothing: the outcomes say ``new`` for what would be added (the GUI's preview)."""
+        outcomes = screen_links(entries, self._tracked_id)
+        if dry_run:
+            return outcomes
+        return [self._add_screened(o) if o.status == "new" else o for o in outcomes]
+
+    def _tracked_id(self, url: str) -> int | None:
+        """The product tracked at ``url`` (normal form) or at another spelling of it (see ``spellings``)."""
+        for spelling in spellings(url):
+            product = self.products.get_by_url(spelling)
+            if product is not None:
+                return product.id
+        return None
+
+    def _add_screened(self, outcome: AddOutcome) -> AddOutcome:
+        try:
+            product = self.add_product(outcome.url, title=outcome.title)
+        except DuplicateProductError as exc:  # added meanwhile (another window, the API)
+            reason = f"already tracked as product {exc.existing_id}"
+            return AddOutcome(outcome.url, "skipped", exc.existing_id, reason, "already_tracked")
+        return AddOutcome(product.url, "added", product.id, title=product.title)
 
     def _apply_default_rules(self, product: Product) -> None:
         """The settings' default alert rules beside the target price's rule, whichever front end adds."""
@@ -293,6 +280,8 @@ class PriceWatch:
             changes["sku"] = _identifier(changes["sku"])
         if "offer_name" in changes:
             changes["offer_name"] = _identifier(changes["offer_name"])
+        if "quantity" in changes:
+            changes["quantity"] = units.checked_quantity(changes["quantity"])
         if "check_interval_minutes" in changes and int(changes["check_interval_minutes"]) < 1:
             raise ValueError("the check interval must be at least one minute")
         url = validate_url(changes.pop("url")) if "url" in changes else None
@@ -371,6 +360,24 @@ class PriceWatch:
     def history(self, product_id: int, since: datetime | None = None) -> list[PriceObservation]:
         self.get_product(product_id)
         return self.observations.history(product_id, since=since)
+
+    # -- deals and unit prices --------------------------------------------------------------------------
+    def deal(self, product_id: int, now: datetime | None = None) -> Deal:
+        """Is the current price a deal? Its rank in the product's history and the check of the page's
+        struck-through price (see :mod:`pricewatch.deals`); ``now`` is an aware UTC time."""
+        from pricewatch.deals import verdict
+        from pricewatch.models import utcnow
+
+        product = self.get_product(product_id)
+        return verdict(
+            self.observations.history(product_id), now=now or utcnow(), price=product.price,
+            list_price=product.list_price, currency=product.currency,
+        )  # fmt: skip
+
+    @staticmethod
+    def unit_price(product: Product) -> units.UnitPrice | None:
+        """The product's price per kg, L or piece, from its stored quantity or its title; None: unknown."""
+        return units.unit_price(product.price, units.listing_quantity(product.quantity, product.title))
 
     # -- import and export ----------------------------------------------------------------------------
     def export_products(self, out: TextIO, fmt: str = "json") -> int:

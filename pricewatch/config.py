@@ -96,7 +96,7 @@ def _one_of(*choices: str | int) -> dict[str, Any]:
     return {"valid": valid, "choices": choices}
 
 
-DEFAULT_RULE_KINDS = ("any_drop", "price_increase", "back_in_stock", "out_of_stock")
+DEFAULT_RULE_KINDS = ("any_drop", "price_increase", "back_in_stock", "out_of_stock", "lowest_in_days")
 
 
 def _rule_kinds() -> dict[str, Any]:
@@ -279,7 +279,8 @@ class NotifyOptions:
     quiet_hours_end: str = field(default="", metadata=_clock_time())
     daily_cap_per_product: int = field(default=3, metadata=_between(0, 100))  # 0: no limit
     # The alert rules a new product gets, whether it is added in the window, from the command line, the API
-    # or an import without rules of its own: any_drop, price_increase, back_in_stock, out_of_stock.
+    # or an import without rules of its own: any_drop, price_increase, back_in_stock, out_of_stock,
+    # lowest_in_days (the lowest price of the last 30 days).
     default_rules: list[str] = field(default_factory=lambda: ["back_in_stock"], metadata=_rule_kinds())
 
 

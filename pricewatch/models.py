@@ -76,6 +76,7 @@ class AlertKind(enum.StrEnum):
     PRICE_INCREASE = "price_increase"
     BACK_IN_STOCK = "back_in_stock"
     OUT_OF_STOCK = "out_of_stock"
+    LOWEST_IN_DAYS = "lowest_in_days"  # the price is the lowest of the last ``window_days`` (30) days
 
 
 class AlertState(enum.StrEnum):
@@ -115,6 +116,8 @@ class Product:
     last_checked_at: datetime | None = None
     next_check_at: datetime | None = None
     snoozed_until: datetime | None = None  # its notifications are held back until then
+    list_price: Decimal | None = None  # the struck-through "was" price the page showed at the last check
+    quantity: str | None = None  # how much it holds ("6 x 1.5 L"), from the page or the user; see units
     snooze_until_change: bool = False  # ... or until its price changes again
 
 
@@ -129,6 +132,7 @@ class PriceObservation:
     availability: Availability
     id: int | None = None
     unsure: bool = False  # the extraction was not confident: shown as such, and it fires no alert alone
+    list_price: Decimal | None = None  # the struck-through "was" price the page showed with it
 
 
 @dataclass(slots=True)

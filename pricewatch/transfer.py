@@ -42,16 +42,17 @@ from pricewatch.urls import MAX_URL_LENGTH
 FORMAT_VERSION = 2
 CSV_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector",
-    "offer_key", "paused", "ignore_robots", "alerts", "observed_at", "price", "availability", "tags",
+    "offer_key", "paused", "ignore_robots", "alerts", "observed_at", "price", "availability", "list_price",
+    "quantity", "tags",
 )  # fmt: skip
 _PRODUCT_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector", "offer_key",
-    "paused", "ignore_robots",
+    "paused", "ignore_robots", "quantity",
 )  # fmt: skip
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 # Text cells a spreadsheet could take for a formula get a leading apostrophe (the usual rule, which the
 # spreadsheet shows as text and the import strips again); number cells stay numbers.
-_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key", "tags")
+_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key", "quantity", "tags")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 100_000_000  # a backup of thousands of products with years of history is a few MB
 MAX_TEXT = 2000  # characters of a title, shop, selector or offer
@@ -83,7 +84,9 @@ class ImportedProduct:
     ignore_robots: bool = False
     rules: list[AlertRule] = field(default_factory=list)  # product_id 0 until imported
     options: AlertOptions = field(default_factory=AlertOptions)
-    history: list[tuple[datetime, Decimal | None, Availability]] = field(default_factory=list)
+    quantity: str | None = None
+    # observed_at, price, availability, list price (the page's struck-through price; absent in older files)
+    history: list[tuple[datetime, Decimal | None, Availability, Decimal | None]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
     @property
@@ -218,6 +221,7 @@ def export_json(
                 "price": _str(o.price),
                 "currency": o.currency,
                 "availability": str(o.availability),
+                "list_price": _str(o.list_price),
             }
             for o in history
         ]
@@ -264,6 +268,7 @@ def export_csv(
             if isinstance(base[name], str):
                 base[name] = _neutral(base[name])
         base["target_price"] = base["target_price"] or ""
+        base["quantity"] = base["quantity"] or ""
         base["alerts"] = json.dumps(base["alerts"], separators=(",", ":"), ensure_ascii=False)
         base["paused"], base["ignore_robots"] = (
             str(product.paused).lower(),
@@ -277,6 +282,7 @@ def export_csv(
                     observed_at=_iso(obs.observed_at),
                     price="" if obs.price is None else str(obs.price),
                     availability=str(obs.availability),
+                    list_price=_str(obs.list_price) or "",
                 )
             has_cr = any(isinstance(v, str) and "\r" in v for v in row.values())
             (quoted if has_cr else writer).writerow(row)
@@ -361,7 +367,7 @@ def _parse_json(text: str) -> ExportDocument:
             at = f"{where}, history entry {n}"
             imported.history.append(
                 (_time(entry.get("observed_at"), at), _money(entry.get("price"), at),
-                 _availability(entry.get("availability")))
+                 _availability(entry.get("availability")), _money(entry.get("list_price"), at))
             )  # fmt: skip
         result.append(imported)
     return ExportDocument(result, _saved_filters(doc.get("saved_filters")))
@@ -412,6 +418,7 @@ def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:
         offer_key=_text(item.get("offer_key"), f"{where}: offer_key"),
         paused=_flag(item.get("paused"), f"{where}: paused"),
         ignore_robots=_flag(item.get("ignore_robots"), f"{where}: ignore_robots"),
+        quantity=_text(item.get("quantity"), f"{where}: quantity", 100),
         rules=rules,
         options=options,
         tags=_tags_from(item.get("tags"), where),
@@ -484,6 +491,6 @@ def _parse_csv(text: str) -> list[ImportedProduct]:
         if row.get("observed_at"):
             product.history.append(
                 (_time(row["observed_at"], where), _money(row.get("price"), where),
-                 _availability(row.get("availability")))
+                 _availability(row.get("availability")), _money(row.get("list_price"), where))
             )  # fmt: skip
     return list(products.values())

@@ -128,8 +128,9 @@ def _create(app: Store, item: transfer.ImportedProduct) -> Product:
     )
     assert product.id is not None
     app.products.set_fields(
-        product.id, offer_key=item.offer_key, paused=item.paused, ignore_robots=item.ignore_robots
-    )
+        product.id, offer_key=item.offer_key, paused=item.paused, ignore_robots=item.ignore_robots,
+        quantity=item.quantity,
+    )  # fmt: skip
     for rule in item.rules:
         _add_rule(app, product.id, rule)
     if not item.options.empty:
@@ -155,6 +156,8 @@ def _merge_settings(app: Store, product: Product, item: transfer.ImportedProduct
         app.products.set_fields(product.id, target_price=item.target)
     if app.alert_rules.options(product.id).empty and not item.options.empty:
         app.alert_rules.set_options(product.id, item.options)
+    if product.quantity is None and item.quantity is not None:
+        app.products.set_fields(product.id, quantity=item.quantity)
 
 
 def _key(rule: AlertRule) -> tuple[Any, ...]:
@@ -173,11 +176,15 @@ def _add_rule(app: Store, product_id: int, rule: AlertRule) -> None:
 def _merge_history(app: Store, product_id: int, item: transfer.ImportedProduct) -> int:
     known = {o.observed_at for o in app.observations.history(product_id)}
     added = 0
-    for observed_at, price, availability in sorted(item.history, key=lambda h: h[0]):
+    for observed_at, price, availability, list_price in sorted(item.history, key=lambda h: h[0]):
         if observed_at in known:
             continue
         known.add(observed_at)
-        app.observations.add(PriceObservation(product_id, observed_at, price, item.currency, availability))
+        app.observations.add(
+            PriceObservation(
+                product_id, observed_at, price, item.currency, availability, list_price=list_price
+            )
+        )
         added += 1
     return added
 
@@ -201,4 +208,5 @@ def refresh_summary(app: Store, product_id: int, currency: str | None) -> None:
     }
     if product.last_checked_at is None or product.last_checked_at < latest.observed_at:
         fields["last_checked_at"] = latest.observed_at
+        fields["list_price"] = latest.list_price  # the file's reading is the newer one
     app.products.set_fields(product_id, **fields)

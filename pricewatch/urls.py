@@ -7,6 +7,7 @@ as one product. URLs with a user name or password are refused: PriceWatch would 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -54,12 +55,29 @@ def validate_url(url: str) -> str:
             "the URL contains a user name or password; PriceWatch does not store credentials "
             "(remove the 'user:password@' part)"
         )
+    if not _is_host_name(parts.hostname):
+        raise InvalidURLError(f"the host name is not valid: {url[:200]}")
     scheme = parts.scheme.lower()
     host = parts.hostname.lower()
     if ":" in host:  # an IPv6 address keeps its brackets
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     return urlunsplit((scheme, netloc, parts.path, _without_tracking(parts.query), ""))
+
+
+_LABEL = re.compile(r"[^\W_]([\w-]*[^\W_])?|_[\w-]*")  # letters of any script, digits, inner hyphens
+
+
+def _is_host_name(host: str) -> bool:
+    """Whether ``host`` is an IP address or a dotted name of valid labels (no spaces, no empty label)."""
+    if ":" in host:  # only an IPv6 address has colons here (the port is split off)
+        try:
+            ipaddress.IPv6Address(host.partition("%")[0])
+        except ValueError:
+            return False
+        return True
+    labels = host.removesuffix(".").split(".")
+    return len(host) <= 253 and all(len(label) <= 63 and _LABEL.fullmatch(label) for label in labels)
 
 
 def _without_tracking(query: str) -> str:

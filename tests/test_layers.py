@@ -14,7 +14,8 @@ from tests.support.layers import import_blocking_qt
 ROOT = Path(__file__).resolve().parents[1]
 QT_FREE = ["pricewatch.models", "pricewatch.errors", "pricewatch.config", "pricewatch.storage",
            "pricewatch.scraping", "pricewatch.transfer", "pricewatch.alerts", "pricewatch.alerting",
-           "pricewatch.text", "pricewatch.notify", "pricewatch.urls", "pricewatch.wording"]  # fmt: skip
+           "pricewatch.text", "pricewatch.notify", "pricewatch.urls", "pricewatch.wording",
+           "pricewatch.deals", "pricewatch.units"]  # fmt: skip
 QTCORE_ONLY = ["pricewatch.app", "pricewatch.tasks.manager", "pricewatch.scheduling", "pricewatch.api.server"]
 
 

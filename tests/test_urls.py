@@ -28,6 +28,11 @@ from tests.support.app import open_pricewatch
             "https://shop.example/p?color=red&size=42",
         ),
         ("https://shop.example/p?tag=red", "https://shop.example/p?tag=red"),  # a shop's own parameter stays
+        ("https://Bücher.example/kaffee", "https://bücher.example/kaffee"),  # a name in any script
+        ("https://xn--bcher-kva.example/", "https://xn--bcher-kva.example/"),
+        ("https://shop.example./p", "https://shop.example./p"),
+        ("http://127.0.0.1:8000/p", "http://127.0.0.1:8000/p"),
+        ("http://my_host.lan/p", "http://my_host.lan/p"),
     ],
 )
 def test_urls_come_back_in_normal_form(given: str, normal: str) -> None:
@@ -44,6 +49,10 @@ def test_urls_come_back_in_normal_form(given: str, normal: str) -> None:
         ("https:///nohost", "no host name"),
         ("https://shop.example:99999/x", "not a valid URL"),
         ("https://shop.example/\x1b[31m", "control characters"),
+        ("https://exa mple.example/p", "host name is not valid"),
+        ("https://shop..example/p", "host name is not valid"),
+        ("http://a<b>.example/p", "host name is not valid"),
+        ("https://-shop.example/p", "host name is not valid"),
     ],
 )
 def test_bad_urls_are_refused_with_a_reason(given: str, message: str) -> None:

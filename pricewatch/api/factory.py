@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from pricewatch import __version__
+from pricewatch.api import bookmarklet
 from pricewatch.api.auth import require_token
+from pricewatch.api.confirm_tokens import ConfirmTokens
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
-from pricewatch.api.routes import cache, health, notifications, organise, products, tasks
+from pricewatch.api.routes import cache, health, notifications, organise, product_lists, products, tasks
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
 from pricewatch.api_token import TokenStore
@@ -55,6 +57,11 @@ def create_app(
     for module in _resource_modules():
         protected.include_router(module.router)
     app.include_router(protected)
+    # The bookmarklet's pages sit outside PREFIX on purpose, so neither token check applies: the user's
+    # browser opens them from a shop's page, which must never see the token. They guard themselves (a
+    # one-time token per confirm page, loopback names and clients only): see pricewatch.api.bookmarklet.
+    app.state.confirm_tokens = ConfirmTokens()
+    app.include_router(bookmarklet.router)
     _add_schema_routes(app)
 
     limit = max_body_bytes if max_body_bytes is not None else facade.settings.api.max_body_kb * 1024
@@ -69,7 +76,7 @@ def create_app(
 
 
 def _resource_modules() -> list[Any]:
-    return [tasks, products, organise, notifications, cache]
+    return [tasks, product_lists, products, organise, notifications, cache]
 
 
 def _add_schema_routes(app: FastAPI) -> None:

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "extract",
     "notify",
     "alerts",
+    "deals",
     "tasks",
     "desktop",
     "status",

@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(default: since the last check)",
     )  # fmt: skip
     alerts.add_argument("--any-drop", action="store_true", help="notify on every price drop")
+    alerts.add_argument(
+        "--lowest-in", type=int, metavar="DAYS", nargs="?", const=30,
+        help="notify when the price is the lowest of the last DAYS days (default 30; needs them watched)",
+    )  # fmt: skip
     alerts.add_argument("--increase", action="store_true", help="notify when the price goes up")
     alerts.add_argument("--back-in-stock", action="store_true", help="notify when it is available again")
     alerts.add_argument("--out-of-stock", action="store_true", help="notify when it sells out")
@@ -74,6 +78,10 @@ def _wanted(args: argparse.Namespace, product_id: int) -> list[AlertRule]:
         rules.append(AlertRule(product_id, AlertKind.DROP_AMOUNT, amount=amount, window_days=window))
     if window is not None and args.drop_percent is None and args.drop_amount is None:
         raise UserError("--window goes with --drop-percent or --drop-amount")
+    if args.lowest_in is not None:
+        if args.lowest_in < 1:
+            raise UserError("--lowest-in: the window must be at least one day")
+        rules.append(AlertRule(product_id, AlertKind.LOWEST_IN_DAYS, window_days=args.lowest_in))
     flags = (
         (args.any_drop, AlertKind.ANY_DROP),
         (args.increase, AlertKind.PRICE_INCREASE),
@@ -96,6 +104,7 @@ def describe(rule: AlertRule, currency: str | None) -> str:
         AlertKind.PRICE_INCREASE: "any price increase",
         AlertKind.BACK_IN_STOCK: "back in stock",
         AlertKind.OUT_OF_STOCK: "out of stock",
+        AlertKind.LOWEST_IN_DAYS: f"lowest price of the last {rule.window_days or 30} days",
     }[rule.kind]
     return text + ("" if rule.enabled else " (disabled)")
 

@@ -13,9 +13,11 @@ from typing import Any
 from pricewatch import formatting
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
 from pricewatch.cli.organise import add_query_options, query_from
+from pricewatch.deals import Deal
 from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product, utcnow
 from pricewatch.text import clean_line
+from pricewatch.units import UnitPrice
 from pricewatch.urls import validate_url
 
 
@@ -84,7 +86,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp.set_defaults(func=cmd_import)
 
 
-def product_json(product: Product, tags: Sequence[str] = ()) -> dict[str, Any]:
+def product_json(
+    product: Product, deal: Deal | None = None, unit: UnitPrice | None = None, tags: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A product for scripts; ``deal`` and ``unit`` (its verdict, its price per unit): null when not given."""
+
     def money(value: Any) -> str | None:
         return None if value is None else str(value)
 
@@ -113,6 +119,10 @@ def product_json(product: Product, tags: Sequence[str] = ()) -> dict[str, Any]:
         "next_check_at": time(product.next_check_at),
         "last_error": product.last_error,
         "created_at": time(product.created_at),
+        "list_price": money(product.list_price),
+        "quantity": product.quantity,
+        "deal": None if deal is None else deal.to_json(),
+        "unit_price": None if unit is None else unit.to_json(),
     }
 
 
@@ -123,6 +133,7 @@ def observation_json(observation: PriceObservation) -> dict[str, Any]:
         "currency": observation.currency,
         "availability": str(observation.availability),
         "unsure": observation.unsure,
+        "list_price": None if observation.list_price is None else str(observation.list_price),
     }
 
 
@@ -211,10 +222,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     query = query_from(args)
     with open_app() as app:
         products = app.list_products(search=args.search, query=query, saved=args.filter)
-        facts = app.product_facts() if args.json else {}
+        if args.json:
+            facts = app.product_facts()
+            rows = [
+                product_json(
+                    p, app.deal(p.id or 0), app.unit_price(p), facts[p.id].tag_names if p.id in facts else ()
+                )
+                for p in products
+            ]
     if args.json:
-        doc = [product_json(p, facts[p.id].tag_names if p.id in facts else ()) for p in products]
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
     if not products:
@@ -265,9 +282,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     with open_app() as app:
         product = app.get_product(args.id)
         history = app.history(args.id)
+        deal = app.deal(args.id)
     if args.json:
         json.dump(
-            {"product": product_json(product), "history": [observation_json(o) for o in history]},
+            {
+                "product": product_json(product, deal, app.unit_price(product)),
+                "history": [observation_json(o) for o in history],
+            },
             sys.stdout,
             indent=2,
             ensure_ascii=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
@@ -53,6 +54,12 @@ class Actions:
         )
         self.paste = make("Add from &Clipboard", QKeySequence.StandardKey.Paste, ("edit-paste",),
                           "Track the product page whose address is in the clipboard")  # fmt: skip
+        self.add_many = make(
+            QCoreApplication.translate("Actions", "Add &Many…"),
+            "Ctrl+Shift+N",
+            ("list-add",),
+            QCoreApplication.translate("Actions", "Track many product pages at once: paste their addresses"),
+        )
         self.edit = make("&Edit Product…", "F2", ("document-edit", "document-properties"),
                          "Change the target price, selector and alert rules")  # fmt: skip
         self.delete = make("&Remove Product…", QKeySequence.StandardKey.Delete,

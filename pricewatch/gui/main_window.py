@@ -14,6 +14,7 @@ from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.gui.actions import Actions
+from pricewatch.gui.add_many.window import AddMany, holds_many
 from pricewatch.gui.editor.address import address_in
 from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.filters.bar import FilterBar
@@ -98,6 +99,9 @@ class MainWindow(QMainWindow):
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
         self.transfer.failed.connect(lambda error: self.statusBar().showMessage(error, 10000))
+        # File > Add Many… and links or bookmarks files dropped on the window.
+        self.add_many = AddMany(app, self.work, self)
+        self.add_many.added.connect(self._added_many)
         self.status = StatusBar(app, self)
         self.setStatusBar(self.status)
 
@@ -185,6 +189,7 @@ class MainWindow(QMainWindow):
         a = self.commands
         a.add.triggered.connect(self.add_product)
         a.paste.triggered.connect(self.paste_url)
+        a.add_many.triggered.connect(self.add_many.open)
         a.edit.triggered.connect(self.edit_product)
         a.delete.triggered.connect(self.remove_selected)
         a.details.triggered.connect(self.show_current_detail)
@@ -246,6 +251,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def paste_url(self) -> None:
         text = (QGuiApplication.clipboard().text() or "").strip()
+        if holds_many(text):  # a list of addresses: Add Many's preview, not the first one alone
+            self.add_many.open(text)
+            return
         try:
             url = validate_url(address_in(text))
         except InvalidURLError as exc:
@@ -269,6 +277,11 @@ class MainWindow(QMainWindow):
         self.product_sync.refresh(product_id)
         self.product_sync.flush_now()
         self.products.select_product(product_id)
+
+    @Slot(list)
+    def _added_many(self, product_ids: list[int]) -> None:
+        self.product_sync.reload()
+        self.statusBar().showMessage(self.tr("%n product(s) added", "", len(product_ids)), 8000)
 
     @Slot()
     def show_current_detail(self) -> None:

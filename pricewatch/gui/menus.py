@@ -13,7 +13,7 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     """File, Product, View, Help; returns the tasks dock's toggle action (it carries the Ctrl+T shortcut)."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a.add, a.paste])
+    file_menu.addActions([a.add, a.add_many, a.paste])
     file_menu.addSeparator()
     file_menu.addActions([a.import_, a.export])
     file_menu.addSeparator()

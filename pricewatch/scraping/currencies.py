@@ -11,11 +11,13 @@ process.
 
 from __future__ import annotations
 
+import pickle
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError, localedata, numbers
 from babel.core import get_global
@@ -102,15 +104,26 @@ def symbol_table() -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {}
         for locale_id in localedata.locale_identifiers():
             try:
-                # Each locale's own entries only: what it inherits is read from its parents anyway.
-                data = localedata.load(locale_id, merge_inherited=False)
-            except (OSError, ValueError, KeyError):
+                data = _own_entries(locale_id)
+            except (OSError, ValueError, KeyError, pickle.UnpicklingError):
                 continue
             for code, symbol in data.get("currency_symbols", {}).items():
                 _add(found, symbol, code)
         for symbol, code in CUSTOMARY.items():
             _add(found, symbol, code)
         return {symbol: frozenset(codes) for symbol, codes in found.items()}
+
+
+def _own_entries(locale_id: str) -> dict[str, Any]:
+    """A locale's own CLDR entries (what it inherits is read from its parents anyway).
+
+    Read from its file, not through ``localedata.load(..., merge_inherited=False)``: Babel caches that
+    partial dict under the locale's name, and every Locale of that name made later (the window's money
+    format) would lack its inherited data (KeyError 'standard' on the first price formatted).
+    """
+    with open(localedata.resolve_locale_filename(locale_id), "rb") as file:
+        data = pickle.load(file)
+    return data if isinstance(data, dict) else {}
 
 
 def _add(found: dict[str, set[str]], symbol: str, code: str) -> None:

@@ -114,6 +114,7 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
         evidence=list(data.get("evidence", [])),
         candidates=[PriceCandidate.from_json(c) for c in data.get("candidates", [])],
         price_selector=data.get("price_selector"),
+        quantity=data.get("quantity"),
     )
 
 

@@ -39,6 +39,7 @@ def _observation(row: sqlite3.Row) -> PriceObservation:
         currency=row["currency"],
         availability=Availability(row["availability"]),
         unsure=bool(row["unsure"]),
+        list_price=money_from_db(row["list_price"]),
     )
 
 
@@ -97,14 +98,15 @@ class ObservationRepository:
         """Insert a raw observation (import); the caller keeps the product's summary columns right."""
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT INTO observations (product_id, observed_at, price, currency, availability)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO observations (product_id, observed_at, price, currency, availability,"
+                " list_price) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     observation.product_id,
                     time_to_db(observation.observed_at),
                     money_to_db(observation.price),
                     observation.currency,
                     str(observation.availability),
+                    money_to_db(observation.list_price),
                 ),
             )
 
@@ -143,6 +145,7 @@ class ObservationRepository:
         availability: Availability,
         next_check_at: datetime | None = None,
         unsure: bool = False,
+        list_price: Decimal | None = None,
         **product_fields: object,
     ) -> CheckOutcome:
         """Store one successful check atomically.
@@ -150,7 +153,8 @@ class ObservationRepository:
         A history row is added only when price or availability differs from the product's current state; the
         product's current price, previous price, lowest/highest, last-checked time and any extra fields
         (title, image, etag, ...) are updated in the same transaction, so repeating a check after a crash
-        changes nothing.
+        changes nothing. ``list_price``, the page's struck-through price, goes with the row and becomes the
+        product's current one (None: the page shows none now).
         """
         with self._db.transaction() as conn:
             row = conn.execute("SELECT * FROM products WHERE id = ?", (product_id,)).fetchone()
@@ -164,10 +168,10 @@ class ObservationRepository:
             if changed:
                 conn.execute(
                     "INSERT INTO observations (product_id, observed_at, price, currency, availability,"
-                    " unsure) VALUES (?, ?, ?, ?, ?, ?)",
+                    " unsure, list_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         product_id, time_to_db(checked_at), money_to_db(price), currency, str(availability),
-                        int(unsure),
+                        int(unsure), money_to_db(list_price),
                     ),
                 )  # fmt: skip
             values: dict[str, object] = dict(product_fields)
@@ -176,6 +180,7 @@ class ObservationRepository:
                 last_checked_at=checked_at,
                 next_check_at=next_check_at,
                 last_error=None,
+                list_price=list_price,
             )
             if currency:
                 values["currency"] = currency

@@ -13,7 +13,7 @@ from pricewatch.models import Availability, Product
 from pricewatch.storage.codec import money_from_db, money_to_db, time_from_db, time_to_db
 from pricewatch.storage.db import Database
 
-_MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price"}
+_MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price", "list_price"}
 _TIMES = {"created_at", "last_checked_at", "next_check_at", "snoozed_until"}
 _BOOLS = {"ignore_robots", "paused", "snooze_until_change"}
 COLUMNS = tuple(f.name for f in fields(Product))
@@ -31,6 +31,7 @@ EDITABLE = frozenset(
         "ignore_robots",
         "paused",
         "next_check_at",
+        "quantity",
     }
 )
 

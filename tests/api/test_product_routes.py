@@ -148,3 +148,39 @@ def test_snooze_and_fetch_mode_through_the_api(api: LiveApi) -> None:
     assert api.client.post(f"{P}/{pid}/snooze", json={"days": 400}).status_code == 422
     assert api.client.patch(f"{P}/{pid}", json={"fetch_mode": "browser"}).json()["fetch_mode"] == "browser"
     assert api.client.patch(f"{P}/{pid}", json={"fetch_mode": "magic"}).status_code == 422
+
+
+def test_product_responses_carry_the_deal_and_the_unit_price(api: LiveApi) -> None:
+    pid = api.app.add_product("https://roastery.example/arabica", title="Arabica 500 g").id or 0
+    start = utcnow() - timedelta(days=60)
+    for day, price, was in (
+        (0, "14.99", None),
+        (20, "9.99", None),
+        (40, "19.99", None),
+        (55, "12.99", "19.99"),
+    ):
+        api.app.observations.record_check(
+            pid, checked_at=start + timedelta(days=day), price=Decimal(price), currency="EUR",
+            availability=Availability.IN_STOCK, list_price=None if was is None else Decimal(was),
+        )  # fmt: skip
+    product = api.client.get(f"{P}/{pid}").json()
+    assert product["list_price"] == "19.99" and product["quantity"] is None
+    assert product["unit_price"] == {"amount": "25.9800", "unit": "kg", "quantity": "500 g"}
+    deal = product["deal"]
+    assert (deal["kind"], deal["discount"]["status"], deal["discount"]["low"]) == (
+        "fake_discount",
+        "inflated",
+        "9.99",
+    )
+    assert [s["price"] for s in deal["discount"]["window"]] == ["9.99", "19.99"]
+    assert api.client.get(P).json()[0]["deal"]["badge"] == "Fake discount"
+    quick = api.client.get(P, params={"deals": "false"}).json()[0]  # a quick list: no history read
+    assert quick["deal"] is None and quick["unit_price"]["unit"] == "kg"
+    history = api.client.get(f"{P}/{pid}/history").json()["observations"]
+    assert [o["list_price"] for o in history] == [None, None, None, "19.99"]
+
+    changed = api.client.patch(f"{P}/{pid}", json={"quantity": "2 x 500 g"})
+    assert changed.status_code == 200 and changed.json()["unit_price"]["amount"] == "12.9900"
+    refused = api.client.patch(f"{P}/{pid}", json={"quantity": "USB 3.0"})
+    assert refused.status_code == 422 and "not a quantity" in refused.json()["detail"]
+    assert api.app.get_product(pid).quantity == "2 x 500 g"

@@ -85,3 +85,22 @@ def test_digits_of_other_scripts_read_as_ascii() -> None:
     assert ascii_digits("\u0661\u066c\u0662\u0669\u0669\u066b\u0660\u0660") == "1,299.00"
     assert ascii_digits("\u0e51\u0e52\u0e53") == "123"  # Thai digits
     assert currencies.precision("KWD") == 3 and currencies.precision("JPY") == 0
+
+
+def test_reading_every_symbol_leaves_babels_locale_data_whole() -> None:
+    """The symbol table reads each locale's own entries; Babel's cache must keep the merged data, or the
+    first price formatted after a page was read fails (a fresh process: nothing loaded before)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pricewatch.scraping import currencies\n"
+        "from pricewatch import formatting\n"
+        "from decimal import Decimal\n"
+        "currencies.symbol_table()\n"
+        "formatting.set_locale('de_DE')\n"
+        "print(formatting.money(Decimal('9.99'), 'EUR'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "9,99\xa0€"

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
 from pricewatch.api.routes.common import IdPath, Money, PriceText, Url, money
+from pricewatch.api.routes.deal_models import DealOut, UnitPriceOut
+from pricewatch.app import PriceWatch
 from pricewatch.models import Availability, PriceObservation, Product, utcnow
 from pricewatch.product_filters import ProductQuery
 
@@ -44,10 +46,21 @@ class ProductOut(BaseModel):
     created_at: datetime
     last_checked_at: datetime | None
     next_check_at: datetime | None
+    list_price: Money = Field(default=None, description="the struck-through price the page showed last")
+    quantity: str | None = Field(default=None, description='how much it holds as set ("500 g"), else null')
+    deal: DealOut | None = Field(default=None, description="is the current price a deal")
+    unit_price: UnitPriceOut | None = Field(default=None, description="price per kg, L or piece, if known")
 
     @classmethod
-    def of(cls, p: Product) -> ProductOut:
+    def of(cls, p: Product, app: PriceWatch | None = None) -> ProductOut:
+        """The product and its price per unit; with ``app`` (on a worker thread: it reads the history) its
+        deal verdict too."""
+        unit = PriceWatch.unit_price(p)
+        deal = None if app is None or p.id is None else app.deal(p.id)
         return cls(
+            list_price=money(p.list_price), quantity=p.quantity,
+            deal=None if deal is None else DealOut.of(deal.to_json()),
+            unit_price=None if unit is None else UnitPriceOut.model_validate(unit.to_json()),
             id=p.id or 0, url=p.url, title=p.title, shop=p.shop, currency=p.currency, price=money(p.price),
             previous_price=money(p.previous_price), lowest_price=money(p.lowest_price),
             highest_price=money(p.highest_price), target_price=money(p.target_price),
@@ -81,6 +94,9 @@ class ProductPatch(BaseModel):
     ignore_robots: bool = Field(default=None)  # type: ignore[assignment]
     paused: bool = Field(default=None)  # type: ignore[assignment]
     fetch_mode: Literal["auto", "plain", "browser"] = Field(default=None)  # type: ignore[arg-type]
+    quantity: (
+        Annotated[str, Field(max_length=100, description='"500 g", "6 x 1.5 L"; null: the title\'s')] | None
+    ) = None
 
 
 class ObservationOut(BaseModel):
@@ -89,12 +105,13 @@ class ObservationOut(BaseModel):
     currency: str | None
     availability: Availability
     unsure: bool = Field(default=False, description="the page was not clear about its price; fires no alert")
+    list_price: Money = Field(default=None, description="the struck-through price the page showed with it")
 
     @classmethod
     def of(cls, o: PriceObservation) -> ObservationOut:
         return cls(
             observed_at=o.observed_at, price=money(o.price), currency=o.currency, availability=o.availability,
-            unsure=o.unsure,
+            unsure=o.unsure, list_price=money(o.list_price),
         )  # fmt: skip
 
 
@@ -107,24 +124,28 @@ class HistoryOut(BaseModel):
 async def list_products(
     runner: Runner,
     search: Annotated[str | None, Query(max_length=200)] = None,
+    deals: Annotated[bool, Query(description="with each product's deal verdict (reads its history)")] = True,
     tag: Annotated[str | None, Query(max_length=200, description="only products with this tag")] = None,
     shop: Annotated[str | None, Query(max_length=253, description="only products of this shop")] = None,
     below_target: Annotated[bool, Query(description="only products at or below their target")] = False,
     in_stock: Annotated[bool, Query(description="only products in stock")] = False,
     dropped_this_week: Annotated[bool, Query(description="only products cheaper in the last 7 days")] = False,
     unsure: Annotated[bool, Query(description="only products whose newest reading is unsure")] = False,
-    filter: Annotated[
-        str | None, Query(max_length=200, description="only what this saved filter matches")
+    saved: Annotated[
+        str | None, Query(alias="filter", max_length=200, description="only what this saved filter matches")
     ] = None,
 ) -> list[ProductOut]:
+    app = runner.app
     query = ProductQuery.from_json({
         "tag": tag or None, "shop": shop or None, "below_target": below_target, "in_stock": in_stock,
         "dropped_this_week": dropped_this_week, "unsure": unsure,
     })  # fmt: skip
-    products = await runner.call(
-        runner.app.list_products, search=search or None, query=query, saved=filter or None
-    )
-    return [ProductOut.of(p) for p in products]
+
+    def read() -> list[ProductOut]:
+        products = app.list_products(search=search or None, query=query, saved=saved or None)
+        return [ProductOut.of(p, app if deals else None) for p in products]
+
+    return await runner.call(read)
 
 
 @router.post("", response_model=ProductOut, status_code=201, responses=CONFLICT, summary="Track a URL")
@@ -138,13 +159,15 @@ async def add_product(body: ProductCreate, runner: Runner) -> ProductOut:
 
 @router.get("/{product_id}", response_model=ProductOut, summary="Read a product")
 async def get_product(product_id: IdPath, runner: Runner) -> ProductOut:
-    return ProductOut.of(await runner.call(runner.app.get_product, product_id))
+    app = runner.app
+    return await runner.call(lambda: ProductOut.of(app.get_product(product_id), app))
 
 
 @router.patch("/{product_id}", response_model=ProductOut, summary="Change a product")
 async def update_product(product_id: IdPath, body: ProductPatch, runner: Runner) -> ProductOut:
     changes = body.model_dump(exclude_unset=True)
-    return ProductOut.of(await runner.call(runner.app.update_product, product_id, **changes))
+    app = runner.app
+    return await runner.call(lambda: ProductOut.of(app.update_product(product_id, **changes), app))
 
 
 class SnoozeRequest(BaseModel):

@@ -12,7 +12,7 @@ from pricewatch.models import AlertKind, AlertRule
 # The kinds the checkboxes edit; any other rule a product has (a drop by an amount, set with the CLI or the
 # API) is shown as a count and saved back unchanged.
 _EDITED = (AlertKind.TARGET_PRICE, AlertKind.DROP_PERCENT, AlertKind.ANY_DROP, AlertKind.PRICE_INCREASE,
-           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK)  # fmt: skip
+           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK, AlertKind.LOWEST_IN_DAYS)  # fmt: skip
 
 
 class AlertRulesEditor(QGroupBox):
@@ -25,6 +25,7 @@ class AlertRulesEditor(QGroupBox):
         super().__init__("Tell me when", parent)
         self._kept: list[AlertRule] = []  # rules these checkboxes do not edit
         self._drop_rule: AlertRule | None = None  # keeps a drop rule's window when only its percent changes
+        self._lowest_rule: AlertRule | None = None  # keeps a window set elsewhere (the CLI's --lowest-in 60)
         self.target_hint = QLabel("the price is at or below the target price (when one is set)", self)
         self.drop_percent = QCheckBox("the price drops by at least", self)
         self.percent = QDoubleSpinBox(self)
@@ -37,15 +38,18 @@ class AlertRulesEditor(QGroupBox):
         self.increase = QCheckBox("the price goes up", self)
         self.back_in_stock = QCheckBox("it is back in stock", self)
         self.out_of_stock = QCheckBox("it sells out", self)
+        self.lowest = QCheckBox(self.tr("the price is the lowest in 30 days"), self)
+        self.lowest.setToolTip(self.tr("Needs 30 days of history: PriceWatch stays quiet until it has them"))
         self.kept_hint = QLabel(self)
         self.kept_hint.setVisible(False)
         layout = QGridLayout(self)
         layout.addWidget(self.target_hint, 0, 0, 1, 2)
         layout.addWidget(self.drop_percent, 1, 0)
         layout.addWidget(self.percent, 1, 1)
-        for row, box in enumerate((self.any_drop, self.increase, self.back_in_stock, self.out_of_stock), 2):
+        boxes = (self.any_drop, self.lowest, self.increase, self.back_in_stock, self.out_of_stock)
+        for row, box in enumerate(boxes, 2):
             layout.addWidget(box, row, 0, 1, 2)
-        layout.addWidget(self.kept_hint, 6, 0, 1, 2)
+        layout.addWidget(self.kept_hint, 2 + len(boxes), 0, 1, 2)
         layout.setColumnStretch(2, 1)
 
     def rules(self, product_id: int, target: Decimal | None) -> list[AlertRule]:
@@ -64,6 +68,9 @@ class AlertRulesEditor(QGroupBox):
         ):
             if box.isChecked():
                 rules.append(AlertRule(product_id, kind))
+        if self.lowest.isChecked():
+            days = self._lowest_rule.window_days if self._lowest_rule else 30
+            rules.append(AlertRule(product_id, AlertKind.LOWEST_IN_DAYS, window_days=days))
         return rules
 
     def set_rules(self, rules: list[AlertRule]) -> None:
@@ -78,6 +85,10 @@ class AlertRulesEditor(QGroupBox):
         self.increase.setChecked(AlertKind.PRICE_INCREASE in kinds)
         self.back_in_stock.setChecked(AlertKind.BACK_IN_STOCK in kinds)
         self.out_of_stock.setChecked(AlertKind.OUT_OF_STOCK in kinds)
+        self._lowest_rule = kinds.get(AlertKind.LOWEST_IN_DAYS)
+        self.lowest.setChecked(self._lowest_rule is not None)
+        days = (self._lowest_rule.window_days if self._lowest_rule else None) or 30
+        self.lowest.setText(self.tr("the price is the lowest in %n days", "", days))
         count = len(self._kept)
         self.kept_hint.setText(
             f"and {count} more rule{'s' if count > 1 else ''} set elsewhere (kept; see pricewatch alerts)"

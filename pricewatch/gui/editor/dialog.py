@@ -37,6 +37,7 @@ from pricewatch.gui.editor.selector_check import selector_problem
 from pricewatch.gui.editor.wording import plain_error, retry_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.models import AlertKind, AlertRule, Product, TaskRecord, TaskState
+from pricewatch.units import checked_quantity
 from pricewatch.urls import assume_https, validate_url
 from pricewatch.wording import missing_page
 
@@ -114,6 +115,12 @@ class ProductDialog(QDialog):
         self.paused = QCheckBox("Pause checks", self)
         self.paused.setChecked(bool(product and product.paused))
         self.fetch_mode = fetch_mode_combo(product.fetch_mode if product else "auto", self)
+        self.quantity = QLineEdit(product.quantity or "" if product else "", self)
+        self.quantity.setObjectName("quantity")
+        self.quantity.setPlaceholderText(
+            self.tr("from the title or the page, or for example 500 g, 6 x 1.5 L")
+        )
+        self.quantity.setToolTip(self.tr("How much it holds, for its price per kg, litre or piece"))
         self.notes = QPlainTextEdit(product.notes or "" if product else "", self)
         self.notes.setPlaceholderText("optional: your own notes (size, colour, what it is for)")
         self.notes.setTabChangesFocus(True)
@@ -132,7 +139,7 @@ class ProductDialog(QDialog):
         self.problem.setStyleSheet("color: #cf222e")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.hide()
-        for field in (self.url, self.target, self.selector):
+        for field in (self.url, self.target, self.selector, self.quantity):
             field.textChanged.connect(self._field_edited)
 
         url_row = QHBoxLayout()
@@ -150,6 +157,7 @@ class ProductDialog(QDialog):
         form.addRow("Target price", self.target)
         form.addRow("Check", interval_row)
         form.addRow("Read the page", self.fetch_mode)
+        form.addRow(self.tr("Quantity"), self.quantity)
         form.addRow("Notes", self.notes)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.addButton(
@@ -351,8 +359,14 @@ class ProductDialog(QDialog):
         except ValueError as exc:
             self._show_problem(f"Target price: {exc}", self.target)
             return None
+        try:
+            quantity = checked_quantity(self.quantity.text())
+        except ValueError as exc:
+            self._show_problem(self.tr("Quantity: %1").replace("%1", str(exc)), self.quantity)
+            return None
         found = self.lookup.result or {}
         fields: dict[str, Any] = {
+            "quantity": quantity,
             "title": fmt.clean_text(self.name.text(), 300) or fmt.clean_text(found.get("title"), 300) or None,
             "target_price": target,
             "css_selector": self.selector.text().strip() or None,

@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from pricewatch.app import PriceWatch
+from pricewatch.deals import Deal
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.editor.fields import fetch_mode_combo
 from pricewatch.gui.editor.wording import plain_error
 from pricewatch.gui.history.chart import PriceChart
+from pricewatch.gui.history.deal_panel import DealPanel
 from pricewatch.gui.history.model import HistoryModel, changes, with_checks
 from pricewatch.gui.history.stats import range_stats
 from pricewatch.gui.history.why import WhyPrice
@@ -109,6 +111,8 @@ class ProductDetail(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #cf222e")
         self.problem.hide()
+        self.deal = DealPanel(self)
+        self.deal.hide()  # until the history is read
         self.fetch_mode = fetch_mode_combo(product.fetch_mode, self)
         self.fetch_mode.activated.connect(self._fetch_mode_chosen)
         self.fetcher = QLabel(self)
@@ -183,6 +187,7 @@ class ProductDetail(QDialog):
         header.addWidget(self.checked, 3, 0)
         header.addWidget(self.range_stats, 3, 1, Qt.AlignmentFlag.AlignRight)
         header.addWidget(self.problem, 4, 0, 1, 2)
+        header.addWidget(self.deal, 5, 0, 1, 2)
         header.setColumnStretch(0, 1)
         reading = QHBoxLayout()
         reading.addWidget(QLabel("Read the page:", self))
@@ -205,11 +210,19 @@ class ProductDetail(QDialog):
             self.close()
             return
         app, product_id = self.app, self.product_id
-        self.work.submit(lambda: (app.history(product_id), app.product_tasks(product_id, CHECK_ROWS)),
-                         self._history_loaded)  # fmt: skip
+        self.work.submit(
+            lambda: (
+                app.history(product_id),
+                app.product_tasks(product_id, CHECK_ROWS),
+                app.deal(product_id),
+            ),
+            self._history_loaded,
+        )
 
-    def _history_loaded(self, loaded: tuple[list[PriceObservation], list[TaskRecord]]) -> None:
-        self.history, self.checks = loaded
+    def _history_loaded(self, loaded: tuple[list[PriceObservation], list[TaskRecord], Deal]) -> None:
+        self.history, self.checks, deal = loaded
+        self.deal.show_deal(deal, self.app.unit_price(self.product), self.product.currency)
+        self.deal.show()
         self._show_rows()
         self._show_checks()
         self._draw()

@@ -16,16 +16,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
+from pricewatch.deals import Deal
 from pricewatch.gui.products.order import SortKey, in_place, sort_rows
 from pricewatch.gui.products.search_text import search_key
+from pricewatch.gui.widgets import deal_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
- COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_TAGS) = range(12)  # fmt: skip
+ COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL, COL_TAGS) = range(13)  # fmt: skip
 _HEADERS = ("Product", "Shop", "Price", "Change", "Lowest", "Highest", "Target", "Availability",
-            "Last checked", "Next check", "History", "Tags")  # fmt: skip
+            "Last checked", "Next check", "History", "Deal", "Tags")  # fmt: skip
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
 ProductIdRole = Qt.ItemDataRole.UserRole + 2
@@ -83,11 +85,12 @@ def variant_text(product: Product) -> str:
 
 
 class _Row:
-    __slots__ = ("display", "product", "search", "spark")
+    __slots__ = ("deal", "display", "product", "search", "spark")
 
     def __init__(self, product: Product, spark: list[float] | None = None) -> None:
         self.product = product
         self.spark = spark  # None: not read yet (read when the row is first painted)
+        self.deal: Deal | None = None  # the deal verdict: read when the row's Deal cell is first painted
         self.display: dict[int, str] = {}  # formatted cells, built on first paint
         parts = (product.title, product.shop, product.url, variant_text(product))
         self.search = search_key(" ".join(part for part in parts if part))
@@ -157,6 +160,9 @@ class ProductTableModel(QAbstractTableModel):
         self._resort_timer.timeout.connect(self._resort)
         # Called with a product id when a row's sparkline is first needed (only painted rows are ever read).
         self.sparkline_requested: Callable[[int], None] | None = None
+        # Called with a product id when a row's deal verdict is first needed (gui/products/deal_badges.py).
+        self.deal_requested: Callable[[int], None] | None = None
+        self._deal_asked: set[int] = set()
         # Called with (product id, image_url) when a painted row's thumbnail is not loaded for that URL.
         self.thumbnail_requested: Callable[[int, str], None] | None = None
         # When the next check comes, or why none does; the window sets the scheduler's plan (next_check.py).
@@ -206,6 +212,8 @@ class ProductTableModel(QAbstractTableModel):
         column = index.column()
         if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
             return self._retry_data(row.product, column, role)
+        if column == COL_DEAL:
+            return self._deal_data(row, role)
         if column == COL_TAGS and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             label = self._labels.get(row.product.id or 0)
             return None if label is None else label[role == Qt.ItemDataRole.ToolTipRole]
@@ -269,6 +277,43 @@ class ProductTableModel(QAbstractTableModel):
             new = [self.index(self._index[old_ids[i.row()] or 0], i.column()) for i in persistent]
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
+
+    def _deal_data(self, row: _Row, role: int) -> Any:
+        """The Deal cell: a short badge, coloured, with the verdict's reason as its tooltip."""
+        deal = row.deal
+        if deal is None:
+            product_id = row.product.id or 0
+            if role == Qt.ItemDataRole.DisplayRole and product_id not in self._deal_asked:
+                self._deal_asked.add(product_id)
+                if self.deal_requested is not None:
+                    self.deal_requested(product_id)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return deal_text.badge(deal)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return deal_text.colour(deal)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return fmt.plain_tooltip(deal_text.reason(deal, row.product.currency))
+        return None
+
+    def set_deals(self, deals: Mapping[int, tuple[Deal, datetime | None]]) -> None:
+        """Show the deal verdicts read for these products, each with the product's last-checked time then.
+
+        A verdict read before the row's latest check is dropped: the cell asks again when next painted."""
+        for product_id, (deal, checked_at) in deals.items():
+            self._deal_asked.discard(product_id)
+            row = self._index.get(product_id)
+            if row is None:
+                continue
+            current = self._rows[row]
+            if current.product.last_checked_at == checked_at:
+                current.deal = deal
+            cell = self.index(row, COL_DEAL)
+            self.dataChanged.emit(cell, cell)
+
+    def forget_deal_requests(self, product_ids: Iterable[int]) -> None:
+        """Those verdicts were not read: their cells ask again when next painted."""
+        self._deal_asked.difference_update(product_ids)
 
     def _retry_data(self, p: Product, column: int, role: int) -> Any:
         eta, error = self._retrying[p.id or 0]
@@ -561,7 +606,10 @@ class ProductTableModel(QAbstractTableModel):
             value = getattr(p, _MONEY_COLUMNS[column])  # the whole amount, should the column be narrow
             if value is None:
                 return None
-            return fmt.plain_tooltip(f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})")
+            tip = f"{fmt.money(value, p.currency)} ({fmt.clean_text(p.currency, 10)})"
+            if column == COL_PRICE:
+                tip += deal_text.unit_line(p)
+            return fmt.plain_tooltip(tip)
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             exact = f"{fmt.local_time(p.last_checked_at)}\n" if column == COL_LAST_CHECKED else ""
             return fmt.plain_tooltip(exact + "Last error: " + fmt.clean_text(p.last_error, 300))

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
+from pricewatch.gui.products.deal_badges import DealBadges
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -73,6 +74,7 @@ class ProductSync(QObject):
         self._spark_timer = QTimer(self, singleShot=True, interval=SPARK_DELAY_MS)
         self._spark_timer.timeout.connect(self._read_wanted_sparklines)
         model.sparkline_requested = self.request_sparkline
+        self.deals = DealBadges(app, model, work)
         self.thumbnails = ThumbnailLoader(model, work, app.paths.cache_dir)
         self._ready: deque[Found] = deque()
         self._snapshot: Snapshot = {}
@@ -284,6 +286,7 @@ class ProductSync(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.thumbnails.stop()
+        self.deals.stop()
         self._spark_timer.stop()
         self._outside_timer.stop()
         self._spark_wanted.clear()

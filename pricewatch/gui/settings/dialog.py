@@ -224,6 +224,19 @@ class SettingsDialog(QDialog):
         address = self.app.api_url
         self.api_status = QLabel(f"Running at {address}" if address else "Not running", page)
         form.addRow("Status", self.api_status)
+        self.bookmarklet = QLabel(page)
+        self.bookmarklet.setObjectName("apiBookmarklet")
+        self.bookmarklet.setWordWrap(True)
+        if address:  # the bookmarklet's pages answer at 127.0.0.1 only, whatever the API listens on
+            link = f"http://127.0.0.1:{QUrl(address).port()}/bookmarklet"
+            self.bookmarklet.setText(f"<a href='{link}'>{link}</a>")
+            self.bookmarklet.setOpenExternalLinks(True)
+            self.bookmarklet.setToolTip(
+                self.tr("Add the page you are on to PriceWatch from your web browser")
+            )
+        else:
+            self.bookmarklet.setText(self.tr("Available while the API runs"))
+        form.addRow(self.tr("Bookmarklet"), self.bookmarklet)
 
     def _data_page(self) -> QWidget:
         page = QWidget(self.tabs)

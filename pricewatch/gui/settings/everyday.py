@@ -13,6 +13,7 @@ RULE_TEXT = {
     "price_increase": "The price rises",
     "back_in_stock": "It is back in stock",
     "out_of_stock": "It runs out of stock",
+    "lowest_in_days": "It is the lowest price in 30 days",
 }
 QUIET_DEFAULTS = ("22:00", "07:00")
 

@@ -115,7 +115,7 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         0,
         0,
         "",
-        "One per line: any_drop, price_increase, back_in_stock, out_of_stock",
+        "One per line: any_drop, price_increase, back_in_stock, out_of_stock, lowest_in_days",
     ),
     ("notify", "daily_cap_per_product"): ("Notifications per product a day", 0, 100, "", "0: no limit"),
     ("api", "enabled"): ("Enable the local API", 0, 0, "", ""),

@@ -14,6 +14,7 @@ from pricewatch.scraping.extract.document import Page
 from pricewatch.scraping.extract.product import ProductData, clean_name, clean_text, structured_amount
 from pricewatch.scraping.extract.result import Offer
 from pricewatch.scraping.money import normalise_currency
+from pricewatch.units import quantity_from_structured
 
 PRODUCT_TYPES = frozenset(
     {
@@ -135,6 +136,7 @@ def _product(node: dict[str, Any], page: Page, nested: bool) -> ProductData:
         brand=clean_name(brand),
         url=page.absolute(clean_text(node.get("url"))),
         nested=nested,
+        quantity=_quantity(node),
     )
     product.offers.extend(_offers(node.get("offers"), page, product))
     variants = node.get("hasVariant") or node.get("model")
@@ -144,6 +146,24 @@ def _product(node: dict[str, Any], page: Page, nested: bool) -> ProductData:
             for offer in sub.offers:  # a variant's offer is known by the variant's SKU and name
                 product.offers.append(replace(offer, sku=offer.sku or sub.sku, name=offer.name or sub.name))
     return product
+
+
+def _quantity(node: dict[str, Any]) -> str | None:
+    """The product's size as text: Google's unitPricingMeasure (on it or its offer's price specification),
+    else its weight or size when they name a unit ("M" or "42" do not)."""
+    offers = node.get("offers")
+    offer = (offers[0] if offers else None) if isinstance(offers, list) else offers
+    spec = offer.get("priceSpecification") if isinstance(offer, dict) else None
+    specs = spec if isinstance(spec, list) else [spec]
+    values = [
+        node.get("unitPricingMeasure"),
+        *(s.get("unitPricingMeasure") for s in specs if isinstance(s, dict)),
+    ]
+    for value in [*values, node.get("weight"), node.get("size")]:
+        text = quantity_from_structured(value) if value is not None else None
+        if text is not None:
+            return text
+    return None
 
 
 def _image(value: Any) -> str | None:

@@ -75,6 +75,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         _set(result, "image_url", product.image, product.method)
         _set(result, "sku", product.sku, product.method)
         _set(result, "brand", product.brand, product.method)
+        _set(result, "quantity", product.quantity, product.method)
     if not result.offers and meta_data.offer is not None:
         result.offers = [meta_data.offer]
     _set(result, "title", meta_data.title, "meta")

@@ -25,6 +25,7 @@ class ProductData:
     url: str | None = None
     offers: list[Offer] = field(default_factory=list)
     nested: bool = False  # found inside another entity (a related product, a list item)
+    quantity: str | None = None  # its size or weight as text ("500 g"), see units.quantity_from_structured
 
     @property
     def priced_offers(self) -> list[Offer]:

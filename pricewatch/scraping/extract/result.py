@@ -147,6 +147,7 @@ class Extraction:
     evidence: list[str] = field(default_factory=list)
     candidates: list[PriceCandidate] = field(default_factory=list)
     price_selector: str | None = None
+    quantity: str | None = None  # the size structured data states ("500 g"), as text for units.parse_quantity
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (Decimals as strings)."""
@@ -176,6 +177,7 @@ class Extraction:
             "evidence": list(self.evidence),
             "candidates": [candidate.to_json() for candidate in self.candidates],
             "price_selector": self.price_selector,
+            "quantity": self.quantity,
         }
 
     def pick(self, offer_key: str | None) -> Extraction:

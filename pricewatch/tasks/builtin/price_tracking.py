@@ -43,6 +43,7 @@ def due_grace(every_minutes: int) -> timedelta:
 
 ERROR_MAX_CHARS = 300
 TITLE_MAX_CHARS = 300
+QUANTITY_MAX_CHARS = 100
 
 
 def next_check_time(services: TaskServices, product: Product, now: datetime) -> datetime:
@@ -67,6 +68,8 @@ def store_extraction(
         fields["title"] = clean_line(extraction.title, TITLE_MAX_CHARS)
     if extraction.image_url:
         fields["image_url"] = extraction.image_url[:2000]
+    if extraction.quantity and not product.quantity:  # never overwrite a quantity the user set
+        fields["quantity"] = clean_line(extraction.quantity, QUANTITY_MAX_CHARS)
     return services.observations.record_check(
         product.id,
         checked_at=now,
@@ -75,6 +78,7 @@ def store_extraction(
         availability=extraction.availability,
         next_check_at=next_check_time(services, product, now),
         unsure=extraction.unsure,
+        list_price=extraction.list_price,
         **fields,
     )
 
@@ -218,6 +222,7 @@ def check_product_price(ctx: TaskContext, product_id: int) -> dict[str, Any]:
                     currency=product.currency,
                     availability=product.availability,
                     next_check_at=next_check_time(services, product, now),
+                    list_price=product.list_price,  # the page did not change: nor did its was-price
                     etag=fetched.etag or product.etag,
                     last_modified=fetched.last_modified or product.last_modified,
                 ),

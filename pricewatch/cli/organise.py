@@ -20,6 +20,7 @@ RULE_KINDS = {
     "increase": (AlertKind.PRICE_INCREASE, None),
     "back-in-stock": (AlertKind.BACK_IN_STOCK, None),
     "out-of-stock": (AlertKind.OUT_OF_STOCK, None),
+    "lowest-in": (AlertKind.LOWEST_IN_DAYS, "window_days"),
 }
 
 
@@ -107,6 +108,10 @@ def parse_rule(text: str) -> AlertRule:
         if value:
             raise UserError(f"--rule: {kind_name} takes no value")
         return AlertRule(0, kind)
+    if field == "window_days":
+        if not value.strip().isdigit():
+            raise UserError(f"--rule: {kind_name} needs a number of days, as in {kind_name}=30")
+        return AlertRule(0, kind, window_days=int(value))
     try:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:

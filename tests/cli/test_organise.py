@@ -76,6 +76,10 @@ def test_bulk_edit(capsys: Any) -> None:
             assert product.paused and product.check_interval_minutes == 120
             assert [r.kind for r in app.alert_rules_for(pid)] == [AlertKind.DROP_PERCENT]
     assert main(["bulk", str(a), "999", "--resume"]) == 3  # all or nothing
+    assert main(["bulk", str(a), "--rule", "lowest-in=30"]) == 0
+    with open_pricewatch() as app:
+        assert AlertKind.LOWEST_IN_DAYS in [r.kind for r in app.alert_rules_for(a)]
+    assert main(["bulk", str(a), "--rule", "lowest-in=soon"]) == 2
     assert main(["bulk", str(a), "--rule", "sideways"]) == 2
     assert "unknown kind" in capsys.readouterr().err
     with open_pricewatch() as app:

@@ -32,6 +32,7 @@ _RULES = (
     (AlertKind.PRICE_INCREASE, None),
     (AlertKind.BACK_IN_STOCK, None),
     (AlertKind.OUT_OF_STOCK, None),
+    (AlertKind.LOWEST_IN_DAYS, "days"),
 )
 
 
@@ -74,6 +75,7 @@ class BulkEditDialog(QDialog):
             AlertKind.PRICE_INCREASE: self.tr("Any price increase"),
             AlertKind.BACK_IN_STOCK: self.tr("Back in stock"),
             AlertKind.OUT_OF_STOCK: self.tr("Out of stock"),
+            AlertKind.LOWEST_IN_DAYS: self.tr("Lowest price of the last … days"),
         }
         for kind, _field in _RULES:
             self.rule.addItem(names[kind], kind)
@@ -119,6 +121,10 @@ class BulkEditDialog(QDialog):
         if field is None:
             return AlertRule(0, kind)
         text = self.rule_value.text().strip().replace(",", ".")
+        if field == "days":
+            if not text.isdigit() or int(text) < 1:
+                raise BadInputError(self.tr("The rule needs a number of days, such as 30."))
+            return AlertRule(0, kind, window_days=int(text))
         try:
             value = Decimal(text)
         except InvalidOperation:

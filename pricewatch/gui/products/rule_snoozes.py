@@ -27,9 +27,12 @@ def rule_text(rule: AlertRule, currency: str | None) -> str:
         AlertKind.PRICE_INCREASE: tr("Snoozes", "Any price increase"),
         AlertKind.BACK_IN_STOCK: tr("Snoozes", "Back in stock"),
         AlertKind.OUT_OF_STOCK: tr("Snoozes", "Out of stock"),
+        AlertKind.LOWEST_IN_DAYS: tr("Snoozes", "Lowest price of the last {days} days"),
     }
     text = texts.get(rule.kind, str(rule.kind))
-    return text.format(amount=fmt.money(rule.amount, currency), percent=rule.percent)
+    return text.format(
+        amount=fmt.money(rule.amount, currency), percent=rule.percent, days=rule.window_days or 30
+    )
 
 
 def snooze_text(until: datetime | None, until_change: bool) -> str:

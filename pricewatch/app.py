@@ -756,6 +756,13 @@ class PriceWatch:
         self.snoozes.snooze_product(product_id, until, until_change)
         return self.get_product(product_id)
 
+    def snooze_products(
+        self, product_ids: list[int], until: datetime | None, *, until_change: bool = False
+    ) -> int:
+        """:meth:`snooze_product` for a selection in one transaction (ids that name nothing are skipped);
+        returns how many products it snoozed or woke."""
+        return self.snoozes.snooze_products(product_ids, until, until_change)
+
     def snooze_rule(
         self, product_id: int, rule_id: int, until: datetime | None, *, until_change: bool = False
     ) -> AlertRule:

@@ -66,6 +66,25 @@ class Snoozes:
                 product_id, snoozed_until=None if until_change else until, snooze_until_change=until_change
             )
 
+    def snooze_products(
+        self, product_ids: list[int], until: datetime | None, until_change: bool = False
+    ) -> int:
+        """:meth:`snooze_product` for many in one transaction; ids removed meanwhile are skipped. Returns how
+        many products there were."""
+        check_until(until)
+        done = 0
+        with self._db.transaction():
+            for product_id in dict.fromkeys(product_ids):
+                if self._products.get(product_id) is None:
+                    continue
+                self._products.set_fields(
+                    product_id,
+                    snoozed_until=None if until_change else until,
+                    snooze_until_change=until_change,
+                )
+                done += 1
+        return done
+
     def snooze_rule(
         self, product_id: int, rule_id: int, until: datetime | None, until_change: bool = False
     ) -> AlertRule:

@@ -114,3 +114,13 @@ def test_snoozes_name_what_they_act_on(app: PriceWatch) -> None:
     now = utcnow()
     assert snooze_end("week", now) == (now + timedelta(days=7), False)
     assert snooze_end("change", now) == (None, True)
+
+
+def test_a_selection_is_snoozed_at_once(app: PriceWatch) -> None:
+    pid, _drop, _target = product_with_rules(app)
+    other = app.add_product("https://shop.example/lamp").id
+    assert other is not None
+    assert app.snooze_products([pid, other, 9999, pid], None, until_change=True) == 2
+    assert app.get_product(pid).snooze_until_change and app.get_product(other).snooze_until_change
+    assert app.snooze_products([pid, other], None) == 2
+    assert not app.get_product(other).snooze_until_change

@@ -120,7 +120,7 @@ def test_bulk_edit_of_a_selection(
     product_menu = window.menuBar().findChild(QMenu, "productMenu")
     assert product_menu is not None and window.organise.bulk_edit in product_menu.actions()
     dialog = window.organise.edit_selected()
-    assert dialog is not None and dialog.windowTitle() == "Edit 2 Products"
+    assert dialog is not None and dialog.windowTitle() == "Edit Selected Products (2)"
     dialog.add_tags.setText("sale, Sale , winter")
     dialog.set_interval.setChecked(True)
     dialog.interval.setValue(15)
@@ -150,11 +150,12 @@ def test_snooze_and_unsnooze_from_the_menu(
     window = make_window()
     select(window, kettle)
     window.organise.snooze_actions["change"].trigger()
-    assert app.get_product(kettle).snooze_until_change
     qtbot.waitUntil(lambda: tags_cell(window, kettle) == "Snoozed", timeout=WAIT)
+    assert app.get_product(kettle).snooze_until_change
+    assert window.statusBar().currentMessage() == "Products snoozed until their price changes: 1"
     window.organise.snooze_actions["off"].trigger()
-    assert not app.get_product(kettle).snooze_until_change
     qtbot.waitUntil(lambda: tags_cell(window, kettle) == "", timeout=WAIT)
+    assert not app.get_product(kettle).snooze_until_change
 
     dialog = window.organise.snooze_rules()
     assert dialog is not None

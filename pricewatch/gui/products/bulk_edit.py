@@ -47,7 +47,7 @@ class BulkEditDialog(QDialog):
     def __init__(self, count: int, tags: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bulkEditDialog")
-        self.setWindowTitle(self.tr("Edit %n Products", "", count))
+        self.setWindowTitle(self.tr("Edit Selected Products (%n)", "", count))
         hint = ", ".join(tags[:8]) + (" …" if len(tags) > 8 else "")
         self.add_tags = QLineEdit(self)
         self.add_tags.setPlaceholderText(

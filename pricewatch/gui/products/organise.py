@@ -94,7 +94,7 @@ class OrganiseActions(QObject):
 
     def _run_bulk(self, ids: list[int], edit: BulkEdit) -> None:
         """On a pool thread: tens of thousands of products are one transaction that may take a moment."""
-        self.message(self.tr("Changing %n products…", "", len(ids)))
+        self.message(self.tr("Changing the selected products (%n)…", "", len(ids)))
         self.work.submit(lambda: self.app.bulk_edit(ids, edit), self._bulk_done, self._bulk_failed)
 
     def _bulk_done(self, outcome: BulkOutcome) -> None:
@@ -109,20 +109,22 @@ class OrganiseActions(QObject):
 
     # -- snoozes --------------------------------------------------------------------------------------
     def snooze_selected(self, choice: str) -> None:
+        """One transaction for the selection, on a pool thread (a selection may hold thousands)."""
         ids = self.panel.selected_ids()
         until, until_change = snooze_end(choice, utcnow())
-        done = 0
-        for product_id in ids:
-            try:
-                self.app.snooze_product(product_id, until, until_change=until_change)
-                done += 1
-            except NotFoundError:
-                continue  # removed elsewhere meanwhile: the list catches up on its own
+        app = self.app
+        self.work.submit(
+            lambda: app.snooze_products(ids, until, until_change=until_change),
+            lambda done: self._snoozed(choice, done),
+            self._bulk_failed,
+        )
+
+    def _snoozed(self, choice: str, done: int) -> None:
         texts = {
-            "day": self.tr("Snoozed %n products for a day", "", done),
-            "week": self.tr("Snoozed %n products for a week", "", done),
-            "change": self.tr("Snoozed %n products until their price changes", "", done),
-            "off": self.tr("Unsnoozed %n products", "", done),
+            "day": self.tr("Products snoozed for a day: %n", "", done),
+            "week": self.tr("Products snoozed for a week: %n", "", done),
+            "change": self.tr("Products snoozed until their price changes: %n", "", done),
+            "off": self.tr("Products unsnoozed: %n", "", done),
         }
         self.message(texts[choice])
         self.filters.refresh()

@@ -59,6 +59,7 @@ bench: $(PY) deb-bench-packages
 	$(PY) bench/check_throughput.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
 	$(PY) bench/task_feed.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/smart_filters.py
 	$(PY) bench/api_load.py
 	$(PY) bench/scale_out.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/browser_fetch.py

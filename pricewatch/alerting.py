@@ -11,6 +11,7 @@ from typing import Any
 from pricewatch.alerts import evaluate, fold, stock_before_check, validate_rule
 from pricewatch.deals import new_low
 from pricewatch.models import AlertKind, AlertRule, AlertState, Product, utcnow
+from pricewatch.snoozes import Snoozes, rule_snoozed
 from pricewatch.storage import (
     AlertRuleRepository,
     CheckOutcome,
@@ -78,6 +79,8 @@ class AlertBook:
                 AlertRule(
                     product_id, rule.kind, amount=rule.amount, percent=rule.percent,
                     window_days=rule.window_days, enabled=rule.enabled, state=state, last_fired_at=fired,
+                    snoozed_until=kept.snoozed_until if kept else rule.snoozed_until,
+                    snooze_until_change=kept.snooze_until_change if kept else rule.snooze_until_change,
                 )
             )  # fmt: skip
         with self._db.transaction():
@@ -95,6 +98,8 @@ class AlertBook:
         Returns at most one payload (the events of one check fold into one notification), each the keyword
         arguments of the ``notifications.send`` task: title, message, product_id, data.
         """
+        # "Until the price changes" ends before the rules run: the change itself notifies.
+        Snoozes(self._db, self._products, self._rules).end_on_price_change(outcome)
         product = self._products.get(outcome.product_id)
         if product is None:  # removed while its check ran
             return []
@@ -120,6 +125,8 @@ class AlertBook:
                 if change.fired_at is not None:
                     values["last_fired_at"] = change.fired_at
                 self._rules.update(change.rule_id, **values)
+        snoozed = {r.id for r in rules if rule_snoozed(r, now)}
+        events = [e for e in events if e.rule_id not in snoozed]
         if not events:
             return []
         title, message = fold(events)

@@ -19,7 +19,7 @@ from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
 from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, spellings
-from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
+from pricewatch.models import UNTIL_PRICE_CHANGES, AlertKind, AlertRule, PriceObservation, Product
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
@@ -40,11 +40,14 @@ if TYPE_CHECKING:
     from pricewatch.deals import Deal
     from pricewatch.models import NotificationRecord, TaskRecord
     from pricewatch.notify.notifier import Notifier
+    from pricewatch.organising import BulkEdit, BulkOutcome, Organiser
+    from pricewatch.product_filters import ProductFacts, ProductQuery, SavedFilter
     from pricewatch.scraping.browser import BrowserFetcher
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher
     from pricewatch.scraping.fetch_modes import ModeChooser, PageModes
     from pricewatch.scraping.pool import ExtractionPool
+    from pricewatch.snoozes import Snoozes
     from pricewatch.storage import CheckOutcome
     from pricewatch.storage.alert_rules import AlertOptions
     from pricewatch.tasks.celery.link import CeleryLink
@@ -247,8 +250,14 @@ class PriceWatch:
             raise NotFoundError(f"no product with id {product_id}")
         return product
 
-    def list_products(self, search: str | None = None) -> list[Product]:
-        return self.products.list(search=search)
+    def list_products(
+        self, search: str | None = None, *, query: ProductQuery | None = None, saved: str | None = None
+    ) -> list[Product]:
+        """Every product by id; ``search`` matches title, URL or shop; ``query`` and the filter saved as
+        ``saved`` (NotFoundError when there is none) must match too."""
+        products = self.products.list(search=search)
+        queries = [q for q in (query, None if saved is None else self.saved_filter(saved).query) if q]
+        return self.organiser.filter_products(products, *queries) if queries else products
 
     def product_rows(self) -> list[sqlite3.Row]:
         """Every product's stored row, undecoded (``storage.products.from_row``): for change detection."""
@@ -737,20 +746,41 @@ class PriceWatch:
         if set_handler is not None:
             set_handler(handler)
 
-    def snooze_product(self, product_id: int, until: datetime | None) -> Product:
-        """Hold back the product's notifications until ``until`` (UTC; None ends the snooze).
+    def snooze_product(
+        self, product_id: int, until: datetime | None, *, until_change: bool = False
+    ) -> Product:
+        """Hold back the product's notifications until ``until`` (UTC), or with ``until_change`` until its
+        price changes again; None and not ``until_change`` ends the snooze.
 
         Its checks and alert rules go on as usual: what fires meanwhile is logged as SUPPRESSED, not sent.
         """
-        if until is not None and until.tzinfo is None:
-            raise ValueError("the snooze end must be an aware time (UTC)")
-        with self.db.transaction():
-            self.get_product(product_id)
-            self.products.set_fields(product_id, snoozed_until=until)
+        self.snoozes.snooze_product(product_id, until, until_change)
         return self.get_product(product_id)
+
+    def snooze_products(
+        self, product_ids: list[int], until: datetime | None, *, until_change: bool = False
+    ) -> int:
+        """:meth:`snooze_product` for a selection in one transaction (ids that name nothing are skipped);
+        returns how many products it snoozed or woke."""
+        return self.snoozes.snooze_products(product_ids, until, until_change)
+
+    def snooze_rule(
+        self, product_id: int, rule_id: int, until: datetime | None, *, until_change: bool = False
+    ) -> AlertRule:
+        """Hold back what one of the product's rules fires, as :meth:`snooze_product` (the rule's state still
+        moves on: it does not fire the moment the snooze ends about what the user already knew)."""
+        return self.snoozes.snooze_rule(product_id, rule_id, until, until_change)
+
+    @functools.cached_property
+    def snoozes(self) -> Snoozes:
+        from pricewatch.snoozes import Snoozes
+
+        return Snoozes(self.db, self.products, self.alert_rules)
 
     def _snoozed_until(self, product_id: int) -> datetime | None:
         product = self.products.get(product_id)
+        if product is not None and product.snooze_until_change:
+            return UNTIL_PRICE_CHANGES
         return None if product is None else product.snoozed_until
 
     @functools.cached_property
@@ -776,6 +806,49 @@ class PriceWatch:
         The target_price rule and ``product.target_price`` are the same thing and are kept equal.
         """
         return self.alerting.set_rules(self.get_product(product_id), rules, options)
+
+    # -- tags, smart filters and bulk edits (pricewatch.organising) ---------------------------------------
+    @functools.cached_property
+    def organiser(self) -> Organiser:
+        from pricewatch.organising import Organiser
+
+        return Organiser(self.db, self.products, self.alerting)
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag in use with its number of products, by name."""
+        return self.organiser.tags.names()
+
+    def product_tags(self, product_id: int) -> list[str]:
+        self.get_product(product_id)
+        return self.organiser.tags.of_product(product_id)
+
+    def tag_products(self, product_ids: list[int], names: list[str]) -> int:
+        """Tag every product (names trimmed, case-insensitive); returns how many tags were new on them."""
+        return self.organiser.tag(product_ids, names)
+
+    def untag_products(self, product_ids: list[int], names: list[str]) -> int:
+        return self.organiser.untag(product_ids, names)
+
+    def bulk_edit(self, product_ids: list[int], edit: BulkEdit) -> BulkOutcome:
+        """One edit (tags, check interval, a rule, pause) of a selection, all or nothing."""
+        return self.organiser.bulk_edit(product_ids, edit)
+
+    def product_facts(self) -> dict[int, ProductFacts]:
+        """Tags, drops this week, unsure readings and snoozes of every product, in a few queries."""
+        return self.organiser.facts()
+
+    def save_filter(self, name: str, query: ProductQuery) -> SavedFilter:
+        """Keep ``query`` under ``name`` (the same name in any case replaces it)."""
+        return self.organiser.save_filter(name, query)
+
+    def saved_filters(self) -> list[SavedFilter]:
+        return self.organiser.filters.list()
+
+    def saved_filter(self, name: str) -> SavedFilter:
+        return self.organiser.saved_filter(name)
+
+    def delete_filter(self, name: str) -> None:
+        self.organiser.delete_filter(name)
 
     def evaluate_alerts(self, outcome: CheckOutcome) -> list[dict[str, Any]]:
         """Run the product's rules over a check's outcome, store their states, return what to notify."""

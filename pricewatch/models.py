@@ -18,6 +18,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The end of a snooze that lasts until the product's price changes (for those that compare ends).
+UNTIL_PRICE_CHANGES = datetime.max.replace(tzinfo=UTC)
+
+
 class Availability(enum.StrEnum):
     """schema.org ItemAvailability values PriceWatch distinguishes."""
 
@@ -114,6 +118,7 @@ class Product:
     snoozed_until: datetime | None = None  # its notifications are held back until then
     list_price: Decimal | None = None  # the struck-through "was" price the page showed at the last check
     quantity: str | None = None  # how much it holds ("6 x 1.5 L"), from the page or the user; see units
+    snooze_until_change: bool = False  # ... or until its price changes again
 
 
 @dataclass(slots=True, frozen=True)
@@ -143,6 +148,8 @@ class AlertRule:
     enabled: bool = True
     state: AlertState = AlertState.ARMED
     last_fired_at: datetime | None = None
+    snoozed_until: datetime | None = None  # it notifies nothing until then (its state still moves on)
+    snooze_until_change: bool = False  # ... or until the product's price changes again
 
 
 @dataclass(slots=True)

@@ -5,6 +5,9 @@ minimum change, offer, paused and robots choices. Format 1 files (history and ta
 import. The CSV repeats the product's settings on each history row; its ``alerts`` column holds the same
 rules object as the JSON export, as compact JSON.
 
+Products carry their tags (a list in JSON, one comma-separated cell in CSV), and a JSON export the smart
+filters saved by name (``saved_filters``); both are optional, so files without them still import.
+
 Merging an import into a database is :mod:`pricewatch.transfer_merge`.
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pricewatch import __version__
+from pricewatch.errors import BadInputError
 from pricewatch.models import (
     AlertKind,
     AlertRule,
@@ -30,14 +34,16 @@ from pricewatch.models import (
     Product,
     utcnow,
 )
+from pricewatch.product_filters import ProductQuery, SavedFilter, filter_name
 from pricewatch.storage.alert_rules import AlertOptions
+from pricewatch.tagging import tag_names
 from pricewatch.urls import MAX_URL_LENGTH
 
 FORMAT_VERSION = 2
 CSV_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector",
     "offer_key", "paused", "ignore_robots", "alerts", "observed_at", "price", "availability", "list_price",
-    "quantity",
+    "quantity", "tags",
 )  # fmt: skip
 _PRODUCT_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector", "offer_key",
@@ -46,7 +52,7 @@ _PRODUCT_FIELDS = (
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 # Text cells a spreadsheet could take for a formula get a leading apostrophe (the usual rule, which the
 # spreadsheet shows as text and the import strips again); number cells stay numbers.
-_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key", "quantity")
+_CSV_TEXT_FIELDS = ("title", "shop", "currency", "css_selector", "offer_key", "quantity", "tags")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 100_000_000  # a backup of thousands of products with years of history is a few MB
 MAX_TEXT = 2000  # characters of a title, shop, selector or offer
@@ -56,6 +62,8 @@ _MAX_PRICE_DIGITS = 15  # digits before the decimal mark
 _MIN_PRICE_EXPONENT = -10  # digits after it
 
 AlertsLookup = Callable[[Product], tuple[list[AlertRule], AlertOptions]]
+TagsLookup = Callable[[Product], list[str]]
+MAX_SAVED_FILTERS = 1000
 
 
 class ImportFormatError(ValueError):
@@ -79,6 +87,7 @@ class ImportedProduct:
     quantity: str | None = None
     # observed_at, price, availability, list price (the page's struck-through price; absent in older files)
     history: list[tuple[datetime, Decimal | None, Availability, Decimal | None]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> Decimal | None:
@@ -185,11 +194,12 @@ def _alerts_doc(rules: list[AlertRule], options: AlertOptions) -> dict[str, Any]
     }  # fmt: skip
 
 
-def _product_doc(product: Product, alerts: AlertsLookup | None) -> dict[str, Any]:
+def _product_doc(product: Product, alerts: AlertsLookup | None, tags: TagsLookup | None) -> dict[str, Any]:
     item: dict[str, Any] = {name: getattr(product, name) for name in _PRODUCT_FIELDS}
     item["target_price"] = _str(product.target_price)
     rules, options = alerts(product) if alerts else ([], AlertOptions())
     item["alerts"] = _alerts_doc(rules, options)
+    item["tags"] = tags(product) if tags else []
     return item
 
 
@@ -198,11 +208,13 @@ def export_json(
     out: TextIO,
     *,
     alerts: AlertsLookup | None = None,
+    tags: TagsLookup | None = None,
+    saved_filters: Iterable[SavedFilter] = (),
 ) -> int:
-    """Write format 2 JSON; ``alerts`` gives a product's rules and minimum change (none without it)."""
+    """Write format 2 JSON; ``alerts`` gives a product's rules and minimum change, ``tags`` its tags."""
     items = []
     for product, history in products:
-        item = _product_doc(product, alerts)
+        item = _product_doc(product, alerts, tags)
         item["history"] = [
             {
                 "observed_at": _iso(o.observed_at),
@@ -214,8 +226,9 @@ def export_json(
             for o in history
         ]
         items.append(item)
+    filters = [{"name": f.name, "query": f.query.to_json()} for f in saved_filters]
     doc = {"pricewatch_export": FORMAT_VERSION, "app_version": __version__, "exported_at": _iso(utcnow()),
-           "products": items}  # fmt: skip
+           "products": items, "saved_filters": filters}  # fmt: skip
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return len(items)
@@ -238,6 +251,7 @@ def export_csv(
     out: TextIO,
     *,
     alerts: AlertsLookup | None = None,
+    tags: TagsLookup | None = None,
 ) -> int:
     """One row per observation (one row for a product without history), the product's settings on each."""
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
@@ -248,7 +262,8 @@ def export_csv(
     count = 0
     for product, history in products:
         count += 1
-        base = _product_doc(product, alerts)
+        base = _product_doc(product, alerts, tags)
+        base["tags"] = ",".join(base["tags"])
         for name in _CSV_TEXT_FIELDS:
             if isinstance(base[name], str):
                 base[name] = _neutral(base[name])
@@ -292,7 +307,18 @@ def read_export(path: Path) -> str:
         raise ImportFormatError("not a UTF-8 text file") from None
 
 
+@dataclass(slots=True)
+class ExportDocument:
+    products: list[ImportedProduct]
+    saved_filters: list[SavedFilter] = field(default_factory=list)
+
+
 def parse_export(text: str) -> list[ImportedProduct]:
+    """The products of a JSON or CSV export (see :func:`parse_document`)."""
+    return parse_document(text).products
+
+
+def parse_document(text: str) -> ExportDocument:
     """Read a JSON or CSV export (the format is recognised from the content).
 
     Raises:
@@ -302,14 +328,14 @@ def parse_export(text: str) -> list[ImportedProduct]:
     try:
         if stripped.startswith(("{", "[")):
             return _parse_json(stripped)
-        return _parse_csv(stripped)
+        return ExportDocument(_parse_csv(stripped))
     except RecursionError:
         raise ImportFormatError("the file is nested too deeply to be a PriceWatch export") from None
     except csv.Error as exc:
         raise ImportFormatError(f"not a readable CSV file: {exc}") from None
 
 
-def _parse_json(text: str) -> list[ImportedProduct]:
+def _parse_json(text: str) -> ExportDocument:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -344,7 +370,37 @@ def _parse_json(text: str) -> list[ImportedProduct]:
                  _availability(entry.get("availability")), _money(entry.get("list_price"), at))
             )  # fmt: skip
         result.append(imported)
-    return result
+    return ExportDocument(result, _saved_filters(doc.get("saved_filters")))
+
+
+def _saved_filters(value: Any) -> list[SavedFilter]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_SAVED_FILTERS:
+        raise ImportFormatError(f"saved_filters is not a list of at most {MAX_SAVED_FILTERS} filters")
+    filters = []
+    for n, entry in enumerate(value, 1):
+        if not isinstance(entry, dict):
+            raise ImportFormatError(f"saved filter {n}: not an object")
+        try:
+            filters.append(
+                SavedFilter(filter_name(entry.get("name")), ProductQuery.from_json(entry.get("query")))
+            )
+        except BadInputError as exc:
+            raise ImportFormatError(f"saved filter {n}: {exc}") from None
+    return filters
+
+
+def _tags_from(value: Any, where: str) -> list[str]:
+    """A product's tags: a list (JSON) or one comma-separated cell (CSV); each checked as the user's."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    try:
+        return tag_names(value)
+    except BadInputError as exc:
+        raise ImportFormatError(f"{where}: tags: {exc}") from None
 
 
 def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:
@@ -365,6 +421,7 @@ def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:
         quantity=_text(item.get("quantity"), f"{where}: quantity", 100),
         rules=rules,
         options=options,
+        tags=_tags_from(item.get("tags"), where),
     )
 
 

@@ -21,6 +21,7 @@ from pricewatch.storage.alert_rules import AlertOptions
 from pricewatch.urls import validate_url
 
 if TYPE_CHECKING:
+    from pricewatch.organising import Organiser
     from pricewatch.storage import AlertRuleRepository, Database, ObservationRepository, ProductRepository
 
 
@@ -29,6 +30,8 @@ class ImportSummary:
     products_added: int
     products_updated: int
     observations_added: int
+    tags_added: int = 0
+    filters_added: int = 0
 
 
 class Store(Protocol):
@@ -38,6 +41,9 @@ class Store(Protocol):
     products: ProductRepository
     observations: ObservationRepository
     alert_rules: AlertRuleRepository
+
+    @property
+    def organiser(self) -> Organiser: ...
 
     def add_product(
         self,
@@ -62,17 +68,24 @@ def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
         assert product.id is not None
         return app.alert_rules_for(product.id), app.alert_rules.options(product.id)
 
+    tagged = app.organiser.tags.all_products()
+
+    def tags(product: Product) -> list[str]:
+        return tagged.get(product.id or 0, [])
+
     pairs = ((p, app.observations.history(p.id or 0)) for p in app.products.list())
     if fmt == "json":
-        return transfer.export_json(pairs, out, alerts=alerts)
+        filters = app.organiser.filters.list()
+        return transfer.export_json(pairs, out, alerts=alerts, tags=tags, saved_filters=filters)
     if fmt == "csv":
-        return transfer.export_csv(pairs, out, alerts=alerts)
+        return transfer.export_csv(pairs, out, alerts=alerts, tags=tags)
     raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
 
 
 def import_products(app: Store, path: Path) -> ImportSummary:
     """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
-    items = transfer.parse_export(transfer.read_export(path))
+    document = transfer.parse_document(transfer.read_export(path))
+    items = document.products
     for index, item in enumerate(items, 1):  # validate everything before writing anything
         try:
             validate_url(item.url)
@@ -82,7 +95,7 @@ def import_products(app: Store, path: Path) -> ImportSummary:
             raise transfer.ImportFormatError(
                 f"product {index}: the check interval must be at least one minute"
             )
-    added = updated = observations = 0
+    added = updated = observations = tags = filters = 0
     with app.db.transaction():
         for item in items:
             product = app.products.get_by_url(validate_url(item.url))  # stored URLs are normalised
@@ -95,7 +108,13 @@ def import_products(app: Store, path: Path) -> ImportSummary:
             assert product.id is not None
             observations += _merge_history(app, product.id, item)
             refresh_summary(app, product.id, item.currency)
-    return ImportSummary(added, updated, observations)
+            if item.tags:
+                tags += app.organiser.tags.add([product.id], item.tags)
+        for saved in document.saved_filters:  # the filters of this database keep their names and queries
+            if app.organiser.filters.get(saved.name) is None:
+                app.organiser.filters.save(saved.name, saved.query)
+                filters += 1
+    return ImportSummary(added, updated, observations, tags, filters)
 
 
 def _create(app: Store, item: transfer.ImportedProduct) -> Product:

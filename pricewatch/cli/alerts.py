@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pricewatch.cli.common import UserError, open_app
-from pricewatch.models import AlertKind, AlertRule
+from pricewatch.models import AlertKind, AlertRule, utcnow
 from pricewatch.storage.alert_rules import AlertOptions
 
 
@@ -109,6 +109,14 @@ def describe(rule: AlertRule, currency: str | None) -> str:
     return text + ("" if rule.enabled else " (disabled)")
 
 
+def snooze_note(rule: AlertRule) -> str:
+    if rule.snooze_until_change:
+        return " (snoozed until the price changes)"
+    if rule.snoozed_until is not None and rule.snoozed_until > utcnow():
+        return f" (snoozed until {rule.snoozed_until.astimezone():%Y-%m-%d %H:%M})"
+    return ""
+
+
 def rule_json(rule: AlertRule) -> dict[str, Any]:
     return {
         "id": rule.id,
@@ -119,6 +127,8 @@ def rule_json(rule: AlertRule) -> dict[str, Any]:
         "enabled": rule.enabled,
         "state": rule.state.value,
         "last_fired_at": None if rule.last_fired_at is None else rule.last_fired_at.isoformat(),
+        "snoozed_until": None if rule.snoozed_until is None else rule.snoozed_until.isoformat(),
+        "snooze_until_change": rule.snooze_until_change,
     }
 
 
@@ -152,7 +162,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     else:
         print(f"#{args.id} {name}:")
         for rule in rules:
-            print(f"  {rule.state.value:<6} {describe(rule, product.currency)}")
+            print(f"  {rule.state.value:<6} {describe(rule, product.currency)}{snooze_note(rule)}")
     if not current_options.empty:
         parts = []
         if current_options.min_change_amount is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from pricewatch import formatting
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
+from pricewatch.cli.organise import add_query_options, query_from
 from pricewatch.deals import Deal
 from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product, utcnow
@@ -46,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst = subparsers.add_parser("list", help="list tracked products")
     lst.add_argument("--json", action="store_true", help="one JSON array, for scripts")
     lst.add_argument("--search", metavar="TEXT", help="only products whose title, shop or URL contains TEXT")
+    lst.add_argument(
+        "--filter", metavar="NAME", help="only products a saved filter matches (pricewatch filter)"
+    )
+    add_query_options(lst)
     lst.set_defaults(func=cmd_list)
 
     snooze = subparsers.add_parser(
@@ -56,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     length = snooze.add_mutually_exclusive_group()
     length.add_argument("--days", type=float, default=1.0, help="how long (default: 1 day; 7 for a week)")
     length.add_argument("--off", action="store_true", help="end the snooze now")
+    length.add_argument("--until-change", action="store_true", help="until its price changes again")
+    snooze.add_argument("--rule", type=int, metavar="RULE_ID",
+                        help="snooze only this alert rule (ids: pricewatch alerts ID --json)")  # fmt: skip
     snooze.set_defaults(func=cmd_snooze)
 
     remove = subparsers.add_parser("remove", help="stop tracking a product (its history goes too)")
@@ -77,7 +86,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp.set_defaults(func=cmd_import)
 
 
-def product_json(product: Product, deal: Deal | None = None, unit: UnitPrice | None = None) -> dict[str, Any]:
+def product_json(
+    product: Product, deal: Deal | None = None, unit: UnitPrice | None = None, tags: Sequence[str] = ()
+) -> dict[str, Any]:
     """A product for scripts; ``deal`` and ``unit`` (its verdict, its price per unit): null when not given."""
 
     def money(value: Any) -> str | None:
@@ -102,6 +113,8 @@ def product_json(product: Product, deal: Deal | None = None, unit: UnitPrice | N
         "check_interval_minutes": product.check_interval_minutes,
         "paused": product.paused,
         "snoozed_until": product.snoozed_until.isoformat() if product.snoozed_until else None,
+        "snooze_until_change": product.snooze_until_change,
+        "tags": list(tags),
         "last_checked_at": time(product.last_checked_at),
         "next_check_at": time(product.next_check_at),
         "last_error": product.last_error,
@@ -206,16 +219,25 @@ def add_from_file(path: Path) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = query_from(args)
     with open_app() as app:
-        products = app.list_products(search=args.search)
+        products = app.list_products(search=args.search, query=query, saved=args.filter)
         if args.json:
-            rows = [product_json(p, app.deal(p.id or 0), app.unit_price(p)) for p in products]
+            facts = app.product_facts()
+            rows = [
+                product_json(
+                    p, app.deal(p.id or 0), app.unit_price(p), facts[p.id].tag_names if p.id in facts else ()
+                )
+                for p in products
+            ]
     if args.json:
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
     if not products:
-        if args.search:
+        if args.filter or not query.empty:
+            print("no product matches the filter")
+        elif args.search:
             print(f"no product matches {clean_line(args.search, 60)!r} (in its title, shop or URL)")
         else:
             print("no products tracked yet: add one with `pricewatch add URL`")
@@ -229,16 +251,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_snooze(args: argparse.Namespace) -> int:
-    if not args.off and not 0 < args.days <= 365:
+    if not (args.off or args.until_change) and not 0 < args.days <= 365:
         raise UserError("--days must be more than 0 and at most 365")
-    until = None if args.off else utcnow() + timedelta(days=args.days)
+    until = None if args.off or args.until_change else utcnow() + timedelta(days=args.days)
     with open_app() as app:
-        product = app.snooze_product(args.id, until)
+        if args.rule is None:
+            product = app.snooze_product(args.id, until, until_change=args.until_change)
+        else:
+            app.snooze_rule(args.id, args.rule, until, until_change=args.until_change)
+            product = app.get_product(args.id)
     name = clean_line(product.title or product.url, 70)
-    if until is None:
-        print(f"product {args.id} ({name}) notifies again")
+    what = f"rule {args.rule} of product {args.id}" if args.rule is not None else f"product {args.id}"
+    if args.until_change:
+        print(f"{what} ({name}) is snoozed until its price changes")
+    elif until is None:
+        print(f"{what} ({name}) notifies again")
     else:
-        print(f"product {args.id} ({name}) is snoozed until {until.astimezone():%Y-%m-%d %H:%M}")
+        print(f"{what} ({name}) is snoozed until {until.astimezone():%Y-%m-%d %H:%M}")
     return 0
 
 

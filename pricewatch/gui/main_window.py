@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
@@ -17,6 +17,8 @@ from pricewatch.gui.actions import Actions
 from pricewatch.gui.add_many.window import AddMany, holds_many
 from pricewatch.gui.editor.address import address_in
 from pricewatch.gui.editor.dialog import ProductDialog
+from pricewatch.gui.filters.bar import FilterBar
+from pricewatch.gui.filters.controller import FilterController
 from pricewatch.gui.history.window import ProductDetail
 from pricewatch.gui.menus import build_menus, build_toolbar, product_context_menu
 from pricewatch.gui.notifications.actions import NotificationActions
@@ -25,6 +27,7 @@ from pricewatch.gui.notifications.tray import TrayIcon
 from pricewatch.gui.products.messages import confirm_remove, removed_elsewhere
 from pricewatch.gui.products.model import ProductTableModel
 from pricewatch.gui.products.next_check import NextCheckColumn
+from pricewatch.gui.products.organise import OrganiseActions
 from pricewatch.gui.products.panel import ProductsPanel
 from pricewatch.gui.products.retries import CheckRetries
 from pricewatch.gui.products.sync import ProductSync
@@ -132,6 +135,22 @@ class MainWindow(QMainWindow):
 
         self.commands.show_tasks = build_menus(self, self.commands, [self.task_dock, self.notifications_dock])
         self.product_context_menu = product_context_menu(self, self.commands)
+        # Smart filters, tags and snoozes (issue 21): the filter row, the Tags column, Edit Selected…, Snooze.
+        self.filter_bar = FilterBar(self.products)
+        self.products.add_filter_bar(self.filter_bar)
+        self.filters = FilterController(app, self.product_model, self.products, self.filter_bar, self.work)
+        self.product_sync.loaded.connect(self.filters.refresh)
+        self.product_sync.products_refreshed.connect(self.filters.refresh_soon)
+        self.db_watch.changed.connect(self.filters.refresh_soon)
+        self.filters.applied.connect(self._update_counts)
+        self.organise = OrganiseActions(
+            app, self.products, self.product_sync, self.work, self.filters, self.filter_bar,
+            lambda text: self.statusBar().showMessage(text, 8000), self,
+        )  # fmt: skip
+        self.organise.add_to(self.product_context_menu)
+        product_menu = self.menuBar().findChild(QMenu, "productMenu")
+        if product_menu is not None:
+            self.organise.add_to(product_menu)
         self.toolbar = build_toolbar(self, self.commands)
         self.tray = TrayIcon(self, self.commands.check_all, self.commands.pause, self.commands.quit)
         self.tray.fallback_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -202,6 +221,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(single)
         for action in (self.commands.delete, self.commands.check):
             action.setEnabled(bool(selected))
+        self.organise.selection_changed(len(selected))
 
     @Slot()
     def add_product(self, url: str = "") -> ProductDialog:
@@ -547,6 +567,7 @@ class MainWindow(QMainWindow):
             detail.close()
         self.db_watch.stop()
         self.next_check.stop()
+        self.filters.stop()
         self.product_sync.stop()
         self.product_model.stop()
         self.outside_tasks.stop()

@@ -21,6 +21,8 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
     product_menu = bar.addMenu(QCoreApplication.translate("Menus", "&Product"))
+    # the window adds the organising actions (gui/products/organise)
+    product_menu.setObjectName("productMenu")
     product_menu.addActions([a.details, a.edit, a.open_browser])
     product_menu.addSeparator()
     product_menu.addActions([a.check, a.check_all, a.pause])

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from pricewatch.config import NotifyOptions
-from pricewatch.models import NotificationRecord, NotificationState, utcnow
+from pricewatch.models import UNTIL_PRICE_CHANGES, NotificationRecord, NotificationState, utcnow
 from pricewatch.notify.channels import (
     Channel,
     ChannelError,
@@ -56,6 +56,8 @@ def cap_reason(cap: int) -> str:
 
 def snooze_reason(until: datetime) -> str:
     """Why a notification of a snoozed product was suppressed."""
+    if until == UNTIL_PRICE_CHANGES:
+        return "the product is snoozed until its price changes"
     return f"the product is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
 
 

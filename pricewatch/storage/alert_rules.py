@@ -37,17 +37,19 @@ def _from_row(row: sqlite3.Row) -> AlertRule:
         enabled=bool(row["enabled"]),
         state=AlertState(row["state"]),
         last_fired_at=time_from_db(row["last_fired_at"]),
+        snoozed_until=time_from_db(row["snoozed_until"]),
+        snooze_until_change=bool(row["snooze_until_change"]),
     )
 
 
 def _to_db(name: str, value: Any) -> Any:
     if name in _MONEY:
         return money_to_db(value)
-    if name == "last_fired_at":
+    if name in ("last_fired_at", "snoozed_until"):
         return time_to_db(value)
     if name in ("kind", "state"):
         return str(value)
-    if name == "enabled":
+    if name in ("enabled", "snooze_until_change"):
         return int(bool(value))
     return value
 
@@ -66,6 +68,8 @@ class AlertRuleRepository:
             "enabled",
             "state",
             "last_fired_at",
+            "snoozed_until",
+            "snooze_until_change",
         )
         with self._db.transaction() as conn:
             cur = conn.execute(

@@ -214,6 +214,38 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE products ADD COLUMN quantity TEXT;
     """,
+    # tags on products; ``key`` is the case-folded name, so "Gift" and "gift" are one tag (SQLite's
+    # NOCASE folds ASCII only)
+    """
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE product_tags (
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (product_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX product_tags_tag ON product_tags(tag_id);
+    """,
+    # smart filters the user saved by name (the query as JSON, see pricewatch.product_filters); in the
+    # database rather than the settings file, so the CLI, the API and every window share them and an export
+    # carries them
+    """
+    CREATE TABLE saved_filters (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL
+    );
+    """,
+    # snoozes per alert rule (until a time), and "until the price changes again" for a product or a rule
+    """
+    ALTER TABLE products ADD COLUMN snooze_until_change INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE alert_rules ADD COLUMN snoozed_until TEXT;
+    ALTER TABLE alert_rules ADD COLUMN snooze_until_change INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -15,7 +15,7 @@ from pricewatch.storage.db import Database
 
 _MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price", "list_price"}
 _TIMES = {"created_at", "last_checked_at", "next_check_at", "snoozed_until"}
-_BOOLS = {"ignore_robots", "paused"}
+_BOOLS = {"ignore_robots", "paused", "snooze_until_change"}
 COLUMNS = tuple(f.name for f in fields(Product))
 EDITABLE = frozenset(
     {

@@ -14,6 +14,7 @@ from pricewatch.api.routes.common import IdPath, Money, PriceText, Url, money
 from pricewatch.api.routes.deal_models import DealOut, UnitPriceOut
 from pricewatch.app import PriceWatch
 from pricewatch.models import Availability, PriceObservation, Product, utcnow
+from pricewatch.product_filters import ProductQuery
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -40,6 +41,7 @@ class ProductOut(BaseModel):
     paused: bool
     fetch_mode: str = "auto"
     snoozed_until: datetime | None = None
+    snooze_until_change: bool = False
     last_error: str | None
     created_at: datetime
     last_checked_at: datetime | None
@@ -66,7 +68,7 @@ class ProductOut(BaseModel):
             offer_key=p.offer_key, check_interval_minutes=p.check_interval_minutes,
             ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error, created_at=p.created_at,
             last_checked_at=p.last_checked_at, next_check_at=p.next_check_at, fetch_mode=p.fetch_mode,
-            snoozed_until=p.snoozed_until,
+            snoozed_until=p.snoozed_until, snooze_until_change=p.snooze_until_change,
         )  # fmt: skip
 
 
@@ -123,11 +125,25 @@ async def list_products(
     runner: Runner,
     search: Annotated[str | None, Query(max_length=200)] = None,
     deals: Annotated[bool, Query(description="with each product's deal verdict (reads its history)")] = True,
+    tag: Annotated[str | None, Query(max_length=200, description="only products with this tag")] = None,
+    shop: Annotated[str | None, Query(max_length=253, description="only products of this shop")] = None,
+    below_target: Annotated[bool, Query(description="only products at or below their target")] = False,
+    in_stock: Annotated[bool, Query(description="only products in stock")] = False,
+    dropped_this_week: Annotated[bool, Query(description="only products cheaper in the last 7 days")] = False,
+    unsure: Annotated[bool, Query(description="only products whose newest reading is unsure")] = False,
+    saved: Annotated[
+        str | None, Query(alias="filter", max_length=200, description="only what this saved filter matches")
+    ] = None,
 ) -> list[ProductOut]:
     app = runner.app
+    query = ProductQuery.from_json({
+        "tag": tag or None, "shop": shop or None, "below_target": below_target, "in_stock": in_stock,
+        "dropped_this_week": dropped_this_week, "unsure": unsure,
+    })  # fmt: skip
 
     def read() -> list[ProductOut]:
-        return [ProductOut.of(p, app if deals else None) for p in app.list_products(search=search or None)]
+        products = app.list_products(search=search or None, query=query, saved=saved or None)
+        return [ProductOut.of(p, app if deals else None) for p in products]
 
     return await runner.call(read)
 
@@ -159,12 +175,14 @@ class SnoozeRequest(BaseModel):
     days: Annotated[float, Field(gt=0, le=365, description="how long; 0 or null ends the snooze")] | None = (
         1.0
     )
+    until_change: bool = Field(default=False, description="until the price changes again (days is ignored)")
 
 
 @router.post("/{product_id}/snooze", response_model=ProductOut, summary="Hold back a product's notifications")
 async def snooze(product_id: IdPath, body: SnoozeRequest, runner: Runner) -> ProductOut:
-    until = None if body.days is None else utcnow() + timedelta(days=body.days)
-    return ProductOut.of(await runner.call(runner.app.snooze_product, product_id, until))
+    until = None if body.days is None or body.until_change else utcnow() + timedelta(days=body.days)
+    snoozed = await runner.call(runner.app.snooze_product, product_id, until, until_change=body.until_change)
+    return ProductOut.of(snoozed)
 
 
 @router.delete("/{product_id}", status_code=204, response_class=Response, summary="Stop tracking a product")

@@ -33,7 +33,7 @@ from pricewatch.models import Availability, Product
 from pricewatch.translation import QT_TRANSLATE_NOOP
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
- COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL) = range(12)  # fmt: skip
+ COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL, COL_TAGS) = range(13)  # fmt: skip
 _HEADERS = (
     QT_TRANSLATE_NOOP("ProductTableModel", "Product"),
     QT_TRANSLATE_NOOP("ProductTableModel", "Shop"),
@@ -47,6 +47,7 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("ProductTableModel", "Next check"),
     QT_TRANSLATE_NOOP("ProductTableModel", "History"),
     QT_TRANSLATE_NOOP("ProductTableModel", "Deal"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "Tags"),
 )
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
@@ -195,6 +196,9 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
         self._unsure: set[int] = set()  # products whose newest reading is unsure
+        # product id -> (the Tags cell, its tooltip), from gui/filters/labels.py; absent: no tags, no snooze
+        self._labels: Mapping[int, tuple[str, str]] = {}
+        self._shown: frozenset[int] | None = None  # a smart filter's products (gui/filters); None: every one
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -240,6 +244,9 @@ class ProductTableModel(QAbstractTableModel):
             return self._retry_data(row.product, column, role)
         if column == COL_DEAL:
             return self._deal_data(row, role)
+        if column == COL_TAGS and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            label = self._labels.get(row.product.id or 0)
+            return None if label is None else label[role == Qt.ItemDataRole.ToolTipRole]
         if role == Qt.ItemDataRole.DisplayRole:
             text = row.display.get(column)
             if text is None:
@@ -256,7 +263,8 @@ class ProductTableModel(QAbstractTableModel):
         if role == ProductIdRole:
             return row.product.id
         if role == SearchRole:
-            return row.search
+            shown = self._shown
+            return row.search if shown is None or row.product.id in shown else ""
         if role == SparklineRole:
             if row.spark is None:
                 row.spark = []  # asked once; the reader fills it in
@@ -395,6 +403,20 @@ class ProductTableModel(QAbstractTableModel):
         if not quiet:
             for row in changed:
                 self.dataChanged.emit(self.index(row, COL_PRICE), self.index(row, COL_PRICE))
+
+    def set_shown_ids(self, ids: frozenset[int] | None) -> None:
+        """Only these products match a search (their :data:`SearchRole` text; others answer ""); None: all.
+
+        The filter proxy then hides the rest (see proxy.set_narrowed) with no Python call per row of its own.
+        """
+        self._shown = ids
+
+    def set_labels(self, labels: Mapping[int, tuple[str, str]]) -> None:
+        """The Tags column of every product (text, tooltip); one dataChanged over the column."""
+        self._labels = labels
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_TAGS), self.index(last, COL_TAGS))
 
     def is_unsure(self, product_id: int) -> bool:
         return product_id in self._unsure
@@ -543,6 +565,10 @@ class ProductTableModel(QAbstractTableModel):
             if best is None or due < best.next_check_at:  # type: ignore[operator]
                 best = product
         return best or paused
+
+    def products(self) -> list[Product]:
+        """Every row's product, in row order (a list of references: a few ms for 100,000 rows)."""
+        return [r.product for r in self._rows]
 
     def product_ids(self) -> list[int]:
         return [r.product.id or 0 for r in self._rows]

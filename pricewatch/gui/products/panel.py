@@ -46,9 +46,9 @@ from pricewatch.models import Product
 from pricewatch.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
-# Shop, price, change, lowest, highest, target, availability, last checked, next check, history (the title
-# stretches): 930 px, so the name keeps about 230 px at the default window size.
-DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90)
+# Shop, price, change, lowest, highest, target, availability, last checked, next check, history, deal, tags
+# (the title stretches): 1100 px, so the name keeps about 80 px at the default window size.
+DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 90, 80)
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air
@@ -159,6 +159,12 @@ class ProductsPanel(QWidget):
         self.table.verticalScrollBar().valueChanged.connect(self._fit_shown)
         self._update_empty()
         self.focus_products()  # the window starts on the products, not in the search box
+
+    def add_filter_bar(self, bar: QWidget) -> None:
+        """The smart filters' row (gui/filters), between the search box and the table."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, bar)
 
     def _set_table_model(self, model: QAbstractItemModel) -> None:
         """Show ``model``; its column header gets a selection model of its own, always empty.
@@ -333,7 +339,7 @@ class ProductsPanel(QWidget):
 
     def _apply_search(self) -> None:
         text = self.search.text().strip()
-        wanted = self.proxy if text else self.model
+        wanted = self.proxy if text or self.proxy.narrowed else self.model
         if wanted is self.proxy and self.proxy.sourceModel() is None:
             self.proxy.setSourceModel(self.model)
         self.proxy.set_search(text)
@@ -371,6 +377,8 @@ class ProductsPanel(QWidget):
                     "No product matches “{typed}”.\n"
                     "Search looks in names, shops and addresses; press Esc to clear it."
                 ).format(typed=typed[:80])
+                if typed
+                else self.tr("No product matches this filter.\nChoose “All products” to see every product.")
             )
             shown = self.no_match
         else:

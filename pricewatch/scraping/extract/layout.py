@@ -43,7 +43,9 @@ _BUY_ASCII = re.compile(
     r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
     r"warenkorb|ajouter au panier|aggiungi al carrello|a la cesta|al carr|winkelwagen|do koszyka|"
     r"adicionar ao carrinho|na sacola|sepete ekle|comprar|acheter|kaufen|kopen|acquista|kup teraz|bestellen|"
-    r"varukorg|legg i handlekurv|ostoskori|koupit|in cos|pirkti|ostukorvi|keranjang|troli"
+    r"varukorg|legg i handlekurv|ostoskori|koupit|in cos|pirkti|ostukorvi|keranjang|troli|"
+    # Platform names of the cart button, the same in every language ("button-cart" in OpenCart)
+    r"button[-_]cart|btn[-_]cart|cart[-_]btn|cart[-_]button|btn[-_]buy|buy[-_]btn|btn[-_]addtocart"
 )
 # Words with letters beyond ASCII, searched only in such text: one alternation of them all costs ten times
 # as much on the plain ASCII labels of most pages.
@@ -55,7 +57,7 @@ _BUY_OTHER = re.compile(
     r"\u0443 корпу|"
     # Asian, Arabic and Hebrew shops
     r"カートに|かごに|購入|加入购物车|加入購物車|立即购买|直接購買|장바구니|바로구매|구매하기|ตะกร้า|ซื้อ|"
-    r"giỏ hàng|vào giỏ|chọn mua|mua ngay|أضف إلى السلة|أضف للسلة|اشتر|לסל|לקנייה"
+    r"giỏ hàng|vào giỏ|chọn mua|mua ngay|أضف إلى السلة|أضف للسلة|اشتر|לסל|לקנייה|კალათ|ყიდვა"
 )
 
 
@@ -93,6 +95,7 @@ _OTHER_OFFERS = (
 OTHER_OFFERS_HEADING = re.compile("|".join(re.escape(p) for p in _OTHER_OFFERS))
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _HEADING_TEXT = 60
+_LEAD_ELEMENTS = 5  # an icon or a small label may come before a part's heading
 
 
 def _titled_as_other(node: Element) -> bool:
@@ -103,6 +106,9 @@ def _titled_as_other(node: Element) -> bool:
         if child.tag in _HEADINGS:
             text = text_start(child, _HEADING_TEXT).lower()
             return len(text) <= _HEADING_TEXT and bool(OTHER_OFFERS_HEADING.search(text))
+        size = _COUNT(child)
+        if not isinstance(size, float) or size > _LEAD_ELEMENTS:
+            return False  # a heading after the product's own block titles what follows, not the part
     return False
 
 
@@ -220,6 +226,17 @@ class Layout:
             if node is None:
                 return False
             if self._listed(node):
+                return True
+            node = node.getparent()
+        return False
+
+    def crossed_out(self, el: Element) -> bool:
+        """Whether the element or one of its three nearest ancestors is struck through (a tag or a style)."""
+        node: Element | None = el
+        for _ in range(4):
+            if node is None:
+                return False
+            if node.tag in LIST_TAGS or "line-through" in node.get("style", "").lower():
                 return True
             node = node.getparent()
         return False

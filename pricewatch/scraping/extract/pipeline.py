@@ -145,7 +145,8 @@ def _scan_visible(page: Page, layout: Layout) -> visible.Scan:
     if region is not None:
         found = visible.scan(page, layout, region)
         seen = visible.best(found.candidates)
-        if seen is not None and seen.score >= MIN_VISIBLE_SCORE:
+        # A best price in a repeated box means the "buy box" found is a list of other sellers or products.
+        if seen is not None and seen.score >= MIN_VISIBLE_SCORE and not seen.tiled:
             return found
     return visible.scan(page, layout)
 

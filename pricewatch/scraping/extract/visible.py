@@ -23,7 +23,14 @@ from pricewatch.scraping.extract.kinds import MEMBER_PRICE, kind_of
 from pricewatch.scraping.extract.labels import Label, label_before, text_before
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.words import names as names_of
-from pricewatch.scraping.money import NUMBER_RE, MoneyContext, ascii_digits, find_currency, parse_money
+from pricewatch.scraping.money import (
+    NUMBER_RE,
+    MoneyContext,
+    ascii_digits,
+    find_currency,
+    parse_money,
+    sign_as_decimal,
+)
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(
@@ -44,6 +51,8 @@ _NOT_PRICE_PART = re.compile(r"shipping|delivery|versand|tax|vat|mwst|base|unit|
 _DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
 _PAIR_DISTANCE = 8  # elements between two prices of one price box
+_LONELY_DISTANCE = 30  # elements around a list price where its sale price would be
+_LONELY_MIN_SCORE = 3.0  # ... a list price this strong (named a price, near the title and buy button)
 _MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more likely an instalment
 _MAX_TEXT = 60
 MAX_PHRASE = 80
@@ -112,7 +121,7 @@ def price_text(el: Element, limit: int = 400) -> str:
                 parts.append(child.tail)
 
     read(el, True)
-    return " ".join("".join(parts).split())
+    return sign_as_decimal(" ".join("".join(parts).split()))
 
 
 @lru_cache(maxsize=8192)
@@ -192,9 +201,42 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
             _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
         )
     _mark_tiles(result.candidates, layout)
-    _only_member_prices(result.candidates)
     _pair_old_prices(result.candidates)
+    _lonely_list_prices(result.candidates, layout)
+    _only_member_prices(result.candidates)
     return result
+
+
+def _lonely_list_prices(found: list[Candidate], layout: Layout) -> None:
+    """A price only named like a list price ("regular-price", "price--normal"), not crossed out nor
+    labelled "was", with no lower price to pay beside it (a member price is none), is the price: shops call
+    the non-member or non-sale price "regular" too."""
+    for cand in found:
+        el = cand.element
+        if (
+            not cand.is_list
+            or cand.tiled
+            or cand.score < _LONELY_MIN_SCORE
+            or el is None
+            or cand.currency is None
+        ):
+            continue
+        if layout.crossed_out(el):
+            continue
+        if label_before(el, cand.text) is Label.LIST:
+            continue
+        sale = any(
+            abs(c.position - cand.position) <= _LONELY_DISTANCE
+            and c.amount < cand.amount
+            and not c.is_list
+            and not c.tiled
+            and c.kind is None
+            and c.score > 0
+            for c in found
+        )
+        if not sale:
+            cand.is_list = False
+            cand.score += 3
 
 
 def _only_member_prices(found: list[Candidate]) -> None:
@@ -287,6 +329,13 @@ def _pair_old_prices(found: list[Candidate]) -> None:
     of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
     """
     plain = [c for c in found if not c.is_list and not c.sale and c.kind is None and c.element is not None]
+    for first in plain:
+        if first.score <= 0 and first.element is not None:
+            # Weak candidates were not read for their kind; an "Ex Tax" amount beside the price is no sale.
+            first.kind = kind_of(
+                text_before(first.element, first.text), _text_after(first.element, first.text)
+            )
+    plain = [c for c in plain if c.kind is None]
     for i, first in enumerate(plain):
         for second in plain[i + 1 :]:
             if second.position - first.position > _PAIR_DISTANCE:

@@ -54,6 +54,11 @@ _BEFORE = {
         r"\b(?:ab|od|from|buy|osta|kup|vanaf|à partir de|a partir de|desde)\s+\d+\s*"
         r"(?:st|stk|stück|szt|ks|pcs|pieces|units?|kpl)?\.?\s*:?\s*$"
     ),
+    "price filter": (
+        r"highest price|lowest price|max(?:imum)? price|min(?:imum)? price|price range|"
+        r"höchster preis|niedrigster preis|prix (?:le plus|max|min)|precio (?:máximo|mínimo)|"
+        r"prezzo (?:massimo|minimo)|cena (?:maksymalna|minimalna)|en yüksek fiyat|en düşük fiyat"
+    ),
     "saving": (
         r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"
         r"economize|tasarruf"
@@ -79,7 +84,10 @@ _AFTER = re.compile(
     r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng|fl\.?\s?oz|oz|lb|ct|count|ea|each|ft|sq\.?\s?ft|"
     r"yd|gal|qt|pk|100\s?st)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
-    r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais))"
+    r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais)|"
+    # a filter's bound: "20,00 € and more"
+    r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
+    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|і вище))"
 )
 _MAX = 60
 # A quantity, not money: the number is followed by a measure ("0.5 Kilogramm", "750 ml", "12 Stück").

@@ -32,6 +32,7 @@ AVOID = _vocabulary(
     megamenu breadcrumb footer header nav navbar navigation sidebar widget teaser suggest suggestion
     sponsor sponsored compare comparison tile producttile productlist productlisting productgrid listing
     swiper owl banner frequently others customer promobar cookie modal popup variant swatch option
+    toolbar sorter sorting pager pagination limiter facet facets filters refinement refinements
     """
 )
 # Parts whose amounts are not the price (shipping costs, instalments, unit prices), though their words may

@@ -87,7 +87,7 @@ _AFTER = re.compile(
     r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais)|"
     # a filter's bound: "20,00 € and more"
     r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
-    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|і вище))"
+    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище))"
 )
 _MAX = 60
 # A quantity, not money: the number is followed by a measure ("0.5 Kilogramm", "750 ml", "12 Stück").

@@ -128,7 +128,7 @@ OUT_OF_STOCK_PHRASES.update(
         ],
         "hr": ["nema na zalihi", "rasprodano", "nije dostupno", "trenutno nedostupno"],
         "sl": ["ni na zalogi", "razprodano", "ni na voljo"],
-        "bg": ["изчерпан", "изчерпано", "няма наличност", "не е наличен"],
+        "bg": ["изчерпан", "изчерпано", "няма наличност", "не \u0435 наличен"],
         "lt": ["nėra sandėlyje", "išparduota", "neturime", "prekės nėra"],
         "lv": ["nav noliktavā", "izpārdots", "nav pieejams"],
         "et": ["laost otsas", "pole laos", "välja müüdud"],

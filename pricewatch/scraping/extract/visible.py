@@ -47,7 +47,9 @@ _NOT_A_PRICE = re.compile(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
 _TEXT_SKIP = frozenset({"script", "style", "noscript", "template", "option", "select", "textarea"})
-_NOT_PRICE_PART = re.compile(r"shipping|delivery|versand|tax|vat|mwst|base|unit|info|note|hint")
+_NOT_PRICE_PART = re.compile(
+    r"shipping|delivery|versand|tax|vat|mwst|base|unit[-_]?price|price[-_]{0,2}unit(?!s)|per[-_]?unit|info|note|hint"
+)
 _DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
 _PAIR_DISTANCE = 8  # elements between two prices of one price box
@@ -102,7 +104,7 @@ def price_text(el: Element, limit: int = 400) -> str:
             return
         if not isinstance(node.tag, str):  # a comment: "-<!-- -->47<!-- -->%" reads "-47%"
             return
-        if not top and (node.tag in _TEXT_SKIP or _NOT_PRICE_PART.search(node.get("class", "").lower())):
+        if not top and (node.tag in _TEXT_SKIP or _is_note(node.get("class", ""))):
             return
         text = node.text or ""
         if (
@@ -122,6 +124,14 @@ def price_text(el: Element, limit: int = 400) -> str:
 
     read(el, True)
     return sign_as_decimal(" ".join("".join(parts).split()))
+
+
+@lru_cache(maxsize=4096)
+def _is_note(classes: str) -> bool:
+    """Whether a part's class marks shipping, tax or unit-price information ("price-tax", "tax-label"). A
+    bare "tax" among other classes is a flag on the price itself (Magento's "price-container tax weee")."""
+    names = " ".join(c for c in classes.lower().split() if c not in ("tax", "weee"))
+    return _NOT_PRICE_PART.search(names) is not None
 
 
 @lru_cache(maxsize=8192)

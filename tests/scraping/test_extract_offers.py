@@ -45,6 +45,17 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " kr/mån", "unit price or instalment"),
         ("", " le litre", "unit price or instalment"),
         ("", " senza interessi", "unit price or instalment"),
+        ("Kaina be PVM:", "", "price without tax"),
+        ("Cena bez PVN:", "", "price without tax"),
+        ("税抜", "", "price without tax"),
+        ("クーポン利用で", "", "member or coupon price"),
+        ("쿠폰적용가", "", "member or coupon price"),
+        ("The highest price is $", "", "price filter"),
+        ("", " / Fl Oz)", "unit price or instalment"),
+        ("", " ja rohkem", "unit price or instalment"),
+        ("", " and up", "unit price or instalment"),
+        ("Inhalt:", " Kilogramm", "quantity"),
+        ("", " ml", "quantity"),
     ],
 )
 def test_labels_and_units_name_what_an_amount_is(before: str, after: str, kind: str) -> None:

@@ -56,6 +56,9 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " and up", "unit price or instalment"),
         ("Inhalt:", " Kilogramm", "quantity"),
         ("", " ml", "quantity"),
+        ("", " Kč bez DPH", "price without tax"),
+        ("", " ex VAT", "price without tax"),
+        ("", " € HT", "price without tax"),
     ],
 )
 def test_labels_and_units_name_what_an_amount_is(before: str, after: str, kind: str) -> None:

@@ -85,6 +85,10 @@ _AFTER = re.compile(
     r"yd|gal|qt|pk|100\s?st)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
     r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais)|"
+    # written after the amount: "1 066 Kč bez DPH", "£40.00 ex VAT"
+    r"(?P<tax>bez dph|bez pvm|bez pdv|bez pvn|netto|excl|exkl|ex\.? ?vat|ex\.? ?tax|\+ ?vat|\+ ?tax|plus vat|"
+    r"zzgl\.? mwst|ht\b|hors taxes|sin iva|senza iva|sans tva|税抜|税別|不含税|未稅|\+ ?moms|ex\.? ?moms|"
+    r"ohne mwst)|"
     # a filter's bound: "20,00 € and more"
     r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
     r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище))"
@@ -114,6 +118,7 @@ def kind_of(before: str, after: str = "") -> str | None:
         after = after[:_MAX].lower()
         if _QUANTITY.match(after):
             return "quantity"
-        if _AFTER.match(after) or _AFTER.match(_CURRENCY_FIRST.sub("", after, count=1)):
-            return "unit price or instalment"
+        match = _AFTER.match(after) or _AFTER.match(_CURRENCY_FIRST.sub("", after, count=1))
+        if match is not None:
+            return "price without tax" if match.group("tax") else "unit price or instalment"
     return None

@@ -15,7 +15,16 @@ _LIST_LABEL = re.compile(
     r"before|normal price|uvp|statt|vorher|bisher|ursprünglicher preis|avant|prix (?:de base|initial|barré)|"
     r"ancien prix|antes|precio (?:anterior|original|regular)|prima|prezzo (?:di listino|consigliato|pieno)|"
     r"van|adviesprijs|eski fiyat|piyasa fiyat\u0131|liste fiyat\u0131|cena regularna|poprzednia cena|"
-    r"preço (?:antigo|original))\W*$"
+    r"preço (?:antigo|original)|list|"
+    # Central and Northern Europe
+    r"běžná cena|původní cena|doporučená cena|pôvodná cena|bežná cena|cena katalogowa|stara cena|"
+    r"eredeti ár|korábbi ár|preț vechi|pret vechi|preț întreg|ord\.? pris|ordinarie pris|tidigare pris|"
+    r"normalpris|vejl\.? pris|veil\.? pris|før|ordinær pris|normaalihinta|ovh|αρχική τιμή|"
+    r"старая цена|было|стара ціна|стара цена|redovna cijena|stara cijena|redna cena|sena kaina|"
+    # Asian, Arabic and Hebrew shops
+    r"通常価格|定価|参考価格|希望小売価格|原价|原價|建議售價|建议零售价|市场价|市場價|정가|소비자가|"
+    r"ราคาปกติ|giá gốc|giá cũ|giá niêm yết|السعر الأصلي|السعر القديم|كان|מחיר קודם|מחיר מקורי|"
+    r"m\.?r\.?p\.?)\W*$"
 )
 _SALE_LABEL = re.compile(
     r"(?:^|\W)(?:now|sale price|discounted price|our price|special price|deal price|price|jetzt|nur|"

@@ -123,6 +123,11 @@ def _region(ctx: MoneyContext | None) -> str | None:
     return next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
 
 
+def symbol_free(text: str) -> str:
+    """``text`` without its currency symbols and codes (what is left is a label or a unit)."""
+    return _symbol_re().sub(" ", text)
+
+
 def find_currency(text: str, ctx: MoneyContext | None = None) -> str | None:
     """The first currency symbol or code in ``text``, as an ISO code."""
     match = _symbol_re().search(text)

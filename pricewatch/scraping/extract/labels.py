@@ -29,7 +29,10 @@ _LIST_LABEL = re.compile(
 _SALE_LABEL = re.compile(
     r"(?:^|\W)(?:now|sale price|discounted price|our price|special price|deal price|price|jetzt|nur|"
     r"angebotspreis|aktionspreis|preis|maintenant|prix promo|prix|ahora|precio oferta|precio|ora|prezzo|"
-    r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat)\W*$"
+    r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat|internet price|precio internet|"
+    r"판매가|할인가|할인판매가|販売価格|価格|售价|售價|促销价|優惠價|网络价|網路價|ราคา|giá bán|giá|"
+    r"السعر|מחיר)\W*$"
+    r"|[价價]\W*$"
 )
 
 
@@ -112,3 +115,8 @@ def _classify(text: str) -> Label:
     if _SALE_LABEL.search(text):
         return Label.SALE
     return Label.NONE
+
+
+def classify_label(text: str) -> Label:
+    """What a short label says the amount after it is (LIST, SALE or NONE)."""
+    return _classify(text)

@@ -77,6 +77,12 @@ _BEFORE_RE = re.compile(
         for kind, pattern in _BEFORE.items()
     )
 )
+_INCLUDED_NEAR = 12  # characters before the amount where "incl. tax" names it
+_TAX_INCLUDED = re.compile(
+    r"税込|含税|含稅|inkl|incl|including (?:vat|tax)|inc\.? vat|vč\.? dph|s dph|su pvm|s pdv|ar pvn|"
+    r"\u0441 ндс|\u0441 ддс|\bttc\b|iva incl|con iva|ivato|kdv dahil|inkl\.? moms|med moms|sis\. alv|áfával|"
+    r"cu tva|부가세 포함"
+)
 _FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
@@ -86,9 +92,10 @@ _AFTER = re.compile(
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
     r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais)|"
     # written after the amount: "1 066 Kč bez DPH", "£40.00 ex VAT"
-    r"(?P<tax>bez dph|bez pvm|bez pdv|bez pvn|netto|excl|exkl|ex\.? ?vat|ex\.? ?tax|\+ ?vat|\+ ?tax|plus vat|"
+    r"(?P<tax>[(\uff08]?\s*(?:"
+    r"bez dph|bez pvm|bez pdv|bez pvn|netto|excl|exkl|ex\.? ?vat|ex\.? ?tax|\+ ?vat|\+ ?tax|plus vat|"
     r"zzgl\.? mwst|ht\b|hors taxes|sin iva|senza iva|sans tva|税抜|税別|不含税|未稅|\+ ?moms|ex\.? ?moms|"
-    r"ohne mwst)|"
+    r"ohne mwst))|"
     # a filter's bound: "20,00 € and more"
     r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
     r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище))"
@@ -111,8 +118,10 @@ def kind_of(before: str, after: str = "") -> str | None:
     if text:
         match = _BEFORE_RE.search(text)
         if match is not None and match.lastgroup is not None:
-            kind = _KINDS[match.lastgroup]
-            if not (kind == "shipping cost" and _FREE.search(text)):
+            kind: str | None = _KINDS[match.lastgroup]
+            if kind == "price without tax" and _TAX_INCLUDED.search(text[-_INCLUDED_NEAR:]):
+                kind = None  # "2,000 (tax excl.) tax incl.": the last label is this amount's own
+            if kind is not None and not (kind == "shipping cost" and _FREE.search(text)):
                 return kind
     if after:
         after = after[:_MAX].lower()

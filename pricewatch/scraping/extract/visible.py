@@ -18,7 +18,7 @@ from functools import lru_cache
 from lxml import etree
 
 from pricewatch.scraping.extract import tiles
-from pricewatch.scraping.extract.document import Element, Page
+from pricewatch.scraping.extract.document import Element, Page, text_start
 from pricewatch.scraping.extract.kinds import MEMBER_PRICE, kind_of
 from pricewatch.scraping.extract.labels import Label, label_before, text_before
 from pricewatch.scraping.extract.layout import Layout
@@ -130,7 +130,8 @@ def price_text(el: Element, limit: int = 400) -> str:
 def _is_note(classes: str) -> bool:
     """Whether a part's class marks shipping, tax or unit-price information ("price-tax", "tax-label"). A
     bare "tax" among other classes is a flag on the price itself (Magento's "price-container tax weee")."""
-    names = " ".join(c for c in classes.lower().split() if c not in ("tax", "weee"))
+    tokens = classes.lower().split()
+    names = " ".join(c for c in tokens if c not in ("tax", "weee")) if len(tokens) > 1 else " ".join(tokens)
     return _NOT_PRICE_PART.search(names) is not None
 
 
@@ -406,9 +407,11 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
 
 
 def _text_after(el: Element, text: str) -> str:
-    """What follows the amount: the rest of the element's own text and the text right after it."""
+    """What follows the amount: the rest of the element's own text, the notes inside it that the price text
+    leaves out ("<span class="tax">(tax excl.)</span>") and the text right after it."""
     last = max((i for i, ch in enumerate(text) if ch.isdigit()), default=len(text) - 1)
-    return text[last + 1 :] + " " + (el.tail or "")[:30]
+    notes = [text_start(n, 30) for n in el.iterdescendants(etree.Element) if _is_note(n.get("class", ""))][:2]
+    return " ".join([text[last + 1 :], *notes, (el.tail or "")[:30]])
 
 
 def best(found: list[Candidate]) -> Candidate | None:

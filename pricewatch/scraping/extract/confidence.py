@@ -2,7 +2,9 @@
 
 The basis says how the price was chosen (structured data the buy box confirms, structured data alone, the
 visible page alone, a conflict between them...); each has a base confidence, lowered when the evidence is thin
-(a visible price barely ahead of another amount, structured offers that differ with none shown, no currency).
+(a visible price barely ahead of another amount, structured offers that differ with none shown, no currency)
+and when a price read from the page looks like a misreading (see :func:`_doubts`): the wrong prices a rule
+misses on an unseen shop have those marks, while right ones rarely do.
 Below :data:`~pricewatch.scraping.extract.result.UNSURE_BELOW` the reading is marked unsure.
 """
 

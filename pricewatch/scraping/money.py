@@ -182,6 +182,7 @@ def _settle_three(sep: str, digits: str, currency: str | None) -> str | None:
 
 
 # A currency sign written where the decimal mark goes ("89€99", "149 €95"): French and Belgian shops.
+_SIGNS = frozenset("€£$₺₽₴₹₩₪₫฿₦₱₸₾¥")
 _SIGN_AS_DECIMAL = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+) ?([€£$₺₽₴₹₩₪₫฿₦₱₸₾¥])(\d{2})(?![\d.,])"
 )
@@ -189,7 +190,7 @@ _SIGN_AS_DECIMAL = re.compile(
 
 def sign_as_decimal(text: str) -> str:
     """ "89€99" as "89.99 €": a currency sign in the decimal mark's place, read as the mark."""
-    if not _SIGN_AS_DECIMAL.search(text):
+    if _SIGNS.isdisjoint(text) or not _SIGN_AS_DECIMAL.search(text):
         return text
     return _SIGN_AS_DECIMAL.sub(
         lambda m: f"{m.group(1).replace(' ', '').replace('.', '')}.{m.group(3)} {m.group(2)}", text

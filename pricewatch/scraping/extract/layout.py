@@ -7,6 +7,7 @@ the element's own tag and attributes and are cached, so checking all ancestors o
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -43,8 +44,11 @@ _BUY_ASCII = re.compile(
     r"add[\s_-]?to[\s_-]?(?:cart|basket|bag|trolley)|addtocart|add-to-cart|buy[\s_-]?now|buy[\s_-]?button|"
     r"warenkorb|ajouter au panier|aggiungi al carrello|a la cesta|al carr|winkelwagen|do koszyka|"
     r"adicionar ao carrinho|na sacola|sepete ekle|comprar|acheter|kaufen|kopen|acquista|kup teraz|bestellen|"
-    r"varukorg|legg i handlekurv|ostoskori|koupit|in cos|pirkti|ostukorvi|keranjang|troli|"
-    # Platform names of the cart button, the same in every language ("button-cart" in OpenCart)
+    r"varukorg|legg i handlekurv|ostoskori|koupit|in cos|pirkti|ostukorvi|keranjang|troli"
+)
+# Platform names of the cart button, the same in every language ("button-cart" in OpenCart); each holds
+# "cart" or "buy", so the search runs only on labels with those.
+_BUY_IDS = re.compile(
     r"button[-_]cart|btn[-_]cart|cart[-_]btn|cart[-_]button|btn[-_]buy|buy[-_]btn|btn[-_]addtocart"
 )
 # Words with letters beyond ASCII, searched only in such text: one alternation of them all costs ten times
@@ -63,8 +67,10 @@ _BUY_OTHER = re.compile(
 
 def buy_words(label: str) -> bool:
     """Whether a lower-case control label says "add to cart" or "buy", in one of the shops' languages."""
-    return _BUY_ASCII.search(label) is not None or (
-        not label.isascii() and _BUY_OTHER.search(label) is not None
+    return (
+        _BUY_ASCII.search(label) is not None
+        or (("cart" in label or "buy" in label) and _BUY_IDS.search(label) is not None)
+        or (not label.isascii() and _BUY_OTHER.search(label) is not None)
     )
 
 
@@ -106,8 +112,7 @@ def _titled_as_other(node: Element) -> bool:
         if child.tag in _HEADINGS:
             text = text_start(child, _HEADING_TEXT).lower()
             return len(text) <= _HEADING_TEXT and bool(OTHER_OFFERS_HEADING.search(text))
-        size = _COUNT(child)
-        if not isinstance(size, float) or size > _LEAD_ELEMENTS:
+        if next(islice(child.iterdescendants(), _LEAD_ELEMENTS, None), None) is not None:
             return False  # a heading after the product's own block titles what follows, not the part
     return False
 

@@ -340,13 +340,7 @@ def _pair_old_prices(found: list[Candidate]) -> None:
     of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
     """
     plain = [c for c in found if not c.is_list and not c.sale and c.kind is None and c.element is not None]
-    for first in plain:
-        if first.score <= 0 and first.element is not None:
-            # Weak candidates were not read for their kind; an "Ex Tax" amount beside the price is no sale.
-            first.kind = kind_of(
-                text_before(first.element, first.text), _text_after(first.element, first.text)
-            )
-    plain = [c for c in plain if c.kind is None]
+    read: set[int] = set()
     for i, first in enumerate(plain):
         for second in plain[i + 1 :]:
             if second.position - first.position > _PAIR_DISTANCE:
@@ -356,8 +350,20 @@ def _pair_old_prices(found: list[Candidate]) -> None:
             high, low = (first, second) if first.amount > second.amount else (second, first)
             if low.amount < high.amount * _MIN_SALE_RATIO or not _same_box(first, second):
                 continue
+            if _has_kind(first, read) or _has_kind(second, read):
+                continue
             high.is_list = True
             high.score -= 3
+
+
+def _has_kind(cand: Candidate, read: set[int]) -> bool:
+    """Whether the candidate is an instalment, tax-excluded or other non-price amount. Weak candidates were
+    not read for their kind when scored; they are read here, once, when they would pair ("Ex Tax" beside
+    the price is no sale price)."""
+    if cand.kind is None and cand.score <= 0 and id(cand) not in read and cand.element is not None:
+        read.add(id(cand))
+        cand.kind = kind_of(text_before(cand.element, cand.text), _text_after(cand.element, cand.text))
+    return cand.kind is not None
 
 
 def _same_box(first: Candidate, second: Candidate) -> bool:

@@ -111,6 +111,12 @@ def symbol_table() -> dict[str, frozenset[str]]:
                 _add(found, symbol, code)
         for symbol, code in CUSTOMARY.items():
             _add(found, symbol, code)
+        # Shops capitalise letter symbols their own way ("KSh", "USh" for CLDR's "Ksh", "USh").
+        for symbol, codes in list(found.items()):
+            if len(symbol) >= _MIN_LATIN_SYMBOL and symbol.isascii() and symbol.isalpha():
+                for variant in (symbol[:2].upper() + symbol[2:], symbol.capitalize()):
+                    for code in codes:
+                        _add(found, variant, code)
         return {symbol: frozenset(codes) for symbol, codes in found.items()}
 
 

@@ -123,6 +123,11 @@ def _region(ctx: MoneyContext | None) -> str | None:
     return next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
 
 
+def symbol_free(text: str) -> str:
+    """``text`` without its currency symbols and codes (what is left is a label or a unit)."""
+    return _symbol_re().sub(" ", text)
+
+
 def find_currency(text: str, ctx: MoneyContext | None = None) -> str | None:
     """The first currency symbol or code in ``text``, as an ISO code."""
     match = _symbol_re().search(text)
@@ -176,6 +181,22 @@ def _settle_three(sep: str, digits: str, currency: str | None) -> str | None:
     return None
 
 
+# A currency sign written where the decimal mark goes ("89€99", "149 €95"): French and Belgian shops.
+_SIGNS = frozenset("€£$₺₽₴₹₩₪₫฿₦₱₸₾¥")
+_SIGN_AS_DECIMAL = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+) ?([€£$₺₽₴₹₩₪₫฿₦₱₸₾¥])(\d{2})(?![\d.,])"
+)
+
+
+def sign_as_decimal(text: str) -> str:
+    """ "89€99" as "89.99 €": a currency sign in the decimal mark's place, read as the mark."""
+    if _SIGNS.isdisjoint(text) or not _SIGN_AS_DECIMAL.search(text):
+        return text
+    return _SIGN_AS_DECIMAL.sub(
+        lambda m: f"{m.group(1).replace(' ', '').replace('.', '')}.{m.group(3)} {m.group(2)}", text
+    )
+
+
 def parse_money(text: str, ctx: MoneyContext | None = None) -> Money | None:
     """The first amount in ``text`` with the currency written next to it (else the context's), or None.
 
@@ -187,6 +208,7 @@ def parse_money(text: str, ctx: MoneyContext | None = None) -> Money | None:
         return None
     text = ascii_digits(text).replace("\u00a0", " ")
     currency = find_currency(text, ctx)
+    text = sign_as_decimal(text)
     for match in NUMBER_RE.finditer(text):
         token = match.group(0).strip()
         rest = text[match.end() : match.end() + 3]

@@ -138,3 +138,41 @@ def test_a_number_at_the_end_of_the_title_is_not_the_start_of_the_price() -> Non
     result = extract(page)
     assert result.price == Decimal("45.67") and not result.unsure
     assert all(c.text != "Item 3" for c in result.candidates)
+
+
+@pytest.mark.parametrize(
+    ("body", "doubt"),
+    [
+        # An amount in brackets is a note or a unit price more often than the price.
+        ('<span class="price">(€12.99 each)</span>', "brackets"),
+        # A word the rules do not know stands before the amount.
+        ('<span class="price">Treuekarte 12,99 €</span>', "unexplained label"),
+        # A whole amount where the page's other prices show cents: the cents sat in an element missed.
+        ('<span class="price">€129</span> <del class="old-price">149,99 €</del>', "without cents"),
+    ],
+)
+def test_a_doubtful_visible_price_is_unsure(body: str, doubt: str) -> None:
+    result = extract(page(body))
+    assert result.price is not None and result.unsure, result.evidence
+    assert any(doubt in note for note in result.evidence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<span class="price">12,99 €</span> <del class="old-price">14,99 €</del>',
+        '<span class="price">189,- €</span> <del class="old-price">219,99 €</del>',  # ",-": no cents, said so
+        '<span class="price">¥3,300(税込)</span>',  # a tax note in brackets after the amount
+        '<span class="price">판매가 18,500원</span>',
+    ],
+)
+def test_a_plain_visible_price_is_not_doubted(body: str) -> None:
+    result = extract(page(body))
+    assert result.price is not None and not result.unsure, result.evidence
+
+
+def test_overruling_the_structured_price_with_a_far_amount_is_unsure() -> None:
+    offer = {"@type": "Offer", "price": "399.00", "priceCurrency": "EUR"}
+    body = '<del class="price">399,00 €</del> <span class="price sale">9,90 €</span>'
+    result = extract(page(body, offer))
+    assert result.price == Decimal("9.90") and result.unsure

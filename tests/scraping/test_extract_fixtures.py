@@ -1,7 +1,8 @@
 """The project's own fixture pages (tests/data/extract_fixtures), scored through ``pricewatch extract --json``
 with the corpus's protocol: split price markup, structured data against the buy box, non-Latin scripts and
-currencies, wrong offers, availability wording, pages without a product. The held-out set
-(tests/data/extract_heldout) is not scored here: bench/extraction.py reports it separately."""
+currencies, wrong offers, availability wording, pages without a product. The held-out sets
+(tests/data/extract_heldout, _heldout2, _heldout3) are not scored here: bench/extraction.py reports
+them apart."""
 
 from __future__ import annotations
 

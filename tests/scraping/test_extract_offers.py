@@ -45,13 +45,31 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " kr/mån", "unit price or instalment"),
         ("", " le litre", "unit price or instalment"),
         ("", " senza interessi", "unit price or instalment"),
+        ("Kaina be PVM:", "", "price without tax"),
+        ("Cena bez PVN:", "", "price without tax"),
+        ("税抜", "", "price without tax"),
+        ("クーポン利用で", "", "member or coupon price"),
+        ("쿠폰적용가", "", "member or coupon price"),
+        ("The highest price is $", "", "price filter"),
+        ("", " / Fl Oz)", "unit price or instalment"),
+        ("", " ja rohkem", "unit price or instalment"),
+        ("", " and up", "unit price or instalment"),
+        ("Inhalt:", " Kilogramm", "quantity"),
+        ("", " ml", "quantity"),
+        ("", " Kč bez DPH", "price without tax"),
+        ("", " ex VAT", "price without tax"),
+        ("", " € HT", "price without tax"),
+        ("", "円 \uff08税抜\uff09", "price without tax"),
     ],
 )
 def test_labels_and_units_name_what_an_amount_is(before: str, after: str, kind: str) -> None:
     assert kind_of(before, after) == kind
 
 
-@pytest.mark.parametrize("before", ["Free shipping", "Price:", "Sale price", "Was:", "Precio Internet", ""])
+@pytest.mark.parametrize(
+    "before",
+    ["Free shipping", "Price:", "Sale price", "Was:", "Precio Internet", "", "2,000円\uff08税抜\uff09 税込"],
+)
 def test_price_labels_are_not_other_kinds(before: str) -> None:
     assert kind_of(before, " inkl. MwSt.") is None
 

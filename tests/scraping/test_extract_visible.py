@@ -270,7 +270,9 @@ def test_labels_before_a_price_tell_list_from_sale(box: str) -> None:
     ("text", "expected"),
     [("Was:", "LIST"), ("UVP", "LIST"), ("statt", "LIST"), ("Prix barré", "LIST"), ("Eski fiyat", "LIST"),
      ("Now", "SALE"), ("Jetzt nur", "SALE"), ("Price:", "SALE"), ("Free shipping on all orders over", "NONE"),
-     ("à partir de", "NONE")],
+     ("à partir de", "NONE"), ("List:", "LIST"), ("Běžná cena", "LIST"), ("Ord. pris", "LIST"),
+     ("通常価格", "LIST"), ("原价", "LIST"), ("정가", "LIST"), ("ราคาปกติ", "LIST"), ("Giá gốc", "LIST"),
+     ("מחיר קודם", "LIST"), ("M.R.P.:", "LIST"), ("Старая цена", "LIST")],
 )  # fmt: skip
 def test_label_words(text: str, expected: str) -> None:
     price = etree.fromstring(f"<p>{text} <b>9</b></p>").find("b")

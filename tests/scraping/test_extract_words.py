@@ -30,6 +30,8 @@ def test_words(names: str, expected: set[str]) -> None:
         ("celwidget", False),  # a widget wrapper around everything, not a widget
         ("availability unavailable", False),  # "nav" inside a word is no navigation
         ("product-detail buybox", False),
+        ("toolbar toolbar-products", True),  # a listing's item count and sorter
+        ("facets__display", True),
     ],
 )
 def test_avoided_parts(names: str, avoided: bool) -> None:
@@ -40,5 +42,6 @@ def test_list_and_sale_words() -> None:
     assert words("price-old") & LIST
     assert words("wasPrice") & LIST
     assert not words("font-weight-bold") & LIST
+    assert not words("list-unstyled") & LIST  # Bootstrap's plain list, not a list price
     assert words("special-price") & SALE
     assert not words("specialist") & SALE

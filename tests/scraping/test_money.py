@@ -128,3 +128,26 @@ def test_currency_letters_inside_a_word_are_no_currency() -> None:
     # "kr" in Latvian "krājumā" (in stock) and "TL" glued to a letter are words, not money.
     assert find_currency("līdz kamēr prece ir krājumā 06.07") is None
     assert find_currency("TLü 5") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [("89€99", "89.99", "EUR"), ("1 249€90", "1249.90", "EUR"), ("149 €95", "149.95", "EUR"),
+     ("12£50", "12.50", "GBP")],
+)  # fmt: skip
+def test_a_currency_sign_in_the_decimal_marks_place(text: str, amount: str, currency: str) -> None:
+    assert parse_money(text) == Money(Decimal(amount), currency)
+
+
+def test_a_sign_between_two_prices_is_no_decimal_mark() -> None:
+    # "19,99 € 24,99 €": the sign ends one price; the next has its own cents.
+    assert parse_money("19,99 € 24,99 €") == Money(Decimal("19.99"), "EUR")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [("KSh3,450.00", "3450.00", "KES"), ("Ksh 3,450", "3450", "KES"), ("USh 85,000", "85000", "UGX"),
+     ("TSh 12,000", "12000", "TZS")],
+)  # fmt: skip
+def test_letter_symbols_in_the_shops_capitals(text: str, amount: str, currency: str) -> None:
+    assert parse_money(text) == Money(Decimal(amount), currency)

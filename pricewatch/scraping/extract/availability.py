@@ -118,6 +118,22 @@ OUT_OF_STOCK_PHRASES.update(
         "he": ["אזל מהמלאי", "לא במלאי", "אזל"],
         "hi": ["स्टॉक में नहीं", "आउट ऑफ स्टॉक", "उपलब्ध नहीं"],
         "id": ["stok habis", "habis", "tidak tersedia"],
+        "sr": [
+            "нема на стању",
+            "nema na stanju",
+            "распродато",
+            "rasprodato",
+            "није доступно",
+            "nije dostupno",
+        ],
+        "hr": ["nema na zalihi", "rasprodano", "nije dostupno", "trenutno nedostupno"],
+        "sl": ["ni na zalogi", "razprodano", "ni na voljo"],
+        "bg": ["изчерпан", "изчерпано", "няма наличност", "не \u0435 наличен"],
+        "lt": ["nėra sandėlyje", "išparduota", "neturime", "prekės nėra"],
+        "lv": ["nav noliktavā", "izpārdots", "nav pieejams"],
+        "et": ["laost otsas", "pole laos", "välja müüdud"],
+        "ka": ["არ არის მარაგში", "ამოიწურა", "მარაგში არ არის"],
+        "ms": ["kehabisan stok", "stok habis"],
     }
 )
 # Scripts written without spaces between words: matched anywhere in a short text, not at word boundaries.
@@ -165,7 +181,7 @@ LOW_STOCK_OR_LEAD_TIME = re.compile(
     r"осталось|còn|فقط|נותרו)\s+\d+(?!\w)"
     r"|(?<!\w)(?:ships|dispatched|delivered|usually ships|ready to ship|versandfertig|lieferbar|lieferzeit|"
     r"expédié|expédition|livraison|se envía|envío|spedito|spedizione|verzonden|levertijd|wysyłka|kargoda|"
-    r"kargoya|envio|levereras|sendes|odesíláme|expediere)\b[^.]{0,25}?\d+\s*(?:-\s*\d+\s*)?"
+    r"kargoya|envio|levereras|sendes|odesíláme|expediere)\b[^.]{0,25}?\d+\s*(?:[-\u2013\u2014]\s*\d+\s*)?"
     r"(?:weeks?|days?|business days|hours?|h|wochen?|tagen?|werktagen?|semaines?|jours?|semanas?|días?|dias|"
     r"settimane?|giorni|weken|dagen|tygodni|dni|hafta|gün|veckor|dagar|uker|dager|týdn[ůy]|dn[ůy]|zile|"
     r"săptămâni)(?!\w)"
@@ -181,6 +197,8 @@ IN_STOCK_PHRASES = [
     *("skladem", "na skladě", "na sklade", "raktáron", "készleten", "în stoc", "i lager", "finns i lager"),
     *("på lager", "varastossa", "в наличии", "còn hàng", "متوفر", "متوفر في المخزون", "במלאי"),
     *("स्टॉक में है", "tersedia", "stok tersedia", "διαθέσιμο"),
+    *("на стању", "na stanju", "na zalihi", "na zalogi", "в наличност", "yra sandėlyje", "ir noliktavā"),
+    *("laos olemas", "მარაგშია"),
 ]
 IN_STOCK_UNSPACED = [
     "在庫あり",

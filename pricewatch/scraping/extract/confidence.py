@@ -2,19 +2,24 @@
 
 The basis says how the price was chosen (structured data the buy box confirms, structured data alone, the
 visible page alone, a conflict between them...); each has a base confidence, lowered when the evidence is thin
-(a visible price barely ahead of another amount, structured offers that differ with none shown, no currency).
+(a visible price barely ahead of another amount, structured offers that differ with none shown, no currency)
+and when a price read from the page looks like a misreading (see :func:`_doubts`): the wrong prices a rule
+misses on an unseen shop have those marks, while right ones rarely do.
 Below :data:`~pricewatch.scraping.extract.result.UNSURE_BELOW` the reading is marked unsure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
 from pricewatch.scraping.extract import evidence, visible
 from pricewatch.scraping.extract.document import Page
+from pricewatch.scraping.extract.labels import Label, classify_label
 from pricewatch.scraping.extract.result import UNSURE_BELOW, Extraction, PriceCandidate
 from pricewatch.scraping.extract.visible import Candidate
+from pricewatch.scraping.money import symbol_free
 
 NONE = "none"
 SELECTOR = "selector"
@@ -55,6 +60,12 @@ _TILE_PENALTY = visible.TILE_PENALTY
 _KIND_PENALTY = visible.KIND_PENALTY
 _MAX_LIST_DISTANCE = 30  # elements between a price and its crossed-out list price
 _MAX_DISCOUNT = Decimal(5)  # a "list price" above five times the price belongs to something else
+_DOUBT = 0.3  # a doubt about a price read from the page puts a well-placed one below the unsure threshold
+_LABEL_LETTERS = 3
+_HOPELESS = -3.0  # amounts this weak (in menus, carts, hidden) say little about the page's format
+_MIN_RATIO = Decimal("0.3")  # a sale below 30 % of the structured price is more likely another amount
+_MAX_RATIO = Decimal("1.5")
+_CENTS = re.compile(r"\d[.,]\d{1,2}(?!\d)|\d[.,:][-\u2013]")  # "9,99"; "189,-" and "4 990:-" say "no cents"
 
 
 def source_name(method: str) -> str:
@@ -88,6 +99,11 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
     else:
         score = _BASE.get(basis)
     score = 0.5 if score is None else score
+    if basis in (VISIBLE, VISIBLE_EVIDENCE, VISIBLE_STRONG):
+        doubts = _doubts(result, found)
+        if doubts:
+            score -= _DOUBT
+            result.evidence.extend(doubts)
     if result.currency is None:
         score -= 0.1
         result.evidence.append("the page does not say the currency")
@@ -100,6 +116,38 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
         result.evidence.append("the page shows the prices of several of its offers; the main one is a guess")
     result.confidence = round(min(1.0, max(0.0, score)), 3)
     result.unsure = result.confidence < UNSURE_BELOW
+
+
+def _doubts(result: Extraction, found: list[Candidate]) -> list[str]:
+    """What makes a price read from the page look like a misreading, in any shop: an unknown word before the
+    amount ("Tooteid 5", "coupon price"), an amount in brackets (a unit price or a note), a whole amount
+    where the page's other prices show cents (the cents in a split element missed), or an amount far
+    from the structured one it overrules."""
+    price = result.price
+    mine = [c for c in found if c.amount == price and not c.is_list and c.kind is None]
+    if price is None or not mine:
+        return []
+    seen = max(mine, key=lambda c: c.score)
+    text = seen.text
+    notes = []
+    cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
+    words = symbol_free(text[:cut])
+    if sum(ch.isalpha() for ch in words) >= _LABEL_LETTERS and classify_label(words) is not Label.SALE:
+        notes.append(f"an unexplained label stands before the amount ({text[:cut].strip()!r})")
+    if "(" in text[:cut]:
+        notes.append("the amount is written in brackets, as notes and unit prices are")
+    if not _CENTS.search(text) and any(
+        c is not seen
+        and c.currency == seen.currency
+        and _CENTS.search(c.text)
+        and c.score + (_KIND_PENALTY if c.kind else 0.0) > _HOPELESS
+        for c in found
+    ):
+        notes.append("it is written without cents while the page's other prices show them (a split price?)")
+    structured = result.structured_price
+    if structured and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
+        notes.append(f"it is far from the structured price {structured}")
+    return notes
 
 
 def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:

@@ -23,7 +23,10 @@ _BEFORE = {
         r"member|mitglied|\bclub|\bvip\b|loyalty|rewards?\b|会员|会員|회원|with (?:the )?card|card price|"
         r"con tarjeta|com cart[aã]o|coupon|cupón|cupom|gutschein|voucher|with code|mit (?:dem )?code|"
         r"avec (?:le )?code|con (?:el )?código|kod rabat|kupon|sepette|in (?:the )?(?:basket|cart)|"
-        r"\bpix\b|boleto|app price|in the app|student"
+        r"\bpix\b|boleto|app price|in the app|student|"
+        # coupon and member prices beyond the Latin script
+        r"クーポン|会員価格|쿠폰|회원가|优惠券|優惠券|券后|券後|คูปอง|สมาชิก|mã giảm|thành viên|كوبون|קופון|"
+        r"купон|члена клуба|для членов"
     ),
     "from price": (
         r"(?:^|[^\w])(?:from|starting at|starts at|as low as|ab|desde|a partir de|à partir de|dès|vanaf|"
@@ -32,7 +35,10 @@ _BEFORE = {
     "price without tax": (
         r"netto|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
         r"bez dph|bez pvm|bez vat|без ддс|без пдв|без ндс|sin iva|senza iva|sans tva|sem iva|kdv hariç|"
-        r"ex moms|uden moms|ilman alv|áfa nélkül|fără tva|税抜|税別|不含税"
+        r"ex moms|uden moms|ilman alv|áfa nélkül|fără tva|税抜|税別|不含税|"
+        r"be pvm|bez pdv|bez pvn|käibemaksuta|\bkm-ta|excluding (?:vat|tax)|before tax|pre-tax|"
+        r"ohne ust|exkl\.? ust|hors taxes|sans taxes|不含稅|未稅|부가세 별도|vat 별도|chưa (?:bao gồm )?vat|"
+        r"ไม่รวม vat|ไม่รวมภาษี|بدون ضريبة|לפני מע\"מ"
     ),
     "unit price": (
         r"grundpreis|unit price|per unit|prix unitaire|prix au (?:kg|kilo|litre)|precio por (?:kg|litro)|"
@@ -47,6 +53,11 @@ _BEFORE = {
         r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|staffel|"
         r"\b(?:ab|od|from|buy|osta|kup|vanaf|à partir de|a partir de|desde)\s+\d+\s*"
         r"(?:st|stk|stück|szt|ks|pcs|pieces|units?|kpl)?\.?\s*:?\s*$"
+    ),
+    "price filter": (
+        r"highest price|lowest price|max(?:imum)? price|min(?:imum)? price|price range|"
+        r"höchster preis|niedrigster preis|prix (?:le plus|max|min)|precio (?:máximo|mínimo)|"
+        r"prezzo (?:massimo|minimo)|cena (?:maksymalna|minimalna)|en yüksek fiyat|en düşük fiyat"
     ),
     "saving": (
         r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"
@@ -66,15 +77,35 @@ _BEFORE_RE = re.compile(
         for kind, pattern in _BEFORE.items()
     )
 )
+_INCLUDED_NEAR = 12  # characters before the amount where "incl. tax" names it
+_TAX_INCLUDED = re.compile(
+    r"税込|含税|含稅|inkl|incl|including (?:vat|tax)|inc\.? vat|vč\.? dph|s dph|su pvm|s pdv|ar pvn|"
+    r"\u0441 ндс|\u0441 ддс|\bttc\b|iva incl|con iva|ivato|kdv dahil|inkl\.? moms|med moms|sis\. alv|áfával|"
+    r"cu tva|부가세 포함"
+)
 _FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
     r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
-    r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
+    r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng|fl\.?\s?oz|oz|lb|ct|count|ea|each|ft|sq\.?\s?ft|"
+    r"yd|gal|qt|pk|100\s?st)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
-    r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais))"
+    r"(?:sem juros|sin interés|sin intereses|senza interessi|interest[- ]free|zinsfrei|sans frais)|"
+    # written after the amount: "1 066 Kč bez DPH", "£40.00 ex VAT"
+    r"(?P<tax>[(\uff08]?\s*(?:"
+    r"bez dph|bez pvm|bez pdv|bez pvn|netto|excl|exkl|ex\.? ?vat|ex\.? ?tax|\+ ?vat|\+ ?tax|plus vat|"
+    r"zzgl\.? mwst|ht\b|hors taxes|sin iva|senza iva|sans tva|税抜|税別|不含税|未稅|\+ ?moms|ex\.? ?moms|"
+    r"ohne mwst))|"
+    # a filter's bound: "20,00 € and more"
+    r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
+    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище))"
 )
 _MAX = 60
+# A quantity, not money: the number is followed by a measure ("0.5 Kilogramm", "750 ml", "12 Stück").
+_QUANTITY = re.compile(
+    r"^\s*(?:kg|g|gr|gramm?e?s?|grams?|kilogramm?e?s?|kilos?|l|lt|liters?|litres?|liter|ml|cl|oz|lbs?|"
+    r"st|stk|stück|pcs|pieces|szt|ks|kpl|tabletten|tablets|capsules|kapseln|m|cm|mm|m2|m²|w|watt|v|mah|gb|tb)\b"
+)
 _CURRENCY_LAST = re.compile(r"(?:\b[^\W\d]{1,3})?[$/]\s*$|[^\w\u00d7]+$")  # "Sizes from £", "desde R$", "ab:"
 # "€ / kg", "kr/mån": the unit after the currency.
 _CURRENCY_FIRST = re.compile(r"^\s*(?:[^\w\s/]{1,3}|[^\W\d]{1,4}\.?)\s*")
@@ -87,11 +118,16 @@ def kind_of(before: str, after: str = "") -> str | None:
     if text:
         match = _BEFORE_RE.search(text)
         if match is not None and match.lastgroup is not None:
-            kind = _KINDS[match.lastgroup]
-            if not (kind == "shipping cost" and _FREE.search(text)):
+            kind: str | None = _KINDS[match.lastgroup]
+            if kind == "price without tax" and _TAX_INCLUDED.search(text[-_INCLUDED_NEAR:]):
+                kind = None  # "2,000 (tax excl.) tax incl.": the last label is this amount's own
+            if kind is not None and not (kind == "shipping cost" and _FREE.search(text)):
                 return kind
     if after:
         after = after[:_MAX].lower()
-        if _AFTER.match(after) or _AFTER.match(_CURRENCY_FIRST.sub("", after, count=1)):
-            return "unit price or instalment"
+        if _QUANTITY.match(after):
+            return "quantity"
+        match = _AFTER.match(after) or _AFTER.match(_CURRENCY_FIRST.sub("", after, count=1))
+        if match is not None:
+            return "price without tax" if match.group("tax") else "unit price or instalment"
     return None

@@ -15,12 +15,24 @@ _LIST_LABEL = re.compile(
     r"before|normal price|uvp|statt|vorher|bisher|ursprünglicher preis|avant|prix (?:de base|initial|barré)|"
     r"ancien prix|antes|precio (?:anterior|original|regular)|prima|prezzo (?:di listino|consigliato|pieno)|"
     r"van|adviesprijs|eski fiyat|piyasa fiyat\u0131|liste fiyat\u0131|cena regularna|poprzednia cena|"
-    r"preço (?:antigo|original))\W*$"
+    r"preço (?:antigo|original)|list|"
+    # Central and Northern Europe
+    r"běžná cena|původní cena|doporučená cena|pôvodná cena|bežná cena|cena katalogowa|stara cena|"
+    r"eredeti ár|korábbi ár|preț vechi|pret vechi|preț întreg|ord\.? pris|ordinarie pris|tidigare pris|"
+    r"normalpris|vejl\.? pris|veil\.? pris|før|ordinær pris|normaalihinta|ovh|αρχική τιμή|"
+    r"старая цена|было|стара ціна|стара цена|redovna cijena|stara cijena|redna cena|sena kaina|"
+    # Asian, Arabic and Hebrew shops
+    r"通常価格|定価|参考価格|希望小売価格|原价|原價|建議售價|建议零售价|市场价|市場價|정가|소비자가|"
+    r"ราคาปกติ|giá gốc|giá cũ|giá niêm yết|السعر الأصلي|السعر القديم|كان|מחיר קודם|מחיר מקורי|"
+    r"m\.?r\.?p\.?)\W*$"
 )
 _SALE_LABEL = re.compile(
     r"(?:^|\W)(?:now|sale price|discounted price|our price|special price|deal price|price|jetzt|nur|"
     r"angebotspreis|aktionspreis|preis|maintenant|prix promo|prix|ahora|precio oferta|precio|ora|prezzo|"
-    r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat)\W*$"
+    r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat|internet price|precio internet|"
+    r"판매가|할인가|할인판매가|販売価格|価格|售价|售價|促销价|優惠價|网络价|網路價|ราคา|giá bán|giá|"
+    r"السعر|מחיר)\W*$"
+    r"|[价價]\W*$"
 )
 
 
@@ -103,3 +115,8 @@ def _classify(text: str) -> Label:
     if _SALE_LABEL.search(text):
         return Label.SALE
     return Label.NONE
+
+
+def classify_label(text: str) -> Label:
+    """What a short label says the amount after it is (LIST, SALE or NONE)."""
+    return _classify(text)

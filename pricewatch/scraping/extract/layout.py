@@ -7,6 +7,7 @@ the element's own tag and attributes and are cached, so checking all ancestors o
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -45,6 +46,11 @@ _BUY_ASCII = re.compile(
     r"adicionar ao carrinho|na sacola|sepete ekle|comprar|acheter|kaufen|kopen|acquista|kup teraz|bestellen|"
     r"varukorg|legg i handlekurv|ostoskori|koupit|in cos|pirkti|ostukorvi|keranjang|troli"
 )
+# Platform names of the cart button, the same in every language ("button-cart" in OpenCart); each holds
+# "cart" or "buy", so the search runs only on labels with those.
+_BUY_IDS = re.compile(
+    r"button[-_]cart|btn[-_]cart|cart[-_]btn|cart[-_]button|btn[-_]buy|buy[-_]btn|btn[-_]addtocart"
+)
 # Words with letters beyond ASCII, searched only in such text: one alternation of them all costs ten times
 # as much on the plain ASCII labels of most pages.
 _BUY_OTHER = re.compile(
@@ -55,14 +61,16 @@ _BUY_OTHER = re.compile(
     r"\u0443 корпу|"
     # Asian, Arabic and Hebrew shops
     r"カートに|かごに|購入|加入购物车|加入購物車|立即购买|直接購買|장바구니|바로구매|구매하기|ตะกร้า|ซื้อ|"
-    r"giỏ hàng|vào giỏ|chọn mua|mua ngay|أضف إلى السلة|أضف للسلة|اشتر|לסל|לקנייה"
+    r"giỏ hàng|vào giỏ|chọn mua|mua ngay|أضف إلى السلة|أضف للسلة|اشتر|לסל|לקנייה|კალათ|ყიდვა"
 )
 
 
 def buy_words(label: str) -> bool:
     """Whether a lower-case control label says "add to cart" or "buy", in one of the shops' languages."""
-    return _BUY_ASCII.search(label) is not None or (
-        not label.isascii() and _BUY_OTHER.search(label) is not None
+    return (
+        _BUY_ASCII.search(label) is not None
+        or (("cart" in label or "buy" in label) and _BUY_IDS.search(label) is not None)
+        or (not label.isascii() and _BUY_OTHER.search(label) is not None)
     )
 
 
@@ -93,6 +101,7 @@ _OTHER_OFFERS = (
 OTHER_OFFERS_HEADING = re.compile("|".join(re.escape(p) for p in _OTHER_OFFERS))
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _HEADING_TEXT = 60
+_LEAD_ELEMENTS = 5  # an icon or a small label may come before a part's heading
 
 
 def _titled_as_other(node: Element) -> bool:
@@ -103,6 +112,8 @@ def _titled_as_other(node: Element) -> bool:
         if child.tag in _HEADINGS:
             text = text_start(child, _HEADING_TEXT).lower()
             return len(text) <= _HEADING_TEXT and bool(OTHER_OFFERS_HEADING.search(text))
+        if next(islice(child.iterdescendants(), _LEAD_ELEMENTS, None), None) is not None:
+            return False  # a heading after the product's own block titles what follows, not the part
     return False
 
 
@@ -220,6 +231,17 @@ class Layout:
             if node is None:
                 return False
             if self._listed(node):
+                return True
+            node = node.getparent()
+        return False
+
+    def crossed_out(self, el: Element) -> bool:
+        """Whether the element or one of its three nearest ancestors is struck through (a tag or a style)."""
+        node: Element | None = el
+        for _ in range(4):
+            if node is None:
+                return False
+            if node.tag in LIST_TAGS or "line-through" in node.get("style", "").lower():
                 return True
             node = node.getparent()
         return False

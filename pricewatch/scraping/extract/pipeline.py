@@ -28,6 +28,8 @@ from pricewatch.scraping.money import region_currency
 log = logging.getLogger(__name__)
 MIN_VISIBLE_SCORE = 1.0  # below this a visible-only candidate is a guess (see visible._score)
 _LISTING_PRODUCTS = 3  # differently named products in the structured data, none the page's: a listing
+LISTING_MIN_SCORE = 3.0  # a price this strong (named, near the title) stands out of a page of tiles
+_LISTING_TILES = 3
 VISIBLE_REGION_LIMIT = 1500  # elements in the buy box read first when there is no structured price
 # An offer named like a bundle or a set is not the product alone.
 _BUNDLE = re.compile(r"\+|\bbundle|\bset\b|\bpack\b|\bkit\b|\bcombo|\bwith\b|\bmit\b|\bavec\b|\bcon\b")
@@ -93,7 +95,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         found = visible.scan(page, layout, region) if region is not None else visible.Scan()
     else:
         found = _scan_visible(page, layout)
-    basis = _choose_price(result, page, found.candidates)
+    basis = _choose_price(result, page, found.candidates, layout)
 
     if result.price is None:
         fallback = datalayer.read(page)
@@ -146,12 +148,13 @@ def _scan_visible(page: Page, layout: Layout) -> visible.Scan:
     if region is not None:
         found = visible.scan(page, layout, region)
         seen = visible.best(found.candidates)
-        if seen is not None and seen.score >= MIN_VISIBLE_SCORE:
+        # A best price in a repeated box means the "buy box" found is a list of other sellers or products.
+        if seen is not None and seen.score >= MIN_VISIBLE_SCORE and not seen.tiled:
             return found
     return visible.scan(page, layout)
 
 
-def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]) -> str:
+def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate], layout: Layout) -> str:
     """Set the price from the main offer, or from the visible page when the shopper sees another one; return
     the basis of the choice (see :mod:`~pricewatch.scraping.extract.confidence`), noting the evidence."""
     seen = visible.best(found)
@@ -177,6 +180,13 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
             result.reason = (
                 f"the page lists several products or offers, none as the main one (e.g. {seen.text!r})"
             )
+            return confidence.NONE
+        if seen.currency is None and any(c.currency for c in found if c.amount != seen.amount):
+            # The page writes its prices with a currency; a bare number beside them is a count or a size.
+            result.reason = f"no confident price on the page (best guess {seen.text!r} has no currency)"
+            return confidence.NONE
+        if _listing_without_buy_box(found, layout) and seen.score < LISTING_MIN_SCORE:
+            result.reason = f"the page lists several products, none as the main one (e.g. {seen.text!r})"
             return confidence.NONE
         if seen.score < MIN_VISIBLE_SCORE:
             # Nothing names it a price and it sits far from the title and buy button (or in a list of other
@@ -204,6 +214,11 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         result.offers.append(Offer(price=seen.amount, currency=result.currency, name="shown on the page",
                                    method="visible"))  # fmt: skip
     return basis
+
+
+def _listing_without_buy_box(found: list[visible.Candidate], layout: Layout) -> bool:
+    """No buy button outside the product tiles, and several products' prices in tiles: a category page."""
+    return layout.buy is None and len({c.amount for c in found if c.tiled}) >= _LISTING_TILES
 
 
 def _set_selector(result: Extraction, page: Page, seen: visible.Candidate) -> None:

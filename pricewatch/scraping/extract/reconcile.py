@@ -53,7 +53,7 @@ def decide(
     if seen.sale and seen.amount < price and seen.score >= _SHOWN_SALE_SCORE:
         notes.append(f"the buy box labels {seen.text!r} as the price to pay now; {price} is not shown")
         return confidence.VISIBLE_EVIDENCE
-    if seen.score >= _STRONG_SCORE:
+    if seen.score >= _STRONG_SCORE and seen.currency is not None:  # a bare number overrules nothing
         notes.append(f"the buy box shows {seen.text!r} and never {price}")
         return confidence.VISIBLE_STRONG
     if seen.score < _CONTRADICTS:

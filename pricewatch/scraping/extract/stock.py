@@ -56,13 +56,18 @@ def visible_availability(structured: Availability, found: Scan, layout: Layout) 
     A structured "out of stock" is checked against the buy box: shops often mark a product sold out online
     in their data while the page says "in stock" (for delivery from a store). A buy button alone does not
     overrule it (many shops leave the button on sold-out pages), but it is taken as "in stock" when the page
-    says nothing else. A structured "in stock" is kept: "unavailable" messages beside it are, on real pages,
-    mostly about store pickup or one variant (trusting them cost 4 points of availability F1 on the corpus).
+    says nothing else. A structured "in stock" is kept while the page has a buy button: "unavailable" messages
+    beside it are, on real pages, mostly about store pickup or one variant (trusting them cost 4 points of
+    availability F1 on the corpus); without one (a "notify me" instead) the page's "sold out" wins.
     """
     if structured is Availability.OUT_OF_STOCK:
         verdict = said(found, layout, in_stock=True)
         return verdict if verdict is Availability.IN_STOCK else Availability.UNKNOWN
     if structured is not Availability.UNKNOWN:
+        if layout.buy is None or _disabled(layout.buy):
+            # No way to buy it on the page, and the page says it is gone: the data is stale.
+            verdict = said(found, layout, in_stock=False)
+            return verdict if verdict is Availability.OUT_OF_STOCK else Availability.UNKNOWN
         return Availability.UNKNOWN
     verdict = said(found, layout, in_stock=False)
     if verdict is Availability.UNKNOWN and layout.buy is not None and not _disabled(layout.buy):

@@ -10,6 +10,7 @@ amount, belongs to a list of other offers, whatever the shop calls it and in wha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from lxml import etree
@@ -42,7 +43,7 @@ def repeated(found: Sequence[Priced], title: Element | None) -> list[bool]:
         mine: list[tuple[object, ...]] = []
         el = cand.element
         if el is not None:
-            path: list[tuple[str, str]] = [(str(el.tag), el.get("class", ""))]
+            path: list[tuple[str, str]] = [(str(el.tag), _stable(el.get("class", "")))]
             node = el
             for _ in range(_LEVELS):
                 box = node.getparent()
@@ -51,14 +52,24 @@ def repeated(found: Sequence[Priced], title: Element | None) -> list[bool]:
                 parent = box.getparent()
                 if parent is None:
                     break
-                key = (parent, box.tag, box.get("class", ""), tuple(path))
+                cls = _stable(box.get("class", ""))
+                key = (parent, box.tag, cls, tuple(path))
                 groups.setdefault(key, {}).setdefault(box, set()).add(cand.amount)
                 mine.append(key)
-                path.append((str(box.tag), box.get("class", "")))
+                path.append((str(box.tag), cls))
                 node = box
         keys.append(mine)
     tiles = {key for key, boxes in groups.items() if _is_tile_group(boxes)}
     return [any(key in tiles for key in mine) for mine in keys]
+
+
+@lru_cache(maxsize=4096)
+def _stable(classes: str) -> str:
+    """The class names a template gives every box alike: per-item ones carry the item's id ("post-701",
+    "product-id-42") and differ from tile to tile."""
+    if not any(ch.isdigit() for ch in classes):
+        return classes
+    return " ".join(c for c in classes.split() if not any(ch.isdigit() for ch in c))
 
 
 def _is_tile_group(boxes: dict[Element, set[object]]) -> bool:

@@ -18,12 +18,19 @@ from functools import lru_cache
 from lxml import etree
 
 from pricewatch.scraping.extract import tiles
-from pricewatch.scraping.extract.document import Element, Page
+from pricewatch.scraping.extract.document import Element, Page, text_start
 from pricewatch.scraping.extract.kinds import MEMBER_PRICE, kind_of
 from pricewatch.scraping.extract.labels import Label, label_before, text_before
 from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.words import names as names_of
-from pricewatch.scraping.money import NUMBER_RE, MoneyContext, ascii_digits, find_currency, parse_money
+from pricewatch.scraping.money import (
+    NUMBER_RE,
+    MoneyContext,
+    ascii_digits,
+    find_currency,
+    parse_money,
+    sign_as_decimal,
+)
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(
@@ -40,10 +47,14 @@ _NOT_A_PRICE = re.compile(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "option", "html", "body",
                         "meta", "link", "select", "textarea", "svg", "path"})  # fmt: skip
 _TEXT_SKIP = frozenset({"script", "style", "noscript", "template", "option", "select", "textarea"})
-_NOT_PRICE_PART = re.compile(r"shipping|delivery|versand|tax|vat|mwst|base|unit|info|note|hint")
+_NOT_PRICE_PART = re.compile(
+    r"shipping|delivery|versand|tax|vat|mwst|base|unit[-_]?price|price[-_]{0,2}unit(?!s)|per[-_]?unit|info|note|hint"
+)
 _DECIMAL_PART = re.compile(r"decimal|fraction|cent|dec\b|minor")
 _MAX_CANDIDATES = 400
 _PAIR_DISTANCE = 8  # elements between two prices of one price box
+_LONELY_DISTANCE = 30  # elements around a list price where its sale price would be
+_LONELY_MIN_SCORE = 3.0  # ... a list price this strong (named a price, near the title and buy button)
 _MIN_SALE_RATIO = Decimal("0.3")  # a sale price below 30 % of the other is more likely an instalment
 _MAX_TEXT = 60
 MAX_PHRASE = 80
@@ -93,7 +104,7 @@ def price_text(el: Element, limit: int = 400) -> str:
             return
         if not isinstance(node.tag, str):  # a comment: "-<!-- -->47<!-- -->%" reads "-47%"
             return
-        if not top and (node.tag in _TEXT_SKIP or _NOT_PRICE_PART.search(node.get("class", "").lower())):
+        if not top and (node.tag in _TEXT_SKIP or _is_note(node.get("class", ""))):
             return
         text = node.text or ""
         if (
@@ -112,7 +123,16 @@ def price_text(el: Element, limit: int = 400) -> str:
                 parts.append(child.tail)
 
     read(el, True)
-    return " ".join("".join(parts).split())
+    return sign_as_decimal(" ".join("".join(parts).split()))
+
+
+@lru_cache(maxsize=4096)
+def _is_note(classes: str) -> bool:
+    """Whether a part's class marks shipping, tax or unit-price information ("price-tax", "tax-label"). A
+    bare "tax" among other classes is a flag on the price itself (Magento's "price-container tax weee")."""
+    tokens = classes.lower().split()
+    names = " ".join(c for c in tokens if c not in ("tax", "weee")) if len(tokens) > 1 else " ".join(tokens)
+    return _NOT_PRICE_PART.search(names) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -192,9 +212,42 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
             _score(el, money.amount, money.currency, text, named, pos, result, layout, page)
         )
     _mark_tiles(result.candidates, layout)
-    _only_member_prices(result.candidates)
     _pair_old_prices(result.candidates)
+    _lonely_list_prices(result.candidates, layout)
+    _only_member_prices(result.candidates)
     return result
+
+
+def _lonely_list_prices(found: list[Candidate], layout: Layout) -> None:
+    """A price only named like a list price ("regular-price", "price--normal"), not crossed out nor
+    labelled "was", with no lower price to pay beside it (a member price is none), is the price: shops call
+    the non-member or non-sale price "regular" too."""
+    for cand in found:
+        el = cand.element
+        if (
+            not cand.is_list
+            or cand.tiled
+            or cand.score < _LONELY_MIN_SCORE
+            or el is None
+            or cand.currency is None
+        ):
+            continue
+        if layout.crossed_out(el):
+            continue
+        if label_before(el, cand.text) is Label.LIST:
+            continue
+        sale = any(
+            abs(c.position - cand.position) <= _LONELY_DISTANCE
+            and c.amount < cand.amount
+            and not c.is_list
+            and not c.tiled
+            and c.kind is None
+            and c.score > 0
+            for c in found
+        )
+        if not sale:
+            cand.is_list = False
+            cand.score += 3
 
 
 def _only_member_prices(found: list[Candidate]) -> None:
@@ -287,6 +340,7 @@ def _pair_old_prices(found: list[Candidate]) -> None:
     of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
     """
     plain = [c for c in found if not c.is_list and not c.sale and c.kind is None and c.element is not None]
+    read: set[int] = set()
     for i, first in enumerate(plain):
         for second in plain[i + 1 :]:
             if second.position - first.position > _PAIR_DISTANCE:
@@ -296,8 +350,20 @@ def _pair_old_prices(found: list[Candidate]) -> None:
             high, low = (first, second) if first.amount > second.amount else (second, first)
             if low.amount < high.amount * _MIN_SALE_RATIO or not _same_box(first, second):
                 continue
+            if _has_kind(first, read) or _has_kind(second, read):
+                continue
             high.is_list = True
             high.score -= 3
+
+
+def _has_kind(cand: Candidate, read: set[int]) -> bool:
+    """Whether the candidate is an instalment, tax-excluded or other non-price amount. Weak candidates were
+    not read for their kind when scored; they are read here, once, when they would pair ("Ex Tax" beside
+    the price is no sale price)."""
+    if cand.kind is None and cand.score <= 0 and id(cand) not in read and cand.element is not None:
+        read.add(id(cand))
+        cand.kind = kind_of(text_before(cand.element, cand.text), _text_after(cand.element, cand.text))
+    return cand.kind is not None
 
 
 def _same_box(first: Candidate, second: Candidate) -> bool:
@@ -347,9 +413,11 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
 
 
 def _text_after(el: Element, text: str) -> str:
-    """What follows the amount: the rest of the element's own text and the text right after it."""
+    """What follows the amount: the rest of the element's own text, the notes inside it that the price text
+    leaves out ("<span class="tax">(tax excl.)</span>") and the text right after it."""
     last = max((i for i, ch in enumerate(text) if ch.isdigit()), default=len(text) - 1)
-    return text[last + 1 :] + " " + (el.tail or "")[:30]
+    notes = [text_start(n, 30) for n in el.iterdescendants(etree.Element) if _is_note(n.get("class", ""))][:2]
+    return " ".join([text[last + 1 :], *notes, (el.tail or "")[:30]])
 
 
 def best(found: list[Candidate]) -> Candidate | None:

@@ -32,6 +32,7 @@ AVOID = _vocabulary(
     megamenu breadcrumb footer header nav navbar navigation sidebar widget teaser suggest suggestion
     sponsor sponsored compare comparison tile producttile productlist productlisting productgrid listing
     swiper owl banner frequently others customer promobar cookie modal popup variant swatch option
+    toolbar sorter sorting pager pagination limiter facet facets filters refinement refinements
     """
 )
 # Parts whose amounts are not the price (shipping costs, instalments, unit prices), though their words may
@@ -39,13 +40,13 @@ AVOID = _vocabulary(
 NOT_PRICE = _vocabulary(
     """
     shipping delivery installment instalment financing finance monthly klarna unitprice baseprice
-    grundpreis perunit
+    grundpreis perunit priceunit unitcontent referenceprice pricereference
     """
 )
-# A crossed-out, "was" or recommended retail price.
+# A crossed-out, "was" or recommended retail price ("list" alone is an HTML list: "list-unstyled").
 LIST = _vocabulary(
     """
-    old was strike strikethrough striked strikeout before regular list listprice original rrp uvp
+    old was strike strikethrough striked strikeout before regular listprice original rrp uvp
     crossed crossout compareat prev previous statt barred barre barrato tachado normal retail msrp
     instead reference oud eski anterior vorher nonsale fullprice initial saving discountamount streich
     streichpreis strkthru strikethru van ancien avant vecchio listino antes stara poprzednia przekreslona

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
-from pricewatch.gui.products.order import SortKey, in_place, sort_rows
+from pricewatch.gui.products.order import SortColumn, in_place, sort_rows
 from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
@@ -101,33 +102,47 @@ def prepare_rows(products: Iterable[Product]) -> PreparedRows:
     return [_Row(p) for p in products]
 
 
-def _none_last(value: Any) -> tuple[bool, Any]:
-    return (value is None, value)
+def _money(name: str) -> Callable[[list[Product]], list[float | None]]:
+    amount = attrgetter(name)
+
+    def values(products: list[Product]) -> list[float | None]:
+        # float keeps the order of prices and compares many times faster than Decimal
+        return [None if a is None else float(a) for a in map(amount, products)]
+
+    return values
 
 
-def _money_key(value: Decimal | None, currency: str | None) -> tuple[bool, Any]:
+def _currencies(products: list[Product]) -> list[str]:
     # amounts in different currencies do not compare: grouped by currency code, then by amount
-    return (value is None, ((currency or "").upper(), value))
+    codes = list(map(attrgetter("currency"), products))
+    folded = {code: (code or "").upper() for code in set(codes)}  # a few codes, not a call per row
+    return [folded[code] for code in codes]
 
 
-def _change_key(p: Product) -> tuple[bool, Any]:
-    if p.price is None or not p.previous_price:
-        return (True, 0)
-    return (False, (p.price - p.previous_price) / p.previous_price)
+def _changes(products: list[Product]) -> list[float | None]:
+    return [
+        None if p.price is None or not p.previous_price else float(p.price / p.previous_price)
+        for p in products
+    ]
 
 
-_SORT_KEYS: dict[int, SortKey] = {
-    COL_TITLE: lambda p: (False, (p.title or p.url).casefold()),
-    COL_SHOP: lambda p: (False, (p.shop or "").casefold()),
-    COL_PRICE: lambda p: _money_key(p.price, p.currency),
-    COL_CHANGE: _change_key,
-    COL_LOWEST: lambda p: _money_key(p.lowest_price, p.currency),
-    COL_HIGHEST: lambda p: _money_key(p.highest_price, p.currency),
-    COL_TARGET: lambda p: _money_key(p.target_price, p.currency),
-    COL_AVAILABILITY: lambda p: (False, str(p.availability)),
-    COL_LAST_CHECKED: lambda p: _none_last(p.last_checked_at),
-    COL_NEXT_CHECK: lambda p: _none_last(p.next_check_at),
-    COL_HISTORY: lambda p: (False, p.id or 0),
+def _plain(name: str) -> Callable[[list[Product]], list[Any]]:
+    value = attrgetter(name)
+    return lambda products: list(map(value, products))
+
+
+_SORT_KEYS: dict[int, SortColumn] = {
+    COL_TITLE: SortColumn(lambda products: [(p.title or p.url).casefold() for p in products]),
+    COL_SHOP: SortColumn(lambda products: [(p.shop or "").casefold() for p in products]),
+    COL_PRICE: SortColumn(_money("price"), _currencies),
+    COL_CHANGE: SortColumn(_changes),
+    COL_LOWEST: SortColumn(_money("lowest_price"), _currencies),
+    COL_HIGHEST: SortColumn(_money("highest_price"), _currencies),
+    COL_TARGET: SortColumn(_money("target_price"), _currencies),
+    COL_AVAILABILITY: SortColumn(lambda products: [str(p.availability) for p in products]),
+    COL_LAST_CHECKED: SortColumn(_plain("last_checked_at")),
+    COL_NEXT_CHECK: SortColumn(_plain("next_check_at")),
+    COL_HISTORY: SortColumn(lambda products: [p.id or 0 for p in products]),
 }
 
 
@@ -148,7 +163,9 @@ class ProductTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
-        self._index: dict[int, int] = {}  # product id -> row
+        # product id -> row; None: to be rebuilt on the next lookup (a sort leaves it so: the click that
+        # sorts 100,000 rows does not also pay for 100,000 dictionary entries)
+        self._index_cache: dict[int, int] | None = {}
         # product id -> (image_url, pixmap or None when there is no usable file); absent: not asked yet
         self._thumbs: dict[int, tuple[str, QPixmap | None]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -254,12 +271,14 @@ class ProductTableModel(QAbstractTableModel):
             return
         self._sort = (column, order) if column >= 0 else None  # -1: back to the order products were added
         self.layoutAboutToBeChanged.emit()
-        old_ids = [r.product.id for r in self._rows]
-        self._sort_rows()
-        self._rebuild_index()
         persistent = self.persistentIndexList()
+        moved = [self._rows[i.row()] for i in persistent]
+        self._sort_rows()
+        self._index_cache = None
         if persistent:
-            new = [self.index(self._index[old_ids[i.row()] or 0], i.column()) for i in persistent]
+            wanted = {id(row) for row in moved}
+            where = {id(row): n for n, row in enumerate(self._rows) if id(row) in wanted}
+            new = [self.index(where[id(row)], i.column()) for row, i in zip(moved, persistent, strict=True)]
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -465,6 +484,10 @@ class ProductTableModel(QAbstractTableModel):
                 best = product
         return best or paused
 
+    def search_texts(self) -> list[str]:
+        """Each row's folded search text (title, shop, URL, variant), in row order (for the search proxy)."""
+        return [r.search for r in self._rows]
+
     def product_ids(self) -> list[int]:
         return [r.product.id or 0 for r in self._rows]
 
@@ -477,7 +500,14 @@ class ProductTableModel(QAbstractTableModel):
         sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
 
     def _rebuild_index(self) -> None:
-        self._index = {r.product.id or 0: i for i, r in enumerate(self._rows)}
+        self._index_cache = None
+
+    @property
+    def _index(self) -> dict[int, int]:
+        index = self._index_cache
+        if index is None:
+            index = self._index_cache = {r.product.id or 0: i for i, r in enumerate(self._rows)}
+        return index
 
     @staticmethod
     def _text(p: Product, column: int) -> str:

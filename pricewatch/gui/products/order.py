@@ -1,15 +1,39 @@
 """The products table's order: rows without a value last in both directions, and whether a changed row still
-stands where that order puts it (so an update re-sorts only when it has to)."""
+stands where that order puts it (so an update re-sorts only when it has to).
+
+A sort of 100,000 rows reads each row's value once into a plain list and sorts row numbers by it: no tuple
+per row (tuples are containers, and 100,000 new ones wake the garbage collector for full passes over the
+table) and no Decimal arithmetic in the comparisons.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
+from dataclasses import dataclass
 from typing import Any
 
 from pricewatch.models import Product
 
-SortKey = Callable[[Product], tuple[bool, Any]]  # (no value, value); rows with no value go last
+
+@dataclass(frozen=True, slots=True)
+class SortColumn:
+    """How one column sorts, given for a whole list of products at once (one loop, no call per row).
+
+    Attributes:
+        values: each product's sort value (str, float, int or datetime; one kind per column), None for a
+            product without one (it goes last).
+        groups: sorted by first where values of different groups do not compare (money: the currency code).
+    """
+
+    values: Callable[[list[Product]], list[Any]]
+    groups: Callable[[list[Product]], list[str]] | None = None
+
+    def key(self, product: Product) -> tuple[bool, Any]:
+        """(no value, comparable value) for one row."""
+        value = self.values([product])[0]
+        if value is None:
+            return (True, 0)
+        return (False, (self.groups([product])[0], value) if self.groups is not None else value)
 
 
 class _Descending:
@@ -32,26 +56,36 @@ class _Descending:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _rank(product: Product, key: SortKey, descending: bool) -> tuple[int, Any]:
-    missing, value = key(product)
+def _rank(product: Product, column: SortColumn, descending: bool) -> tuple[int, Any]:
+    missing, value = column.key(product)
     if missing:
         return (1, product.id or 0)  # last, in the order products were added
     return (0, _Descending(value) if descending else value)
 
 
-def sort_rows(rows: list[Any], key: SortKey, descending: bool) -> None:
-    """Sort ``rows`` (objects with a ``product``) in place: by value either way, rows with none last."""
-    keyed = [(key(r.product), r) for r in rows]
-    present = [(k[1], r) for k, r in keyed if not k[0]]
-    present.sort(key=itemgetter(0), reverse=descending)  # stable either way: ties keep their order
-    missing = [r for k, r in keyed if k[0]]
-    missing.sort(key=lambda r: r.product.id or 0)
-    rows[:] = [r for _, r in present] + missing
+def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> None:
+    """Sort ``rows`` (objects with a ``product``) in place: by value either way, rows with none last.
+
+    Ties keep their order in both directions (Python's sort is stable with ``reverse`` too).
+    """
+    products = [r.product for r in rows]
+    values = column.values(products)
+    present = [i for i, v in enumerate(values) if v is not None]
+    present.sort(key=values.__getitem__, reverse=descending)
+    if column.groups is not None:  # a second stable pass: groups first, by value within each
+        groups = column.groups(products)
+        if len(set(groups)) > 1:
+            present.sort(key=groups.__getitem__, reverse=descending)
+    if len(present) < len(rows):
+        missing = [i for i, v in enumerate(values) if v is None]
+        missing.sort(key=lambda i: products[i].id or 0)
+        present.extend(missing)
+    rows[:] = [rows[i] for i in present]
 
 
-def in_place(rows: list[Any], row: int, key: SortKey, descending: bool) -> bool:
+def in_place(rows: list[Any], row: int, column: SortColumn, descending: bool) -> bool:
     """Whether ``rows[row]`` is still in order with its neighbours (two key calls, not a sort)."""
-    here = _rank(rows[row].product, key, descending)
-    if row > 0 and not _rank(rows[row - 1].product, key, descending) <= here:
+    here = _rank(rows[row].product, column, descending)
+    if row > 0 and not _rank(rows[row - 1].product, column, descending) <= here:
         return False
-    return row + 1 >= len(rows) or here <= _rank(rows[row + 1].product, key, descending)
+    return row + 1 >= len(rows) or here <= _rank(rows[row + 1].product, column, descending)

@@ -40,7 +40,9 @@ SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their spa
 OUTSIDE_BUSY_GAP_S = 10.0
 OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
-Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
+# product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
+# text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
+Snapshot = dict[int, int]
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 _THUMB_TASK = "images.fetch_thumbnail"
 
@@ -92,7 +94,7 @@ class ProductSync(QObject):
 
     def _read_all(self) -> tuple[PreparedRows, Snapshot]:
         rows = self.app.product_rows()
-        return prepare_rows(from_row(r) for r in rows), {r["id"]: tuple(r) for r in rows}
+        return prepare_rows(from_row(r) for r in rows), {r["id"]: hash(tuple(r)) for r in rows}
 
     def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
         if generation != self._generation:
@@ -129,7 +131,7 @@ class ProductSync(QObject):
         after: Snapshot = {}
         changed = []
         for row in rows:
-            raw = after[row["id"]] = tuple(row)
+            raw = after[row["id"]] = hash(tuple(row))
             if before.get(row["id"]) != raw:
                 changed.append(from_row(row))
         recent = self.app.observations.recent_prices

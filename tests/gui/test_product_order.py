@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -102,3 +102,22 @@ def test_the_order_holds_while_searching(
     window.product_sync.refresh(ids[0])
     window.product_sync.flush_now()
     qtbot.waitUntil(lambda: shown() == ["Lamp 1", "Lamp 0", "Lamp 2"])
+
+
+def test_a_big_selection_follows_its_products_through_a_sort() -> None:
+    model = ProductTableModel()
+    model.set_products([_product(pid, str(100 - pid)) for pid in range(1, 41)])
+    selection = QItemSelectionModel(model)
+    chosen = {3, 7, 8, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 40}  # many indexes
+    for pid in chosen:
+        row = model.row_of(pid)
+        assert row is not None
+        selection.select(model.index(row, COL_TITLE), QItemSelectionModel.SelectionFlag.Select)
+    model.sort(COL_PRICE, ASC)
+    assert _order(model)[:3] == [40, 39, 38]
+    assert {model.product_at(i.row()).id for i in selection.selectedIndexes()} == chosen
+    model.sort(COL_PRICE, ASC)  # the same order again: nothing moves
+    assert _order(model)[:3] == [40, 39, 38]
+    model.sort(-1, ASC)
+    assert _order(model) == list(range(1, 41))
+    assert {model.product_at(i.row()).id for i in selection.selectedIndexes()} == chosen

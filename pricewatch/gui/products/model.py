@@ -51,6 +51,7 @@ RETRY_COLOUR = QColor(191, 135, 0)  # a failed try that will be tried again: a w
 # its repaint takes ~20 ms of the GUI thread, so a check of every product costs it at most ~4%.
 RESORT_MS = 500
 MONEY_SORT_TIP = "Sorts by currency, then amount (amounts in different currencies do not compare)"
+PERSISTENT_SCANS = 16  # up to this many indexes kept across a sort, each is found by a scan of the order
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
 _pause_icon: QIcon | None = None
@@ -180,6 +181,7 @@ class ProductTableModel(QAbstractTableModel):
         self.next_check_when: Callable[[Product], datetime | str] = _stored_next_check
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
+        self._search_cache: list[str] | None = None  # search_texts(), until the rows change
         self._unsure: set[int] = set()  # products whose newest reading is unsure
 
     # -- Qt model API ---------------------------------------------------------------------------------
@@ -269,16 +271,27 @@ class ProductTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in _SORT_KEYS and column >= 0:
             return
-        self._sort = (column, order) if column >= 0 else None  # -1: back to the order products were added
+        wanted = (column, order) if column >= 0 else None  # -1: back to the order products were added
+        if wanted == self._sort and not self._resort_timer.isActive():
+            return  # in that order already (a view asks again when it is given this model or a proxy)
+        self._sort = wanted
+        self._reorder()
+
+    def _reorder(self) -> None:
+        """Put the rows in the chosen order, the persistent indexes (selection, current row) following."""
+        self._resort_timer.stop()
         self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        moved = [self._rows[i.row()] for i in persistent]
-        self._sort_rows()
+        moved = self._sort_rows()  # the old row of each new one
         self._index_cache = None
+        self._search_cache = None
+        persistent = self.persistentIndexList()
         if persistent:
-            wanted = {id(row) for row in moved}
-            where = {id(row): n for n, row in enumerate(self._rows) if id(row) in wanted}
-            new = [self.index(where[id(row)], i.column()) for row, i in zip(moved, persistent, strict=True)]
+            if len(persistent) <= PERSISTENT_SCANS:  # the current row, a small selection: a C scan each
+                rows = [moved.index(i.row()) for i in persistent]
+            else:  # a big selection (Qt keeps one index per selected cell): the inverse permutation
+                where = dict(zip(moved, range(len(moved)), strict=True))
+                rows = [where[i.row()] for i in persistent]
+            new = [self.index(row, i.column()) for row, i in zip(rows, persistent, strict=True)]
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -355,6 +368,7 @@ class ProductTableModel(QAbstractTableModel):
         """Replace everything with rows from :func:`prepare_rows` (10,000 rows: 10 ms less on this thread)."""
         self.beginResetModel()
         self._rows = rows
+        self._search_cache = None
         if self._sort is not None:
             self._sort_rows()
         self._rebuild_index()
@@ -368,12 +382,14 @@ class ProductTableModel(QAbstractTableModel):
             position = len(self._rows)
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.append(_Row(product))
+            self._search_cache = None
             self._index[product.id] = position
             self.endInsertRows()
             self._keep_order(position)
             return
         spark = self._rows[row].spark
         self._rows[row] = _Row(product, spark)
+        self._search_cache = None
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
         self._keep_order(row)
 
@@ -392,6 +408,7 @@ class ProductTableModel(QAbstractTableModel):
                 self._rows[self._index[product.id]].spark = spark
                 continue
             self._rows[row] = _Row(product, spark)
+            self._search_cache = None
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
             self._keep_order(row)
 
@@ -404,7 +421,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         if self._sort is not None:
-            self.sort(*self._sort)
+            self._reorder()
 
     def stop(self) -> None:
         self._resort_timer.stop()
@@ -416,6 +433,7 @@ class ProductTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         self._thumbs.pop(product_id, None)
         del self._rows[row]
+        self._search_cache = None
         self._rebuild_index()
         self.endRemoveRows()
 
@@ -486,18 +504,20 @@ class ProductTableModel(QAbstractTableModel):
 
     def search_texts(self) -> list[str]:
         """Each row's folded search text (title, shop, URL, variant), in row order (for the search proxy)."""
-        return [r.search for r in self._rows]
+        if self._search_cache is None:
+            self._search_cache = [r.search for r in self._rows]
+        return self._search_cache
 
     def product_ids(self) -> list[int]:
         return [r.product.id or 0 for r in self._rows]
 
     # -- helpers --------------------------------------------------------------------------------------
-    def _sort_rows(self) -> None:
+    def _sort_rows(self) -> list[int]:
+        """Put the rows in the chosen order; returns the old row of each new one."""
         if self._sort is None:
-            self._rows.sort(key=lambda r: r.product.id or 0)
-            return
+            return sort_rows(self._rows, _SORT_KEYS[COL_HISTORY], descending=False)  # the id order
         column, order = self._sort
-        sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+        return sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
 
     def _rebuild_index(self) -> None:
         self._index_cache = None

@@ -63,10 +63,11 @@ def _rank(product: Product, column: SortColumn, descending: bool) -> tuple[int, 
     return (0, _Descending(value) if descending else value)
 
 
-def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> None:
+def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> list[int]:
     """Sort ``rows`` (objects with a ``product``) in place: by value either way, rows with none last.
 
-    Ties keep their order in both directions (Python's sort is stable with ``reverse`` too).
+    Ties keep their order in both directions (Python's sort is stable with ``reverse`` too). Returns the old
+    position of each row in the new order.
     """
     products = [r.product for r in rows]
     values = column.values(products)
@@ -81,6 +82,7 @@ def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> None:
         missing.sort(key=lambda i: products[i].id or 0)
         present.extend(missing)
     rows[:] = [rows[i] for i in present]
+    return present
 
 
 def in_place(rows: list[Any], row: int, column: SortColumn, descending: bool) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import re
@@ -30,6 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+# httpcore tries ``import sniffio`` on every request; where sniffio is not installed, each failed import
+# searches sys.path on disk again, which made this process (not the server) the bottleneck. A None entry
+# makes that import fail at once, as it would anyway.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = {"SUCCESS", "FAILURE", "REVOKED"}
@@ -133,6 +140,15 @@ async def load(api: str, token: str, pages: str, args: argparse.Namespace) -> tu
     return tally, time.monotonic() - start
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc), 0.0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_serve(home: Path) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PRICEWATCH_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
@@ -172,7 +188,9 @@ def main() -> int:
         serve, api = start_serve(home)
         try:
             token = (home / "api-token").read_text(encoding="utf-8").strip()
+            server_cpu, own_cpu = _cpu_seconds(serve.pid), time.process_time()
             tally, wall = asyncio.run(load(api, token, pages, args))
+            server_cpu, own_cpu = _cpu_seconds(serve.pid) - server_cpu, time.process_time() - own_cpu
         finally:
             serve.terminate()
             try:
@@ -197,6 +215,10 @@ def main() -> int:
         print(f"{method}: n={len(kind)} p50_ms={statistics.median(kind):.1f} p99_ms={p99_kind:.1f}")
     verdict = "yes" if unfinished == 0 else f"NO ({unfinished} still open)"
     print(f"every submitted task reached a final state: {verdict}")
+    # CPU per request (the tasks' own work included on the server side): less at the mercy of other load on
+    # the machine than latencies are
+    print(f"server_cpu_ms_per_request={server_cpu * 1000 / max(1, requests):.2f} "
+          f"client_cpu_ms_per_request={own_cpu * 1000 / max(1, requests):.2f} load_average={os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"serve exit code: {serve.returncode}")
     for sample in tally.error_samples:
         print(f"error: {sample}")

@@ -215,17 +215,18 @@ def main() -> int:
         print(f"{method}: n={len(kind)} p50_ms={statistics.median(kind):.1f} p99_ms={p99_kind:.1f}")
     verdict = "yes" if unfinished == 0 else f"NO ({unfinished} still open)"
     print(f"every submitted task reached a final state: {verdict}")
-    # CPU per request (the tasks' own work included on the server side): less at the mercy of other load on
-    # the machine than latencies are
-    print(f"server_cpu_ms_per_request={server_cpu * 1000 / max(1, requests):.2f} "
-          f"client_cpu_ms_per_request={own_cpu * 1000 / max(1, requests):.2f} load_average={os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"serve exit code: {serve.returncode}")
     for sample in tally.error_samples:
         print(f"error: {sample}")
     print(
         f"requests_per_s={requests / wall:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} errors={tally.errors} "
         f"unfinished_tasks={unfinished} tasks_per_s={len(tally.finished) / wall:.1f} "
-        f"failed_tasks={states['FAILURE'] + states['REVOKED']}"
+        f"failed_tasks={states['FAILURE'] + states['REVOKED']} "
+        # CPU per request (the server's includes the scrapes' own work): less at the mercy of other load on
+        # the machine than latencies are
+        f"server_cpu_ms_per_request={server_cpu * 1000 / max(1, requests):.2f} "
+        f"client_cpu_ms_per_request={own_cpu * 1000 / max(1, requests):.2f} "
+        f"load_average={os.getloadavg()[0]:.1f}"
     )
     return 0
 

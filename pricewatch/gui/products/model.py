@@ -41,6 +41,7 @@ UNSURE_MARK = "~"  # before a price the extractor was not sure of
 UNSURE_TIP = "Unsure reading: the page does not state this price clearly, so it fires no alert on its own"
 _MONEY_COLUMNS = {COL_PRICE: "price", COL_LOWEST: "lowest_price", COL_HIGHEST: "highest_price",
                   COL_TARGET: "target_price"}  # fmt: skip
+_TIME_COLUMNS = frozenset({COL_LAST_CHECKED, COL_NEXT_CHECK})
 _NUMERIC = {COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET}
 DROP_COLOUR = QColor(46, 160, 67)
 RISE_COLOUR = QColor(207, 34, 46)
@@ -90,7 +91,7 @@ class _Row:
     def __init__(self, product: Product, spark: list[float] | None = None) -> None:
         self.product = product
         self.spark = spark  # None: not read yet (read when the row is first painted)
-        self.display: dict[int, str] = {}  # formatted cells, built on first paint
+        self.display: dict[int, str] | None = None  # formatted cells, built on first paint
         parts = (product.title, product.shop, product.url, variant_text(product))
         self.search = search_key(" ".join(part for part in parts if part))
 
@@ -223,15 +224,18 @@ class ProductTableModel(QAbstractTableModel):
         if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
             return self._retry_data(row.product, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            text = row.display.get(column)
+            if column in _TIME_COLUMNS:  # they go stale by themselves: made anew for each paint
+                if column == COL_NEXT_CHECK:
+                    return self.next_check_text(row.product)
+                return self._text(row.product, column)
+            display = row.display
+            if display is None:
+                display = row.display = {}
+            text = display.get(column)
             if text is None:
-                text = row.display[column] = (
-                    self.next_check_text(row.product)
-                    if column == COL_NEXT_CHECK
-                    else self._text(row.product, column)
-                )
+                text = display[column] = self._text(row.product, column)
                 if column == COL_PRICE and row.product.id in self._unsure and row.product.price is not None:
-                    text = row.display[column] = UNSURE_MARK + text
+                    text = display[column] = UNSURE_MARK + text
             return text
         if role == ProductRole:
             return row.product
@@ -326,9 +330,6 @@ class ProductTableModel(QAbstractTableModel):
 
     def refresh_times(self) -> None:
         """Redraw the relative times ("12 min ago", "in 47 min"): they go stale by themselves."""
-        for row in self._rows:
-            row.display.pop(COL_NEXT_CHECK, None)
-            row.display.pop(COL_LAST_CHECKED, None)
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, COL_LAST_CHECKED), self.index(last, COL_NEXT_CHECK),
@@ -343,7 +344,9 @@ class ProductTableModel(QAbstractTableModel):
             (self._unsure.add if unsure else self._unsure.discard)(product_id)
             row = self._index.get(product_id)
             if row is not None:
-                self._rows[row].display.pop(COL_PRICE, None)
+                display = self._rows[row].display
+                if display is not None:
+                    display.pop(COL_PRICE, None)
                 changed.append(row)
         if not quiet:
             for row in changed:
@@ -354,8 +357,6 @@ class ProductTableModel(QAbstractTableModel):
 
     def refresh_next_check(self) -> None:
         """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
-        for row in self._rows:
-            row.display.pop(COL_NEXT_CHECK, None)
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, COL_NEXT_CHECK), self.index(last, COL_NEXT_CHECK))

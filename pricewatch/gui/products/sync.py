@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import deque
+from collections.abc import Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -93,8 +94,14 @@ class ProductSync(QObject):
         self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
 
     def _read_all(self) -> tuple[PreparedRows, Snapshot]:
-        rows = self.app.product_rows()
-        return prepare_rows(from_row(r) for r in rows), {r["id"]: hash(tuple(r)) for r in rows}
+        snapshot: Snapshot = {}
+
+        def decoded() -> Iterator[Product]:
+            for row in self.app.products.iter_raw_rows():  # streamed: no list of 100,000 raw rows
+                snapshot[row["id"]] = hash(tuple(row))
+                yield from_row(row)
+
+        return prepare_rows(decoded()), snapshot
 
     def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
         if generation != self._generation:
@@ -127,10 +134,9 @@ class ProductSync(QObject):
                          lambda _error: self._outside_read(generation, None))  # fmt: skip
 
     def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
-        rows = self.app.product_rows()
         after: Snapshot = {}
         changed = []
-        for row in rows:
+        for row in self.app.products.iter_raw_rows():
             raw = after[row["id"]] = hash(tuple(row))
             if before.get(row["id"]) != raw:
                 changed.append(from_row(row))

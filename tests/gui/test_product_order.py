@@ -121,3 +121,21 @@ def test_a_big_selection_follows_its_products_through_a_sort() -> None:
     model.sort(-1, ASC)
     assert _order(model) == list(range(1, 41))
     assert {model.product_at(i.row()).id for i in selection.selectedIndexes()} == chosen
+
+
+def test_sorting_again_uses_values_kept_in_step_with_changes() -> None:
+    model = ProductTableModel()
+    model.set_products([_product(1, "30"), _product(2, "10"), _product(3, "20"), _product(4, None)])
+    model.sort(COL_PRICE, ASC)
+    model.sort(COL_TITLE, ASC)  # both columns' values are kept now
+    assert _order(model) == [1, 2, 3, 4]
+    model.upsert(_product(2, "99"))  # changed, added and removed while sorted by title
+    model.upsert(_product(5, "15", "USD"))
+    model.upsert(_product(4, "5"))
+    model.remove(3)
+    model.sort(COL_PRICE, DESC)
+    assert _order(model) == [5, 2, 1, 4]  # USD before EUR going down; then 99, 30, 5
+    model.sort(COL_PRICE, ASC)
+    assert _order(model) == [4, 1, 2, 5]
+    model.sort(COL_TITLE, DESC)
+    assert _order(model) == [5, 4, 2, 1]

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
-from pricewatch.gui.products.order import SortColumn, in_place, sort_rows
+from pricewatch.gui.products.order import SortColumn, in_place, sort_order
 from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
@@ -183,6 +183,9 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
         self._search_cache: list[str] | None = None  # search_texts(), until the rows change
+        # column -> its sort values and groups, row by row, kept from the first sort by it (updated with the
+        # rows): sorting by it again, either way, skips reading 100,000 products
+        self._sort_values: dict[int, tuple[list[Any], list[str] | None]] = {}
         self._unsure: set[int] = set()  # products whose newest reading is unsure
 
     # -- Qt model API ---------------------------------------------------------------------------------
@@ -370,6 +373,7 @@ class ProductTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self._search_cache = None
+        self._sort_values = {}
         if self._sort is not None:
             self._sort_rows()
         self._rebuild_index()
@@ -384,6 +388,7 @@ class ProductTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.append(_Row(product))
             self._search_cache = None
+            self._row_values_changed(position, product, added=True)
             self._index[product.id] = position
             self.endInsertRows()
             self._keep_order(position)
@@ -391,6 +396,7 @@ class ProductTableModel(QAbstractTableModel):
         spark = self._rows[row].spark
         self._rows[row] = _Row(product, spark)
         self._search_cache = None
+        self._row_values_changed(row, product)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
         self._keep_order(row)
 
@@ -410,6 +416,7 @@ class ProductTableModel(QAbstractTableModel):
                 continue
             self._rows[row] = _Row(product, spark)
             self._search_cache = None
+            self._row_values_changed(row, product)
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
             self._keep_order(row)
 
@@ -435,6 +442,10 @@ class ProductTableModel(QAbstractTableModel):
         self._thumbs.pop(product_id, None)
         del self._rows[row]
         self._search_cache = None
+        for values, groups in self._sort_values.values():
+            del values[row]
+            if groups is not None:
+                del groups[row]
         self._rebuild_index()
         self.endRemoveRows()
 
@@ -515,10 +526,43 @@ class ProductTableModel(QAbstractTableModel):
     # -- helpers --------------------------------------------------------------------------------------
     def _sort_rows(self) -> list[int]:
         """Put the rows in the chosen order; returns the old row of each new one."""
-        if self._sort is None:
-            return sort_rows(self._rows, _SORT_KEYS[COL_HISTORY], descending=False)  # the id order
-        column, order = self._sort
-        return sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+        column, order = self._sort or (COL_HISTORY, Qt.SortOrder.AscendingOrder)  # None: the id order
+        values, groups = self._column_values(column)
+        rows = self._rows
+        moved = sort_order(values, groups, lambda i: rows[i].product.id or 0,
+                           order == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self._rows = [rows[i] for i in moved]
+        for kept, (kept_values, kept_groups) in self._sort_values.items():
+            self._sort_values[kept] = (
+                [kept_values[i] for i in moved],
+                None if kept_groups is None else [kept_groups[i] for i in moved],
+            )
+        return moved
+
+    def _column_values(self, column: int) -> tuple[list[Any], list[str] | None]:
+        kept = self._sort_values.get(column)
+        if kept is None:
+            spec = _SORT_KEYS[column]
+            products = [r.product for r in self._rows]
+            groups = spec.groups(products) if spec.groups is not None else None
+            kept = self._sort_values[column] = (spec.values(products), groups)
+        return kept
+
+    def _row_values_changed(self, row: int, product: Product, *, added: bool = False) -> None:
+        """Keep the sort values of the columns sorted by so far in step with one row."""
+        for column, (values, groups) in self._sort_values.items():
+            spec = _SORT_KEYS[column]
+            value = spec.values([product])[0]
+            group = spec.groups([product])[0] if spec.groups is not None else None
+            if added:
+                values.append(value)
+            else:
+                values[row] = value
+            if groups is not None:
+                if added:
+                    groups.append(group or "")
+                else:
+                    groups[row] = group or ""
 
     def _rebuild_index(self) -> None:
         self._index_cache = None

@@ -63,26 +63,31 @@ def _rank(product: Product, column: SortColumn, descending: bool) -> tuple[int, 
     return (0, _Descending(value) if descending else value)
 
 
-def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> list[int]:
-    """Sort ``rows`` (objects with a ``product``) in place: by value either way, rows with none last.
-
-    Ties keep their order in both directions (Python's sort is stable with ``reverse`` too). Returns the old
-    position of each row in the new order.
-    """
-    products = [r.product for r in rows]
-    values = column.values(products)
+def sort_order(
+    values: list[Any], groups: list[str] | None, id_of: Callable[[int], int], descending: bool
+) -> list[int]:
+    """The positions of ``values`` in sorted order: by value either way, positions with None last (in the
+    order of ``id_of``, the product id); ``groups`` (if several) sort first. Ties keep their order in both
+    directions (Python's sort is stable with ``reverse`` too)."""
     present = [i for i, v in enumerate(values) if v is not None]
     present.sort(key=values.__getitem__, reverse=descending)
-    if column.groups is not None:  # a second stable pass: groups first, by value within each
-        groups = column.groups(products)
-        if len(set(groups)) > 1:
-            present.sort(key=groups.__getitem__, reverse=descending)
-    if len(present) < len(rows):
+    if groups is not None and len(set(groups)) > 1:  # a second stable pass: groups first, values within
+        present.sort(key=groups.__getitem__, reverse=descending)
+    if len(present) < len(values):
         missing = [i for i, v in enumerate(values) if v is None]
-        missing.sort(key=lambda i: products[i].id or 0)
+        missing.sort(key=id_of)
         present.extend(missing)
-    rows[:] = [rows[i] for i in present]
     return present
+
+
+def sort_rows(rows: list[Any], column: SortColumn, descending: bool) -> list[int]:
+    """Sort ``rows`` (objects with a ``product``) in place; returns the old position of each row in the new
+    order."""
+    products = [r.product for r in rows]
+    groups = column.groups(products) if column.groups is not None else None
+    order = sort_order(column.values(products), groups, lambda i: products[i].id or 0, descending)
+    rows[:] = [rows[i] for i in order]
+    return order
 
 
 def in_place(rows: list[Any], row: int, column: SortColumn, descending: bool) -> bool:

@@ -9,7 +9,10 @@ comparing the products table with the rows read last time (see :meth:`ProductSyn
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -46,6 +49,38 @@ Found = tuple[int, Product | None, list[float] | None]  # id, the product (None:
 Snapshot = dict[int, int]
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 _THUMB_TASK = "images.fetch_thumbnail"
+
+
+class _CollectionPause:
+    """No garbage collection while the whole table is read (on a pool thread); nests across threads.
+
+    The read makes 500,000 objects for 100,000 products, and the collector's full passes over a heap growing
+    that fast came every second or so, each holding the GIL for 50-200 ms: the window froze as long. Nothing
+    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._enable_after = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._enable_after = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._enable_after:
+                    gc.enable()
+
+
+_collections_paused = _CollectionPause()
 
 
 class ProductSync(QObject):
@@ -94,6 +129,10 @@ class ProductSync(QObject):
         self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
 
     def _read_all(self) -> tuple[PreparedRows, Snapshot]:
+        with _collections_paused():
+            return self._read_rows()
+
+    def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
         snapshot: Snapshot = {}
 
         def decoded() -> Iterator[Product]:

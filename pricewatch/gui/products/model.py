@@ -128,9 +128,14 @@ def _changes(products: list[Product]) -> list[float | None]:
     ]
 
 
-def _plain(name: str) -> Callable[[list[Product]], list[Any]]:
-    value = attrgetter(name)
-    return lambda products: list(map(value, products))
+def _moments(name: str) -> Callable[[list[Product]], list[float | None]]:
+    moment = attrgetter(name)
+
+    def values(products: list[Product]) -> list[float | None]:
+        # timestamps: aware datetimes ask their time zone for its offset in every comparison
+        return [None if t is None else t.timestamp() for t in map(moment, products)]
+
+    return values
 
 
 _SORT_KEYS: dict[int, SortColumn] = {
@@ -142,8 +147,8 @@ _SORT_KEYS: dict[int, SortColumn] = {
     COL_HIGHEST: SortColumn(_money("highest_price"), _currencies),
     COL_TARGET: SortColumn(_money("target_price"), _currencies),
     COL_AVAILABILITY: SortColumn(lambda products: [str(p.availability) for p in products]),
-    COL_LAST_CHECKED: SortColumn(_plain("last_checked_at")),
-    COL_NEXT_CHECK: SortColumn(_plain("next_check_at")),
+    COL_LAST_CHECKED: SortColumn(_moments("last_checked_at")),
+    COL_NEXT_CHECK: SortColumn(_moments("next_check_at")),
     COL_HISTORY: SortColumn(lambda products: [p.id or 0 for p in products]),
 }
 
@@ -570,8 +575,9 @@ class ProductTableModel(QAbstractTableModel):
     @property
     def _index(self) -> dict[int, int]:
         index = self._index_cache
-        if index is None:
-            index = self._index_cache = {r.product.id or 0: i for i, r in enumerate(self._rows)}
+        if index is None:  # from the ids kept row by row (as for sorting by id): no pass over the products
+            ids = self._column_values(COL_HISTORY)[0]
+            index = self._index_cache = dict(zip(ids, range(len(ids)), strict=True))
         return index
 
     @staticmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -20,10 +19,6 @@ if TYPE_CHECKING:
     from pricewatch.app import PriceWatch
 
 log = logging.getLogger(__name__)
-# The event loop gives up the GIL at every socket write, lock and stat; each time, a task thread running
-# Python may keep it for the switch interval before handing it back (5 ms by default), and a request meets
-# several such waits. The window sets the same interval for its own thread (gui.application).
-SWITCH_INTERVAL = 0.0005  # seconds
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 15.0
 
@@ -82,7 +77,6 @@ class ApiServer:
             log.warning(
                 "the API listens on %s, reachable from other computers; it still needs the token", self.host
             )
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         tokens = TokenStore(self.facade.paths.api_token_file)
         tokens.get_or_create()  # generated on first enable
         sock = bind(self.host, self.port)

@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pricewatch.api.runner import FacadeRunner
+from pricewatch.api.security import TOKEN_CHECKED
 from pricewatch.api_token import TokenStore
 
 _bearer = HTTPBearer(auto_error=False, description="The token printed by `pricewatch api-token`.")
@@ -16,6 +17,8 @@ _bearer = HTTPBearer(auto_error=False, description="The token printed by `pricew
 async def require_token(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
+    if request.scope.get("state", {}).get(TOKEN_CHECKED):  # TokenFirstMiddleware checked it already
+        return
     store: TokenStore = request.app.state.tokens
     if credentials is None or not store.matches(credentials.credentials):
         detail = "missing bearer token" if credentials is None else "wrong bearer token"

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+TOKEN_CHECKED = "pricewatch_token_checked"  # in the request's state: this request's token was the right one
 
 
 def is_loopback(host: str) -> bool:
@@ -112,6 +113,7 @@ class TokenFirstMiddleware:
         if not self.matches(token.strip()):
             await _send_json(send, 401, "wrong bearer token", [(b"www-authenticate", b"Bearer")])
             return
+        scope.setdefault("state", {})[TOKEN_CHECKED] = True  # the route's dependency need not stat it again
         await self.app(scope, receive, send)
 
 

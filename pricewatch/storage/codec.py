@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+MONEY_SHARED = 16384  # distinct amounts whose Decimal is kept for reuse
 
 
 def time_to_db(value: datetime | None) -> str | None:
@@ -31,8 +33,13 @@ def money_to_db(value: Decimal | None) -> str | None:
 
 
 def money_from_db(value: str | None) -> Decimal | None:
-    if value is None:
-        return None
+    return None if value is None else _money(value)
+
+
+@functools.lru_cache(maxsize=MONEY_SHARED)
+def _money(value: str) -> Decimal | None:
+    # Decimals are immutable: equal amounts (a price that is also the lowest, the many "19.99"s) can share
+    # one object, 104 bytes each, which a window holding 100,000 products' prices notices.
     try:
         return Decimal(value)
     except InvalidOperation:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+import sys
+from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -16,6 +18,8 @@ from pricewatch.storage.db import Database
 _MONEY = {"price", "previous_price", "lowest_price", "highest_price", "target_price", "list_price"}
 _TIMES = {"created_at", "last_checked_at", "next_check_at", "snoozed_until"}
 _BOOLS = {"ignore_robots", "paused", "snooze_until_change"}
+# Few distinct values among many products: one string each, not one per product (a window holding 100,000)
+_SHARED = {"currency", "shop", "fetch_mode"}
 COLUMNS = tuple(f.name for f in fields(Product))
 EDITABLE = frozenset(
     {
@@ -73,6 +77,8 @@ def from_row(row: sqlite3.Row) -> Product:
             values[name] = time_from_db(raw)
         elif name in _BOOLS:
             values[name] = bool(raw)
+        elif name in _SHARED:
+            values[name] = sys.intern(raw) if isinstance(raw, str) else raw
         elif name == "availability":
             known = raw in Availability._value2member_map_
             values[name] = Availability(raw) if known else Availability.UNKNOWN
@@ -113,6 +119,14 @@ class ProductRepository:
         A row's tuple is a cheap fingerprint: a window comparing 10,000 rows with its last read decodes only
         the few that changed."""
         return self._db.conn().execute("SELECT * FROM products ORDER BY id").fetchall()
+
+    def iter_raw_rows(self, chunk: int = 1000) -> Iterator[sqlite3.Row]:
+        """:meth:`raw_rows` a chunk at a time: reading 100,000 products, each row can be decoded and freed
+        before the next is read, instead of all of them sitting in memory at once (~100 MB more at the peak,
+        which the interpreter then keeps)."""
+        cursor = self._db.conn().execute("SELECT * FROM products ORDER BY id")
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
 
     def list(self, *, search: str | None = None) -> list[Product]:
         """Every product by id; ``search`` keeps those whose title, URL or shop contains it, in any case."""

@@ -35,6 +35,7 @@ _INSERT = (
     f" VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}, {_NOW_MS})"
 )
 _OPEN_SQL = "('PENDING', 'STARTED', 'RETRY')"
+CLEANUP_BATCH = 500  # tasks deleted per transaction by the clean-up (tens of ms of write lock each)
 _CLAIMED = ("id", "name", "kwargs", "queue", "priority", "parent_id", "retries", "max_retries")
 
 
@@ -230,17 +231,29 @@ class TaskRepository:
         )
         return {TaskState(r[0]): int(r[1]) for r in rows}
 
-    def delete_finished_before(self, cutoff: datetime) -> int:
-        """Remove final tasks finished before ``cutoff`` (children go with their parent)."""
-        with self._transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"
-                " AND state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
-                " AND (parent_id IS NULL OR parent_id NOT IN"
-                " (SELECT id FROM tasks WHERE state IN ('PENDING', 'STARTED', 'RETRY')))",
-                (_time_to_db(cutoff),),
-            )
-        return cur.rowcount
+    def delete_finished_before(self, cutoff: datetime, *, batch: int = CLEANUP_BATCH) -> int:
+        """Remove final tasks finished before ``cutoff`` (children go with their parent).
+
+        In transactions of at most ``batch`` tasks, oldest first, so the write lock is never held for long:
+        a clean-up of a history of millions of tasks lets checks and the API write in between.
+        """
+        removed = 0
+        while True:
+            with self._transaction() as conn:
+                cur = conn.execute(
+                    "DELETE FROM tasks WHERE rowid IN (SELECT rowid FROM tasks"
+                    " WHERE finished_at IS NOT NULL AND finished_at < ?"
+                    # "+state": walk the finished_at index from the oldest and stop after a batch; on the
+                    # state index SQLite would read and sort every finished task for each batch
+                    " AND +state IN ('SUCCESS', 'FAILURE', 'REVOKED')"
+                    " AND (parent_id IS NULL OR parent_id NOT IN"
+                    " (SELECT id FROM tasks WHERE state IN ('PENDING', 'STARTED', 'RETRY')))"
+                    " ORDER BY finished_at LIMIT ?)",
+                    (_time_to_db(cutoff), batch),
+                )
+            removed += cur.rowcount
+            if cur.rowcount < batch:
+                return removed
 
     # -- engine helpers: conditional transitions, so two threads (or processes) never both finish a task
     def claim(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -102,3 +102,40 @@ def test_the_order_holds_while_searching(
     window.product_sync.refresh(ids[0])
     window.product_sync.flush_now()
     qtbot.waitUntil(lambda: shown() == ["Lamp 1", "Lamp 0", "Lamp 2"])
+
+
+def test_a_big_selection_follows_its_products_through_a_sort() -> None:
+    model = ProductTableModel()
+    model.set_products([_product(pid, str(100 - pid)) for pid in range(1, 41)])
+    selection = QItemSelectionModel(model)
+    chosen = {3, 7, 8, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 40}  # many indexes
+    for pid in chosen:
+        row = model.row_of(pid)
+        assert row is not None
+        selection.select(model.index(row, COL_TITLE), QItemSelectionModel.SelectionFlag.Select)
+    model.sort(COL_PRICE, ASC)
+    assert _order(model)[:3] == [40, 39, 38]
+    assert {model.product_at(i.row()).id for i in selection.selectedIndexes()} == chosen
+    model.sort(COL_PRICE, ASC)  # the same order again: nothing moves
+    assert _order(model)[:3] == [40, 39, 38]
+    model.sort(-1, ASC)
+    assert _order(model) == list(range(1, 41))
+    assert {model.product_at(i.row()).id for i in selection.selectedIndexes()} == chosen
+
+
+def test_sorting_again_uses_values_kept_in_step_with_changes() -> None:
+    model = ProductTableModel()
+    model.set_products([_product(1, "30"), _product(2, "10"), _product(3, "20"), _product(4, None)])
+    model.sort(COL_PRICE, ASC)
+    model.sort(COL_TITLE, ASC)  # both columns' values are kept now
+    assert _order(model) == [1, 2, 3, 4]
+    model.upsert(_product(2, "99"))  # changed, added and removed while sorted by title
+    model.upsert(_product(5, "15", "USD"))
+    model.upsert(_product(4, "5"))
+    model.remove(3)
+    model.sort(COL_PRICE, DESC)
+    assert _order(model) == [5, 2, 1, 4]  # USD before EUR going down; then 99, 30, 5
+    model.sort(COL_PRICE, ASC)
+    assert _order(model) == [4, 1, 2, 5]
+    model.sort(COL_TITLE, DESC)
+    assert _order(model) == [5, 4, 2, 1]

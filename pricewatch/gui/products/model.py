@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,7 +25,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.deals import Deal
-from pricewatch.gui.products.order import SortKey, in_place, sort_rows
+from pricewatch.gui.products.order import SortColumn, in_place, sort_order
 from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import deal_text
 from pricewatch.gui.widgets import formatting as fmt
@@ -64,6 +65,7 @@ UNSURE_TIP = QT_TRANSLATE_NOOP(
 )
 _MONEY_COLUMNS = {COL_PRICE: "price", COL_LOWEST: "lowest_price", COL_HIGHEST: "highest_price",
                   COL_TARGET: "target_price"}  # fmt: skip
+_TIME_COLUMNS = frozenset({COL_LAST_CHECKED, COL_NEXT_CHECK})
 _NUMERIC = {COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET}
 DROP_COLOUR = QColor(46, 160, 67)
 RISE_COLOUR = QColor(207, 34, 46)
@@ -76,6 +78,7 @@ RESORT_MS = 500
 MONEY_SORT_TIP = QT_TRANSLATE_NOOP(
     "ProductTableModel", "Sorts by currency, then amount (amounts in different currencies do not compare)"
 )
+PERSISTENT_SCANS = 16  # up to this many indexes kept across a sort, each is found by a scan of the order
 ERROR_SHOWN = 90  # characters of the last error shown in the availability cell (all of it in the tooltip)
 _warning_icon: QIcon | None = None
 _pause_icon: QIcon | None = None
@@ -117,7 +120,7 @@ class _Row:
         self.product = product
         self.spark = spark  # None: not read yet (read when the row is first painted)
         self.deal: Deal | None = None  # the deal verdict: read when the row's Deal cell is first painted
-        self.display: dict[int, str] = {}  # formatted cells, built on first paint
+        self.display: dict[int, str] | None = None  # formatted cells, built on first paint
         parts = (product.title, product.shop, product.url, variant_text(product))
         self.search = search_key(" ".join(part for part in parts if part))
 
@@ -130,33 +133,52 @@ def prepare_rows(products: Iterable[Product]) -> PreparedRows:
     return [_Row(p) for p in products]
 
 
-def _none_last(value: Any) -> tuple[bool, Any]:
-    return (value is None, value)
+def _money(name: str) -> Callable[[list[Product]], list[float | None]]:
+    amount = attrgetter(name)
+
+    def values(products: list[Product]) -> list[float | None]:
+        # float keeps the order of prices and compares many times faster than Decimal
+        return [None if a is None else float(a) for a in map(amount, products)]
+
+    return values
 
 
-def _money_key(value: Decimal | None, currency: str | None) -> tuple[bool, Any]:
+def _currencies(products: list[Product]) -> list[str]:
     # amounts in different currencies do not compare: grouped by currency code, then by amount
-    return (value is None, ((currency or "").upper(), value))
+    codes = list(map(attrgetter("currency"), products))
+    folded = {code: (code or "").upper() for code in set(codes)}  # a few codes, not a call per row
+    return [folded[code] for code in codes]
 
 
-def _change_key(p: Product) -> tuple[bool, Any]:
-    if p.price is None or not p.previous_price:
-        return (True, 0)
-    return (False, (p.price - p.previous_price) / p.previous_price)
+def _changes(products: list[Product]) -> list[float | None]:
+    return [
+        None if p.price is None or not p.previous_price else float(p.price / p.previous_price)
+        for p in products
+    ]
 
 
-_SORT_KEYS: dict[int, SortKey] = {
-    COL_TITLE: lambda p: (False, (p.title or p.url).casefold()),
-    COL_SHOP: lambda p: (False, (p.shop or "").casefold()),
-    COL_PRICE: lambda p: _money_key(p.price, p.currency),
-    COL_CHANGE: _change_key,
-    COL_LOWEST: lambda p: _money_key(p.lowest_price, p.currency),
-    COL_HIGHEST: lambda p: _money_key(p.highest_price, p.currency),
-    COL_TARGET: lambda p: _money_key(p.target_price, p.currency),
-    COL_AVAILABILITY: lambda p: (False, str(p.availability)),
-    COL_LAST_CHECKED: lambda p: _none_last(p.last_checked_at),
-    COL_NEXT_CHECK: lambda p: _none_last(p.next_check_at),
-    COL_HISTORY: lambda p: (False, p.id or 0),
+def _moments(name: str) -> Callable[[list[Product]], list[float | None]]:
+    moment = attrgetter(name)
+
+    def values(products: list[Product]) -> list[float | None]:
+        # timestamps: aware datetimes ask their time zone for its offset in every comparison
+        return [None if t is None else t.timestamp() for t in map(moment, products)]
+
+    return values
+
+
+_SORT_KEYS: dict[int, SortColumn] = {
+    COL_TITLE: SortColumn(lambda products: [(p.title or p.url).casefold() for p in products]),
+    COL_SHOP: SortColumn(lambda products: [(p.shop or "").casefold() for p in products]),
+    COL_PRICE: SortColumn(_money("price"), _currencies),
+    COL_CHANGE: SortColumn(_changes),
+    COL_LOWEST: SortColumn(_money("lowest_price"), _currencies),
+    COL_HIGHEST: SortColumn(_money("highest_price"), _currencies),
+    COL_TARGET: SortColumn(_money("target_price"), _currencies),
+    COL_AVAILABILITY: SortColumn(lambda products: [str(p.availability) for p in products]),
+    COL_LAST_CHECKED: SortColumn(_moments("last_checked_at")),
+    COL_NEXT_CHECK: SortColumn(_moments("next_check_at")),
+    COL_HISTORY: SortColumn(lambda products: [p.id or 0 for p in products]),
 }
 
 
@@ -177,7 +199,9 @@ class ProductTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
-        self._index: dict[int, int] = {}  # product id -> row
+        # product id -> row; None: to be rebuilt on the next lookup (a sort leaves it so: the click that
+        # sorts 100,000 rows does not also pay for 100,000 dictionary entries)
+        self._index_cache: dict[int, int] | None = {}
         # product id -> (image_url, pixmap or None when there is no usable file); absent: not asked yet
         self._thumbs: dict[int, tuple[str, QPixmap | None]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -195,6 +219,10 @@ class ProductTableModel(QAbstractTableModel):
         self.next_check_when: Callable[[Product], datetime | str] = _stored_next_check
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
+        self._search_cache: list[str] | None = None  # search_texts(), until the rows change
+        # column -> its sort values and groups, row by row, kept from the first sort by it (updated with the
+        # rows): sorting by it again, either way, skips reading 100,000 products
+        self._sort_values: dict[int, tuple[list[Any], list[str] | None]] = {}
         self._unsure: set[int] = set()  # products whose newest reading is unsure
         # product id -> (the Tags cell, its tooltip), from gui/filters/labels.py; absent: no tags, no snooze
         self._labels: Mapping[int, tuple[str, str]] = {}
@@ -248,15 +276,18 @@ class ProductTableModel(QAbstractTableModel):
             label = self._labels.get(row.product.id or 0)
             return None if label is None else label[role == Qt.ItemDataRole.ToolTipRole]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = row.display.get(column)
+            if column in _TIME_COLUMNS:  # they go stale by themselves: made anew for each paint
+                if column == COL_NEXT_CHECK:
+                    return self.next_check_text(row.product)
+                return self._text(row.product, column)
+            display = row.display
+            if display is None:
+                display = row.display = {}
+            text = display.get(column)
             if text is None:
-                text = row.display[column] = (
-                    self.next_check_text(row.product)
-                    if column == COL_NEXT_CHECK
-                    else self._text(row.product, column)
-                )
+                text = display[column] = self._text(row.product, column)
                 if column == COL_PRICE and row.product.id in self._unsure and row.product.price is not None:
-                    text = row.display[column] = UNSURE_MARK + text
+                    text = display[column] = UNSURE_MARK + text
             return text
         if role == ProductRole:
             return row.product
@@ -298,14 +329,27 @@ class ProductTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in _SORT_KEYS and column >= 0:
             return
-        self._sort = (column, order) if column >= 0 else None  # -1: back to the order products were added
+        wanted = (column, order) if column >= 0 else None  # -1: back to the order products were added
+        if wanted == self._sort and not self._resort_timer.isActive():
+            return  # in that order already (a view asks again when it is given this model or a proxy)
+        self._sort = wanted
+        self._reorder()
+
+    def _reorder(self) -> None:
+        """Put the rows in the chosen order, the persistent indexes (selection, current row) following."""
+        self._resort_timer.stop()
         self.layoutAboutToBeChanged.emit()
-        old_ids = [r.product.id for r in self._rows]
-        self._sort_rows()
-        self._rebuild_index()
+        moved = self._sort_rows()  # the old row of each new one
+        self._index_cache = None
+        self._search_cache = None
         persistent = self.persistentIndexList()
         if persistent:
-            new = [self.index(self._index[old_ids[i.row()] or 0], i.column()) for i in persistent]
+            if len(persistent) <= PERSISTENT_SCANS:  # the current row, a small selection: a C scan each
+                rows = [moved.index(i.row()) for i in persistent]
+            else:  # a big selection (Qt keeps one index per selected cell): the inverse permutation
+                where = dict(zip(moved, range(len(moved)), strict=True))
+                rows = [where[i.row()] for i in persistent]
+            new = [self.index(row, i.column()) for row, i in zip(rows, persistent, strict=True)]
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -381,9 +425,6 @@ class ProductTableModel(QAbstractTableModel):
 
     def refresh_times(self) -> None:
         """Redraw the relative times ("12 min ago", "in 47 min"): they go stale by themselves."""
-        for row in self._rows:
-            row.display.pop(COL_NEXT_CHECK, None)
-            row.display.pop(COL_LAST_CHECKED, None)
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, COL_LAST_CHECKED), self.index(last, COL_NEXT_CHECK),
@@ -398,7 +439,9 @@ class ProductTableModel(QAbstractTableModel):
             (self._unsure.add if unsure else self._unsure.discard)(product_id)
             row = self._index.get(product_id)
             if row is not None:
-                self._rows[row].display.pop(COL_PRICE, None)
+                display = self._rows[row].display
+                if display is not None:
+                    display.pop(COL_PRICE, None)
                 changed.append(row)
         if not quiet:
             for row in changed:
@@ -407,9 +450,10 @@ class ProductTableModel(QAbstractTableModel):
     def set_shown_ids(self, ids: frozenset[int] | None) -> None:
         """Only these products match a search (their :data:`SearchRole` text; others answer ""); None: all.
 
-        The filter proxy then hides the rest (see proxy.set_narrowed) with no Python call per row of its own.
+        The filter proxy then hides the rest (see proxy.set_narrowed).
         """
         self._shown = ids
+        self._search_cache = None
 
     def set_labels(self, labels: Mapping[int, tuple[str, str]]) -> None:
         """The Tags column of every product (text, tooltip); one dataChanged over the column."""
@@ -423,8 +467,6 @@ class ProductTableModel(QAbstractTableModel):
 
     def refresh_next_check(self) -> None:
         """Re-ask ``next_check_text`` for every row (the schedule moved on): one dataChanged, one column."""
-        for row in self._rows:
-            row.display.pop(COL_NEXT_CHECK, None)
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, COL_NEXT_CHECK), self.index(last, COL_NEXT_CHECK))
@@ -437,6 +479,8 @@ class ProductTableModel(QAbstractTableModel):
         """Replace everything with rows from :func:`prepare_rows` (10,000 rows: 10 ms less on this thread)."""
         self.beginResetModel()
         self._rows = rows
+        self._search_cache = None
+        self._sort_values = {}
         if self._sort is not None:
             self._sort_rows()
         self._rebuild_index()
@@ -450,12 +494,16 @@ class ProductTableModel(QAbstractTableModel):
             position = len(self._rows)
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.append(_Row(product))
+            self._search_cache = None
+            self._row_values_changed(position, product, added=True)
             self._index[product.id] = position
             self.endInsertRows()
             self._keep_order(position)
             return
         spark = self._rows[row].spark
         self._rows[row] = _Row(product, spark)
+        self._search_cache = None
+        self._row_values_changed(row, product)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
         self._keep_order(row)
 
@@ -474,6 +522,8 @@ class ProductTableModel(QAbstractTableModel):
                 self._rows[self._index[product.id]].spark = spark
                 continue
             self._rows[row] = _Row(product, spark)
+            self._search_cache = None
+            self._row_values_changed(row, product)
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
             self._keep_order(row)
 
@@ -486,7 +536,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         if self._sort is not None:
-            self.sort(*self._sort)
+            self._reorder()
 
     def stop(self) -> None:
         self._resort_timer.stop()
@@ -498,6 +548,11 @@ class ProductTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         self._thumbs.pop(product_id, None)
         del self._rows[row]
+        self._search_cache = None
+        for values, groups in self._sort_values.values():
+            del values[row]
+            if groups is not None:
+                del groups[row]
         self._rebuild_index()
         self.endRemoveRows()
 
@@ -570,19 +625,70 @@ class ProductTableModel(QAbstractTableModel):
         """Every row's product, in row order (a list of references: a few ms for 100,000 rows)."""
         return [r.product for r in self._rows]
 
+    def search_texts(self) -> list[str]:
+        """Each row's folded search text (title, shop, URL, variant), in row order (for the search proxy);
+        "" for a row a smart filter hides (see :meth:`set_shown_ids`)."""
+        if self._search_cache is None:
+            shown = self._shown
+            self._search_cache = [
+                r.search if shown is None or r.product.id in shown else "" for r in self._rows
+            ]
+        return self._search_cache
+
     def product_ids(self) -> list[int]:
         return [r.product.id or 0 for r in self._rows]
 
     # -- helpers --------------------------------------------------------------------------------------
-    def _sort_rows(self) -> None:
-        if self._sort is None:
-            self._rows.sort(key=lambda r: r.product.id or 0)
-            return
-        column, order = self._sort
-        sort_rows(self._rows, _SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+    def _sort_rows(self) -> list[int]:
+        """Put the rows in the chosen order; returns the old row of each new one."""
+        column, order = self._sort or (COL_HISTORY, Qt.SortOrder.AscendingOrder)  # None: the id order
+        values, groups = self._column_values(column)
+        rows = self._rows
+        moved = sort_order(values, groups, lambda i: rows[i].product.id or 0,
+                           order == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self._rows = [rows[i] for i in moved]
+        for kept, (kept_values, kept_groups) in self._sort_values.items():
+            self._sort_values[kept] = (
+                [kept_values[i] for i in moved],
+                None if kept_groups is None else [kept_groups[i] for i in moved],
+            )
+        return moved
+
+    def _column_values(self, column: int) -> tuple[list[Any], list[str] | None]:
+        kept = self._sort_values.get(column)
+        if kept is None:
+            spec = _SORT_KEYS[column]
+            products = [r.product for r in self._rows]
+            groups = spec.groups(products) if spec.groups is not None else None
+            kept = self._sort_values[column] = (spec.values(products), groups)
+        return kept
+
+    def _row_values_changed(self, row: int, product: Product, *, added: bool = False) -> None:
+        """Keep the sort values of the columns sorted by so far in step with one row."""
+        for column, (values, groups) in self._sort_values.items():
+            spec = _SORT_KEYS[column]
+            value = spec.values([product])[0]
+            group = spec.groups([product])[0] if spec.groups is not None else None
+            if added:
+                values.append(value)
+            else:
+                values[row] = value
+            if groups is not None:
+                if added:
+                    groups.append(group or "")
+                else:
+                    groups[row] = group or ""
 
     def _rebuild_index(self) -> None:
-        self._index = {r.product.id or 0: i for i, r in enumerate(self._rows)}
+        self._index_cache = None
+
+    @property
+    def _index(self) -> dict[int, int]:
+        index = self._index_cache
+        if index is None:  # from the ids kept row by row (as for sorting by id): no pass over the products
+            ids = self._column_values(COL_HISTORY)[0]
+            index = self._index_cache = dict(zip(ids, range(len(ids)), strict=True))
+        return index
 
     @staticmethod
     def _text(p: Product, column: int) -> str:

@@ -350,7 +350,7 @@ class ProductsPanel(QWidget):
             self.table.horizontalHeader().restoreState(header)
             self.table.selectionModel().selectionChanged.connect(self.selection_changed)
             if wanted is self.model:
-                self.proxy.setSourceModel(None)  # type: ignore[arg-type]
+                self.proxy.setSourceModel(None)
             if current is not None:
                 self.select_product(current)
             self.selection_changed.emit()

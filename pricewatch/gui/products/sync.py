@@ -9,9 +9,13 @@ comparing the products table with the rows read last time (see :meth:`ProductSyn
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
+import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -41,9 +45,43 @@ SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their spa
 OUTSIDE_BUSY_GAP_S = 10.0
 OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
-Snapshot = dict[int, tuple[object, ...]]  # product id -> its raw row, as last read
+# product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
+# text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
+Snapshot = dict[int, int]
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 _THUMB_TASK = "images.fetch_thumbnail"
+
+
+class _CollectionPause:
+    """No garbage collection while the whole table is read (on a pool thread); nests across threads.
+
+    The read makes 500,000 objects for 100,000 products, and the collector's full passes over a heap growing
+    that fast came every second or so, each holding the GIL for 50-200 ms: the window froze as long. Nothing
+    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._enable_after = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._enable_after = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._enable_after:
+                    gc.enable()
+
+
+_collections_paused = _CollectionPause()
 
 
 class ProductSync(QObject):
@@ -93,8 +131,18 @@ class ProductSync(QObject):
         self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
 
     def _read_all(self) -> tuple[PreparedRows, Snapshot]:
-        rows = self.app.product_rows()
-        return prepare_rows(from_row(r) for r in rows), {r["id"]: tuple(r) for r in rows}
+        with _collections_paused():
+            return self._read_rows()
+
+    def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
+        snapshot: Snapshot = {}
+
+        def decoded() -> Iterator[Product]:
+            for row in self.app.products.iter_raw_rows():  # streamed: no list of 100,000 raw rows
+                snapshot[row["id"]] = hash(tuple(row))
+                yield from_row(row)
+
+        return prepare_rows(decoded()), snapshot
 
     def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
         if generation != self._generation:
@@ -127,11 +175,10 @@ class ProductSync(QObject):
                          lambda _error: self._outside_read(generation, None))  # fmt: skip
 
     def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
-        rows = self.app.product_rows()
         after: Snapshot = {}
         changed = []
-        for row in rows:
-            raw = after[row["id"]] = tuple(row)
+        for row in self.app.products.iter_raw_rows():
+            raw = after[row["id"]] = hash(tuple(row))
             if before.get(row["id"]) != raw:
                 changed.append(from_row(row))
         recent = self.app.observations.recent_prices

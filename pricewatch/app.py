@@ -20,7 +20,7 @@ from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import InvalidURLError, NotFoundError
 from pricewatch.link_lists import LinkEntry
-from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product
+from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product, utcnow
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
@@ -31,6 +31,9 @@ from pricewatch.storage import (
     ProductRepository,
     TaskRepository,
 )
+from pricewatch.storage.listings import ListingGroups
+from pricewatch.storage.product_groups import ProductGroup, build_groups
+from pricewatch.storage.rates import RateRepository, RatesStatus
 from pricewatch.text import clean_line
 from pricewatch.transfer_merge import ImportSummary
 from pricewatch.urls import shop_name, validate_url
@@ -155,6 +158,8 @@ class PriceWatch:
         self.task_records = TaskRepository(self.db)
         self.notification_records = NotificationRepository(self.db)
         self.alert_rules = AlertRuleRepository(self.db)
+        self.listing_groups = ListingGroups(self.db)
+        self.rates = RateRepository(self.db)
         # Parts built on first use (fetcher, task engine, scheduler, notifier, API) register how to stop here;
         # close() runs them newest first.
         self._closers: list[Callable[[], object]] = []
@@ -362,6 +367,94 @@ class PriceWatch:
     def history(self, product_id: int, since: datetime | None = None) -> list[PriceObservation]:
         self.get_product(product_id)
         return self.observations.history(product_id, since=since)
+
+    # -- one item in several shops, prices in the home currency ------------------------------------------
+    @property
+    def home_currency(self) -> str:
+        return self.settings.currency.home
+
+    def set_home_currency(self, code: str) -> None:
+        """Compare prices in ``code`` (ISO 4217, "EUR") from now on; ValueError for anything else."""
+        code = str(code or "").strip().upper()
+        if not (len(code) == 3 and code.isascii() and code.isalpha()):
+            raise ValueError(f"{code[:20]!r} is not a currency code (write it like EUR or USD)")
+        self.settings.currency.home = code
+        self.save_settings()
+
+    def product_groups(self, search: str | None = None) -> list[ProductGroup]:
+        """Every product with its listings, the cheapest in the home currency first named; ``search`` keeps
+        the products one of whose listings matches (as :meth:`list_products`)."""
+        groups = build_groups(
+            self.products.list(), self.listing_groups.lead_of(), self.rates.table(), self.home_currency,
+            self.rates_stale(),
+        )  # fmt: skip
+        if not search:
+            return groups
+        matching = {p.id for p in self.products.list(search=search)}
+        return [g for g in groups if any(item.id in matching for item in g.listings)]
+
+    def product_group(self, product_id: int) -> ProductGroup:
+        """The product that ``product_id`` (any of its listings) belongs to."""
+        self.get_product(product_id)
+        members = self.listing_groups.members(product_id)
+        products = [p for p in (self.products.get(m) for m in members) if p is not None]
+        lead = {p.id or 0: members[0] for p in products}
+        (group,) = build_groups(products, lead, self.rates.table(), self.home_currency, self.rates_stale())
+        return group
+
+    def add_listing(self, product_id: int, url: str, **options: Any) -> Product:
+        """Track ``url`` as another shop's listing of ``product_id``'s item (options as :meth:`add_product`;
+        its alert rules are the defaults, the product's own rules stay where they are)."""
+        self.get_product(product_id)
+        with self.db.transaction():
+            listing = self.add_product(url, **options)
+            assert listing.id is not None
+            self.listing_groups.join(product_id, listing.id)
+        return listing
+
+    def merge_products(self, product_id: int, other_id: int) -> ProductGroup:
+        """Make two products one: every listing of both, under the lower id. Splitting undoes it."""
+        if product_id == other_id:
+            raise ValueError("a product cannot be merged with itself")
+        self.get_product(product_id)
+        self.get_product(other_id)
+        self.listing_groups.join(product_id, other_id)
+        return self.product_group(product_id)
+
+    def split_listing(self, product_id: int) -> ProductGroup:
+        """Take one listing out of its product: it becomes a product of its own (returned)."""
+        self.get_product(product_id)
+        if len(self.listing_groups.members(product_id)) < 2:
+            raise ValueError(f"product {product_id} has a single listing: there is nothing to split")
+        self.listing_groups.split(product_id)
+        return self.product_group(product_id)
+
+    def exchange_rates(self) -> RatesStatus:
+        """The stored rates (per euro, with their date) and how the last fetch went."""
+        return self.rates.status()
+
+    def rates_stale(self) -> bool:
+        """No rates, or rates older than ``settings.currency.stale_after_days``."""
+        table = self.rates.table()
+        return table.stale(utcnow().date(), self.settings.currency.stale_after_days)
+
+    def rates_missing(self) -> bool:
+        """A stored price is in a currency other than the home one and no rates were ever stored."""
+        if self.rates.table().rate_date is not None:
+            return False
+        row = (
+            self.db.conn()
+            .execute(
+                "SELECT 1 FROM products WHERE currency IS NOT NULL AND currency != ? LIMIT 1",
+                (self.home_currency,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def update_rates(self) -> str:
+        """Fetch the exchange rates now (``settings.currency.rates_url``) as a task; returns its id."""
+        return self.submit_task("currency.update_rates", priority=10, unique_key="currency:update_rates")
 
     # -- import and export ----------------------------------------------------------------------------
     def export_products(self, out: TextIO, fmt: str = "json") -> int:

@@ -88,7 +88,7 @@ def test_first_start_sets_a_baseline_and_runs_nothing(app: RecordingApp, clock: 
     assert scheduler.caught_up.wait(10)
     assert app.submitted == []
     infos = {info["id"]: info for info in scheduler.job_infos()}
-    assert set(infos) == {"check_prices", "cleanup_old_data", "clear_old_cache"}
+    assert set(infos) == {"check_prices", "cleanup_old_data", "clear_old_cache", "update_exchange_rates"}
     assert all(info["last_run_at"] == T0 for info in infos.values())
     assert all(
         info["next_run_at"] is not None and info["next_run_at"].tzinfo is not None for info in infos.values()
@@ -143,16 +143,20 @@ def test_runs_missed_while_closed_run_once_each(app: RecordingApp, clock: Clock)
     set_last_run(app, "check_prices", T0 - timedelta(hours=5))  # five hourly slots missed
     set_last_run(app, "cleanup_old_data", T0 - timedelta(days=3))
     set_last_run(app, "clear_old_cache", T0 - timedelta(hours=7))
+    set_last_run(app, "update_exchange_rates", T0 - timedelta(days=2))
     scheduler = make(app, clock)
-    assert sorted(scheduler.run_missed()) == ["check_prices", "cleanup_old_data", "clear_old_cache"]
+    assert sorted(scheduler.run_missed()) == [
+        "check_prices", "cleanup_old_data", "clear_old_cache", "update_exchange_rates",
+    ]  # fmt: skip
     assert sorted(app.names()) == [
-        "maintenance.cleanup_old_data", "maintenance.clear_old_cache", "price_tracking.check_prices",
+        "currency.update_rates", "maintenance.cleanup_old_data", "maintenance.clear_old_cache",
+        "price_tracking.check_prices",
     ]  # fmt: skip
     _, options = next(s for s in app.submitted if s[0] == "price_tracking.check_prices")
     assert options == {"kwargs": {}, "priority": 0, "unique_key": "schedule:price_tracking.check_prices"}
     # Coalesced: asking again finds nothing missed, and the last runs moved to now.
     assert scheduler.run_missed() == []
-    assert len(app.submitted) == 3
+    assert len(app.submitted) == 4
     assert all(info["last_run_at"] == T0 for info in scheduler.job_infos())
 
 
@@ -271,6 +275,7 @@ def test_missed_jobs_run_through_the_real_engine(page_server: Any) -> None:
             "check_prices",
             "cleanup_old_data",
             "clear_old_cache",
+            "update_exchange_rates",
         ]
         app.pause_schedule(True)
         assert app.scheduler.paused and app.scheduler.run_missed() == []

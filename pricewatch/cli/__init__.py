@@ -17,6 +17,7 @@ from pricewatch.cli import common
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
 COMMAND_MODULES = (
     "products",
+    "listings",
     "api",
     "check",
     "serve",

@@ -13,6 +13,7 @@ from pricewatch import formatting
 from pricewatch.cli.common import EXIT_IO, UserError, check_interval, money, open_app, target_price
 from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product, utcnow
+from pricewatch.storage.product_groups import Listing, ProductGroup
 from pricewatch.text import clean_line
 from pricewatch.urls import validate_url
 
@@ -29,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument(
         "--from", dest="from_file", type=Path, metavar="FILE",
         help="add every address of FILE: a text list or a browser's bookmarks export (HTML)",
+    )  # fmt: skip
+    add.add_argument(
+        "--to", dest="to_product", type=int, metavar="PRODUCT_ID",
+        help="add the address as another shop's listing of that product",
     )  # fmt: skip
     add.add_argument("--target", metavar="PRICE", help="notify at or below this price (19.99)")
     add.add_argument("--selector", metavar="CSS", help="CSS selector of the price, when detection is wrong")
@@ -105,6 +110,58 @@ def product_json(product: Product) -> dict[str, Any]:
     }
 
 
+def listing_json(listing: Listing, home: str) -> dict[str, Any]:
+    """A listing with its price in the home currency and the day of the rate that converted it."""
+    return {
+        **product_json(listing.product),
+        "home_price": None if listing.home_price is None else str(listing.home_price),
+        "home_currency": home,
+        "rate_date": None if listing.rate_date is None else listing.rate_date.isoformat(),
+    }
+
+
+def group_json(group: ProductGroup) -> dict[str, Any]:
+    """A product: its first listing's fields (as before groups), every listing, and the cheapest one."""
+    home = group.home_currency
+    cheapest = group.cheapest
+    return {
+        **product_json(group.lead.product),
+        "shops": group.shop_count,
+        "home_currency": home,
+        "rates_stale": group.rates_stale,
+        "cheapest": None if cheapest is None else listing_json(cheapest, home),
+        "listings": [listing_json(item, home) for item in group.listings],
+    }
+
+
+def print_group(group: ProductGroup) -> None:
+    """One line per product; a product in several shops shows its cheapest and then one line per listing."""
+    lead = group.lead.product
+    stock = formatting.availability(lead.availability)
+    if len(group.listings) == 1:
+        price, target = money(lead.price, lead.currency), money(lead.target_price, lead.currency)
+        print(
+            f"{group.id:>4}  {price:>14}  {target:>14}  {stock:<16}  {clean_line(lead.title or lead.url, 70)}"
+        )
+        return
+    best = group.cheapest
+    price = "-" if best is None else money(best.home_price, group.home_currency)
+    where = "" if best is None else f" - cheapest at {clean_line(best.product.shop or best.product.url, 40)}"
+    title = clean_line(lead.title or lead.url, 60)
+    target = money(lead.target_price, lead.currency)
+    print(f"{group.id:>4}  {price:>14}  {target:>14}  {stock:<16}  {title} ({group.shop_count} shops{where})")
+    for item in group.listings:
+        own = money(item.product.price, item.product.currency)
+        shown = own
+        if item.converted:
+            home = money(item.home_price, group.home_currency)
+            shown = f"{own} = {home} (rate of {item.rate_date})"
+        mark = "*" if best is not None and item.id == best.id else " "
+        shop = clean_line(item.product.shop or item.product.url, 40)
+        stock = formatting.availability(item.product.availability)
+        print(f"      {mark} {item.id:>4}  {shown}  {stock}  {shop}")
+
+
 def observation_json(observation: PriceObservation) -> dict[str, Any]:
     return {
         "observed_at": observation.observed_at.isoformat(),
@@ -121,6 +178,7 @@ EXIT_CHECK_FAILED = 1  # as ``pricewatch check``
 def handed_to_window(args: argparse.Namespace) -> bool:
     """The plain ``pricewatch add URL`` while the window runs: the user picks the price there."""
     plain = not (args.check or args.no_window) and args.target is args.selector is args.interval is None
+    plain = plain and args.to_product is None
     hand = args.front_ends.hand_to_window
     if not plain or hand is None:
         return False
@@ -147,11 +205,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_app() as app:
         if args.check:
             app.set_executor("sync")  # the check runs here, through the engine and its journal
-        product = app.add_product(
-            args.url, target_price=target, css_selector=args.selector, check_interval_minutes=interval
-        )
+        options = {"target_price": target, "css_selector": args.selector, "check_interval_minutes": interval}
+        if args.to_product is None:
+            product = app.add_product(args.url, **options)
+        else:
+            product = app.add_listing(args.to_product, args.url, **options)
         assert product.id is not None
         print(f"added product {product.id}: {product.url}")
+        if args.to_product is not None:
+            print(f"it is another shop's listing of product {app.product_group(product.id).id}")
         if not args.check:
             # On stderr: stdout stays the one line scripts read.
             print(f"its price is read at the next check; `pricewatch check {product.id}` reads it now",
@@ -198,22 +260,22 @@ def add_from_file(path: Path) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_app() as app:
-        products = app.list_products(search=args.search)
+        groups = app.product_groups(search=args.search)
     if args.json:
-        json.dump([product_json(p) for p in products], sys.stdout, indent=2, ensure_ascii=False)
+        json.dump([group_json(g) for g in groups], sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
-    if not products:
+    if not groups:
         if args.search:
             print(f"no product matches {clean_line(args.search, 60)!r} (in its title, shop or URL)")
         else:
             print("no products tracked yet: add one with `pricewatch add URL`")
         return 0
     print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<16}  TITLE / URL")
-    for p in products:
-        title = clean_line(p.title or p.url, 70)
-        price, target = money(p.price, p.currency), money(p.target_price, p.currency)
-        print(f"{p.id:>4}  {price:>14}  {target:>14}  {formatting.availability(p.availability):<16}  {title}")
+    for group in groups:
+        print_group(group)
+    if any(g.rates_stale and any(item.converted for item in g.listings) for g in groups):
+        print("note: the exchange rates are out of date (`pricewatch rates` says why)", file=sys.stderr)
     return 0
 
 

@@ -203,6 +203,24 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE tasks ADD COLUMN worker TEXT;
     """,
+    # 18: listings of one item in several shops: a product (listing) joins a group; a product without a row
+    # is a group of its own, so existing databases need no data change and checks stay per address
+    """
+    CREATE TABLE product_groups (
+        product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+        group_id INTEGER NOT NULL
+    );
+    CREATE INDEX product_groups_group ON product_groups(group_id);
+    """,
+    # 19: exchange rates per euro (the European Central Bank's reference rates) with the date they are for
+    """
+    CREATE TABLE exchange_rates (
+        currency TEXT PRIMARY KEY,
+        per_eur TEXT NOT NULL,
+        rate_date TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -842,7 +842,9 @@ class PriceWatch:
     def alerting(self) -> AlertBook:
         from pricewatch.alerting import AlertBook
 
-        return AlertBook(self.db, self.products, self.observations, self.alert_rules)
+        return AlertBook(
+            self.db, self.products, self.observations, self.alert_rules, lambda: self.settings.currency.home
+        )
 
     def alert_rules_for(self, product_id: int) -> list[AlertRule]:
         """A product's rules; its target price (``product.target_price``) shows as its target_price rule."""

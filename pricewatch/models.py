@@ -72,6 +72,9 @@ class AlertKind(enum.StrEnum):
     PRICE_INCREASE = "price_increase"
     BACK_IN_STOCK = "back_in_stock"
     OUT_OF_STOCK = "out_of_stock"
+    CHEAPEST_BELOW = (
+        "cheapest_below"  # the cheapest listing of all shops at or below ``amount`` (home currency)
+    )
 
 
 class AlertState(enum.StrEnum):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pricewatch import __version__
 from pricewatch.api.auth import require_token
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
-from pricewatch.api.routes import cache, health, notifications, products, tasks
+from pricewatch.api.routes import cache, groups, health, notifications, products, tasks
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
 from pricewatch.api_token import TokenStore
@@ -69,7 +69,7 @@ def create_app(
 
 
 def _resource_modules() -> list[Any]:
-    return [tasks, products, notifications, cache]
+    return [tasks, products, groups, notifications, cache]
 
 
 def _add_schema_routes(app: FastAPI) -> None:

@@ -104,3 +104,15 @@ def test_rates_update_from_a_broken_file_keeps_the_good_ones_and_a_stale_file_is
     assert "rates of 2024-01-05" in broken.stdout
     shown = cli("rates")
     assert "the last update failed" in shown.stdout and "the rates above are kept" in shown.stdout
+
+
+def test_the_cheapest_of_all_shops_rule_from_the_terminal(home: Path) -> None:
+    assert cli("add", "https://shop.example/kettle", "--no-window").returncode == 0
+    set_rule = cli("alerts", "1", "--cheapest-below", "19,50")
+    assert set_rule.returncode == 0, set_rule.stderr
+    assert "cheapest of all shops at or below €19.50" in set_rule.stdout
+    rules = json.loads(cli("alerts", "1", "--json").stdout)["rules"]
+    assert [(r["kind"], r["amount"]) for r in rules if r["kind"] == "cheapest_below"] == [
+        ("cheapest_below", "19.50")
+    ]
+    assert cli("alerts", "1", "--cheapest-below", "cheap").returncode == 2

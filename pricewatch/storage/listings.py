@@ -60,13 +60,6 @@ class ListingGroups:
             self._write(conn, rest)
         return rest
 
-    def set_groups(self, groups: list[list[int]]) -> None:
-        """Join each list of listing ids into one group (an import); earlier groups of those ids are left."""
-        with self._db.transaction():
-            for ids in groups:
-                for other in ids[1:]:
-                    self.join(ids[0], other)
-
     @staticmethod
     def _members(conn: sqlite3.Connection, product_id: int) -> list[int]:
         row = conn.execute(

@@ -32,7 +32,7 @@ from pricewatch.storage import (
     TaskRepository,
 )
 from pricewatch.storage.listings import ListingGroups
-from pricewatch.storage.product_groups import ProductGroup, build_groups
+from pricewatch.storage.product_groups import ProductGroup, build_groups, converted_history
 from pricewatch.storage.rates import RateRepository, RatesStatus
 from pricewatch.text import clean_line
 from pricewatch.transfer_merge import ImportSummary
@@ -428,6 +428,22 @@ class PriceWatch:
             raise ValueError(f"product {product_id} has a single listing: there is nothing to split")
         self.listing_groups.split(product_id)
         return self.product_group(product_id)
+
+    def listing_histories(self, product_id: int) -> list[tuple[Product, list[PriceObservation]]]:
+        """Every listing of ``product_id``'s product with its history in the home currency (today's rate),
+        for one chart; empty when the product has one listing. A listing without a rate is left out."""
+        group = self.product_group(product_id)
+        if len(group.listings) < 2:
+            return []
+        table, home = self.rates.table(), self.home_currency
+        result = []
+        for item in group.listings:
+            history = converted_history(
+                self.observations.history(item.id), item.product.currency, table, home
+            )
+            if history is not None:
+                result.append((item.product, history))
+        return result
 
     def exchange_rates(self) -> RatesStatus:
         """The stored rates (per euro, with their date) and how the last fetch went."""

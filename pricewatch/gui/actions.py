@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
@@ -18,6 +19,10 @@ _FALLBACKS = {  # the style's own pixmaps when the desktop has no icon theme (Xv
     "application-exit": QStyle.StandardPixmap.SP_DialogCloseButton,
     "help-about": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Actions", text)
 
 
 def _icon(*names: str) -> QIcon:
@@ -83,5 +88,11 @@ class Actions:
         self.quit = make("&Quit", QKeySequence.StandardKey.Quit, ("application-exit",), "Quit PriceWatch")
         self.about = make("&About PriceWatch", None, ("help-about",))
         self.show_window = QAction("&Show PriceWatch", parent)
-        for action in (self.edit, self.delete, self.details, self.check, self.open_browser):
+        self.add_shop = make(_tr("Add Another &Shop…"), None, ("list-add",),
+                             _tr("Track the same item in another shop as part of this product"))  # fmt: skip
+        self.merge = make(_tr("&Merge With…"), None, (), _tr("Make this product and another one product"))
+        self.split = make(_tr("S&plit From Product"), None, (),
+                          _tr("Make this shop's listing a product of its own again"))  # fmt: skip
+        for action in (self.edit, self.delete, self.details, self.check, self.open_browser, self.add_shop,
+                       self.merge, self.split):  # fmt: skip
             action.setEnabled(False)  # until a product is selected

@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBox
 
 from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
@@ -26,6 +26,7 @@ from pricewatch.gui.products.model import ProductTableModel
 from pricewatch.gui.products.next_check import NextCheckColumn
 from pricewatch.gui.products.panel import ProductsPanel
 from pricewatch.gui.products.retries import CheckRetries
+from pricewatch.gui.products.shops import BestPrices, ShopActions
 from pricewatch.gui.products.sync import ProductSync
 from pricewatch.gui.products.transfer import TransferActions
 from pricewatch.gui.settings.dialog import SettingsDialog
@@ -91,6 +92,13 @@ class MainWindow(QMainWindow):
         self.db_watch.changed.connect(self.product_sync.sync_outside)
         self._details: dict[int, ProductDetail] = {}
         self.product_sync.products_refreshed.connect(self._details_refresh)
+        # One item in several shops: the "All shops" column and the grouping actions
+        self.best_prices = BestPrices(app, self.product_model, self.work)
+        self.product_sync.loaded.connect(self.best_prices.refresh)
+        self.product_sync.products_refreshed.connect(self.best_prices.refresh)
+        self.shop_actions = ShopActions(app, self)
+        self.shop_actions.changed.connect(self._listings_changed)
+        self.shop_actions.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.transfer = TransferActions(app, self.work, self)
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
@@ -181,6 +189,9 @@ class MainWindow(QMainWindow):
         a.pause.toggled.connect(self.next_check.refresh)
         a.about.triggered.connect(self._about)
         a.settings.triggered.connect(self.open_settings)
+        a.add_shop.triggered.connect(self.add_shop)
+        a.merge.triggered.connect(self.merge_product)
+        a.split.triggered.connect(self.split_listing)
         self.products.activated.connect(self.show_detail)
         self.products.context_menu_requested.connect(self.product_context_menu.popup)
         self.products.selection_changed.connect(self._selection_changed)
@@ -193,7 +204,8 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         selected = self.products.selected_rows()
         single = len(selected) == 1
-        for action in (self.commands.edit, self.commands.details, self.commands.open_browser):
+        for action in (self.commands.edit, self.commands.details, self.commands.open_browser,
+                       self.commands.add_shop, self.commands.merge, self.commands.split):  # fmt: skip
             action.setEnabled(single)
         for action in (self.commands.delete, self.commands.check):
             action.setEnabled(bool(selected))
@@ -251,6 +263,30 @@ class MainWindow(QMainWindow):
         self.products.select_product(product_id)
 
     @Slot()
+    @Slot()
+    def add_shop(self) -> QInputDialog | None:
+        product_id = self.products.current_id()
+        return None if product_id is None else self.shop_actions.add_shop(product_id)
+
+    @Slot()
+    def merge_product(self) -> QInputDialog | None:
+        product_id = self.products.current_id()
+        return None if product_id is None else self.shop_actions.merge(product_id)
+
+    @Slot()
+    def split_listing(self) -> None:
+        product_id = self.products.current_id()
+        if product_id is not None:
+            self.shop_actions.split(product_id)
+
+    @Slot(object)
+    def _listings_changed(self, product_ids: list[int]) -> None:
+        """Listings joined or parted: their rows, the "All shops" column and open history windows."""
+        for product_id in product_ids:
+            self.product_sync.refresh(product_id)
+        self.best_prices.refresh()
+        self._details_refresh([pid for pid in self._details if pid in product_ids])
+
     def show_current_detail(self) -> None:
         product_id = self.products.current_id()
         if product_id is not None:
@@ -518,6 +554,7 @@ class MainWindow(QMainWindow):
         self.db_watch.stop()
         self.next_check.stop()
         self.product_sync.stop()
+        self.best_prices.stop()
         self.product_model.stop()
         self.outside_tasks.stop()
         self.task_model.stop()

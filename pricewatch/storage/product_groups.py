@@ -6,11 +6,11 @@ Built from stored rows (products, groups, rates) without I/O; the front ends sho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from pricewatch.models import Availability, Product
+from pricewatch.models import Availability, PriceObservation, Product
 from pricewatch.storage.rates import RateTable
 
 
@@ -86,3 +86,20 @@ def build_groups(
         groups.append(ProductGroup(members[0].id, tuple(members), cheapest(members), home, stale))
     groups.sort(key=lambda group: group.id)
     return groups
+
+
+def converted_history(
+    history: Iterable[PriceObservation], currency: str | None, rates: RateTable, home: str
+) -> list[PriceObservation] | None:
+    """A listing's history in the home currency at today's rate (a chart compares shops on one axis), or
+    None when its currency has no rate. Readings without a price stay (they carry the stock)."""
+    source = currency or home
+    if source != home and rates.rate(source, home) is None:
+        return None
+    result = []
+    for obs in history:
+        price = obs.price
+        if price is not None and source != home:
+            price = rates.convert(price, source, home)
+        result.append(replace(obs, price=price, currency=home))
+    return result

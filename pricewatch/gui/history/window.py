@@ -69,6 +69,8 @@ class ProductDetail(QDialog):
         self.work = work
         self.history: list[PriceObservation] = []
         self.checks: list[TaskRecord] = []
+        # every listing of the product with its history in the home currency (empty: one listing)
+        self.listings: list[tuple[Product, list[PriceObservation]]] = []
         self.loaded = False
         self.browser: Any = None  # the PriceWatch browser window, while open
         self.why: WhyPrice | None = None
@@ -205,11 +207,15 @@ class ProductDetail(QDialog):
             self.close()
             return
         app, product_id = self.app, self.product_id
-        self.work.submit(lambda: (app.history(product_id), app.product_tasks(product_id, CHECK_ROWS)),
+        self.work.submit(lambda: (app.history(product_id), app.product_tasks(product_id, CHECK_ROWS),
+                                  app.listing_histories(product_id)),
                          self._history_loaded)  # fmt: skip
 
-    def _history_loaded(self, loaded: tuple[list[PriceObservation], list[TaskRecord]]) -> None:
-        self.history, self.checks = loaded
+    def _history_loaded(
+        self,
+        loaded: tuple[list[PriceObservation], list[TaskRecord], list[tuple[Product, list[PriceObservation]]]],
+    ) -> None:
+        self.history, self.checks, self.listings = loaded
         self._show_rows()
         self._show_checks()
         self._draw()
@@ -286,9 +292,31 @@ class ProductDetail(QDialog):
         days = self.range_days()
         since = utcnow() - timedelta(days=days) if days else None
         product = self.product
+        if len(self.listings) > 1:  # one line per shop, all in the home currency
+            self._draw_listings(since)
+            return
         self.chart.show_history(
             self.history, target=product.target_price, currency=product.currency, since=since
         )
+
+    def _draw_listings(self, since: datetime | None) -> None:
+        home = self.app.home_currency
+        rate_date = self.app.exchange_rates().table.rate_date
+        own = next((h for p, h in self.listings if p.id == self.product_id), self.history)
+        others = [(self._shop_name(p), h) for p, h in self.listings if p.id != self.product_id]
+        converted = any((p.currency or home) != home for p, _h in self.listings)
+        if converted and rate_date is not None:
+            note = self.tr("All shops in {currency}, converted at the rates of {date}").format(
+                currency=home, date=rate_date.isoformat()
+            )
+        else:
+            note = self.tr("All shops in {currency}").format(currency=home)
+        target = self.product.target_price if (self.product.currency or home) == home else None
+        self.chart.show_history(own, target=target, currency=home, since=since, others=others, note=note,
+                                name=self._shop_name(self.product))  # fmt: skip
+
+    def _shop_name(self, product: Product) -> str:
+        return fmt.clean_text(product.shop, 40) or self.tr("Listing {id}").format(id=product.id)
 
     @Slot(object, object)
     def _span_changed(self, left: datetime, right: datetime) -> None:

@@ -23,15 +23,16 @@ from pricewatch.gui.widgets.model_roles import Roles, fill_roles
 from pricewatch.models import Availability, Product
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
- COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY) = range(11)  # fmt: skip
+ COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_ALL_SHOPS) = range(12)  # fmt: skip
 _HEADERS = ("Product", "Shop", "Price", "Change", "Lowest", "Highest", "Target", "Availability",
-            "Last checked", "Next check", "History")  # fmt: skip
+            "Last checked", "Next check", "History", "All shops")  # fmt: skip
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
 ProductIdRole = Qt.ItemDataRole.UserRole + 2
 SearchRole = Qt.ItemDataRole.UserRole + 3  # lower-case text the search box matches
 SparklineRole = Qt.ItemDataRole.UserRole + 4  # recent prices, oldest first, as floats
 ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
+BestPriceRole = Qt.ItemDataRole.UserRole + 6  # the product's cheapest price in the home currency, or None
 
 # The same words as the dialogs, notifications and the CLI (pricewatch.formatting), unknown stock included.
 AVAILABILITY_TEXT = {value: fmt.availability(value) for value in Availability}
@@ -136,6 +137,7 @@ def _stored_next_check(p: Product) -> datetime | str:
 
 
 _D, _F, _T = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+_BEST_ROLES = frozenset({_D, _T, BestPriceRole})
 # The cells a check waiting for its retry shows differently from a failed product's.
 _RETRY_CELLS = frozenset({(_D, COL_AVAILABILITY), (_F, COL_AVAILABILITY), (_T, COL_AVAILABILITY),
                           (_F, COL_TITLE), (_F, COL_LAST_CHECKED),
@@ -164,6 +166,8 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (next try, error) while its check waits to be retried (gui/check_retries.py)
         self._retrying: dict[int, tuple[datetime | None, str]] = {}
         self._unsure: set[int] = set()  # products whose newest reading is unsure
+        # product id -> the "All shops" cell: (text, tooltip, cheapest home price); see products/shops.py
+        self._best: dict[int, tuple[str, str, Decimal | None]] = {}
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -201,6 +205,8 @@ class ProductTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if column == COL_ALL_SHOPS and role in _BEST_ROLES:
+            return self._best_data(row.product.id or 0, role)
         if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
             return self._retry_data(row.product, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -245,6 +251,24 @@ class ProductTableModel(QAbstractTableModel):
                 return warning_icon()
             return pause_icon() if row.product.paused else self._thumbnail(row.product)
         return None
+
+    def _best_data(self, product_id: int, role: int) -> Any:
+        best = self._best.get(product_id)
+        if role == BestPriceRole:
+            return None if best is None else best[2]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if best is None else best[0]
+        return None if best is None else fmt.plain_tooltip(best[1])
+
+    def set_best_prices(self, cells: dict[int, tuple[str, str, Decimal | None]]) -> None:
+        """The "All shops" column: per product id its text, tooltip and cheapest price (home currency)."""
+        if cells == self._best:
+            return
+        self._best = cells
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, COL_ALL_SHOPS), self.index(len(self._rows) - 1, COL_ALL_SHOPS)
+            )
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
         fill_roles(self.data, index, roleDataSpan)  # one call per painted cell, not seven

@@ -37,6 +37,7 @@ from pricewatch.gui.settings.apprise_box import AppriseBox, apprise_problems
 from pricewatch.gui.settings.desktop import DesktopSwitches
 from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
+from pricewatch.gui.settings.home_currency import HomeCurrency
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
 
@@ -49,12 +50,13 @@ EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                        ("notify", "daily_cap_per_product"))),
     ("Window", (("gui", "close_to_tray"),)),
 )  # fmt: skip
-PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end")})  # shown beside quiet_hours_start
-ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api")
+# shown elsewhere: beside quiet_hours_start; under "Language and region"
+PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end"), ("currency", "home")})
+ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api", "currency")
 SECTION_TITLES = {"schedule": "Schedule details", "fetch": "Fetching pages and politeness towards shops",
                   "browser": "Shops that need a browser", "tasks": "Background tasks (engine)",
                   "cache": "Page cache", "notify": "Notifications", "api": "Local HTTP API",
-                  "gui": "Window"}  # fmt: skip
+                  "gui": "Window", "currency": "Exchange rates"}  # fmt: skip
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -163,13 +165,11 @@ class SettingsDialog(QDialog):
         language.addItem(f"As the system is set ({formatting.locale_name()})")
         language.setEnabled(False)
         language.setToolTip("PriceWatch speaks English for now; dates and numbers follow the system")
-        currency = QComboBox(page)
-        currency.setObjectName("currencyPlaceholder")
-        currency.addItem("As each shop states it")
-        currency.setEnabled(False)
-        currency.setToolTip("Prices are shown in the shop's currency; converting them is not offered yet")
+        self.home_currency = HomeCurrency(self.app, page)
+        self.editors[("currency", "home")].deleteLater()
+        self.editors[("currency", "home")] = self.home_currency
         form.addRow("Language", language)
-        form.addRow("Currency", currency)
+        form.addRow(self.home_currency.label, self.home_currency)
 
     def _advanced_page(self) -> QWidget:
         scroll = QScrollArea(self.tabs)
@@ -317,6 +317,7 @@ class SettingsDialog(QDialog):
             found.append(f"Sign of life every {beat:g} s: at most a third of the task lease ({lease:g} s)")
         if not settings.api.host:
             found.append("The API needs an address to listen on")
+        found.extend(self.home_currency.problems())
         if settings.notify.apprise_urls and (self.apprise.checking or self.apprise._timer.isActive()):
             self.apprise.problems = apprise_problems(settings.notify.apprise_urls)  # Save must not wait
         found.extend(self.apprise.problems)

@@ -123,6 +123,21 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
     ("api", "port"): ("Port", 1, 65535, "", ""),
     ("api", "max_body_kb"): ("Largest request", 1, 10240, " KB", ""),
     ("gui", "close_to_tray"): ("Closing the window keeps PriceWatch in the tray", 0, 0, "", ""),
+    ("currency", "rates_url"): (
+        "Exchange rates from",
+        0,
+        0,
+        "",
+        "A daily reference-rate file in the European Central Bank's format (its own by default)",
+    ),
+    ("currency", "update_hour"): ("Fetch the rates daily at hour", 0, 23, "", "Local time"),
+    ("currency", "stale_after_days"): (
+        "Rates are out of date after",
+        1,
+        365,
+        " days",
+        "The bank publishes on working days only",
+    ),
 }
 # Internal state kept in the settings file, not choices for the user.
 HIDDEN = frozenset({("gui", "tray_hint_shown")})

@@ -16,7 +16,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products import model as pm
-from pricewatch.models import Availability, utcnow
+from pricewatch.models import AlertKind, AlertRule, Availability, utcnow
 
 pytestmark = pytest.mark.usefixtures("english_formatting")
 WAIT = 20_000
@@ -132,3 +132,25 @@ def test_the_home_currency_is_a_setting(
         assert dialog.save() is True
     assert load_settings(window_app.paths).settings.currency.home == "USD"
     assert window_app.home_currency == "USD"
+
+
+def test_the_cheapest_shop_rule_in_the_edit_dialog(
+    qtbot: QtBot, window_app: PriceWatch, open_window: Callable[[], MainWindow]
+) -> None:
+    a, b = two_shops(window_app)
+    window_app.merge_products(a, b)
+    window_app.set_alert_rules(a, [AlertRule(a, AlertKind.CHEAPEST_BELOW, amount=Decimal("18.50"))])
+    window = open_window()
+    window.products.select_product(a)
+    dialog = window.edit_product()
+    assert dialog is not None
+    rules = dialog.rules
+    assert rules.cheapest.isChecked() and rules.cheapest_amount.value() == 18.5
+    assert rules.cheapest_amount.suffix() == " EUR" and not rules.kept_hint.isVisibleTo(dialog)
+    rules.cheapest_amount.setValue(19.25)
+    assert [(r.kind, r.amount) for r in rules.rules(a, None)] == [
+        (AlertKind.CHEAPEST_BELOW, Decimal("19.25"))
+    ]
+    rules.cheapest.setChecked(False)
+    assert rules.rules(a, None) == []
+    dialog.reject()

@@ -12,7 +12,7 @@ from pricewatch.models import AlertKind, AlertRule
 # The kinds the checkboxes edit; any other rule a product has (a drop by an amount, set with the CLI or the
 # API) is shown as a count and saved back unchanged.
 _EDITED = (AlertKind.TARGET_PRICE, AlertKind.DROP_PERCENT, AlertKind.ANY_DROP, AlertKind.PRICE_INCREASE,
-           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK)  # fmt: skip
+           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK, AlertKind.CHEAPEST_BELOW)  # fmt: skip
 
 
 class AlertRulesEditor(QGroupBox):
@@ -37,6 +37,13 @@ class AlertRulesEditor(QGroupBox):
         self.increase = QCheckBox("the price goes up", self)
         self.back_in_stock = QCheckBox("it is back in stock", self)
         self.out_of_stock = QCheckBox("it sells out", self)
+        # The product's cheapest shop, in the home currency (the product may be sold by several shops)
+        self.cheapest = QCheckBox(self.tr("the cheapest of all its shops is at or below"), self)
+        self.cheapest_amount = QDoubleSpinBox(self)
+        self.cheapest_amount.setRange(0.01, 10_000_000)
+        self.cheapest_amount.setDecimals(2)
+        self.cheapest_amount.setEnabled(False)
+        self.cheapest.toggled.connect(self.cheapest_amount.setEnabled)
         self.kept_hint = QLabel(self)
         self.kept_hint.setVisible(False)
         layout = QGridLayout(self)
@@ -45,7 +52,9 @@ class AlertRulesEditor(QGroupBox):
         layout.addWidget(self.percent, 1, 1)
         for row, box in enumerate((self.any_drop, self.increase, self.back_in_stock, self.out_of_stock), 2):
             layout.addWidget(box, row, 0, 1, 2)
-        layout.addWidget(self.kept_hint, 6, 0, 1, 2)
+        layout.addWidget(self.cheapest, 6, 0)
+        layout.addWidget(self.cheapest_amount, 6, 1)
+        layout.addWidget(self.kept_hint, 7, 0, 1, 2)
         layout.setColumnStretch(2, 1)
 
     def rules(self, product_id: int, target: Decimal | None) -> list[AlertRule]:
@@ -64,7 +73,14 @@ class AlertRulesEditor(QGroupBox):
         ):
             if box.isChecked():
                 rules.append(AlertRule(product_id, kind))
+        if self.cheapest.isChecked():
+            amount = Decimal(str(round(self.cheapest_amount.value(), 2)))
+            rules.append(AlertRule(product_id, AlertKind.CHEAPEST_BELOW, amount=amount))
         return rules
+
+    def set_home_currency(self, code: str) -> None:
+        """The currency the cheapest-shop amount is in (the home currency of the settings)."""
+        self.cheapest_amount.setSuffix(f" {code}")
 
     def set_rules(self, rules: list[AlertRule]) -> None:
         shown = [rule for rule in rules if rule.enabled and rule.kind in _EDITED]
@@ -78,6 +94,10 @@ class AlertRulesEditor(QGroupBox):
         self.increase.setChecked(AlertKind.PRICE_INCREASE in kinds)
         self.back_in_stock.setChecked(AlertKind.BACK_IN_STOCK in kinds)
         self.out_of_stock.setChecked(AlertKind.OUT_OF_STOCK in kinds)
+        cheapest = kinds.get(AlertKind.CHEAPEST_BELOW)
+        self.cheapest.setChecked(cheapest is not None)
+        if cheapest is not None and cheapest.amount is not None:
+            self.cheapest_amount.setValue(float(cheapest.amount))
         count = len(self._kept)
         self.kept_hint.setText(
             f"and {count} more rule{'s' if count > 1 else ''} set elsewhere (kept; see pricewatch alerts)"

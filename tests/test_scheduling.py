@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
-from pricewatch.models import Product, TaskState, utcnow
+from pricewatch.models import Availability, Product, TaskState, utcnow
 from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, CheckPlan, Scheduler
 from pricewatch.tasks.builtin.price_tracking import due_grace
 
@@ -403,3 +404,27 @@ def test_the_check_plan_follows_the_scheduler(app: RecordingApp, clock: Clock) -
     assert plan.state is None and plan.next_run == job["next_run_at"] is not None
     scheduler.pause()
     assert scheduler.check_plan() == CheckPlan(None, None, "checks paused")
+
+
+def test_the_rates_job_runs_daily_at_its_hour(app: RecordingApp, clock: Clock) -> None:
+    app.settings.currency.update_hour = 18
+    scheduler = make(app, clock)
+    scheduler.start()
+    infos = {info["id"]: info for info in scheduler.job_infos()}
+    job = infos["update_exchange_rates"]
+    assert job["task"] == "currency.update_rates"
+    assert (job["next_run_at"].hour, job["next_run_at"].minute) == (18, 5)
+    set_last_run(app, "update_exchange_rates", T0 - timedelta(days=1))
+    assert scheduler.run_missed() == ["update_exchange_rates"]
+
+
+def test_a_price_to_convert_and_no_rates_fetches_them_at_start(app: RecordingApp, clock: Clock) -> None:
+    product = app.add_product("https://shop.example/kettle")
+    app.observations.record_check(product.id or 0, checked_at=T0, price=Decimal("10"), currency="USD",
+                                  availability=Availability.IN_STOCK)  # fmt: skip
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert "currency.update_rates" in app.names()
+    app.rates.replace({"USD": Decimal("1.25")}, T0.date(), "test")
+    assert not app.rates_missing() and scheduler.fetch_missing_rates() is None

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.best_prices = BestPrices(app, self.product_model, self.work)
         self.product_sync.loaded.connect(self.best_prices.refresh)
         self.product_sync.products_refreshed.connect(self.best_prices.refresh)
+        self.db_watch.changed.connect(self.best_prices.outside_changed)  # a merge from the CLI or the API
         self.shop_actions = ShopActions(app, self)
         self.shop_actions.changed.connect(self._listings_changed)
         self.shop_actions.message.connect(lambda text: self.statusBar().showMessage(text, 10000))

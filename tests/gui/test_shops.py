@@ -17,6 +17,7 @@ from pricewatch.config import load_settings
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products import model as pm
 from pricewatch.models import AlertKind, AlertRule, Availability, utcnow
+from tests.support.app import open_pricewatch
 
 pytestmark = pytest.mark.usefixtures("english_formatting")
 WAIT = 20_000
@@ -154,3 +155,14 @@ def test_the_cheapest_shop_rule_in_the_edit_dialog(
     rules.cheapest.setChecked(False)
     assert rules.rules(a, None) == []
     dialog.reject()
+
+
+def test_a_merge_from_another_process_shows_in_the_window(
+    qtbot: QtBot, window_app: PriceWatch, open_window: Callable[[], MainWindow]
+) -> None:
+    a, b = two_shops(window_app)
+    window = open_window()
+    qtbot.waitUntil(lambda: all_shops(window, b) == "≈ €19.00", timeout=WAIT)
+    with open_pricewatch() as other:  # as `pricewatch merge` does, on its own connection
+        other.merge_products(a, b)
+    qtbot.waitUntil(lambda: all_shops(window, a) == "€19.00 · 2 shops", timeout=WAIT)

@@ -21,6 +21,7 @@ from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.storage.product_groups import Listing, ProductGroup
 
 REFRESH_MS = 300  # a burst of row updates (a check of every product) is one recomputation
+OUTSIDE_MS = 2000  # another process wrote (a merge from the CLI, or only its task journal): look a bit later
 Cells = dict[int, tuple[str, str, Decimal | None]]
 
 
@@ -40,7 +41,13 @@ class BestPrices(QObject):
     @Slot()
     def refresh(self) -> None:
         if not self._stopped:
-            self._timer.start()
+            self._timer.start(REFRESH_MS)
+
+    @Slot()
+    def outside_changed(self) -> None:
+        """Another process changed the database: recompute once its burst of writes is likely over."""
+        if not self._stopped and not self._timer.isActive():
+            self._timer.start(OUTSIDE_MS)
 
     def stop(self) -> None:
         self._stopped = True

@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QScatterSeries,
     QValueAxis,
+    QXYSeries,
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
@@ -105,6 +106,7 @@ class PriceChart(QChartView):
         self.points = 0
         self.segments: list[QLineSeries] = []
         self.other_lines: list[list[QLineSeries]] = []  # per other listing, its segments
+        self.other_dots: list[QScatterSeries] = []
         self.crosshair = Crosshair(chart)
         self._history: list[PriceObservation] = []
         self._currency: str | None = None
@@ -163,6 +165,7 @@ class PriceChart(QChartView):
                     legend_marker.setVisible(False)  # one legend entry for the price, however many gaps
             self.segments.append(line)
         self.points = sum(segment.count() for segment in self.segments)
+        self.other_dots = []  # a dot on a shop's single reading
         self.other_lines = [
             self._listing_line(label, other, start, now, OTHER_LINES[n % len(OTHER_LINES)])
             for n, (label, other) in enumerate(others)
@@ -195,7 +198,8 @@ class PriceChart(QChartView):
             chart.addAxis(
                 axis, Qt.AlignmentFlag.AlignBottom if axis is x_axis else Qt.AlignmentFlag.AlignLeft
             )
-        for segment in self.segments + [line for lines in self.other_lines for line in lines]:
+        shops: list[QXYSeries] = [line for lines in self.other_lines for line in lines]
+        for segment in [*self.segments, *shops, *self.other_dots]:
             segment.attachAxis(x_axis)
             segment.attachAxis(y_axis)
         self._x_axis = x_axis
@@ -223,8 +227,20 @@ class PriceChart(QChartView):
     def _listing_line(
         self, name: str, history: list[PriceObservation], start: datetime, now: datetime, colour: QColor
     ) -> list[QLineSeries]:
-        """Another shop's step line (its segments, one legend entry)."""
-        lines = []
+        """Another shop's step line (its segments, one legend entry; a dot on a single reading)."""
+        lines: list[QLineSeries] = []
+        shown = [o for o in history if o.price is not None and o.observed_at >= start]
+        dotted = 0 < len(shown) <= MAX_MARKERS
+        if dotted:
+            dots = QScatterSeries()
+            dots.setName(name)
+            dots.setColor(colour)
+            dots.setBorderColor(colour)
+            dots.setMarkerSize(7)
+            for obs in shown:
+                dots.append(_ms(obs.observed_at), float(obs.price))  # type: ignore[arg-type]  # priced only
+            self.chart().addSeries(dots)
+            self.other_dots.append(dots)
         for n, points in enumerate(price_segments(history, start, now)):
             line = QLineSeries()
             line.setName(name)
@@ -232,7 +248,7 @@ class PriceChart(QChartView):
             for x, y in points:
                 line.append(x, y)
             self.chart().addSeries(line)
-            if n:
+            if n or dotted:  # one legend entry per shop (its dot, or its first segment)
                 for legend_marker in self.chart().legend().markers(line):
                     legend_marker.setVisible(False)
             lines.append(line)

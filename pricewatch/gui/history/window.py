@@ -303,7 +303,9 @@ class ProductDetail(QDialog):
         home = self.app.home_currency
         rate_date = self.app.exchange_rates().table.rate_date
         own = next((h for p, h in self.listings if p.id == self.product_id), self.history)
-        others = [(self._shop_name(p), h) for p, h in self.listings if p.id != self.product_id]
+        names = [fmt.clean_text(p.shop, 40) for p, _h in self.listings]
+        twice = {name for name in names if names.count(name) > 1}  # two listings of one shop: tell them apart
+        others = [(self._shop_name(p, twice), h) for p, h in self.listings if p.id != self.product_id]
         converted = any((p.currency or home) != home for p, _h in self.listings)
         if converted and rate_date is not None:
             note = self.tr("All shops in {currency}, converted at the rates of {date}").format(
@@ -313,10 +315,13 @@ class ProductDetail(QDialog):
             note = self.tr("All shops in {currency}").format(currency=home)
         target = self.product.target_price if (self.product.currency or home) == home else None
         self.chart.show_history(own, target=target, currency=home, since=since, others=others, note=note,
-                                name=self._shop_name(self.product))  # fmt: skip
+                                name=self._shop_name(self.product, twice))  # fmt: skip
 
-    def _shop_name(self, product: Product) -> str:
-        return fmt.clean_text(product.shop, 40) or self.tr("Listing {id}").format(id=product.id)
+    def _shop_name(self, product: Product, twice: set[str]) -> str:
+        shop = fmt.clean_text(product.shop, 40)
+        if shop and shop not in twice:
+            return shop
+        return self.tr("{shop} #{id}").format(shop=shop or self.tr("Listing"), id=product.id)
 
     @Slot(object, object)
     def _span_changed(self, left: datetime, right: datetime) -> None:

@@ -48,7 +48,7 @@ from pricewatch.urls import validate_url
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
 # Shop, price, change, lowest, highest, target, availability, last checked, next check, history (the title
 # stretches): 930 px, so the name keeps about 230 px at the default window size.
-DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 100)
+DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 125)
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pricewatch.scraping.fetch import Fetcher
 
-ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
 XML_TYPES = ("text/xml", "application/xml")
 MAX_FEED_BYTES = 1_000_000  # the real file is about 2 KB
 _CURRENCY = re.compile(r"[A-Z]{3}")

@@ -196,6 +196,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     if (args.url is None) == (args.from_file is None):
         raise UserError("give a URL or --from FILE (one of them)")
     if args.from_file is not None:
+        if args.to_product is not None:
+            raise UserError("--to takes one URL, not --from FILE")
         return add_from_file(args.from_file)
     if handed_to_window(args):
         return 0

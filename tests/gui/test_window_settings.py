@@ -48,9 +48,10 @@ def test_everyday_choices_come_first_and_the_rest_is_advanced(
         assert general.isAncestorOf(dialog.editors[key]), key
     for key in ADVANCED:
         assert advanced.isAncestorOf(dialog.editors[key]) and not general.isAncestorOf(dialog.editors[key])
-    for name in ("languagePlaceholder", "currencyPlaceholder"):
-        placeholder = general.findChild(QComboBox, name)
-        assert placeholder is not None and not placeholder.isEnabled()
+    placeholder = general.findChild(QComboBox, "languagePlaceholder")
+    assert placeholder is not None and not placeholder.isEnabled()
+    home = general.findChild(QComboBox, "currency.home")  # the currency prices are compared in: a real choice
+    assert home is not None and home.isEnabled() and dialog.editors[("currency", "home")] is home
     autostart = general.findChild(QCheckBox, "desktop.autostart")
     assert autostart is not None and autostart.text().startswith("Start PriceWatch at login")
     dialog.reject()

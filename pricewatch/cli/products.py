@@ -156,10 +156,10 @@ def print_group(group: ProductGroup) -> None:
         if item.converted:
             home = money(item.home_price, group.home_currency)
             shown = f"{own} = {home} (rate of {item.rate_date})"
-        mark = "*" if best is not None and item.id == best.id else " "
+        mark = "  (cheapest)" if best is not None and item.id == best.id else ""
         shop = clean_line(item.product.shop or item.product.url, 40)
         stock = formatting.availability(item.product.availability)
-        print(f"      {mark} {item.id:>4}  {shown}  {stock}  {shop}")
+        print(f"{'':>4}  - {item.id:>4}  {shop}  {shown}  {stock}{mark}")
 
 
 def observation_json(observation: PriceObservation) -> dict[str, Any]:

@@ -454,6 +454,18 @@ class PriceWatch:
         table = self.rates.table()
         return table.stale(utcnow().date(), self.settings.currency.stale_after_days)
 
+    def compares_prices(self) -> bool:
+        """Some listings are grouped, or some price is in another currency than the home one (two short
+        look-ups: a front end skips building the groups of 10,000 products when neither is so)."""
+        conn = self.db.conn()
+        if conn.execute("SELECT 1 FROM product_groups LIMIT 1").fetchone() is not None:
+            return True
+        row = conn.execute(
+            "SELECT 1 FROM products WHERE currency IS NOT NULL AND currency != ? LIMIT 1",
+            (self.home_currency,),
+        ).fetchone()
+        return row is not None
+
     def rates_missing(self) -> bool:
         """A stored price is in a currency other than the home one and no rates were ever stored."""
         if self.rates.table().rate_date is not None:

@@ -94,9 +94,9 @@ class MainWindow(QMainWindow):
         self.product_sync.products_refreshed.connect(self._details_refresh)
         # One item in several shops: the "All shops" column and the grouping actions
         self.best_prices = BestPrices(app, self.product_model, self.work)
-        self.product_sync.loaded.connect(self.best_prices.refresh)
+        self.product_sync.loaded.connect(self.best_prices.refresh_now)
         self.product_sync.products_refreshed.connect(self.best_prices.refresh)
-        self.db_watch.changed.connect(self.best_prices.outside_changed)  # a merge from the CLI or the API
+        self.db_watch.changed.connect(self.best_prices.refresh)  # a merge from the CLI or the API
         self.shop_actions = ShopActions(app, self)
         self.shop_actions.changed.connect(self._listings_changed)
         self.shop_actions.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         """Listings joined or parted: their rows, the "All shops" column and open history windows."""
         for product_id in product_ids:
             self.product_sync.refresh(product_id)
-        self.best_prices.refresh()
+        self.best_prices.refresh_now()
         self._details_refresh([pid for pid in self._details if pid in product_ids])
 
     def show_current_detail(self) -> None:

@@ -11,11 +11,13 @@ process.
 
 from __future__ import annotations
 
+import pickle
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError, localedata, numbers
 from babel.core import get_global
@@ -103,7 +105,7 @@ def symbol_table() -> dict[str, frozenset[str]]:
         for locale_id in localedata.locale_identifiers():
             try:
                 # Each locale's own entries only: what it inherits is read from its parents anyway.
-                data = localedata.load(locale_id, merge_inherited=False)
+                data = _own_entries(locale_id)
             except (OSError, ValueError, KeyError):
                 continue
             for code, symbol in data.get("currency_symbols", {}).items():
@@ -111,6 +113,17 @@ def symbol_table() -> dict[str, frozenset[str]]:
         for symbol, code in CUSTOMARY.items():
             _add(found, symbol, code)
         return {symbol: frozenset(codes) for symbol, codes in found.items()}
+
+
+def _own_entries(locale_id: str) -> dict[str, Any]:
+    """A locale's own CLDR entries, read from Babel's file without going through its cache.
+
+    ``localedata.load(name, merge_inherited=False)`` caches the unmerged entries under the locale's name, and
+    every later ``Locale(name)`` gets them: en_US without the currency formats it inherits from en, until the
+    process ends (money formatting then fails with KeyError 'standard')."""
+    with open(localedata.resolve_locale_filename(locale_id), "rb") as file:
+        data: dict[str, Any] = pickle.load(file)  # Babel's own data files, shipped with it
+    return data
 
 
 def _add(found: dict[str, set[str]], symbol: str, code: str) -> None:

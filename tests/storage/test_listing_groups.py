@@ -89,3 +89,13 @@ def test_bad_merges_and_splits_are_refused_and_change_nothing() -> None:
         with pytest.raises(NotFoundError):
             app.add_listing(999, "https://two.example/item")
         assert [p.url for p in app.list_products()] == ["https://one.example/item"]
+
+
+def test_a_search_keeps_the_whole_product_when_one_listing_matches() -> None:
+    with open_pricewatch() as app:
+        a = app.add_product("https://alpha.example/kettle", title="Kettle").id or 0
+        b = app.add_listing(a, "https://beta.example/k", title="Wasserkocher").id or 0
+        app.add_product("https://gamma.example/toaster", title="Toaster")
+        (group,) = app.product_groups(search="wasser")
+        assert [item.id for item in group.listings] == [a, b]
+        assert [g.id for g in app.product_groups(search="toast")] == [b + 1]

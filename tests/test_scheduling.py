@@ -410,6 +410,7 @@ def test_the_rates_job_runs_daily_at_its_hour(app: RecordingApp, clock: Clock) -
     app.settings.currency.update_hour = 18
     scheduler = make(app, clock)
     scheduler.start()
+    assert scheduler.caught_up.wait(10)  # the start's own catch-up is over: the run below is the test's
     infos = {info["id"]: info for info in scheduler.job_infos()}
     job = infos["update_exchange_rates"]
     assert job["task"] == "currency.update_rates"

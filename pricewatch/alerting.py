@@ -5,10 +5,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from pricewatch.alerts import evaluate, fold, stock_before_check, validate_rule
+from pricewatch.alerts import (
+    PRIORITY,
+    AlertEvent,
+    CheapestOffer,
+    RuleChange,
+    evaluate,
+    evaluate_cheapest,
+    fold,
+    stock_before_check,
+    validate_rule,
+)
 from pricewatch.deals import new_low
 from pricewatch.models import AlertKind, AlertRule, AlertState, Product, utcnow
 from pricewatch.snoozes import Snoozes, rule_snoozed
@@ -20,6 +31,9 @@ from pricewatch.storage import (
     ProductRepository,
 )
 from pricewatch.storage.alert_rules import AlertOptions
+from pricewatch.storage.listings import ListingGroups
+from pricewatch.storage.product_groups import build_groups
+from pricewatch.storage.rates import RateRepository
 
 
 def _rule_key(rule: AlertRule) -> tuple[Any, ...]:
@@ -35,11 +49,15 @@ class AlertBook:
         products: ProductRepository,
         observations: ObservationRepository,
         rules: AlertRuleRepository,
+        home_currency: Callable[[], str] = lambda: "EUR",
     ) -> None:
         self._db = db
         self._products = products
         self._observations = observations
         self._rules = rules
+        self._groups = ListingGroups(db)
+        self._rates = RateRepository(db)
+        self._home_currency = home_currency
 
     def rules_for(self, product: Product) -> list[AlertRule]:
         """Rules with the target_price rule matching ``product.target_price`` (the GUI and CLI edit that)."""
@@ -95,28 +113,91 @@ class AlertBook:
     def evaluate(self, outcome: CheckOutcome) -> list[dict[str, Any]]:
         """Run the rules over a check's outcome, store their states, return what to notify.
 
-        Returns at most one payload (the events of one check fold into one notification), each the keyword
-        arguments of the ``notifications.send`` task: title, message, product_id, data.
+        Returns one payload per product with news (the events of one check fold into one notification), each
+        the keyword arguments of the ``notifications.send`` task: title, message, product_id, data. The
+        checked listing's own rules, and the "cheapest of all shops" rules of every listing of its product
+        (a check in one shop can make another listing's rule fire), are run.
         """
         # "Until the price changes" ends before the rules run: the change itself notifies.
         Snoozes(self._db, self._products, self._rules).end_on_price_change(outcome)
         product = self._products.get(outcome.product_id)
         if product is None:  # removed while its check ran
             return []
-        rules = self.rules_for(product)
-        if not rules:
-            return []
         product_id, now = outcome.product_id, utcnow()
-        events, changes = evaluate(
-            rules,
-            outcome,
-            product=product,
-            now=now,
-            window_high=lambda days: self._observations.highest_since(product_id, now - timedelta(days=days)),
-            options=self._rules.options(product_id),
-            stock_before=lambda: stock_before_check(self._observations.history(product_id), outcome),
-            window_low=lambda days: new_low(self._observations.history(product_id), now, days),
+        news: dict[int, tuple[Product, list[AlertEvent]]] = {}
+        rules = self.rules_for(product)
+        if rules:
+            events, changes = evaluate(
+                rules,
+                outcome,
+                product=product,
+                now=now,
+                window_high=lambda days: self._observations.highest_since(
+                    product_id, now - timedelta(days=days)
+                ),
+                options=self._rules.options(product_id),
+                stock_before=lambda: stock_before_check(self._observations.history(product_id), outcome),
+                window_low=lambda days: new_low(self._observations.history(product_id), now, days),
+            )
+            self._store(changes)
+            # A snoozed rule's state moves on (it does not fire the moment the snooze ends) but says nothing.
+            snoozed = {r.id for r in rules if rule_snoozed(r, now)}
+            events = [e for e in events if e.rule_id not in snoozed]
+            if events:
+                news[product_id] = (product, events)
+        for owner, events in self._cheapest_news(product_id, now):
+            assert owner.id is not None
+            news.setdefault(owner.id, (owner, []))[1].extend(events)
+        payloads = []
+        for owner, events in news.values():
+            events.sort(key=lambda e: PRIORITY.index(e.kind))
+            title, message = fold(events)
+            own = owner.id == product_id
+            data = {
+                "kinds": [e.kind.value for e in events],
+                "price": str(outcome.price) if own and outcome.price is not None else None,
+                "currency": outcome.currency if own else events[0].currency,
+                "url": owner.url,
+                "events": [e.to_data() for e in events],
+            }
+            payloads.append({"title": title, "message": message, "product_id": owner.id, "data": data})
+        return payloads
+
+    def _cheapest_news(self, product_id: int, now: datetime) -> list[tuple[Product, list[AlertEvent]]]:
+        """Run the "cheapest of all shops" rules of every listing of ``product_id``'s product."""
+        members = self._groups.members(product_id)
+        ruled = {
+            m: [r for r in self._rules.for_product(m) if r.kind is AlertKind.CHEAPEST_BELOW] for m in members
+        }
+        ruled = {m: rules for m, rules in ruled.items() if rules}
+        if not ruled:
+            return []
+        products = [p for p in (self._products.get(m) for m in members) if p is not None]
+        home = self._home_currency()
+        (group,) = build_groups(
+            products, dict.fromkeys(members, members[0]), self._rates.table(), home, False
         )
+        best = group.cheapest
+        offer = None
+        found = None if best is None else best.product
+        if best is not None and best.home_price is not None and found is not None and found.price is not None:
+            offer = CheapestOffer(best.id, found.shop, best.home_price, home, found.price, found.currency)
+        news = []
+        for owner in products:
+            assert owner.id is not None
+            if owner.id not in ruled:
+                continue
+            events, changes = evaluate_cheapest(
+                ruled[owner.id], offer, product=owner, now=now, options=self._rules.options(owner.id)
+            )
+            self._store(changes)
+            snoozed = {r.id for r in ruled[owner.id] if rule_snoozed(r, now)}
+            events = [e for e in events if e.rule_id not in snoozed]
+            if events:
+                news.append((owner, events))
+        return news
+
+    def _store(self, changes: list[RuleChange]) -> None:
         with self._db.transaction():
             for change in changes:
                 if change.rule_id is None:
@@ -125,16 +206,3 @@ class AlertBook:
                 if change.fired_at is not None:
                     values["last_fired_at"] = change.fired_at
                 self._rules.update(change.rule_id, **values)
-        snoozed = {r.id for r in rules if rule_snoozed(r, now)}
-        events = [e for e in events if e.rule_id not in snoozed]
-        if not events:
-            return []
-        title, message = fold(events)
-        data = {
-            "kinds": [e.kind.value for e in events],
-            "price": None if outcome.price is None else str(outcome.price),
-            "currency": outcome.currency,
-            "url": product.url,
-            "events": [e.to_data() for e in events],
-        }
-        return [{"title": title, "message": message, "product_id": product_id, "data": data}]

@@ -48,6 +48,7 @@ StockBefore = Callable[[], Availability]  # -> the last availability known befor
 # When several rules fire on one check, the folded notification leads with the most useful one.
 PRIORITY = (
     AlertKind.TARGET_PRICE,
+    AlertKind.CHEAPEST_BELOW,
     AlertKind.DROP_PERCENT,
     AlertKind.DROP_AMOUNT,
     AlertKind.ANY_DROP,
@@ -66,6 +67,7 @@ _HEADLINES = {
     AlertKind.LOWEST_IN_DAYS: QT_TRANSLATE_NOOP("Alerts", "Lowest price in weeks"),
     AlertKind.BACK_IN_STOCK: QT_TRANSLATE_NOOP("Alerts", "Back in stock"),
     AlertKind.OUT_OF_STOCK: QT_TRANSLATE_NOOP("Alerts", "Out of stock"),
+    AlertKind.CHEAPEST_BELOW: QT_TRANSLATE_NOOP("Alerts", "Cheapest shop below your price"),
 }
 
 
@@ -117,7 +119,7 @@ class RuleChange:
 
 def validate_rule(rule: AlertRule) -> None:
     """Raise ValueError with a clear message for a rule that could never fire."""
-    needs_amount = rule.kind in (AlertKind.TARGET_PRICE, AlertKind.DROP_AMOUNT)
+    needs_amount = rule.kind in (AlertKind.TARGET_PRICE, AlertKind.DROP_AMOUNT, AlertKind.CHEAPEST_BELOW)
     if needs_amount and (rule.amount is None or rule.amount <= 0):
         raise ValueError(f"a {rule.kind.value} rule needs a positive amount")
     if rule.kind is AlertKind.DROP_PERCENT and (rule.percent is None or not 0 < rule.percent < 100):
@@ -166,11 +168,15 @@ class _Check:
         return percent is None or _percent(change, reference) >= percent
 
     def margin(self, price: Decimal) -> Decimal:
-        """How far a level condition must clear before its rule re-arms."""
-        amount = self.options.min_change_amount or Decimal(0)
-        percent = self.options.min_change_percent
-        relative = price * percent / 100 if percent is not None else Decimal(0)
-        return max(amount, relative)
+        return _margin(self.options, price)
+
+
+def _margin(options: AlertOptions, price: Decimal) -> Decimal:
+    """How far a level condition must clear before its rule re-arms."""
+    amount = options.min_change_amount or Decimal(0)
+    percent = options.min_change_percent
+    relative = price * percent / 100 if percent is not None else Decimal(0)
+    return max(amount, relative)
 
 
 def _change_verdict(rule: AlertRule, check: _Check) -> tuple[_Verdict, Decimal | None]:
@@ -350,7 +356,7 @@ def evaluate(
     changes: list[RuleChange] = []
     name = product_name(product)
     for rule in rules:
-        if not rule.enabled:
+        if not rule.enabled or rule.kind is AlertKind.CHEAPEST_BELOW:  # see evaluate_cheapest
             continue
         verdict, reference = _verdict(rule, check)
         armed = rule.state is AlertState.ARMED
@@ -375,6 +381,63 @@ def evaluate(
             changes.append(RuleChange(rule.id, AlertState.FIRED))
     events.sort(key=lambda e: PRIORITY.index(e.kind))
     return events, changes
+
+
+@dataclass(frozen=True, slots=True)
+class CheapestOffer:
+    """The cheapest listing of a product across its shops, its price converted to the home currency."""
+
+    product_id: int
+    shop: str | None
+    price: Decimal  # in ``currency``, the home currency
+    currency: str
+    own_price: Decimal  # as the shop asks it
+    own_currency: str | None
+
+
+def evaluate_cheapest(
+    rules: Sequence[AlertRule],
+    cheapest: CheapestOffer | None,
+    *,
+    product: Product,
+    now: datetime,
+    options: AlertOptions | None = None,
+) -> tuple[list[AlertEvent], list[RuleChange]]:
+    """The "cheapest of all shops at or below X" rules of ``product`` (X in the home currency): a level rule,
+    with the same hysteresis as a target price; no price in any shop (or no rate) changes nothing."""
+    events: list[AlertEvent] = []
+    changes: list[RuleChange] = []
+    assert product.id is not None
+    for rule in rules:
+        if not rule.enabled or rule.kind is not AlertKind.CHEAPEST_BELOW or rule.amount is None:
+            continue
+        if cheapest is None:
+            continue
+        armed = rule.state is AlertState.ARMED
+        price = cheapest.price
+        if price <= rule.amount:
+            if armed:
+                events.append(_cheapest_event(rule, cheapest, product))
+                changes.append(RuleChange(rule.id, AlertState.FIRED, now))
+        elif not armed and price - _margin(options or AlertOptions(), price) > rule.amount:
+            changes.append(RuleChange(rule.id, AlertState.ARMED))
+    return events, changes
+
+
+def _cheapest_event(rule: AlertRule, offer: CheapestOffer, product: Product) -> AlertEvent:
+    home = format_money(offer.price, offer.currency)
+    where = clean_text(offer.shop or "one shop", NAME_MAX) or "one shop"
+    own = ""
+    if offer.own_currency not in (None, offer.currency):
+        own = f" ({format_money(offer.own_price, offer.own_currency)})"
+    wanted = format_money(rule.amount, offer.currency)
+    message = f"Now {home}{own} at {where}, at or below your price of {wanted}."
+    assert product.id is not None
+    return AlertEvent(
+        product_id=product.id, kind=rule.kind, rule_id=rule.id,
+        title=clean_title(f"{_HEADLINES[rule.kind]}: {product_name(product)}"), message=message,
+        price=offer.price, reference_price=rule.amount, currency=offer.currency,
+    )  # fmt: skip
 
 
 def stock_before_check(history: Sequence[PriceObservation], outcome: CheckOutcome) -> Availability:

@@ -19,7 +19,7 @@ from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
 from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, spellings
-from pricewatch.models import UNTIL_PRICE_CHANGES, AlertKind, AlertRule, PriceObservation, Product
+from pricewatch.models import UNTIL_PRICE_CHANGES, AlertKind, AlertRule, PriceObservation, Product, utcnow
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
@@ -30,6 +30,9 @@ from pricewatch.storage import (
     ProductRepository,
     TaskRepository,
 )
+from pricewatch.storage.listings import ListingGroups
+from pricewatch.storage.product_groups import ProductGroup, build_groups, converted_history
+from pricewatch.storage.rates import RateRepository, RatesStatus
 from pricewatch.transfer_merge import ImportSummary
 from pricewatch.translation import translate
 from pricewatch.urls import shop_name, validate_url
@@ -148,6 +151,8 @@ class PriceWatch:
         self.task_records = TaskRepository(self.db)
         self.notification_records = NotificationRepository(self.db)
         self.alert_rules = AlertRuleRepository(self.db)
+        self.listing_groups = ListingGroups(self.db)
+        self.rates = RateRepository(self.db)
         # Parts built on first use (fetcher, task engine, scheduler, notifier, API) register how to stop here;
         # close() runs them newest first.
         self._closers: list[Callable[[], object]] = []
@@ -379,6 +384,122 @@ class PriceWatch:
     def unit_price(product: Product) -> units.UnitPrice | None:
         """The product's price per kg, L or piece, from its stored quantity or its title; None: unknown."""
         return units.unit_price(product.price, units.listing_quantity(product.quantity, product.title))
+
+    # -- one item in several shops, prices in the home currency ------------------------------------------
+    @property
+    def home_currency(self) -> str:
+        return self.settings.currency.home
+
+    def set_home_currency(self, code: str) -> None:
+        """Compare prices in ``code`` (ISO 4217, "EUR") from now on; ValueError for anything else."""
+        code = str(code or "").strip().upper()
+        if not (len(code) == 3 and code.isascii() and code.isalpha()):
+            raise ValueError(f"{code[:20]!r} is not a currency code (write it like EUR or USD)")
+        self.settings.currency.home = code
+        self.save_settings()
+
+    def product_groups(self, search: str | None = None) -> list[ProductGroup]:
+        """Every product with its listings, the cheapest in the home currency first named; ``search`` keeps
+        the products one of whose listings matches (as :meth:`list_products`)."""
+        groups = build_groups(
+            self.products.list(), self.listing_groups.lead_of(), self.rates.table(), self.home_currency,
+            self.rates_stale(),
+        )  # fmt: skip
+        if not search:
+            return groups
+        matching = {p.id for p in self.products.list(search=search)}
+        return [g for g in groups if any(item.id in matching for item in g.listings)]
+
+    def product_group(self, product_id: int) -> ProductGroup:
+        """The product that ``product_id`` (any of its listings) belongs to."""
+        self.get_product(product_id)
+        members = self.listing_groups.members(product_id)
+        products = [p for p in (self.products.get(m) for m in members) if p is not None]
+        lead = {p.id or 0: members[0] for p in products}
+        (group,) = build_groups(products, lead, self.rates.table(), self.home_currency, self.rates_stale())
+        return group
+
+    def add_listing(self, product_id: int, url: str, **options: Any) -> Product:
+        """Track ``url`` as another shop's listing of ``product_id``'s item (options as :meth:`add_product`;
+        its alert rules are the defaults, the product's own rules stay where they are)."""
+        self.get_product(product_id)
+        with self.db.transaction():
+            listing = self.add_product(url, **options)
+            assert listing.id is not None
+            self.listing_groups.join(product_id, listing.id)
+        return listing
+
+    def merge_products(self, product_id: int, other_id: int) -> ProductGroup:
+        """Make two products one: every listing of both, under the lower id. Splitting undoes it."""
+        if product_id == other_id:
+            raise ValueError("a product cannot be merged with itself")
+        self.get_product(product_id)
+        self.get_product(other_id)
+        self.listing_groups.join(product_id, other_id)
+        return self.product_group(product_id)
+
+    def split_listing(self, product_id: int) -> ProductGroup:
+        """Take one listing out of its product: it becomes a product of its own (returned)."""
+        self.get_product(product_id)
+        if len(self.listing_groups.members(product_id)) < 2:
+            raise ValueError(f"product {product_id} has a single listing: there is nothing to split")
+        self.listing_groups.split(product_id)
+        return self.product_group(product_id)
+
+    def listing_histories(self, product_id: int) -> list[tuple[Product, list[PriceObservation]]]:
+        """Every listing of ``product_id``'s product with its history in the home currency (today's rate),
+        for one chart; empty when the product has one listing. A listing without a rate is left out."""
+        group = self.product_group(product_id)
+        if len(group.listings) < 2:
+            return []
+        table, home = self.rates.table(), self.home_currency
+        result = []
+        for item in group.listings:
+            history = converted_history(
+                self.observations.history(item.id), item.product.currency, table, home
+            )
+            if history is not None:
+                result.append((item.product, history))
+        return result
+
+    def exchange_rates(self) -> RatesStatus:
+        """The stored rates (per euro, with their date) and how the last fetch went."""
+        return self.rates.status()
+
+    def rates_stale(self) -> bool:
+        """No rates, or rates older than ``settings.currency.stale_after_days``."""
+        table = self.rates.table()
+        return table.stale(utcnow().date(), self.settings.currency.stale_after_days)
+
+    def compares_prices(self) -> bool:
+        """Some listings are grouped, or some price is in another currency than the home one (two short
+        look-ups: a front end skips building the groups of 10,000 products when neither is so)."""
+        conn = self.db.conn()
+        if conn.execute("SELECT 1 FROM product_groups LIMIT 1").fetchone() is not None:
+            return True
+        row = conn.execute(
+            "SELECT 1 FROM products WHERE currency IS NOT NULL AND currency != ? LIMIT 1",
+            (self.home_currency,),
+        ).fetchone()
+        return row is not None
+
+    def rates_missing(self) -> bool:
+        """A stored price is in a currency other than the home one and no rates were ever stored."""
+        if self.rates.table().rate_date is not None:
+            return False
+        row = (
+            self.db.conn()
+            .execute(
+                "SELECT 1 FROM products WHERE currency IS NOT NULL AND currency != ? LIMIT 1",
+                (self.home_currency,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def update_rates(self) -> str:
+        """Fetch the exchange rates now (``settings.currency.rates_url``) as a task; returns its id."""
+        return self.submit_task("currency.update_rates", priority=10, unique_key="currency:update_rates")
 
     # -- import and export ----------------------------------------------------------------------------
     def export_products(self, out: TextIO, fmt: str = "json") -> int:
@@ -787,7 +908,9 @@ class PriceWatch:
     def alerting(self) -> AlertBook:
         from pricewatch.alerting import AlertBook
 
-        return AlertBook(self.db, self.products, self.observations, self.alert_rules)
+        return AlertBook(
+            self.db, self.products, self.observations, self.alert_rules, lambda: self.settings.currency.home
+        )
 
     def alert_rules_for(self, product_id: int) -> list[AlertRule]:
         """A product's rules; its target price (``product.target_price``) shows as its target_price rule."""

@@ -300,6 +300,37 @@ class GuiOptions:
     language: str = field(default="", metadata=_one_of("", "en", "de", "tr"))
 
 
+def _currency_code() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        return None if re.fullmatch(r"[A-Z]{3}", value) else "must be a three-letter currency code like EUR"
+
+    return {"valid": valid}
+
+
+def _web_address() -> dict[str, Any]:
+    def valid(value: Any) -> str | None:
+        return None if re.fullmatch(r"https?://\S+", value) else "must be an http:// or https:// address"
+
+    return {"valid": valid}
+
+
+ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+RATES_URL_ENV = "PRICEWATCH_RATES_URL"
+
+
+@dataclass(slots=True)
+class CurrencyOptions:
+    home: str = field(default="EUR", metadata=_currency_code())  # prices across shops compare in this one
+    # A daily reference-rate file in the European Central Bank's format (the bank's own unless the
+    # environment names another: the test suite points it at this machine, so no test reaches the internet)
+    rates_url: str = field(default_factory=lambda: os.environ.get(RATES_URL_ENV) or ECB_DAILY_URL,
+                           metadata=_web_address())  # fmt: skip
+    update_hour: int = field(
+        default=17, metadata=_between(0, 23)
+    )  # local time; the bank publishes ~16:00 CET
+    stale_after_days: int = field(default=4, metadata=_between(1, 365))  # a long weekend is not stale
+
+
 @dataclass(slots=True)
 class Settings:
     """Everything the user can configure; each section is one TOML table."""
@@ -312,6 +343,7 @@ class Settings:
     notify: NotifyOptions = field(default_factory=NotifyOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
     gui: GuiOptions = field(default_factory=GuiOptions)
+    currency: CurrencyOptions = field(default_factory=CurrencyOptions)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

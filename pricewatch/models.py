@@ -77,6 +77,9 @@ class AlertKind(enum.StrEnum):
     BACK_IN_STOCK = "back_in_stock"
     OUT_OF_STOCK = "out_of_stock"
     LOWEST_IN_DAYS = "lowest_in_days"  # the price is the lowest of the last ``window_days`` (30) days
+    CHEAPEST_BELOW = (
+        "cheapest_below"  # the cheapest listing of all shops at or below ``amount`` (home currency)
+    )
 
 
 class AlertState(enum.StrEnum):

@@ -1,7 +1,8 @@
 """Periodic jobs: APScheduler fires them, and every job only enqueues a task.
 
 Jobs: the hourly price check (``settings.schedule.check_minute``, with jitter), the daily clean-up
-(``cleanup_hour:cleanup_minute`` local time) and the cache clean-up every ``cache_cleanup_hours``. A watchdog
+(``cleanup_hour:cleanup_minute`` local time), the cache clean-up every ``cache_cleanup_hours`` and the daily
+exchange-rate update (``settings.currency.update_hour``). A watchdog
 ticks every 30 s: it notices wake-ups and, when quiet hours are over, sends what they held as one digest.
 
 APScheduler forgets everything when the program exits and, after a suspend, fires late (its waits run on the
@@ -124,6 +125,7 @@ class Scheduler:
         jittered = CronTrigger(minute=minutes, timezone=tz, jitter=jitter)
         cleanup = CronTrigger(hour=options.cleanup_hour, minute=options.cleanup_minute, timezone=tz)
         cache_period = timedelta(hours=max(1, options.cache_cleanup_hours))
+        rates = CronTrigger(hour=app.settings.currency.update_hour, minute=5, timezone=tz)
         self.jobs: tuple[JobSpec, ...] = (
             JobSpec(
                 "check_prices", "Check prices of due products", "price_tracking.check_prices",
@@ -137,6 +139,10 @@ class Scheduler:
                 "clear_old_cache", "Drop expired cache entries", "maintenance.clear_old_cache",
                 IntervalTrigger(seconds=int(cache_period.total_seconds()), timezone=tz),
                 lambda last: last + cache_period, {}, "cache clean-up",
+            ),
+            JobSpec(
+                "update_exchange_rates", "Fetch the day's exchange rates", "currency.update_rates",
+                rates, _cron_due(rates), {}, "exchange-rate update",
             ),
         )  # fmt: skip
         self._specs = {spec.id: spec for spec in self.jobs}
@@ -300,6 +306,8 @@ class Scheduler:
             fired = self.run_missed()
             if "check_prices" not in fired:
                 self.check_never_checked()
+            if "update_exchange_rates" not in fired:
+                self.fetch_missing_rates()
         finally:
             self.caught_up.set()
 
@@ -322,6 +330,20 @@ class Scheduler:
                 return None
         log.info("products never checked: enqueued %s", self._specs["check_prices"].task)
         return task_id
+
+    def fetch_missing_rates(self) -> str | None:
+        """Enqueue the rate update now when a price needs converting and no rates were ever stored (the
+        first start only sets the daily job's baseline: the prices would stay unconverted for up to a day)."""
+        if self.paused:
+            return None
+        with self._lock:
+            if not self._app.rates_missing():
+                return None
+            try:
+                return self._submit(self._specs["update_exchange_rates"])
+            except Exception:  # like a job: never kill the scheduler's thread; the daily run comes anyway
+                log.exception("could not enqueue the first exchange-rate update")
+                return None
 
     def run_now(self, job_id: str) -> str:
         """Enqueue a job's task now, whatever its schedule; returns the task id."""

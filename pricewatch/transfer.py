@@ -7,6 +7,8 @@ rules object as the JSON export, as compact JSON.
 
 Products carry their tags (a list in JSON, one comma-separated cell in CSV), and a JSON export the smart
 filters saved by name (``saved_filters``); both are optional, so files without them still import.
+The JSON export also lists the products in several shops (``groups``: each the URLs of one product's
+listings) and the exchange rates (``exchange_rates``); a file without them (older, or CSV) imports as before.
 
 Merging an import into a database is :mod:`pricewatch.transfer_merge`.
 """
@@ -18,7 +20,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
@@ -210,8 +212,10 @@ def export_json(
     alerts: AlertsLookup | None = None,
     tags: TagsLookup | None = None,
     saved_filters: Iterable[SavedFilter] = (),
+    extras: dict[str, Any] | None = None,
 ) -> int:
-    """Write format 2 JSON; ``alerts`` gives a product's rules and minimum change, ``tags`` its tags."""
+    """Write format 2 JSON; ``alerts`` gives a product's rules and minimum change, ``tags`` its tags;
+    ``extras`` are further top-level entries (groups, exchange rates: see :func:`parse_extras`)."""
     items = []
     for product, history in products:
         item = _product_doc(product, alerts, tags)
@@ -228,7 +232,7 @@ def export_json(
         items.append(item)
     filters = [{"name": f.name, "query": f.query.to_json()} for f in saved_filters]
     doc = {"pricewatch_export": FORMAT_VERSION, "app_version": __version__, "exported_at": _iso(utcnow()),
-           "products": items, "saved_filters": filters}  # fmt: skip
+           "products": items, "saved_filters": filters, **(extras or {})}  # fmt: skip
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return len(items)
@@ -401,6 +405,67 @@ def _tags_from(value: Any, where: str) -> list[str]:
         return tag_names(value)
     except BadInputError as exc:
         raise ImportFormatError(f"{where}: tags: {exc}") from None
+
+
+@dataclass(slots=True)
+class ImportedExtras:
+    """What a JSON export holds beside its products: listings grouped by URL, one day's exchange rates."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    rate_date: date | None = None
+    per_eur: dict[str, Decimal] = field(default_factory=dict)
+
+
+def groups_doc(groups: list[list[str]]) -> dict[str, Any]:
+    return {"groups": groups}
+
+
+def rates_doc(rate_date: date | None, per_eur: dict[str, Decimal]) -> dict[str, Any]:
+    if rate_date is None:
+        return {}
+    rates = {currency: str(rate) for currency, rate in sorted(per_eur.items())}
+    return {"exchange_rates": {"rate_date": rate_date.isoformat(), "per_eur": rates}}
+
+
+def parse_extras(text: str) -> ImportedExtras:
+    """The groups and exchange rates of a JSON export (none for a CSV file or an export without them).
+
+    Raises:
+        ImportFormatError: they are there but malformed.
+    """
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("{"):
+        return ImportedExtras()
+    doc = json.loads(stripped)  # parse_export has refused anything that is not JSON
+    extras = ImportedExtras()
+    groups = doc.get("groups") or []
+    if not isinstance(groups, list):
+        raise ImportFormatError("groups is not a list")
+    for n, urls in enumerate(groups, 1):
+        if not isinstance(urls, list) or not all(
+            isinstance(u, str) and len(u) <= MAX_URL_LENGTH for u in urls
+        ):
+            raise ImportFormatError(f"group {n} is not a list of URLs")
+        extras.groups.append(list(urls))
+    rates = doc.get("exchange_rates")
+    if rates is None:
+        return extras
+    if not isinstance(rates, dict) or not isinstance(rates.get("per_eur"), dict):
+        raise ImportFormatError("exchange_rates has no per_eur rates")
+    try:
+        extras.rate_date = date.fromisoformat(str(rates.get("rate_date"))[:10])
+    except ValueError:
+        raise ImportFormatError(f"exchange_rates: {_shown(rates.get('rate_date'))} is not a date") from None
+    for currency, value in rates["per_eur"].items():
+        rate = _money(value, f"exchange rate {_shown(currency)}")
+        if not (
+            isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()
+        ):
+            raise ImportFormatError(f"exchange_rates: {_shown(currency)} is not a currency code")
+        if rate is None or rate <= 0:
+            raise ImportFormatError(f"exchange rate {currency} is not a positive number")
+        extras.per_eur[currency] = rate
+    return extras
 
 
 def _product_from_fields(item: dict[str, Any], where: str) -> ImportedProduct:

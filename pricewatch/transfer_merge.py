@@ -5,6 +5,9 @@ rules it lacks (compared by kind and amounts; an existing rule keeps its state),
 minimum change only when it has none; its offer, paused and robots choices stay as they are. A new product is
 created with everything the file has, rule states included, so a restored backup does not notify again what
 was already notified.
+
+Listings grouped in the file are grouped here too (groups already here stay; an import only joins). The
+file's exchange rates are taken when this database has none or older ones.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from pricewatch.urls import validate_url
 if TYPE_CHECKING:
     from pricewatch.organising import Organiser
     from pricewatch.storage import AlertRuleRepository, Database, ObservationRepository, ProductRepository
+    from pricewatch.storage.listings import ListingGroups
+    from pricewatch.storage.rates import RateRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,8 @@ class Store(Protocol):
     products: ProductRepository
     observations: ObservationRepository
     alert_rules: AlertRuleRepository
+    listing_groups: ListingGroups
+    rates: RateRepository
 
     @property
     def organiser(self) -> Organiser: ...
@@ -73,10 +80,17 @@ def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
     def tags(product: Product) -> list[str]:
         return tagged.get(product.id or 0, [])
 
-    pairs = ((p, app.observations.history(p.id or 0)) for p in app.products.list())
+    products = app.products.list()
+    pairs = ((p, app.observations.history(p.id or 0)) for p in products)
     if fmt == "json":
         filters = app.organiser.filters.list()
-        return transfer.export_json(pairs, out, alerts=alerts, tags=tags, saved_filters=filters)
+        urls = {p.id: p.url for p in products}
+        groups = [[urls[i] for i in ids if i in urls] for ids in app.listing_groups.all_groups()]
+        table = app.rates.table()
+        extras = {**transfer.groups_doc(groups), **transfer.rates_doc(table.rate_date, table.per_eur)}
+        return transfer.export_json(
+            pairs, out, alerts=alerts, tags=tags, saved_filters=filters, extras=extras
+        )
     if fmt == "csv":
         return transfer.export_csv(pairs, out, alerts=alerts, tags=tags)
     raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
@@ -84,8 +98,10 @@ def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
 
 def import_products(app: Store, path: Path) -> ImportSummary:
     """Merge an export file into the database; raises OSError or transfer.ImportFormatError."""
-    document = transfer.parse_document(transfer.read_export(path))
+    text = transfer.read_export(path)
+    document = transfer.parse_document(text)
     items = document.products
+    extras = transfer.parse_extras(text)
     for index, item in enumerate(items, 1):  # validate everything before writing anything
         try:
             validate_url(item.url)
@@ -114,7 +130,25 @@ def import_products(app: Store, path: Path) -> ImportSummary:
             if app.organiser.filters.get(saved.name) is None:
                 app.organiser.filters.save(saved.name, saved.query)
                 filters += 1
+        _merge_groups(app, extras.groups)
+        stored = app.rates.table().rate_date
+        if extras.rate_date is not None and (stored is None or stored < extras.rate_date):
+            app.rates.replace(extras.per_eur, extras.rate_date, "import")
     return ImportSummary(added, updated, observations, tags, filters)
+
+
+def _merge_groups(app: Store, groups: list[list[str]]) -> None:
+    for urls in groups:
+        ids = []
+        for url in urls:
+            try:
+                product = app.products.get_by_url(validate_url(url))
+            except InvalidURLError:
+                continue  # a group names only what the file holds; a bad URL there joins nothing
+            if product is not None and product.id is not None:
+                ids.append(product.id)
+        for other in ids[1:]:
+            app.listing_groups.join(ids[0], other)
 
 
 def _create(app: Store, item: transfer.ImportedProduct) -> Product:

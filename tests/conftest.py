@@ -30,6 +30,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # test of another language sets its own locale for the process it starts.
 os.environ["LC_ALL"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)  # Qt takes the window's language from it even under LC_ALL=C
+# The default exchange-rate source is the European Central Bank: a test that starts the scheduler with a price
+# in another currency would fetch from it. Here it is a closed port on this machine (a test that wants rates
+# serves a file and sets [currency] rates_url).
+os.environ["PRICEWATCH_RATES_URL"] = "http://127.0.0.1:9/eurofxref-daily.xml"
 
 # A shell without job control starts background commands with SIGINT ignored, and an ignored signal is
 # inherited across exec: the `pricewatch check` processes the Ctrl+C tests start would then ignore it. A

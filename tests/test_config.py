@@ -170,3 +170,20 @@ def test_every_value_the_loader_accepts_lets_the_engine_start(paths: Paths, end:
         app.cache.set("key", "value")
         assert app.scheduler.caught_up.wait(30)
         assert app.scheduled_jobs()[0]["next_run_at"] is not None
+
+
+def test_the_rates_source_defaults_to_the_ecb_unless_the_environment_names_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pricewatch.config import ECB_DAILY_URL, RATES_URL_ENV, CurrencyOptions, settings_from_dict
+
+    assert CurrencyOptions().rates_url == "http://127.0.0.1:9/eurofxref-daily.xml"  # tests/conftest.py
+    monkeypatch.delenv(RATES_URL_ENV)
+    assert (
+        CurrencyOptions().rates_url
+        == ECB_DAILY_URL
+        == ("https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml")
+    )
+    loaded = settings_from_dict({"currency": {"home": "usd", "rates_url": "ftp://x", "stale_after_days": 0}})
+    assert loaded.settings.currency.home == "EUR" and loaded.settings.currency.rates_url == ECB_DAILY_URL
+    assert len(loaded.problems) == 3 and any("three-letter" in p for p in loaded.problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 
 from pricewatch.app import PriceWatch
 from pricewatch.config import load_settings
-from pricewatch.models import Product, TaskState, utcnow
+from pricewatch.models import Availability, Product, TaskState, utcnow
 from pricewatch.scheduling import META_PREFIX, WATCHDOG_SECONDS, CheckPlan, Scheduler
 from pricewatch.tasks.builtin.price_tracking import due_grace
 
@@ -88,7 +89,7 @@ def test_first_start_sets_a_baseline_and_runs_nothing(app: RecordingApp, clock: 
     assert scheduler.caught_up.wait(10)
     assert app.submitted == []
     infos = {info["id"]: info for info in scheduler.job_infos()}
-    assert set(infos) == {"check_prices", "cleanup_old_data", "clear_old_cache"}
+    assert set(infos) == {"check_prices", "cleanup_old_data", "clear_old_cache", "update_exchange_rates"}
     assert all(info["last_run_at"] == T0 for info in infos.values())
     assert all(
         info["next_run_at"] is not None and info["next_run_at"].tzinfo is not None for info in infos.values()
@@ -143,16 +144,20 @@ def test_runs_missed_while_closed_run_once_each(app: RecordingApp, clock: Clock)
     set_last_run(app, "check_prices", T0 - timedelta(hours=5))  # five hourly slots missed
     set_last_run(app, "cleanup_old_data", T0 - timedelta(days=3))
     set_last_run(app, "clear_old_cache", T0 - timedelta(hours=7))
+    set_last_run(app, "update_exchange_rates", T0 - timedelta(days=2))
     scheduler = make(app, clock)
-    assert sorted(scheduler.run_missed()) == ["check_prices", "cleanup_old_data", "clear_old_cache"]
+    assert sorted(scheduler.run_missed()) == [
+        "check_prices", "cleanup_old_data", "clear_old_cache", "update_exchange_rates",
+    ]  # fmt: skip
     assert sorted(app.names()) == [
-        "maintenance.cleanup_old_data", "maintenance.clear_old_cache", "price_tracking.check_prices",
+        "currency.update_rates", "maintenance.cleanup_old_data", "maintenance.clear_old_cache",
+        "price_tracking.check_prices",
     ]  # fmt: skip
     _, options = next(s for s in app.submitted if s[0] == "price_tracking.check_prices")
     assert options == {"kwargs": {}, "priority": 0, "unique_key": "schedule:price_tracking.check_prices"}
     # Coalesced: asking again finds nothing missed, and the last runs moved to now.
     assert scheduler.run_missed() == []
-    assert len(app.submitted) == 3
+    assert len(app.submitted) == 4
     assert all(info["last_run_at"] == T0 for info in scheduler.job_infos())
 
 
@@ -271,6 +276,7 @@ def test_missed_jobs_run_through_the_real_engine(page_server: Any) -> None:
             "check_prices",
             "cleanup_old_data",
             "clear_old_cache",
+            "update_exchange_rates",
         ]
         app.pause_schedule(True)
         assert app.scheduler.paused and app.scheduler.run_missed() == []
@@ -398,3 +404,28 @@ def test_the_check_plan_follows_the_scheduler(app: RecordingApp, clock: Clock) -
     assert plan.state is None and plan.next_run == job["next_run_at"] is not None
     scheduler.pause()
     assert scheduler.check_plan() == CheckPlan(None, None, "checks paused")
+
+
+def test_the_rates_job_runs_daily_at_its_hour(app: RecordingApp, clock: Clock) -> None:
+    app.settings.currency.update_hour = 18
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)  # the start's own catch-up is over: the run below is the test's
+    infos = {info["id"]: info for info in scheduler.job_infos()}
+    job = infos["update_exchange_rates"]
+    assert job["task"] == "currency.update_rates"
+    assert (job["next_run_at"].hour, job["next_run_at"].minute) == (18, 5)
+    set_last_run(app, "update_exchange_rates", T0 - timedelta(days=1))
+    assert scheduler.run_missed() == ["update_exchange_rates"]
+
+
+def test_a_price_to_convert_and_no_rates_fetches_them_at_start(app: RecordingApp, clock: Clock) -> None:
+    product = app.add_product("https://shop.example/kettle")
+    app.observations.record_check(product.id or 0, checked_at=T0, price=Decimal("10"), currency="USD",
+                                  availability=Availability.IN_STOCK)  # fmt: skip
+    scheduler = make(app, clock)
+    scheduler.start()
+    assert scheduler.caught_up.wait(10)
+    assert "currency.update_rates" in app.names()
+    app.rates.replace({"USD": Decimal("1.25")}, T0.date(), "test")
+    assert not app.rates_missing() and scheduler.fetch_missing_rates() is None

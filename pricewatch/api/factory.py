@@ -13,7 +13,16 @@ from pricewatch.api import bookmarklet
 from pricewatch.api.auth import require_token
 from pricewatch.api.confirm_tokens import ConfirmTokens
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
-from pricewatch.api.routes import cache, health, notifications, organise, product_lists, products, tasks
+from pricewatch.api.routes import (
+    cache,
+    groups,
+    health,
+    notifications,
+    organise,
+    product_lists,
+    products,
+    tasks,
+)
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
 from pricewatch.api_token import TokenStore
@@ -76,7 +85,7 @@ def create_app(
 
 
 def _resource_modules() -> list[Any]:
-    return [tasks, product_lists, products, organise, notifications, cache]
+    return [tasks, product_lists, products, groups, organise, notifications, cache]
 
 
 def _add_schema_routes(app: FastAPI) -> None:

@@ -18,6 +18,7 @@ EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (1
 COMMAND_MODULES = (
     "products",
     "organise",
+    "listings",
     "api",
     "check",
     "serve",

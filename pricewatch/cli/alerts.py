@@ -22,6 +22,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     alerts.add_argument("id", type=int, help="the product id (see pricewatch list)")
     alerts.add_argument("--target", metavar="PRICE", help="notify when the price is at or below PRICE")
+    alerts.add_argument(
+        "--cheapest-below", metavar="PRICE",
+        help="notify when the cheapest of all the product's shops is at or below PRICE (home currency)",
+    )  # fmt: skip
     alerts.add_argument("--drop-percent", metavar="P", help="notify on a drop of at least P %%")
     alerts.add_argument("--drop-amount", metavar="A", help="notify on a drop of at least A")
     alerts.add_argument(
@@ -70,6 +74,9 @@ def _wanted(args: argparse.Namespace, product_id: int) -> list[AlertRule]:
     rules: list[AlertRule] = []
     if args.target is not None:
         rules.append(AlertRule(product_id, AlertKind.TARGET_PRICE, amount=_decimal(args.target, "--target")))
+    if args.cheapest_below is not None:
+        amount = _decimal(args.cheapest_below, "--cheapest-below")
+        rules.append(AlertRule(product_id, AlertKind.CHEAPEST_BELOW, amount=amount))
     if args.drop_percent is not None:
         percent = _decimal(args.drop_percent, "--drop-percent")
         rules.append(AlertRule(product_id, AlertKind.DROP_PERCENT, percent=percent, window_days=window))
@@ -92,7 +99,7 @@ def _wanted(args: argparse.Namespace, product_id: int) -> list[AlertRule]:
     return rules
 
 
-def describe(rule: AlertRule, currency: str | None) -> str:
+def describe(rule: AlertRule, currency: str | None, home: str | None = None) -> str:
     from pricewatch.alerts import format_money
 
     since = f"from the {rule.window_days}-day high" if rule.window_days else "since the last check"
@@ -105,6 +112,7 @@ def describe(rule: AlertRule, currency: str | None) -> str:
         AlertKind.BACK_IN_STOCK: "back in stock",
         AlertKind.OUT_OF_STOCK: "out of stock",
         AlertKind.LOWEST_IN_DAYS: f"lowest price of the last {rule.window_days or 30} days",
+        AlertKind.CHEAPEST_BELOW: f"cheapest of all shops at or below {format_money(rule.amount, home)}",
     }[rule.kind]
     return text + ("" if rule.enabled else " (disabled)")
 
@@ -146,6 +154,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             app.set_alert_rules(args.id, rules, options=options)
         rules = app.alert_rules_for(args.id)
         current_options = app.alert_options(args.id)
+        home = app.home_currency
     if args.json:
         print(json.dumps({
             "product_id": args.id,
@@ -162,7 +171,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     else:
         print(f"#{args.id} {name}:")
         for rule in rules:
-            print(f"  {rule.state.value:<6} {describe(rule, product.currency)}{snooze_note(rule)}")
+            print(f"  {rule.state.value:<6} {describe(rule, product.currency, home)}{snooze_note(rule)}")
     if not current_options.empty:
         parts = []
         if current_options.min_change_amount is not None:

@@ -16,6 +16,7 @@ from pricewatch.cli.organise import add_query_options, query_from
 from pricewatch.deals import Deal
 from pricewatch.errors import InvalidURLError
 from pricewatch.models import PriceObservation, Product, utcnow
+from pricewatch.storage.product_groups import Listing, ProductGroup
 from pricewatch.text import clean_line
 from pricewatch.units import UnitPrice
 from pricewatch.urls import validate_url
@@ -33,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument(
         "--from", dest="from_file", type=Path, metavar="FILE",
         help="add every address of FILE: a text list or a browser's bookmarks export (HTML)",
+    )  # fmt: skip
+    add.add_argument(
+        "--to", dest="to_product", type=int, metavar="PRODUCT_ID",
+        help="add the address as another shop's listing of that product",
     )  # fmt: skip
     add.add_argument("--target", metavar="PRICE", help="notify at or below this price (19.99)")
     add.add_argument("--selector", metavar="CSS", help="CSS selector of the price, when detection is wrong")
@@ -126,6 +131,61 @@ def product_json(
     }
 
 
+def listing_json(listing: Listing, home: str) -> dict[str, Any]:
+    """A listing with its price in the home currency and the day of the rate that converted it."""
+    return {
+        **product_json(listing.product),
+        "home_price": None if listing.home_price is None else str(listing.home_price),
+        "home_currency": home,
+        "rate_date": None if listing.rate_date is None else listing.rate_date.isoformat(),
+    }
+
+
+def group_json(
+    group: ProductGroup, deal: Deal | None = None, unit: UnitPrice | None = None, tags: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A product: its first listing's fields (as before groups, with its deal, unit price and tags), every
+    listing, and the cheapest one."""
+    home = group.home_currency
+    cheapest = group.cheapest
+    return {
+        **product_json(group.lead.product, deal, unit, tags),
+        "shops": group.shop_count,
+        "home_currency": home,
+        "rates_stale": group.rates_stale,
+        "cheapest": None if cheapest is None else listing_json(cheapest, home),
+        "listings": [listing_json(item, home) for item in group.listings],
+    }
+
+
+def print_group(group: ProductGroup) -> None:
+    """One line per product; a product in several shops shows its cheapest and then one line per listing."""
+    lead = group.lead.product
+    stock = formatting.availability(lead.availability)
+    if len(group.listings) == 1:
+        price, target = money(lead.price, lead.currency), money(lead.target_price, lead.currency)
+        print(
+            f"{group.id:>4}  {price:>14}  {target:>14}  {stock:<16}  {clean_line(lead.title or lead.url, 70)}"
+        )
+        return
+    best = group.cheapest
+    price = "-" if best is None else money(best.home_price, group.home_currency)
+    where = "" if best is None else f" - cheapest at {clean_line(best.product.shop or best.product.url, 40)}"
+    title = clean_line(lead.title or lead.url, 60)
+    target = money(lead.target_price, lead.currency)
+    print(f"{group.id:>4}  {price:>14}  {target:>14}  {stock:<16}  {title} ({group.shop_count} shops{where})")
+    for item in group.listings:
+        own = money(item.product.price, item.product.currency)
+        shown = own
+        if item.converted:
+            home = money(item.home_price, group.home_currency)
+            shown = f"{own} = {home} (rate of {item.rate_date})"
+        mark = "  (cheapest)" if best is not None and item.id == best.id else ""
+        shop = clean_line(item.product.shop or item.product.url, 40)
+        stock = formatting.availability(item.product.availability)
+        print(f"{'':>4}  - {item.id:>4}  {shop}  {shown}  {stock}{mark}")
+
+
 def observation_json(observation: PriceObservation) -> dict[str, Any]:
     return {
         "observed_at": observation.observed_at.isoformat(),
@@ -143,6 +203,7 @@ EXIT_CHECK_FAILED = 1  # as ``pricewatch check``
 def handed_to_window(args: argparse.Namespace) -> bool:
     """The plain ``pricewatch add URL`` while the window runs: the user picks the price there."""
     plain = not (args.check or args.no_window) and args.target is args.selector is args.interval is None
+    plain = plain and args.to_product is None
     hand = args.front_ends.hand_to_window
     if not plain or hand is None:
         return False
@@ -160,6 +221,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     if (args.url is None) == (args.from_file is None):
         raise UserError("give a URL or --from FILE (one of them)")
     if args.from_file is not None:
+        if args.to_product is not None:
+            raise UserError("--to takes one URL, not --from FILE")
         return add_from_file(args.from_file)
     if handed_to_window(args):
         return 0
@@ -169,11 +232,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_app() as app:
         if args.check:
             app.set_executor("sync")  # the check runs here, through the engine and its journal
-        product = app.add_product(
-            args.url, target_price=target, css_selector=args.selector, check_interval_minutes=interval
-        )
+        options = {"target_price": target, "css_selector": args.selector, "check_interval_minutes": interval}
+        if args.to_product is None:
+            product = app.add_product(args.url, **options)
+        else:
+            product = app.add_listing(args.to_product, args.url, **options)
         assert product.id is not None
         print(f"added product {product.id}: {product.url}")
+        if args.to_product is not None:
+            print(f"it is another shop's listing of product {app.product_group(product.id).id}")
         if not args.check:
             # On stderr: stdout stays the one line scripts read.
             print(f"its price is read at the next check; `pricewatch check {product.id}` reads it now",
@@ -222,19 +289,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     query = query_from(args)
     with open_app() as app:
         products = app.list_products(search=args.search, query=query, saved=args.filter)
+        # a product in several shops is listed when one of its listings matches
+        matching = {p.id for p in products}
+        groups = [g for g in app.product_groups() if any(item.id in matching for item in g.listings)]
         if args.json:
             facts = app.product_facts()
-            rows = [
-                product_json(
-                    p, app.deal(p.id or 0), app.unit_price(p), facts[p.id].tag_names if p.id in facts else ()
-                )
-                for p in products
-            ]
+
+            def tags(product_id: int) -> Sequence[str]:
+                return facts[product_id].tag_names if product_id in facts else ()
+
+            rows = []
+            for group in groups:
+                lead = group.lead.product
+                lead_id = lead.id or 0
+                rows.append(group_json(group, app.deal(lead_id), app.unit_price(lead), tags(lead_id)))
     if args.json:
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
-    if not products:
+    if not groups:
         if args.filter or not query.empty:
             print("no product matches the filter")
         elif args.search:
@@ -243,10 +316,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             print("no products tracked yet: add one with `pricewatch add URL`")
         return 0
     print(f"{'ID':>4}  {'PRICE':>14}  {'TARGET':>14}  {'STOCK':<16}  TITLE / URL")
-    for p in products:
-        title = clean_line(p.title or p.url, 70)
-        price, target = money(p.price, p.currency), money(p.target_price, p.currency)
-        print(f"{p.id:>4}  {price:>14}  {target:>14}  {formatting.availability(p.availability):<16}  {title}")
+    for group in groups:
+        print_group(group)
+    if any(g.rates_stale and any(item.converted for item in g.listings) for g in groups):
+        print("note: the exchange rates are out of date (`pricewatch rates` says why)", file=sys.stderr)
     return 0
 
 

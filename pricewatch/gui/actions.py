@@ -162,5 +162,26 @@ class Actions:
         )
         self.about = make(QCoreApplication.translate("Actions", "&About PriceWatch"), None, ("help-about",))
         self.show_window = QAction(QCoreApplication.translate("Actions", "&Show PriceWatch"), parent)
-        for action in (self.edit, self.delete, self.details, self.check, self.open_browser):
+        self.add_shop = make(
+            QCoreApplication.translate("Actions", "Add Another &Shop…"),
+            None,
+            ("list-add",),
+            QCoreApplication.translate(
+                "Actions", "Track the same item in another shop as part of this product"
+            ),
+        )
+        self.merge = make(
+            QCoreApplication.translate("Actions", "&Merge With…"),
+            None,
+            (),
+            QCoreApplication.translate("Actions", "Make this product and another one product"),
+        )
+        self.split = make(
+            QCoreApplication.translate("Actions", "S&plit From Product"),
+            None,
+            (),
+            QCoreApplication.translate("Actions", "Make this shop's listing a product of its own again"),
+        )
+        for action in (self.edit, self.delete, self.details, self.check, self.open_browser, self.add_shop,
+                       self.merge, self.split):  # fmt: skip
             action.setEnabled(False)  # until a product is selected

@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from pricewatch import __version__, formatting
 from pricewatch.app import PriceWatch
@@ -30,6 +30,7 @@ from pricewatch.gui.products.next_check import NextCheckColumn
 from pricewatch.gui.products.organise import OrganiseActions
 from pricewatch.gui.products.panel import ProductsPanel
 from pricewatch.gui.products.retries import CheckRetries
+from pricewatch.gui.products.shops import BestPrices, ShopActions
 from pricewatch.gui.products.sync import ProductSync
 from pricewatch.gui.products.transfer import TransferActions
 from pricewatch.gui.settings.dialog import SettingsDialog
@@ -95,6 +96,14 @@ class MainWindow(QMainWindow):
         self.db_watch.changed.connect(self.product_sync.sync_outside)
         self._details: dict[int, ProductDetail] = {}
         self.product_sync.products_refreshed.connect(self._details_refresh)
+        # One item in several shops: the "All shops" column and the grouping actions
+        self.best_prices = BestPrices(app, self.product_model, self.work)
+        self.product_sync.loaded.connect(self.best_prices.refresh_now)
+        self.product_sync.products_refreshed.connect(self.best_prices.refresh)
+        self.db_watch.changed.connect(self.best_prices.refresh)  # a merge from the CLI or the API
+        self.shop_actions = ShopActions(app, self)
+        self.shop_actions.changed.connect(self._listings_changed)
+        self.shop_actions.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.transfer = TransferActions(app, self.work, self)
         self.transfer.exported.connect(self._exported)
         self.transfer.imported.connect(self._imported)
@@ -205,6 +214,9 @@ class MainWindow(QMainWindow):
         a.pause.toggled.connect(self.next_check.refresh)
         a.about.triggered.connect(self._about)
         a.settings.triggered.connect(self.open_settings)
+        a.add_shop.triggered.connect(self.add_shop)
+        a.merge.triggered.connect(self.merge_product)
+        a.split.triggered.connect(self.split_listing)
         self.products.activated.connect(self.show_detail)
         self.products.context_menu_requested.connect(self.product_context_menu.popup)
         self.products.selection_changed.connect(self._selection_changed)
@@ -217,7 +229,8 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         selected = self.products.selected_rows()
         single = len(selected) == 1
-        for action in (self.commands.edit, self.commands.details, self.commands.open_browser):
+        for action in (self.commands.edit, self.commands.details, self.commands.open_browser,
+                       self.commands.add_shop, self.commands.merge, self.commands.split):  # fmt: skip
             action.setEnabled(single)
         for action in (self.commands.delete, self.commands.check):
             action.setEnabled(bool(selected))
@@ -288,6 +301,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("%n product(s) added", "", len(product_ids)), 8000)
 
     @Slot()
+    @Slot()
+    def add_shop(self) -> QInputDialog | None:
+        product_id = self.products.current_id()
+        return None if product_id is None else self.shop_actions.add_shop(product_id)
+
+    @Slot()
+    def merge_product(self) -> QInputDialog | None:
+        product_id = self.products.current_id()
+        return None if product_id is None else self.shop_actions.merge(product_id)
+
+    @Slot()
+    def split_listing(self) -> None:
+        product_id = self.products.current_id()
+        if product_id is not None:
+            self.shop_actions.split(product_id)
+
+    @Slot(object)
+    def _listings_changed(self, product_ids: list[int]) -> None:
+        """Listings joined or parted: their rows, the "All shops" column and open history windows."""
+        for product_id in product_ids:
+            self.product_sync.refresh(product_id)
+        self.best_prices.refresh_now()
+        self._details_refresh([pid for pid in self._details if pid in product_ids])
+
     def show_current_detail(self) -> None:
         product_id = self.products.current_id()
         if product_id is not None:
@@ -569,6 +606,7 @@ class MainWindow(QMainWindow):
         self.next_check.stop()
         self.filters.stop()
         self.product_sync.stop()
+        self.best_prices.stop()
         self.product_model.stop()
         self.outside_tasks.stop()
         self.task_model.stop()

@@ -25,6 +25,8 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
     product_menu.setObjectName("productMenu")
     product_menu.addActions([a.details, a.edit, a.open_browser])
     product_menu.addSeparator()
+    product_menu.addActions([a.add_shop, a.merge, a.split])
+    product_menu.addSeparator()
     product_menu.addActions([a.check, a.check_all, a.pause])
     product_menu.addSeparator()
     product_menu.addAction(a.delete)
@@ -44,6 +46,8 @@ def build_menus(window: QMainWindow, a: Actions, docks: list[QDockWidget]) -> QA
 def product_context_menu(window: QMainWindow, a: Actions) -> QMenu:
     menu = QMenu(window)
     menu.addActions([a.details, a.edit, a.open_browser, a.check])
+    menu.addSeparator()
+    menu.addActions([a.add_shop, a.merge, a.split])
     menu.addSeparator()
     menu.addAction(a.delete)
     return menu

@@ -275,6 +275,50 @@ class Fetcher:
                 raise CancelledError() from exc
             raise
 
+    def fetch_data(
+        self,
+        url: str,
+        *,
+        types: tuple[str, ...],
+        max_bytes: int,
+        cancel: threading.Event | None = None,
+    ) -> bytes:
+        """Fetch a data file (an exchange-rate feed) of one of ``types``; never cached.
+
+        Same robots, politeness and redirect rules as pages; a missing type is accepted (small servers send
+        none), another one is refused (kind ``not_data``); more than ``max_bytes`` is ``too_large``.
+        """
+        url = validate_url(url)
+        cancel = cancel or threading.Event()
+        self._check_cancel(cancel)
+        started = time.monotonic()
+        deadline = started + self.settings.deadline
+        headers = {"Accept": ", ".join(types)}
+
+        def finish(final_url: str, response: httpx.Response) -> bytes:
+            self._raise_for_status(response, final_url)
+            if response.status_code != 200:
+                raise PermanentError(f"unexpected HTTP {response.status_code}: {final_url[:200]}",
+                                     kind="http_4xx")  # fmt: skip
+            content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if content_type and content_type not in types:
+                raise PermanentError(
+                    f"not a data file ({content_type[:60]}): {final_url[:200]}", kind="not_data"
+                )
+            return self._read(response, max_bytes, deadline, cancel, final_url)
+
+        try:
+            with cancel_scope(cancel):
+                robots = self.settings.respect_robots
+                data: bytes = self._follow(url, headers, robots, cancel, deadline, started, finish)
+                return data
+        except ScrapeError as exc:
+            if isinstance(exc, CancelledError):
+                raise
+            if cancel.is_set() or self._closed.is_set():
+                raise CancelledError() from exc
+            raise
+
     def cached(self, url: str) -> FetchResult | None:
         """The page a recent cached fetch of ``url`` got (``from_cache`` set), or None; no I/O."""
         if self.cache is None:

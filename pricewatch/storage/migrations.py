@@ -203,18 +203,18 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE tasks ADD COLUMN worker TEXT;
     """,
-    # the struck-through "was" price a page shows, with each reading and as the product's current one, so a
-    # discount can be checked against the prices seen before it (deals.py)
+    # 18: the struck-through "was" price a page shows, with each reading and as the product's current one,
+    # so a discount can be checked against the prices seen before it (deals.py)
     """
     ALTER TABLE observations ADD COLUMN list_price TEXT;
     ALTER TABLE products ADD COLUMN list_price TEXT;
     """,
-    # how much a product holds ("500 g", "6 x 1.5 L"), read from the page's structured data or set by the
+    # 19: how much a product holds ("500 g", "6 x 1.5 L"), read from the page's structured data or set by the
     # user, for its price per kg, L or piece
     """
     ALTER TABLE products ADD COLUMN quantity TEXT;
     """,
-    # tags on products; ``key`` is the case-folded name, so "Gift" and "gift" are one tag (SQLite's
+    # 20: tags on products; ``key`` is the case-folded name, so "Gift" and "gift" are one tag (SQLite's
     # NOCASE folds ASCII only)
     """
     CREATE TABLE tags (
@@ -229,7 +229,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX product_tags_tag ON product_tags(tag_id);
     """,
-    # smart filters the user saved by name (the query as JSON, see pricewatch.product_filters); in the
+    # 21: smart filters the user saved by name (the query as JSON, see pricewatch.product_filters); in the
     # database rather than the settings file, so the CLI, the API and every window share them and an export
     # carries them
     """
@@ -240,11 +240,29 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
         query TEXT NOT NULL
     );
     """,
-    # snoozes per alert rule (until a time), and "until the price changes again" for a product or a rule
+    # 22: snoozes per alert rule (until a time), and "until the price changes again" for a product or a rule
     """
     ALTER TABLE products ADD COLUMN snooze_until_change INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE alert_rules ADD COLUMN snoozed_until TEXT;
     ALTER TABLE alert_rules ADD COLUMN snooze_until_change INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 23: listings of one item in several shops: a product (listing) joins a group; a product without a row
+    # is a group of its own, so existing databases need no data change and checks stay per address
+    """
+    CREATE TABLE product_groups (
+        product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+        group_id INTEGER NOT NULL
+    );
+    CREATE INDEX product_groups_group ON product_groups(group_id);
+    """,
+    # 24: exchange rates per euro (the European Central Bank's reference rates) with the date they are for
+    """
+    CREATE TABLE exchange_rates (
+        currency TEXT PRIMARY KEY,
+        per_eur TEXT NOT NULL,
+        rate_date TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
     """,
 )
 

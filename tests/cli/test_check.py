@@ -105,7 +105,7 @@ def test_serve_with_api_runs_until_sigint(home: Path) -> None:
     assert "stopping (SIGINT)" in out and "stopped" in out
     with open_pricewatch() as app:  # the scheduler started and recorded its baseline
         assert {job["id"] for job in app.scheduled_jobs() if job["last_run_at"]} == {
-            "check_prices", "cleanup_old_data", "clear_old_cache",
+            "check_prices", "cleanup_old_data", "clear_old_cache", "update_exchange_rates",
         }  # fmt: skip
 
 

@@ -50,8 +50,8 @@ def test_everyday_choices_come_first_and_the_rest_is_advanced(
         assert advanced.isAncestorOf(dialog.editors[key]) and not general.isAncestorOf(dialog.editors[key])
     language = dialog.editors[("gui", "language")]
     assert isinstance(language, QComboBox) and language.isEnabled() and general.isAncestorOf(language)
-    currency = general.findChild(QComboBox, "currencyPlaceholder")
-    assert currency is not None and not currency.isEnabled()
+    home = general.findChild(QComboBox, "currency.home")  # the currency prices are compared in: a real choice
+    assert home is not None and home.isEnabled() and dialog.editors[("currency", "home")] is home
     autostart = general.findChild(QCheckBox, "desktop.autostart")
     assert autostart is not None and autostart.text().startswith("Start PriceWatch at login")
     dialog.reject()

@@ -12,7 +12,8 @@ from pricewatch.models import AlertKind, AlertRule
 # The kinds the checkboxes edit; any other rule a product has (a drop by an amount, set with the CLI or the
 # API) is shown as a count and saved back unchanged.
 _EDITED = (AlertKind.TARGET_PRICE, AlertKind.DROP_PERCENT, AlertKind.ANY_DROP, AlertKind.PRICE_INCREASE,
-           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK, AlertKind.LOWEST_IN_DAYS)  # fmt: skip
+           AlertKind.BACK_IN_STOCK, AlertKind.OUT_OF_STOCK, AlertKind.LOWEST_IN_DAYS,
+           AlertKind.CHEAPEST_BELOW)  # fmt: skip
 
 
 class AlertRulesEditor(QGroupBox):
@@ -42,6 +43,13 @@ class AlertRulesEditor(QGroupBox):
         self.out_of_stock = QCheckBox(self.tr("it sells out"), self)
         self.lowest = QCheckBox(self.tr("the price is the lowest in 30 days"), self)
         self.lowest.setToolTip(self.tr("Needs 30 days of history: PriceWatch stays quiet until it has them"))
+        # The product's cheapest shop, in the home currency (the product may be sold by several shops)
+        self.cheapest = QCheckBox(self.tr("the cheapest of all its shops is at or below"), self)
+        self.cheapest_amount = QDoubleSpinBox(self)
+        self.cheapest_amount.setRange(0.01, 10_000_000)
+        self.cheapest_amount.setDecimals(2)
+        self.cheapest_amount.setEnabled(False)
+        self.cheapest.toggled.connect(self.cheapest_amount.setEnabled)
         self.kept_hint = QLabel(self)
         self.kept_hint.setVisible(False)
         layout = QGridLayout(self)
@@ -51,7 +59,10 @@ class AlertRulesEditor(QGroupBox):
         boxes = (self.any_drop, self.lowest, self.increase, self.back_in_stock, self.out_of_stock)
         for row, box in enumerate(boxes, 2):
             layout.addWidget(box, row, 0, 1, 2)
-        layout.addWidget(self.kept_hint, 2 + len(boxes), 0, 1, 2)
+        row = 2 + len(boxes)
+        layout.addWidget(self.cheapest, row, 0)
+        layout.addWidget(self.cheapest_amount, row, 1)
+        layout.addWidget(self.kept_hint, row + 1, 0, 1, 2)
         layout.setColumnStretch(2, 1)
 
     def rules(self, product_id: int, target: Decimal | None) -> list[AlertRule]:
@@ -73,7 +84,14 @@ class AlertRulesEditor(QGroupBox):
         if self.lowest.isChecked():
             days = self._lowest_rule.window_days if self._lowest_rule else 30
             rules.append(AlertRule(product_id, AlertKind.LOWEST_IN_DAYS, window_days=days))
+        if self.cheapest.isChecked():
+            amount = Decimal(str(round(self.cheapest_amount.value(), 2)))
+            rules.append(AlertRule(product_id, AlertKind.CHEAPEST_BELOW, amount=amount))
         return rules
+
+    def set_home_currency(self, code: str) -> None:
+        """The currency the cheapest-shop amount is in (the home currency of the settings)."""
+        self.cheapest_amount.setSuffix(f" {code}")
 
     def set_rules(self, rules: list[AlertRule]) -> None:
         shown = [rule for rule in rules if rule.enabled and rule.kind in _EDITED]
@@ -91,6 +109,10 @@ class AlertRulesEditor(QGroupBox):
         self.lowest.setChecked(self._lowest_rule is not None)
         days = (self._lowest_rule.window_days if self._lowest_rule else None) or 30
         self.lowest.setText(self.tr("the price is the lowest in %n days", "", days))
+        cheapest = kinds.get(AlertKind.CHEAPEST_BELOW)
+        self.cheapest.setChecked(cheapest is not None)
+        if cheapest is not None and cheapest.amount is not None:
+            self.cheapest_amount.setValue(float(cheapest.amount))
         count = len(self._kept)
         if count == 1:
             kept = self.tr("and 1 more rule set elsewhere (kept; see pricewatch alerts)")

@@ -131,6 +131,7 @@ class ProductDialog(QDialog):
         self.lookup.stop_requested.connect(self.stop_lookup)
         self.lookup.candidate_picked.connect(self._candidate_picked)
         self.rules = AlertRulesEditor(self)
+        self.rules.set_home_currency(self.app.home_currency)
         if product is not None and product.id is not None:
             self.rules.set_rules(self.app.alert_rules_for(product.id))
         else:  # what every front end gives a new product (settings)

@@ -3,6 +3,7 @@ stock changes marked; a hover readout (date and price), zoom with the wheel, pan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QScatterSeries,
     QValueAxis,
+    QXYSeries,
 )
 from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
@@ -28,6 +30,8 @@ LINE = QColor(9, 105, 218)
 TARGET = QColor(130, 80, 223)  # not green: that is "back in stock"
 OUT = QColor(207, 34, 46)
 BACK = QColor(26, 127, 55)
+# The other shops' lines when a product has several listings (the product's own line stays LINE)
+OTHER_LINES = (QColor(191, 135, 0), QColor(0, 150, 160), QColor(160, 60, 140), QColor(110, 110, 110))
 MIN_PAD = timedelta(minutes=10)  # around a history of a few minutes (or one point), in "All"
 EDGE = 0.02  # of the range, right of "now", so the last check's dot is not cut in half
 MAX_MARKERS = 1  # a single reading needs a dot (its line is one pixel long); more read better as a line
@@ -101,6 +105,8 @@ class PriceChart(QChartView):
         self._apply_palette()
         self.points = 0
         self.segments: list[QLineSeries] = []
+        self.other_lines: list[list[QLineSeries]] = []  # per other listing, its segments
+        self.other_dots: list[QScatterSeries] = []
         self.crosshair = Crosshair(chart)
         self._history: list[PriceObservation] = []
         self._currency: str | None = None
@@ -127,8 +133,13 @@ class PriceChart(QChartView):
         chart.legend().setLabelColor(palette.color(QPalette.ColorRole.Text))
 
     def show_history(self, history: list[PriceObservation], *, target: Decimal | None, currency: str | None,
-                     since: datetime | None) -> None:  # fmt: skip
-        self._last = (history, {"target": target, "currency": currency, "since": since})
+                     since: datetime | None, name: str | None = None,
+                     others: Sequence[tuple[str, list[PriceObservation]]] = (),
+                     note: str = "") -> None:  # fmt: skip
+        """Draw ``history``; ``others`` are the product's other listings (name, history in ``currency``),
+        one line each on the same axes, and ``note`` says how they were converted (the chart's title)."""
+        self._last = (history, {"target": target, "currency": currency, "since": since, "name": name,
+                                "others": others, "note": note})  # fmt: skip
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -140,7 +151,8 @@ class PriceChart(QChartView):
         self._history, self._currency = history, currency
         self.crosshair.hide()
         self.segments = []
-        name = self.tr("Price ({currency})").format(
+        chart.setTitle(note)
+        name = name or self.tr("Price ({currency})").format(
             currency=fmt.currency_symbol(currency) or self.tr("price")
         )
         for n, points in enumerate(price_segments(history, start, now) or [[]]):
@@ -155,10 +167,16 @@ class PriceChart(QChartView):
                     legend_marker.setVisible(False)  # one legend entry for the price, however many gaps
             self.segments.append(line)
         self.points = sum(segment.count() for segment in self.segments)
+        self.other_dots = []  # a dot on a shop's single reading
+        self.other_lines = [
+            self._listing_line(label, other, start, now, OTHER_LINES[n % len(OTHER_LINES)])
+            for n, (label, other) in enumerate(others)
+        ]
 
         markers = self._point_markers(shown)
 
         values = [p.y() for p in self.price_points()]
+        values += [p.y() for lines in self.other_lines for line in lines for p in line.points()]
         if target is not None:
             values.append(float(target))
         low, high = (min(values), max(values)) if values else (0.0, 1.0)
@@ -182,7 +200,8 @@ class PriceChart(QChartView):
             chart.addAxis(
                 axis, Qt.AlignmentFlag.AlignBottom if axis is x_axis else Qt.AlignmentFlag.AlignLeft
             )
-        for segment in self.segments:
+        shops: list[QXYSeries] = [line for lines in self.other_lines for line in lines]
+        for segment in [*self.segments, *shops, *self.other_dots]:
             segment.attachAxis(x_axis)
             segment.attachAxis(y_axis)
         self._x_axis = x_axis
@@ -206,6 +225,36 @@ class PriceChart(QChartView):
             target_line.attachAxis(y_axis)
         self._stock_markers(history, start, x_axis, y_axis)
         self.span_changed.emit(left, right)
+
+    def _listing_line(
+        self, name: str, history: list[PriceObservation], start: datetime, now: datetime, colour: QColor
+    ) -> list[QLineSeries]:
+        """Another shop's step line (its segments, one legend entry; a dot on a single reading)."""
+        lines: list[QLineSeries] = []
+        shown = [o for o in history if o.price is not None and o.observed_at >= start]
+        dotted = 0 < len(shown) <= MAX_MARKERS
+        if dotted:
+            dots = QScatterSeries()
+            dots.setName(name)
+            dots.setColor(colour)
+            dots.setBorderColor(colour)
+            dots.setMarkerSize(7)
+            for obs in shown:
+                dots.append(_ms(obs.observed_at), float(obs.price))  # type: ignore[arg-type]  # priced only
+            self.chart().addSeries(dots)
+            self.other_dots.append(dots)
+        for n, points in enumerate(price_segments(history, start, now)):
+            line = QLineSeries()
+            line.setName(name)
+            line.setPen(QPen(colour, 1.8))
+            for x, y in points:
+                line.append(x, y)
+            self.chart().addSeries(line)
+            if n or dotted:  # one legend entry per shop (its dot, or its first segment)
+                for legend_marker in self.chart().legend().markers(line):
+                    legend_marker.setVisible(False)
+            lines.append(line)
+        return lines
 
     def price_points(self) -> list[QPointF]:
         """The price line's points, segment after segment."""

@@ -79,6 +79,8 @@ class ProductDetail(QDialog):
         self.work = work
         self.history: list[PriceObservation] = []
         self.checks: list[TaskRecord] = []
+        # every listing of the product with its history in the home currency (empty: one listing)
+        self.listings: list[tuple[Product, list[PriceObservation]]] = []
         self.loaded = False
         self.browser: Any = None  # the PriceWatch browser window, while open
         self.why: WhyPrice | None = None
@@ -225,12 +227,18 @@ class ProductDetail(QDialog):
                 app.history(product_id),
                 app.product_tasks(product_id, CHECK_ROWS),
                 app.deal(product_id),
+                app.listing_histories(product_id),
             ),
             self._history_loaded,
         )
 
-    def _history_loaded(self, loaded: tuple[list[PriceObservation], list[TaskRecord], Deal]) -> None:
-        self.history, self.checks, deal = loaded
+    def _history_loaded(
+        self,
+        loaded: tuple[
+            list[PriceObservation], list[TaskRecord], Deal, list[tuple[Product, list[PriceObservation]]]
+        ],
+    ) -> None:
+        self.history, self.checks, deal, self.listings = loaded
         self.deal.show_deal(deal, self.app.unit_price(self.product), self.product.currency)
         self.deal.show()
         self._show_rows()
@@ -318,9 +326,36 @@ class ProductDetail(QDialog):
         days = self.range_days()
         since = utcnow() - timedelta(days=days) if days else None
         product = self.product
+        if len(self.listings) > 1:  # one line per shop, all in the home currency
+            self._draw_listings(since)
+            return
         self.chart.show_history(
             self.history, target=product.target_price, currency=product.currency, since=since
         )
+
+    def _draw_listings(self, since: datetime | None) -> None:
+        home = self.app.home_currency
+        rate_date = self.app.exchange_rates().table.rate_date
+        own = next((h for p, h in self.listings if p.id == self.product_id), self.history)
+        names = [fmt.clean_text(p.shop, 40) for p, _h in self.listings]
+        twice = {name for name in names if names.count(name) > 1}  # two listings of one shop: tell them apart
+        others = [(self._shop_name(p, twice), h) for p, h in self.listings if p.id != self.product_id]
+        converted = any((p.currency or home) != home for p, _h in self.listings)
+        if converted and rate_date is not None:
+            note = self.tr("All shops in {currency}, converted at the rates of {date}").format(
+                currency=home, date=rate_date.isoformat()
+            )
+        else:
+            note = self.tr("All shops in {currency}").format(currency=home)
+        target = self.product.target_price if (self.product.currency or home) == home else None
+        self.chart.show_history(own, target=target, currency=home, since=since, others=others, note=note,
+                                name=self._shop_name(self.product, twice))  # fmt: skip
+
+    def _shop_name(self, product: Product, twice: set[str]) -> str:
+        shop = fmt.clean_text(product.shop, 40)
+        if shop and shop not in twice:
+            return shop
+        return self.tr("{shop} #{id}").format(shop=shop or self.tr("Listing"), id=product.id)
 
     @Slot(object, object)
     def _span_changed(self, left: datetime, right: datetime) -> None:

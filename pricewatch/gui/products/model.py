@@ -34,7 +34,7 @@ from pricewatch.models import Availability, Product
 from pricewatch.translation import QT_TRANSLATE_NOOP
 
 (COL_TITLE, COL_SHOP, COL_PRICE, COL_CHANGE, COL_LOWEST, COL_HIGHEST, COL_TARGET, COL_AVAILABILITY,
- COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL, COL_TAGS) = range(13)  # fmt: skip
+ COL_LAST_CHECKED, COL_NEXT_CHECK, COL_HISTORY, COL_DEAL, COL_TAGS, COL_ALL_SHOPS) = range(14)  # fmt: skip
 _HEADERS = (
     QT_TRANSLATE_NOOP("ProductTableModel", "Product"),
     QT_TRANSLATE_NOOP("ProductTableModel", "Shop"),
@@ -49,6 +49,7 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("ProductTableModel", "History"),
     QT_TRANSLATE_NOOP("ProductTableModel", "Deal"),
     QT_TRANSLATE_NOOP("ProductTableModel", "Tags"),
+    QT_TRANSLATE_NOOP("ProductTableModel", "All shops"),
 )
 
 ProductRole = Qt.ItemDataRole.UserRole + 1  # the Product
@@ -56,6 +57,7 @@ ProductIdRole = Qt.ItemDataRole.UserRole + 2
 SearchRole = Qt.ItemDataRole.UserRole + 3  # lower-case text the search box matches
 SparklineRole = Qt.ItemDataRole.UserRole + 4  # recent prices, oldest first, as floats
 ChangeSignRole = Qt.ItemDataRole.UserRole + 5  # -1 cheaper, 0 same, 1 dearer
+BestPriceRole = Qt.ItemDataRole.UserRole + 6  # the product's cheapest price in the home currency, or None
 
 PAUSED_COLOUR = QColor(128, 128, 128)
 UNSURE_MARK = "~"  # before a price the extractor was not sure of
@@ -187,6 +189,7 @@ def _stored_next_check(p: Product) -> datetime | str:
 
 
 _D, _F, _T = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+_BEST_ROLES = frozenset({_D, _T, BestPriceRole})
 # The cells a check waiting for its retry shows differently from a failed product's.
 _RETRY_CELLS = frozenset({(_D, COL_AVAILABILITY), (_F, COL_AVAILABILITY), (_T, COL_AVAILABILITY),
                           (_F, COL_TITLE), (_F, COL_LAST_CHECKED),
@@ -227,6 +230,8 @@ class ProductTableModel(QAbstractTableModel):
         # product id -> (the Tags cell, its tooltip), from gui/filters/labels.py; absent: no tags, no snooze
         self._labels: Mapping[int, tuple[str, str]] = {}
         self._shown: frozenset[int] | None = None  # a smart filter's products (gui/filters); None: every one
+        # product id -> the "All shops" cell: (text, tooltip, cheapest home price); see products/shops.py
+        self._best: dict[int, tuple[str, str, Decimal | None]] = {}
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -268,6 +273,8 @@ class ProductTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if column == COL_ALL_SHOPS and role in _BEST_ROLES:
+            return self._best_data(row.product.id or 0, role)
         if self._retrying and (role, column) in _RETRY_CELLS and row.product.id in self._retrying:
             return self._retry_data(row.product, column, role)
         if column == COL_DEAL:
@@ -322,6 +329,24 @@ class ProductTableModel(QAbstractTableModel):
                 return warning_icon()
             return pause_icon() if row.product.paused else self._thumbnail(row.product)
         return None
+
+    def _best_data(self, product_id: int, role: int) -> Any:
+        best = self._best.get(product_id)
+        if role == BestPriceRole:
+            return None if best is None else best[2]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if best is None else best[0]
+        return None if best is None else fmt.plain_tooltip(best[1])
+
+    def set_best_prices(self, cells: dict[int, tuple[str, str, Decimal | None]]) -> None:
+        """The "All shops" column: per product id its text, tooltip and cheapest price (home currency)."""
+        if cells == self._best:
+            return
+        self._best = cells
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, COL_ALL_SHOPS), self.index(len(self._rows) - 1, COL_ALL_SHOPS)
+            )
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Roles) -> None:
         fill_roles(self.data, index, roleDataSpan)  # one call per painted cell, not seven

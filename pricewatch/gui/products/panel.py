@@ -46,9 +46,10 @@ from pricewatch.models import Product
 from pricewatch.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
-# Shop, price, change, lowest, highest, target, availability, last checked, next check, history, deal, tags
-# (the title stretches): 1100 px, so the name keeps about 80 px at the default window size.
-DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 90, 80)
+# Shop, price, change, lowest, highest, target, availability, last checked, next check, history, deal, tags,
+# all shops (the title stretches): 1210 px, more than the default window holds, so the table scrolls sideways
+# there until the user narrows or hides columns.
+DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 90, 80, 110)
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air

@@ -13,7 +13,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,6 +36,7 @@ from pricewatch.gui.settings.apprise_box import AppriseBox, apprise_problems
 from pricewatch.gui.settings.desktop import DesktopSwitches
 from pricewatch.gui.settings.everyday import QuietHours, RuleChoice
 from pricewatch.gui.settings.fields import HIDDEN, editor_value, field_types, label_for, make_editor
+from pricewatch.gui.settings.home_currency import HomeCurrency
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import NotificationRecord
 from pricewatch.translation import QT_TRANSLATE_NOOP
@@ -65,8 +65,8 @@ EVERYDAY: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (QT_TRANSLATE_NOOP("SettingsDialog", "Window"), (("gui", "close_to_tray"),)),
 )
 # shown beside quiet_hours_start; under "Language and region"
-PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end"), ("gui", "language")})
-ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api")
+PLACED_WITH_OTHERS = frozenset({("notify", "quiet_hours_end"), ("gui", "language"), ("currency", "home")})
+ADVANCED_SECTIONS = ("schedule", "fetch", "browser", "tasks", "cache", "api", "currency")
 SECTION_TITLES = {
     "schedule": QT_TRANSLATE_NOOP("SettingsDialog", "Schedule details"),
     "fetch": QT_TRANSLATE_NOOP("SettingsDialog", "Fetching pages and politeness towards shops"),
@@ -76,6 +76,7 @@ SECTION_TITLES = {
     "notify": QT_TRANSLATE_NOOP("SettingsDialog", "Notifications"),
     "api": QT_TRANSLATE_NOOP("SettingsDialog", "Local HTTP API"),
     "gui": QT_TRANSLATE_NOOP("SettingsDialog", "Window"),
+    "currency": QT_TRANSLATE_NOOP("SettingsDialog", "Exchange rates"),
 }
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -184,7 +185,7 @@ class SettingsDialog(QDialog):
             form.addRow(label_for(section, name), editor)
 
     def _add_language_and_region(self, form: QFormLayout, page: QWidget) -> None:
-        """The language (applies at the next start) and the currency (not yet a choice)."""
+        """The language (applies at the next start) and the home currency prices are compared in."""
         heading = self.tr("Language and region")
         form.addRow(QLabel(f"<b>{heading}</b>", page))
         language = self.editors[("gui", "language")]
@@ -193,14 +194,10 @@ class SettingsDialog(QDialog):
         note.setObjectName("languageNote")
         note.setEnabled(False)
         form.addRow("", note)
-        currency = QComboBox(page)
-        currency.setObjectName("currencyPlaceholder")
-        currency.addItem(self.tr("As each shop states it"))
-        currency.setEnabled(False)
-        currency.setToolTip(
-            self.tr("Prices are shown in the shop's currency; converting them is not offered yet")
-        )
-        form.addRow(self.tr("Currency"), currency)
+        self.home_currency = HomeCurrency(self.app, page)
+        self.editors[("currency", "home")].deleteLater()
+        self.editors[("currency", "home")] = self.home_currency
+        form.addRow(self.home_currency.label, self.home_currency)
 
     def _advanced_page(self) -> QWidget:
         scroll = QScrollArea(self.tabs)
@@ -374,6 +371,7 @@ class SettingsDialog(QDialog):
             )
         if not settings.api.host:
             found.append(self.tr("The API needs an address to listen on"))
+        found.extend(self.home_currency.problems())
         if settings.notify.apprise_urls and (self.apprise.checking or self.apprise._timer.isActive()):
             self.apprise.problems = apprise_problems(settings.notify.apprise_urls)  # Save must not wait
         found.extend(self.apprise.problems)

@@ -390,6 +390,30 @@ FIELDS: dict[tuple[str, str], tuple[str, float, float, str, str]] = {
         "",
         QT_TRANSLATE_NOOP("Settings", "Applies after a restart"),
     ),
+    ("currency", "rates_url"): (
+        QT_TRANSLATE_NOOP("Settings", "Exchange rates from"),
+        0,
+        0,
+        "",
+        QT_TRANSLATE_NOOP(
+            "Settings",
+            "A daily reference-rate file in the European Central Bank's format (its own by default)",
+        ),
+    ),
+    ("currency", "update_hour"): (
+        QT_TRANSLATE_NOOP("Settings", "Fetch the rates daily at hour"),
+        0,
+        23,
+        "",
+        QT_TRANSLATE_NOOP("Settings", "Local time"),
+    ),
+    ("currency", "stale_after_days"): (
+        QT_TRANSLATE_NOOP("Settings", "Rates are out of date after"),
+        1,
+        365,
+        QT_TRANSLATE_NOOP("Settings", " days"),
+        QT_TRANSLATE_NOOP("Settings", "The bank publishes on working days only"),
+    ),
 }
 # Internal state kept in the settings file, not choices for the user.
 HIDDEN = frozenset({("gui", "tray_hint_shown")})

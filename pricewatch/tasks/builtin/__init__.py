@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from pricewatch.tasks.builtin import images, maintenance, notifications, price_tracking, scraping
+from pricewatch.tasks.builtin import currency, images, maintenance, notifications, price_tracking, scraping
 
-__all__ = ["images", "maintenance", "notifications", "price_tracking", "scraping"]
+__all__ = ["currency", "images", "maintenance", "notifications", "price_tracking", "scraping"]

@@ -147,6 +147,30 @@
         <source>&amp;Show PriceWatch</source>
         <translation>PriceWatch &amp;zeigen</translation>
     </message>
+    <message>
+        <source>Add Another &amp;Shop…</source>
+        <translation>Weiteren &amp;Shop hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Track the same item in another shop as part of this product</source>
+        <translation>Denselben Artikel in einem weiteren Shop als Teil dieses Produkts verfolgen</translation>
+    </message>
+    <message>
+        <source>&amp;Merge With…</source>
+        <translation>&amp;Zusammenführen mit…</translation>
+    </message>
+    <message>
+        <source>Make this product and another one product</source>
+        <translation>Dieses und ein anderes Produkt zu einem machen</translation>
+    </message>
+    <message>
+        <source>S&amp;plit From Product</source>
+        <translation>Vom Produkt &amp;trennen</translation>
+    </message>
+    <message>
+        <source>Make this shop&apos;s listing a product of its own again</source>
+        <translation>Das Angebot dieses Shops wieder zu einem eigenen Produkt machen</translation>
+    </message>
 </context>
 <context>
     <name>ActivityIndicator</name>
@@ -308,6 +332,10 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
         <source>Needs 30 days of history: PriceWatch stays quiet until it has them</source>
         <translation>Braucht 30 Tage Verlauf: Bis dahin bleibt PriceWatch still</translation>
     </message>
+    <message>
+        <source>the cheapest of all its shops is at or below</source>
+        <translation>der günstigste all seiner Shops höchstens kostet</translation>
+    </message>
     <message numerus="yes">
         <source>the price is the lowest in %n days</source>
         <translation>
@@ -349,6 +377,10 @@ Klicken, um die Aufgaben zu zeigen (Strg+T)</translation>
     <message>
         <source>Out of stock</source>
         <translation>Ausverkauft</translation>
+    </message>
+    <message>
+        <source>Cheapest shop below your price</source>
+        <translation>Günstigster Shop unter Ihrem Preis</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -486,6 +518,25 @@ mailto://ich:app-passwort@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>BestPrices</name>
+    <message>
+        <source>{price} · {count} shops</source>
+        <translation>{price} · {count} Shops</translation>
+    </message>
+    <message>
+        <source> (cheapest)</source>
+        <translation> (am günstigsten)</translation>
+    </message>
+    <message>
+        <source>Converted at the exchange rates of {date}</source>
+        <translation>Umgerechnet zu den Wechselkursen vom {date}</translation>
+    </message>
+    <message>
+        <source> (out of date)</source>
+        <translation> (veraltet)</translation>
+    </message>
+</context>
+<context>
     <name>Browser</name>
     <message>
         <source>Could not open a web browser</source>
@@ -517,6 +568,116 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>Selector: {selector}</source>
         <translation>Selektor: {selector}</translation>
+    </message>
+</context>
+<context>
+    <name>BulkEditDialog</name>
+    <message numerus="yes">
+        <source>Edit Selected Products (%n)</source>
+        <translation>
+            <numerusform>Ausgewähltes Produkt bearbeiten (%n)</numerusform>
+            <numerusform>Ausgewählte Produkte bearbeiten (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tags, separated by commas</source>
+        <translation>Schlagwörter, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Set to</source>
+        <translation>Setzen auf</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>No new rule</source>
+        <translation>Keine neue Regel</translation>
+    </message>
+    <message>
+        <source>Price at or below…</source>
+        <translation>Preis höchstens…</translation>
+    </message>
+    <message>
+        <source>Drop of at least … %</source>
+        <translation>Senkung um mindestens … %</translation>
+    </message>
+    <message>
+        <source>Drop of at least … (amount)</source>
+        <translation>Senkung um mindestens … (Betrag)</translation>
+    </message>
+    <message>
+        <source>Any price drop</source>
+        <translation>Jede Preissenkung</translation>
+    </message>
+    <message>
+        <source>Any price increase</source>
+        <translation>Jede Preiserhöhung</translation>
+    </message>
+    <message>
+        <source>Back in stock</source>
+        <translation>Wieder verfügbar</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Ausverkauft</translation>
+    </message>
+    <message>
+        <source>Lowest price of the last … days</source>
+        <translation>Niedrigster Preis der letzten … Tage</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Leave as it is</source>
+        <translation>Unverändert lassen</translation>
+    </message>
+    <message>
+        <source>Pause checks</source>
+        <translation>Prüfungen pausieren</translation>
+    </message>
+    <message>
+        <source>Resume checks</source>
+        <translation>Prüfungen fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Add tags:</source>
+        <translation>Schlagwörter &amp;hinzufügen:</translation>
+    </message>
+    <message>
+        <source>&amp;Remove tags:</source>
+        <translation>Schlagwörter &amp;entfernen:</translation>
+    </message>
+    <message>
+        <source>Check &amp;interval:</source>
+        <translation>Prüf&amp;intervall:</translation>
+    </message>
+    <message>
+        <source>Add a r&amp;ule:</source>
+        <translation>&amp;Regel hinzufügen:</translation>
+    </message>
+    <message>
+        <source>&amp;Checks:</source>
+        <translation>&amp;Prüfungen:</translation>
+    </message>
+    <message>
+        <source>The rule needs a number of days, such as 30.</source>
+        <translation>Die Regel braucht eine Anzahl Tage, etwa 30.</translation>
+    </message>
+    <message>
+        <source>The rule needs a number, such as 10.</source>
+        <translation>Die Regel braucht eine Zahl, etwa 10.</translation>
+    </message>
+    <message>
+        <source>The rule needs a number above zero.</source>
+        <translation>Die Regel braucht eine Zahl über null.</translation>
+    </message>
+    <message>
+        <source>Choose something to change.</source>
+        <translation>Wählen Sie etwas zum Ändern.</translation>
     </message>
 </context>
 <context>
@@ -868,6 +1029,37 @@ mailto://ich:app-passwort@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>Show products</source>
+        <translation>Produkte anzeigen</translation>
+    </message>
+    <message>
+        <source>Save Filter…</source>
+        <translation>Filter speichern…</translation>
+    </message>
+    <message>
+        <source>Keep a combination of conditions under a name</source>
+        <translation>Eine Kombination von Bedingungen unter einem Namen speichern</translation>
+    </message>
+    <message>
+        <source>Delete Filter</source>
+        <translation>Filter löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>&amp;Zeigen:</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>Alle Produkte</translation>
+    </message>
+    <message>
+        <source>Tag: {name} ({count})</source>
+        <translation>Schlagwort: {name} ({count})</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
@@ -892,6 +1084,33 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>No change</source>
         <translation>Keine Änderung</translation>
+    </message>
+</context>
+<context>
+    <name>HomeCurrency</name>
+    <message>
+        <source>Home currency</source>
+        <translation>Heimatwährung</translation>
+    </message>
+    <message>
+        <source>No exchange rates fetched yet.</source>
+        <translation>Noch keine Wechselkurse abgerufen.</translation>
+    </message>
+    <message>
+        <source>Exchange rates of {date}.</source>
+        <translation>Wechselkurse vom {date}.</translation>
+    </message>
+    <message>
+        <source>The last update failed: {error}</source>
+        <translation>Die letzte Aktualisierung ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <source>Prices from every shop are compared in this currency.</source>
+        <translation>Die Preise aller Shops werden in dieser Währung verglichen.</translation>
+    </message>
+    <message>
+        <source>Home currency: use a three-letter code such as EUR or USD</source>
+        <translation>Heimatwährung: ein Code aus drei Buchstaben wie EUR oder USD</translation>
     </message>
 </context>
 <context>
@@ -1242,6 +1461,92 @@ mailto://ich:app-passwort@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>OrganiseActions</name>
+    <message>
+        <source>Edit &amp;Selected…</source>
+        <translation>Auswahl &amp;bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Tags, check interval, a new rule or pause for every selected product</source>
+        <translation>Schlagwörter, Prüfintervall, eine neue Regel oder Pause für jedes ausgewählte Produkt</translation>
+    </message>
+    <message>
+        <source>S&amp;nooze</source>
+        <translation>Sch&amp;lummern</translation>
+    </message>
+    <message>
+        <source>For a &amp;Day</source>
+        <translation>Für einen &amp;Tag</translation>
+    </message>
+    <message>
+        <source>For a &amp;Week</source>
+        <translation>Für eine &amp;Woche</translation>
+    </message>
+    <message>
+        <source>Until the Price &amp;Changes</source>
+        <translation>Bis sich der Preis &amp;ändert</translation>
+    </message>
+    <message>
+        <source>&amp;Unsnooze</source>
+        <translation>Schlummern &amp;beenden</translation>
+    </message>
+    <message>
+        <source>Snooze &amp;Alerts…</source>
+        <translation>&amp;Alarme schlummern…</translation>
+    </message>
+    <message>
+        <source>Snooze or unsnooze each alert rule of the product</source>
+        <translation>Jede Alarmregel des Produkts schlummern lassen oder wecken</translation>
+    </message>
+    <message numerus="yes">
+        <source>Changing the selected products (%n)…</source>
+        <translation>
+            <numerusform>Das ausgewählte Produkt wird geändert (%n)…</numerusform>
+            <numerusform>Die ausgewählten Produkte werden geändert (%n)…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was changed</source>
+        <translation>Nichts wurde geändert</translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed for a day: %n</source>
+        <translation>
+            <numerusform>Für einen Tag schlummernde Produkte: %n</numerusform>
+            <numerusform>Für einen Tag schlummernde Produkte: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed for a week: %n</source>
+        <translation>
+            <numerusform>Für eine Woche schlummernde Produkte: %n</numerusform>
+            <numerusform>Für eine Woche schlummernde Produkte: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed until their price changes: %n</source>
+        <translation>
+            <numerusform>Bis zur Preisänderung schlummernde Produkte: %n</numerusform>
+            <numerusform>Bis zur Preisänderung schlummernde Produkte: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products unsnoozed: %n</source>
+        <translation>
+            <numerusform>Geweckte Produkte: %n</numerusform>
+            <numerusform>Geweckte Produkte: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved the filter “{name}”</source>
+        <translation>Filter „{name}“ gespeichert</translation>
+    </message>
+    <message>
+        <source>Deleted the filter “{name}”</source>
+        <translation>Filter „{name}“ gelöscht</translation>
+    </message>
+</context>
+<context>
     <name>OutsideTasks</name>
     <message>
         <source>process {pid}</source>
@@ -1408,6 +1713,22 @@ mailto://ich:app-passwort@gmail.com</translation>
     <message>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>All shops in {currency}, converted at the rates of {date}</source>
+        <translation>Alle Shops in {currency}, umgerechnet zu den Kursen vom {date}</translation>
+    </message>
+    <message>
+        <source>All shops in {currency}</source>
+        <translation>Alle Shops in {currency}</translation>
+    </message>
+    <message>
+        <source>{shop} #{id}</source>
+        <translation>{shop} Nr. {id}</translation>
+    </message>
+    <message>
+        <source>Listing</source>
+        <translation>Angebot</translation>
     </message>
     <message>
         <source>In view: average {average} · lowest {lowest}</source>
@@ -1663,6 +1984,14 @@ Ihr Preisverlauf wird ebenfalls gelöscht.</translation>
         <translation>Preisurteil</translation>
     </message>
     <message>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <source>All shops</source>
+        <translation>Alle Shops</translation>
+    </message>
+    <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
         <translation>Unsichere Messung: Die Seite nennt diesen Preis nicht eindeutig, daher löst er allein keinen Alarm aus</translation>
     </message>
@@ -1710,6 +2039,17 @@ Nächster Versuch um {time}</translation>
     </message>
 </context>
 <context>
+    <name>ProductTags</name>
+    <message>
+        <source>Snoozed</source>
+        <translation>Schlummert</translation>
+    </message>
+    <message>
+        <source>Snoozed: its notifications, or some of its rules&apos;, are held back (right-click to unsnooze)</source>
+        <translation>Schlummert: seine Benachrichtigungen oder die einiger seiner Regeln werden zurückgehalten (Rechtsklick zum Wecken)</translation>
+    </message>
+</context>
+<context>
     <name>ProductsPanel</name>
     <message>
         <source>Search products by name, shop or address  (Ctrl+F)</source>
@@ -1728,6 +2068,12 @@ Nächster Versuch um {time}</translation>
 Search looks in names, shops and addresses; press Esc to clear it.</source>
         <translation>Kein Produkt passt zu „{typed}“.
 Die Suche durchsucht Namen, Shops und Adressen; Esc leert sie.</translation>
+    </message>
+    <message>
+        <source>No product matches this filter.
+Choose “All products” to see every product.</source>
+        <translation>Kein Produkt passt zu diesem Filter.
+Wählen Sie „Alle Produkte“, um jedes Produkt zu sehen.</translation>
     </message>
 </context>
 <context>
@@ -1770,6 +2116,88 @@ Die Suche durchsucht Namen, Shops und Adressen; Esc leert sie.</translation>
     <message>
         <source>Tell me when</source>
         <translation>Benachrichtigen, wenn</translation>
+    </message>
+</context>
+<context>
+    <name>RuleSnoozeDialog</name>
+    <message>
+        <source>Snooze Alerts</source>
+        <translation>Alarme schlummern lassen</translation>
+    </message>
+    <message>
+        <source>Every notification:</source>
+        <translation>Jede Benachrichtigung:</translation>
+    </message>
+    <message>
+        <source>This product has no alert rules.</source>
+        <translation>Dieses Produkt hat keine Alarmregeln.</translation>
+    </message>
+    <message>
+        <source>not snoozed</source>
+        <translation>schlummert nicht</translation>
+    </message>
+    <message>
+        <source>Snooze for a day</source>
+        <translation>Einen Tag schlummern</translation>
+    </message>
+    <message>
+        <source>Snooze for a week</source>
+        <translation>Eine Woche schlummern</translation>
+    </message>
+    <message>
+        <source>Snooze until the price changes</source>
+        <translation>Schlummern, bis sich der Preis ändert</translation>
+    </message>
+    <message>
+        <source>Unsnooze</source>
+        <translation>Wecken</translation>
+    </message>
+</context>
+<context>
+    <name>SaveFilterDialog</name>
+    <message>
+        <source>Save Filter</source>
+        <translation>Filter speichern</translation>
+    </message>
+    <message>
+        <source>e.g. Kitchen deals</source>
+        <translation>z. B. Küchenangebote</translation>
+    </message>
+    <message>
+        <source>any shop (or e.g. shop.example)</source>
+        <translation>jeder Shop (oder z. B. shop.example)</translation>
+    </message>
+    <message>
+        <source>At or below the target price</source>
+        <translation>Höchstens beim Zielpreis</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>Verfügbar</translation>
+    </message>
+    <message>
+        <source>Price dropped in the last seven days</source>
+        <translation>Preis in den letzten sieben Tagen gesunken</translation>
+    </message>
+    <message>
+        <source>Newest reading is unsure</source>
+        <translation>Neueste Ablesung ist unsicher</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Tag:</source>
+        <translation>&amp;Schlagwort:</translation>
+    </message>
+    <message>
+        <source>S&amp;hop:</source>
+        <translation>S&amp;hop:</translation>
+    </message>
+    <message>
+        <source>Choose at least one condition.</source>
+        <translation>Wählen Sie mindestens eine Bedingung.</translation>
     </message>
 </context>
 <context>
@@ -2200,6 +2628,30 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
         <translation>Sprache</translation>
     </message>
     <message>
+        <source>Exchange rates from</source>
+        <translation>Wechselkurse von</translation>
+    </message>
+    <message>
+        <source>A daily reference-rate file in the European Central Bank&apos;s format (its own by default)</source>
+        <translation>Eine tägliche Referenzkursdatei im Format der Europäischen Zentralbank (standardmäßig deren eigene)</translation>
+    </message>
+    <message>
+        <source>Fetch the rates daily at hour</source>
+        <translation>Kurse täglich abrufen um (Stunde)</translation>
+    </message>
+    <message>
+        <source>Local time</source>
+        <translation>Ortszeit</translation>
+    </message>
+    <message>
+        <source>Rates are out of date after</source>
+        <translation>Kurse veralten nach</translation>
+    </message>
+    <message>
+        <source>The bank publishes on working days only</source>
+        <translation>Die Bank veröffentlicht nur an Werktagen</translation>
+    </message>
+    <message>
         <source>In background threads</source>
         <translation>In Hintergrund-Threads</translation>
     </message>
@@ -2271,6 +2723,10 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
         <translation>Lokale HTTP-API</translation>
     </message>
     <message>
+        <source>Exchange rates</source>
+        <translation>Wechselkurse</translation>
+    </message>
+    <message>
         <source>PriceWatch Settings</source>
         <translation>PriceWatch-Einstellungen</translation>
     </message>
@@ -2313,18 +2769,6 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
     <message>
         <source>A new language applies after PriceWatch restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von PriceWatch.</translation>
-    </message>
-    <message>
-        <source>As each shop states it</source>
-        <translation>Wie jeder Shop sie angibt</translation>
-    </message>
-    <message>
-        <source>Prices are shown in the shop&apos;s currency; converting them is not offered yet</source>
-        <translation>Preise werden in der Währung des Shops gezeigt; Umrechnen gibt es noch nicht</translation>
-    </message>
-    <message>
-        <source>Currency</source>
-        <translation>Währung</translation>
     </message>
     <message>
         <source>These rarely need changing. Hover over a field for what it does.</source>
@@ -2437,6 +2881,92 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
     <message>
         <source>The API could not start: {error}</source>
         <translation>Die API konnte nicht starten: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ShopActions</name>
+    <message>
+        <source>Add Another Shop</source>
+        <translation>Weiteren Shop hinzufügen</translation>
+    </message>
+    <message>
+        <source>Address of the same item in another shop:</source>
+        <translation>Adresse desselben Artikels in einem anderen Shop:</translation>
+    </message>
+    <message>
+        <source> ({count} shops)</source>
+        <translation> ({count} Shops)</translation>
+    </message>
+    <message>
+        <source>There is no other product to merge with</source>
+        <translation>Es gibt kein anderes Produkt zum Zusammenführen</translation>
+    </message>
+    <message>
+        <source>Merge With…</source>
+        <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+        <source>The same item as this product:</source>
+        <translation>Derselbe Artikel wie dieses Produkt:</translation>
+    </message>
+    <message>
+        <source>The listing is a product of its own again</source>
+        <translation>Das Angebot ist wieder ein eigenes Produkt</translation>
+    </message>
+    <message>
+        <source>Added another shop; checking its price…</source>
+        <translation>Weiteren Shop hinzugefügt; sein Preis wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Merged: one product in {count} shops</source>
+        <translation>Zusammengeführt: ein Produkt in {count} Shops</translation>
+    </message>
+</context>
+<context>
+    <name>Snoozes</name>
+    <message>
+        <source>Price at or below {amount}</source>
+        <translation>Preis höchstens {amount}</translation>
+    </message>
+    <message>
+        <source>Drop of at least {percent} %</source>
+        <translation>Senkung um mindestens {percent} %</translation>
+    </message>
+    <message>
+        <source>Drop of at least {amount}</source>
+        <translation>Senkung um mindestens {amount}</translation>
+    </message>
+    <message>
+        <source>Any price drop</source>
+        <translation>Jede Preissenkung</translation>
+    </message>
+    <message>
+        <source>Any price increase</source>
+        <translation>Jede Preiserhöhung</translation>
+    </message>
+    <message>
+        <source>Back in stock</source>
+        <translation>Wieder verfügbar</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Ausverkauft</translation>
+    </message>
+    <message>
+        <source>Lowest price of the last {days} days</source>
+        <translation>Niedrigster Preis der letzten {days} Tage</translation>
+    </message>
+    <message>
+        <source>Cheapest shop at or below {home}</source>
+        <translation>Günstigster Shop höchstens {home}</translation>
+    </message>
+    <message>
+        <source>snoozed until the price changes</source>
+        <translation>schlummert, bis sich der Preis ändert</translation>
+    </message>
+    <message>
+        <source>snoozed until {when}</source>
+        <translation>schlummert bis {when}</translation>
     </message>
 </context>
 <context>

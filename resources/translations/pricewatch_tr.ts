@@ -147,6 +147,30 @@
         <source>&amp;Show PriceWatch</source>
         <translation>PriceWatch&apos;ı &amp;göster</translation>
     </message>
+    <message>
+        <source>Add Another &amp;Shop…</source>
+        <translation>Başka &amp;mağaza ekle…</translation>
+    </message>
+    <message>
+        <source>Track the same item in another shop as part of this product</source>
+        <translation>Aynı ürünü başka bir mağazada bu ürünün parçası olarak izle</translation>
+    </message>
+    <message>
+        <source>&amp;Merge With…</source>
+        <translation>Şununla &amp;birleştir…</translation>
+    </message>
+    <message>
+        <source>Make this product and another one product</source>
+        <translation>Bu ürünü ve başka bir ürünü tek ürün yap</translation>
+    </message>
+    <message>
+        <source>S&amp;plit From Product</source>
+        <translation>Üründen &amp;ayır</translation>
+    </message>
+    <message>
+        <source>Make this shop&apos;s listing a product of its own again</source>
+        <translation>Bu mağazanın ilanını yeniden ayrı bir ürün yap</translation>
+    </message>
 </context>
 <context>
     <name>ActivityIndicator</name>
@@ -307,6 +331,10 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
         <source>Needs 30 days of history: PriceWatch stays quiet until it has them</source>
         <translation>30 günlük geçmiş gerekir: PriceWatch bu süre dolana kadar sessiz kalır</translation>
     </message>
+    <message>
+        <source>the cheapest of all its shops is at or below</source>
+        <translation>tüm mağazalarındaki en ucuz fiyat şuna eşit ya da altında olduğunda</translation>
+    </message>
     <message numerus="yes">
         <source>the price is the lowest in %n days</source>
         <translation>
@@ -347,6 +375,10 @@ Görevleri göstermek için tıklayın (Ctrl+T)</translation>
     <message>
         <source>Out of stock</source>
         <translation>Stokta yok</translation>
+    </message>
+    <message>
+        <source>Cheapest shop below your price</source>
+        <translation>En ucuz mağaza fiyatınızın altında</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -484,6 +516,25 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>BestPrices</name>
+    <message>
+        <source>{price} · {count} shops</source>
+        <translation>{price} · {count} mağaza</translation>
+    </message>
+    <message>
+        <source> (cheapest)</source>
+        <translation> (en ucuz)</translation>
+    </message>
+    <message>
+        <source>Converted at the exchange rates of {date}</source>
+        <translation>{date} tarihli döviz kurlarıyla çevrildi</translation>
+    </message>
+    <message>
+        <source> (out of date)</source>
+        <translation> (güncel değil)</translation>
+    </message>
+</context>
+<context>
     <name>Browser</name>
     <message>
         <source>Could not open a web browser</source>
@@ -515,6 +566,115 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>Selector: {selector}</source>
         <translation>Seçici: {selector}</translation>
+    </message>
+</context>
+<context>
+    <name>BulkEditDialog</name>
+    <message numerus="yes">
+        <source>Edit Selected Products (%n)</source>
+        <translation>
+            <numerusform>Seçili ürünleri düzenle (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tags, separated by commas</source>
+        <translation>etiketler, virgülle ayrılmış</translation>
+    </message>
+    <message>
+        <source>Set to</source>
+        <translation>Şuna ayarla</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> dk</translation>
+    </message>
+    <message>
+        <source>No new rule</source>
+        <translation>Yeni kural yok</translation>
+    </message>
+    <message>
+        <source>Price at or below…</source>
+        <translation>Fiyat şuna eşit ya da altında…</translation>
+    </message>
+    <message>
+        <source>Drop of at least … %</source>
+        <translation>En az % … düşüş</translation>
+    </message>
+    <message>
+        <source>Drop of at least … (amount)</source>
+        <translation>En az … düşüş (tutar)</translation>
+    </message>
+    <message>
+        <source>Any price drop</source>
+        <translation>Her fiyat düşüşü</translation>
+    </message>
+    <message>
+        <source>Any price increase</source>
+        <translation>Her fiyat artışı</translation>
+    </message>
+    <message>
+        <source>Back in stock</source>
+        <translation>Yeniden stokta</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Stokta yok</translation>
+    </message>
+    <message>
+        <source>Lowest price of the last … days</source>
+        <translation>Son … günün en düşük fiyatı</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>değer</translation>
+    </message>
+    <message>
+        <source>Leave as it is</source>
+        <translation>Olduğu gibi bırak</translation>
+    </message>
+    <message>
+        <source>Pause checks</source>
+        <translation>Kontrolleri duraklat</translation>
+    </message>
+    <message>
+        <source>Resume checks</source>
+        <translation>Kontrolleri sürdür</translation>
+    </message>
+    <message>
+        <source>&amp;Add tags:</source>
+        <translation>Etiket &amp;ekle:</translation>
+    </message>
+    <message>
+        <source>&amp;Remove tags:</source>
+        <translation>Etiket &amp;kaldır:</translation>
+    </message>
+    <message>
+        <source>Check &amp;interval:</source>
+        <translation>Kontrol &amp;aralığı:</translation>
+    </message>
+    <message>
+        <source>Add a r&amp;ule:</source>
+        <translation>K&amp;ural ekle:</translation>
+    </message>
+    <message>
+        <source>&amp;Checks:</source>
+        <translation>&amp;Kontroller:</translation>
+    </message>
+    <message>
+        <source>The rule needs a number of days, such as 30.</source>
+        <translation>Kural bir gün sayısı ister, örneğin 30.</translation>
+    </message>
+    <message>
+        <source>The rule needs a number, such as 10.</source>
+        <translation>Kural bir sayı ister, örneğin 10.</translation>
+    </message>
+    <message>
+        <source>The rule needs a number above zero.</source>
+        <translation>Kural sıfırdan büyük bir sayı ister.</translation>
+    </message>
+    <message>
+        <source>Choose something to change.</source>
+        <translation>Değiştirilecek bir şey seçin.</translation>
     </message>
 </context>
 <context>
@@ -866,6 +1026,37 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>Show products</source>
+        <translation>Ürünleri göster</translation>
+    </message>
+    <message>
+        <source>Save Filter…</source>
+        <translation>Filtreyi kaydet…</translation>
+    </message>
+    <message>
+        <source>Keep a combination of conditions under a name</source>
+        <translation>Koşulların bir birleşimini bir adla sakla</translation>
+    </message>
+    <message>
+        <source>Delete Filter</source>
+        <translation>Filtreyi sil</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>&amp;Göster:</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>Tüm ürünler</translation>
+    </message>
+    <message>
+        <source>Tag: {name} ({count})</source>
+        <translation>Etiket: {name} ({count})</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
@@ -890,6 +1081,33 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>No change</source>
         <translation>Değişiklik yok</translation>
+    </message>
+</context>
+<context>
+    <name>HomeCurrency</name>
+    <message>
+        <source>Home currency</source>
+        <translation>Ana para birimi</translation>
+    </message>
+    <message>
+        <source>No exchange rates fetched yet.</source>
+        <translation>Henüz döviz kuru alınmadı.</translation>
+    </message>
+    <message>
+        <source>Exchange rates of {date}.</source>
+        <translation>{date} tarihli döviz kurları.</translation>
+    </message>
+    <message>
+        <source>The last update failed: {error}</source>
+        <translation>Son güncelleme başarısız oldu: {error}</translation>
+    </message>
+    <message>
+        <source>Prices from every shop are compared in this currency.</source>
+        <translation>Tüm mağazaların fiyatları bu para biriminde karşılaştırılır.</translation>
+    </message>
+    <message>
+        <source>Home currency: use a three-letter code such as EUR or USD</source>
+        <translation>Ana para birimi: EUR ya da USD gibi üç harfli bir kod kullanın</translation>
     </message>
 </context>
 <context>
@@ -1239,6 +1457,87 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     </message>
 </context>
 <context>
+    <name>OrganiseActions</name>
+    <message>
+        <source>Edit &amp;Selected…</source>
+        <translation>&amp;Seçilenleri düzenle…</translation>
+    </message>
+    <message>
+        <source>Tags, check interval, a new rule or pause for every selected product</source>
+        <translation>Seçili her ürün için etiketler, kontrol aralığı, yeni bir kural ya da duraklatma</translation>
+    </message>
+    <message>
+        <source>S&amp;nooze</source>
+        <translation>&amp;Ertele</translation>
+    </message>
+    <message>
+        <source>For a &amp;Day</source>
+        <translation>Bir &amp;gün</translation>
+    </message>
+    <message>
+        <source>For a &amp;Week</source>
+        <translation>Bir &amp;hafta</translation>
+    </message>
+    <message>
+        <source>Until the Price &amp;Changes</source>
+        <translation>Fiyat &amp;değişene kadar</translation>
+    </message>
+    <message>
+        <source>&amp;Unsnooze</source>
+        <translation>Ertelemeyi &amp;kaldır</translation>
+    </message>
+    <message>
+        <source>Snooze &amp;Alerts…</source>
+        <translation>&amp;Uyarıları ertele…</translation>
+    </message>
+    <message>
+        <source>Snooze or unsnooze each alert rule of the product</source>
+        <translation>Ürünün her uyarı kuralını ertele ya da ertelemeyi kaldır</translation>
+    </message>
+    <message numerus="yes">
+        <source>Changing the selected products (%n)…</source>
+        <translation>
+            <numerusform>Seçili ürünler değiştiriliyor (%n)…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was changed</source>
+        <translation>Hiçbir şey değiştirilmedi</translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed for a day: %n</source>
+        <translation>
+            <numerusform>Bir gün ertelenen ürünler: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed for a week: %n</source>
+        <translation>
+            <numerusform>Bir hafta ertelenen ürünler: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products snoozed until their price changes: %n</source>
+        <translation>
+            <numerusform>Fiyatı değişene kadar ertelenen ürünler: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Products unsnoozed: %n</source>
+        <translation>
+            <numerusform>Ertelemesi kaldırılan ürünler: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved the filter “{name}”</source>
+        <translation>“{name}” filtresi kaydedildi</translation>
+    </message>
+    <message>
+        <source>Deleted the filter “{name}”</source>
+        <translation>“{name}” filtresi silindi</translation>
+    </message>
+</context>
+<context>
     <name>OutsideTasks</name>
     <message>
         <source>process {pid}</source>
@@ -1405,6 +1704,22 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
     <message>
         <source>Not checked yet</source>
         <translation>Henüz kontrol edilmedi</translation>
+    </message>
+    <message>
+        <source>All shops in {currency}, converted at the rates of {date}</source>
+        <translation>Tüm mağazalar {currency} cinsinden, {date} kurlarıyla çevrildi</translation>
+    </message>
+    <message>
+        <source>All shops in {currency}</source>
+        <translation>Tüm mağazalar {currency} cinsinden</translation>
+    </message>
+    <message>
+        <source>{shop} #{id}</source>
+        <translation>{shop} no. {id}</translation>
+    </message>
+    <message>
+        <source>Listing</source>
+        <translation>İlan</translation>
     </message>
     <message>
         <source>In view: average {average} · lowest {lowest}</source>
@@ -1660,6 +1975,14 @@ Fiyat geçmişleri de silinir.</translation>
         <translation>Fırsat</translation>
     </message>
     <message>
+        <source>Tags</source>
+        <translation>Etiketler</translation>
+    </message>
+    <message>
+        <source>All shops</source>
+        <translation>Tüm mağazalar</translation>
+    </message>
+    <message>
         <source>Unsure reading: the page does not state this price clearly, so it fires no alert on its own</source>
         <translation>Kesin olmayan okuma: sayfa bu fiyatı açıkça belirtmiyor, bu yüzden tek başına uyarı tetiklemez</translation>
     </message>
@@ -1707,6 +2030,17 @@ Sonraki deneme: {time}</translation>
     </message>
 </context>
 <context>
+    <name>ProductTags</name>
+    <message>
+        <source>Snoozed</source>
+        <translation>Ertelendi</translation>
+    </message>
+    <message>
+        <source>Snoozed: its notifications, or some of its rules&apos;, are held back (right-click to unsnooze)</source>
+        <translation>Ertelendi: bildirimleri ya da bazı kurallarınınkiler bekletiliyor (ertelemeyi kaldırmak için sağ tıklayın)</translation>
+    </message>
+</context>
+<context>
     <name>ProductsPanel</name>
     <message>
         <source>Search products by name, shop or address  (Ctrl+F)</source>
@@ -1725,6 +2059,12 @@ Sonraki deneme: {time}</translation>
 Search looks in names, shops and addresses; press Esc to clear it.</source>
         <translation>“{typed}” ile eşleşen ürün yok.
 Arama adlara, mağazalara ve adreslere bakar; temizlemek için Esc&apos;ye basın.</translation>
+    </message>
+    <message>
+        <source>No product matches this filter.
+Choose “All products” to see every product.</source>
+        <translation>Bu filtreye uyan ürün yok.
+Her ürünü görmek için “Tüm ürünler”i seçin.</translation>
     </message>
 </context>
 <context>
@@ -1767,6 +2107,88 @@ Arama adlara, mağazalara ve adreslere bakar; temizlemek için Esc&apos;ye bası
     <message>
         <source>Tell me when</source>
         <translation>Bana haber ver:</translation>
+    </message>
+</context>
+<context>
+    <name>RuleSnoozeDialog</name>
+    <message>
+        <source>Snooze Alerts</source>
+        <translation>Uyarıları ertele</translation>
+    </message>
+    <message>
+        <source>Every notification:</source>
+        <translation>Her bildirim:</translation>
+    </message>
+    <message>
+        <source>This product has no alert rules.</source>
+        <translation>Bu ürünün uyarı kuralı yok.</translation>
+    </message>
+    <message>
+        <source>not snoozed</source>
+        <translation>ertelenmedi</translation>
+    </message>
+    <message>
+        <source>Snooze for a day</source>
+        <translation>Bir gün ertele</translation>
+    </message>
+    <message>
+        <source>Snooze for a week</source>
+        <translation>Bir hafta ertele</translation>
+    </message>
+    <message>
+        <source>Snooze until the price changes</source>
+        <translation>Fiyat değişene kadar ertele</translation>
+    </message>
+    <message>
+        <source>Unsnooze</source>
+        <translation>Ertelemeyi kaldır</translation>
+    </message>
+</context>
+<context>
+    <name>SaveFilterDialog</name>
+    <message>
+        <source>Save Filter</source>
+        <translation>Filtreyi kaydet</translation>
+    </message>
+    <message>
+        <source>e.g. Kitchen deals</source>
+        <translation>örn. Mutfak fırsatları</translation>
+    </message>
+    <message>
+        <source>any shop (or e.g. shop.example)</source>
+        <translation>her mağaza (ya da örn. shop.example)</translation>
+    </message>
+    <message>
+        <source>At or below the target price</source>
+        <translation>Hedef fiyata eşit ya da altında</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>Stokta</translation>
+    </message>
+    <message>
+        <source>Price dropped in the last seven days</source>
+        <translation>Fiyat son yedi günde düştü</translation>
+    </message>
+    <message>
+        <source>Newest reading is unsure</source>
+        <translation>En yeni okuma belirsiz</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Ad:</translation>
+    </message>
+    <message>
+        <source>&amp;Tag:</source>
+        <translation>&amp;Etiket:</translation>
+    </message>
+    <message>
+        <source>S&amp;hop:</source>
+        <translation>&amp;Mağaza:</translation>
+    </message>
+    <message>
+        <source>Choose at least one condition.</source>
+        <translation>En az bir koşul seçin.</translation>
     </message>
 </context>
 <context>
@@ -2197,6 +2619,30 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
         <translation>Dil</translation>
     </message>
     <message>
+        <source>Exchange rates from</source>
+        <translation>Döviz kurlarının kaynağı</translation>
+    </message>
+    <message>
+        <source>A daily reference-rate file in the European Central Bank&apos;s format (its own by default)</source>
+        <translation>Avrupa Merkez Bankası biçiminde günlük referans kur dosyası (varsayılan olarak bankanın kendi dosyası)</translation>
+    </message>
+    <message>
+        <source>Fetch the rates daily at hour</source>
+        <translation>Kurları her gün şu saatte al</translation>
+    </message>
+    <message>
+        <source>Local time</source>
+        <translation>Yerel saat</translation>
+    </message>
+    <message>
+        <source>Rates are out of date after</source>
+        <translation>Kurlar şu süreden sonra eskir</translation>
+    </message>
+    <message>
+        <source>The bank publishes on working days only</source>
+        <translation>Banka yalnızca iş günlerinde yayımlar</translation>
+    </message>
+    <message>
         <source>In background threads</source>
         <translation>Arka plan iş parçacıklarında</translation>
     </message>
@@ -2268,6 +2714,10 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
         <translation>Yerel HTTP API&apos;si</translation>
     </message>
     <message>
+        <source>Exchange rates</source>
+        <translation>Döviz kurları</translation>
+    </message>
+    <message>
         <source>PriceWatch Settings</source>
         <translation>PriceWatch Ayarları</translation>
     </message>
@@ -2310,18 +2760,6 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
     <message>
         <source>A new language applies after PriceWatch restarts.</source>
         <translation>Yeni dil PriceWatch yeniden başlatılınca geçerli olur.</translation>
-    </message>
-    <message>
-        <source>As each shop states it</source>
-        <translation>Her mağazanın belirttiği gibi</translation>
-    </message>
-    <message>
-        <source>Prices are shown in the shop&apos;s currency; converting them is not offered yet</source>
-        <translation>Fiyatlar mağazanın para biriminde gösterilir; dönüştürme henüz sunulmuyor</translation>
-    </message>
-    <message>
-        <source>Currency</source>
-        <translation>Para birimi</translation>
     </message>
     <message>
         <source>These rarely need changing. Hover over a field for what it does.</source>
@@ -2434,6 +2872,92 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
     <message>
         <source>The API could not start: {error}</source>
         <translation>API başlatılamadı: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ShopActions</name>
+    <message>
+        <source>Add Another Shop</source>
+        <translation>Başka mağaza ekle</translation>
+    </message>
+    <message>
+        <source>Address of the same item in another shop:</source>
+        <translation>Aynı ürünün başka bir mağazadaki adresi:</translation>
+    </message>
+    <message>
+        <source> ({count} shops)</source>
+        <translation> ({count} mağaza)</translation>
+    </message>
+    <message>
+        <source>There is no other product to merge with</source>
+        <translation>Birleştirilecek başka ürün yok</translation>
+    </message>
+    <message>
+        <source>Merge With…</source>
+        <translation>Şununla birleştir…</translation>
+    </message>
+    <message>
+        <source>The same item as this product:</source>
+        <translation>Bu ürünle aynı ürün:</translation>
+    </message>
+    <message>
+        <source>The listing is a product of its own again</source>
+        <translation>İlan yeniden ayrı bir ürün</translation>
+    </message>
+    <message>
+        <source>Added another shop; checking its price…</source>
+        <translation>Başka bir mağaza eklendi; fiyatı kontrol ediliyor…</translation>
+    </message>
+    <message>
+        <source>Merged: one product in {count} shops</source>
+        <translation>Birleştirildi: {count} mağazada tek ürün</translation>
+    </message>
+</context>
+<context>
+    <name>Snoozes</name>
+    <message>
+        <source>Price at or below {amount}</source>
+        <translation>Fiyat {amount} ya da altında</translation>
+    </message>
+    <message>
+        <source>Drop of at least {percent} %</source>
+        <translation>En az % {percent} düşüş</translation>
+    </message>
+    <message>
+        <source>Drop of at least {amount}</source>
+        <translation>En az {amount} düşüş</translation>
+    </message>
+    <message>
+        <source>Any price drop</source>
+        <translation>Her fiyat düşüşü</translation>
+    </message>
+    <message>
+        <source>Any price increase</source>
+        <translation>Her fiyat artışı</translation>
+    </message>
+    <message>
+        <source>Back in stock</source>
+        <translation>Yeniden stokta</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Stokta yok</translation>
+    </message>
+    <message>
+        <source>Lowest price of the last {days} days</source>
+        <translation>Son {days} günün en düşük fiyatı</translation>
+    </message>
+    <message>
+        <source>Cheapest shop at or below {home}</source>
+        <translation>En ucuz mağaza {home} ya da altında</translation>
+    </message>
+    <message>
+        <source>snoozed until the price changes</source>
+        <translation>fiyat değişene kadar ertelendi</translation>
+    </message>
+    <message>
+        <source>snoozed until {when}</source>
+        <translation>{when} tarihine kadar ertelendi</translation>
     </message>
 </context>
 <context>

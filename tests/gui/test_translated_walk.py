@@ -221,6 +221,8 @@ def still_english(english: set[str], shown: set[str], code: str) -> list[str]:
             continue  # an address or a folder
         if re.fullmatch(r"PriceWatch [\d.]+\S*", text):
             continue  # the About box's name and version
+        if re.fullmatch(r"[A-Z]{3}", text):
+            continue  # an ISO 4217 currency code (the home currency's choices)
         left.append(text)
     return left
 

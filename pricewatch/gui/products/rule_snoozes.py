@@ -16,22 +16,28 @@ from pricewatch.snoozes import snooze_end
 KEEP = "keep"
 
 
-def rule_text(rule: AlertRule, currency: str | None) -> str:
-    """A rule in a few words ("Drop of at least 10 %")."""
-    tr = QCoreApplication.translate
+def rule_text(rule: AlertRule, currency: str | None, home: str | None = None) -> str:
+    """A rule in a few words ("Drop of at least 10 %"); ``home``: the currency shops are compared in."""
+    # QCoreApplication.translate in full: pyside6-lupdate reads a call to an alias as tr(text, disambiguation)
     texts = {
-        AlertKind.TARGET_PRICE: tr("Snoozes", "Price at or below {amount}"),
-        AlertKind.DROP_PERCENT: tr("Snoozes", "Drop of at least {percent} %"),
-        AlertKind.DROP_AMOUNT: tr("Snoozes", "Drop of at least {amount}"),
-        AlertKind.ANY_DROP: tr("Snoozes", "Any price drop"),
-        AlertKind.PRICE_INCREASE: tr("Snoozes", "Any price increase"),
-        AlertKind.BACK_IN_STOCK: tr("Snoozes", "Back in stock"),
-        AlertKind.OUT_OF_STOCK: tr("Snoozes", "Out of stock"),
-        AlertKind.LOWEST_IN_DAYS: tr("Snoozes", "Lowest price of the last {days} days"),
+        AlertKind.TARGET_PRICE: QCoreApplication.translate("Snoozes", "Price at or below {amount}"),
+        AlertKind.DROP_PERCENT: QCoreApplication.translate("Snoozes", "Drop of at least {percent} %"),
+        AlertKind.DROP_AMOUNT: QCoreApplication.translate("Snoozes", "Drop of at least {amount}"),
+        AlertKind.ANY_DROP: QCoreApplication.translate("Snoozes", "Any price drop"),
+        AlertKind.PRICE_INCREASE: QCoreApplication.translate("Snoozes", "Any price increase"),
+        AlertKind.BACK_IN_STOCK: QCoreApplication.translate("Snoozes", "Back in stock"),
+        AlertKind.OUT_OF_STOCK: QCoreApplication.translate("Snoozes", "Out of stock"),
+        AlertKind.LOWEST_IN_DAYS: QCoreApplication.translate(
+            "Snoozes", "Lowest price of the last {days} days"
+        ),
+        AlertKind.CHEAPEST_BELOW: QCoreApplication.translate("Snoozes", "Cheapest shop at or below {home}"),
     }
     text = texts.get(rule.kind, str(rule.kind))
     return text.format(
-        amount=fmt.money(rule.amount, currency), percent=rule.percent, days=rule.window_days or 30
+        amount=fmt.money(rule.amount, currency),
+        percent=rule.percent,
+        days=rule.window_days or 30,
+        home=fmt.money(rule.amount, home),
     )
 
 
@@ -67,7 +73,7 @@ class RuleSnoozeDialog(QDialog):
         for rule in rules:
             choice = self._choice(snooze_text(rule.snoozed_until, rule.snooze_until_change))
             self.rule_choices[rule.id or 0] = choice
-            form.addRow(rule_text(rule, product.currency) + ":", choice)
+            form.addRow(rule_text(rule, product.currency, app.home_currency) + ":", choice)
         if not rules:
             form.addRow(QLabel(self.tr("This product has no alert rules."), self))
         buttons = QDialogButtonBox(

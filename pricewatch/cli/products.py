@@ -138,6 +138,7 @@ def listing_json(listing: Listing, home: str) -> dict[str, Any]:
         "home_price": None if listing.home_price is None else str(listing.home_price),
         "home_currency": home,
         "rate_date": None if listing.rate_date is None else listing.rate_date.isoformat(),
+        "home_unit_price": None if listing.unit_price is None else listing.unit_price.to_json(),
     }
 
 

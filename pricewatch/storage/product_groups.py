@@ -12,17 +12,20 @@ from decimal import Decimal
 
 from pricewatch.models import Availability, PriceObservation, Product
 from pricewatch.storage.rates import RateTable
+from pricewatch.units import UnitPrice, comparable, listing_quantity, unit_price
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One shop's listing; ``home_price`` is its price in the home currency (None: no price or no rate).
 
-    ``rate_date`` is the day of the rate used, None when the price needed no conversion."""
+    ``rate_date`` is the day of the rate used, None when the price needed no conversion; ``unit_price`` the
+    home price per kg, L or piece when the listing's quantity is known (its stored one, else its title's)."""
 
     product: Product
     home_price: Decimal | None
     rate_date: date | None
+    unit_price: UnitPrice | None = None
 
     @property
     def id(self) -> int:
@@ -60,16 +63,29 @@ def listing(product: Product, rates: RateTable, home: str) -> Listing:
     if price is None:
         return Listing(product, None, None)
     if currency is None or currency == home:
-        return Listing(product, price, None)  # an unknown currency is taken as the home one, as shown so far
+        # an unknown currency is taken as the home one, as shown so far
+        return Listing(product, price, None, _per_unit(product, price))
     converted = rates.convert(price, currency, home)
-    return Listing(product, converted, rates.rate_date if converted is not None else None)
+    rate_date = rates.rate_date if converted is not None else None
+    return Listing(product, converted, rate_date, _per_unit(product, converted))
+
+
+def _per_unit(product: Product, home_price: Decimal | None) -> UnitPrice | None:
+    return unit_price(home_price, listing_quantity(product.quantity, product.title))
 
 
 def cheapest(listings: Iterable[Listing]) -> Listing | None:
+    """The best buy: by price per unit when every candidate states one of the same unit (a 1 kg bag at 9.00
+    beats a 500 g bag at 5.00), else by price; in stock first."""
     priced = [item for item in listings if item.home_price is not None]
     buyable = [item for item in priced if item.product.availability is not Availability.OUT_OF_STOCK]
     pool = buyable or priced
-    return min(pool, key=lambda item: (item.home_price, item.id)) if pool else None
+    if not pool:
+        return None
+    first = pool[0].unit_price
+    if len(pool) > 1 and all(comparable(first, item.unit_price) for item in pool):
+        return min(pool, key=lambda item: (item.unit_price.amount if item.unit_price else 0, item.id))
+    return min(pool, key=lambda item: (item.home_price, item.id))
 
 
 def build_groups(

@@ -4,14 +4,17 @@ join and split, and a removed listing leaves its group consistent."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from pricewatch.config import Paths
 from pricewatch.errors import NotFoundError
-from pricewatch.models import AlertKind
+from pricewatch.models import AlertKind, Availability, Product
 from pricewatch.storage.migrations import MIGRATIONS, migrate
+from pricewatch.storage.product_groups import build_groups
+from pricewatch.storage.rates import RateTable
 from tests.support.app import open_pricewatch
 
 GROUPS = next(i for i, m in enumerate(MIGRATIONS) if isinstance(m, str) and "product_groups" in m) + 1
@@ -99,3 +102,33 @@ def test_a_search_keeps_the_whole_product_when_one_listing_matches() -> None:
         (group,) = app.product_groups(search="wasser")
         assert [item.id for item in group.listings] == [a, b]
         assert [g.id for g in app.product_groups(search="toast")] == [b + 1]
+
+
+def _listed(product_id: int, price: str, currency: str, title: str, quantity: str | None = None) -> Product:
+    return Product(
+        url=f"https://shop{product_id}.example/coffee", id=product_id, title=title, price=Decimal(price),
+        currency=currency, availability=Availability.IN_STOCK, quantity=quantity,
+    )  # fmt: skip
+
+
+def test_the_cheapest_listing_is_the_cheapest_per_unit_when_every_one_states_its_quantity() -> None:
+    rates = RateTable({"USD": Decimal("1.25")}, date(2026, 12, 7))
+    bag_1kg = _listed(1, "9.00", "EUR", "Coffee beans 1 kg")
+    bag_500g = _listed(2, "6.25", "USD", "Coffee beans", quantity="500 g")  # 5.00 EUR: 10.00 EUR per kg
+    (group,) = build_groups([bag_1kg, bag_500g], {2: 1}, rates, "EUR", False)
+    assert group.cheapest is not None and group.cheapest.id == 1
+    assert group.cheapest.unit_price is not None and group.cheapest.unit_price.amount == Decimal("9.0000")
+    other = group.listings[1].unit_price
+    assert (
+        other is not None
+        and other.amount == Decimal("10.0000")
+        and other.unit == group.cheapest.unit_price.unit
+    )
+
+
+def test_without_a_quantity_on_every_listing_the_lower_price_wins() -> None:
+    rates = RateTable({"USD": Decimal("1.25")}, date(2026, 12, 7))
+    bag_1kg = _listed(1, "9.00", "EUR", "Coffee beans 1 kg")
+    unknown = _listed(2, "6.25", "USD", "Coffee beans")  # 5.00 EUR, size unknown
+    (group,) = build_groups([bag_1kg, unknown], {2: 1}, rates, "EUR", False)
+    assert group.cheapest is not None and group.cheapest.id == 2

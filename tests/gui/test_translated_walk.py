@@ -43,10 +43,13 @@ from pytestqt.qtbot import QtBot
 import tests.gui.conftest_webengine  # noqa: F401 - Qt WebEngine before the QApplication
 from pricewatch import formatting
 from pricewatch.app import PriceWatch
+from pricewatch.gui.filters.save_dialog import SaveFilterDialog
 from pricewatch.gui.history.why import WhyPrice
 from pricewatch.gui.language import WindowLanguage
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.products.bulk_edit import BulkEditDialog
 from pricewatch.gui.products.messages import confirm_remove
+from pricewatch.gui.products.rule_snoozes import RuleSnoozeDialog
 from pricewatch.models import Availability, PriceObservation, utcnow
 
 WAIT = 15_000
@@ -59,8 +62,9 @@ SAMPLES = [  # title, address, price history (days ago, price, in stock)
 # Texts that are the same in English, German and Turkish: the program's and services' names, and each
 # language's own name in the language setting.
 SAME_EVERYWHERE = {"PriceWatch", "Apprise", "English", "Deutsch", "Türkçe"}
-# German writes a time of day's pattern with the same letters, and Qt's own German says "OK".
-SAME_IN = {"de": {"HH:MM", "OK"}, "tr": set()}
+# German writes a time of day's pattern with the same letters, Qt's own German says "OK", and "Name" and
+# "Shop" are German words too.
+SAME_IN = {"de": {"HH:MM", "OK", "Name:", "Shop:"}, "tr": set()}
 _UNIT = re.compile(r"[\d.,]+ ?(min|s|h|MB|KB)")  # a number and its unit: "60 min" in German too
 _TAG = re.compile(r"<[^>]+>")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -199,6 +203,16 @@ def walk_everything(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], Mai
     texts += widget_texts(why)
     why.close()
     detail.close()
+
+    # the dialogs of tags, smart filters and snoozes
+    for dialog in (
+        BulkEditDialog(2, ["gift"], window),
+        SaveFilterDialog(None, ["gift"], parent=window),
+        RuleSnoozeDialog(app, app.get_product(ids[0]), app.alert_rules_for(ids[0]), window),
+    ):
+        dialog.show()
+        texts += widget_texts(dialog)
+        dialog.reject()
 
     box, _remove = confirm_remove(window, window.products.selected_products())
     texts += widget_texts(box)

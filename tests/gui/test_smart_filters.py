@@ -67,6 +67,7 @@ def test_tags_show_and_filter_the_list(
     qtbot.waitUntil(lambda: tags_cell(window, kettle) == "Kitchen", timeout=WAIT)
     assert tags_cell(window, chair) == ""
     assert window.product_model.headerData(pm.COL_TAGS, Qt.Orientation.Horizontal) == "Tags"
+    assert not window.products.table.horizontalHeader().isSectionHidden(pm.COL_TAGS)  # shown once tagged
 
     window.filter_bar.choose(TAG, "Kitchen")
     qtbot.waitUntil(lambda: shown_ids(window) == [kettle, lamp], timeout=WAIT)

@@ -42,7 +42,10 @@ def test_every_column_fits_the_default_window(
     table = window.products.table
     header = table.horizontalHeader()
     metrics = header.fontMetrics()
+    assert header.isSectionHidden(pm.COL_TAGS)  # no product has a tag yet: the column waits for one
     for column in range(window.product_model.columnCount()):
+        if header.isSectionHidden(column):
+            continue
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
         name = window.product_model.headerData(column, Qt.Orientation.Horizontal)
         assert right <= table.viewport().width(), f"{name} is cut off"

@@ -480,6 +480,14 @@ class ProductTableModel(QAbstractTableModel):
         self._shown = ids
         self._search_cache = None
 
+    def has_labels(self) -> bool:
+        """Some product has a Tags cell (a tag or a snooze)."""
+        return bool(self._labels)
+
+    def has_best_prices(self) -> bool:
+        """Some product has an "All shops" cell (listings in several shops or another currency)."""
+        return bool(self._best)
+
     def set_labels(self, labels: Mapping[int, tuple[str, str]]) -> None:
         """The Tags column of every product (text, tooltip); one dataChanged over the column."""
         self._labels = labels

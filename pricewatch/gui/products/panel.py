@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 
 from pricewatch.errors import InvalidURLError
 from pricewatch.gui.products.model import (
+    COL_ALL_SHOPS,
     COL_HIGHEST,
     COL_HISTORY,
     COL_LOWEST,
     COL_PRICE,
+    COL_TAGS,
     COL_TARGET,
     COL_TITLE,
     ProductIdRole,
@@ -47,9 +49,10 @@ from pricewatch.urls import validate_url
 
 SEARCH_DELAY_MS = 150  # typing a word filters once, not once per key
 # Shop, price, change, lowest, highest, target, availability, last checked, next check, history, deal, tags,
-# all shops (the title stretches): 1210 px, more than the default window holds, so the table scrolls sideways
-# there until the user narrows or hides columns.
+# all shops (the title stretches): 1020 px without the last two, which are shown only once they say something
+# (see _show_optional_columns), so the name keeps about 180 px at the default window size.
 DEFAULT_WIDTHS = (230, 110, 90, 70, 80, 80, 80, 130, 100, 100, 90, 90, 80, 110)
+OPTIONAL_COLUMNS = (COL_TAGS, COL_ALL_SHOPS)
 MONEY_COLUMNS = (COL_PRICE, COL_LOWEST, COL_HIGHEST, COL_TARGET)
 MONEY_WIDTH_CAP = 260  # a money column grows to fit its amounts up to this (the tooltip has the rest)
 CELL_PADDING = 16  # the item's text margins and a little air
@@ -123,6 +126,8 @@ class ProductsPanel(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self._default_widths()
+        self._show_optional_columns()
+        model.dataChanged.connect(self._optional_column_changed)
 
         self.empty = QLabel(
             self.tr(
@@ -188,6 +193,18 @@ class ProductsPanel(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(40)
+
+    def _optional_column_changed(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, *_roles: object
+    ) -> None:
+        if top_left.column() <= max(OPTIONAL_COLUMNS) and bottom_right.column() >= min(OPTIONAL_COLUMNS):
+            self._show_optional_columns()
+
+    def _show_optional_columns(self) -> None:
+        """Tags and "All shops" say nothing until a product has a tag (or a snooze) or prices to compare (two
+        shops, another currency): hidden till then, so the default window holds every other column."""
+        self.table.setColumnHidden(COL_TAGS, not self.model.has_labels())
+        self.table.setColumnHidden(COL_ALL_SHOPS, not self.model.has_best_prices())
 
     # -- selection ------------------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:

@@ -126,6 +126,7 @@ class TaskRepository:
             if not self._db.conn().in_transaction:
                 self._db.refuse_newer_schema()
             yield
+        self._db.wrote()
 
     def insert(self, task: TaskRecord, owner: str | None = None, lease: datetime | None = None) -> TaskRecord:
         """Insert a task; with a unique key already open, return the open task instead (dedup).

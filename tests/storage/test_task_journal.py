@@ -143,3 +143,17 @@ def test_every_journal_write_is_refused_once_a_newer_pricewatch_migrated_it(repo
     with pytest.raises(SchemaTooNewError):
         repo.insert(_task())
     assert repo.state_of(queued.id) is TaskState.PENDING  # nothing was written
+
+
+def test_journal_lookups_use_the_partial_indexes(repo: TaskRepository) -> None:
+    """Rows without a parent or a finish time stay out of those indexes; the lookups still seek in them."""
+    conn = repo._db.conn()
+    indexes = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'tasks'").fetchall())
+    assert "WHERE parent_id IS NOT NULL" in indexes["tasks_parent"]
+    assert "WHERE finished_at IS NOT NULL" in indexes["tasks_finished"]
+    for sql, index in (
+        ("SELECT state, count(*) FROM tasks WHERE parent_id = ? GROUP BY state", "tasks_parent"),
+        ("SELECT id FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?", "tasks_finished"),
+    ):
+        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("x",)))
+        assert f"INDEX {index}" in plan, plan

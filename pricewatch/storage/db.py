@@ -106,9 +106,11 @@ class Database:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
+        # Keyed by the OS thread, not a threading.local: Python forgets a Qt pool thread's locals each time
+        # a runnable returns (its thread state goes), which opened a new connection (schema parse, every
+        # statement prepared again) per burst of tasks and kept the old one open until close().
+        self._conns: dict[int, sqlite3.Connection] = {}
         self._checkpoints = Checkpointer(self.path, connect)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self.conn()
@@ -123,12 +125,11 @@ class Database:
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn = self._conns.get(threading.get_ident())
         if conn is None:
             conn = connect(self.path)
-            self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._conns[threading.get_ident()] = conn
         return conn
 
     def wrote(self) -> None:
@@ -175,8 +176,7 @@ class Database:
         """Close every thread's connection (call once, at shutdown, when no worker is running)."""
         self._checkpoints.close()
         with self._lock:
-            conns, self._all = self._all, []
+            conns, self._conns = list(self._conns.values()), {}
         for conn in conns:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
-        self._local = threading.local()

@@ -431,6 +431,17 @@ class TaskRepository:
         )
         return [(str(r[0]), TaskState(r[1])) for r in rows]
 
+    def has_open_child(self, parent_id: str) -> bool:
+        """Whether a child of ``parent_id`` is not final yet (a seek in the (parent_id, state) index)."""
+        row = (
+            self._db.conn()
+            .execute(
+                f"SELECT 1 FROM tasks WHERE parent_id = ? AND state IN {_OPEN_SQL} LIMIT 1", (parent_id,)
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def open_descendants(self, task_id: str) -> int:
         """How many tasks below ``task_id`` (children, grandchildren, ...) are not final yet."""
         final = tuple(str(s) for s in FINAL_TASK_STATES)

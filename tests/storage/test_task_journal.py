@@ -157,3 +157,15 @@ def test_journal_lookups_use_the_partial_indexes(repo: TaskRepository) -> None:
     ):
         plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("x",)))
         assert f"INDEX {index}" in plan, plan
+
+
+def test_has_open_child_sees_only_unfinished_children(repo: TaskRepository) -> None:
+    parent = _task(TaskState.STARTED)
+    repo.insert(parent)
+    assert not repo.has_open_child(parent.id)
+    children = [_task(state, parent_id=parent.id) for state in (TaskState.SUCCESS, TaskState.RETRY)]
+    repo.insert_many(children)
+    assert repo.has_open_child(parent.id)
+    assert repo.set_state(children[1].id, (TaskState.RETRY,), state=TaskState.FAILURE)
+    assert not repo.has_open_child(parent.id)
+    assert repo.children_counts(parent.id) == {TaskState.SUCCESS: 1, TaskState.FAILURE: 1}

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pricewatch.storage.checkpoints import BACKSTOP_PAGES, Checkpointer
 from pricewatch.storage.errors import DatabaseUnavailableError, StorageError, environment_error
 from pricewatch.storage.migrations import LATEST_VERSION, SchemaTooNewError, migrate, schema_version
 
@@ -72,6 +73,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
             _enter_wal(conn)
             # NORMAL is durable across application crashes in WAL mode; a power cut can lose the last commit.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Checkpoints run on the Database's own thread (see pricewatch.storage.checkpoints): a commit
+            # checkpoints only as a backstop, when the log has grown large.
+            conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, DatabaseUnavailableError):
             raise
@@ -97,13 +101,17 @@ class Database:
     """Hands each thread its own connection to one SQLite file (sqlite3 connections are not shared).
 
     Workers of a thread pool keep their connection for the pool thread's life; :meth:`close` closes them all.
+    Writers call :meth:`wrote` after a commit; the log is then checkpointed on a thread of its own.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
+        # Keyed by the OS thread, not a threading.local: Python forgets a Qt pool thread's locals each time
+        # a runnable returns (its thread state goes), which opened a new connection (schema parse, every
+        # statement prepared again) per burst of tasks and kept the old one open until close().
+        self._conns: dict[int, sqlite3.Connection] = {}
+        self._checkpoints = Checkpointer(self.path, connect)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self.conn()
         try:
@@ -117,13 +125,16 @@ class Database:
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn = self._conns.get(threading.get_ident())
         if conn is None:
             conn = connect(self.path)
-            self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._conns[threading.get_ident()] = conn
         return conn
+
+    def wrote(self) -> None:
+        """Note a commit made outside :meth:`transaction` (a single statement): the log needs a checkpoint."""
+        self._checkpoints.wrote()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -139,6 +150,7 @@ class Database:
             self.refuse_newer_schema(conn)
             yield conn
             conn.execute("COMMIT")
+            self.wrote()
         except BaseException:
             # SQLite has already rolled back after some faults (a full disk): a second rollback would
             # replace the real error with "cannot rollback - no transaction is active".
@@ -162,9 +174,9 @@ class Database:
 
     def close(self) -> None:
         """Close every thread's connection (call once, at shutdown, when no worker is running)."""
+        self._checkpoints.close()
         with self._lock:
-            conns, self._all = self._all, []
+            conns, self._conns = list(self._conns.values()), {}
         for conn in conns:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
-        self._local = threading.local()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -78,14 +79,26 @@ def _values(task: TaskRecord) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def task_from_row(row: sqlite3.Row) -> TaskRecord:
-    values = {name: row[name] for name in _COLUMNS}
-    for name in _TIMES:
-        values[name] = _time(values[name])
-    values["kwargs"] = json_from_db(values["kwargs"]) or {}
-    values["result"] = json_from_db(values["result"])
-    values["state"] = TaskState(values["state"])
-    return TaskRecord(**values)
+# The columns every read of whole records selects, in _COLUMNS order (then the owner and its lease), so a row
+# is decoded by position: a name look-up in sqlite3.Row compares the name with each column's in turn.
+_RECORD = f"SELECT {', '.join(_COLUMNS)}, owner, lease_until FROM tasks"
+_KWARGS, _STATE, _RESULT = (_COLUMNS.index(n) for n in ("kwargs", "state", "result"))
+_TIME_AT = tuple(_COLUMNS.index(n) for n in _TIMES)
+_OWNER = len(_COLUMNS)
+# Where each TaskRecord field is in _COLUMNS (the record's fields come in another order).
+_FIELD_AT = tuple(_COLUMNS.index(f.name) for f in dataclasses.fields(TaskRecord))
+
+
+def task_from_row(row: sqlite3.Row | tuple[Any, ...]) -> TaskRecord:
+    """The record of a row read with ``_RECORD``."""
+    values = list(row[:_OWNER])
+    for i in _TIME_AT:
+        if values[i] is not None:
+            values[i] = datetime.fromisoformat(values[i])  # see _time
+    values[_KWARGS] = json_from_db(values[_KWARGS]) or {}
+    values[_RESULT] = json_from_db(values[_RESULT])
+    values[_STATE] = TaskState(values[_STATE])
+    return TaskRecord(*map(values.__getitem__, _FIELD_AT))
 
 
 class TaskRepository:
@@ -127,6 +140,7 @@ class TaskRepository:
             if not self._db.conn().in_transaction:
                 self._db.refuse_newer_schema()
             yield
+        self._db.wrote()
 
     def insert(self, task: TaskRecord, owner: str | None = None, lease: datetime | None = None) -> TaskRecord:
         """Insert a task; with a unique key already open, return the open task instead (dedup).
@@ -140,7 +154,7 @@ class TaskRepository:
             return task
         with self._transaction() as conn:
             row = conn.execute(
-                "SELECT * FROM tasks WHERE unique_key = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
+                f"{_RECORD} WHERE unique_key = ? AND state IN ('PENDING', 'STARTED', 'RETRY')",
                 (task.unique_key,),
             ).fetchone()
             if row:
@@ -154,7 +168,7 @@ class TaskRepository:
             conn.executemany(_INSERT, [(*_values(t), None, None, self.writer) for t in tasks])
 
     def get(self, task_id: str) -> TaskRecord | None:
-        row = self._db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        row = self._db.conn().execute(f"{_RECORD} WHERE id = ?", (task_id,)).fetchone()
         return task_from_row(row) if row else None
 
     def update(self, task_id: str, **values: Any) -> None:
@@ -186,7 +200,7 @@ class TaskRepository:
         rows = (
             self._db.conn()
             .execute(
-                f"SELECT * FROM tasks{where} ORDER BY queued_at DESC, id LIMIT ? OFFSET ?",
+                f"{_RECORD}{where} ORDER BY queued_at DESC, id LIMIT ? OFFSET ?",
                 [*args, limit, offset],
             )
             .fetchall()
@@ -202,7 +216,7 @@ class TaskRepository:
         rows = (
             self._db.conn()
             .execute(
-                "SELECT * FROM tasks WHERE name = ? AND json_valid(kwargs)"
+                f"{_RECORD} WHERE name = ? AND json_valid(kwargs)"
                 " AND json_extract(kwargs, ?) = ? ORDER BY queued_at DESC, id LIMIT ?",
                 (name, f"$.{key}", value, limit),
             )
@@ -216,7 +230,7 @@ class TaskRepository:
         rows = (
             self._db.conn()
             .execute(
-                f"SELECT * FROM tasks WHERE state IN ({', '.join('?' * len(states))}) ORDER BY queued_at, id",
+                f"{_RECORD} WHERE state IN ({', '.join('?' * len(states))}) ORDER BY queued_at, id",
                 states,
             )
             .fetchall()
@@ -430,6 +444,17 @@ class TaskRepository:
         )
         return [(str(r[0]), TaskState(r[1])) for r in rows]
 
+    def has_open_child(self, parent_id: str) -> bool:
+        """Whether a child of ``parent_id`` is not final yet (a seek in the (parent_id, state) index)."""
+        row = (
+            self._db.conn()
+            .execute(
+                f"SELECT 1 FROM tasks WHERE parent_id = ? AND state IN {_OPEN_SQL} LIMIT 1", (parent_id,)
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def open_descendants(self, task_id: str) -> int:
         """How many tasks below ``task_id`` (children, grandchildren, ...) are not final yet."""
         final = tuple(str(s) for s in FINAL_TASK_STATES)
@@ -479,12 +504,12 @@ class TaskRepository:
         rows = (
             self._db.conn()
             .execute(
-                f"SELECT * FROM tasks WHERE state IN {_OPEN_SQL} AND owner IS NOT ? ORDER BY queued_at, id",
+                f"{_RECORD} WHERE state IN {_OPEN_SQL} AND owner IS NOT ? ORDER BY queued_at, id",
                 (besides,),
             )
             .fetchall()
         )
-        return [(task_from_row(r), r["owner"], _time(r["lease_until"])) for r in rows]
+        return [(task_from_row(r), r[_OWNER], _time(r[_OWNER + 1])) for r in rows]
 
     def take(
         self,

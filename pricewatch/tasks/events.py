@@ -68,6 +68,10 @@ class ProgressThrottle:
         self.interval = interval
         self._last = float("-inf")
 
+    def due(self) -> bool:
+        """Whether :meth:`ready` would let an event through now (without counting it as sent)."""
+        return time.monotonic() - self._last >= self.interval
+
     def ready(self, *, force: bool = False) -> bool:
         now = time.monotonic()
         if force or now - self._last >= self.interval:

@@ -556,14 +556,19 @@ class TaskManager:
             self._watch(task_id, include_descendants, +1)
             try:
                 while True:
-                    record = self.get(task_id)
-                    if record.state.is_final and (
+                    # The state alone until it is final: a batch's waiter wakes once per finished child, and
+                    # the whole record (its arguments and result: 10,000 product ids for a big check) is
+                    # read once, at the end.
+                    state = self.records.state_of(task_id)
+                    if state is None:
+                        raise NotFoundError(f"no task with id {task_id}")
+                    if state.is_final and (
                         not include_descendants or self.records.open_descendants(task_id) == 0
                     ):
-                        return record
+                        return self.get(task_id)  # a final state is the last one
                     remaining = WAIT_POLL if deadline is None else min(WAIT_POLL, deadline - time.monotonic())
                     if remaining <= 0:
-                        return record
+                        return self.get(task_id)
                     self._change.wait(remaining)
             finally:
                 self._watch(task_id, include_descendants, -1)

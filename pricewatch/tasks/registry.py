@@ -6,6 +6,7 @@ executor (QThreadPool, inline, a Celery worker one day) can run them.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
 from collections.abc import Callable
@@ -86,28 +87,59 @@ def unregister(name: str) -> None:
         _registry.pop(name, None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Parameters:
+    signature: inspect.Signature
+    names: frozenset[str]  # what may be passed by name
+    required: frozenset[str]  # what must be passed (a positional-only one can never be: always a problem)
+    any_name: bool  # a **kwargs takes unknown names
+    by_name_only: bool  # no positional-only parameter (which a name in **kwargs would not fill)
+    usage: str
+
+
+_BY_NAME = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+@functools.cache
+def _parameters(fn: Callable[..., Any]) -> _Parameters | None:
+    """What ``fn`` takes after the context (read once per function: ``inspect.signature`` costs more than
+    the rest of a submit); None when it cannot be introspected."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    params = list(signature.parameters.values())[1:]
+    named = [p for p in params if p.kind is not p.VAR_KEYWORD]
+    return _Parameters(
+        signature=signature,
+        names=frozenset(p.name for p in named if p.kind in _BY_NAME),
+        required=frozenset(p.name for p in named if p.default is p.empty and p.kind is not p.VAR_POSITIONAL),
+        any_name=len(named) < len(params),
+        by_name_only=all(p.kind is not p.POSITIONAL_ONLY for p in named),
+        usage=" ".join(f"{p.name}=VALUE" if p.default is p.empty else f"[{p.name}=VALUE]" for p in named),
+    )
+
+
 def check_arguments(name: str, kwargs: dict[str, Any]) -> None:
     """Raise ValueError when ``kwargs`` do not fit the task's function (unknown name, missing or extra keys).
 
     For callers that take arguments from a person (``pricewatch tasks run``): a usage error before anything
     is queued, instead of a FAILURE with a TypeError in the journal.
     """
-    fn = lookup(name).fn
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):
+    params = _parameters(lookup(name).fn)
+    if params is None:
         return  # not introspectable: the call itself will tell
-    params = list(signature.parameters.values())[1:]
-    named = [p for p in params if p.kind is not p.VAR_KEYWORD]
-    usage = " ".join(f"{p.name}=VALUE" if p.default is p.empty else f"[{p.name}=VALUE]" for p in named)
+    given = kwargs.keys()
+    if params.by_name_only and params.required <= given and (params.any_name or given <= params.names):
+        return  # fits (the common case, decided without binding)
     problem = None
-    unknown = sorted(set(kwargs) - {p.name for p in named})
-    if unknown and len(named) == len(params):  # no **kwargs to take them
+    unknown = sorted(given - params.names)
+    if unknown and not params.any_name:
         problem = f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
     else:
         try:
-            signature.bind(None, **kwargs)  # None stands for the TaskContext
+            params.signature.bind(None, **kwargs)  # None stands for the TaskContext
         except TypeError as exc:
             problem = str(exc)
     if problem:
-        raise ValueError(f"{name}: {problem} (arguments: {usage or 'none'})")
+        raise ValueError(f"{name}: {problem} (arguments: {params.usage or 'none'})")

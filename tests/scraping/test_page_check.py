@@ -58,3 +58,20 @@ def test_junk_never_raises(html: str) -> None:
 def test_json_ld_scripts_do_not_count_as_scripts_that_render() -> None:
     html = f'<html><body>{FILLER}<script type="application/ld+json">{{}}</script></body></html>'
     assert not check_page(html).has_scripts
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "cf-browser-verification", "challenge-platform", "cf_chl_opt", "Just a moment...",
+        "captcha-delivery.com", "DataDome", "px-captcha", "_pxhd", "PerimeterX", "_Incapsula_Resource",
+        "incap_ses_12", "_abck", "bm-verify", "Akamai Bot Manager", "Checking your browser",
+        "Verify you are human", "Verifying you are a human", "verify you are a human", "Are you a robot?",
+        "Please enable JavaScript", "please enable cookies", "requires JavaScript to run",
+        "require javascript to work",
+    ],
+)  # fmt: skip
+def test_every_spelling_of_every_bot_mark_is_found(mark: str) -> None:
+    """The plain-text clues looked for first never hide a mark the pattern matches."""
+    page = f"<html><body><p>{mark}</p>{'<p>an ordinary product page</p>' * 50}</body></html>"
+    assert check_page(page).bot_check is not None

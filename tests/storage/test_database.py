@@ -188,10 +188,12 @@ def test_one_connection_per_thread_and_concurrent_writes(db: Database) -> None:
     products = ProductRepository(db)
     errors: list[BaseException] = []
     connections: set[int] = set()
+    together = threading.Barrier(4)  # all alive at once: an ended thread leaves its connection to the next
 
     def worker(n: int) -> None:
         try:
             connections.add(id(db.conn()))
+            together.wait(30)
             for i in range(25):
                 products.add(Product(url=f"https://shop.example/{n}/{i}"))
         except BaseException as exc:  # pragma: no cover - reported below

@@ -143,3 +143,29 @@ def test_every_journal_write_is_refused_once_a_newer_pricewatch_migrated_it(repo
     with pytest.raises(SchemaTooNewError):
         repo.insert(_task())
     assert repo.state_of(queued.id) is TaskState.PENDING  # nothing was written
+
+
+def test_journal_lookups_use_the_partial_indexes(repo: TaskRepository) -> None:
+    """Rows without a parent or a finish time stay out of those indexes; the lookups still seek in them."""
+    conn = repo._db.conn()
+    indexes = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'tasks'").fetchall())
+    assert "WHERE parent_id IS NOT NULL" in indexes["tasks_parent"]
+    assert "WHERE finished_at IS NOT NULL" in indexes["tasks_finished"]
+    for sql, index in (
+        ("SELECT state, count(*) FROM tasks WHERE parent_id = ? GROUP BY state", "tasks_parent"),
+        ("SELECT id FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?", "tasks_finished"),
+    ):
+        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("x",)))
+        assert f"INDEX {index}" in plan, plan
+
+
+def test_has_open_child_sees_only_unfinished_children(repo: TaskRepository) -> None:
+    parent = _task(TaskState.STARTED)
+    repo.insert(parent)
+    assert not repo.has_open_child(parent.id)
+    children = [_task(state, parent_id=parent.id) for state in (TaskState.SUCCESS, TaskState.RETRY)]
+    repo.insert_many(children)
+    assert repo.has_open_child(parent.id)
+    assert repo.set_state(children[1].id, (TaskState.RETRY,), state=TaskState.FAILURE)
+    assert not repo.has_open_child(parent.id)
+    assert repo.children_counts(parent.id) == {TaskState.SUCCESS: 1, TaskState.FAILURE: 1}

@@ -145,3 +145,18 @@ def test_follow_ups_do_not_decide_the_state_of_the_task_that_queued_them(
     (child,) = engine.task_children(task_id)
     assert child.parent_id == task_id and child.state is TaskState.FAILURE  # waited for, and kept apart
     assert engine.get_task(task_id).state is TaskState.SUCCESS
+
+
+def test_a_batch_reports_progress_and_finishes_with_every_child_counted(lab: Lab) -> None:
+    """Children are counted when progress is due and once none is open, not per finished child."""
+    app = make_app("threads")
+    try:
+        parent_id = app.submit_task("test.batch", kwargs={"values": list(range(40))})
+        record = app.wait_for_task(parent_id, timeout=60)
+        assert record.state is TaskState.SUCCESS
+        assert record.result["total"] == record.result["succeeded"] == 40
+        assert (record.progress_current, record.progress_total) == (40, 40)
+        assert record.progress_message == "40 of 40 finished"
+        assert not app.task_records.has_open_child(parent_id)
+    finally:
+        app.close()

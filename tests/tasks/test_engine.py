@@ -226,7 +226,7 @@ def test_close_leaves_no_worker_threads_or_connections(lab: Lab, qtbot: Any) -> 
     pools = executor._pools.values()  # type: ignore[attr-defined]
     assert pools and all(pool.activeThreadCount() == 0 for pool in pools)
     assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    assert app.db._all == []
+    assert app.db._conns == {}
 
 
 def test_cancel_from_another_process_reaches_a_running_task(lab: Lab, qtbot: Any) -> None:

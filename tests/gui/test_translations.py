@@ -180,36 +180,58 @@ def test_the_settings_dialog_offers_the_languages_and_saves_the_choice(
         assert load_settings(app.paths).settings.gui.language == "de"
 
 
-def test_the_program_speaks_the_language_named_in_the_settings(qtbot: QtBot) -> None:
-    """run_application installs the language before the window is built, and removes it on the way out."""
-    from PySide6.QtCore import QTimer
+# Runs the whole program (run_application's event loop, then its way out) in a process of its own, as a
+# user starts it: in the test process it would share a QApplication that hundreds of tests have used.
+_RUN_IN_TURKISH = """
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pricewatch import formatting
+from pricewatch.gui.application import run_application
+from pricewatch.gui.main_window import MainWindow
 
-    from pricewatch.gui.application import run_application
-    from pricewatch.gui.main_window import MainWindow
+seen = {}
+
+def read_and_quit():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows or not windows[0].product_sync.is_loaded:
+        QTimer.singleShot(20, read_and_quit)
+        return
+    window = windows[0]
+    seen["title"] = window.windowTitle()
+    seen["menus"] = [action.text() for action in window.menuBar().actions()]
+    seen["stock"] = formatting.availability("InStock")
+    window.commands.quit.trigger()
+
+app = QApplication([])
+QTimer.singleShot(0, read_and_quit)
+seen["exit"] = run_application()
+seen["after"] = formatting.availability("InStock")
+print(json.dumps(seen))
+"""
+
+
+def test_the_program_speaks_the_language_named_in_the_settings() -> None:
+    """run_application installs the language before the window is built, and removes it on the way out."""
+    import json
+
     from tests.support.app import open_pricewatch
 
     with open_pricewatch() as app:
         app.add_product("https://shop.example/lamp", title="Desk lamp")
         app.settings.gui.language = "tr"
         app.save_settings()
-    seen: dict[str, object] = {}
-
-    def read_and_quit() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if not windows or not windows[0].product_sync.is_loaded:
-            QTimer.singleShot(20, read_and_quit)
-            return
-        window = windows[0]
-        seen["title"] = window.windowTitle()
-        seen["menus"] = [action.text() for action in window.menuBar().actions()]
-        seen["stock"] = formatting.availability("InStock")
-        window.commands.quit.trigger()
-
-    QTimer.singleShot(0, read_and_quit)
-    try:
-        assert run_application() == 0
-        menus = ["&Dosya", "Ü&rün", "&Görünüm", "Y&ard\u0131m"]  # \u0131: the dotless i
-        assert seen == {"title": "PriceWatch — 1 ürün", "menus": menus, "stock": "Stokta"}
-        assert formatting.availability("InStock") == "In stock"  # English again once the window is gone
-    finally:
-        formatting.set_locale(None)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_IN_TURKISH], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    menus = ["&Dosya", "Ü&rün", "&Görünüm", "Y&ard\u0131m"]  # \u0131: the dotless i
+    assert seen == {
+        "title": "PriceWatch — 1 ürün",
+        "menus": menus,
+        "stock": "Stokta",
+        "exit": 0,
+        "after": "In stock",  # English again once the window is gone
+    }

@@ -14,7 +14,7 @@ import http.cookiejar
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
@@ -262,18 +262,9 @@ class Fetcher:
         def finish(final_url: str, response: httpx.Response) -> ImageResult:
             return self._finish_image(url, final_url, response, cancel, deadline, max_bytes)
 
-        try:
-            with cancel_scope(cancel):
-                image: ImageResult = self._follow(
-                    url, headers, robots, cancel, deadline, started, finish, policy
-                )
-                return image
-        except ScrapeError as exc:
-            if isinstance(exc, CancelledError):
-                raise
-            if cancel.is_set() or self._closed.is_set():
-                raise CancelledError() from exc
-            raise
+        with self._cancellable(cancel):
+            image: ImageResult = self._follow(url, headers, robots, cancel, deadline, started, finish, policy)
+        return image
 
     def fetch_data(
         self,
@@ -307,11 +298,18 @@ class Fetcher:
                 )
             return self._read(response, max_bytes, deadline, cancel, final_url)
 
+        with self._cancellable(cancel):
+            robots = self.settings.respect_robots
+            data: bytes = self._follow(url, headers, robots, cancel, deadline, started, finish)
+        return data
+
+    @contextlib.contextmanager
+    def _cancellable(self, cancel: threading.Event) -> Iterator[None]:
+        """Within: the cancel flag cuts reads short, and what fails after it (or after shut-down) is
+        a :class:`CancelledError`, not the read's own error."""
         try:
             with cancel_scope(cancel):
-                robots = self.settings.respect_robots
-                data: bytes = self._follow(url, headers, robots, cancel, deadline, started, finish)
-                return data
+                yield
         except ScrapeError as exc:
             if isinstance(exc, CancelledError):
                 raise

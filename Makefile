@@ -75,15 +75,19 @@ screenshots: $(PY) deb-test-packages
 # lrelease compiles them into the .qm files the package ships. Both are committed: `pip install .` then
 # needs no Qt tools. tests/gui/test_translations.py fails when a .qm is older than its .ts.
 TS_FILES := $(foreach lang,de tr,resources/translations/pricewatch_$(lang).ts)
+# English needs only the plural forms of counted texts: "%n product(s) added" reads "1 product added".
+ENGLISH_TS := resources/translations/pricewatch_en.ts
 QM_DIR ?= pricewatch/resources/translations
 
 translations: $(PY)
 	$(VENV)/bin/pyside6-lupdate $$(find pricewatch -name '*.py' | sort) -locations none -no-obsolete \
 		-ts $(TS_FILES)
+	$(VENV)/bin/pyside6-lupdate $$(find pricewatch -name '*.py' | sort) -locations none -no-obsolete \
+		-pluralonly -target-language en_US -ts $(ENGLISH_TS)
 	$(MAKE) --no-print-directory translations-qm
 
 translations-qm: $(PY)
-	for ts in $(TS_FILES); do \
+	for ts in $(TS_FILES) $(ENGLISH_TS); do \
 		$(VENV)/bin/pyside6-lrelease -nounfinished -removeidentical $$ts \
 			-qm $(QM_DIR)/$$(basename $$ts .ts).qm || exit 1; done
 

@@ -49,13 +49,13 @@ class WindowLanguage:
         self._remove()
         translation.install(QCoreApplication.translate)  # the Qt-free layers translate through Qt from now on
         self.code = code if code in LANGUAGES else SOURCE_LANGUAGE
-        if self.code == SOURCE_LANGUAGE:
-            return code == SOURCE_LANGUAGE
         ours = QTranslator(self.app)
         if not ours.load(str(resources.path(resources.translation(self.code)))):
             self.code = SOURCE_LANGUAGE
             return False
         self._add(ours)
+        if self.code == SOURCE_LANGUAGE:  # English's plural forms only; Qt's own texts are English already
+            return code == SOURCE_LANGUAGE
         qt_own = QTranslator(self.app)
         if qt_own.load(f"qtbase_{self.code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             self._add(qt_own)

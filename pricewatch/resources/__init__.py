@@ -21,6 +21,8 @@ ICON_SVG = "pricewatch.svg"
 DESKTOP_ENTRY = "pricewatch.desktop"
 SHIPPED = (ICON_PNG, ICON_SVG, DESKTOP_ENTRY)
 TRANSLATED = ("de", "tr")  # the languages with a translation; the source texts are English
+# English's own .qm holds only the plural forms of counted texts ("%n product(s) added" -> "1 product added").
+COMPILED = (*TRANSLATED, "en")
 
 _extracted = contextlib.ExitStack()
 atexit.register(_extracted.close)

@@ -712,9 +712,12 @@ mailto://ich:app-passwort@gmail.com</translation>
         <source>All-time low</source>
         <translation>Allzeittief</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Lowest in %n days</source>
-        <translation>Tiefster seit %n Tagen</translation>
+        <translation>
+            <numerusform>Tiefster seit %n Tag</numerusform>
+            <numerusform>Tiefster seit %n Tagen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Above usual</source>
@@ -740,17 +743,26 @@ mailto://ich:app-passwort@gmail.com</translation>
         <source>No price known yet.</source>
         <translation>Noch kein Preis bekannt.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Watched for %n day(s); a verdict needs 30.</source>
-        <translation>Seit %n Tag(en) beobachtet; ein Urteil braucht 30.</translation>
+        <translation>
+            <numerusform>Seit %n Tag beobachtet; ein Urteil braucht 30.</numerusform>
+            <numerusform>Seit %n Tagen beobachtet; ein Urteil braucht 30.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The lowest price in %n day(s) of watching.</source>
-        <translation>Der niedrigste Preis in %n Tag(en) Beobachtung.</translation>
+        <translation>
+            <numerusform>Der niedrigste Preis in %n Tag Beobachtung.</numerusform>
+            <numerusform>Der niedrigste Preis in %n Tagen Beobachtung.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>No lower price in the last %n day(s).</source>
-        <translation>Kein niedrigerer Preis in den letzten %n Tag(en).</translation>
+        <translation>
+            <numerusform>Kein niedrigerer Preis am letzten Tag.</numerusform>
+            <numerusform>Kein niedrigerer Preis in den letzten %n Tagen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The price was higher than now %1% of the time watched.</source>
@@ -772,9 +784,12 @@ mailto://ich:app-passwort@gmail.com</translation>
         <source>The was-price %1 was the lowest price in the 30 days before the reduction.</source>
         <translation>Der Streichpreis %1 war der niedrigste Preis der 30 Tage vor der Senkung.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Too little history for %1: the rule needs %n days before it.</source>
-        <translation>Zu wenig Verlauf für %1: Die Regel braucht %n Tage davor.</translation>
+        <translation>
+            <numerusform>Zu wenig Verlauf für %1: Die Regel braucht %n Tag davor.</numerusform>
+            <numerusform>Zu wenig Verlauf für %1: Die Regel braucht %n Tage davor.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Rank %1 of %2 prices seen; lowest %3, highest %4.</source>

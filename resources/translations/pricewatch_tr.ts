@@ -709,9 +709,11 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <source>All-time low</source>
         <translation>Dip fiyat</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Lowest in %n days</source>
-        <translation>Son %n günün en düşüğü</translation>
+        <translation>
+            <numerusform>Son %n günün en düşüğü</numerusform>
+        </translation>
     </message>
     <message>
         <source>Above usual</source>
@@ -737,17 +739,23 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <source>No price known yet.</source>
         <translation>Henüz bilinen fiyat yok.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Watched for %n day(s); a verdict needs 30.</source>
-        <translation>%n gündür izleniyor; karar için 30 gün gerekir.</translation>
+        <translation>
+            <numerusform>%n gündür izleniyor; karar için 30 gün gerekir.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The lowest price in %n day(s) of watching.</source>
-        <translation>%n günlük izlemenin en düşük fiyatı.</translation>
+        <translation>
+            <numerusform>%n günlük izlemenin en düşük fiyatı.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>No lower price in the last %n day(s).</source>
-        <translation>Son %n günde daha düşük fiyat yok.</translation>
+        <translation>
+            <numerusform>Son %n günde daha düşük fiyat yok.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The price was higher than now %1% of the time watched.</source>
@@ -769,9 +777,11 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <source>The was-price %1 was the lowest price in the 30 days before the reduction.</source>
         <translation>%1 eski fiyatı, indirimden önceki 30 günün en düşük fiyatıydı.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Too little history for %1: the rule needs %n days before it.</source>
-        <translation>%1 için yetersiz geçmiş: kural öncesinde %n gün gerektiriyor.</translation>
+        <translation>
+            <numerusform>%1 için yetersiz geçmiş: kural öncesinde %n gün gerektiriyor.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Rank %1 of %2 prices seen; lowest %3, highest %4.</source>

@@ -26,6 +26,7 @@ for name in resources.SHIPPED:
     assert resources.path(name).is_file() and resources.path(name).is_relative_to(package), name
 assert ICON == resources.path(resources.ICON_PNG)
 assert set(resources.TRANSLATED) == {"de", "tr"}
+assert resources.path(resources.translation("en")).is_file()  # English plural forms
 from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 from pricewatch.app import PriceWatch

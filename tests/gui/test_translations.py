@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +21,7 @@ from pricewatch.alerts import headline
 from pricewatch.config import load_settings
 from pricewatch.gui.language import LANGUAGES, WindowLanguage, chosen_language, formats_follow
 from pricewatch.gui.settings.everyday import QuietHours
+from pricewatch.gui.widgets.deal_counts import deal_counts
 from pricewatch.models import AlertKind
 from pricewatch.wording import fault_sentence
 
@@ -66,13 +67,47 @@ def test_every_text_of_the_package_is_in_the_ts_file_and_translated(tmp_path: Pa
     assert len(now) > 500
 
 
+def test_every_counted_text_has_its_english_plural_forms(tmp_path: Path) -> None:
+    """English's .ts holds the counted texts only (lupdate -pluralonly, as `make translations` runs it)."""
+    ts = tmp_path / "pricewatch_en.ts"
+    shutil.copy(SOURCES / ts.name, ts)
+    files = sorted(str(p) for p in (ROOT / "pricewatch").rglob("*.py"))
+    lupdate = [str(TOOLS / "pyside6-lupdate"), *files, "-locations", "none", "-no-obsolete", "-pluralonly",
+               "-target-language", "en_US", "-ts", str(ts)]  # fmt: skip
+    subprocess.run(lupdate, check=True, capture_output=True, cwd=ROOT, timeout=300)
+    now = messages(ts)
+    committed = {(c, s) for c, s, _t in messages(SOURCES / ts.name)}
+    assert not [(c, s) for c, s, _t in now if (c, s) not in committed], "run `make translations`"
+    forms = {s: [f.text for f in t.iter("numerusform")] for _c, s, t in now}
+    assert all(len(f) == 2 and all(f) for f in forms.values()), forms
+    assert forms["%n product(s) added"] == ["%n product added", "%n products added"]
+
+
+@pytest.mark.parametrize(("code", "one", "three"), [
+    ("en", "1 product added", "3 products added"),
+    ("de", "1 Produkt hinzugefügt", "3 Produkte hinzugefügt"),
+])  # fmt: skip
+def test_counted_texts_take_the_plural_form_of_their_number(
+    language: WindowLanguage, code: str, one: str, three: str
+) -> None:
+    assert language.use(code)
+    assert QCoreApplication.translate("MainWindow", "%n product(s) added", "", 1) == one
+    assert QCoreApplication.translate("MainWindow", "%n product(s) added", "", 3) == three
+    watched = {"en": ("Watched for 1 day;", "Watched for 12 days;"),
+               "de": ("Seit 1 Tag beobachtet;", "Seit 12 Tagen beobachtet;")}[code]  # fmt: skip
+    assert deal_counts().watched_too_short(1).startswith(watched[0])
+    assert deal_counts().watched_too_short(12).startswith(watched[1])
+    language.close()  # no translator: the source text, as the command line would say it
+    assert QCoreApplication.translate("MainWindow", "%n product(s) added", "", 1) == "1 product(s) added"
+
+
 def test_the_shipped_qm_files_are_compiled_from_the_ts_files(tmp_path: Path) -> None:
     """The .qm files are committed (a wheel then needs no Qt tools to build); they must match their .ts."""
     make = shutil.which("make")
     assert make is not None, "make is needed to compile the translations as the Makefile does"
     subprocess.run([make, "--no-print-directory", "translations-qm", f"VENV={VENV}", f"QM_DIR={tmp_path}"],
                    check=True, capture_output=True, cwd=ROOT, timeout=300)  # fmt: skip
-    for code in resources.TRANSLATED:
+    for code in resources.COMPILED:
         name = Path(resources.translation(code)).name
         built = (tmp_path / name).read_bytes()
         shipped = resources.read_bytes(resources.translation(code))

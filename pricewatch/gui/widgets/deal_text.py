@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from pricewatch.deals import GENUINE, INFLATED, INVENTED, NOT_ENOUGH, OMNIBUS_DAYS, Deal, DiscountCheck
 from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.gui.widgets.deal_counts import deal_counts
 from pricewatch.models import Product
 from pricewatch.units import UnitPrice, listing_quantity, unit_price
 
@@ -31,7 +32,7 @@ def badge(deal: Deal) -> str:
         return QCoreApplication.translate("Deal", "All-time low")
     if kind == "lowest_in_days":
         days = deal.lowest_in_days or 0
-        return QCoreApplication.translate("Deal", "Lowest in %n days").replace("%n", str(days))
+        return deal_counts().lowest_badge(days)
     if kind == "high":
         return QCoreApplication.translate("Deal", "Above usual")
     if kind == "not_enough_history":
@@ -74,17 +75,11 @@ def reason(deal: Deal, currency: str | None) -> str:
         return QCoreApplication.translate("Deal", "No price known yet.")
     watched, lowest = deal.watched_days, deal.lowest_in_days or 0
     if deal.kind == "not_enough_history":
-        text = QCoreApplication.translate("Deal", "Watched for %n day(s); a verdict needs 30.").replace(
-            "%n", str(watched)
-        )
+        text = deal_counts().watched_too_short(watched)
     elif deal.kind == "all_time_low":
-        text = QCoreApplication.translate("Deal", "The lowest price in %n day(s) of watching.").replace(
-            "%n", str(watched)
-        )
+        text = deal_counts().lowest_while_watched(watched)
     elif deal.kind == "lowest_in_days":
-        text = QCoreApplication.translate("Deal", "No lower price in the last %n day(s).").replace(
-            "%n", str(lowest)
-        )
+        text = deal_counts().no_lower_in(lowest)
     elif deal.distinct > 1 and deal.percentile is not None:
         text = QCoreApplication.translate("Deal", "The price was higher than now %1% of the time watched.")
         text = text.replace("%1", str(deal.percentile))
@@ -117,10 +112,7 @@ def discount_reason(check: DiscountCheck, currency: str | None) -> str:
         )
         return text.replace("%1", was)
     assert check.status == NOT_ENOUGH
-    days = OMNIBUS_DAYS
-    text = QCoreApplication.translate(
-        "Deal", "Too little history for %1: the rule needs %n days before it."
-    ).replace("%n", str(days))
+    text = deal_counts().too_little_history(OMNIBUS_DAYS)
     return text.replace("%1", was)
 
 

@@ -308,7 +308,15 @@ class PriceWatch:
         if other is not None and other.id != product.id:
             raise DuplicateProductError(url, other.id or 0)
         self._restart_reading(product.id)
-        self.products.set_fields(product.id, url=url, shop=shop_name(url), last_error=None, sku=None)
+        self.products.set_fields(
+            product.id,
+            url=url,
+            shop=shop_name(url),
+            sku=None,
+            last_error=None,
+            last_error_kind=None,
+            last_error_status=None,
+        )
 
     def same_item(self, url: str, sku: str | None, exclude_id: int | None = None) -> Product | None:
         """A product of the same shop as ``url`` whose page gave the same identifier (SKU, GTIN), or None.

@@ -114,7 +114,9 @@ class Product:
     paused: bool = False
     etag: str | None = None
     last_modified: str | None = None
-    last_error: str | None = None
+    last_error: str | None = None  # the raw message (CLI, API, log)
+    last_error_kind: str | None = None  # its kind ("http_4xx", "no_price"), for a sentence in the window
+    last_error_status: int | None = None  # the shop's HTTP status with it, if any
     created_at: datetime = field(default_factory=utcnow)
     last_checked_at: datetime | None = None
     next_check_at: datetime | None = None

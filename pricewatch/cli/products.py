@@ -123,6 +123,7 @@ def product_json(
         "last_checked_at": time(product.last_checked_at),
         "next_check_at": time(product.next_check_at),
         "last_error": product.last_error,
+        "last_error_kind": product.last_error_kind,
         "created_at": time(product.created_at),
         "list_price": money(product.list_price),
         "quantity": product.quantity,

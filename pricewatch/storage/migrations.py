@@ -275,6 +275,12 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     DROP INDEX tasks_finished;
     CREATE INDEX tasks_finished ON tasks(finished_at) WHERE finished_at IS NOT NULL;
     """,
+    # 26: why a product's last check failed as a kind and the shop's HTTP status, beside the raw message:
+    # the window says it in the user's language ("The shop refused the request (403)…")
+    """
+    ALTER TABLE products ADD COLUMN last_error_kind TEXT;
+    ALTER TABLE products ADD COLUMN last_error_status INTEGER;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -180,6 +180,8 @@ class ObservationRepository:
                 last_checked_at=checked_at,
                 next_check_at=next_check_at,
                 last_error=None,
+                last_error_kind=None,
+                last_error_status=None,
                 list_price=list_price,
             )
             if currency:

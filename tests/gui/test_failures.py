@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
+from pricewatch.gui.language import WindowLanguage
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products.model import COL_AVAILABILITY, COL_LAST_CHECKED, COL_TITLE, ERROR_COLOUR
 from pricewatch.gui.tasks import columns as tc
-from pricewatch.models import TaskRecord, TaskState
+from pricewatch.gui.widgets.product_fault import product_fault
+from pricewatch.models import Product, TaskRecord, TaskState
 from tests.support.pages import product_page
 from tests.support.pageserver import PageServer
 
@@ -38,7 +42,10 @@ def test_a_failed_check_shows_its_reason_and_the_batch_says_how_many_failed(
     assert colour == tc.PARTLY_FAILED_COLOUR != tc.STATE_COLOURS[TaskState.SUCCESS]
 
     qtbot.waitUntil(lambda: str(cell(missing.id or 0, COL_AVAILABILITY)).startswith("Failed: "), timeout=WAIT)
-    assert "404" in str(cell(missing.id or 0, COL_AVAILABILITY))
+    said = str(cell(missing.id or 0, COL_AVAILABILITY))
+    assert said.startswith("Failed: This page does not exist (404).")  # a sentence, not the raw message
+    stored = app.products.get(missing.id or 0)
+    assert stored is not None and stored.last_error and stored.last_error not in said
     assert cell(missing.id or 0, COL_LAST_CHECKED, Qt.ItemDataRole.ForegroundRole) == ERROR_COLOUR
     assert cell(missing.id or 0, COL_AVAILABILITY, Qt.ItemDataRole.ForegroundRole) == ERROR_COLOUR
     icon = cell(missing.id or 0, COL_TITLE, Qt.ItemDataRole.DecorationRole)
@@ -72,3 +79,20 @@ def test_task_state_and_subject_wording() -> None:
         tc.default_subject(TaskRecord(id="t3", name="scraping.scrape_batch", kwargs={"urls": ["u"]}))
         == "1 page"
     )
+
+
+def test_the_failure_is_said_in_the_window_language(qapp: QApplication, app: PriceWatch) -> None:
+    """The raw message stays English for the command line; the window says the kind's sentence in Turkish,
+    and a failure stored before kinds were kept shows its message."""
+    refused = replace(Product(url="https://shop.example/p/1"), last_error="HTTP 403 from shop.example",
+                      last_error_kind="http_4xx", last_error_status=403)  # fmt: skip
+    old = replace(refused, last_error_kind=None, last_error_status=None)
+    language = WindowLanguage(qapp)
+    try:
+        assert language.use("tr")
+        assert product_fault(refused, 300).startswith("Mağaza isteği reddetti (403)")
+        assert product_fault(old, 300) == "HTTP 403 from shop.example"
+    finally:
+        language.close()
+    assert product_fault(refused, 300).startswith("The shop refused the request (403).")
+    assert product_fault(replace(refused, last_error=None), 300) == ""  # the last check worked

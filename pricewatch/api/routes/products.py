@@ -43,6 +43,11 @@ class ProductOut(BaseModel):
     snoozed_until: datetime | None = None
     snooze_until_change: bool = False
     last_error: str | None
+    last_error_kind: str | None = Field(
+        default=None,
+        description='what kind of failure the last check had ("http_4xx", "no_price"), else null',
+    )
+    last_error_status: int | None = Field(default=None, description="the shop's HTTP status with it, if any")
     created_at: datetime
     last_checked_at: datetime | None
     next_check_at: datetime | None
@@ -66,7 +71,8 @@ class ProductOut(BaseModel):
             highest_price=money(p.highest_price), target_price=money(p.target_price),
             availability=p.availability, image_url=p.image_url, css_selector=p.css_selector,
             offer_key=p.offer_key, check_interval_minutes=p.check_interval_minutes,
-            ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error, created_at=p.created_at,
+            ignore_robots=p.ignore_robots, paused=p.paused, last_error=p.last_error,
+            last_error_kind=p.last_error_kind, last_error_status=p.last_error_status, created_at=p.created_at,
             last_checked_at=p.last_checked_at, next_check_at=p.next_check_at, fetch_mode=p.fetch_mode,
             snoozed_until=p.snoozed_until, snooze_until_change=p.snooze_until_change,
         )  # fmt: skip

@@ -40,6 +40,7 @@ from pricewatch.gui.history.why import WhyPrice
 from pricewatch.gui.products.next_check import next_check_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.browser import open_in_browser
+from pricewatch.gui.widgets.product_fault import product_fault
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import PriceObservation, Product, TaskRecord, TaskState, utcnow
 from pricewatch.translation import QT_TRANSLATE_NOOP
@@ -271,6 +272,10 @@ class ProductDetail(QDialog):
         latest = checks[0] if checks else None
         if self.product.last_error and latest is not None and latest.state is TaskState.FAILURE:
             self.problem.setText(self.tr("The last check failed. {why}").format(why=plain_error(latest)))
+        elif self.product.last_error_kind:  # the check's task is gone (cleaned up): the product kept its kind
+            self.problem.setText(
+                self.tr("The last check failed. {why}").format(why=product_fault(self.product, 300))
+            )
         elif self.product.last_error:
             self.problem.setText(self.tr("The last check failed. PriceWatch tries again at the next check."))
         self.problem.setVisible(bool(self.product.last_error))

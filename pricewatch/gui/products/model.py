@@ -30,6 +30,7 @@ from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import deal_text
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.model_roles import Roles, fill_roles
+from pricewatch.gui.widgets.product_fault import product_fault
 from pricewatch.models import Availability, Product
 from pricewatch.translation import QT_TRANSLATE_NOOP
 
@@ -739,7 +740,7 @@ class ProductTableModel(QAbstractTableModel):
         if column == COL_AVAILABILITY:
             if p.last_error:  # the reason in plain sight, not only in a tooltip
                 return QCoreApplication.translate("ProductTableModel", "Failed: {error}").format(
-                    error=fmt.clean_text(p.last_error, ERROR_SHOWN)
+                    error=product_fault(p, ERROR_SHOWN)
                 )
             return fmt.availability(p.availability)
         if column == COL_LAST_CHECKED:
@@ -783,7 +784,7 @@ class ProductTableModel(QAbstractTableModel):
             tip = "\n".join(part for part in parts if part)  # fmt: skip
             if p.last_error:
                 tip += "\n" + QCoreApplication.translate("ProductTableModel", "Last error: {error}").format(
-                    error=fmt.clean_text(p.last_error, 300)
+                    error=product_fault(p, 300)
                 )
             return fmt.plain_tooltip(tip)
         if column in _MONEY_COLUMNS:
@@ -797,7 +798,7 @@ class ProductTableModel(QAbstractTableModel):
         if column in (COL_LAST_CHECKED, COL_AVAILABILITY) and p.last_error:
             exact = f"{fmt.local_time(p.last_checked_at)}\n" if column == COL_LAST_CHECKED else ""
             error = QCoreApplication.translate("ProductTableModel", "Last error: {error}").format(
-                error=fmt.clean_text(p.last_error, 300)
+                error=product_fault(p, 300)
             )
             return fmt.plain_tooltip(exact + error)
         if column == COL_LAST_CHECKED and p.last_checked_at is not None:

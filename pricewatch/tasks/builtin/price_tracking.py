@@ -18,6 +18,7 @@ from pricewatch.models import Availability, Product, utcnow
 from pricewatch.tasks.builtin.images import wants_thumbnail
 from pricewatch.tasks.errors import TaskCancelled
 from pricewatch.tasks.registry import task
+from pricewatch.tasks.runner import error_facts
 from pricewatch.text import clean_line
 
 if TYPE_CHECKING:
@@ -151,9 +152,14 @@ def record_failure(services: TaskServices, product: Product, exc: BaseException)
     """Remember why a check failed (shown in the UI) and when to try again."""
     assert product.id is not None
     message = clean_line(str(exc) or type(exc).__name__)
+    facts = error_facts(exc)
     try:
         services.products.set_fields(
-            product.id, last_error=message, next_check_at=next_check_time(services, product, utcnow())
+            product.id,
+            last_error=message,
+            last_error_kind=facts["error_kind"],
+            last_error_status=facts["error_status"],
+            next_check_at=next_check_time(services, product, utcnow()),
         )
     except Exception:  # the product may have been removed meanwhile; the task's own error still shows
         log.exception("could not record the failure of product %s", product.id)

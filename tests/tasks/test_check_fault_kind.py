@@ -40,7 +40,9 @@ def test_a_refused_check_keeps_its_kind_and_status_until_a_good_check(
     assert (fixed.last_error, fixed.last_error_kind, fixed.last_error_status) == (None, None, None)
 
 
-def test_a_page_without_a_price_keeps_a_kind_without_a_status(app: PriceWatch, page_server: PageServer) -> None:
+def test_a_page_without_a_price_keeps_a_kind_without_a_status(
+    app: PriceWatch, page_server: PageServer
+) -> None:
     product = app.add_product(page_server.add("/empty", "<html><body><p>Nothing to sell</p></body></html>"))
     assert product.id is not None
     run(app, app.check_product(product.id))

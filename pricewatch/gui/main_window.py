@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     @Slot()
-    def add_shop(self) -> QInputDialog | None:
+    def add_shop(self) -> ProductDialog | None:
         product_id = self.products.current_id()
         return None if product_id is None else self.shop_actions.add_shop(product_id)
 

@@ -1845,6 +1845,14 @@ mailto://ich:app-passwort@gmail.com</translation>
         <translation>Hinzufügen</translation>
     </message>
     <message>
+        <source>Add Another Shop</source>
+        <translation>Weiteren Shop hinzufügen</translation>
+    </message>
+    <message>
+        <source>The address of “{name}” in another shop: its price is compared with the others.</source>
+        <translation>Die Adresse von „{name}“ in einem anderen Shop: Sein Preis wird mit den anderen verglichen.</translation>
+    </message>
+    <message>
         <source>Looking up {address}…</source>
         <translation>{address} wird abgerufen…</translation>
     </message>
@@ -2900,14 +2908,6 @@ Dieses Fenster kann nichts mehr speichern: Prüfungen, Änderungen und geplante 
 </context>
 <context>
     <name>ShopActions</name>
-    <message>
-        <source>Add Another Shop</source>
-        <translation>Weiteren Shop hinzufügen</translation>
-    </message>
-    <message>
-        <source>Address of the same item in another shop:</source>
-        <translation>Adresse desselben Artikels in einem anderen Shop:</translation>
-    </message>
     <message>
         <source> ({count} shops)</source>
         <translation> ({count} Shops)</translation>

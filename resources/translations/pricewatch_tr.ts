@@ -1831,6 +1831,14 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <translation>Ekle</translation>
     </message>
     <message>
+        <source>Add Another Shop</source>
+        <translation>Başka mağaza ekle</translation>
+    </message>
+    <message>
+        <source>The address of “{name}” in another shop: its price is compared with the others.</source>
+        <translation>“{name}” ürününün başka bir mağazadaki adresi: fiyatı diğerleriyle karşılaştırılır.</translation>
+    </message>
+    <message>
         <source>Looking up {address}…</source>
         <translation>{address} sorgulanıyor…</translation>
     </message>
@@ -2886,14 +2894,6 @@ Bu pencere artık hiçbir şey kaydedemez: kontroller, düzenlemeler ve zamanlan
 </context>
 <context>
     <name>ShopActions</name>
-    <message>
-        <source>Add Another Shop</source>
-        <translation>Başka mağaza ekle</translation>
-    </message>
-    <message>
-        <source>Address of the same item in another shop:</source>
-        <translation>Aynı ürünün başka bir mağazadaki adresi:</translation>
-    </message>
     <message>
         <source> ({count} shops)</source>
         <translation> ({count} mağaza)</translation>

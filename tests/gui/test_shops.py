@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
@@ -18,6 +18,8 @@ from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.products import model as pm
 from pricewatch.models import AlertKind, AlertRule, Availability, utcnow
 from tests.support.app import open_pricewatch
+from tests.support.pages import product_page
+from tests.support.pageserver import PageServer
 
 pytestmark = pytest.mark.usefixtures("english_formatting")
 WAIT = 20_000
@@ -74,33 +76,31 @@ def test_merged_listings_show_the_cheapest_in_the_home_currency(
     assert [len(g.listings) for g in window_app.product_groups()] == [1, 1]
 
 
-def test_add_another_shop_from_the_window(
-    qtbot: QtBot, window_app: PriceWatch, open_window: Callable[[], MainWindow]
+def test_add_another_shop_looks_the_page_up_before_adding_it(
+    qtbot: QtBot, window_app: PriceWatch, open_window: Callable[[], MainWindow], page_server: PageServer
 ) -> None:
     a = priced(window_app, "https://a.example/kettle", "20.00", "EUR")
+    rules = window_app.alert_rules_for(a)
     window = open_window()
     window.products.select_product(a)
     assert window.commands.add_shop.isEnabled()
     dialog = window.add_shop()
-    assert dialog is not None
-    dialog.setTextValue("not an address")
-    dialog.accept()
-    assert [p.id for p in window_app.list_products()] == [a]  # refused with a message; nothing stored
-    warning = window.shop_actions.warning
-    assert warning is not None and warning.isVisible() and "http and https" in warning.text()
-    warning.close()
-    dialog = window.add_shop()
-    assert dialog is not None
-    dialog.setTextValue("https://b.example/kettle")
-    dialog.accept()
+    assert dialog is not None and dialog.windowTitle() == "Add Another Shop"
+    about = dialog.findChild(QLabel, "listingOf")
+    assert about is not None and "“Kettle” in another shop" in about.text()
+    assert not dialog.save_button.isEnabled()  # not before the page was looked up
+
+    dialog.url.setText(page_server.add("/kettle", product_page("Kettle 1.7 L", "18.50")))
+    dialog.look_up()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=WAIT)
+    assert dialog.lookup.result is not None and dialog.lookup.result["price"] == "18.50"  # the preview
+    assert dialog.save() is not None
     group = window_app.product_group(a)
-    assert [item.product.url for item in group.listings] == [
-        "https://a.example/kettle",
-        "https://b.example/kettle",
-    ]
+    assert [item.product.title for item in group.listings] == ["Kettle", "Kettle 1.7 L"]
     new = group.listings[1].id
     qtbot.waitUntil(lambda: window.product_model.row_of(new) is not None, timeout=WAIT)
     assert window_app.list_tasks(name="price_tracking.check_product_price")  # its price is read at once
+    assert window_app.alert_rules_for(a) == rules  # the product's own rules stay where they are
 
 
 def test_the_history_window_draws_a_line_per_shop(

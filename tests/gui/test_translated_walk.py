@@ -192,6 +192,10 @@ def walk_everything(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], Mai
     assert edit is not None
     texts += widget_texts(edit)
     edit.reject()
+    other_shop = window.add_shop()
+    assert other_shop is not None
+    texts += widget_texts(other_shop)
+    other_shop.reject()
 
     detail = window.show_detail(ids[0])
     assert detail is not None

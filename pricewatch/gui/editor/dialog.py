@@ -8,6 +8,7 @@ up again before saving.
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -45,7 +46,8 @@ _READING_FIELDS = ("url", "css_selector", "offer_key", "fetch_mode")  # a change
 
 
 class ProductDialog(QDialog):
-    """Add (``product=None``) or edit a product.
+    """Add (``product=None``) or edit a product; with ``listing_of``, add another shop's listing of that
+    product's item, looked up and previewed as any new product.
 
     Signals:
         saved(int): the product id after a successful add or edit.
@@ -54,9 +56,10 @@ class ProductDialog(QDialog):
     saved = Signal(int)
 
     def __init__(self, app: PriceWatch, product: Product | None = None, url: str = "",
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, listing_of: Product | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.app = app
+        self.listing_of = listing_of
         if product is not None and product.id is not None:
             with contextlib.suppress(NotFoundError):  # the stored state now, not a list row's older copy
                 product = app.get_product(product.id)
@@ -72,6 +75,8 @@ class ProductDialog(QDialog):
         self.setWindowTitle(self.tr("Edit Product") if product else self.tr("Add Product"))
         self.setMinimumWidth(600)
         self._build(product, url)
+        if listing_of is not None:
+            self._as_listing(listing_of)
         self.lookup_task = LookupTask(app, self)
         self.lookup_task.found.connect(self._found)
         self.lookup_task.failed.connect(self._failed)
@@ -175,6 +180,22 @@ class ProductDialog(QDialog):
         layout.addWidget(self.rules)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+
+    def _as_listing(self, of: Product) -> None:
+        self.setWindowTitle(self.tr("Add Another Shop"))
+        name = fmt.clean_text(of.title, 80) or fmt.clean_text(of.url, 80)
+        about = QLabel(
+            self.tr("The address of “{name}” in another shop: its price is compared with the others.").format(
+                name=name
+            ),
+            self,
+        )
+        about.setObjectName("listingOf")
+        about.setWordWrap(True)
+        about.setTextFormat(Qt.TextFormat.PlainText)  # the title is scraped text
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, about)
 
     @property
     def task_id(self) -> str | None:
@@ -425,7 +446,10 @@ class ProductDialog(QDialog):
         """Add or update; returns the product id and whether the page must be read (again)."""
         url = self._typed_url()
         if self.product is None:
-            product = self.app.add_product(
+            add = self.app.add_product
+            if self.listing_of is not None and self.listing_of.id is not None:
+                add = functools.partial(self.app.add_listing, self.listing_of.id)
+            product = add(
                 url, target_price=fields.pop("target_price"), title=fields.pop("title"),
                 css_selector=fields.pop("css_selector"), notes=fields.pop("notes"),
                 check_interval_minutes=fields.pop("check_interval_minutes"), sku=fields.pop("sku", None),

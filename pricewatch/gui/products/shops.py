@@ -11,10 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from pricewatch.app import PriceWatch
-from pricewatch.errors import ConflictError, InvalidURLError, NotFoundError
+from pricewatch.errors import NotFoundError
+from pricewatch.gui.editor.dialog import ProductDialog
 from pricewatch.gui.products.model import ProductTableModel
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -121,14 +122,18 @@ class ShopActions(QObject):
         super().__init__(parent)
         self.app = app
         self.window = parent
-        self.warning: QMessageBox | None = None  # the last refusal shown
 
-    def add_shop(self, product_id: int) -> QInputDialog:
-        """Ask for the address of the same item in another shop and track it as a listing of this product."""
-        dialog = self._dialog(
-            self.tr("Add Another Shop"), self.tr("Address of the same item in another shop:")
-        )
-        dialog.textValueSelected.connect(lambda url: self._add(product_id, url))
+    def add_shop(self, product_id: int) -> ProductDialog | None:
+        """The add dialog for the same item in another shop: looked up and previewed (price, offers, what
+        the page says), then tracked as a listing of this product and checked at once."""
+        try:
+            product = self.app.get_product(product_id)
+        except NotFoundError as exc:  # removed elsewhere since the row was selected
+            self.message.emit(str(exc))
+            return None
+        dialog = ProductDialog(self.app, parent=self.window, listing_of=product)
+        dialog.saved.connect(self._added)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
@@ -173,18 +178,8 @@ class ShopActions(QObject):
         dialog.resize(520, dialog.height())
         return dialog
 
-    def _add(self, product_id: int, url: str) -> None:
-        try:
-            listing = self.app.add_listing(product_id, url.strip())
-        except (InvalidURLError, ConflictError, ValueError, NotFoundError) as exc:
-            # opened, not exec'd: the window's event loop goes on (and a test can read and close it)
-            self.warning = QMessageBox(QMessageBox.Icon.Warning, self.tr("Add Another Shop"),
-                                       fmt.clean_text(str(exc), 300), parent=self.window)  # fmt: skip
-            self.warning.open()
-            return
-        assert listing.id is not None
-        self.app.check_product(listing.id)  # its price, to compare, now rather than at the next hourly run
-        self.changed.emit([item.id for item in self.app.product_group(listing.id).listings])
+    def _added(self, listing_id: int) -> None:
+        self.changed.emit([item.id for item in self.app.product_group(listing_id).listings])
         self.message.emit(self.tr("Added another shop; checking its price…"))
 
     def _merge(self, product_id: int, other_id: int | None) -> None:

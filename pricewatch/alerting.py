@@ -116,7 +116,8 @@ class AlertBook:
         Returns one payload per product with news (the events of one check fold into one notification), each
         the keyword arguments of the ``notifications.send`` task: title, message, product_id, data. The
         checked listing's own rules, and the "cheapest of all shops" rules of every listing of its product
-        (a check in one shop can make another listing's rule fire), are run.
+        (a check in one shop can make another listing's rule fire), are run. What a snoozed rule would have
+        said comes apart, marked ``data["snoozed_rule"]``: the notifier logs it as suppressed, never sends it.
         """
         # "Until the price changes" ends before the rules run: the change itself notifies.
         Snoozes(self._db, self._products, self._rules).end_on_price_change(outcome)
@@ -125,6 +126,7 @@ class AlertBook:
             return []
         product_id, now = outcome.product_id, utcnow()
         news: dict[int, tuple[Product, list[AlertEvent]]] = {}
+        hushed: list[tuple[Product, list[AlertEvent], AlertRule]] = []  # what snoozed rules would have said
         rules = self.rules_for(product)
         if rules:
             events, changes = evaluate(
@@ -141,29 +143,43 @@ class AlertBook:
             )
             self._store(changes)
             # A snoozed rule's state moves on (it does not fire the moment the snooze ends) but says nothing.
-            snoozed = {r.id for r in rules if rule_snoozed(r, now)}
-            events = [e for e in events if e.rule_id not in snoozed]
+            events, quiet = _split_snoozed(events, rules, now)
             if events:
                 news[product_id] = (product, events)
-        for owner, events in self._cheapest_news(product_id, now):
+            hushed.extend((product, [event], rule) for event, rule in quiet)
+        for owner, events, quiet in self._cheapest_news(product_id, now):
             assert owner.id is not None
-            news.setdefault(owner.id, (owner, []))[1].extend(events)
-        payloads = []
-        for owner, events in news.values():
-            events.sort(key=lambda e: PRIORITY.index(e.kind))
-            title, message = fold(events)
-            own = owner.id == product_id
-            data = {
-                "kinds": [e.kind.value for e in events],
-                "price": str(outcome.price) if own and outcome.price is not None else None,
-                "currency": outcome.currency if own else events[0].currency,
-                "url": owner.url,
-                "events": [e.to_data() for e in events],
-            }
-            payloads.append({"title": title, "message": message, "product_id": owner.id, "data": data})
+            if events:
+                news.setdefault(owner.id, (owner, []))[1].extend(events)
+            hushed.extend((owner, [event], rule) for event, rule in quiet)
+        payloads = [self._payload(owner, events, outcome) for owner, events in news.values()]
+        payloads += [self._payload(owner, events, outcome, snoozed=rule) for owner, events, rule in hushed]
         return payloads
 
-    def _cheapest_news(self, product_id: int, now: datetime) -> list[tuple[Product, list[AlertEvent]]]:
+    @staticmethod
+    def _payload(
+        owner: Product, events: list[AlertEvent], outcome: CheckOutcome, snoozed: AlertRule | None = None
+    ) -> dict[str, Any]:
+        """The ``notifications.send`` keyword arguments for one product's events of this check."""
+        events.sort(key=lambda e: PRIORITY.index(e.kind))
+        title, message = fold(events)
+        own = owner.id == outcome.product_id
+        data: dict[str, Any] = {
+            "kinds": [e.kind.value for e in events],
+            "price": str(outcome.price) if own and outcome.price is not None else None,
+            "currency": outcome.currency if own else events[0].currency,
+            "url": owner.url,
+            "events": [e.to_data() for e in events],
+        }
+        if snoozed is not None:
+            until = None if snoozed.snoozed_until is None else snoozed.snoozed_until.isoformat()
+            data["snoozed_rule"] = {"rule_id": snoozed.id, "until": until,
+                                    "until_change": snoozed.snooze_until_change}  # fmt: skip
+        return {"title": title, "message": message, "product_id": owner.id, "data": data}
+
+    def _cheapest_news(
+        self, product_id: int, now: datetime
+    ) -> list[tuple[Product, list[AlertEvent], list[tuple[AlertEvent, AlertRule]]]]:
         """Run the "cheapest of all shops" rules of every listing of ``product_id``'s product."""
         members = self._groups.members(product_id)
         ruled = {
@@ -191,10 +207,9 @@ class AlertBook:
                 ruled[owner.id], offer, product=owner, now=now, options=self._rules.options(owner.id)
             )
             self._store(changes)
-            snoozed = {r.id for r in ruled[owner.id] if rule_snoozed(r, now)}
-            events = [e for e in events if e.rule_id not in snoozed]
-            if events:
-                news.append((owner, events))
+            events, quiet = _split_snoozed(events, ruled[owner.id], now)
+            if events or quiet:
+                news.append((owner, events, quiet))
         return news
 
     def _store(self, changes: list[RuleChange]) -> None:
@@ -206,3 +221,13 @@ class AlertBook:
                 if change.fired_at is not None:
                     values["last_fired_at"] = change.fired_at
                 self._rules.update(change.rule_id, **values)
+
+
+def _split_snoozed(
+    events: list[AlertEvent], rules: list[AlertRule], now: datetime
+) -> tuple[list[AlertEvent], list[tuple[AlertEvent, AlertRule]]]:
+    """The events to tell, and those of snoozed rules with their rule (logged as suppressed)."""
+    snoozed = {r.id: r for r in rules if rule_snoozed(r, now)}
+    told = [e for e in events if e.rule_id not in snoozed]
+    quiet = [(e, snoozed[e.rule_id]) for e in events if e.rule_id in snoozed]
+    return told, quiet

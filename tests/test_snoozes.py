@@ -53,7 +53,9 @@ def product_with_rules(app: PriceWatch) -> tuple[int, int, int]:
 
 
 def kinds(payloads: list[dict[str, object]]) -> list[str]:
-    return [k for p in payloads for k in p["data"]["kinds"]]  # type: ignore[index]
+    """The kinds the payloads tell (what snoozed rules would have said is logged, not told)."""
+    told = [p for p in payloads if "snoozed_rule" not in p["data"]]  # type: ignore[operator]
+    return [k for p in told for k in p["data"]["kinds"]]  # type: ignore[index]
 
 
 def test_a_snoozed_rule_notifies_nothing_while_the_others_do(app: PriceWatch) -> None:
@@ -64,6 +66,26 @@ def test_a_snoozed_rule_notifies_nothing_while_the_others_do(app: PriceWatch) ->
     assert kinds(check(app, pid, "45")) == ["target_price"]  # the drop is snoozed, the target is not
     app.snooze_rule(pid, drop, None)
     assert kinds(check(app, pid, "40")) == ["any_drop"]
+
+
+def test_what_a_snoozed_rule_would_have_said_is_logged_never_sent(app: PriceWatch) -> None:
+    shown: list[str] = []
+    app.set_tray_notifier(lambda title, message: shown.append(title))
+    pid, drop, _target = product_with_rules(app)
+    check(app, pid, "80")
+    until = utcnow() + timedelta(days=1)
+    app.snooze_rule(pid, drop, until)
+    payloads = check(app, pid, "70")
+    assert kinds(payloads) == []
+    (quiet,) = payloads
+    records = [app.notify(**p) for p in payloads]  # as the check's notifications.send task does
+    assert [r.state for r in records] == [NotificationState.SUPPRESSED]
+    assert records[0].error == f"the alert rule is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
+    assert quiet["data"]["snoozed_rule"]["rule_id"] == drop  # type: ignore[index]
+    assert shown == []  # nothing reached the tray
+    app.snooze_rule(pid, drop, None, until_change=True)
+    assert check(app, pid, "70") == []  # same price: no event, snoozed or not
+    assert app.notify(**check(app, pid, "60")[0]).state is NotificationState.SENT  # the change ends it
 
 
 def test_until_the_price_changes_ends_with_the_change_that_notifies(app: PriceWatch) -> None:

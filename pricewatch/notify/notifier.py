@@ -61,6 +61,18 @@ def snooze_reason(until: datetime) -> str:
     return f"the product is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
 
 
+def rule_snooze_reason(snooze: Mapping[str, Any]) -> str:
+    """Why a notification of a snoozed alert rule was suppressed."""
+    if snooze.get("until_change"):
+        return "the alert rule is snoozed until the price changes"
+    until = snooze.get("until")
+    try:
+        when = datetime.fromisoformat(str(until)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return "the alert rule is snoozed"
+    return f"the alert rule is snoozed until {when} UTC"
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """What one channel did with one notification."""
@@ -282,12 +294,20 @@ class Notifier:
         )
         if force:
             return record
+        rule_snooze = record.data.get("snoozed_rule")
+        if isinstance(rule_snooze, dict):
+            # What a snoozed alert rule would have said (see Alerting.evaluate): logged, never sent.
+            record.state = NotificationState.SUPPRESSED
+            record.error = rule_snooze_reason(rule_snooze)
+            record.data["snoozed"] = True
+            return record
         until = self._snoozed_until(product_id) if product_id is not None and self._snoozed_until else None
         if until is not None and until > now:
             # The user asked for quiet about this product: logged, never sent, never retried.
             record.state = NotificationState.SUPPRESSED
             record.error = snooze_reason(until)
             record.data["snoozed"] = True
+            record.data["snoozed_until"] = until.isoformat()  # for the window to say it in its language
             return record
         cap = self._options().daily_cap_per_product
         capped = product_id is not None and cap > 0

@@ -1417,8 +1417,36 @@ mailto://ich:app-passwort@gmail.com</translation>
         <translation>Ausstehend</translation>
     </message>
     <message>
+        <source>Held back</source>
+        <translation>Zurückgehalten</translation>
+    </message>
+    <message>
+        <source>Snoozed</source>
+        <translation>Schlummert</translation>
+    </message>
+    <message>
         <source>Held by daily cap</source>
         <translation>Durch Tageslimit zurückgehalten</translation>
+    </message>
+    <message>
+        <source>The alert rule is snoozed until the price changes.</source>
+        <translation>Die Alarmregel schlummert, bis sich der Preis ändert.</translation>
+    </message>
+    <message>
+        <source>The alert rule is snoozed until {time}.</source>
+        <translation>Die Alarmregel schlummert bis {time}.</translation>
+    </message>
+    <message>
+        <source>The product is snoozed until its price changes.</source>
+        <translation>Das Produkt schlummert, bis sich sein Preis ändert.</translation>
+    </message>
+    <message>
+        <source>The product is snoozed until {time}.</source>
+        <translation>Das Produkt schlummert bis {time}.</translation>
+    </message>
+    <message>
+        <source>Held by the daily cap of notifications for this product.</source>
+        <translation>Von der täglichen Höchstzahl an Benachrichtigungen für dieses Produkt zurückgehalten.</translation>
     </message>
 </context>
 <context>

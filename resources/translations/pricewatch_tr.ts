@@ -1408,8 +1408,36 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <translation>Bekliyor</translation>
     </message>
     <message>
+        <source>Held back</source>
+        <translation>Bekletildi</translation>
+    </message>
+    <message>
+        <source>Snoozed</source>
+        <translation>Ertelendi</translation>
+    </message>
+    <message>
         <source>Held by daily cap</source>
         <translation>Günlük sınır nedeniyle bekletildi</translation>
+    </message>
+    <message>
+        <source>The alert rule is snoozed until the price changes.</source>
+        <translation>Uyarı kuralı fiyat değişene kadar ertelendi.</translation>
+    </message>
+    <message>
+        <source>The alert rule is snoozed until {time}.</source>
+        <translation>Uyarı kuralı {time} tarihine kadar ertelendi.</translation>
+    </message>
+    <message>
+        <source>The product is snoozed until its price changes.</source>
+        <translation>Ürün, fiyatı değişene kadar ertelendi.</translation>
+    </message>
+    <message>
+        <source>The product is snoozed until {time}.</source>
+        <translation>Ürün {time} tarihine kadar ertelendi.</translation>
+    </message>
+    <message>
+        <source>Held by the daily cap of notifications for this product.</source>
+        <translation>Bu ürün için günlük bildirim sınırı nedeniyle bekletildi.</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,10 @@
-"""The notifications panel: whatever the daily cap held back shows grey "Held by daily cap", the first too."""
+"""The notifications panel: whatever the daily cap held back shows grey "Held by daily cap", the first too;
+what a snooze held back says "Snoozed" and until when."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -10,7 +12,8 @@ from pytestqt.qtbot import QtBot
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.notifications.model import COL_STATE, COL_TITLE, SUPPRESSED_COLOUR
-from pricewatch.models import NotificationRecord, NotificationState
+from pricewatch.gui.widgets import formatting as fmt
+from pricewatch.models import NotificationRecord, NotificationState, utcnow
 
 
 def test_the_first_capped_notification_is_not_shown_as_failed(
@@ -52,4 +55,37 @@ def test_the_first_capped_notification_is_not_shown_as_failed(
         "Broken": ("Failed", False),
     }
     summary = window.notifications.summary.text()
-    assert summary == "4 notifications: 1 delivered, 1 failed, 2 held by daily cap"
+    assert summary == "4 notifications: 1 delivered, 1 failed, 2 held back"
+
+
+def test_snoozed_notifications_say_what_was_snoozed_and_until_when(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    app.settings.notify.desktop = False
+    product = app.add_product("https://shop.example/kettle", title="Kettle")
+    pid = product.id or 0
+    until = utcnow() + timedelta(days=1)
+    app.snooze_product(pid, until)
+    assert app.notify("Product snoozed", "now 19", product_id=pid).state is NotificationState.SUPPRESSED
+    app.snooze_product(pid, None)
+    rule_snooze = {"rule_id": 1, "until": None, "until_change": True}
+    held = app.notify("Rule snoozed", "now 18", product_id=pid, data={"snoozed_rule": rule_snooze})
+    assert held.state is NotificationState.SUPPRESSED
+    window = make_window()
+    with qtbot.waitSignal(window.notifications.loaded, timeout=15_000):
+        window.notifications.reload()
+    model = window.notifications.model
+    rows = {
+        model.index(r, COL_TITLE).data(): (
+            model.index(r, COL_STATE).data(),
+            model.index(r, COL_STATE).data(Qt.ItemDataRole.ToolTipRole),
+        )
+        for r in range(model.rowCount())
+    }
+    state, tip = rows["Product snoozed"]
+    assert state == "Snoozed" and tip == fmt.plain_tooltip(
+        f"The product is snoozed until {fmt.local_time(until)}."
+    )
+    rule_tip = fmt.plain_tooltip("The alert rule is snoozed until the price changes.")
+    assert rows["Rule snoozed"] == ("Snoozed", rule_tip)
+    assert window.notifications.summary.text() == "2 notifications: 0 delivered, 2 held back"

@@ -121,9 +121,9 @@ def test_window_shows_suppressed_in_grey_and_counts_it_apart(
     state = model.index(0, COL_STATE)
     assert state.data() == "Held by daily cap"
     assert state.data(Qt.ItemDataRole.ForegroundRole) == SUPPRESSED_COLOUR
-    assert "held by the daily cap" in state.data(Qt.ItemDataRole.ToolTipRole)
+    assert "daily cap of notifications" in state.data(Qt.ItemDataRole.ToolTipRole)
     summary = window.notifications.summary.text()
-    assert summary == "2 notifications: 1 delivered, 1 held by daily cap" and "failed" not in summary
+    assert summary == "2 notifications: 1 delivered, 1 held back" and "failed" not in summary
 
 
 def test_check_summary_names_a_held_back_notification_apart(home: Path, page_server: PageServer) -> None:

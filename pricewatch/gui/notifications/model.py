@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -10,7 +11,7 @@ from PySide6.QtGui import QColor
 from pricewatch.gui.tasks.columns import STATE_COLOURS
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
-from pricewatch.models import NotificationRecord, NotificationState, TaskState
+from pricewatch.models import UNTIL_PRICE_CHANGES, NotificationRecord, NotificationState, TaskState
 from pricewatch.translation import QT_TRANSLATE_NOOP
 
 COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
@@ -22,6 +23,7 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("NotificationModel", "State"),
 )
 WIDTHS = (140, 240, 420, 140, 120)
+UNTIL_PRICE_CHANGES_ISO = UNTIL_PRICE_CHANGES.isoformat()
 SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
 _STATE_COLOURS = {
     NotificationState.SENT: STATE_COLOURS[TaskState.SUCCESS],
@@ -35,8 +37,56 @@ STATE_TEXT = {
     NotificationState.FAILED: QT_TRANSLATE_NOOP("NotificationModel", "Failed"),
     NotificationState.HELD: QT_TRANSLATE_NOOP("NotificationModel", "Held (quiet hours)"),
     NotificationState.PENDING: QT_TRANSLATE_NOOP("NotificationModel", "Pending"),
-    NotificationState.SUPPRESSED: QT_TRANSLATE_NOOP("NotificationModel", "Held by daily cap"),
+    NotificationState.SUPPRESSED: QT_TRANSLATE_NOOP("NotificationModel", "Held back"),
 }
+
+
+def held_back_text(record: NotificationRecord) -> str:
+    """A suppressed notification's state in a row: what held it back."""
+    if record.data.get("snoozed") is True:
+        return QCoreApplication.translate("NotificationModel", "Snoozed")
+    return QCoreApplication.translate("NotificationModel", "Held by daily cap")
+
+
+def held_back_reason(record: NotificationRecord) -> str:
+    """Why a suppressed notification was not sent, in the window's language (the stored reason is English)."""
+    rule = record.data.get("snoozed_rule")
+    until = rule.get("until") if isinstance(rule, dict) else record.data.get("snoozed_until")
+    forever = (
+        isinstance(rule, dict) and rule.get("until_change") is True
+    ) or until == UNTIL_PRICE_CHANGES_ISO
+    when = _time(until)
+    if isinstance(rule, dict):
+        if forever:
+            return QCoreApplication.translate(
+                "NotificationModel", "The alert rule is snoozed until the price changes."
+            )
+        if when is not None:
+            return QCoreApplication.translate(
+                "NotificationModel", "The alert rule is snoozed until {time}."
+            ).format(time=fmt.local_time(when))
+    elif record.data.get("snoozed") is True:
+        if forever:
+            return QCoreApplication.translate(
+                "NotificationModel", "The product is snoozed until its price changes."
+            )
+        if when is not None:
+            return QCoreApplication.translate(
+                "NotificationModel", "The product is snoozed until {time}."
+            ).format(time=fmt.local_time(when))
+    elif record.data.get("capped") is True:
+        return QCoreApplication.translate(
+            "NotificationModel", "Held by the daily cap of notifications for this product."
+        )
+    return fmt.clean_text(record.error, 600)  # a row written before the reasons had their facts
+
+
+def _time(value: object) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
 
 
 def shown_state(record: NotificationRecord) -> NotificationState:
@@ -88,10 +138,14 @@ class NotificationModel(ListTableModel[NotificationRecord]):
                 return fmt.clean_text(record.message, 300)
             if column == COL_CHANNELS:
                 return ", ".join(record.channels)
+            if state is NotificationState.SUPPRESSED:
+                return held_back_text(record)
             return state_text(state)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
             return _STATE_COLOURS.get(state)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_STATE and state is NotificationState.SUPPRESSED:
+                return fmt.plain_tooltip(held_back_reason(record))
             if column == COL_STATE and record.error:
                 return fmt.plain_tooltip(fmt.clean_text(record.error, 600))
             if column == COL_MESSAGE:

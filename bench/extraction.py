@@ -7,7 +7,9 @@ The figures come from ``pricewatch extract --json FILES...`` (the command a user
 shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and three held-out sets
 of imagined shops kept out of development, each printed apart: tests/data/extract_heldout (the first
 round's; seen since), tests/data/extract_heldout2 (the second round's; its misses were worked on in the
-third) and tests/data/extract_heldout3 (written before the third round and kept unseen by it). Their figures
+third), tests/data/extract_heldout3 (written before the third round and kept unseen by it; open to the
+fourth) and tests/data/extract_heldout4 (written by a session that never saw the extractor's code, kept
+unseen by the fourth round). Their figures
 beside the development ones show how much the rules overfit.
 ``unsure_catch`` is the share of wrong prices flagged unsure, ``unsure_false_alarm`` the share of right ones.
 
@@ -48,6 +50,7 @@ FIXTURES = ROOT / "tests" / "data" / "extract_fixtures"
 HELDOUT = ROOT / "tests" / "data" / "extract_heldout"
 HELDOUT2 = ROOT / "tests" / "data" / "extract_heldout2"
 HELDOUT3 = ROOT / "tests" / "data" / "extract_heldout3"
+HELDOUT4 = ROOT / "tests" / "data" / "extract_heldout4"
 
 
 def cli_predictions(folder: Path, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -175,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     sets = {"fixtures": FIXTURES}
     if not args.skip_heldout:
-        sets.update(heldout=HELDOUT, heldout2=HELDOUT2, heldout3=HELDOUT3)
+        sets.update(heldout=HELDOUT, heldout2=HELDOUT2, heldout3=HELDOUT3, heldout4=HELDOUT4)
     for name, folder in sets.items():
         set_rows = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
         table[f"pricewatch {name}"] = scorer.score(set_rows, cli_predictions(folder, set_rows), args.errors)

@@ -254,6 +254,11 @@ def start_serve(home: Path) -> tuple[subprocess.Popen[str], str]:
     return proc, found.group(1).rstrip(",")
 
 
+def server_http_parser() -> str:
+    """The HTTP parser uvicorn picks in the server (same interpreter): httptools when installed, else h11."""
+    return "httptools" if importlib.util.find_spec("httptools") is not None else "h11"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -266,6 +271,7 @@ def main() -> int:
         "--client", choices=("raw", "httpx"), default="raw", help="load generator (see above; default raw)"
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]  # the machine is shared: other work there shows in every latency
 
     with tempfile.TemporaryDirectory(prefix="pricewatch-api-bench-") as tmp:
         home = Path(tmp)
@@ -320,7 +326,8 @@ def main() -> int:
         # the machine than latencies are
         f"server_cpu_ms_per_request={server_cpu * 1000 / max(1, requests):.2f} "
         f"client_cpu_ms_per_request={own_cpu * 1000 / max(1, requests):.2f} "
-        f"load_average={os.getloadavg()[0]:.1f}"
+        f"load_average={os.getloadavg()[0]:.1f} load_average_before={load_before:.1f} "
+        f"server_http={server_http_parser()}"
     )
     return 0
 

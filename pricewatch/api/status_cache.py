@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 OPEN_FRESH = 1.0  # seconds an open task's status is answered without a read (as the engine's REVOKE_POLL)
 FINAL_FRESH = 60.0  # seconds a final status is kept
-MAX_ENTRIES = 20_000  # tasks remembered at once (~0.5 KB each); the oldest go first
+MAX_ENTRIES = 4096  # tasks remembered at once (a scrape's status is ~1 KB); the oldest go first
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from pricewatch.api import bookmarklet
 from pricewatch.api.auth import require_token
 from pricewatch.api.confirm_tokens import ConfirmTokens
 from pricewatch.api.errors import ERROR_RESPONSES, install_error_handlers
+from pricewatch.api.hot_routes import HotRoutesMiddleware
 from pricewatch.api.routes import (
     cache,
     groups,
@@ -25,6 +26,7 @@ from pricewatch.api.routes import (
 )
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
+from pricewatch.api.status_cache import StatusCache
 from pricewatch.api_token import TokenStore
 
 if TYPE_CHECKING:
@@ -46,8 +48,12 @@ def create_app(
     max_body_bytes: int | None = None,
     extra_hosts: Iterable[str] = (),
     workers: int = 8,
+    hot_routes: bool = True,
 ) -> FastAPI:
-    """The ASGI app for ``facade``; its owner calls ``app.state.runner.close()`` when done with it."""
+    """The ASGI app for ``facade``; its owner calls ``app.state.runner.close()`` when done with it.
+
+    ``hot_routes=False`` leaves the status and scrape routes to FastAPI alone (tests compare the two).
+    """
     app = FastAPI(
         title="PriceWatch",
         version=__version__,
@@ -74,7 +80,12 @@ def create_app(
     _add_schema_routes(app)
 
     limit = max_body_bytes if max_body_bytes is not None else facade.settings.api.max_body_kb * 1024
-    # Added last runs first: the Host check, then the token, then the body (read only for a known client).
+    # Added last runs first: the Host check, then the token, then the body (read only for a known client),
+    # then the two routes scripts poll (see pricewatch.api.hot_routes).
+    if hot_routes:
+        cache = StatusCache(facade.get_task)
+        app.state.runner.close_with(facade.subscribe(cache.on_event))
+        app.add_middleware(HotRoutesMiddleware, runner=app.state.runner, cache=cache, prefix=PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
     tokens_store: TokenStore = app.state.tokens
     app.add_middleware(

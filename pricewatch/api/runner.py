@@ -32,6 +32,7 @@ class FacadeRunner:
     def __init__(self, app: PriceWatch, workers: int = 8) -> None:
         self.app = app
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pricewatch-api")
+        self._closers: list[Callable[[], object]] = []
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -49,5 +50,11 @@ class FacadeRunner:
                 500, f"internal error ({type(exc).__name__}); see the PriceWatch log"
             ) from exc
 
+    def close_with(self, closer: Callable[[], object]) -> None:
+        """Call ``closer`` on :meth:`close` (an event subscription of the app this runner serves)."""
+        self._closers.append(closer)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        while self._closers:
+            self._closers.pop()()

@@ -13,6 +13,7 @@ code. Until it notices (a header read every :data:`SCHEMA_POLL_MS`), the API ans
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sqlite3
@@ -84,6 +85,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             elif enabled_url := app.start_api_if_enabled():  # [api] enabled = true in the settings
                 parts.append(f"API at {enabled_url}")
             print(f"pricewatch serve: running {', '.join(parts)}; Ctrl+C stops", flush=True)
+            # Start-up's objects (modules, Qt, the API's routes) stay out of later full collections: one walks
+            # every tracked object with the GIL held, and under bench/api_load.py that stalled the API's event
+            # loop and the tasks for up to 270 ms (4 in 15 s). As the window does (gui.application).
+            gc.freeze()
             if not stopped_by:  # a signal during start-up already asked to stop
                 qt_app.exec()
         finally:

@@ -152,6 +152,8 @@ class ProductSync(QObject):
         self.model.set_rows(rows)
         self.is_loaded = True
         self.loaded.emit()
+        # every column's order, so that a first click on a header of 100,000 rows only picks a list
+        self.work.submit(self.model.make_orders_job(), self.model.set_orders)
 
     # -- changes made by other processes --------------------------------------------------------------
     def sync_outside(self) -> None:

@@ -186,7 +186,7 @@ def _moments(name: str) -> Callable[[list[Product]], list[float | None]]:
 
 
 _SORT_KEYS: dict[int, SortColumn] = {
-    COL_TITLE: SortColumn(lambda products: [(p.title or p.url).casefold() for p in products]),
+    COL_TITLE: SortColumn(lambda products: [p.title or p.url for p in products], fold=str.casefold),
     COL_SHOP: SortColumn(_folded("shop")),
     COL_PRICE: SortColumn(_money("price"), _currencies),
     COL_CHANGE: SortColumn(_changes),

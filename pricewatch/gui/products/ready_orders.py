@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,16 +38,19 @@ class ColumnOrders:
         groups: sorted by first where values of different groups do not compare (money: the currency).
         orders: descending -> every slot, in that order (4 bytes a row).
         changed: descending -> slots whose value changed (or that were added) since that order was made.
+        fold: values compare as ``fold(value)`` (see :class:`SortColumn`).
     """
 
     values: Values
     groups: list[str] | None
+    fold: Callable[[Any], Any] | None = None
     orders: dict[bool, Sequence[int]] = field(default_factory=dict)
     changed: dict[bool, set[int]] = field(default_factory=lambda: {False: set(), True: set()})
 
     @classmethod
     def read(cls, spec: SortColumn, products: list[Product]) -> ColumnOrders:
-        return cls(compact(spec.values(products)), spec.groups(products) if spec.groups is not None else None)
+        groups = spec.groups(products) if spec.groups is not None else None
+        return cls(compact(spec.values(products)), groups, spec.fold)
 
     def order(self, descending: bool) -> Sequence[int]:
         """Every slot in this column's order (kept: do not change it)."""
@@ -57,9 +60,11 @@ class ColumnOrders:
             # from the other direction's order when there is one: a sorted input sorts in a few passes
             other = self.orders.get(not descending)
             start = None if other is None or self.changed[not descending] else other
-            kept = order_slots(self.values, self.groups, descending, start)
+            kept = order_slots(self.values, self.groups, descending, start, fold=self.fold)
         elif changed:
-            kept = order_slots(self.values, self.groups, descending, moved_last(kept, changed))
+            kept = order_slots(
+                self.values, self.groups, descending, moved_last(kept, changed), fold=self.fold
+            )
         else:
             return kept
         changed.clear()
@@ -119,16 +124,21 @@ def order_slots(
     start: Iterable[int] | None = None,
     *,
     run: int = 0,
+    fold: Callable[[Any], Any] | None = None,
 ) -> list[int]:
     """Every slot of ``values`` sorted by value either way, slots without one last (in slot order), ``groups``
     (if several) first. Ties keep their order in ``start`` (default: slot order) in both directions.
 
     ``run``: sort that many slots per call and then merge them (for a pool thread; see :data:`RUN`).
+    ``fold``: values compare as ``fold(value)`` (folded for this sort only).
     """
     # "is not None" for lists, "v == v" for arrays of numbers (NaN: no value)
     slots = range(len(values))
-    present = [slot for slot in (slots if start is None else start) if (v := values[slot]) is not None and v == v]
-    _sort(present, values.__getitem__, descending, run)
+    present = [
+        slot for slot in (slots if start is None else start) if (v := values[slot]) is not None and v == v
+    ]
+    keys = values if fold is None else [None if v is None else fold(v) for v in values]
+    _sort(present, keys.__getitem__, descending, run)
     if groups is not None and len(set(groups)) > 1:  # a second stable pass: groups first, values within
         _sort(present, groups.__getitem__, descending, run)
     if len(present) < len(values):
@@ -148,8 +158,8 @@ def make_orders(columns: dict[int, SortColumn], products: list[Product]) -> dict
     made = {}
     for column, spec in columns.items():
         orders = ColumnOrders.read(spec, products)
-        ascending = order_slots(orders.values, orders.groups, False, run=RUN)
-        descending = order_slots(orders.values, orders.groups, True, ascending, run=RUN)
+        ascending = order_slots(orders.values, orders.groups, False, run=RUN, fold=orders.fold)
+        descending = order_slots(orders.values, orders.groups, True, ascending, run=RUN, fold=orders.fold)
         orders.orders = {False: array("i", ascending), True: array("i", descending)}
         made[column] = orders
     return made

@@ -188,3 +188,18 @@ def test_a_repaired_order_sorts_like_a_fresh_one(
     assert missing == sorted(missing)  # without a value: in the order added
     if not changes:  # nothing moved: ties in the order added, as a fresh sort gives
         assert repaired == order_slots(values, None, descending)
+
+
+def test_titles_sort_without_regard_to_case_and_a_renamed_row_moves() -> None:
+    titles = {1: "banana", 2: "Apple", 3: "cherry", 4: "apple pie"}
+    model = _with_ready_orders([_product(pid, "1", title=title) for pid, title in titles.items()])
+    model.sort(COL_TITLE, ASC)
+    assert model.product_ids() == [2, 4, 1, 3]
+    model.upsert(_product(3, "1", title="Aardvark"))
+    model.sort(COL_TITLE, DESC)
+    assert model.product_ids() == [1, 4, 2, 3]
+    model.sort(COL_TITLE, ASC)
+    assert model.product_ids() == [3, 2, 4, 1]
+    model.upsert(_product(3, "1", title="zulu"))  # out of place now: a re-sort is due
+    model.sort(COL_TITLE, ASC)  # the same column again does it at once
+    assert model.product_ids() == [2, 4, 1, 3]

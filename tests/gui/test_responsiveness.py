@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -27,6 +28,8 @@ from pytestqt.qtbot import QtBot
 
 from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.products import model as product_model
+from pricewatch.gui.products import ready_orders
 from pricewatch.gui.products import sync as product_sync
 from pricewatch.gui.products.model import COL_PRICE, COL_TITLE, PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products.panel import ProductsPanel
@@ -350,3 +353,60 @@ def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBo
     QApplication.processEvents()
     text = model.index(400, COL_PRICE).data()
     assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE)
+
+
+def test_collections_wait_from_the_first_read_until_its_rows_are_in(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Resumed at the end of the read, the first young collection walked every object it made, holding the
+    GIL for 130 ms with 100,000 products; after ``loaded`` the window has frozen them: see freeze_heap.)"""
+    app.add_product("https://shop.example/item/1", title="Item 1")
+    seen: list[tuple[str, bool]] = []
+
+    def prepare(products: Iterable[Product]) -> PreparedRows:
+        seen.append(("read", gc.isenabled()))
+        return prepare_rows(products)
+
+    monkeypatch.setattr(product_sync, "prepare_rows", prepare)
+    assert gc.isenabled()
+    window = make_window()
+    window.product_sync.loaded.connect(lambda: seen.append(("loaded", gc.isenabled())))
+    window.product_sync.reload()
+    assert not gc.isenabled()  # paused from the start of the read
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert seen[1:] == [("read", False), ("loaded", False)]
+    assert gc.isenabled()  # once the rows are in
+    window.product_sync.reload()
+    window.product_sync.stop()  # closing while a read is under way: its rows are never handed over
+    assert gc.isenabled()
+
+
+def test_a_sorted_table_gets_its_order_with_the_rows_from_the_pool_thread(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, price in enumerate(["30", "10", "20"]):
+        product = app.add_product(f"https://shop.example/item/{n}", title=f"Item {n}")
+        app.observations.record_check(product.id or 0, checked_at=utcnow(), price=Decimal(price),
+                                      currency="EUR", availability=Availability.IN_STOCK)  # fmt: skip
+    window = make_window()
+    window.products.table.sortByColumn(COL_PRICE, Qt.SortOrder.AscendingOrder)  # as the last session left it
+    made: list[tuple[bool, list[int]]] = []
+
+    def make_orders(columns: dict[int, Any], products: list[Product]) -> dict[int, Any]:
+        made.append((threading.current_thread() is threading.main_thread(), list(columns)))
+        return ready_orders.make_orders(columns, products)
+
+    monkeypatch.setattr(product_model, "make_orders", make_orders)
+    window.product_sync.reload()
+
+    def read_then_every_column() -> bool:  # (the first load's every-column job may come in between)
+        columns = [c for _on_gui, c in made]
+        return [COL_PRICE] in columns and len(columns[-1]) > 1 and columns.index([COL_PRICE]) < len(made) - 1
+
+    qtbot.waitUntil(read_then_every_column)
+    assert not any(on_gui for on_gui, _columns in made)
+    assert [window.product_model.index(r, COL_TITLE).data() for r in range(3)] == [
+        "Item 1",
+        "Item 2",
+        "Item 0",
+    ]

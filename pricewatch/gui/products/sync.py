@@ -9,13 +9,12 @@ comparing the products table with the rows read last time (see :meth:`ProductSyn
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -23,6 +22,8 @@ from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.ready_orders import ColumnOrders
+from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
@@ -47,17 +48,19 @@ OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 # product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
 # text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
-Snapshot = dict[int, int]
+Snapshot = RowHashes
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
 _THUMB_TASK = "images.fetch_thumbnail"
 
 
 class _CollectionPause:
-    """No garbage collection while the whole table is read (on a pool thread); nests across threads.
+    """No garbage collection from the start of a whole-table read until its rows are in the model; nests.
 
     The read makes 500,000 objects for 100,000 products, and the collector's full passes over a heap growing
     that fast came every second or so, each holding the GIL for 50-200 ms: the window froze as long. Nothing
-    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap).
+    read here forms a cycle; the window freezes the heap once the rows are in (gui.application.freeze_heap,
+    on ``loaded``), and collections resume after that: resumed at the end of the read, the first young
+    collection went over all 500,000 new objects, holding the GIL for 130 ms while the rows were handed over.
     """
 
     def __init__(self) -> None:
@@ -65,20 +68,18 @@ class _CollectionPause:
         self._depth = 0
         self._enable_after = False
 
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
+    def pause(self) -> None:
         with self._lock:
             if self._depth == 0:
                 self._enable_after = gc.isenabled()
                 gc.disable()
             self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._enable_after:
-                    gc.enable()
+
+    def resume(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._enable_after:
+                gc.enable()
 
 
 _collections_paused = _CollectionPause()
@@ -115,43 +116,61 @@ class ProductSync(QObject):
         self.deals = DealBadges(app, model, work)
         self.thumbnails = ThumbnailLoader(model, work, app.paths.cache_dir)
         self._ready: deque[Found] = deque()
-        self._snapshot: Snapshot = {}
+        self._snapshot = RowHashes()
         self._outside_reading = False
         self._outside_again = False
         self._outside_timer = QTimer(self, singleShot=True)
         self._outside_timer.timeout.connect(self.sync_outside)
         self._last_full_read = time.monotonic()
         self._own_check_seen = float("-inf")
+        self._paused_loads = 0  # reads under way or not yet handed over, with collections paused for them
         self.is_loaded = False
 
     def reload(self) -> None:
         """Read all products on a pool thread, then reset the model once."""
         self._generation += 1
         generation = self._generation
-        self.work.submit(self._read_all, lambda found: self._loaded(generation, *found))
+        _collections_paused.pause()  # until the rows are in (see _CollectionPause)
+        self._paused_loads += 1
+        order = self.model.order_for_rows()  # the table's sort, made there too
+        self.work.submit(lambda: self._read_rows(order), lambda found: self._loaded(generation, *found),
+                         lambda _error: self._load_over())  # fmt: skip
 
-    def _read_all(self) -> tuple[PreparedRows, Snapshot]:
-        with _collections_paused():
-            return self._read_rows()
+    def _load_over(self) -> None:
+        if self._paused_loads:
+            self._paused_loads -= 1
+            _collections_paused.resume()
 
-    def _read_rows(self) -> tuple[PreparedRows, Snapshot]:
-        snapshot: Snapshot = {}
+    def _read_rows(
+        self, order: Callable[[PreparedRows], dict[int, ColumnOrders]]
+    ) -> tuple[PreparedRows, dict[int, ColumnOrders], Snapshot]:
+        snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
             for row in self.app.products.iter_raw_rows():  # streamed: no list of 100,000 raw rows
-                snapshot[row["id"]] = hash(tuple(row))
+                snapshot.add(row["id"], hash(tuple(row)))
                 yield from_row(row)
 
-        return prepare_rows(decoded()), snapshot
+        rows = prepare_rows(decoded())
+        return rows, order(rows), snapshot
 
-    def _loaded(self, generation: int, rows: PreparedRows, snapshot: Snapshot) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(
+        self, generation: int, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot
+    ) -> None:
+        try:
+            if generation == self._generation:
+                self._show_loaded(rows, orders, snapshot)
+        finally:
+            self._load_over()  # after ``loaded``: the window has frozen the heap by then
+
+    def _show_loaded(self, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, orders)
         self.is_loaded = True
         self.loaded.emit()
+        # every column's order, so that a first click on a header of 100,000 rows only picks a list
+        self.work.submit(self.model.make_orders_job(), self.model.set_orders)
 
     # -- changes made by other processes --------------------------------------------------------------
     def sync_outside(self) -> None:
@@ -175,10 +194,11 @@ class ProductSync(QObject):
                          lambda _error: self._outside_read(generation, None))  # fmt: skip
 
     def _diff(self, before: Snapshot) -> tuple[list[Found], Snapshot]:
-        after: Snapshot = {}
+        after = RowHashes()
         changed = []
         for row in self.app.products.iter_raw_rows():
-            raw = after[row["id"]] = hash(tuple(row))
+            raw = hash(tuple(row))
+            after.add(row["id"], raw)
             if before.get(row["id"]) != raw:
                 changed.append(from_row(row))
         recent = self.app.observations.recent_prices
@@ -187,7 +207,7 @@ class ProductSync(QObject):
             (p.id or 0, p, [float(v) for v in recent(p.id or 0, SPARK_POINTS)] if with_spark else None)
             for p in changed
         ]
-        found.extend((product_id, None, []) for product_id in before.keys() - after.keys())
+        found.extend((product_id, None, []) for product_id in before if after.get(product_id) is None)
         return found, after
 
     def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:
@@ -332,6 +352,8 @@ class ProductSync(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        while self._paused_loads:  # their rows will not be handed over now
+            self._load_over()
         self.thumbnails.stop()
         self.deals.stop()
         self._spark_timer.stop()

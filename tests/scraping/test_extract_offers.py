@@ -163,7 +163,7 @@ def test_a_price_set_apart_only_as_a_tile_is_less_sure() -> None:
     listed = extract(product(box + f'<div class="grid">{tiles(4)}</div>'))
     assert alone.price == listed.price == Decimal("129.99")
     assert listed.confidence < alone.confidence
-    assert any("other products or offers" in note for note in listed.evidence)
+    assert any("repeated for other products" in note for note in listed.evidence)
 
 
 def test_warm_builds_the_currency_matcher_once() -> None:

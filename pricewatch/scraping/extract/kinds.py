@@ -26,7 +26,12 @@ _BEFORE = {
         r"\bpix\b|boleto|app price|in the app|student|"
         # coupon and member prices beyond the Latin script
         r"クーポン|会員価格|쿠폰|회원가|优惠券|優惠券|券后|券後|คูปอง|สมาชิก|mã giảm|thành viên|كوبون|קופון|"
-        r"купон|члена клуба|для членов"
+        r"купон|члена клуба|для членов|"
+        # member and club words of Nordic, Central and Southern European shops ("Klubbpris", "Medlemspris")
+        r"klubb|\bklub|kundeklub|medlem|jäsen|\bbonus|stammkunde|kundenkarte|členy|člen|członk|"
+        r"\btagok|\btagi|membri|membru|\bsocios?\b|\bsoci\b|adhérent|fidélité|fidelidad|fidelidade|"
+        r"fedeltà|\büye|клубн|клубна|μέλη|"
+        r"الأعضاء|للأعضاء|عضوية|מועדון|לחברי"
     ),
     "from price": (
         r"(?:^|[^\w])(?:from|starting at|starts at|as low as|ab|desde|a partir de|à partir de|dès|vanaf|"
@@ -61,7 +66,10 @@ _BEFORE = {
     ),
     "saving": (
         r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"
-        r"economize|tasarruf"
+        r"economize|tasarruf|kazanc|ušetříte|ušetríte|ušetřete|sparer|sparar|säästä|megtakarítás|spórol|"
+        r"economisești|economisiți|ušteda|uštedite|prihranek|prihranite|sutaupote|ietaupi|säästad|"
+        r"κερδίζετε|экономия|економія|お得|节省|節省|省下|立省|절약|할인금액|ประหยัด|tiết kiệm|"
+        r"توفير|وفر|חסכון|חיסכון|תחסכו"
     ),
 }
 # A label names the amount right after it: the keyword ends the label, give or take a few words ("12 cuotas
@@ -116,7 +124,13 @@ def kind_of(before: str, after: str = "") -> str | None:
     it (its label, lower case or not) and right after it; None when nothing says so."""
     text = _CURRENCY_LAST.sub("", " ".join(before.lower().split())[-_MAX:])
     if text:
+        # The label nearest the amount names it: "2 884,30 Kč bez DPH Ušetříte" ends with the saving's. A
+        # short word right before the amount ("da", "ab") may end a longer label instead ("3 rate da").
         match = _BEFORE_RE.search(text)
+        while match is not None and (later := _BEFORE_RE.search(text, match.start() + 1)) is not None:
+            if later.lastgroup is not None and _KINDS[later.lastgroup] in _ANCHORED:
+                break
+            match = later
         if match is not None and match.lastgroup is not None:
             kind: str | None = _KINDS[match.lastgroup]
             if kind == "price without tax" and _TAX_INCLUDED.search(text[-_INCLUDED_NEAR:]):

@@ -60,6 +60,18 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " ex VAT", "price without tax"),
         ("", " € HT", "price without tax"),
         ("", "円 \uff08税抜\uff09", "price without tax"),
+        ("Klubbpris", "", "member or coupon price"),
+        ("Medlemspris", "", "member or coupon price"),
+        ("Cena dla członków klubu:", "", "member or coupon price"),
+        ("Üyelere özel", "", "member or coupon price"),
+        ("מחיר לחברי מועדון", "", "member or coupon price"),
+        ("Ušetříte", "", "saving"),
+        ("Du sparar", "", "saving"),
+        # the label nearest the amount names it, not the tax note of the amount before
+        ("2 884,30 Kč bez DPH Ušetříte", "", "saving"),
+        ("Fri frakt över", "", "shipping cost"),
+        ("Δωρεάν μεταφορικά για αγορές άνω των", "", "shipping cost"),  # noqa: RUF001 (Greek)
+        ("Μεταφορικά:", "", "shipping cost"),
     ],
 )
 def test_labels_and_units_name_what_an_amount_is(before: str, after: str, kind: str) -> None:
@@ -176,3 +188,8 @@ def test_a_member_price_shown_alone_is_the_visitor_s_price() -> None:
     """Logged in, a member sees only the member price: that is the price to track."""
     result = extract(product('<p>Member price: <span class="member">39,00 €</span></p>', lang="de"))
     assert result.price == Decimal("39.00")
+
+
+@pytest.mark.parametrize("label", ["Free shipping", "Versandkostenfrei", "Fri frakt", "Δωρεάν μεταφορικά"])
+def test_a_free_shipping_badge_before_the_price_is_no_shipping_cost(label: str) -> None:
+    assert kind_of(label) is None

@@ -65,7 +65,7 @@ _LABEL_LETTERS = 3
 _HOPELESS = -3.0  # amounts this weak (in menus, carts, hidden) say little about the page's format
 _MIN_RATIO = Decimal("0.3")  # a sale below 30 % of the structured price is more likely another amount
 _MAX_RATIO = Decimal("1.5")
-_BELOW_PRICE = frozenset({"saving", "instalment"})
+_BELOW_PRICE = frozenset({"saving", "instalment", "shipping cost"})
 _WITHOUT_TAX = "price without tax"
 _TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.27"), Decimal(1) / Decimal("1.04")
 _CENTS = re.compile(r"\d[.,]\d{1,2}(?!\d)|\d[.,:][-\u2013]")  # "9,99"; "189,-" and "4 990:-" say "no cents"
@@ -217,8 +217,9 @@ def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]
 
 
 def _fits_kind(cand: Candidate, price: Decimal) -> bool:
-    """Whether the amount set aside stands to the price as its kind says: a saving or an instalment below
-    it, the price without a sales tax of 4 to 27 %. Then it confirms the price instead of competing."""
+    """Whether the amount set aside stands to the price as its kind says: a saving, an instalment or a
+    shipping cost below it, the price without a sales tax of 4 to 27 %. Then it confirms the price instead
+    of competing."""
     if cand.kind in _BELOW_PRICE:
         return cand.amount < price
     if cand.kind == _WITHOUT_TAX:

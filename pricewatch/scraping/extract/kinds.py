@@ -52,7 +52,8 @@ _BEFORE = {
     "shipping cost": (
         r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|spedizione|consegna|"
         r"verzend|bezorg|frakt|fragt|toimitus|doprava|dostawa|poštovné|szállítás|kargo|送料|运费|運費|"
-        r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка"
+        r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка|μεταφορικά|αποστολή|livrare|dostava|poštnina|"
+        r"pristatymas|piegāde|tarne|ongkir|ongkos kirim|penghantaran|phí giao hàng"
     ),
     "quantity price": (
         r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|staffel|"
@@ -91,7 +92,15 @@ _TAX_INCLUDED = re.compile(
     r"\u0441 ндс|\u0441 ддс|\bttc\b|iva incl|con iva|ivato|kdv dahil|inkl\.? moms|med moms|sis\. alv|áfával|"
     r"cu tva|부가세 포함"
 )
-_FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
+_FREE = re.compile(
+    r"free|gratis|kostenlos|kostenfrei|versandfrei|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|"
+    r"бесплатн|δωρεάν|zdarma|ingyenes|fri frakt|fri fragt|ilmainen|besplatn|brezplačn|nemokam|bezmaksas|tasuta|مجاني|חינם|ฟรี"
+)
+# "Free shipping over": the amount after it is the threshold for free shipping, no price either.
+_THRESHOLD = re.compile(
+    r"(?:over|above|orders? of|spend|ab|über|dès|à partir de|desde|a partir de|oltre|sopra|vanaf|boven|över|"
+    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל)\W*$"
+)
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
     r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
@@ -135,7 +144,8 @@ def kind_of(before: str, after: str = "") -> str | None:
             kind: str | None = _KINDS[match.lastgroup]
             if kind == "price without tax" and _TAX_INCLUDED.search(text[-_INCLUDED_NEAR:]):
                 kind = None  # "2,000 (tax excl.) tax incl.": the last label is this amount's own
-            if kind is not None and not (kind == "shipping cost" and _FREE.search(text)):
+            free = kind == "shipping cost" and _FREE.search(text) and not _THRESHOLD.search(text)
+            if kind is not None and not free:
                 return kind
     if after:
         after = after[:_MAX].lower()

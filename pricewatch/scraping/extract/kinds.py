@@ -94,7 +94,8 @@ _TAX_INCLUDED = re.compile(
 )
 _FREE = re.compile(
     r"free|gratis|kostenlos|kostenfrei|versandfrei|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|"
-    r"бесплатн|δωρεάν|zdarma|ingyenes|fri frakt|fri fragt|ilmainen|besplatn|brezplačn|nemokam|bezmaksas|tasuta|مجاني|חינם|ฟรี"
+    r"бесплатн|δωρεάν|zdarma|ingyenes|fri frakt|fri fragt|ilmainen|besplatn|brezplačn|nemokam|bezmaksas|"
+    r"tasuta|مجاني|חינם|ฟรี"
 )
 # "Free shipping over": the amount after it is the threshold for free shipping, no price either.
 _THRESHOLD = re.compile(

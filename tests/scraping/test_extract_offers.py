@@ -60,6 +60,8 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " ex VAT", "price without tax"),
         ("", " € HT", "price without tax"),
         ("", "円 \uff08税抜\uff09", "price without tax"),
+        ("", " / 1 Liter", "unit price or instalment"),
+        ("", " / 0,5 kg", "unit price or instalment"),
         ("Klubbpris", "", "member or coupon price"),
         ("Medlemspris", "", "member or coupon price"),
         ("Cena dla członków klubu:", "", "member or coupon price"),

@@ -104,7 +104,8 @@ _THRESHOLD = re.compile(
 )
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
-    r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
+    r"^\s*(?:/\s*(?:\d+(?:[.,]\d+)?\s?)?(?:kg|g|l|ml|m|m2|m²|liter|litre|litro|kilo|kilogramm?|stück|"
+    r"100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
     r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng|fl\.?\s?oz|oz|lb|ct|count|ea|each|ft|sq\.?\s?ft|"
     r"yd|gal|qt|pk|100\s?st)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"

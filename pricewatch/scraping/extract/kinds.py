@@ -30,7 +30,8 @@ _BEFORE = {
         # member and club words of Nordic, Central and Southern European shops ("Klubbpris", "Medlemspris")
         r"klubb|\bklub|kundeklub|medlem|jäsen|\bbonus|stammkunde|kundenkarte|členy|člen|członk|"
         r"\btagok|\btagi|membri|membru|\bsocios?\b|\bsoci\b|adhérent|fidélité|fidelidad|fidelidade|"
-        r"fedeltà|\büye|клубн|клубна|μέλη|"
+        r"fedeltà|\büye|клубн|клубна|μέλη|會員|ledenprijs|voor leden|sócio|avec (?:la )?carte|prix carte|"
+        r"püsiklient|"
         r"الأعضاء|للأعضاء|عضوية|מועדון|לחברי"
     ),
     "from price": (

@@ -291,17 +291,20 @@ def from_phrase(text: str, in_stock: bool = False) -> Availability:
     norm = normalise(text)
     if ASPECT_RE.search(norm):
         return Availability.UNKNOWN
-    if ALMOST_SOLD_OUT.search(norm):
-        return Availability.IN_STOCK if in_stock else Availability.UNKNOWN
-    if OUT_OF_STOCK_RE.search(norm) or _UNSPACED_OUT.search(norm):
+    # The unspaced phrases are all in scripts beyond ASCII: most texts need not be searched for them.
+    wide = not norm.isascii()
+    if OUT_OF_STOCK_RE.search(norm) or (wide and _UNSPACED_OUT.search(norm)):
+        if ALMOST_SOLD_OUT.search(norm):
+            return Availability.IN_STOCK if in_stock else Availability.UNKNOWN
         return Availability.OUT_OF_STOCK
-    if PRE_ORDER_RE.search(norm) or _UNSPACED_PRE.search(norm):
+    if PRE_ORDER_RE.search(norm) or (wide and _UNSPACED_PRE.search(norm)):
         return Availability.PRE_ORDER
     if in_stock and (
         IN_STOCK_RE.search(norm)
-        or _UNSPACED_IN.search(norm)
+        or (wide and _UNSPACED_IN.search(norm))
         or LOW_STOCK_OR_LEAD_TIME.search(norm)
-        or LOW_STOCK_UNSPACED.search(norm)
+        or (wide and LOW_STOCK_UNSPACED.search(norm))
+        or ALMOST_SOLD_OUT.search(norm)
     ):
         return Availability.IN_STOCK
     return Availability.UNKNOWN

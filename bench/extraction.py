@@ -4,13 +4,13 @@ flag, and speed.
 Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE] [--repeat N] [--skip-heldout]
 
 The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over four sets: the
-shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and three held-out sets
+shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and four held-out sets
 of imagined shops kept out of development, each printed apart: tests/data/extract_heldout (the first
 round's; seen since), tests/data/extract_heldout2 (the second round's; its misses were worked on in the
-third), tests/data/extract_heldout3 (written before the third round and kept unseen by it; open to the
-fourth) and tests/data/extract_heldout4 (written by a session that never saw the extractor's code, kept
-unseen by the fourth round). Their figures
-beside the development ones show how much the rules overfit.
+third), tests/data/extract_heldout3 (written before the third round and kept unseen by it; its misses
+were worked on in the fourth) and tests/data/extract_heldout4 (written by a session that never saw the
+extractor's code, kept unseen by the fourth round). Their figures beside the development ones show how
+much the rules overfit.
 ``unsure_catch`` is the share of wrong prices flagged unsure, ``unsure_false_alarm`` the share of right ones.
 
 The baseline, timed in the same run on the same pages, is extruct (JSON-LD, microdata, OpenGraph) plus

@@ -41,6 +41,10 @@ def strip_escapes(text: str) -> str:
 def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
     """Escape sequences removed whole, then control, bidi and zero-width characters; line breaks and tabs
     become spaces (``\\n`` is kept when ``keep_newlines``)."""
+    if text.isprintable():
+        # Escapes, controls, line breaks and the invisible characters are all unprintable: nothing to do
+        # (the common case; the character loop below is a good part of reading a page's structured data).
+        return text
     out: list[str] = []
     for ch in strip_escapes(text.replace("\r\n", "\n")):
         if ch == "\n" and keep_newlines:

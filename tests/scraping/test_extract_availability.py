@@ -159,3 +159,28 @@ def test_in_stock_phrases(text: str, expected: Availability) -> None:
 def test_disabled_buy_button_is_no_sign_of_stock() -> None:
     html = "<html><body><h1>Lamp</h1><span class='price'>19,99 €</span><button disabled>Add to cart</button>"
     assert extract(html).availability is Availability.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "품절",
+        "재입고 알림 신청",
+        "ソールドアウト",
+        "已售完",
+        "หมดแล้ว",
+        "Đã bán hết",
+        "نفدت الكمية",
+        "אזל במלאי",
+    ],
+)
+def test_sold_out_beyond_the_latin_script(text: str) -> None:
+    assert from_phrase(text, in_stock=True) is Availability.OUT_OF_STOCK
+
+
+@pytest.mark.parametrize(
+    "text", ["품절임박", "即将售罄", "売り切れ間近", "Almost sold out!", "Fast ausverkauft"]
+)
+def test_almost_sold_out_can_still_be_bought(text: str) -> None:
+    assert from_phrase(text, in_stock=True) is Availability.IN_STOCK
+    assert from_phrase(text) is Availability.UNKNOWN

@@ -60,6 +60,23 @@ def product(box: str, after: str = "", lang: str = "en", title: str = "Kettle 1.
         ("", " ex VAT", "price without tax"),
         ("", " € HT", "price without tax"),
         ("", "円 \uff08税抜\uff09", "price without tax"),
+        ("", " / 1 Liter", "unit price or instalment"),
+        ("", " / 0,5 kg", "unit price or instalment"),
+        ("Klubbpris", "", "member or coupon price"),
+        ("會員價 NT$", "", "member or coupon price"),
+        ("Ledenprijs €", "", "member or coupon price"),
+        ("Preço sócio R$", "", "member or coupon price"),
+        ("Medlemspris", "", "member or coupon price"),
+        ("Cena dla członków klubu:", "", "member or coupon price"),
+        ("Üyelere özel", "", "member or coupon price"),
+        ("מחיר לחברי מועדון", "", "member or coupon price"),
+        ("Ušetříte", "", "saving"),
+        ("Du sparar", "", "saving"),
+        # the label nearest the amount names it, not the tax note of the amount before
+        ("2 884,30 Kč bez DPH Ušetříte", "", "saving"),
+        ("Fri frakt över", "", "shipping cost"),
+        ("Δωρεάν μεταφορικά για αγορές άνω των", "", "shipping cost"),  # noqa: RUF001 (Greek)
+        ("Μεταφορικά:", "", "shipping cost"),
     ],
 )
 def test_labels_and_units_name_what_an_amount_is(before: str, after: str, kind: str) -> None:
@@ -163,7 +180,7 @@ def test_a_price_set_apart_only_as_a_tile_is_less_sure() -> None:
     listed = extract(product(box + f'<div class="grid">{tiles(4)}</div>'))
     assert alone.price == listed.price == Decimal("129.99")
     assert listed.confidence < alone.confidence
-    assert any("other products or offers" in note for note in listed.evidence)
+    assert any("repeated for other products" in note for note in listed.evidence)
 
 
 def test_warm_builds_the_currency_matcher_once() -> None:
@@ -176,3 +193,8 @@ def test_a_member_price_shown_alone_is_the_visitor_s_price() -> None:
     """Logged in, a member sees only the member price: that is the price to track."""
     result = extract(product('<p>Member price: <span class="member">39,00 €</span></p>', lang="de"))
     assert result.price == Decimal("39.00")
+
+
+@pytest.mark.parametrize("label", ["Free shipping", "Versandkostenfrei", "Fri frakt", "Δωρεάν μεταφορικά"])
+def test_a_free_shipping_badge_before_the_price_is_no_shipping_cost(label: str) -> None:
+    assert kind_of(label) is None

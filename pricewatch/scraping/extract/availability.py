@@ -113,9 +113,20 @@ OUT_OF_STOCK_PHRASES.update(
         "el": ["εξαντλήθηκε", "μη διαθέσιμο", "εκτός αποθέματος"],
         "ru": ["нет в наличии", "распродано", "закончился"],
         "uk": ["немає в наявності", "розпродано"],
-        "vi": ["hết hàng", "tạm hết hàng", "ngừng kinh doanh"],
-        "ar": ["غير متوفر", "غير متاح", "نفدت الكمية", "نفذت الكمية", "نفد من المخزون"],
-        "he": ["אזל מהמלאי", "לא במלאי", "אזל"],
+        "vi": [
+            "hết hàng",
+            "tạm hết hàng",
+            "ngừng kinh doanh",
+            "đã bán hết",
+            "tạm hết",
+            "không còn hàng",
+            "ngừng bán",
+        ],
+        "ar": [
+            *("غير متوفر", "غير متاح", "نفدت الكمية", "نفذت الكمية", "نفد من المخزون", "نفد", "نفدت"),
+            *("نفذ", "نفذت", "نفذ المخزون", "انتهى من المخزون", "إنتهى من المخزون", "المنتج غير متوفر"),
+        ],
+        "he": ["אזל מהמלאי", "לא במלאי", "אזל", "אזל במלאי", "חסר במלאי", "לא זמין", "לא קיים במלאי"],
         "hi": ["स्टॉक में नहीं", "आउट ऑफ स्टॉक", "उपलब्ध नहीं"],
         "id": ["stok habis", "habis", "tidak tersedia"],
         "sr": [
@@ -140,9 +151,29 @@ OUT_OF_STOCK_PHRASES.update(
 OUT_OF_STOCK_UNSPACED = [
     *("在庫切れ", "売り切れ", "品切れ", "在庫なし", "販売終了", "入荷待ち", "完売"),
     *("缺货", "售罄", "无货", "已下架", "缺貨", "售完", "無庫存", "暂时缺货", "到货通知", "補貨中", "补货中"),
-    *("품절", "일시품절", "재고없음", "재고 없음", "판매종료"),
-    *("สินค้าหมด", "หมดชั่วคราว", "สินค้าหมดชั่วคราว"),
+    *("ソールドアウト", "取り扱い終了", "取扱終了", "入荷未定", "再入荷通知", "入荷お知らせ"),
+    *("已售完", "卖完", "賣完", "已售空", "无现货", "暂无库存", "暫無庫存", "暂无现货", "到貨通知"),
+    *(
+        "품절",
+        "일시품절",
+        "재고없음",
+        "재고 없음",
+        "판매종료",
+        "매진",
+        "재입고 알림",
+        "재입고알림",
+        "구매불가",
+    ),
+    *("สินค้าหมด", "หมดชั่วคราว", "สินค้าหมดชั่วคราว", "หมดแล้ว", "หมดสต็อก", "ไม่มีสินค้า"),
 ]
+# "Almost sold out" holds a sold-out word but says the product can still be bought: read first.
+ALMOST_SOLD_OUT = re.compile(
+    r"almost sold out|nearly sold out|almost gone|selling fast|fast ausverkauft|bald ausverkauft|"
+    r"bientôt épuisé|presque épuisé|casi agotado|quasi esaurito|bijna uitverkocht|prawie wyprzedane|"
+    r"quase esgotado|tükenmek üzere|sắp hết|почти распродан|skoro vyprodáno|nästan slutsåld|"
+    r"품절\s?임박|매진\s?임박|即将售罄|即將售罄|快售罄|即将售完|即將售完|売り切れ間近|完売間近|残りわずか|"
+    r"ใกล้หมด|على وشك النفاد|כמעט אזל"
+)
 PRE_ORDER_PHRASES = [
     "pre-order",
     "preorder",
@@ -260,15 +291,20 @@ def from_phrase(text: str, in_stock: bool = False) -> Availability:
     norm = normalise(text)
     if ASPECT_RE.search(norm):
         return Availability.UNKNOWN
-    if OUT_OF_STOCK_RE.search(norm) or _UNSPACED_OUT.search(norm):
+    # The unspaced phrases are all in scripts beyond ASCII: most texts need not be searched for them.
+    wide = not norm.isascii()
+    if OUT_OF_STOCK_RE.search(norm) or (wide and _UNSPACED_OUT.search(norm)):
+        if ALMOST_SOLD_OUT.search(norm):
+            return Availability.IN_STOCK if in_stock else Availability.UNKNOWN
         return Availability.OUT_OF_STOCK
-    if PRE_ORDER_RE.search(norm) or _UNSPACED_PRE.search(norm):
+    if PRE_ORDER_RE.search(norm) or (wide and _UNSPACED_PRE.search(norm)):
         return Availability.PRE_ORDER
     if in_stock and (
         IN_STOCK_RE.search(norm)
-        or _UNSPACED_IN.search(norm)
+        or (wide and _UNSPACED_IN.search(norm))
         or LOW_STOCK_OR_LEAD_TIME.search(norm)
-        or LOW_STOCK_UNSPACED.search(norm)
+        or (wide and LOW_STOCK_UNSPACED.search(norm))
+        or ALMOST_SOLD_OUT.search(norm)
     ):
         return Availability.IN_STOCK
     return Availability.UNKNOWN

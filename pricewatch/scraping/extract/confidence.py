@@ -65,6 +65,9 @@ _LABEL_LETTERS = 3
 _HOPELESS = -3.0  # amounts this weak (in menus, carts, hidden) say little about the page's format
 _MIN_RATIO = Decimal("0.3")  # a sale below 30 % of the structured price is more likely another amount
 _MAX_RATIO = Decimal("1.5")
+_BELOW_PRICE = frozenset({"saving", "instalment", "shipping cost"})
+_WITHOUT_TAX = "price without tax"
+_TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.27"), Decimal(1) / Decimal("1.04")
 _CENTS = re.compile(r"\d[.,]\d{1,2}(?!\d)|\d[.,:][-\u2013]")  # "9,99"; "189,-" and "4 990:-" say "no cents"
 
 
@@ -72,8 +75,9 @@ def source_name(method: str) -> str:
     return _SOURCES.get(method, method)
 
 
-def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -> None:
-    """Fill in the candidates, the list price, the confidence and the unsure flag."""
+def finish(result: Extraction, basis: str, found: list[Candidate], page: Page, buy_box: bool = False) -> None:
+    """Fill in the candidates, the list price, the confidence and the unsure flag; ``buy_box`` tells whether
+    the page has a buy button of its own (outside lists of other products)."""
     currency = result.currency
     structured = evidence.structured_candidates([o for o in result.offers if o.method != "visible"])
     shown = evidence.visible_candidates(found, page, currency)
@@ -95,7 +99,7 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page) -
     if result.list_price is not None and result.list_price <= result.price:
         result.list_price = None
     if basis == VISIBLE:
-        score: float | None = _visible_confidence(result.price, found, result.evidence)
+        score: float | None = _visible_confidence(result.price, found, result.evidence, buy_box)
     else:
         score = _BASE.get(basis)
     score = 0.5 if score is None else score
@@ -132,17 +136,22 @@ def _doubts(result: Extraction, found: list[Candidate]) -> list[str]:
     notes = []
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     words = symbol_free(text[:cut])
-    if sum(ch.isalpha() for ch in words) >= _LABEL_LETTERS and classify_label(words) is not Label.SALE:
+    # A label the rules do not know is no doubt when the shop names the element its sale price anyway.
+    if (
+        not seen.sale
+        and sum(ch.isalpha() for ch in words) >= _LABEL_LETTERS
+        and classify_label(words) is not Label.SALE
+    ):
         notes.append(f"an unexplained label stands before the amount ({text[:cut].strip()!r})")
     if "(" in text[:cut]:
         notes.append("the amount is written in brackets, as notes and unit prices are")
+    # Only other prices show the page's format: amounts worked out from the price (without tax, per
+    # unit, per instalment) have cents whatever the shop writes.
     if not _CENTS.search(text) and any(
-        c is not seen
-        and c.currency == seen.currency
-        and _CENTS.search(c.text)
-        and c.score + (_KIND_PENALTY if c.kind else 0.0) > _HOPELESS
+        c is not seen and c.kind is None and c.currency == seen.currency and _CENTS.search(c.text)
+        and c.score > _HOPELESS
         for c in found
-    ):
+    ):  # fmt: skip
         notes.append("it is written without cents while the page's other prices show them (a split price?)")
     structured = result.structured_price
     if structured and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
@@ -175,7 +184,7 @@ def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:
     return best
 
 
-def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]) -> float:
+def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str], buy_box: bool) -> float:
     """A visible-only price: surer the stronger it is and the further ahead of any other amount; less sure
     when only a rule set aside a stronger amount (as another seller's or product's, or as an instalment,
     unit or member price): a shop that words or lays those out in a way the rules miss gets a wrong price."""
@@ -193,14 +202,29 @@ def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]
     if tiled is not None and tiled >= mine - _DECIDED:
         score -= 0.15
         notes.append("an amount about as strong sits in a box repeated for other products or sellers")
-    kind = max((c.score + _KIND_PENALTY for c in rivals if c.kind is not None), default=None)
+    kind = max(
+        (c.score + _KIND_PENALTY for c in rivals if c.kind is not None and not _fits_kind(c, price)),
+        default=None,
+    )
     if kind is not None and kind >= mine - _DECIDED:
         score -= 0.1
         notes.append("an amount about as strong reads as an instalment, unit, shipping or member price")
-    if len({c.amount for c in found if c.tiled}) >= _LISTING_TILES:
+    # Tiles of other products beside a buy button are recommendations; without one, the page may be a list.
+    if not buy_box and len({c.amount for c in found if c.tiled}) >= _LISTING_TILES:
         score -= 0.1
         notes.append("the page also lists several other products or offers with prices")
     return min(score, 0.9)
+
+
+def _fits_kind(cand: Candidate, price: Decimal) -> bool:
+    """Whether the amount set aside stands to the price as its kind says: a saving, an instalment or a
+    shipping cost below it, the price without a sales tax of 4 to 27 %. Then it confirms the price instead
+    of competing."""
+    if cand.kind in _BELOW_PRICE:
+        return cand.amount < price
+    if cand.kind == _WITHOUT_TAX:
+        return price * _TAX_LOW <= cand.amount <= price * _TAX_HIGH
+    return False
 
 
 def _visible_list_price(result: Extraction, found: list[Candidate]) -> Decimal | None:

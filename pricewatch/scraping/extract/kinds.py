@@ -26,7 +26,13 @@ _BEFORE = {
         r"\bpix\b|boleto|app price|in the app|student|"
         # coupon and member prices beyond the Latin script
         r"クーポン|会員価格|쿠폰|회원가|优惠券|優惠券|券后|券後|คูปอง|สมาชิก|mã giảm|thành viên|كوبون|קופון|"
-        r"купон|члена клуба|для членов"
+        r"купон|члена клуба|для членов|"
+        # member and club words of Nordic, Central and Southern European shops ("Klubbpris", "Medlemspris")
+        r"klubb|\bklub|kundeklub|medlem|jäsen|\bbonus|stammkunde|kundenkarte|členy|člen|członk|"
+        r"\btagok|\btagi|membri|membru|\bsocios?\b|\bsoci\b|adhérent|fidélité|fidelidad|fidelidade|"
+        r"fedeltà|\büye|клубн|клубна|μέλη|會員|ledenprijs|voor leden|sócio|avec (?:la )?carte|prix carte|"
+        r"püsiklient|"
+        r"الأعضاء|للأعضاء|عضوية|מועדון|לחברי"
     ),
     "from price": (
         r"(?:^|[^\w])(?:from|starting at|starts at|as low as|ab|desde|a partir de|à partir de|dès|vanaf|"
@@ -47,7 +53,8 @@ _BEFORE = {
     "shipping cost": (
         r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|spedizione|consegna|"
         r"verzend|bezorg|frakt|fragt|toimitus|doprava|dostawa|poštovné|szállítás|kargo|送料|运费|運費|"
-        r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка"
+        r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка|μεταφορικά|αποστολή|livrare|dostava|poštnina|"
+        r"pristatymas|piegāde|tarne|ongkir|ongkos kirim|penghantaran|phí giao hàng"
     ),
     "quantity price": (
         r"\d\s*(?:or more|ou plus|o más|oder mehr|lub więcej|\+)\s*:?\s*$|staffel|"
@@ -61,7 +68,10 @@ _BEFORE = {
     ),
     "saving": (
         r"\bsave\b|you save|sparst|sparen sie|économisez|ahorras|ahorra\b|risparmi|bespaar|oszczędzasz|"
-        r"economize|tasarruf"
+        r"economize|tasarruf|kazanc|ušetříte|ušetríte|ušetřete|sparer|sparar|säästä|megtakarítás|spórol|"
+        r"economisești|economisiți|ušteda|uštedite|prihranek|prihranite|sutaupote|ietaupi|säästad|"
+        r"κερδίζετε|экономия|економія|お得|节省|節省|省下|立省|절약|할인금액|ประหยัด|tiết kiệm|"
+        r"توفير|وفر|חסכון|חיסכון|תחסכו"
     ),
 }
 # A label names the amount right after it: the keyword ends the label, give or take a few words ("12 cuotas
@@ -83,10 +93,20 @@ _TAX_INCLUDED = re.compile(
     r"\u0441 ндс|\u0441 ддс|\bttc\b|iva incl|con iva|ivato|kdv dahil|inkl\.? moms|med moms|sis\. alv|áfával|"
     r"cu tva|부가세 포함"
 )
-_FREE = re.compile(r"free|gratis|kostenlos|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|бесплатн")
+_FREE = re.compile(
+    r"free|gratis|kostenlos|kostenfrei|versandfrei|gratuit|grátis|darmow|ücretsiz|無料|免|무료|miễn phí|"
+    r"бесплатн|δωρεάν|zdarma|ingyenes|fri frakt|fri fragt|ilmainen|besplatn|brezplačn|nemokam|bezmaksas|"
+    r"tasuta|مجاني|חינם|ฟรี"
+)
+# "Free shipping over": the amount after it is the threshold for free shipping, no price either.
+_THRESHOLD = re.compile(
+    r"(?:over|above|orders? of|spend|ab|über|dès|à partir de|desde|a partir de|oltre|sopra|vanaf|boven|över|"
+    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל)\W*$"
+)
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(
-    r"^\s*(?:/\s*(?:kg|g|l|ml|m|m2|m²|100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
+    r"^\s*(?:/\s*(?:\d+(?:[.,]\d+)?\s?)?(?:kg|g|l|ml|m|m2|m²|liter|litre|litro|kilo|kilogramm?|stück|"
+    r"100\s?g|100\s?ml|st|stk|szt|ks|pc|pcs|unit|mo|mon|month|mes|mês|mois|"
     r"monat|mese|maand|mån|mnd|kk|měs|mies|ay|月|เดือน|tháng|fl\.?\s?oz|oz|lb|ct|count|ea|each|ft|sq\.?\s?ft|"
     r"yd|gal|qt|pk|100\s?st)\b|(?:le|la|per|pro|je|al|por|za)\s+(?:kg|kilo|"
     r"litre|liter|litro|l|100\s?g|100\s?ml|m|m2|unit|stück|szt|ks)\b|x\s*\d|\u00d7\s*\d|[~\uff5e]|から|起|부터|"
@@ -116,12 +136,19 @@ def kind_of(before: str, after: str = "") -> str | None:
     it (its label, lower case or not) and right after it; None when nothing says so."""
     text = _CURRENCY_LAST.sub("", " ".join(before.lower().split())[-_MAX:])
     if text:
+        # The label nearest the amount names it: "2 884,30 Kč bez DPH Ušetříte" ends with the saving's. A
+        # short word right before the amount ("da", "ab") may end a longer label instead ("3 rate da").
         match = _BEFORE_RE.search(text)
+        while match is not None and (later := _BEFORE_RE.search(text, match.start() + 1)) is not None:
+            if later.lastgroup is not None and _KINDS[later.lastgroup] in _ANCHORED:
+                break
+            match = later
         if match is not None and match.lastgroup is not None:
             kind: str | None = _KINDS[match.lastgroup]
             if kind == "price without tax" and _TAX_INCLUDED.search(text[-_INCLUDED_NEAR:]):
                 kind = None  # "2,000 (tax excl.) tax incl.": the last label is this amount's own
-            if kind is not None and not (kind == "shipping cost" and _FREE.search(text)):
+            free = kind == "shipping cost" and _FREE.search(text) and not _THRESHOLD.search(text)
+            if kind is not None and not free:
                 return kind
     if after:
         after = after[:_MAX].lower()

@@ -31,8 +31,18 @@ _SALE_LABEL = re.compile(
     r"angebotspreis|aktionspreis|preis|maintenant|prix promo|prix|ahora|precio oferta|precio|ora|prezzo|"
     r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat|internet price|precio internet|"
     r"판매가|할인가|할인판매가|販売価格|価格|售价|售價|促销价|優惠價|网络价|網路價|ราคา|giá bán|giá|"
-    r"السعر|מחיר)\W*$"
+    r"السعر|מחיר|"
+    # the offer's own word, as shops write it above a sale price ("Tilbud", "Akce", "מחיר מבצע")
+    r"sale|on sale|offer|deal|promo|promotion|angebot|aktion|sonderpreis|offre|oferta|offerta|promozione|"
+    r"aanbieding|actie|promocja|promoção|kampanya|tilbud|tilbudspris|erbjudande|kampanjpris|rea|tarjous|"
+    r"akce|akciós ár|akció|akcia|ofertă|promoție|προσφορά|акция|акція|akcija|"
+    r"特価|セール価格|セール|특가|세일가|ราคาพิเศษ|ลดราคา|khuyến mãi|giá khuyến mãi|giá ưu đãi|"
+    r"عرض|سعر العرض|מבצע|מחיר מבצע)\W*$"
     r"|[价價]\W*$"
+)
+# Letters of scripts written without spaces, spaced out one by one for typography ("促 销 价").
+_SPACED_CJK = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]) (?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
 )
 
 
@@ -110,6 +120,8 @@ def _classify(text: str) -> Label:
     text = " ".join(text.lower().split())
     if not text or len(text) > _MAX_LABEL:
         return Label.NONE
+    if not text.isascii():
+        text = _SPACED_CJK.sub("", text)
     if _LIST_LABEL.search(text):
         return Label.LIST
     if _SALE_LABEL.search(text):

@@ -76,6 +76,8 @@ def buy_words(label: str) -> bool:
 
 # The word lists above are matched, without re.IGNORECASE (ten times slower), against lower-cased text.
 _BUTTON_INPUT_TYPES = frozenset({"submit", "button"})
+_BUTTON_CLASS = re.compile(r"btn|button|Btn|Button")
+_MAX_LINKS = 300
 _REGION_LEVELS = 4
 _REGION_MAX_ELEMENTS = 800  # a bigger "buy box" is most of the page: reading it would cost a full scan
 _COUNT = etree.XPath("count(descendant::*)")
@@ -151,6 +153,21 @@ class Layout:
             if el.tag == "form" and el.get("action") is None:
                 continue
             if self.is_buy(el):
+                return el
+        return self._buy_link()
+
+    def _buy_link(self) -> Element | None:
+        """Without a buy button: a link styled as one ("<a class="btn js_btn_buy">In winkelwagen</a>"),
+        which shops use when a script, not a form, puts the product in the cart. Looked for around the
+        title when there is one (reading every link of a big page costs a millisecond)."""
+        root = self.page.root
+        if self.title is not None:
+            root = next(islice(self.title.iterancestors(), _REGION_LEVELS - 1, None), root)
+        for el in islice(root.iter("a"), _MAX_LINKS):
+            cls = el.get("class")
+            if (
+                (cls is not None and _BUTTON_CLASS.search(cls)) or el.get("role") == "button"
+            ) and self.is_buy(el):
                 return el
         return None
 

@@ -122,7 +122,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     if result.availability is Availability.UNKNOWN and meta_data.availability is not Availability.UNKNOWN:
         result.availability = meta_data.availability
         result.methods["availability"] = "meta"
-    seen = stock.visible_availability(result.availability, found, layout)
+    seen = stock.visible_availability(result.availability, found, layout, _price_position(result, found))
     if seen is not Availability.UNKNOWN:
         if result.availability is not Availability.UNKNOWN:
             result.structured_availability = result.availability
@@ -137,7 +137,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         result.methods.setdefault("currency", result.methods.get("price", "context"))
     if result.price is None and result.reason is None:
         result.reason = "no price found on the page"
-    confidence.finish(result, basis, found.candidates, page)
+    confidence.finish(result, basis, found.candidates, page, buy_box=layout.buy is not None)
     return result
 
 
@@ -214,6 +214,12 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
         result.offers.append(Offer(price=seen.amount, currency=result.currency, name="shown on the page",
                                    method="visible"))  # fmt: skip
     return basis
+
+
+def _price_position(result: Extraction, found: visible.Scan) -> int | None:
+    """Where the page shows the chosen price most strongly, in the scan's element order."""
+    shown = [c for c in found.candidates if c.amount == result.price and not c.is_list and not c.tiled]
+    return max(shown, key=lambda c: c.score).position if shown else None
 
 
 def _listing_without_buy_box(found: list[visible.Candidate], layout: Layout) -> bool:

@@ -12,10 +12,13 @@ from pricewatch.scraping.extract.words import VARIANT
 _BEFORE, _AFTER = 50, 400  # the window, in elements, around the title and the buy button
 
 
-def said(found: Scan, layout: Layout, in_stock: bool) -> Availability:
+def said(found: Scan, layout: Layout, in_stock: bool, price_pos: int | None = None) -> Availability:
     """What the first short visible availability message near the title or buy button says (OUT_OF_STOCK,
-    PRE_ORDER, and IN_STOCK when ``in_stock``), else UNKNOWN."""
+    PRE_ORDER, and IN_STOCK when ``in_stock``), else UNKNOWN. Without either, the message near the price
+    (at ``price_pos``) speaks for the product: a sold-out page often drops its buy button."""
     anchors = [p for p in (found.title_pos, found.buy_pos) if p is not None]
+    if not anchors and price_pos is not None:
+        anchors = [price_pos]
     if not anchors:
         return Availability.UNKNOWN
     lo, hi = min(anchors) - _BEFORE, max(anchors) + _AFTER
@@ -50,7 +53,9 @@ def _about_variant(el: Element, layout: Layout) -> bool:
     return False
 
 
-def visible_availability(structured: Availability, found: Scan, layout: Layout) -> Availability:
+def visible_availability(
+    structured: Availability, found: Scan, layout: Layout, price_pos: int | None = None
+) -> Availability:
     """The availability a shopper sees, or UNKNOWN when the page does not say more than ``structured``.
 
     A structured "out of stock" is checked against the buy box: shops often mark a product sold out online
@@ -61,15 +66,15 @@ def visible_availability(structured: Availability, found: Scan, layout: Layout) 
     availability F1 on the corpus); without one (a "notify me" instead) the page's "sold out" wins.
     """
     if structured is Availability.OUT_OF_STOCK:
-        verdict = said(found, layout, in_stock=True)
+        verdict = said(found, layout, True, price_pos)
         return verdict if verdict is Availability.IN_STOCK else Availability.UNKNOWN
     if structured is not Availability.UNKNOWN:
         if layout.buy is None or _disabled(layout.buy):
             # No way to buy it on the page, and the page says it is gone: the data is stale.
-            verdict = said(found, layout, in_stock=False)
+            verdict = said(found, layout, False, price_pos)
             return verdict if verdict is Availability.OUT_OF_STOCK else Availability.UNKNOWN
         return Availability.UNKNOWN
-    verdict = said(found, layout, in_stock=False)
+    verdict = said(found, layout, False, price_pos)
     if verdict is Availability.UNKNOWN and layout.buy is not None and not _disabled(layout.buy):
         return Availability.IN_STOCK
     return verdict

@@ -34,7 +34,8 @@ from pricewatch.scraping.money import (
 
 # Matched against lower-cased text: re.IGNORECASE makes these alternations ten times slower.
 _PRICE_WORDS = re.compile(
-    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|prc|amount|cost|pvp|betrag"
+    r"price|preis|prix|prezzo|precio|prijs|cena|preco|preço|fiyat|prc|amount|cost|pvp|betrag|pris|hinta|"
+    r"kaina|cijena"
 )
 _DIGIT = re.compile(r"\d")
 _NOT_A_PRICE = re.compile(
@@ -63,6 +64,9 @@ KIND_PENALTY = 5.0  # an instalment, unit, shipping or member price is shown as 
 TILE_PENALTY = 4.0
 _HOPELESS = -2.0
 _FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+# A note in brackets after the amount: "29,900원 (9,100원 할인)", "$19.99 ($0.50 / oz)".
+_BRACKET_NOTE = re.compile(r"\s*[(\[\uff08][^()\[\]]*\d[^()\[\]]*[)\]\uff09]\s*$")
 
 
 @dataclass(slots=True)
@@ -107,7 +111,9 @@ def price_text(el: Element, limit: int = 400) -> str:
         if not top and (node.tag in _TEXT_SKIP or _is_note(node.get("class", ""))):
             return
         text = node.text or ""
-        if (
+        if not top and text.strip() in _DASHES and parts and parts[-1].rstrip()[-1:].isdigit():
+            text = ",-"  # "12<sup>-</sup>": a whole amount, written the Dutch and Nordic way ("12,-")
+        elif (
             not top
             and text.strip().isdigit()
             and parts
@@ -203,7 +209,12 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         if not text or len(text) > _MAX_TEXT or not _DIGIT.search(text) or _NOT_A_PRICE.search(text.lower()):
             continue
         if len(NUMBER_RE.findall(text)) > 1:
-            continue  # "-9,49 € 4,99 €": a box around several amounts, not one price
+            # "-9,49 € 4,99 €": a box around several amounts, not one price; but an amount followed by a
+            # note in brackets is the amount when the element writes it itself ("29,900원 <span>(9,100원
+            # 할인)</span>"); a big box around it (title, price, notes) is still no price.
+            text = _BRACKET_NOTE.sub("", text) if el.text and _DIGIT.search(el.text) else text
+            if len(NUMBER_RE.findall(text)) != 1:
+                continue
         money = parse_money(text, page.money)
         if money is None or money.amount <= 0:
             continue
@@ -339,7 +350,7 @@ def _pair_old_prices(found: list[Candidate]) -> None:
     Shops name the crossed-out price in many ways ("prc-org", "cena-stara"); its place beside a lower price
     of the same currency, within a plausible discount (at most 70 %), gives it away all the same.
     """
-    plain = [c for c in found if not c.is_list and not c.sale and c.kind is None and c.element is not None]
+    plain = [c for c in found if not c.is_list and c.kind is None and c.element is not None]
     read: set[int] = set()
     for i, first in enumerate(plain):
         for second in plain[i + 1 :]:
@@ -348,6 +359,8 @@ def _pair_old_prices(found: list[Candidate]) -> None:
             if first.currency != second.currency or first.amount == second.amount:
                 continue
             high, low = (first, second) if first.amount > second.amount else (second, first)
+            if high.sale:
+                continue  # named the price to pay: a lower amount beside it is something else
             if low.amount < high.amount * _MIN_SALE_RATIO or not _same_box(first, second):
                 continue
             if _has_kind(first, read) or _has_kind(second, read):
@@ -387,7 +400,7 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
         score += 1.5
     if layout.is_sale_price(el):
         score += 1
-    is_list = layout.is_list_price(el)
+    is_list = layout.is_list_price(el) or _amount_crossed_out(el, layout)
     label = label_before(el, text)
     if label is Label.LIST:
         is_list = True
@@ -410,6 +423,17 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     if kind is not None:
         score -= KIND_PENALTY
     return Candidate(amount, currency, score, is_list, pos, text, el, sale, kind)
+
+
+def _amount_crossed_out(el: Element, layout: Layout) -> bool:
+    """Whether the amount inside ``el`` is struck through below it: a row "Price <s>39,000</s>" read whole
+    carries its label, but the strike on its amount makes it the old price all the same."""
+    if el.text and _DIGIT.search(el.text):
+        return False
+    for node in el.iterdescendants(etree.Element):
+        if node.text and _DIGIT.search(node.text):
+            return layout.crossed_out(node)
+    return False
 
 
 def _text_after(el: Element, text: str) -> str:

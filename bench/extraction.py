@@ -3,7 +3,7 @@ flag, and speed.
 
 Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE] [--repeat N] [--skip-heldout]
 
-The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over four sets: the
+The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over six sets: the
 shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and four held-out sets
 of imagined shops kept out of development, each printed apart: tests/data/extract_heldout (the first
 round's; seen since), tests/data/extract_heldout2 (the second round's; its misses were worked on in the

@@ -8,10 +8,12 @@ script shell or no price (see :mod:`pricewatch.scraping.page_check`), or when th
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 # retried as it is (transient): a shop that is down is down for a browser too. Robots.txt, bad addresses and
 # timeouts are the same for both.
 BROWSER_MAY_HELP = frozenset({401, 403})
+
+
+# Entered while a fetched page is read (see ModeChooser.fetch).
+Aside = Callable[[], AbstractContextManager[object]]
 
 
 class FetchMode(enum.StrEnum):
@@ -131,6 +137,7 @@ class PageModes(Protocol):
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         use_cache: bool = True,
+        aside: Aside | None = None,
     ) -> ModedFetch: ...
 
 
@@ -168,12 +175,18 @@ class ModeChooser:
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         use_cache: bool = True,
+        aside: Aside | None = None,
     ) -> ModedFetch:
-        """Read ``url`` in ``mode``; raises the fetchers' :class:`ScrapeError` (the last one tried)."""
+        """Read ``url`` in ``mode``; raises the fetchers' :class:`ScrapeError` (the last one tried).
+
+        ``aside`` is entered while a fetched page is read (extracted and checked): a task passes
+        :meth:`~pricewatch.tasks.context.TaskContext.off_queue`, so its connection slot serves the next
+        check meanwhile.
+        """
         url = validate_url(url)
         mode = parse_mode(mode) if isinstance(mode, str) else mode
         cancel = cancel or threading.Event()
-        args = _Args(url, selector, etag, last_modified, respect_robots, cancel, use_cache)
+        args = _Args(url, selector, etag, last_modified, respect_robots, cancel, use_cache, aside)
         if mode is FetchMode.BROWSER:
             return self._browser_read(args, (), None)
         if mode is FetchMode.PLAIN:
@@ -255,9 +268,10 @@ class ModeChooser:
     ) -> ModedFetch:
         if result.not_modified or result.html is None:
             return ModedFetch(result, None, fetcher, tried, why)
-        reading = self.reader(
-            result.html, result.final_url, selector=a.selector, encoding=result.encoding, cancel=a.cancel
-        )
+        with a.aside() if a.aside is not None else contextlib.nullcontext():
+            reading = self.reader(
+                result.html, result.final_url, selector=a.selector, encoding=result.encoding, cancel=a.cancel
+            )
         return ModedFetch(result, reading.extraction, fetcher, tried, why, check=reading.check)
 
     @staticmethod
@@ -286,3 +300,4 @@ class _Args:
     respect_robots: bool
     cancel: threading.Event
     use_cache: bool
+    aside: Aside | None

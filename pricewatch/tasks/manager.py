@@ -418,6 +418,13 @@ class TaskManager:
         ):  # fmt: skip
             self.emit_changed(parent_id, TaskState.REVOKED)
 
+    def step_aside(self, queue: str) -> bool:
+        """See :meth:`TaskContext.off_queue`."""
+        return self.executor.step_aside(queue)
+
+    def step_back(self, queue: str) -> None:
+        self.executor.step_back(queue)
+
     def run(self, task_ids: list[str]) -> None:
         """Run queued tasks now, one after another on this thread (executors call this)."""
         try:

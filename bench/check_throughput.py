@@ -12,11 +12,13 @@ so a render waits for them up to its deadline, which no latency bound covers (ch
 are counted in the output).
 
 Extraction runs in the pool of worker processes as shipped (``--inline``: on the task threads, for
-comparison). The lower bound is the larger of the network time (requests x latency / concurrency) and the
-extraction CPU time of the same pages, measured in this run, spread over the cores. ratio = wall / bound
-(target <= 1.3). peak_rss_mb is the engine process; pool_peak_rss_mb adds up the peaks of its helper
-processes (workers, resource tracker; shared library pages counted in each). The last line holds the figures
-as key=value pairs, with the load average before the run (other work on the machine skews wall time).
+comparison); a check waiting for its page's extraction stands aside, so its slot of the scraping concurrency
+(a connection) serves the next check meanwhile, as shipped. The lower bound is the larger of the network
+time (requests x latency / concurrency) and the extraction CPU time of the same pages, measured in this run,
+spread over the cores. ratio = wall / bound (target <= 1.3). peak_rss_mb is the engine process;
+pool_peak_rss_mb adds up the peaks of its helper processes (workers, resource tracker; shared library pages
+counted in each). The last line holds the figures as key=value pairs, with the load average before the run
+(other work on the machine skews wall time).
 """
 
 from __future__ import annotations

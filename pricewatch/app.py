@@ -574,7 +574,7 @@ class PriceWatch:
         def browser() -> BrowserFetcher | None:
             return self.browser_fetcher if self.settings.browser.enabled else None
 
-        return ModeChooser(self.fetcher, browser, ShopModes(self.db), extractor=self.extractor.extract)
+        return ModeChooser(self.fetcher, browser, ShopModes(self.db), reader=self.extractor.read)
 
     @functools.cached_property
     def modes(self) -> PageModes:

@@ -8,21 +8,24 @@ script shell or no price (see :mod:`pricewatch.scraping.page_check`), or when th
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from pricewatch.errors import CancelledError, ScrapeError
-from pricewatch.scraping.page_check import check_page, plain_reason
+from pricewatch.scraping.page_check import PageCheck, check_page, plain_reason
 from pricewatch.urls import shop_name, validate_url
 
 if TYPE_CHECKING:
     from pricewatch.scraping.browser import BrowserFetcher
     from pricewatch.scraping.extract import Extraction
     from pricewatch.scraping.fetch import Fetcher, FetchResult
+    from pricewatch.scraping.reading import PageReading
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,10 @@ log = logging.getLogger(__name__)
 # retried as it is (transient): a shop that is down is down for a browser too. Robots.txt, bad addresses and
 # timeouts are the same for both.
 BROWSER_MAY_HELP = frozenset({401, 403})
+
+
+# Entered while a fetched page is read (see ModeChooser.fetch).
+Aside = Callable[[], AbstractContextManager[object]]
 
 
 class FetchMode(enum.StrEnum):
@@ -55,31 +62,31 @@ class ShopModeMemory(Protocol):
     def remember(self, shop: str, mode: str) -> None: ...
 
 
-class PageExtractor(Protocol):
-    """:meth:`pricewatch.scraping.pool.ExtractionPool.extract` or :func:`inline_extractor`."""
+class PageReader(Protocol):
+    """:meth:`pricewatch.scraping.pool.ExtractionPool.read` or :func:`inline_reader`."""
 
     def __call__(
         self,
-        html: str | bytes,
+        html: str,
         url: str | None = None,
         *,
         selector: str | None = None,
         encoding: str | None = None,
         cancel: threading.Event | None = None,
-    ) -> Extraction: ...
+    ) -> PageReading: ...
 
 
-def inline_extractor(
-    html: str | bytes,
+def inline_reader(
+    html: str,
     url: str | None = None,
     *,
     selector: str | None = None,
     encoding: str | None = None,
     cancel: threading.Event | None = None,
-) -> Extraction:
-    from pricewatch.scraping.extract import extract
+) -> PageReading:
+    from pricewatch.scraping.reading import read_page
 
-    return extract(html, url, selector=selector, encoding=encoding)
+    return read_page(html, url, selector=selector, encoding=encoding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class ModedFetch:
     tried: tuple[FetchMode, ...]
     browser_reason: str | None = None
     worker: str | None = None  # the Celery worker that read it (None: this process)
+    check: PageCheck | None = None  # the page check made with the extraction (None: not made yet)
 
     @property
     def has_price(self) -> bool:
@@ -129,6 +137,7 @@ class PageModes(Protocol):
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         use_cache: bool = True,
+        aside: Aside | None = None,
     ) -> ModedFetch: ...
 
 
@@ -140,7 +149,7 @@ class ModeChooser:
         browser: returns the browser fetcher, built on first use; None (or returning None) when there is no
             browser (``[browser] enabled = false``): ``auto`` then stays plain and ``browser`` fails.
         memory: the per-shop memory of what worked (None: nothing remembered).
-        extractor: the extractor (the tasks' process pool, or :func:`inline_extractor`).
+        reader: extracts and checks a page (the tasks' process pool, or :func:`inline_reader`).
     """
 
     def __init__(
@@ -148,12 +157,12 @@ class ModeChooser:
         plain: Fetcher,
         browser: Callable[[], BrowserFetcher | None] | None = None,
         memory: ShopModeMemory | None = None,
-        extractor: PageExtractor = inline_extractor,
+        reader: PageReader = inline_reader,
     ) -> None:
         self.plain = plain
         self._browser = browser
         self.memory = memory
-        self.extractor = extractor
+        self.reader = reader
 
     def fetch(
         self,
@@ -166,12 +175,18 @@ class ModeChooser:
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         use_cache: bool = True,
+        aside: Aside | None = None,
     ) -> ModedFetch:
-        """Read ``url`` in ``mode``; raises the fetchers' :class:`ScrapeError` (the last one tried)."""
+        """Read ``url`` in ``mode``; raises the fetchers' :class:`ScrapeError` (the last one tried).
+
+        ``aside`` is entered while a fetched page is read (extracted and checked): a task passes
+        :meth:`~pricewatch.tasks.context.TaskContext.off_queue`, so its connection slot serves the next
+        check meanwhile.
+        """
         url = validate_url(url)
         mode = parse_mode(mode) if isinstance(mode, str) else mode
         cancel = cancel or threading.Event()
-        args = _Args(url, selector, etag, last_modified, respect_robots, cancel, use_cache)
+        args = _Args(url, selector, etag, last_modified, respect_robots, cancel, use_cache, aside)
         if mode is FetchMode.BROWSER:
             return self._browser_read(args, (), None)
         if mode is FetchMode.PLAIN:
@@ -203,7 +218,7 @@ class ModeChooser:
             return moded
         if moded.extraction is None:  # 304 Not Modified: the shop answered plain clients fine
             return moded
-        why = check_page(moded.result.html or "").reason(moded.has_price)
+        why = _page_check(moded).reason(moded.has_price)
         if why is None or self._browser_fetcher() is None:
             self._remember(shop, moded)
             return self._mark_plain_reason(moded)
@@ -253,21 +268,27 @@ class ModeChooser:
     ) -> ModedFetch:
         if result.not_modified or result.html is None:
             return ModedFetch(result, None, fetcher, tried, why)
-        extraction = self.extractor(
-            result.html, result.final_url, selector=a.selector, encoding=result.encoding, cancel=a.cancel
-        )
-        return ModedFetch(result, extraction, fetcher, tried, why)
+        with a.aside() if a.aside is not None else contextlib.nullcontext():
+            reading = self.reader(
+                result.html, result.final_url, selector=a.selector, encoding=result.encoding, cancel=a.cancel
+            )
+        return ModedFetch(result, reading.extraction, fetcher, tried, why, check=reading.check)
 
     @staticmethod
     def _mark_plain_reason(moded: ModedFetch) -> ModedFetch:
         """A plain page without a price that a browser could read says so in the extraction's reason."""
         if moded.extraction is None or moded.has_price or moded.fetcher is not FetchMode.PLAIN:
             return moded
-        reason = plain_reason(check_page(moded.result.html or ""), False)
+        reason = plain_reason(_page_check(moded), False)
         if reason is None:
             return moded
         extraction = replace(moded.extraction, reason=reason)
         return replace(moded, extraction=extraction, browser_reason=reason)
+
+
+def _page_check(moded: ModedFetch) -> PageCheck:
+    """The check made with the page's extraction, or one made now (a reader that made none)."""
+    return moded.check if moded.check is not None else check_page(moded.result.html or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,3 +300,4 @@ class _Args:
     respect_robots: bool
     cancel: threading.Event
     use_cache: bool
+    aside: Aside | None

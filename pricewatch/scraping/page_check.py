@@ -9,10 +9,10 @@ far down is not taken for one.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
-import lxml.html
 from lxml import etree
 
 # Challenge pages are small; their marks sit near the top.
@@ -51,6 +51,9 @@ _BOT_MARKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 
 
 _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.S)
+_SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})  # elements whose text no shopper sees
+_parsers = threading.local()  # an lxml parser must not be shared between threads
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +83,23 @@ class PageCheck:
 
 def check_page(html: str) -> PageCheck:
     """Judge ``html`` (untrusted text, any size); never raises."""
+    return check_parsed(html, _parse(html))
+
+
+def check_parsed(html: str, root: etree._Element | None) -> PageCheck:
+    """Judge ``html`` whose tree the caller parsed already (the extraction's), sparing a second parse.
+
+    The tree is only read, never changed. ``root`` must come from lxml's HTML parser given ``html`` itself
+    (None: the page did not parse); a page opening with an XML declaration is parsed again here, as the
+    extraction drops the declaration that lxml refuses in text.
+    """
+    if root is not None and html[:100].lstrip()[:5].lower() == "<?xml":
+        root = _parse(html)
     # Ordinary shop pages say "please enable JavaScript" in a <noscript>: that is no wall.
     head = _NOSCRIPT.sub(" ", html[:_HEAD_CHARS].lower())
     bot = next((name for name, clues, mark in _BOT_MARKS if _shows(head, clues, mark)), None)
-    text, scripts = _visible_text_and_scripts(html)
-    empty = scripts and len(text) < _SHELL_TEXT_CHARS
+    scripts = root is not None and _has_scripts(root)
+    empty = scripts and root is not None and not _shows_text(root, _SHELL_TEXT_CHARS)
     return PageCheck(bot_check=bot, empty_shell=empty, has_scripts=scripts)
 
 
@@ -92,24 +107,67 @@ def _shows(head: str, clues: tuple[str, ...], mark: re.Pattern[str]) -> bool:
     return any(clue in head for clue in clues) and mark.search(head) is not None
 
 
-def _visible_text_and_scripts(html: str) -> tuple[str, bool]:
+def _parse(html: str) -> etree._Element | None:
+    """The page's tree as ``lxml.html.document_fromstring`` builds it (plain elements: quicker to walk)."""
     if not html.strip():
-        return "", False
+        return None
+    parser: etree.HTMLParser | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = etree.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(html)
+        return etree.fromstring(html, parser)
     except (etree.ParserError, ValueError):
-        return "", False
-    scripts = False
+        return None
+
+
+def _has_scripts(root: etree._Element) -> bool:
+    """Whether the page runs a script of its own (a data block such as JSON-LD is no script)."""
     for script in root.iter("script"):
-        kind = (script.get("type") or "").strip().lower()
-        if kind in ("", "text/javascript", "module", "application/javascript"):
-            scripts = scripts or bool(script.get("src") or (script.text or "").strip())
-    for element in list(root.iter("script", "style", "noscript", "template")):
-        cast(lxml.html.HtmlElement, element).drop_tree()  # keeps the text after it
+        if (script.get("type") or "").strip().lower() in _SCRIPT_TYPES and (
+            script.get("src") or (script.text or "").strip()
+        ):
+            return True
+    return False
+
+
+def _shows_text(root: etree._Element, chars: int) -> bool:
+    """Whether the body's text as a shopper sees it (scripts, styles, noscript and templates left out, runs of
+    white space counted as one space) reaches ``chars`` characters. Stops reading as soon as it does."""
     body = root.find("body")
-    shown = cast(lxml.html.HtmlElement, body if body is not None else root)
-    text = " ".join(shown.text_content().split())
-    return text, scripts
+    pieces: list[str] = []
+    read = 0
+    look_at = chars  # the raw text is never shorter than its collapsed form: collapse only past this length
+    for piece in _shown_text(body if body is not None else root):
+        pieces.append(piece)
+        read += len(piece)
+        if read >= look_at:
+            if len(" ".join("".join(pieces).split())) >= chars:
+                return True
+            look_at = 2 * read  # collapse again only after as much text again: linear in all
+    return len(" ".join("".join(pieces).split())) >= chars
+
+
+def _shown_text(top: etree._Element) -> Iterator[str]:
+    """The text nodes under ``top`` in document order, as XPath ``string()`` gives them once the hidden
+    elements are dropped (their tails stay); comments give their tails only. No recursion: pages nest deep."""
+    if top.text:
+        yield top.text
+    children = [iter(top)]
+    tails: list[str | None] = [None]
+    while children:
+        child = next(children[-1], None)
+        if child is None:
+            children.pop()
+            tail = tails.pop()
+            if tail:
+                yield tail
+        elif isinstance(child.tag, str) and child.tag not in _HIDDEN:
+            if child.text:
+                yield child.text
+            children.append(iter(child))
+            tails.append(child.tail)
+        elif child.tail:
+            yield child.tail
 
 
 NEEDS_BROWSER = "no price, page needs a browser"

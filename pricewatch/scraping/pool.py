@@ -21,18 +21,22 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
 from pricewatch.scraping import money
 from pricewatch.scraping.extract import Extraction, Offer, PriceCandidate, extract
+from pricewatch.scraping.page_check import PageCheck, check_page
+from pricewatch.scraping.reading import PageReading, read_page
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WAIT_SLICE = 0.25  # seconds between looks at the cancel flag while a worker extracts
 PARENT_CHECK = 1.0  # seconds between a worker's looks at whether the application still runs
@@ -58,6 +62,22 @@ def extract_json(
 ) -> dict[str, Any]:
     """The worker's job: extract one page, return its JSON (plain data crosses the process boundary)."""
     return extract(html, url, selector=selector, encoding=encoding).to_json()
+
+
+def read_json(html: str, url: str | None, selector: str | None, encoding: str | None) -> dict[str, Any]:
+    """The worker's job for a fetched page: its extraction and its page check, as JSON."""
+    reading = read_page(html, url, selector=selector, encoding=encoding)
+    check = reading.check
+    return {
+        "extraction": reading.extraction.to_json(),
+        "check": [check.bot_check, check.empty_shell, check.has_scripts],
+    }
+
+
+def reading_from_json(data: dict[str, Any]) -> PageReading:
+    bot_check, empty_shell, has_scripts = data["check"]
+    check = PageCheck(bot_check=bot_check, empty_shell=bool(empty_shell), has_scripts=bool(has_scripts))
+    return PageReading(extraction_from_json(data["extraction"]), check)
 
 
 def worker_init(parent: int) -> None:
@@ -159,14 +179,53 @@ class ExtractionPool:
         cancel: threading.Event | None = None,
     ) -> Extraction:
         """Like :func:`~pricewatch.scraping.extract.extract`; raises CancelledError when ``cancel`` is set."""
+        return self._run(
+            extract_json,
+            extraction_from_json,
+            lambda: extract(html, url, selector=selector, encoding=encoding),
+            (html, url, selector, encoding),
+            cancel,
+            crashed=lambda: Extraction(reason=CRASHED),
+        )
+
+    def read(
+        self,
+        html: str,
+        url: str | None = None,
+        *,
+        selector: str | None = None,
+        encoding: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PageReading:
+        """Like :func:`~pricewatch.scraping.reading.read_page`; raises CancelledError on ``cancel``."""
+        return self._run(
+            read_json,
+            reading_from_json,
+            lambda: read_page(html, url, selector=selector, encoding=encoding),
+            (html, url, selector, encoding),
+            cancel,
+            crashed=lambda: PageReading(Extraction(reason=CRASHED), check_page(html)),
+        )
+
+    def _run(
+        self,
+        job: Callable[..., dict[str, Any]],
+        rebuild: Callable[[dict[str, Any]], T],
+        inline: Callable[[], T],
+        args: tuple[object, ...],
+        cancel: threading.Event | None,
+        crashed: Callable[[], T],
+    ) -> T:
+        """``job(*args)`` in a worker, its JSON rebuilt; ``inline()`` without workers; ``crashed()`` when the
+        worker died on it twice."""
         for attempt in range(2):
             executor = self._get_executor()
             if executor is None:
-                return extract(html, url, selector=selector, encoding=encoding)
+                return inline()
             try:
-                future = executor.submit(extract_json, html, url, selector, encoding)
+                future = executor.submit(job, *args)
                 self._lower_priority(executor)
-                return extraction_from_json(self._wait(future, cancel))
+                return rebuild(self._wait(future, cancel))
             except BrokenProcessPool:
                 # A worker died (out of memory, a crash in a parser): every page it had in flight fails
                 # with it, so give each one more try on a fresh pool before blaming the page.
@@ -175,12 +234,12 @@ class ExtractionPool:
             except RuntimeError:  # shut down under us (the application is closing): finish inline
                 if not self._closed:
                     raise
-                return extract(html, url, selector=selector, encoding=encoding)
+                return inline()
             finally:
                 with self._lock:
                     self._busy -= 1
                     self._last_used = time.monotonic()
-        return Extraction(reason=CRASHED)
+        return crashed()
 
     def close(self) -> None:
         """Stop the workers (waiting for pages in hand); later extractions run inline."""
@@ -261,4 +320,11 @@ class ExtractionPool:
                 continue
 
 
-__all__ = ["ExtractionPool", "available_cores", "extract_json", "extraction_from_json"]
+__all__ = [
+    "ExtractionPool",
+    "available_cores",
+    "extract_json",
+    "extraction_from_json",
+    "read_json",
+    "reading_from_json",
+]

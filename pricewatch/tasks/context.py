@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pricewatch.tasks.errors import TaskCancelled, TaskSuperseded
@@ -36,6 +38,10 @@ class ContextHost(Protocol):
 
     def note_worker(self, task_id: str, worker: str) -> None: ...
 
+    def step_aside(self, queue: str) -> bool: ...
+
+    def step_back(self, queue: str) -> None: ...
+
 
 SIGNAL_INTERVAL = 0.1  # progress signals: about ten a second per task
 WRITE_INTERVAL = 1.0  # progress rows: about once a second per task
@@ -47,6 +53,7 @@ class TaskContext:
     Attributes:
         task_id, name: the task's journal id and registered name.
         services: what the task may use (storage, fetcher, extractor, notifier); see TaskServices.
+        queue: the queue it runs in.
         retries: how many earlier tries failed transiently (0 on the first try).
         cancel_event: set when the user cancels the task or the engine shuts down; pass it to
             ``fetcher.fetch(cancel=...)`` so a download stops between steps.
@@ -58,6 +65,7 @@ class TaskContext:
         task_id: str,
         name: str,
         *,
+        queue: str = "default",
         retries: int = 0,
         priority: int = 0,
         rerun: bool = False,
@@ -65,6 +73,7 @@ class TaskContext:
         self._manager = manager
         self.task_id = task_id
         self.name = name
+        self.queue = queue
         self.retries = retries
         self.priority = priority
         self.cancel_event = threading.Event()
@@ -105,6 +114,18 @@ class TaskContext:
         if worker and worker != self.worker:
             self.worker = worker
             self._manager.note_worker(self.task_id, worker)
+
+    @contextlib.contextmanager
+    def off_queue(self) -> Iterator[None]:
+        """Around a wait for work that takes no slot of the task's queue: the queue's next task starts
+        meanwhile. A check's slot in the scraping queue stands for a connection to a shop; while the page is
+        extracted in another process, the next check's request can be on its way."""
+        aside = self._manager.step_aside(self.queue)
+        try:
+            yield
+        finally:
+            if aside:
+                self._manager.step_back(self.queue)
 
     def raise_if_cancelled(self) -> None:
         """Raise :class:`TaskCancelled` when cancel was asked; call it between steps."""

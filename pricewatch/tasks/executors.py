@@ -36,6 +36,13 @@ class Executor(Protocol):
         """Run the task after ``delay`` seconds if this executor handles delays itself (else False)."""
         ...
 
+    def step_aside(self, queue: str) -> bool:
+        """Let the queue's next task start while the calling task waits for work off the queue (True: done;
+        then call step_back)."""
+        ...
+
+    def step_back(self, queue: str) -> None: ...
+
     def shutdown(self, timeout: float) -> bool: ...
 
 
@@ -68,6 +75,12 @@ class SyncExecutor:
         heapq.heappush(ready, (-priority, next(self._seq), task_id))
         if not self._local.draining:
             self._drain()
+
+    def step_aside(self, queue: str) -> bool:
+        return False  # one task at a time on the caller's thread: no other can start meanwhile
+
+    def step_back(self, queue: str) -> None:
+        pass
 
     def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
         _, delayed = self._state()

@@ -418,6 +418,13 @@ class TaskManager:
         ):  # fmt: skip
             self.emit_changed(parent_id, TaskState.REVOKED)
 
+    def step_aside(self, queue: str) -> bool:
+        """See :meth:`TaskContext.off_queue`."""
+        return self.executor.step_aside(queue)
+
+    def step_back(self, queue: str) -> None:
+        self.executor.step_back(queue)
+
     def run(self, task_ids: list[str]) -> None:
         """Run queued tasks now, one after another on this thread (executors call this)."""
         try:
@@ -553,29 +560,35 @@ class TaskManager:
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._change:
-            self._watch(task_id, include_descendants, +1)
+            # The task itself first: until it is final, its descendants' changes cannot end the wait, and a
+            # batch's waiter woken by each of 10,000 finishing children read the batch's row 10,000 times.
+            self._watch(task_id, +1)
+            watching_all = False  # every task's change too: the task is final, some descendant is not
             try:
                 while True:
-                    # The state alone until it is final: a batch's waiter wakes once per finished child, and
-                    # the whole record (its arguments and result: 10,000 product ids for a big check) is
-                    # read once, at the end.
+                    # The state alone until it is final: the whole record (its arguments and result: 10,000
+                    # product ids for a big check) is read once, at the end.
                     state = self.records.state_of(task_id)
                     if state is None:
                         raise NotFoundError(f"no task with id {task_id}")
-                    if state.is_final and (
-                        not include_descendants or self.records.open_descendants(task_id) == 0
-                    ):
-                        return self.get(task_id)  # a final state is the last one
+                    if state.is_final:
+                        if not include_descendants:
+                            return self.get(task_id)  # a final state is the last one
+                        if not watching_all:  # registered before the count, so no wake-up is lost
+                            self._watch_any += 1
+                            watching_all = True
+                        if self.records.open_descendants(task_id) == 0:
+                            return self.get(task_id)
                     remaining = WAIT_POLL if deadline is None else min(WAIT_POLL, deadline - time.monotonic())
                     if remaining <= 0:
                         return self.get(task_id)
                     self._change.wait(remaining)
             finally:
-                self._watch(task_id, include_descendants, -1)
+                self._watch(task_id, -1)
+                if watching_all:
+                    self._watch_any -= 1
 
-    def _watch(self, task_id: str, descendants: bool, delta: int) -> None:
-        if descendants:
-            self._watch_any += delta  # any descendant may be the last one
+    def _watch(self, task_id: str, delta: int) -> None:
         count = self._watched.get(task_id, 0) + delta
         if count:
             self._watched[task_id] = count

@@ -100,8 +100,8 @@ class Runner:
         for record in records:
             # Registered before running, so a cancel of a claimed task that has not started yet reaches it.
             ctx = TaskContext(
-                m, record.id, record.name, retries=record.retries, priority=record.priority,
-                rerun=record.retries > 0 or m.take_rerun(record.id),
+                m, record.id, record.name, queue=record.queue, retries=record.retries,
+                priority=record.priority, rerun=record.retries > 0 or m.take_rerun(record.id),
             )  # fmt: skip
             m.running[record.id] = ctx
             contexts.append(ctx)

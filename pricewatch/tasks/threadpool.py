@@ -74,6 +74,8 @@ class ThreadExecutor:
         self._busy: dict[str, dict[int, float]] = {q: {} for q in concurrency}
         self._recheck_due: set[str] = set()
         self._timer: DelayTimer | None = None
+        # Workers standing aside: waiting for work that needs no slot of their queue (step_aside).
+        self._aside: dict[str, int] = dict.fromkeys(concurrency, 0)
         self._pools: dict[str, QThreadPool] = {}
         self._runnables: dict[str, _QueueRunnable] = {}
         self._stopping = False
@@ -164,6 +166,36 @@ class ThreadExecutor:
     def dispatch_later(self, queue: str, priority: int, task_id: str, delay: float) -> bool:
         return False  # the manager's timer thread calls dispatch() when the time comes
 
+    def step_aside(self, queue: str) -> bool:
+        """The calling worker of ``queue`` waits for work that takes no slot of the queue (a page's
+        extraction in another process, while the slot stands for a connection): count it out, so the queue's
+        next task starts meanwhile. Returns whether it did; then call :meth:`step_back` when the wait ends.
+
+        At most the queue's limit of workers stand aside at once (so at most twice the limit run): beyond,
+        a worker keeps its slot and the queue waits for the work it hands on.
+        """
+        with self._lock:
+            pool = self._pools.get(queue)
+            if pool is None or self._stopping or self._aside[queue] >= self._limits[queue]:
+                return False
+            self._aside[queue] += 1
+            self._active[queue] -= 1
+            heap = self._heaps[queue]
+            worker = self._another_worker(queue, len(heap)) if heap else None
+        pool.releaseThread()  # room for one more thread while this one waits
+        if worker is not None:
+            worker[0].start(worker[1])
+        return True
+
+    def step_back(self, queue: str) -> None:
+        """The end of a :meth:`step_aside`: the worker counts again (for a moment one over the limit: it
+        leaves after its task when the queue is full)."""
+        with self._lock:
+            self._aside[queue] -= 1
+            self._active[queue] += 1
+            pool = self._pools[queue]
+        pool.reserveThread()
+
     def drain(self, queue: str) -> None:
         """Run the queue's tasks until it is empty.
 
@@ -189,8 +221,10 @@ class ThreadExecutor:
                     self._more[queue].wait(GATHER)
                     self._lingering[queue] -= 1
                     self._wake_at[queue] = 1
-                # A worker woken for new work takes it (dispatch started no other for it).
-                if self._stopping or not heap or (not woken and self._surplus(queue, len(heap))):
+                # A worker woken for new work takes it (dispatch started no other for it). One back from
+                # standing aside while another took its slot leaves.
+                over = self._active[queue] > self._limits[queue]
+                if self._stopping or not heap or over or (not woken and self._surplus(queue, len(heap))):
                     self._active[queue] -= 1
                     return
                 count = min(take, len(heap))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pricewatch.scraping.page_check import NEEDS_BROWSER, check_page, plain_reason
+from pricewatch.scraping.extract.document import parse
+from pricewatch.scraping.page_check import NEEDS_BROWSER, PageCheck, check_page, check_parsed, plain_reason
+from pricewatch.scraping.reading import read_page
 
 FILLER = "<p>" + "A sturdy kettle for every kitchen, with a two-year warranty. " * 6 + "</p>"
 
@@ -75,3 +77,51 @@ def test_every_spelling_of_every_bot_mark_is_found(mark: str) -> None:
     """The plain-text clues looked for first never hide a mark the pattern matches."""
     page = f"<html><body><p>{mark}</p>{'<p>an ordinary product page</p>' * 50}</body></html>"
     assert check_page(page).bot_check is not None
+
+
+def test_only_text_a_shopper_sees_counts_against_an_empty_shell() -> None:
+    hidden = (
+        "<style>" + "s" * 300 + "</style><noscript>" + "n" * 300 + "</noscript><template>" + "t" * 300
+        + "</template><!-- " + "c" * 300 + " --><script>render()</script>"
+    )  # fmt: skip
+    assert check_page(f"<html><body><div id=app></div>{hidden}</body></html>").empty_shell
+    # The text after a hidden element (its tail) is shown, and counts.
+    tail = hidden.replace("</style>", "</style>" + "x" * 200)
+    assert not check_page(f"<html><body>{tail}</body></html>").empty_shell
+
+
+@pytest.mark.parametrize("words", [40, 41])
+def test_runs_of_white_space_count_as_one_space(words: int) -> None:
+    """An empty shell shows under 200 characters once white space is collapsed: 40 words of four letters
+    with one space between them make 199, 41 make 204."""
+    text = " \n\t ".join(["abcd"] * words) + "  "
+    check = check_page(f"<html><body><script>go()</script><p>{text}</p></body></html>")
+    assert check.empty_shell is (words == 40)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<html><head><script src="/app.js"></script></head><body><div id="root"></div></body></html>',
+        f"<html><body>{FILLER}<script>load()</script></body></html>",
+        '<title>Just a moment...</title><div id="challenge-platform"></div><script>c()</script>',
+        "<?xml version='1.0' encoding='utf-8'?><html><body><script>x()</script>hi</body></html>",
+        "<script>go()</script>" + "<div>" * 3000 + "deep" + "</div>" * 3000,
+        "",
+    ],
+)
+def test_the_check_on_the_extraction_tree_is_the_check_on_its_own_parse(html: str) -> None:
+    page, _ = parse(html)
+    assert check_parsed(html, page.root if page is not None else None) == check_page(html)
+    assert read_page(html).check == check_page(html)
+
+
+def test_a_page_read_once_gives_its_extraction_and_its_check() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "Product", "name": "Kettle", "offers":'
+        ' {"@type": "Offer", "price": "19.99", "priceCurrency": "EUR"}}</script><script src="/a.js"></script>'
+        '</head><body><div id="root"></div></body></html>'
+    )
+    reading = read_page(html, "https://shop.example/kettle")
+    assert str(reading.extraction.price) == "19.99"
+    assert reading.check == PageCheck(bot_check=None, empty_shell=True, has_scripts=True)

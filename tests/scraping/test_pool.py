@@ -21,7 +21,9 @@ from pricewatch.errors import CancelledError
 from pricewatch.models import Availability
 from pricewatch.scraping import pool as pool_module
 from pricewatch.scraping.extract import Extraction, Offer, extract
+from pricewatch.scraping.page_check import check_page
 from pricewatch.scraping.pool import ExtractionPool, extraction_from_json
+from pricewatch.scraping.reading import read_page
 from tests.support.app import open_pricewatch
 
 PAGES = Path(__file__).parents[1] / "data" / "pages"
@@ -77,6 +79,17 @@ def test_workers_give_what_inline_extraction_gives(pool: ExtractionPool) -> None
     pids = worker_pids(pool)
     assert pids and os.getpid() not in pids
     assert pool.extract(PAGE, selector="h1") == extract(PAGE, selector="h1")
+
+
+def test_workers_read_pages_as_inline_reading_does(pool: ExtractionPool) -> None:
+    """The page check travels back with the extraction, the same as made on this thread."""
+    shell = '<html><head><script src="/app.js"></script></head><body><div id="root"></div></body></html>'
+    for name, html in [*real_pages(), ("shell", shell)]:
+        url = f"https://shop.example/{name}"
+        assert pool.read(html, url) == read_page(html, url), name
+        assert pool.read(html, url).check == check_page(html), name
+    assert pool.read(shell).check.empty_shell
+    assert worker_pids(pool)
 
 
 def test_workers_yield_the_cores_to_the_application(pool: ExtractionPool) -> None:

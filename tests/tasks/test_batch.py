@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from typing import Any
 
 from pricewatch.app import PriceWatch
 from pricewatch.models import TaskState
 from pricewatch.tasks import registry
+from pricewatch.tasks.manager import TaskManager
 from tests.support.tasks import Lab, make_app, wait_final
 
 
@@ -97,6 +100,46 @@ def test_wait_for_task_can_include_descendants(lab: Lab, qtbot: Any) -> None:
         assert app.task_records.open_descendants(parent_id) == 0
     finally:
         app.close()
+
+
+def test_a_batch_waiter_is_not_woken_by_each_child(lab: Lab) -> None:
+    """Until the batch itself is final its children cannot end the wait: its row is read once per wake of
+    its own (and each half-second poll), not once per finishing child."""
+
+    @registry.task("test.nap", queue="scraping")
+    def nap(ctx: Any, value: int) -> int:
+        time.sleep(0.02)
+        return value
+
+    @registry.task("test.naps", queue="default")
+    def naps(ctx: Any, count: int) -> str:
+        for value in range(count):
+            ctx.submit("test.nap", value=value)
+        return f"{count} queued"
+
+    engine = make_app("threads")
+    engine.settings.tasks.scraping_concurrency = 2
+    engine.start(scheduler=False)
+    records = engine.task_records
+    reads: list[str] = []
+    state_of = records.state_of
+
+    def counted(task_id: str) -> TaskState | None:
+        if sys._getframe(1).f_code is TaskManager.wait.__code__:  # the waiter's reads, not the runner's
+            reads.append(task_id)
+        return state_of(task_id)
+
+    records.state_of = counted  # type: ignore[method-assign]
+    try:
+        parent_id = engine.submit_task("test.naps", kwargs={"count": 40})
+        record = engine.wait_for_task(parent_id, timeout=60)
+    finally:
+        del records.state_of
+        engine.close()
+        registry.unregister("test.nap")
+        registry.unregister("test.naps")
+    assert record.state is TaskState.SUCCESS and record.result["succeeded"] == 40
+    assert 1 <= reads.count(parent_id) < 20
 
 
 def test_sync_executor_runs_children_after_the_parent_returns(lab: Lab) -> None:

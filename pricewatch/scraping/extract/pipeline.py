@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import (
@@ -41,6 +42,7 @@ def extract(
     *,
     selector: str | None = None,
     encoding: str | None = None,
+    parsed: Callable[[Page], None] | None = None,
 ) -> Extraction:
     """Price, currency, availability, title and candidate offers of a product page; never raises.
 
@@ -49,11 +51,15 @@ def extract(
         url: the page URL, for absolute image links, the dollar's country and the variant in the URL.
         selector: the user's CSS selector for the price; it wins over detection when it finds a price.
         encoding: the charset the server declared, if any.
+        parsed: called with the parsed page before it is read, so other judgements of the page share the
+            parse (the page check); it must only read the page and must not raise.
     """
     try:
         page, reason = parse(html, url, encoding)
         if page is None:
             return Extraction(reason=reason)
+        if parsed is not None:
+            parsed(page)
         return _extract(page, selector)
     except RecursionError:
         return Extraction(reason="the document is nested too deeply to read")

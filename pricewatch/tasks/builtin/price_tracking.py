@@ -194,6 +194,7 @@ def read_page(
             respect_robots=not product.ignore_robots,
             cancel=ctx.cancel_event,
             use_cache=False,
+            aside=ctx.off_queue,
         )
     except Exception as exc:
         ctx.ran_on(getattr(exc, "worker", None) or "")

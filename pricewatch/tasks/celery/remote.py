@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from pricewatch.scraping.fetch_modes import FetchMode, ModedFetch, parse_mode
+from pricewatch.scraping.fetch_modes import Aside, FetchMode, ModedFetch, parse_mode
 from pricewatch.tasks.celery.link import WorkersUnavailable
 from pricewatch.tasks.celery.pages import moded_from_json, page_request
 from pricewatch.urls import shop_name
@@ -60,6 +60,7 @@ class RemotePages:
         respect_robots: bool = True,
         cancel: threading.Event | None = None,
         use_cache: bool = True,
+        aside: Aside | None = None,
     ) -> ModedFetch:
         mode = parse_mode(mode) if isinstance(mode, str) else mode
         cancel = cancel or threading.Event()
@@ -67,7 +68,7 @@ class RemotePages:
         def here() -> ModedFetch:
             return self.local.fetch(
                 url, mode, selector=selector, etag=etag, last_modified=last_modified,
-                respect_robots=respect_robots, cancel=cancel, use_cache=use_cache,
+                respect_robots=respect_robots, cancel=cancel, use_cache=use_cache, aside=aside,
             )  # fmt: skip
 
         if use_cache or not self._remote_mode(url, mode):

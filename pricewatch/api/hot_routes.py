@@ -26,9 +26,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pricewatch.api.routes.task_models import TaskSubmitted
+from pricewatch.api.security import replaying
 from pricewatch.api.status_cache import EncodedStatus, StatusCache
 
 if TYPE_CHECKING:
@@ -76,19 +77,6 @@ async def _read_body(receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
@@ -149,7 +137,7 @@ class HotRoutesMiddleware:
         content_type = (_header(scope, b"content-type") or "").lower()
         fields = plain_scrape(body) if content_type in JSON_TYPES else None
         if fields is None:
-            await self.app(scope, _replaying(body, receive), send)
+            await self.app(scope, replaying(body, receive), send)
             return
         try:
             task_id = await self.runner.call(self._submit_scrape, fields)
@@ -159,7 +147,7 @@ class HotRoutesMiddleware:
             await _send(send, exc.status_code, detail, headers)
             return
         except Exception:  # an expected error (a bad URL, an upgraded database), raised before anything was
-            await self.app(scope, _replaying(body, receive), send)  # queued: FastAPI's route answers it
+            await self.app(scope, replaying(body, receive), send)  # queued: FastAPI's route answers it
             return
         reply = TaskSubmitted(task_id=task_id).model_dump_json().encode()
         headers = [(b"content-length", str(len(reply)).encode()), (b"content-type", b"application/json")]

@@ -16,22 +16,10 @@ import pytest
 from pricewatch.api.factory import create_app
 from pricewatch.api.hot_routes import plain_scrape
 from pricewatch.app import PriceWatch
-from tests.support.checks import fast_app, product_page
+from tests.support.checks import product_page
 from tests.support.pageserver import PageServer
-from tests.support.tasks import Lab
 
 T = "/api/v1/tasks"
-
-
-@pytest.fixture
-def facade(lab: Lab) -> Iterator[PriceWatch]:
-    app = fast_app("threads")
-    app.start(scheduler=False)
-    try:
-        yield app
-    finally:
-        lab.gate.set()
-        app.close()
 
 
 class Client:

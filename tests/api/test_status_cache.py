@@ -10,7 +10,6 @@ import pytest
 from pricewatch.api.status_cache import FINAL_FRESH, OPEN_FRESH, StatusCache
 from pricewatch.app import PriceWatch
 from pricewatch.tasks.events import TaskEvent
-from tests.support.checks import fast_app
 from tests.support.poll import until
 from tests.support.tasks import Lab
 
@@ -21,17 +20,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def facade(lab: Lab) -> Iterator[PriceWatch]:
-    app = fast_app("threads")
-    app.start(scheduler=False)
-    try:
-        yield app
-    finally:
-        lab.gate.set()
-        app.close()
 
 
 @pytest.fixture

@@ -392,9 +392,9 @@ def test_a_sorted_table_gets_its_order_with_the_rows_from_the_pool_thread(
     window.products.table.sortByColumn(COL_PRICE, Qt.SortOrder.AscendingOrder)  # as the last session left it
     made: list[tuple[bool, list[int]]] = []
 
-    def make_orders(columns: dict[int, Any], products: list[Product]) -> dict[int, Any]:
+    def make_orders(columns: dict[int, Any], products: list[Product], *pause: Any) -> dict[int, Any]:
         made.append((threading.current_thread() is threading.main_thread(), list(columns)))
-        return ready_orders.make_orders(columns, products)
+        return ready_orders.make_orders(columns, products, *pause)
 
     monkeypatch.setattr(product_model, "make_orders", make_orders)
     window.product_sync.reload()

@@ -9,6 +9,7 @@ list and emits one layout change.
 
 from __future__ import annotations
 
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from pricewatch.deals import Deal
 from pricewatch.gui.products.order import SortColumn, in_place
-from pricewatch.gui.products.ready_orders import ColumnOrders, make_orders
+from pricewatch.gui.products.ready_orders import BREATHER_S, ColumnOrders, make_orders
 from pricewatch.gui.products.search_text import search_key
 from pricewatch.gui.widgets import deal_text
 from pricewatch.gui.widgets import formatting as fmt
@@ -571,7 +572,7 @@ class ProductTableModel(QAbstractTableModel):
         items = self._items  # read there: rows changed meanwhile are noted, a reset or removal renumbers
         renumbered = self._slots_renumbered
         self._changed_during_job = set()
-        return lambda: (renumbered, make_orders(_SORT_KEYS, [row.product for row in items]))
+        return lambda: (renumbered, make_orders(_SORT_KEYS, [row.product for row in items], _breathe))
 
     def set_orders(self, made: tuple[int, dict[int, ColumnOrders]]) -> None:
         """Take the orders of :meth:`make_orders_job`, with the rows changed since noted in each."""
@@ -876,3 +877,7 @@ class ProductTableModel(QAbstractTableModel):
 def _alignment(column: int) -> Qt.AlignmentFlag:
     horizontal = Qt.AlignmentFlag.AlignRight if column in _NUMERIC else Qt.AlignmentFlag.AlignLeft
     return horizontal | Qt.AlignmentFlag.AlignVCenter
+
+
+def _breathe() -> None:
+    time.sleep(BREATHER_S)

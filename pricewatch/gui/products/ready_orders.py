@@ -24,6 +24,11 @@ from typing import Any
 from pricewatch.gui.products.order import SortColumn
 from pricewatch.models import Product
 
+# A pause after each piece of the background sorts. Each Python call the GUI thread makes (a paint asks the
+# model hundreds of times) waits for the interpreter lock up to the switch interval (5 ms) while a pool
+# thread computes: right after a load of 100,000 rows that made the first paint wait 0.8 s. Sleeping gives
+# the lock away; the orders take about a second longer to be ready.
+BREATHER_S = 0.003
 RUN = 8192  # slots sorted per call on a pool thread: each sort call holds the interpreter lock throughout
 NO_NUMBER = math.nan  # a number column's "no value" (arrays hold no None)
 Values = MutableSequence[Any]  # a list, or for numbers an array of doubles: 8 bytes a row instead of 32
@@ -127,6 +132,7 @@ def order_slots(
     *,
     run: int = 0,
     fold: Callable[[Any], Any] | None = None,
+    pause: Callable[[], None] = lambda: None,
 ) -> list[int]:
     """Every slot of ``values`` sorted by value either way, slots without one last (in slot order), ``groups``
     (if several) first. Ties keep their order in ``start`` (default: slot order) in both directions.
@@ -140,15 +146,17 @@ def order_slots(
         slot for slot in (slots if start is None else start) if (v := values[slot]) is not None and v == v
     ]
     keys = values if fold is None else [None if v is None else fold(v) for v in values]
-    _sort(present, keys.__getitem__, descending, run)
+    _sort(present, keys.__getitem__, descending, run, pause)
     if groups is not None and len(set(groups)) > 1:  # a second stable pass: groups first, values within
-        _sort(present, groups.__getitem__, descending, run)
+        _sort(present, groups.__getitem__, descending, run, pause)
     if len(present) < len(values):
         present.extend(slot for slot in slots if (v := values[slot]) is None or v != v)
     return present
 
 
-def _sort(slots: list[int], key: Any, descending: bool, run: int) -> None:
+def _sort(
+    slots: list[int], key: Any, descending: bool, run: int, pause: Callable[[], None] = lambda: None
+) -> None:
     """Sort ``slots`` stably by ``key``; with ``run``, in calls of at most ``run`` slots, then merges of two
     neighbouring sorted runs at a time (Python's sort merges two runs in one pass), the longest one call
     over the whole list: 100,000 slots in calls of a few ms each instead of one of 40 ms."""
@@ -158,21 +166,27 @@ def _sort(slots: list[int], key: Any, descending: bool, run: int) -> None:
     width = run
     for at in range(0, len(slots), width):
         slots[at : at + width] = sorted(slots[at : at + width], key=key, reverse=descending)
+        pause()
     while width < len(slots):
         for at in range(0, len(slots), 2 * width):
             if at + width < len(slots):  # stable: the left run's ties stay before the right run's
                 slots[at : at + 2 * width] = sorted(slots[at : at + 2 * width], key=key, reverse=descending)
+                pause()
         width *= 2
 
 
-def make_orders(columns: dict[int, SortColumn], products: list[Product]) -> dict[int, ColumnOrders]:
-    """Every column's values and its ascending order for ``products`` (by slot), in short sorts."""
+def make_orders(
+    columns: dict[int, SortColumn], products: list[Product], pause: Callable[[], None] = lambda: None
+) -> dict[int, ColumnOrders]:
+    """Every column's values and its ascending order for ``products`` (by slot), in short sorts; ``pause``
+    runs between them (a pool thread's breather: see :data:`BREATHER_S`)."""
     made = {}
     for column, spec in columns.items():
         orders = ColumnOrders.read(spec, products)
+        pause()
         # ascending only: the other way is sorted from it at the first click (a sorted input: 10-20 ms), and
         # keeping both for every column cost 4.4 MB more for 100,000 rows
-        ascending = order_slots(orders.values, orders.groups, False, run=RUN, fold=orders.fold)
+        ascending = order_slots(orders.values, orders.groups, False, run=RUN, fold=orders.fold, pause=pause)
         orders.orders = {False: array("i", ascending)}
         made[column] = orders
     return made

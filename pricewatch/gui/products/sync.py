@@ -37,6 +37,7 @@ BACKLOG_MS = 10  # the timer's interval while rows read wait to be applied: othe
 BUDGET_S = 0.003  # GUI-thread time per flush for applying rows (see task_model.BUDGET_S)
 APPLY_CHUNK = 50  # rows applied at a time; the budget is looked at between chunks
 FETCH_BATCH = 300
+ORDERS_AFTER_LOAD_MS = 1500  # the ready orders are made once the first paint of a big load is over
 RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole table instead
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
 # While this window's own checks report results (one came in the last OWN_CHECKS_S), the commits of its own
@@ -169,8 +170,14 @@ class ProductSync(QObject):
         self.model.set_rows(rows, orders)
         self.is_loaded = True
         self.loaded.emit()
-        # every column's order, so that a first click on a header of 100,000 rows only picks a list
-        self.work.submit(self.model.make_orders_job(), self.model.set_orders)
+        # every column's order, so that a first click on a header of 100,000 rows only picks a list; after
+        # the first paint of the rows, which the job's share of the interpreter lock would slow
+        generation = self._generation
+        QTimer.singleShot(ORDERS_AFTER_LOAD_MS, lambda: self._make_orders(generation))
+
+    def _make_orders(self, generation: int) -> None:
+        if generation == self._generation and not self._stopped:
+            self.work.submit(self.model.make_orders_job(), self.model.set_orders)
 
     # -- changes made by other processes --------------------------------------------------------------
     def sync_outside(self) -> None:

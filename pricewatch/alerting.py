@@ -22,7 +22,7 @@ from pricewatch.alerts import (
 )
 from pricewatch.deals import new_low
 from pricewatch.models import AlertKind, AlertRule, AlertState, Product, utcnow
-from pricewatch.snoozes import Snoozes, rule_snoozed
+from pricewatch.snoozes import Snoozes, rule_snoozed, snoozed_until
 from pricewatch.storage import (
     AlertRuleRepository,
     CheckOutcome,
@@ -172,9 +172,11 @@ class AlertBook:
             "events": [e.to_data() for e in events],
         }
         if snoozed is not None:
-            until = None if snoozed.snoozed_until is None else snoozed.snoozed_until.isoformat()
-            data["snoozed_rule"] = {"rule_id": snoozed.id, "until": until,
-                                    "until_change": snoozed.snooze_until_change}  # fmt: skip
+            until = snoozed_until(snoozed.snoozed_until, snoozed.snooze_until_change)
+            data["snoozed_rule"] = {
+                "rule_id": snoozed.id,
+                "until": None if until is None else until.isoformat(),
+            }
         return {"title": title, "message": message, "product_id": owner.id, "data": data}
 
     def _cheapest_news(

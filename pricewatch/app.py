@@ -19,7 +19,7 @@ from pricewatch.api_token import TokenStore
 from pricewatch.config import LoadedSettings, Paths, Settings, load_settings, save_settings
 from pricewatch.errors import NotFoundError
 from pricewatch.link_lists import AddOutcome, LinkEntry, screen_links, spellings
-from pricewatch.models import UNTIL_PRICE_CHANGES, AlertKind, AlertRule, PriceObservation, Product, utcnow
+from pricewatch.models import AlertKind, AlertRule, PriceObservation, Product, utcnow
 from pricewatch.storage import (
     LATEST_VERSION,
     AlertRuleRepository,
@@ -907,10 +907,10 @@ class PriceWatch:
         return Snoozes(self.db, self.products, self.alert_rules)
 
     def _snoozed_until(self, product_id: int) -> datetime | None:
+        from pricewatch.snoozes import snoozed_until
+
         product = self.products.get(product_id)
-        if product is not None and product.snooze_until_change:
-            return UNTIL_PRICE_CHANGES
-        return None if product is None else product.snoozed_until
+        return None if product is None else snoozed_until(product.snoozed_until, product.snooze_until_change)
 
     @functools.cached_property
     def alerting(self) -> AlertBook:

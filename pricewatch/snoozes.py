@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pricewatch.errors import BadInputError, NotFoundError
-from pricewatch.models import AlertRule
+from pricewatch.models import UNTIL_PRICE_CHANGES, AlertRule
 from pricewatch.storage import AlertRuleRepository, CheckOutcome, Database, ProductRepository
 
 LENGTHS = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -34,6 +34,11 @@ def snooze_end(choice: str, now: datetime) -> tuple[datetime | None, bool]:
 def check_until(until: datetime | None) -> None:
     if until is not None and until.tzinfo is None:
         raise ValueError("the snooze end must be an aware time (UTC)")
+
+
+def snoozed_until(until: datetime | None, until_change: bool) -> datetime | None:
+    """A product's or rule's snooze as one time: UNTIL_PRICE_CHANGES for "until the price changes"."""
+    return UNTIL_PRICE_CHANGES if until_change else until
 
 
 def rule_snoozed(rule: AlertRule, now: datetime) -> bool:

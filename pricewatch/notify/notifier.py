@@ -34,6 +34,7 @@ from pricewatch.notify.desktop import DesktopChannel
 from pricewatch.notify.digest import DIGEST_THRESHOLD, digest_text
 from pricewatch.notify.quiet import QuietHours
 from pricewatch.notify.sanitize import clean_message, clean_title
+from pricewatch.storage.codec import time_from_json
 from pricewatch.storage.notifications import NotificationRepository
 from pricewatch.text import clean_text
 
@@ -54,23 +55,24 @@ def cap_reason(cap: int) -> str:
     return f"held by the daily cap: {cap} notifications for this product in the last 24 hours already"
 
 
-def snooze_reason(until: datetime) -> str:
-    """Why a notification of a snoozed product was suppressed."""
+def snooze_reason(until: datetime | None, rule: bool = False) -> str:
+    """Why a notification of a snoozed product (or alert rule) was suppressed."""
+    what = "the alert rule" if rule else "the product"
+    if until is None:
+        return f"{what} is snoozed"
     if until == UNTIL_PRICE_CHANGES:
-        return "the product is snoozed until its price changes"
-    return f"the product is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
+        return f"{what} is snoozed until {'the' if rule else 'its'} price changes"
+    return f"{what} is snoozed until {until.strftime('%Y-%m-%d %H:%M')} UTC"
 
 
-def rule_snooze_reason(snooze: Mapping[str, Any]) -> str:
-    """Why a notification of a snoozed alert rule was suppressed."""
-    if snooze.get("until_change"):
-        return "the alert rule is snoozed until the price changes"
-    until = snooze.get("until")
-    try:
-        when = datetime.fromisoformat(str(until)).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return "the alert rule is snoozed"
-    return f"the alert rule is snoozed until {when} UTC"
+def _snoozed(record: NotificationRecord, until: datetime | None, rule: bool) -> NotificationRecord:
+    """Mark ``record`` held back by a snooze, with the reason and, for the window, the snooze's end."""
+    record.state = NotificationState.SUPPRESSED
+    record.error = snooze_reason(until, rule)
+    record.data["snoozed"] = True
+    if until is not None:
+        record.data["snoozed_until"] = until.isoformat()  # for the window to say it in its language
+    return record
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,19 +298,12 @@ class Notifier:
             return record
         rule_snooze = record.data.get("snoozed_rule")
         if isinstance(rule_snooze, dict):
-            # What a snoozed alert rule would have said (see Alerting.evaluate): logged, never sent.
-            record.state = NotificationState.SUPPRESSED
-            record.error = rule_snooze_reason(rule_snooze)
-            record.data["snoozed"] = True
-            return record
+            # What a snoozed alert rule would have said (see AlertBook.evaluate): logged, never sent.
+            return _snoozed(record, time_from_json(rule_snooze.get("until")), rule=True)
         until = self._snoozed_until(product_id) if product_id is not None and self._snoozed_until else None
         if until is not None and until > now:
             # The user asked for quiet about this product: logged, never sent, never retried.
-            record.state = NotificationState.SUPPRESSED
-            record.error = snooze_reason(until)
-            record.data["snoozed"] = True
-            record.data["snoozed_until"] = until.isoformat()  # for the window to say it in its language
-            return record
+            return _snoozed(record, until, rule=False)
         cap = self._options().daily_cap_per_product
         capped = product_id is not None and cap > 0
         if capped and self.records.count_sent_since(product_id or 0, now - CAP_WINDOW) >= cap:

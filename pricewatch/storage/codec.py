@@ -28,6 +28,17 @@ def time_from_db(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def time_from_json(value: object) -> datetime | None:
+    """A time in a JSON document (a task's or notification's data, which scripts can write too), aware and
+    in UTC; None when it is not a time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return time_from_db(value)
+    except ValueError:
+        return None
+
+
 def money_to_db(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 

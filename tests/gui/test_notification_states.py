@@ -13,7 +13,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.notifications.model import COL_STATE, COL_TITLE, SUPPRESSED_COLOUR
 from pricewatch.gui.widgets import formatting as fmt
-from pricewatch.models import NotificationRecord, NotificationState, utcnow
+from pricewatch.models import UNTIL_PRICE_CHANGES, NotificationRecord, NotificationState, utcnow
 
 
 def test_the_first_capped_notification_is_not_shown_as_failed(
@@ -68,7 +68,7 @@ def test_snoozed_notifications_say_what_was_snoozed_and_until_when(
     app.snooze_product(pid, until)
     assert app.notify("Product snoozed", "now 19", product_id=pid).state is NotificationState.SUPPRESSED
     app.snooze_product(pid, None)
-    rule_snooze = {"rule_id": 1, "until": None, "until_change": True}
+    rule_snooze = {"rule_id": 1, "until": UNTIL_PRICE_CHANGES.isoformat()}  # as AlertBook writes it
     held = app.notify("Rule snoozed", "now 18", product_id=pid, data={"snoozed_rule": rule_snooze})
     assert held.state is NotificationState.SUPPRESSED
     window = make_window()

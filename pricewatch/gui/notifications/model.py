@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -12,6 +11,7 @@ from pricewatch.gui.tasks.columns import STATE_COLOURS
 from pricewatch.gui.widgets import formatting as fmt
 from pricewatch.gui.widgets.list_model import ListTableModel
 from pricewatch.models import UNTIL_PRICE_CHANGES, NotificationRecord, NotificationState, TaskState
+from pricewatch.storage.codec import time_from_json
 from pricewatch.translation import QT_TRANSLATE_NOOP
 
 COL_WHEN, COL_TITLE, COL_MESSAGE, COL_CHANNELS, COL_STATE = range(5)
@@ -23,7 +23,6 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("NotificationModel", "State"),
 )
 WIDTHS = (140, 240, 420, 140, 120)
-UNTIL_PRICE_CHANGES_ISO = UNTIL_PRICE_CHANGES.isoformat()
 SUPPRESSED_COLOUR = QColor(128, 128, 128)  # neutral grey: the user's own limit at work, nothing went wrong
 _STATE_COLOURS = {
     NotificationState.SENT: STATE_COLOURS[TaskState.SUCCESS],
@@ -48,45 +47,30 @@ def held_back_text(record: NotificationRecord) -> str:
     return QCoreApplication.translate("NotificationModel", "Held by daily cap")
 
 
+# why a snooze held a notification back: (a rule's snooze?, until the price changes?) -> sentence
+_SNOOZE_REASONS = {
+    (True, True): QT_TRANSLATE_NOOP(
+        "NotificationModel", "The alert rule is snoozed until the price changes."
+    ),
+    (True, False): QT_TRANSLATE_NOOP("NotificationModel", "The alert rule is snoozed until {time}."),
+    (False, True): QT_TRANSLATE_NOOP("NotificationModel", "The product is snoozed until its price changes."),
+    (False, False): QT_TRANSLATE_NOOP("NotificationModel", "The product is snoozed until {time}."),
+}
+
+
 def held_back_reason(record: NotificationRecord) -> str:
     """Why a suppressed notification was not sent, in the window's language (the stored reason is English)."""
-    rule = record.data.get("snoozed_rule")
-    until = rule.get("until") if isinstance(rule, dict) else record.data.get("snoozed_until")
-    forever = (
-        isinstance(rule, dict) and rule.get("until_change") is True
-    ) or until == UNTIL_PRICE_CHANGES_ISO
-    when = _time(until)
-    if isinstance(rule, dict):
-        if forever:
-            return QCoreApplication.translate(
-                "NotificationModel", "The alert rule is snoozed until the price changes."
-            )
-        if when is not None:
-            return QCoreApplication.translate(
-                "NotificationModel", "The alert rule is snoozed until {time}."
-            ).format(time=fmt.local_time(when))
-    elif record.data.get("snoozed") is True:
-        if forever:
-            return QCoreApplication.translate(
-                "NotificationModel", "The product is snoozed until its price changes."
-            )
-        if when is not None:
-            return QCoreApplication.translate(
-                "NotificationModel", "The product is snoozed until {time}."
-            ).format(time=fmt.local_time(when))
-    elif record.data.get("capped") is True:
+    until = time_from_json(record.data.get("snoozed_until"))
+    if record.data.get("snoozed") is True and until is not None:
+        forever = until == UNTIL_PRICE_CHANGES
+        text = _SNOOZE_REASONS[("snoozed_rule" in record.data, forever)]
+        said = QCoreApplication.translate("NotificationModel", text)
+        return said if forever else said.format(time=fmt.local_time(until))
+    if record.data.get("capped") is True:
         return QCoreApplication.translate(
             "NotificationModel", "Held by the daily cap of notifications for this product."
         )
     return fmt.clean_text(record.error, 600)  # a row written before the reasons had their facts
-
-
-def _time(value: object) -> datetime | None:
-    try:
-        found = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return found if found.tzinfo is not None else None
 
 
 def shown_state(record: NotificationRecord) -> NotificationState:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from pricewatch.api.etags import etag_matches
 from pricewatch.api.routes.task_models import TaskSubmitted
 from pricewatch.api.security import replaying
 from pricewatch.api.status_cache import EncodedStatus, StatusCache
@@ -79,6 +80,10 @@ async def _read_body(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
+def _json_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    return [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+
+
 async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -118,13 +123,10 @@ class HotRoutesMiddleware:
                 return
         etag = status.etag.encode()
         headers = [(b"etag", etag), (b"cache-control", b"no-cache")]
-        sent = [t.strip() for t in (_header(scope, b"if-none-match") or "").split(",")]
-        if status.etag in sent or "*" in sent:
+        if etag_matches(_header(scope, b"if-none-match"), status.etag):
             await _send(send, 304, b"", headers)
             return
-        length = str(len(status.body)).encode()
-        headers += [(b"content-length", length), (b"content-type", b"application/json")]
-        await _send(send, 200, status.body, headers)
+        await _send(send, 200, status.body, headers + _json_headers(status.body))
 
     def _read_status(self, task_id: str) -> EncodedStatus:
         version = self.cache.begin_read(task_id)
@@ -143,15 +145,13 @@ class HotRoutesMiddleware:
             task_id = await self.runner.call(self._submit_scrape, fields)
         except HTTPException as exc:  # an unexpected error, logged by the runner: the same 500 as FastAPI's
             detail = json.dumps({"detail": exc.detail}, ensure_ascii=False, separators=(",", ":")).encode()
-            headers = [(b"content-length", str(len(detail)).encode()), (b"content-type", b"application/json")]
-            await _send(send, exc.status_code, detail, headers)
+            await _send(send, exc.status_code, detail, _json_headers(detail))
             return
         except Exception:  # an expected error (a bad URL, an upgraded database), raised before anything was
             await self.app(scope, replaying(body, receive), send)  # queued: FastAPI's route answers it
             return
         reply = TaskSubmitted(task_id=task_id).model_dump_json().encode()
-        headers = [(b"content-length", str(len(reply)).encode()), (b"content-type", b"application/json")]
-        await _send(send, 200, reply, headers)
+        await _send(send, 200, reply, _json_headers(reply))
 
     def _submit_scrape(self, fields: dict[str, Any]) -> str:
         """On the pool: queue the scrape, then read its first status for the polls to come."""

@@ -20,7 +20,6 @@ between the read's start and its end, so a slow read never overwrites a newer st
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -28,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pricewatch.api.etags import strong_etag
 from pricewatch.api.routes.task_models import TaskStatus
 from pricewatch.models import TaskRecord
 from pricewatch.tasks.events import TaskEvent
@@ -50,9 +50,9 @@ class EncodedStatus:
 
 
 def encode(record: TaskRecord, now: float) -> EncodedStatus:
-    """The body and ETag the FastAPI status route sends for ``record`` (``routes.tasks._with_etag``)."""
+    """The body and ETag the FastAPI status route sends for ``record``."""
     body = TaskStatus.of(record).model_dump_json().encode()
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    etag = strong_etag(body)
     final = record.state.is_final
     return EncodedStatus(body, etag, final, now + (FINAL_FRESH if final else OPEN_FRESH))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 
 from pricewatch.api.auth import Runner
 from pricewatch.api.errors import CONFLICT
+from pricewatch.api.etags import etag_matches, strong_etag
 from pricewatch.api.routes.common import MAX_ID
 from pricewatch.api.routes.task_models import (
     BatchSubmitted,
@@ -207,10 +207,9 @@ async def progress(task_id: str, runner: Runner, request: Request) -> Response:
 def _with_etag(request: Request, model: BaseModel) -> Response:
     """The model as JSON with a strong ETag; 304 without a body when the client already has it."""
     body = model.model_dump_json().encode()
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    etag = strong_etag(body)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    sent = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
-    if etag in sent or "*" in sent:
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
 

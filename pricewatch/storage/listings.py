@@ -22,16 +22,7 @@ class ListingGroups:
 
     def members(self, product_id: int) -> list[int]:
         """Every listing in ``product_id``'s group, by id (the product itself when it is alone)."""
-        conn = self._db.conn()
-        row = conn.execute(
-            "SELECT group_id FROM product_groups WHERE product_id = ?", (product_id,)
-        ).fetchone()
-        if row is None:
-            return [product_id]
-        rows = conn.execute(
-            "SELECT product_id FROM product_groups WHERE group_id = ? ORDER BY product_id", (row[0],)
-        )
-        return [r[0] for r in rows]
+        return self._members(self._db.conn(), product_id)
 
     def all_groups(self) -> list[list[int]]:
         """The grouped listings (groups of two or more), each by id, ordered by their lead."""
@@ -67,7 +58,9 @@ class ListingGroups:
         ).fetchone()
         if row is None:
             return [product_id]
-        rows = conn.execute("SELECT product_id FROM product_groups WHERE group_id = ?", (row[0],))
+        rows = conn.execute(
+            "SELECT product_id FROM product_groups WHERE group_id = ? ORDER BY product_id", (row[0],)
+        )
         return [r[0] for r in rows]
 
     @staticmethod

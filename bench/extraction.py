@@ -3,14 +3,11 @@ flag, and speed.
 
 Usage: .venv/bin/python bench/extraction.py [CORPUS] [--errors] [--preds FILE] [--repeat N] [--skip-heldout]
 
-The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over six sets: the
-shared development corpus, the project's own fixtures (tests/data/extract_fixtures) and four held-out sets
-of imagined shops kept out of development, each printed apart: tests/data/extract_heldout (the first
-round's; seen since), tests/data/extract_heldout2 (the second round's; its misses were worked on in the
-third), tests/data/extract_heldout3 (written before the third round and kept unseen by it; its misses
-were worked on in the fourth) and tests/data/extract_heldout4 (written by a session that never saw the
-extractor's code, kept unseen by the fourth round). Their figures beside the development ones show how
-much the rules overfit.
+The figures come from ``pricewatch extract --json FILES...`` (the command a user runs), over the shared
+development corpus, the project's own fixtures (tests/data/extract_fixtures) and every held-out set of
+imagined shops kept out of development (tests/data/extract_heldout*), each printed apart. Each held-out set
+was written before an extractor round and kept unseen by it; its README says how it was written and which
+rounds have seen it since. Their figures beside the development ones show how much the rules overfit.
 ``unsure_catch`` is the share of wrong prices flagged unsure, ``unsure_false_alarm`` the share of right ones.
 
 The baseline, timed in the same run on the same pages, is extruct (JSON-LD, microdata, OpenGraph) plus
@@ -47,10 +44,8 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 if not DEFAULT_CORPUS.exists():  # a worktree in /work/wt/NAME: the corpus sits beside the main checkout
     DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpus"
 FIXTURES = ROOT / "tests" / "data" / "extract_fixtures"
-HELDOUT = ROOT / "tests" / "data" / "extract_heldout"
-HELDOUT2 = ROOT / "tests" / "data" / "extract_heldout2"
-HELDOUT3 = ROOT / "tests" / "data" / "extract_heldout3"
-HELDOUT4 = ROOT / "tests" / "data" / "extract_heldout4"
+# extract_heldout, extract_heldout2, ... in the order they were written
+HELDOUT_SETS = sorted((ROOT / "tests" / "data").glob("extract_heldout*"), key=lambda p: (len(p.name), p.name))
 
 
 def cli_predictions(folder: Path, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -178,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     sets = {"fixtures": FIXTURES}
     if not args.skip_heldout:
-        sets.update(heldout=HELDOUT, heldout2=HELDOUT2, heldout3=HELDOUT3, heldout4=HELDOUT4)
+        sets.update((folder.name.removeprefix("extract_"), folder) for folder in HELDOUT_SETS)
     for name, folder in sets.items():
         set_rows = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
         table[f"pricewatch {name}"] = scorer.score(set_rows, cli_predictions(folder, set_rows), args.errors)

@@ -3,12 +3,14 @@
 Format 2 (this one) carries everything the user set up: target price, alert rules with their state, the
 minimum change, offer, paused and robots choices. Format 1 files (history and target price only) still
 import. The CSV repeats the product's settings on each history row; its ``alerts`` column holds the same
-rules object as the JSON export, as compact JSON.
+rules object as the JSON export, as compact JSON, and its ``same_product_as`` column the URL of the first
+listing of the product's group (empty for that first one and for a product in one shop).
 
 Products carry their tags (a list in JSON, one comma-separated cell in CSV), and a JSON export the smart
 filters saved by name (``saved_filters``); both are optional, so files without them still import.
 The JSON export also lists the products in several shops (``groups``: each the URLs of one product's
-listings) and the exchange rates (``exchange_rates``); a file without them (older, or CSV) imports as before.
+listings) and the exchange rates (``exchange_rates``); a file without them (older) imports as before. The
+exchange rates are one day's table, not a product's row, so a CSV export leaves them out.
 
 Merging an import into a database is :mod:`pricewatch.transfer_merge`.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -45,7 +47,7 @@ FORMAT_VERSION = 2
 CSV_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector",
     "offer_key", "paused", "ignore_robots", "alerts", "observed_at", "price", "availability", "list_price",
-    "quantity", "tags",
+    "quantity", "tags", "same_product_as",
 )  # fmt: skip
 _PRODUCT_FIELDS = (
     "url", "title", "shop", "currency", "target_price", "check_interval_minutes", "css_selector", "offer_key",
@@ -90,6 +92,7 @@ class ImportedProduct:
     # observed_at, price, availability, list price (the page's struck-through price; absent in older files)
     history: list[tuple[datetime, Decimal | None, Availability, Decimal | None]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    same_product_as: str | None = None  # a CSV row's group: the URL of its group's first listing
 
     @property
     def target(self) -> Decimal | None:
@@ -256,8 +259,13 @@ def export_csv(
     *,
     alerts: AlertsLookup | None = None,
     tags: TagsLookup | None = None,
+    groups: Sequence[Sequence[str]] = (),
 ) -> int:
-    """One row per observation (one row for a product without history), the product's settings on each."""
+    """One row per observation (one row for a product without history), the product's settings on each.
+
+    ``groups`` are the URLs of the listings of each product in several shops, as in the JSON export.
+    """
+    first_of = {url: urls[0] for urls in groups for url in urls[1:]}
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     # The "\n" line end leaves a lone "\r" in a cell unquoted, which no CSV reader reads back: such a row
     # is written with every cell quoted.
@@ -274,6 +282,7 @@ def export_csv(
         base["target_price"] = base["target_price"] or ""
         base["quantity"] = base["quantity"] or ""
         base["alerts"] = json.dumps(base["alerts"], separators=(",", ":"), ensure_ascii=False)
+        base["same_product_as"] = first_of.get(product.url, "")
         base["paused"], base["ignore_robots"] = (
             str(product.paused).lower(),
             str(product.ignore_robots).lower(),
@@ -420,6 +429,15 @@ def groups_doc(groups: list[list[str]]) -> dict[str, Any]:
     return {"groups": groups}
 
 
+def groups_of(products: list[ImportedProduct]) -> list[list[str]]:
+    """The groups a CSV export's ``same_product_as`` column names, each its first URL and then the others."""
+    groups: dict[str, list[str]] = {}
+    for product in products:
+        if product.same_product_as and product.same_product_as != product.url:
+            groups.setdefault(product.same_product_as, [product.same_product_as]).append(product.url)
+    return list(groups.values())
+
+
 def rates_doc(rate_date: date | None, per_eur: dict[str, Decimal]) -> dict[str, Any]:
     if rate_date is None:
         return {}
@@ -553,6 +571,8 @@ def _parse_csv(text: str) -> list[ImportedProduct]:
         if product is None:
             texts = {name: _from_cell(row.get(name)) for name in _CSV_TEXT_FIELDS}
             product = products[url] = _product_from_fields({**row, **texts, "url": url}, where)
+            product.same_product_as = _text(row.get("same_product_as"), f"{where}: same_product_as",
+                                            MAX_URL_LENGTH)  # fmt: skip
         if row.get("observed_at"):
             product.history.append(
                 (_time(row["observed_at"], where), _money(row.get("price"), where),

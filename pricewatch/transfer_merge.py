@@ -82,17 +82,17 @@ def export_products(app: Store, out: TextIO, fmt: str = "json") -> int:
 
     products = app.products.list()
     pairs = ((p, app.observations.history(p.id or 0)) for p in products)
+    urls = {p.id: p.url for p in products}
+    groups = [[urls[i] for i in ids if i in urls] for ids in app.listing_groups.all_groups()]
     if fmt == "json":
         filters = app.organiser.filters.list()
-        urls = {p.id: p.url for p in products}
-        groups = [[urls[i] for i in ids if i in urls] for ids in app.listing_groups.all_groups()]
         table = app.rates.table()
         extras = {**transfer.groups_doc(groups), **transfer.rates_doc(table.rate_date, table.per_eur)}
         return transfer.export_json(
             pairs, out, alerts=alerts, tags=tags, saved_filters=filters, extras=extras
         )
     if fmt == "csv":
-        return transfer.export_csv(pairs, out, alerts=alerts, tags=tags)
+        return transfer.export_csv(pairs, out, alerts=alerts, tags=tags, groups=groups)
     raise ValueError(f"unknown export format {fmt!r} (use json or csv)")
 
 
@@ -130,7 +130,7 @@ def import_products(app: Store, path: Path) -> ImportSummary:
             if app.organiser.filters.get(saved.name) is None:
                 app.organiser.filters.save(saved.name, saved.query)
                 filters += 1
-        _merge_groups(app, extras.groups)
+        _merge_groups(app, extras.groups + transfer.groups_of(items))
         stored = app.rates.table().rate_date
         if extras.rate_date is not None and (stored is None or stored < extras.rate_date):
             app.rates.replace(extras.per_eur, extras.rate_date, "import")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -77,3 +79,35 @@ def test_bad_groups_or_rates_are_refused_before_anything_is_written(
         with pytest.raises(ImportFormatError, match=reason):
             app.import_products(file)
         assert app.list_products() == []
+
+
+def test_a_csv_export_keeps_products_in_several_shops_together(tmp_path: Path) -> None:
+    file = tmp_path / "export.csv"
+    with _app(tmp_path / "source") as source:
+        a = source.add_product("https://a.example/kettle").id or 0
+        source.add_listing(a, "https://b.example/kettle")
+        source.add_listing(a, "https://c.example/kettle")
+        source.add_product("https://d.example/toaster")
+        with open(file, "w", encoding="utf-8") as out:
+            source.export_products(out, "csv")
+    rows = {row["url"]: row["same_product_as"] for row in csv.DictReader(io.StringIO(file.read_text()))}
+    assert rows == {
+        "https://a.example/kettle": "", "https://b.example/kettle": "https://a.example/kettle",
+        "https://c.example/kettle": "https://a.example/kettle", "https://d.example/toaster": "",
+    }  # fmt: skip
+
+    with _app(tmp_path / "target") as target:
+        target.import_products(file)
+        groups = sorted([item.product.url for item in g.listings] for g in target.product_groups())
+        assert groups == [
+            ["https://a.example/kettle", "https://b.example/kettle", "https://c.example/kettle"],
+            ["https://d.example/toaster"],
+        ]
+
+
+def test_a_csv_file_without_the_group_column_imports_as_before(tmp_path: Path) -> None:
+    file = tmp_path / "old.csv"
+    file.write_text("url,title\nhttps://a.example/1,Kettle\nhttps://b.example/2,Toaster\n")
+    with _app(tmp_path / "t") as app:
+        assert app.import_products(file).products_added == 2
+        assert len(app.product_groups()) == 2

@@ -154,20 +154,26 @@ def _doubts(result: Extraction, found: list[Candidate]) -> list[str]:
     ):  # fmt: skip
         notes.append("it is written without cents while the page's other prices show them (a split price?)")
     structured = result.structured_price
-    if structured and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
+    ranged = any(o.spans(price) for o in result.offers)
+    if structured and not ranged and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
         notes.append(f"it is far from the structured price {structured}")
     return notes
 
 
 def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
-    """Whether structured offers at different prices are shown on the page, more than one of them: the page
-    itself then says no more than the offers do about which one is the product's."""
+    """Whether structured offers at different prices are shown on the page as prices to pay, more than one
+    of them: the page itself then says no more than the offers do about which one is the product's."""
     if result.methods.get("price") not in ("jsonld", "microdata"):
         return False
     prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
     if len(prices) < 2:
         return False
-    shown = {c.amount for c in found if not c.is_list and (c.score >= 0 or c.tiled) and c.amount in prices}
+    # A "from" price, an instalment or a range's end shows no offer as the product's own.
+    shown = {
+        c.amount
+        for c in found
+        if not c.is_list and c.kind is None and (c.score >= 0 or c.tiled) and c.amount in prices
+    }
     return len(shown) >= 2
 
 

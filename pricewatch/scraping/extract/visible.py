@@ -69,7 +69,10 @@ PRICE_RANGE = "price range"
 COUNT = "count"
 # A word and a bare whole number, no currency: a quantity tier ("bis 4", "up to 9") or a count in a cell or
 # box the shop names for prices, not an amount of money.
-_LABELLED_COUNT = re.compile(r"^\s*[^\W\d_][^\d]*\s\d{1,4}\s*$")
+_LABELLED_COUNT = re.compile(r"^\s*[^\W\d_][^\d]*\s\d{1,3}\s*$")
+# An element that is an amount: it starts (or ends) with the number, give or take a currency sign or code.
+_AMOUNT_FIRST = re.compile(r"^\s*(?:[^\W\d]{1,3}\.?\s?)?\W{0,3}\s*\d")
+_AMOUNT_LAST = re.compile(r"\d\s*\W{0,3}\s*(?:[^\W\d]{1,3}\.?)?\s*$")
 _RANGE_JOINERS = _DASHES | {"~", "\uff5e", "\u301c", "to", "bis", "à", "a", "até", "tot", "till", "do", "до"}
 # A note in brackets after the amount: "29,900원 (9,100원 할인)", "$19.99 ($0.50 / oz)".
 _BRACKET_NOTE = re.compile(r"\s*[(\[\uff08][^()\[\]]*\d[^()\[\]]*[)\]\uff09]\s*$")
@@ -441,10 +444,10 @@ def _range_bound(el: Element) -> bool:
     "to" joins it to another amount beside it, as variable products show the span of their variants."""
     nxt = el.getnext()
     if el.tail and el.tail.strip().lower() in _RANGE_JOINERS and nxt is not None:
-        return _DIGIT.search(text_start(nxt, _MAX_TEXT)) is not None
+        return _AMOUNT_FIRST.match(text_start(nxt, _MAX_TEXT)) is not None
     prev = el.getprevious()
     if prev is not None and prev.tail and prev.tail.strip().lower() in _RANGE_JOINERS:
-        return _DIGIT.search(text_start(prev, _MAX_TEXT)) is not None
+        return _AMOUNT_LAST.search(text_start(prev, _MAX_TEXT)) is not None
     return False
 
 

@@ -118,6 +118,9 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page, b
     if _offers_compete(result, found):
         score = min(score, _GUESS)
         result.evidence.append("the page shows the prices of several of its offers; the main one is a guess")
+    if _only_range_end(result.price, found):
+        score = min(score, _GUESS)
+        result.evidence.append("the page shows it only as an end of a price range; the variant is not chosen")
     result.confidence = round(min(1.0, max(0.0, score)), 3)
     result.unsure = result.confidence < UNSURE_BELOW
 
@@ -158,6 +161,13 @@ def _doubts(result: Extraction, found: list[Candidate]) -> list[str]:
     if structured and not ranged and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
         notes.append(f"it is far from the structured price {structured}")
     return notes
+
+
+def _only_range_end(price: Decimal, found: list[Candidate]) -> bool:
+    """Whether the page shows the price only as one end of a range ("€20.00 - €35.00"): the price of the
+    variant the shopper will choose is not known."""
+    mine = [c for c in found if c.amount == price and not c.is_list and not c.tiled]
+    return bool(mine) and all(c.kind == visible.PRICE_RANGE for c in mine)
 
 
 def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
@@ -209,7 +219,11 @@ def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]
         score -= 0.15
         notes.append("an amount about as strong sits in a box repeated for other products or sellers")
     kind = max(
-        (c.score + _KIND_PENALTY for c in rivals if c.kind is not None and not _fits_kind(c, price)),
+        (
+            c.score + _KIND_PENALTY
+            for c in rivals
+            if c.kind is not None and c.kind != visible.PRICE_RANGE and not _fits_kind(c, price)
+        ),
         default=None,
     )
     if kind is not None and kind >= mine - _DECIDED:

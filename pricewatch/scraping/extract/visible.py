@@ -480,9 +480,12 @@ def _text_after(el: Element, text: str) -> str:
 
 def best(found: list[Candidate]) -> Candidate | None:
     """The candidate most likely to be the price to pay (list prices excluded when any other exists); never
-    an instalment, unit, shipping or member price."""
+    an instalment, unit, shipping or member price; a range's low end only when nothing else is shown."""
     usable = [c for c in found if c.kind is None]
     pool = [c for c in usable if not c.is_list] or usable
     if not pool:
-        return None
+        # Only a range of the variants' prices: its low end, as the price the shopper starts from (the
+        # confidence marks it a guess).
+        ends = [c for c in found if c.kind == PRICE_RANGE and not c.tiled]
+        return min(ends, key=lambda c: (c.amount, c.position)) if ends else None
     return max(pool, key=lambda c: (c.score, -c.position))

@@ -9,8 +9,8 @@ of imagined shops kept out of development, each printed apart: tests/data/extrac
 round's; seen since), tests/data/extract_heldout2 (the second round's; its misses were worked on in the
 third), tests/data/extract_heldout3 (written before the third round and kept unseen by it; its misses
 were worked on in the fourth) and tests/data/extract_heldout4 (written by a session that never saw the
-extractor's code, kept unseen by the fourth round). Their figures beside the development ones show how
-much the rules overfit.
+extractor's code, kept unseen by the fourth round; its misses were worked on in the fifth). Their
+figures beside the development ones show how much the rules overfit.
 ``unsure_catch`` is the share of wrong prices flagged unsure, ``unsure_false_alarm`` the share of right ones.
 
 The baseline, timed in the same run on the same pages, is extruct (JSON-LD, microdata, OpenGraph) plus

@@ -213,6 +213,26 @@ def resolve(symbol: str, lang: str | None, region: str | None, page_currency: st
     return preferred if preferred in codes else sorted(codes)[0]
 
 
+@lru_cache(maxsize=64)
+def letter_symbol(code: str, lang: str | None, region: str | None) -> str | None:
+    """The currency's own symbol in its country when it is one or two Latin letters, which the text matcher
+    leaves out because elsewhere they are sizes and words (South Africa's "R", Guatemala's "Q", Zambia's
+    "K"): asked only for a page whose country uses the currency."""
+    own = _locale(lang)
+    for territory in _territories(lang, region):
+        if code not in numbers.get_territory_currencies(territory):
+            continue
+        spoken = get_global("territory_languages").get(territory, {})
+        for language in ([own.language] if own is not None else []) + sorted(spoken):
+            try:
+                symbol = numbers.get_currency_symbol(code, Locale.parse(f"{language}_{territory}"))
+            except (UnknownLocaleError, ValueError, TypeError):
+                continue
+            if symbol and len(symbol) <= 2 and symbol.isascii() and symbol.isalpha():
+                return symbol
+    return None
+
+
 def _territories(lang: str | None, region: str | None) -> list[str]:
     """The page's countries, most telling first: the domain's, the language's region, the language's home."""
     found: list[str] = []

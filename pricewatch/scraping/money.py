@@ -72,7 +72,7 @@ def _symbol_re() -> re.Pattern[str]:
         "[" + re.escape("".join(single)) + "]"
         + "|(?<=\\d)\\s?[" + _CJK_UNITS + "]"
         + "|(?<![^\\W\\d_])(?:"
-        + "(?:" + currencies.trie_pattern(ends_in_letter) + ")(?![^\\W\\d_])"
+        + "(?:" + currencies.trie_pattern(ends_in_letter) + ")(?![^\\W\\d_])(?!-\\d)"  # "TL-420": a model
         + "|" + currencies.trie_pattern(ends_other)
         + ")"
     )  # fmt: skip
@@ -129,9 +129,24 @@ def symbol_free(text: str) -> str:
 
 
 def find_currency(text: str, ctx: MoneyContext | None = None) -> str | None:
-    """The first currency symbol or code in ``text``, as an ISO code."""
+    """The first currency symbol or code in ``text``, as an ISO code; on a page priced in a currency whose
+    local symbol is a letter or two ("R 2,499" in South Africa), that symbol before the digits too."""
     match = _symbol_re().search(text)
-    return currency_from_symbol(match.group(0).strip(), ctx) if match else None
+    if match:
+        return currency_from_symbol(match.group(0).strip(), ctx)
+    if ctx is not None:
+        region = _region(ctx)
+        code = ctx.currency or region_currency(region)
+        own = _letter_symbol_re(code, ctx.lang, region) if code else None
+        if own is not None and own.search(text):
+            return code
+    return None
+
+
+@lru_cache(maxsize=64)
+def _letter_symbol_re(code: str, lang: str | None, region: str | None) -> re.Pattern[str] | None:
+    symbol = currencies.letter_symbol(code, lang, region)
+    return re.compile(r"(?<![^\W\d_])" + re.escape(symbol) + r"\s?(?=\d)") if symbol else None
 
 
 def parse_amount(token: str, ctx: MoneyContext | None = None, currency: str | None = None) -> Decimal | None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pricewatch.scraping.extract import UNSURE_BELOW, extract
+from pricewatch.scraping.extract.labels import classify_label
 from tests.support.pages import product_page
 
 
@@ -176,3 +177,48 @@ def test_overruling_the_structured_price_with_a_far_amount_is_unsure() -> None:
     body = '<del class="price">399,00 €</del> <span class="price sale">9,90 €</span>'
     result = extract(page(body, offer))
     assert result.price == Decimal("9.90") and result.unsure
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("List price R", "list"),
+        ("statt CHF", "list"),
+        ("原價NT$", "list"),
+        ("Ursprünglicher Preis war:", "list"),
+        ("Current price is:", "sale"),
+        ("Le prix actuel est :", "sale"),
+        ("Per stuk", "sale"),
+        ("Preis ab", "none"),  # "ab" is no filler: a "from" price stays unlabelled
+        ("Item", "none"),
+    ],
+)
+def test_a_label_is_read_through_a_currency_or_verb_at_its_end(label: str, kind: str) -> None:
+    assert classify_label(label).name.lower() == kind
+
+
+def test_the_selected_variant_wins_over_the_low_end_of_a_range() -> None:
+    offer = {"@type": "AggregateOffer", "lowPrice": "39.00", "highPrice": "89.00", "priceCurrency": "GBP"}
+    body = '<div class="price-box"><span class="price">£59.00</span></div><p>Single from £39.00</p>'
+    result = extract(page(body, offer))
+    assert result.price == Decimal("59.00") and not result.unsure, result.evidence
+
+
+def test_a_price_shown_only_as_a_range_end_is_unsure() -> None:
+    offer = {"@type": "Offer", "price": "20.00", "priceCurrency": "USD"}
+    body = (
+        '<div class="pdp__price"><span class="money">$20.00</span> to <span class="money">$35.00</span></div>'
+    )
+    result = extract(page(body, offer))
+    assert result.price == Decimal("20.00") and result.unsure, result.evidence
+
+
+def test_a_range_beside_the_chosen_variant_is_no_price() -> None:
+    offer = {"@type": "Offer", "price": "1199.00", "priceCurrency": "EUR"}
+    body = (
+        '<p class="price"><span class="amount">€1,199.00</span> &ndash; '
+        '<span class="amount">€1,399.00</span></p>'
+        '<div class="single_variation"><span class="price"><span class="amount">€1,399.00</span></span></div>'
+    )
+    result = extract(page(body, offer))
+    assert result.price == Decimal("1399.00") and not result.unsure, result.evidence

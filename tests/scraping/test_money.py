@@ -92,6 +92,14 @@ def test_three_decimals_kept_for_three_decimal_currencies() -> None:
         ("¥1000", None, "JPY"),
         ("plain 10", None, None),
         ("TLX 10", None, None),
+        # a currency's own letter symbol, on pages of its country only
+        ("R 2,499", MoneyContext(currency="ZAR", lang="en-za"), "ZAR"),
+        ("R2,499", MoneyContext(lang="en", region="za"), "ZAR"),
+        ("Q 549.00", MoneyContext(lang="es-gt"), "GTQ"),
+        ("R 2,499", MoneyContext(currency="USD", lang="en-us"), None),
+        # a letter symbol joined to digits by a hyphen is a model code
+        ("Drehmaschine TL-420", MoneyContext(lang="de-de"), None),
+        ("Mesin jahit RM-200", MoneyContext(lang="ms-my"), None),
     ],
 )
 def test_find_currency(text: str, ctx: MoneyContext | None, expected: str | None) -> None:

@@ -118,6 +118,9 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page, b
     if _offers_compete(result, found):
         score = min(score, _GUESS)
         result.evidence.append("the page shows the prices of several of its offers; the main one is a guess")
+    if _only_range_end(result.price, found):
+        score = min(score, _GUESS)
+        result.evidence.append("the page shows it only as an end of a price range; the variant is not chosen")
     result.confidence = round(min(1.0, max(0.0, score)), 3)
     result.unsure = result.confidence < UNSURE_BELOW
 
@@ -154,20 +157,33 @@ def _doubts(result: Extraction, found: list[Candidate]) -> list[str]:
     ):  # fmt: skip
         notes.append("it is written without cents while the page's other prices show them (a split price?)")
     structured = result.structured_price
-    if structured and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
+    ranged = any(o.spans(price) for o in result.offers)
+    if structured and not ranged and (price < structured * _MIN_RATIO or price > structured * _MAX_RATIO):
         notes.append(f"it is far from the structured price {structured}")
     return notes
 
 
+def _only_range_end(price: Decimal, found: list[Candidate]) -> bool:
+    """Whether the page shows the price only as one end of a range ("€20.00 - €35.00"): the price of the
+    variant the shopper will choose is not known."""
+    mine = [c for c in found if c.amount == price and not c.is_list and not c.tiled]
+    return bool(mine) and all(c.kind == visible.PRICE_RANGE for c in mine)
+
+
 def _offers_compete(result: Extraction, found: list[Candidate]) -> bool:
-    """Whether structured offers at different prices are shown on the page, more than one of them: the page
-    itself then says no more than the offers do about which one is the product's."""
+    """Whether structured offers at different prices are shown on the page as prices to pay, more than one
+    of them: the page itself then says no more than the offers do about which one is the product's."""
     if result.methods.get("price") not in ("jsonld", "microdata"):
         return False
     prices = {o.price for o in result.offers if o.price is not None and o.method != "visible"}
     if len(prices) < 2:
         return False
-    shown = {c.amount for c in found if not c.is_list and (c.score >= 0 or c.tiled) and c.amount in prices}
+    # A "from" price, an instalment or a range's end shows no offer as the product's own.
+    shown = {
+        c.amount
+        for c in found
+        if not c.is_list and c.kind is None and (c.score >= 0 or c.tiled) and c.amount in prices
+    }
     return len(shown) >= 2
 
 
@@ -203,7 +219,11 @@ def _visible_confidence(price: Decimal, found: list[Candidate], notes: list[str]
         score -= 0.15
         notes.append("an amount about as strong sits in a box repeated for other products or sellers")
     kind = max(
-        (c.score + _KIND_PENALTY for c in rivals if c.kind is not None and not _fits_kind(c, price)),
+        (
+            c.score + _KIND_PENALTY
+            for c in rivals
+            if c.kind is not None and c.kind != visible.PRICE_RANGE and not _fits_kind(c, price)
+        ),
         default=None,
     )
     if kind is not None and kind >= mine - _DECIDED:

@@ -192,8 +192,10 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
     if price is None:
         price, spec_currency = _spec_price(value.get("priceSpecification"), page)
         currency = currency or spec_currency
+    high = None
     if price is None and "aggregateoffer" in types:
         price = structured_amount(value.get("lowPrice"), page.money)
+        high = structured_amount(value.get("highPrice"), page.money)
     offered = value.get("itemOffered")
     item: dict[str, Any] = offered if isinstance(offered, dict) else {}
     name = clean_name(value.get("name") or item.get("name"))
@@ -212,6 +214,7 @@ def _offers(value: Any, page: Page, product: ProductData | None, depth: int = 0)
             method="jsonld",
             list_price=_above(list_price, price),
             valid_until=_date(value.get("priceValidUntil")),
+            high_price=_above(high, price),
         )
     ]
 

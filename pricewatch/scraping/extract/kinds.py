@@ -118,7 +118,9 @@ _AFTER = re.compile(
     r"ohne mwst))|"
     # a filter's bound: "20,00 € and more"
     r"(?:and (?:up|more|above)|& up|und mehr|et plus|y más|e oltre|en meer|i więcej|a více|és felett|"
-    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище))"
+    r"ja rohkem|ja enemmän|og mere|och mer|ve üzeri|и выше|\u0456 вище|"
+    # a quantity tier's bound: "5 or more"
+    r"or more|oder mehr|ou plus|o más|o più|of meer|lub więcej|eller mer|eller flere|nebo více|vagy több))"
 )
 _MAX = 60
 # A quantity, not money: the number is followed by a measure ("0.5 Kilogramm", "750 ml", "12 Stück").

@@ -129,6 +129,9 @@ def _offer(props: dict[str, list[Element]], page: Page, kind: str) -> Offer:
                 break
         if price:
             break
+    high = None
+    if kind == "aggregateoffer" and not _first(props, "price"):
+        high = structured_amount(_first(props, "highPrice"), page.money)
     return Offer(
         price=price or None,
         currency=currency,
@@ -137,4 +140,5 @@ def _offer(props: dict[str, list[Element]], page: Page, kind: str) -> Offer:
         sku=clean_text(_first(props, "sku")),
         url=None,
         method="microdata",
+        high_price=high if high is not None and price and high > price else None,
     )

@@ -2,8 +2,9 @@
 
 Shops leave the list price, or a stale one, in their JSON-LD while the buy box shows the sale price. The
 structured price stays unless the page gives a reason to doubt it: it is shown crossed out or labelled as the
-old price, its ``priceValidUntil`` has passed, the buy box labels a lower price as the sale price, or the buy
-box shows another price strongly and the structured one nowhere.
+old price, it is only the low end of a range (an AggregateOffer's, or one the page shows) and the buy box
+shows a price within it, its ``priceValidUntil`` has passed, the buy box labels a lower price as the sale
+price, or the buy box shows another price strongly and the structured one nowhere.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from decimal import ROUND_FLOOR, Decimal
 from pricewatch.models import utcnow
 from pricewatch.scraping.extract import confidence
 from pricewatch.scraping.extract.result import Offer
-from pricewatch.scraping.extract.visible import Candidate
+from pricewatch.scraping.extract.visible import PRICE_RANGE, Candidate
 
 _SHOWN_SALE_SCORE = 3.0  # a visible price this strong wins when the structured one is crossed out or stale
 _STRONG_SCORE = 6.0  # ... and wins alone when the structured price is nowhere on the page
@@ -38,6 +39,10 @@ def decide(
     if seen.is_list:
         notes.append("the page shows only crossed-out or list prices beside it")
         return confidence.KEPT
+    high = _range_high(price, offer, found)
+    if high is not None and price < seen.amount <= high and seen.score >= _SHOWN_SALE_SCORE:
+        notes.append(f"it is the low end of a range ({price} to {high}); the buy box shows {seen.text!r}")
+        return confidence.VISIBLE_EVIDENCE
     # Shown in another seller's offer or a product tile, or as an instalment, it is not the buy box's price.
     shown = [c for c in found if c.amount == price and not c.is_list and not c.tiled and c.kind is None]
     if shown:
@@ -63,6 +68,16 @@ def decide(
         return confidence.STRUCTURED_UNSEEN
     notes.append(f"the page never shows {price}; its likeliest price is {seen.text!r}, too weak to overrule")
     return confidence.CONFLICT
+
+
+def _range_high(price: Decimal, offer: Offer | None, found: list[Candidate]) -> Decimal | None:
+    """The top of the range the structured price opens: an AggregateOffer's highPrice, or the other end of a
+    range the page shows starting at it ("€329.00 - €489.00"), as variable products do."""
+    if offer is not None and offer.high_price is not None:
+        return offer.high_price
+    if not any(c.amount == price and c.kind == PRICE_RANGE for c in found):
+        return None
+    return max((c.amount for c in found if c.kind == PRICE_RANGE and c.amount > price), default=None)
 
 
 def _expired(valid_until: str | None) -> bool:

@@ -25,6 +25,13 @@ class Offer:
     method: str = ""
     list_price: Decimal | None = None  # the offer's own crossed-out or list price (priceSpecification)
     valid_until: str | None = None  # priceValidUntil as written (an ISO date), None when not given
+    high_price: Decimal | None = None  # an AggregateOffer's highPrice when ``price`` is its lowPrice: a range
+
+    def spans(self, amount: Decimal) -> bool:
+        """Whether the amount lies above the low end of the offer's price range, up to its high end: the
+        price of one of the variants or sellers an AggregateOffer sums up."""
+        low, high = self.price, self.high_price
+        return low is not None and high is not None and low < amount <= high
 
     @property
     def key(self) -> str:

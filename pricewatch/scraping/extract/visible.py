@@ -65,6 +65,15 @@ TILE_PENALTY = 4.0
 _HOPELESS = -2.0
 _FRACTION_ONLY = re.compile(r"^\s*[.,]\s?\d{1,2}(?!\d)")
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+PRICE_RANGE = "price range"
+COUNT = "count"
+# A word and a bare whole number, no currency: a quantity tier ("bis 4", "up to 9") or a count in a cell or
+# box the shop names for prices, not an amount of money.
+_LABELLED_COUNT = re.compile(r"^\s*[^\W\d_][^\d]*\s\d{1,3}\s*$")
+# An element that is an amount: it starts (or ends) with the number, give or take a currency sign or code.
+_AMOUNT_FIRST = re.compile(r"^\s*(?:[^\W\d]{1,3}\.?\s?)?\W{0,3}\s*\d")
+_AMOUNT_LAST = re.compile(r"\d\s*\W{0,3}\s*(?:[^\W\d]{1,3}\.?)?\s*$")
+_RANGE_JOINERS = _DASHES | {"~", "\uff5e", "\u301c", "to", "bis", "à", "a", "até", "tot", "till", "do", "до"}
 # A note in brackets after the amount: "29,900원 (9,100원 할인)", "$19.99 ($0.50 / oz)".
 _BRACKET_NOTE = re.compile(r"\s*[(\[\uff08][^()\[\]]*\d[^()\[\]]*[)\]\uff09]\s*$")
 
@@ -243,7 +252,7 @@ def _lonely_list_prices(found: list[Candidate], layout: Layout) -> None:
             or cand.currency is None
         ):
             continue
-        if layout.crossed_out(el):
+        if layout.crossed_out(el) or _amount_crossed_out(el, layout):
             continue
         if label_before(el, cand.text) is Label.LIST:
             continue
@@ -420,9 +429,26 @@ def _score(el: Element, amount: Decimal, currency: str | None, text: str, named:
     sale = label is Label.SALE or layout.is_sale_price(el)
     # Only a candidate that could win needs reading as an instalment, unit or member price.
     kind = kind_of(text_before(el, text), _text_after(el, text)) if score > 0 else None
+    if kind is None and score > 0:
+        if _range_bound(el):
+            kind = PRICE_RANGE
+        elif label is Label.NONE and _LABELLED_COUNT.match(text) and not find_currency(text, page.money):
+            kind = COUNT
     if kind is not None:
         score -= KIND_PENALTY
     return Candidate(amount, currency, score, is_list, pos, text, el, sale, kind)
+
+
+def _range_bound(el: Element) -> bool:
+    """Whether the amount is one end of a range ("€1,199.00 - €1,399.00", "¥800〜¥1,200"): a dash or
+    "to" joins it to another amount beside it, as variable products show the span of their variants."""
+    nxt = el.getnext()
+    if el.tail and el.tail.strip().lower() in _RANGE_JOINERS and nxt is not None:
+        return _AMOUNT_FIRST.match(text_start(nxt, _MAX_TEXT)) is not None
+    prev = el.getprevious()
+    if prev is not None and prev.tail and prev.tail.strip().lower() in _RANGE_JOINERS:
+        return _AMOUNT_LAST.search(text_start(prev, _MAX_TEXT)) is not None
+    return False
 
 
 def _amount_crossed_out(el: Element, layout: Layout) -> bool:
@@ -441,14 +467,25 @@ def _text_after(el: Element, text: str) -> str:
     leaves out ("<span class="tax">(tax excl.)</span>") and the text right after it."""
     last = max((i for i, ch in enumerate(text) if ch.isdigit()), default=len(text) - 1)
     notes = [text_start(n, 30) for n in el.iterdescendants(etree.Element) if _is_note(n.get("class", ""))][:2]
-    return " ".join([text[last + 1 :], *notes, (el.tail or "")[:30]])
+    tail = (el.tail or "")[:30]
+    if not tail.strip():
+        # The unit in an element of its own: "<span>24,90 €</span><span>pro kg</span>"; an element with
+        # digits is another amount with its own label ("M.R.P.: ₹1,39,900"), unless it starts as a unit.
+        nxt = el.getnext()
+        tail = text_start(nxt, 30) if nxt is not None and isinstance(nxt.tag, str) else ""
+        if _DIGIT.search(tail) and not tail.lstrip().startswith("/"):
+            tail = ""
+    return " ".join([text[last + 1 :], *notes, tail])
 
 
 def best(found: list[Candidate]) -> Candidate | None:
     """The candidate most likely to be the price to pay (list prices excluded when any other exists); never
-    an instalment, unit, shipping or member price."""
+    an instalment, unit, shipping or member price; a range's low end only when nothing else is shown."""
     usable = [c for c in found if c.kind is None]
     pool = [c for c in usable if not c.is_list] or usable
     if not pool:
-        return None
+        # Only a range of the variants' prices: its low end, as the price the shopper starts from (the
+        # confidence marks it a guess).
+        ends = [c for c in found if c.kind == PRICE_RANGE and not c.tiled]
+        return min(ends, key=lambda c: (c.amount, c.position)) if ends else None
     return max(pool, key=lambda c: (c.score, -c.position))

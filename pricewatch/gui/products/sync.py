@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
+from pricewatch.gui.products.due_times import DueTimes
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
 from pricewatch.gui.products.ready_orders import ColumnOrders
 from pricewatch.gui.products.row_hashes import RowHashes
@@ -144,7 +145,7 @@ class ProductSync(QObject):
 
     def _read_rows(
         self, order: Callable[[PreparedRows], dict[int, ColumnOrders]]
-    ) -> tuple[PreparedRows, dict[int, ColumnOrders], Snapshot]:
+    ) -> tuple[PreparedRows, dict[int, ColumnOrders], DueTimes, Snapshot]:
         snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
@@ -153,21 +154,28 @@ class ProductSync(QObject):
                 yield from_row(row)
 
         rows = prepare_rows(decoded())
-        return rows, order(rows), snapshot
+        return rows, order(rows), DueTimes(row.product for row in rows), snapshot
 
     def _loaded(
-        self, generation: int, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot
+        self,
+        generation: int,
+        rows: PreparedRows,
+        orders: dict[int, ColumnOrders],
+        due: DueTimes,
+        snapshot: Snapshot,
     ) -> None:
         try:
             if generation == self._generation:
-                self._show_loaded(rows, orders, snapshot)
+                self._show_loaded(rows, orders, due, snapshot)
         finally:
             self._load_over()  # after ``loaded``: the window has frozen the heap by then
 
-    def _show_loaded(self, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot) -> None:
+    def _show_loaded(
+        self, rows: PreparedRows, orders: dict[int, ColumnOrders], due: DueTimes, snapshot: Snapshot
+    ) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
-        self.model.set_rows(rows, orders)
+        self.model.set_rows(rows, orders, due)
         self.is_loaded = True
         self.loaded.emit()
         # every column's order, so that a first click on a header of 100,000 rows only picks a list; after

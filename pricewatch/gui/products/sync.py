@@ -21,9 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
-from pricewatch.gui.products.due_times import DueTimes
-from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
-from pricewatch.gui.products.ready_orders import ColumnOrders
+from pricewatch.gui.products.model import PreparedRows, ProductTableModel, RowIndexes, prepare_rows
 from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -134,8 +132,8 @@ class ProductSync(QObject):
         generation = self._generation
         _collections_paused.pause()  # until the rows are in (see _CollectionPause)
         self._paused_loads += 1
-        order = self.model.order_for_rows()  # the table's sort, made there too
-        self.work.submit(lambda: self._read_rows(order), lambda found: self._loaded(generation, *found),
+        indexes = self.model.indexes_for_rows()  # for the table's sort, made there too
+        self.work.submit(lambda: self._read_rows(indexes), lambda found: self._loaded(generation, *found),
                          lambda _error: self._load_over())  # fmt: skip
 
     def _load_over(self) -> None:
@@ -144,8 +142,8 @@ class ProductSync(QObject):
             _collections_paused.resume()
 
     def _read_rows(
-        self, order: Callable[[PreparedRows], dict[int, ColumnOrders]]
-    ) -> tuple[PreparedRows, dict[int, ColumnOrders], DueTimes, Snapshot]:
+        self, indexes: Callable[[PreparedRows], RowIndexes]
+    ) -> tuple[PreparedRows, RowIndexes, Snapshot]:
         snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
@@ -154,28 +152,19 @@ class ProductSync(QObject):
                 yield from_row(row)
 
         rows = prepare_rows(decoded())
-        return rows, order(rows), DueTimes(row.product for row in rows), snapshot
+        return rows, indexes(rows), snapshot
 
-    def _loaded(
-        self,
-        generation: int,
-        rows: PreparedRows,
-        orders: dict[int, ColumnOrders],
-        due: DueTimes,
-        snapshot: Snapshot,
-    ) -> None:
+    def _loaded(self, generation: int, rows: PreparedRows, indexes: RowIndexes, snapshot: Snapshot) -> None:
         try:
             if generation == self._generation:
-                self._show_loaded(rows, orders, due, snapshot)
+                self._show_loaded(rows, indexes, snapshot)
         finally:
             self._load_over()  # after ``loaded``: the window has frozen the heap by then
 
-    def _show_loaded(
-        self, rows: PreparedRows, orders: dict[int, ColumnOrders], due: DueTimes, snapshot: Snapshot
-    ) -> None:
+    def _show_loaded(self, rows: PreparedRows, indexes: RowIndexes, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
-        self.model.set_rows(rows, orders, due)
+        self.model.set_rows(rows, indexes)
         self.is_loaded = True
         self.loaded.emit()
         # every column's order, so that a first click on a header of 100,000 rows only picks a list; after

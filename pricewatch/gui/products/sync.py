@@ -22,6 +22,7 @@ from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
 from pricewatch.gui.products.model import PreparedRows, ProductTableModel, RowIndexes, prepare_rows
+from pricewatch.gui.products.ready_orders import ColumnOrders
 from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -90,10 +91,13 @@ class ProductSync(QObject):
 
     Signals:
         loaded(): the full list is in the model.
+        orders_made(): every column's order is in the model, made after a load (long-lived lists of every
+            row: the application freezes the heap again, see gui.application.freeze_heap).
         products_refreshed(object): the ids of products whose rows were re-read.
     """
 
     loaded = Signal()
+    orders_made = Signal()
     products_refreshed = Signal(object)
 
     def __init__(self, app: PriceWatch, model: ProductTableModel, work: BackgroundWork) -> None:
@@ -174,7 +178,11 @@ class ProductSync(QObject):
 
     def _make_orders(self, generation: int) -> None:
         if generation == self._generation and not self._stopped:
-            self.work.submit(self.model.make_orders_job(), self.model.set_orders)
+            self.work.submit(self.model.make_orders_job(), self._set_orders)
+
+    def _set_orders(self, made: tuple[int, dict[int, ColumnOrders]]) -> None:
+        self.model.set_orders(made)
+        self.orders_made.emit()
 
     # -- changes made by other processes --------------------------------------------------------------
     def sync_outside(self) -> None:

@@ -307,6 +307,36 @@ def test_while_own_checks_report_the_whole_table_is_reread_at_most_every_few_sec
     assert full_reads == [1]  # one read for the five polls
 
 
+def test_a_table_slow_to_reread_waits_for_the_own_checks_to_stop_reporting(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = app.add_product("https://shop.example/kettle", title="Kettle")
+    elsewhere = app.add_product("https://shop.example/lamp", title="Lamp")
+    monkeypatch.setattr(product_sync, "OUTSIDE_BUSY_GAP_S", 0.0)
+    monkeypatch.setattr(product_sync, "OUTSIDE_BUSY_SHARE", 1e-9)  # as if a read took all the time there is
+    monkeypatch.setattr(product_sync, "OWN_CHECKS_S", 1.0)
+    window = make_window()
+    window.db_watch.stop()  # the test makes the polls
+    sync = window.product_sync
+    qtbot.waitUntil(lambda: sync.is_loaded, timeout=10_000)
+    full_reads: list[int] = []
+    read = sync._diff
+    monkeypatch.setattr(sync, "_diff", lambda before: full_reads.append(1) or read(before))
+    own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
+                     kwargs={"product_id": checked.id})  # fmt: skip
+    sync.on_task_records([own])
+    with open_pricewatch() as other:
+        other.update_product(elsewhere.id or 0, title="Desk lamp")
+    sync.sync_outside()
+    sync.sync_outside()
+    assert full_reads == []  # not while the own checks report
+    row = window.product_model.row_of(elsewhere.id or 0)
+    qtbot.waitUntil(  # a second after the last own check, with no poll since
+        lambda: window.product_model.index(row or 0, COL_TITLE).data() == "Desk lamp", timeout=10_000
+    )
+    assert full_reads == [1]
+
+
 def test_fitting_the_money_columns_on_load_measures_the_painted_rows(qtbot: QtBot) -> None:
     asked: list[int] = []
 

@@ -42,9 +42,12 @@ RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole ta
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
 # While this window's own checks report results (one came in the last OWN_CHECKS_S), the commits of its own
 # workers move PRAGMA data_version too, and their changes reach the table as task events anyway: the whole
-# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S. (Every 1.5 s poll read
-# 10,000 rows on a pool thread, Python competing with the window for the GIL all through a big check.)
+# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S, and re-reading takes at
+# most OUTSIDE_BUSY_SHARE of the time (100,000 rows take 1-3 s, 0.6 s of it Python competing with the window
+# for the GIL); once the own checks stop reporting, at once. (Every 1.5 s poll read 10,000 rows on a pool
+# thread, Python competing with the window for the GIL all through a big check.)
 OUTSIDE_BUSY_GAP_S = 10.0
+OUTSIDE_BUSY_SHARE = 0.05
 OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 # product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
@@ -125,7 +128,9 @@ class ProductSync(QObject):
         self._outside_again = False
         self._outside_timer = QTimer(self, singleShot=True)
         self._outside_timer.timeout.connect(self.sync_outside)
-        self._last_full_read = time.monotonic()
+        self._last_full_read = time.monotonic()  # when the last whole-table read began (or a load ended)
+        self._full_read_s = 0.0  # how long it took
+        self._load_started = self._last_full_read
         self._own_check_seen = float("-inf")
         self._paused_loads = 0  # reads under way or not yet handed over, with collections paused for them
         self.is_loaded = False
@@ -136,6 +141,7 @@ class ProductSync(QObject):
         generation = self._generation
         _collections_paused.pause()  # until the rows are in (see _CollectionPause)
         self._paused_loads += 1
+        self._load_started = time.monotonic()
         indexes = self.model.indexes_for_rows()  # for the table's sort, made there too
         self.work.submit(lambda: self._read_rows(indexes), lambda found: self._loaded(generation, *found),
                          lambda _error: self._load_over())  # fmt: skip
@@ -168,6 +174,7 @@ class ProductSync(QObject):
     def _show_loaded(self, rows: PreparedRows, indexes: RowIndexes, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
+        self._full_read_s = self._last_full_read - self._load_started
         self.model.set_rows(rows, indexes)
         self.is_loaded = True
         self.loaded.emit()
@@ -193,10 +200,11 @@ class ProductSync(QObject):
             self._outside_again = True  # one more pass once the current read is in
             return
         now = time.monotonic()
-        wait = self._last_full_read + OUTSIDE_BUSY_GAP_S - now
-        if now - self._own_check_seen < OWN_CHECKS_S and wait > 0:
-            if not self._outside_timer.isActive():
-                self._outside_timer.start(int(wait * 1000) + 1)
+        quiet_at = self._own_check_seen + OWN_CHECKS_S  # the own checks have stopped reporting by then
+        due_at = self._last_full_read + max(OUTSIDE_BUSY_GAP_S, self._full_read_s / OUTSIDE_BUSY_SHARE)
+        if now < quiet_at and now < due_at:
+            if not self._outside_timer.isActive():  # then looked at again
+                self._outside_timer.start(int((min(quiet_at, due_at) - now) * 1000) + 1)
             return
         self._last_full_read = now
         self._outside_reading = True
@@ -224,6 +232,7 @@ class ProductSync(QObject):
 
     def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:
         self._outside_reading = False
+        self._full_read_s = time.monotonic() - self._last_full_read
         if self._stopped:
             return
         if result is not None and generation == self._generation:

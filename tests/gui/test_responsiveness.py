@@ -385,6 +385,27 @@ def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBo
     assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE)
 
 
+def test_refreshed_rows_are_told_in_runs_and_amounts_on_screen_fit(qtbot: QtBot) -> None:
+    model = ProductTableModel()
+    panel = ProductsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
+                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
+    QApplication.processEvents()
+    told: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_roles: told.append((top.row(), bottom.row())))
+    width = panel.table.columnWidth(COL_PRICE)
+    wide = Decimal("98765432109.99")
+    changed = [*range(1, 11), 40, 300, 301]  # product ids: ten rows on screen, one not, two adjacent below
+    model.upsert_many([(replace(model.product_at(pid - 1), price=wide), None) for pid in reversed(changed)])
+    assert told == [(0, 9), (39, 39), (299, 300)]  # one emit per run of adjacent rows, not one per row
+    text = model.index(0, COL_PRICE).data()
+    assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE) != width
+
+
 def test_collections_wait_from_the_first_read_until_its_rows_are_in(
     qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -636,12 +636,13 @@ class ProductTableModel(QAbstractTableModel):
         self._keep_order(row)
 
     def upsert_many(self, items: list[tuple[Product, list[float] | None]]) -> None:
-        """Show new or changed products with their sparklines, one dataChanged per row.
+        """Show new or changed products with their sparklines, one dataChanged per run of adjacent rows.
 
-        (Per row on purpose: a range spanning many rows makes the view repaint everything and the proxy map
-        every row in it, which costs far more Python calls than the few rows that changed.)
+        (Not one range over them all: a range spanning unchanged rows makes the view repaint them and the
+        proxy map them. Nor one per row: each emit calls the window's Python slots, and every call into Python
+        waits for the interpreter lock while checks run.)
         """
-        last = len(_HEADERS) - 1
+        changed = []
         for product, spark in items:
             assert product.id is not None
             row = self._index.get(product.id)
@@ -650,8 +651,10 @@ class ProductTableModel(QAbstractTableModel):
                 self._row(self._index[product.id]).spark = spark
                 continue
             self._put(row, _Row(product, spark))
-            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            changed.append(row)
             self._keep_order(row)
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(_HEADERS) - 1))
 
     def _keep_order(self, row: int) -> None:
         if self._sort is None or self._resort_timer.isActive():
@@ -895,6 +898,16 @@ class ProductTableModel(QAbstractTableModel):
 def _alignment(column: int) -> Qt.AlignmentFlag:
     horizontal = Qt.AlignmentFlag.AlignRight if column in _NUMERIC else Qt.AlignmentFlag.AlignLeft
     return horizontal | Qt.AlignmentFlag.AlignVCenter
+
+
+def _runs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """``rows`` as runs of adjacent rows (first, last), ascending."""
+    ordered = sorted(set(rows))
+    start = 0
+    for at in range(1, len(ordered) + 1):
+        if at == len(ordered) or ordered[at] != ordered[at - 1] + 1:
+            yield ordered[start], ordered[at - 1]
+            start = at
 
 
 def _breathe() -> None:

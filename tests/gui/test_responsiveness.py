@@ -322,14 +322,17 @@ def test_a_table_slow_to_reread_waits_for_the_own_checks_to_stop_reporting(
     full_reads: list[int] = []
     read = sync._diff
     monkeypatch.setattr(sync, "_diff", lambda before: full_reads.append(1) or read(before))
-    own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
-                     kwargs={"product_id": checked.id})  # fmt: skip
-    sync.on_task_records([own])
+    queued = TaskRecord(id="b1", name="price_tracking.check_prices", state=TaskState.PENDING)
+    sync.on_task_records([queued])  # a check of the window's own queued (its commits move data_version)
     with open_pricewatch() as other:
         other.update_product(elsewhere.id or 0, title="Desk lamp")
     sync.sync_outside()
+    assert sync.idle()  # no read of the whole table started
+    own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
+                     kwargs={"product_id": checked.id})  # fmt: skip
+    sync.on_task_records([own])
     sync.sync_outside()
-    assert full_reads == []  # not while the own checks report
+    assert full_reads == []  # not while the own checks are queued or report
     row = window.product_model.row_of(elsewhere.id or 0)
     qtbot.waitUntil(  # a second after the last own check, with no poll since
         lambda: window.product_model.index(row or 0, COL_TITLE).data() == "Desk lamp", timeout=10_000

@@ -54,6 +54,7 @@ Found = tuple[int, Product | None, list[float] | None]  # id, the product (None:
 # text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
 Snapshot = RowHashes
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
+_BATCH_TASKS = {"price_tracking.check_prices", "scraping.scrape_batch"}
 _THUMB_TASK = "images.fetch_thumbnail"
 
 
@@ -302,13 +303,14 @@ class ProductSync(QObject):
             if isinstance(product_id, int):
                 self.model.forget_thumbnail(product_id)  # the new file is read when the row is painted
             return
+        if record.name in _CHECK_TASKS or record.name in _BATCH_TASKS:
+            self._own_check_seen = time.monotonic()  # queued ones too: queueing them moved data_version
         # A check stays STARTED while its notifications are sent, but its reading is stored already.
         if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
             product_id = record.kwargs.get("product_id")
             if product_id is None and isinstance(record.result, dict):
                 product_id = record.result.get("product_id")
             if isinstance(product_id, int):
-                self._own_check_seen = time.monotonic()
                 self.refresh(product_id)
 
     def _flush(self) -> None:

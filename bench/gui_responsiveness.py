@@ -187,6 +187,7 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     app.start(scheduler=False)
     window = MainWindow(app)
     window.product_sync.loaded.connect(freeze_heap)  # as run_application does
+    window.product_sync.orders_made.connect(freeze_heap)
     window.show()
     loop = QEventLoop()
     shown = {"at": 0.0}

@@ -964,9 +964,11 @@ class PriceWatch:
         """One edit (tags, check interval, a rule, pause) of a selection, all or nothing."""
         return self.organiser.bulk_edit(product_ids, edit)
 
-    def product_facts(self) -> dict[int, ProductFacts]:
-        """Tags, drops this week, unsure readings and snoozes of every product, in a few queries."""
-        return self.organiser.facts()
+    def product_facts(self, *, history: bool = True) -> dict[int, ProductFacts]:
+        """Tags, drops this week, unsure readings and snoozes of every product, in a few queries.
+
+        ``history=False``: tags and snoozes only (no pass over the price history: ms, not seconds)."""
+        return self.organiser.facts(history=history)
 
     def save_filter(self, name: str, query: ProductQuery) -> SavedFilter:
         """Keep ``query`` under ``name`` (the same name in any case replaces it)."""

@@ -110,8 +110,8 @@ class Organiser:
         none = ProductFacts()
         return [p for p in products if all(q.matches(p, facts.get(p.id or 0, none)) for q in queries)]
 
-    def facts(self) -> dict[int, ProductFacts]:
-        return read_facts(self._db, utcnow())
+    def facts(self, *, history: bool = True) -> dict[int, ProductFacts]:
+        return read_facts(self._db, utcnow(), history=history)
 
     # -- bulk edit ----------------------------------------------------------------------------------------
     def bulk_edit(self, product_ids: Sequence[int], edit: BulkEdit) -> BulkOutcome:

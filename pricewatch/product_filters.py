@@ -52,6 +52,11 @@ class ProductQuery:
     def empty(self) -> bool:
         return self.tag is None and self.shop is None and not any(getattr(self, f) for f in FLAGS)
 
+    @property
+    def reads_history(self) -> bool:
+        """It asks for facts of the price history (a drop this week, an unsure reading), not only tags."""
+        return self.dropped_this_week or self.unsure
+
     def matches(self, product: Product, facts: ProductFacts = NO_FACTS) -> bool:
         if self.tag is not None and tag_key(self.tag) not in facts.tags:
             return False

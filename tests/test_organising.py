@@ -147,6 +147,23 @@ def test_saved_filters_combine_their_conditions(app: PriceWatch) -> None:
         app.saved_filter("deals")
 
 
+def test_facts_without_the_history_are_tags_and_snoozes_only(app: PriceWatch) -> None:
+    cheap, tagged, snoozed = add(app, "cheap"), add(app, "tagged"), add(app, "snoozed")
+    read(app, cheap, "25", days_ago=10)
+    read(app, cheap, "18", days_ago=2)  # dropped this week
+    read(app, tagged, "5", days_ago=1, unsure=True)
+    app.tag_products([tagged], ["Kitchen"])
+    app.snooze_product(snoozed, None, until_change=True)
+    full = app.product_facts()
+    assert full[cheap].dropped_this_week and full[tagged].unsure and full[snoozed].snoozed
+    light = app.product_facts(history=False)
+    assert set(light) == {tagged, snoozed}  # nothing read from the observations
+    assert light[tagged].tag_names == ("Kitchen",) and not light[tagged].unsure
+    assert light[snoozed].snoozed
+    assert ProductQuery(unsure=True).reads_history and ProductQuery(dropped_this_week=True).reads_history
+    assert not ProductQuery(tag="kitchen", below_target=True, in_stock=True).reads_history
+
+
 def test_filter_queries_from_untrusted_json_are_checked() -> None:
     assert ProductQuery.from_json({"tag": " a ", "below_target": True}) == ProductQuery(
         tag="a", below_target=True

@@ -32,8 +32,12 @@ SELECT product_id FROM alert_rules WHERE snooze_until_change OR snoozed_until > 
 """
 
 
-def read_facts(db: Database, now: datetime) -> dict[int, ProductFacts]:
-    """Facts of every product that has any (a product missing here has none: ``NO_FACTS``)."""
+def read_facts(db: Database, now: datetime, *, history: bool = True) -> dict[int, ProductFacts]:
+    """Facts of every product that has any (a product missing here has none: ``NO_FACTS``).
+
+    ``history``: also the facts of the price history (a drop this week, an unsure newest reading); they take
+    passes over the observations (seconds for 10M), tags and snoozes only milliseconds.
+    """
     conn = db.conn()
     tags: dict[int, list[str]] = {}
     for product_id, name in conn.execute(
@@ -41,11 +45,13 @@ def read_facts(db: Database, now: datetime) -> dict[int, ProductFacts]:
     ):
         tags.setdefault(int(product_id), []).append(str(name))
     dropped: set[int] = set()
-    for product_id, price, before in conn.execute(_DROPS, (time_to_db(now - timedelta(days=DROP_DAYS)),)):
-        new, old = money_from_db(price), money_from_db(before)
-        if new is not None and old is not None and new < old:
-            dropped.add(int(product_id))
-    unsure = {int(r[0]) for r in conn.execute(_UNSURE)}
+    unsure: set[int] = set()
+    if history:
+        for product_id, price, before in conn.execute(_DROPS, (time_to_db(now - timedelta(days=DROP_DAYS)),)):
+            new, old = money_from_db(price), money_from_db(before)
+            if new is not None and old is not None and new < old:
+                dropped.add(int(product_id))
+        unsure = {int(r[0]) for r in conn.execute(_UNSURE)}
     stamp = time_to_db(now)
     snoozed = {int(r[0]) for r in conn.execute(_SNOOZED, (stamp, stamp))}
     facts: dict[int, ProductFacts] = {}

@@ -23,12 +23,23 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
         app.add_product("https://shop.example/lamp", title="Desk lamp")
     seen: dict[str, object] = {}
 
+    frozen_at_load: list[int] = []
+
+    def orders_made() -> None:  # after the application's own slots
+        seen["frozen again"] = gc.get_freeze_count() > frozen_at_load[0]  # the orders' lists joined the heap
+
     def quit_from_the_menu() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         if not windows or not windows[0].product_sync.is_loaded:
             QTimer.singleShot(20, quit_from_the_menu)
             return
         window = windows[0]
+        if not frozen_at_load:  # the orders are made a moment after loading
+            frozen_at_load.append(gc.get_freeze_count())
+            window.product_sync.orders_made.connect(orders_made)
+        if "frozen again" not in seen:
+            QTimer.singleShot(20, quit_from_the_menu)
+            return
         seen["title"] = window.windowTitle()
         seen["rows"] = window.product_model.rowCount()
         seen["hook"] = sys.excepthook.__qualname__
@@ -41,7 +52,8 @@ def test_run_application_shows_the_window_and_quits(qtbot: QtBot) -> None:
     QTimer.singleShot(0, quit_from_the_menu)
     assert run_application() == 0
     assert seen == {"title": "PriceWatch — 1 product", "rows": 1, "hook": "install_excepthook.<locals>.hook",
-                    "sigterm": "QuitOnSignals", "frozen": True, "switch": SWITCH_INTERVAL}  # fmt: skip
+                    "sigterm": "QuitOnSignals", "frozen": True, "switch": SWITCH_INTERVAL,
+                    "frozen again": True}  # fmt: skip
     assert (sys.excepthook, signal.getsignal(signal.SIGTERM)) == (hook, sigterm)  # put back afterwards
     assert gc.get_freeze_count() == 0  # given back to the collector
 

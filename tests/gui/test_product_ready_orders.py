@@ -20,6 +20,7 @@ from pricewatch.gui.products.model import (
     COL_TITLE,
     ProductIdRole,
     ProductTableModel,
+    prepare_rows,
 )
 from pricewatch.gui.products.proxy import ProductFilterProxy
 from pricewatch.gui.products.ready_orders import ColumnOrders, compact, order_slots
@@ -203,6 +204,25 @@ def test_titles_sort_without_regard_to_case_and_a_renamed_row_moves() -> None:
     model.upsert(_product(3, "1", title="zulu"))  # out of place now: a re-sort is due
     model.sort(COL_TITLE, ASC)  # the same column again does it at once
     assert model.product_ids() == [2, 4, 1, 3]
+
+
+def test_rows_loaded_with_indexes_made_on_the_pool_thread_are_found_by_id() -> None:
+    model = ProductTableModel()
+    model.sort(COL_PRICE, DESC)  # as the window last closed
+    products = [_product(pid, price) for pid, price in ((1, "5"), (2, "9"), (3, None), (4, "7"))]
+    rows = prepare_rows(products)
+    model.set_rows(rows, model.indexes_for_rows()(rows))  # the job as the reading pool thread runs it
+    assert model.product_ids() == [2, 4, 1, 3]
+    assert [model.row_of(pid) for pid in (1, 2, 3, 4)] == [2, 0, 3, 1]
+    model.upsert(_product(1, "6"))  # the row shown for product 1 changes, no other
+    assert model.product_at(2).price == Decimal("6") and model.product_at(1).price == Decimal("7")
+
+    made = model.indexes_for_rows()  # for the order shown now; the user sorts otherwise meanwhile
+    model.sort(COL_PRICE, ASC)
+    rows = prepare_rows(products)
+    model.set_rows(rows, made(rows))
+    assert model.product_ids() == [1, 4, 2, 3]
+    assert [model.row_of(pid) for pid in (1, 2, 3, 4)] == [0, 2, 3, 1]
 
 
 def test_the_product_due_first_is_an_unpaused_one_and_never_checked_counts_as_due_now() -> None:

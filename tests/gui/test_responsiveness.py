@@ -307,6 +307,39 @@ def test_while_own_checks_report_the_whole_table_is_reread_at_most_every_few_sec
     assert full_reads == [1]  # one read for the five polls
 
 
+def test_a_table_slow_to_reread_waits_for_the_own_checks_to_stop_reporting(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = app.add_product("https://shop.example/kettle", title="Kettle")
+    elsewhere = app.add_product("https://shop.example/lamp", title="Lamp")
+    monkeypatch.setattr(product_sync, "OUTSIDE_BUSY_GAP_S", 0.0)
+    monkeypatch.setattr(product_sync, "OUTSIDE_BUSY_SHARE", 1e-9)  # as if a read took all the time there is
+    monkeypatch.setattr(product_sync, "OWN_CHECKS_S", 1.0)
+    window = make_window()
+    window.db_watch.stop()  # the test makes the polls
+    sync = window.product_sync
+    qtbot.waitUntil(lambda: sync.is_loaded, timeout=10_000)
+    full_reads: list[int] = []
+    read = sync._diff
+    monkeypatch.setattr(sync, "_diff", lambda before: full_reads.append(1) or read(before))
+    queued = TaskRecord(id="b1", name="price_tracking.check_prices", state=TaskState.PENDING)
+    sync.on_task_records([queued])  # a check of the window's own queued (its commits move data_version)
+    with open_pricewatch() as other:
+        other.update_product(elsewhere.id or 0, title="Desk lamp")
+    sync.sync_outside()
+    assert sync.idle()  # no read of the whole table started
+    own = TaskRecord(id="t1", name="price_tracking.check_product_price", state=TaskState.SUCCESS,
+                     kwargs={"product_id": checked.id})  # fmt: skip
+    sync.on_task_records([own])
+    sync.sync_outside()
+    assert full_reads == []  # not while the own checks are queued or report
+    row = window.product_model.row_of(elsewhere.id or 0)
+    qtbot.waitUntil(  # a second after the last own check, with no poll since
+        lambda: window.product_model.index(row or 0, COL_TITLE).data() == "Desk lamp", timeout=10_000
+    )
+    assert full_reads == [1]
+
+
 def test_fitting_the_money_columns_on_load_measures_the_painted_rows(qtbot: QtBot) -> None:
     asked: list[int] = []
 
@@ -353,6 +386,27 @@ def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBo
     QApplication.processEvents()
     text = model.index(400, COL_PRICE).data()
     assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE)
+
+
+def test_refreshed_rows_are_told_in_runs_and_amounts_on_screen_fit(qtbot: QtBot) -> None:
+    model = ProductTableModel()
+    panel = ProductsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
+                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
+    QApplication.processEvents()
+    told: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_roles: told.append((top.row(), bottom.row())))
+    width = panel.table.columnWidth(COL_PRICE)
+    wide = Decimal("98765432109.99")
+    changed = [*range(1, 11), 40, 300, 301]  # product ids: ten rows on screen, one not, two adjacent below
+    model.upsert_many([(replace(model.product_at(pid - 1), price=wide), None) for pid in reversed(changed)])
+    assert told == [(0, 9), (39, 39), (299, 300)]  # one emit per run of adjacent rows, not one per row
+    text = model.index(0, COL_PRICE).data()
+    assert panel.table.fontMetrics().horizontalAdvance(text) < panel.table.columnWidth(COL_PRICE) != width
 
 
 def test_collections_wait_from_the_first_read_until_its_rows_are_in(

@@ -87,6 +87,31 @@ def test_tags_show_and_filter_the_list(
     assert window.products.table.model() is window.product_model  # no proxy without a search or filter
 
 
+def test_the_price_history_is_read_only_for_a_filter_that_asks_for_it(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kettle, lamp = add(app, "kettle", "10"), add(app, "lamp", "50")
+    app.observations.record_check(kettle, checked_at=utcnow(), price=Decimal("8"), currency="EUR",
+                                  availability=Availability.IN_STOCK)  # fmt: skip
+    app.tag_products([lamp], ["Kitchen"])
+    asked: list[bool] = []
+    facts = app.product_facts
+
+    def product_facts(*, history: bool = True) -> object:  # the real read, noting what it was asked
+        asked.append(history)
+        return facts(history=history)
+
+    monkeypatch.setattr(app, "product_facts", product_facts)
+    window = make_window()
+    qtbot.waitUntil(lambda: tags_cell(window, lamp) == "Kitchen", timeout=WAIT)
+    window.filter_bar.choose(TAG, "Kitchen")
+    qtbot.waitUntil(lambda: shown_ids(window) == [lamp], timeout=WAIT)
+    assert asked and not any(asked)  # the Tags column and a tag filter: tags and snoozes only
+    window.filters.choose(ProductQuery(dropped_this_week=True))
+    qtbot.waitUntil(lambda: shown_ids(window) == [kettle], timeout=WAIT)
+    assert asked[-1]
+
+
 def test_save_filter_dialog(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]) -> None:
     kettle, lamp = add(app, "kettle", "10"), add(app, "lamp")
     app.tag_products([kettle, lamp], ["gift"])

@@ -2,7 +2,9 @@
 
 One background read (the facade's ``product_facts``: a few queries for every product) gives the Tags column's
 text and, while a filter is chosen, the set of the shown products it matches; the filter proxy then only
-looks ids up. Reads are grouped: many products refreshed by a check cause one read after a short pause.
+looks ids up. Reads are grouped: many products refreshed by a check cause one read after a short pause. The
+price history's facts (drops, unsure readings: seconds of queries with 10M observations) are read only for a
+filter that asks for them; the Tags column needs tags and snoozes alone.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ class FilterController(QObject):
         shown = self.model.products() if query else []
 
         def read() -> _Read:
-            facts = app.product_facts()
+            facts = app.product_facts(history=query is not None and query.reads_history)
             matching = None
             if query is not None:
                 matching = frozenset(

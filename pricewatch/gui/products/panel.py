@@ -266,37 +266,37 @@ class ProductsPanel(QWidget):
     def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
         if roles and Qt.ItemDataRole.DisplayRole not in roles:
             return  # a sparkline or thumbnail
+        if top.column() > max(MONEY_COLUMNS) or bottom.column() < min(MONEY_COLUMNS):
+            return  # another column refreshed (next check times, tags): no new amounts
         self._fit_money_rows(top.row(), bottom.row())
 
     def _fit_money_rows(self, first: int, last: int) -> None:
-        if last - first > 2:
-            return  # a whole column refreshed (next check times) or a bulk insert: not new amounts
         # Rows on screen only: an amount is cut only where it is painted, and measuring one formats it (calls
         # into Python) for every product a big check refreshes, most of them off screen (15 ms of the GUI
         # thread per 50 rows). Rows scrolled into view are measured then (_fit_shown).
-        view = self.table.model()
-        shown = [index for row in range(first, last + 1) if (index := self._shown_index(row)) is not None]
-        if shown:
-            self._fit(view, [index.row() for index in shown])
+        source = (
+            (lambda row: self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            if self.table.model() is self.proxy
+            else (lambda row: row)
+        )
+        rows = [row for row in self._shown_rows() if first <= source(row) <= last]
+        if rows:
+            self._fit(self.table.model(), rows)
 
-    def _shown_index(self, row: int) -> QModelIndex | None:
-        """The view's index of source ``row`` when it is on screen."""
-        index = self.model.index(row, COL_TITLE)
-        if self.table.model() is self.proxy:
-            index = self.proxy.mapFromSource(index)
-        if index.isValid() and self.table.visualRect(index).intersects(self.table.viewport().rect()):
-            return index
-        return None
+    def _shown_rows(self) -> range:
+        """The view's rows on screen."""
+        first = self.table.rowAt(0)
+        if first < 0:
+            return range(0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        return range(first, (last if last >= 0 else self.table.model().rowCount() - 1) + 1)
 
     @Slot()
     def _fit_shown(self) -> None:
         """Measure the rows scrolled into view."""
-        view = self.table.model()
-        first = self.table.rowAt(0)
-        if first < 0:
-            return
-        last = self.table.rowAt(self.table.viewport().height() - 1)
-        self._fit(view, list(range(first, (last if last >= 0 else view.rowCount() - 1) + 1)))
+        rows = list(self._shown_rows())
+        if rows:
+            self._fit(self.table.model(), rows)
 
     def _fit(self, view: QAbstractItemModel, rows: list[int]) -> None:
         metrics = self.table.fontMetrics()

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from pricewatch.app import PriceWatch
 from pricewatch.errors import NotFoundError
 from pricewatch.gui.products.deal_badges import DealBadges
-from pricewatch.gui.products.model import PreparedRows, ProductTableModel, prepare_rows
+from pricewatch.gui.products.model import PreparedRows, ProductTableModel, RowIndexes, prepare_rows
 from pricewatch.gui.products.ready_orders import ColumnOrders
 from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
@@ -42,15 +42,19 @@ RESET_ABOVE = 2000  # outside changes to more rows than this reload the whole ta
 SPARK_WITH_OUTSIDE = 200  # outside changes up to this many rows bring their sparklines along
 # While this window's own checks report results (one came in the last OWN_CHECKS_S), the commits of its own
 # workers move PRAGMA data_version too, and their changes reach the table as task events anyway: the whole
-# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S. (Every 1.5 s poll read
-# 10,000 rows on a pool thread, Python competing with the window for the GIL all through a big check.)
+# table is then re-read for changes made elsewhere at most every OUTSIDE_BUSY_GAP_S, and re-reading takes at
+# most OUTSIDE_BUSY_SHARE of the time (100,000 rows take 1-3 s, 0.6 s of it Python competing with the window
+# for the GIL); once the own checks stop reporting, at once. (Every 1.5 s poll read 10,000 rows on a pool
+# thread, Python competing with the window for the GIL all through a big check.)
 OUTSIDE_BUSY_GAP_S = 10.0
+OUTSIDE_BUSY_SHARE = 0.05
 OWN_CHECKS_S = 3.0
 Found = tuple[int, Product | None, list[float] | None]  # id, the product (None: removed), recent prices
 # product id -> hash of its raw row as last read: a changed row is found without keeping 100,000 rows' raw
 # text alive twice (decoded in the model, raw here: ~90 MB); a hash collision would need 2**-64 luck
 Snapshot = RowHashes
 _CHECK_TASKS = {"price_tracking.check_product_price", "scraping.scrape_product"}
+_BATCH_TASKS = {"price_tracking.check_prices", "scraping.scrape_batch"}
 _THUMB_TASK = "images.fetch_thumbnail"
 
 
@@ -91,10 +95,13 @@ class ProductSync(QObject):
 
     Signals:
         loaded(): the full list is in the model.
+        orders_made(): every column's order is in the model, made after a load (long-lived lists of every
+            row: the application freezes the heap again, see gui.application.freeze_heap).
         products_refreshed(object): the ids of products whose rows were re-read.
     """
 
     loaded = Signal()
+    orders_made = Signal()
     products_refreshed = Signal(object)
 
     def __init__(self, app: PriceWatch, model: ProductTableModel, work: BackgroundWork) -> None:
@@ -122,7 +129,9 @@ class ProductSync(QObject):
         self._outside_again = False
         self._outside_timer = QTimer(self, singleShot=True)
         self._outside_timer.timeout.connect(self.sync_outside)
-        self._last_full_read = time.monotonic()
+        self._last_full_read = time.monotonic()  # when the last whole-table read began (or a load ended)
+        self._full_read_s = 0.0  # how long it took
+        self._load_started = self._last_full_read
         self._own_check_seen = float("-inf")
         self._paused_loads = 0  # reads under way or not yet handed over, with collections paused for them
         self.is_loaded = False
@@ -133,8 +142,9 @@ class ProductSync(QObject):
         generation = self._generation
         _collections_paused.pause()  # until the rows are in (see _CollectionPause)
         self._paused_loads += 1
-        order = self.model.order_for_rows()  # the table's sort, made there too
-        self.work.submit(lambda: self._read_rows(order), lambda found: self._loaded(generation, *found),
+        self._load_started = time.monotonic()
+        indexes = self.model.indexes_for_rows()  # for the table's sort, made there too
+        self.work.submit(lambda: self._read_rows(indexes), lambda found: self._loaded(generation, *found),
                          lambda _error: self._load_over())  # fmt: skip
 
     def _load_over(self) -> None:
@@ -143,8 +153,8 @@ class ProductSync(QObject):
             _collections_paused.resume()
 
     def _read_rows(
-        self, order: Callable[[PreparedRows], dict[int, ColumnOrders]]
-    ) -> tuple[PreparedRows, dict[int, ColumnOrders], Snapshot]:
+        self, indexes: Callable[[PreparedRows], RowIndexes]
+    ) -> tuple[PreparedRows, RowIndexes, Snapshot]:
         snapshot = RowHashes()
 
         def decoded() -> Iterator[Product]:
@@ -153,21 +163,20 @@ class ProductSync(QObject):
                 yield from_row(row)
 
         rows = prepare_rows(decoded())
-        return rows, order(rows), snapshot
+        return rows, indexes(rows), snapshot
 
-    def _loaded(
-        self, generation: int, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot
-    ) -> None:
+    def _loaded(self, generation: int, rows: PreparedRows, indexes: RowIndexes, snapshot: Snapshot) -> None:
         try:
             if generation == self._generation:
-                self._show_loaded(rows, orders, snapshot)
+                self._show_loaded(rows, indexes, snapshot)
         finally:
             self._load_over()  # after ``loaded``: the window has frozen the heap by then
 
-    def _show_loaded(self, rows: PreparedRows, orders: dict[int, ColumnOrders], snapshot: Snapshot) -> None:
+    def _show_loaded(self, rows: PreparedRows, indexes: RowIndexes, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._last_full_read = time.monotonic()
-        self.model.set_rows(rows, orders)
+        self._full_read_s = self._last_full_read - self._load_started
+        self.model.set_rows(rows, indexes)
         self.is_loaded = True
         self.loaded.emit()
         # every column's order, so that a first click on a header of 100,000 rows only picks a list; after
@@ -177,7 +186,11 @@ class ProductSync(QObject):
 
     def _make_orders(self, generation: int) -> None:
         if generation == self._generation and not self._stopped:
-            self.work.submit(self.model.make_orders_job(), self.model.set_orders)
+            self.work.submit(self.model.make_orders_job(), self._set_orders)
+
+    def _set_orders(self, made: tuple[int, dict[int, ColumnOrders]]) -> None:
+        self.model.set_orders(made)
+        self.orders_made.emit()
 
     # -- changes made by other processes --------------------------------------------------------------
     def sync_outside(self) -> None:
@@ -188,10 +201,11 @@ class ProductSync(QObject):
             self._outside_again = True  # one more pass once the current read is in
             return
         now = time.monotonic()
-        wait = self._last_full_read + OUTSIDE_BUSY_GAP_S - now
-        if now - self._own_check_seen < OWN_CHECKS_S and wait > 0:
-            if not self._outside_timer.isActive():
-                self._outside_timer.start(int(wait * 1000) + 1)
+        quiet_at = self._own_check_seen + OWN_CHECKS_S  # the own checks have stopped reporting by then
+        due_at = self._last_full_read + max(OUTSIDE_BUSY_GAP_S, self._full_read_s / OUTSIDE_BUSY_SHARE)
+        if now < quiet_at and now < due_at:
+            if not self._outside_timer.isActive():  # then looked at again
+                self._outside_timer.start(int((min(quiet_at, due_at) - now) * 1000) + 1)
             return
         self._last_full_read = now
         self._outside_reading = True
@@ -219,6 +233,7 @@ class ProductSync(QObject):
 
     def _outside_read(self, generation: int, result: tuple[list[Found], Snapshot] | None) -> None:
         self._outside_reading = False
+        self._full_read_s = time.monotonic() - self._last_full_read
         if self._stopped:
             return
         if result is not None and generation == self._generation:
@@ -288,13 +303,14 @@ class ProductSync(QObject):
             if isinstance(product_id, int):
                 self.model.forget_thumbnail(product_id)  # the new file is read when the row is painted
             return
+        if record.name in _CHECK_TASKS or record.name in _BATCH_TASKS:
+            self._own_check_seen = time.monotonic()  # queued ones too: queueing them moved data_version
         # A check stays STARTED while its notifications are sent, but its reading is stored already.
         if record.name in _CHECK_TASKS and record.state is not TaskState.PENDING:
             product_id = record.kwargs.get("product_id")
             if product_id is None and isinstance(record.result, dict):
                 product_id = record.result.get("product_id")
             if isinstance(product_id, int):
-                self._own_check_seen = time.monotonic()
                 self.refresh(product_id)
 
     def _flush(self) -> None:

@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pricewatch.models import FINAL_TASK_STATES, UNFINISHED_TASK_STATES, TaskRecord, TaskState
 from pricewatch.storage.codec import json_from_db, json_to_db, time_to_db
 from pricewatch.storage.db import Database
+from pricewatch.storage.journal_lock import JournalLock
 
 _TIMES = ("queued_at", "started_at", "finished_at", "eta")
 _JSON = ("kwargs", "result")
@@ -107,11 +107,12 @@ class TaskRepository:
     Journal writes from this repository take a process-wide lock first: SQLite admits one writer at a time
     and a writer that finds the database locked sleeps in its busy handler (1, 2, 5, 10 ms...), which at
     thousands of task transitions a second would cost more than the writes; a lock hands over without sleeps.
+    Task workers line up behind one another for it (see :mod:`pricewatch.storage.journal_lock`).
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._write = threading.RLock()
+        self._write = JournalLock()
         # Stamped on the rows this repository writes (changed_by), so a window can tell its own engine's
         # changes, which its signals report, from other processes' (the CLI, ``serve``, the API).
         self.writer = os.urandom(8).hex()

@@ -172,6 +172,14 @@ class TaskRepository:
         row = self._db.conn().execute(f"{_RECORD} WHERE id = ?", (task_id,)).fetchone()
         return task_from_row(row) if row else None
 
+    def get_many(self, task_ids: Iterable[str]) -> builtins.list[TaskRecord]:
+        """The records of those of ``task_ids`` that exist, in no particular order (one query)."""
+        ids = builtins.list(task_ids)
+        if not ids:
+            return []
+        rows = self._db.conn().execute(f"{_RECORD} WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return [task_from_row(r) for r in rows]
+
     def update(self, task_id: str, **values: Any) -> None:
         assignments = "".join(f"{n} = ?, " for n in values)
         with self._transaction() as conn:

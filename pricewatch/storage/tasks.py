@@ -136,10 +136,15 @@ class TaskRepository:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """The journal write lock for single statements (each its own transaction): refused, as a
-        transaction is, when a newer PriceWatch migrated the file (a transaction was checked already)."""
+        transaction is, when a newer PriceWatch migrated the file (a transaction was checked already).
+
+        The schema is read before the wait for the lock, not under it: a statement of its own either way
+        (this lock is not SQLite's), and each SQLite call made while holding the lock makes everyone behind
+        wait for the holder to win the interpreter lock back once more.
+        """
+        if not self._db.conn().in_transaction:
+            self._db.refuse_newer_schema()
         with self._lock():
-            if not self._db.conn().in_transaction:
-                self._db.refuse_newer_schema()
             yield
         self._db.wrote()
 

@@ -745,6 +745,10 @@ class PriceWatch:
             raise NotFoundError(f"no task with id {task_id}")
         return record
 
+    def get_tasks(self, task_ids: list[str]) -> list[TaskRecord]:
+        """The records of those of ``task_ids`` that exist, in no particular order."""
+        return self.task_records.get_many(task_ids)
+
     def list_tasks(
         self,
         state: str | None = None,

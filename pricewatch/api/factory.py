@@ -27,6 +27,7 @@ from pricewatch.api.routes import (
 from pricewatch.api.runner import FacadeRunner
 from pricewatch.api.security import BodyLimitMiddleware, HostCheckMiddleware, TokenFirstMiddleware
 from pricewatch.api.status_cache import StatusCache
+from pricewatch.api.status_refresh import StatusRefresher
 from pricewatch.api_token import TokenStore
 
 if TYPE_CHECKING:
@@ -85,6 +86,9 @@ def create_app(
     if hot_routes:
         cache = StatusCache(facade.get_task)
         app.state.runner.close_with(facade.subscribe(cache.on_event))
+        refresher = StatusRefresher(cache, facade.get_tasks)
+        refresher.start()
+        app.state.runner.close_with(refresher.close)
         app.add_middleware(HotRoutesMiddleware, runner=app.state.runner, cache=cache, prefix=PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
     tokens_store: TokenStore = app.state.tokens

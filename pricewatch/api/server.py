@@ -3,6 +3,7 @@ started before :meth:`ApiServer.start` returns, stopped and joined by :meth:`Api
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
@@ -35,6 +36,18 @@ class _Server(uvicorn.Server):
             await super().startup(sockets=sockets)
         finally:
             self.ready.set()
+
+
+def http_protocol() -> type[asyncio.Protocol] | str:
+    """httptools (a dependency), each answer in one socket write (see pricewatch.api.one_write); uvicorn's h11
+    only where httptools is not installed. With its C parser the event loop spent 0.26 ms of CPU per
+    request instead of 0.42, and the median latency of bench/api_load.py fell 2-4x (fewer Python steps, each
+    a chance to lose the GIL to a task thread)."""
+    try:
+        from pricewatch.api.one_write import OneWriteHttpToolsProtocol
+    except ImportError:
+        return "h11"
+    return OneWriteHttpToolsProtocol
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -81,12 +94,9 @@ class ApiServer:
         tokens.get_or_create()  # generated on first enable
         sock = bind(self.host, self.port)
         app = create_app(self.facade, tokens=tokens, extra_hosts=[self.host])
-        # http="auto" parses with httptools (a dependency), h11 only where it is not installed: with its C
-        # parser the event loop spent 0.26 ms of CPU per request instead of 0.42, and the median latency of
-        # bench/api_load.py fell 2-4x (fewer Python steps, each a chance to lose the GIL to a task thread).
         config = uvicorn.Config(
             app, log_config=None, lifespan="off", access_log=False, timeout_graceful_shutdown=5,
-            server_header=False, http="auto",
+            server_header=False, http=http_protocol(),
         )  # fmt: skip
         server = _Server(config)
         thread = threading.Thread(

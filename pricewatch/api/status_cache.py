@@ -12,7 +12,10 @@ read, with its ETag, refreshed when the task changes:
 - a change no event of this process announces (another process cancelled the task, a progress write between
   two events) is seen when the entry of an open task expires, within ``OPEN_FRESH`` seconds, as a task run by
   another process is seen by ``/wait``; a final status never changes, and is kept ``FINAL_FRESH`` seconds
-  (the journal's clean-up may delete the row later).
+  (the journal's clean-up may delete the row later);
+- an open status that a script keeps polling is read again shortly before it expires, many in one query, by
+  :class:`~pricewatch.api.status_refresh.StatusRefresher`: a task waiting its turn in a long queue would
+  otherwise send one poll a second to a pool thread (bench/api_load.py: one poll in ten).
 
 Each entry carries a version bumped by every event of its task; a read stores its bytes only if no event came
 between the read's start and its end, so a slow read never overwrites a newer status with an older one.
@@ -61,6 +64,7 @@ def encode(record: TaskRecord, now: float) -> EncodedStatus:
 class _Entry:
     version: int = 0
     status: EncodedStatus | None = None
+    asked: float = 0.0  # when a poll last asked for it (monotonic seconds)
 
 
 class StatusCache:
@@ -87,19 +91,24 @@ class StatusCache:
     def get(self, task_id: str) -> EncodedStatus | None:
         """The status to answer with, or None when it must be read (unknown, expired or changed)."""
         entry = self._entries.get(task_id)  # a dict read is atomic; the entry's fields are replaced whole
-        status = entry.status if entry is not None else None
-        if status is None or self._clock() >= status.fresh_until:
+        if entry is None:
+            return None
+        status, now = entry.status, self._clock()
+        entry.asked = now
+        if status is None or now >= status.fresh_until:
             return None
         return status
 
     def begin_read(self, task_id: str) -> int:
-        """Start watching ``task_id`` before reading its row; pass the result to :meth:`store`."""
+        """Start watching ``task_id`` before reading its row (someone asked for it); pass the result to
+        :meth:`store`."""
         with self._lock:
             entry = self._entries.get(task_id)
             if entry is None:
                 entry = self._entries[task_id] = _Entry()
                 while len(self._entries) > self._max:
                     self._entries.popitem(last=False)
+            entry.asked = self._clock()
             return entry.version
 
     def store(self, record: TaskRecord, version: int) -> EncodedStatus:
@@ -111,6 +120,20 @@ class StatusCache:
             if entry is not None and entry.version == version:
                 entry.status = status
         return status
+
+    def due(self, within: float) -> list[tuple[str, int]]:
+        """``(task id, version)`` of the open statuses asked for during the last ``OPEN_FRESH`` seconds that
+        expire within ``within`` seconds: read them and :meth:`store` each with its version to keep it."""
+        now = self._clock()
+        with self._lock:
+            return [
+                (task_id, entry.version)
+                for task_id, entry in self._entries.items()
+                if (status := entry.status) is not None
+                and not status.final
+                and status.fresh_until - now < within
+                and now - entry.asked < OPEN_FRESH
+            ]
 
     def on_event(self, event: TaskEvent) -> None:
         if event.task_id not in self._entries:

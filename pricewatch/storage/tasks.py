@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pricewatch.models import FINAL_TASK_STATES, UNFINISHED_TASK_STATES, TaskRecord, TaskState
 from pricewatch.storage.codec import json_from_db, json_to_db, time_to_db
 from pricewatch.storage.db import Database
+from pricewatch.storage.journal_lock import JournalLock
 
 _TIMES = ("queued_at", "started_at", "finished_at", "eta")
 _JSON = ("kwargs", "result")
@@ -107,11 +107,12 @@ class TaskRepository:
     Journal writes from this repository take a process-wide lock first: SQLite admits one writer at a time
     and a writer that finds the database locked sleeps in its busy handler (1, 2, 5, 10 ms...), which at
     thousands of task transitions a second would cost more than the writes; a lock hands over without sleeps.
+    Task workers line up behind one another for it (see :mod:`pricewatch.storage.journal_lock`).
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._write = threading.RLock()
+        self._write = JournalLock()
         # Stamped on the rows this repository writes (changed_by), so a window can tell its own engine's
         # changes, which its signals report, from other processes' (the CLI, ``serve``, the API).
         self.writer = os.urandom(8).hex()
@@ -135,10 +136,15 @@ class TaskRepository:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """The journal write lock for single statements (each its own transaction): refused, as a
-        transaction is, when a newer PriceWatch migrated the file (a transaction was checked already)."""
+        transaction is, when a newer PriceWatch migrated the file (a transaction was checked already).
+
+        The schema is read before the wait for the lock, not under it: a statement of its own either way
+        (this lock is not SQLite's), and each SQLite call made while holding the lock makes everyone behind
+        wait for the holder to win the interpreter lock back once more.
+        """
+        if not self._db.conn().in_transaction:
+            self._db.refuse_newer_schema()
         with self._lock():
-            if not self._db.conn().in_transaction:
-                self._db.refuse_newer_schema()
             yield
         self._db.wrote()
 
@@ -170,6 +176,14 @@ class TaskRepository:
     def get(self, task_id: str) -> TaskRecord | None:
         row = self._db.conn().execute(f"{_RECORD} WHERE id = ?", (task_id,)).fetchone()
         return task_from_row(row) if row else None
+
+    def get_many(self, task_ids: Iterable[str]) -> builtins.list[TaskRecord]:
+        """The records of those of ``task_ids`` that exist, in no particular order (one query)."""
+        ids = builtins.list(task_ids)
+        if not ids:
+            return []
+        rows = self._db.conn().execute(f"{_RECORD} WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return [task_from_row(r) for r in rows]
 
     def update(self, task_id: str, **values: Any) -> None:
         assignments = "".join(f"{n} = ?, " for n in values)

@@ -10,6 +10,7 @@ import time
 
 from PySide6.QtCore import QRunnable, QThreadPool
 
+from pricewatch.storage.journal_lock import mark_background
 from pricewatch.tasks.executors import Dispatcher, _Item
 from pricewatch.tasks.timer import DelayTimer
 
@@ -205,6 +206,7 @@ class ThreadExecutor:
         """
         heap = self._heaps[queue]
         me = threading.get_ident()
+        mark_background()  # journal writes of pool threads give way to the API's and the window's
         take = 1
         while True:
             with self._lock:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from pricewatch.api.status_cache import FINAL_FRESH, OPEN_FRESH, StatusCache
+from pricewatch.api.status_refresh import StatusRefresher
 from pricewatch.app import PriceWatch
 from pricewatch.tasks.events import TaskEvent
 from tests.support.poll import until
@@ -115,3 +117,31 @@ def test_the_oldest_entries_go_first(facade: PriceWatch) -> None:
         facade.wait_for_task(task_id, timeout=30)
         watch(cache, facade, task_id)
     assert len(cache) == 2 and cache.get(ids[0]) is None and cache.get(ids[2]) is not None
+
+
+def test_polled_open_statuses_are_read_again_before_they_expire(
+    facade: PriceWatch, cache: StatusCache, clock: Clock, lab: Lab
+) -> None:
+    refresher = StatusRefresher(cache, facade.get_tasks, period=0.25)
+    task_id = facade.submit_task("test.block")
+    assert lab.started.wait(10)  # (the STARTED event came before: nothing refreshes the entry below but us)
+    watch(cache, facade, task_id)
+    assert refresher.refresh() == 0  # fresh for another second: nothing to read yet
+    clock.now += OPEN_FRESH - 0.4
+    assert state(cache, task_id) == "STARTED"  # a script polls it
+    clock.now += 0.2  # it expires within two periods now
+    assert refresher.refresh() == 1
+    clock.now += 0.3  # past the first read's freshness: answered from the refresher's read
+    assert state(cache, task_id) == "STARTED"
+    clock.now += OPEN_FRESH + 0.1  # nobody asked for a second: left to expire
+    assert refresher.refresh() == 0
+    assert cache.get(task_id) is None
+    lab.gate.set()
+    assert facade.wait_for_task(task_id, timeout=30).state.is_final
+
+
+def test_the_refresher_stops_when_closed(facade: PriceWatch, cache: StatusCache) -> None:
+    refresher = StatusRefresher(cache, facade.get_tasks, period=0.01)
+    refresher.start()
+    refresher.close()
+    assert not any(t.name == "pricewatch-api-status" and t.is_alive() for t in threading.enumerate())

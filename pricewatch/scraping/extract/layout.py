@@ -7,6 +7,7 @@ the element's own tag and attributes and are cached, so checking all ancestors o
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import islice
 
 from lxml import etree
@@ -80,7 +81,16 @@ _BUTTON_CLASS = re.compile(r"btn|button|Btn|Button")
 _MAX_LINKS = 300
 _REGION_LEVELS = 4
 _REGION_MAX_ELEMENTS = 800  # a bigger "buy box" is most of the page: reading it would cost a full scan
-_COUNT = etree.XPath("count(descendant::*)")
+_LARGER_THAN: dict[int, etree.XPath] = {}  # by size: whether an element has more descendants than that
+
+
+def _larger_than(el: Element, size: int) -> bool:
+    """Whether ``el`` has more than ``size`` descendant elements. libxml2 stops at the one past ``size``
+    for a literal position, where counting them all would read a whole page section."""
+    test = _LARGER_THAN.get(size)
+    if test is None:
+        test = _LARGER_THAN[size] = etree.XPath(f"boolean(descendant::*[{size + 1}])")
+    return bool(test(el))
 
 
 # Headings of page parts about other products or other sellers, in the shops' languages.
@@ -144,13 +154,15 @@ class Layout:
         last one before it."""
         controls = self.page.all("controls")
         if self.title is not None:
-            at = self.page.order.get(self.title, 0)
-            after = [el for el in controls if self.page.order.get(el, 0) > at]
-            controls = after + [el for el in reversed(controls) if self.page.order.get(el, 0) < at]
+            # The controls are in document order: the title's place splits them (a page may have hundreds).
+            order = self.page.order
+            split = bisect_right(controls, order.get(self.title, 0), key=order.__getitem__)
+            controls = controls[split:] + controls[split - 1 :: -1] if split else controls
         for el in controls[:300]:
-            if el.tag == "input" and str(el.get("type", "")).lower() not in _BUTTON_INPUT_TYPES:
+            tag = el.tag
+            if tag == "input" and str(el.get("type", "")).lower() not in _BUTTON_INPUT_TYPES:
                 continue
-            if el.tag == "form" and el.get("action") is None:
+            if tag == "form" and el.get("action") is None:
                 continue
             if self.is_buy(el):
                 return el
@@ -270,20 +282,15 @@ class Layout:
         if self.title is not None and self.buy is not None:
             above = set(self.title.iterancestors())
             common = next((n for n in self.buy.iterancestors() if n in above), None)
-            if common is not None and common.tag not in ("body", "html"):
-                size = _COUNT(common)
-                if isinstance(size, float) and size <= limit:
-                    return common
+            if common is not None and common.tag not in ("body", "html") and not _larger_than(common, limit):
+                return common
         for anchor in (self.title, self.buy):
             node = anchor
             for _ in range(_REGION_LEVELS):
                 if node is None:
                     break
                 parent = node.getparent()
-                if parent is None or parent.tag in ("body", "html"):
-                    break
-                size = _COUNT(parent)
-                if isinstance(size, float) and size > limit:
+                if parent is None or parent.tag in ("body", "html") or _larger_than(parent, limit):
                     break
                 node = parent
             if node is not None and node.tag not in ("body", "html"):

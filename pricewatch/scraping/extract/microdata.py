@@ -13,13 +13,14 @@ from pricewatch.scraping.money import normalise_currency
 _PRODUCT_SCOPES = ("product", "productgroup", "individualproduct", "productmodel", "book", "vehicle")
 _MAX_SCOPES = 200
 # Selecting attribute nodes and stepping to their parents is several times faster in libxml2 than testing
-# every element for the attribute; the result is in document order all the same.
-_MICRODATA_SCOPES = etree.XPath("//@itemscope/..")
-_RDFA_SCOPES = etree.XPath("//@typeof/..")  # rare: searched only when microdata has no product
+# every element for the attribute; the result is in document order all the same. "/descendant::*" rather
+# than "//" (descendant-or-self::node()), which also visits every text node: twice as fast, the same nodes.
+_MICRODATA_SCOPES = etree.XPath("/descendant::*/@itemscope/..")
+_RDFA_SCOPES = etree.XPath("/descendant::*/@typeof/..")  # rare: searched only when microdata has no product
 _MICRODATA_PROPS = etree.XPath("descendant::*/@itemprop/..")
 _RDFA_PROPS = etree.XPath("descendant::*/@property/..")
 # libxml2 compares attribute values slowly; testing for the attribute and filtering in Python is faster.
-_ITEMPROPS = etree.XPath("//@itemprop/..")
+_ITEMPROPS = etree.XPath("/descendant::*/@itemprop/..")
 _LOOSE_NAMES = frozenset({"price", "priceCurrency", "availability"})
 
 

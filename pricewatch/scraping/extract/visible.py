@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 
 from lxml import etree
 
@@ -25,6 +26,7 @@ from pricewatch.scraping.extract.layout import Layout
 from pricewatch.scraping.extract.words import names as names_of
 from pricewatch.scraping.money import (
     NUMBER_RE,
+    Money,
     MoneyContext,
     ascii_digits,
     find_currency,
@@ -210,7 +212,8 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
         if pos <= inside_until or el in taken:
             continue
         text = ascii_digits(price_text(el))
-        box = _split_price_box(el, text, page)
+        own_text, own = text, parse_money(text, page.money) if text else None
+        box = _split_price_box(el, text, own, page)
         if box is not None:
             el, text = box
             named = named or _names_price(names_of(el))
@@ -224,7 +227,8 @@ def scan(page: Page, layout: Layout, container: Element | None = None) -> Scan:
             text = _BRACKET_NOTE.sub("", text) if el.text and _DIGIT.search(el.text) else text
             if len(NUMBER_RE.findall(text)) != 1:
                 continue
-        money = parse_money(text, page.money)
+        # The element's own reading, unless the box or a bracket note changed its text.
+        money = own if text == own_text else parse_money(text, page.money)
         if money is None or money.amount <= 0:
             continue
         inside_until = pos + sum(1 for _ in el.iter(etree.Element)) - 1
@@ -314,15 +318,14 @@ def _currency_follows(el: Element, context: MoneyContext) -> bool:
     return bool(after.strip()) and find_currency(text.strip()[-1:] + after, context) is not None
 
 
-def _split_price_box(el: Element, text: str, page: Page) -> tuple[Element, str] | None:
+def _split_price_box(el: Element, text: str, own: Money | None, page: Page) -> tuple[Element, str] | None:
     """The small box around ``el`` when the price is split over it and its siblings (the whole part here,
     the cents, the separator or the currency there): "<span>189</span><span>.99</span>", "<b>34</b>,99 €".
 
     The box is taken only when it reads as one amount that completes this one: the same whole part with
     cents added, a currency this element lacks, or the whole part when this element holds only the fraction
-    ("<span>,99 €</span>").
+    ("<span>,99 €</span>"). ``own`` is ``text`` read as money.
     """
-    own = parse_money(text, page.money) if text else None
     fraction_only = bool(_FRACTION_ONLY.match(text))
     if own is not None and own.currency is not None and own.amount != own.amount.to_integral_value():
         return None  # already a whole price with cents and currency
@@ -331,7 +334,7 @@ def _split_price_box(el: Element, text: str, page: Page) -> tuple[Element, str] 
     node = el
     for _ in range(2):
         parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html") or _count(parent) > _BOX_MAX_ELEMENTS:
+        if parent is None or parent.tag in ("body", "html") or _larger_than(parent, _BOX_MAX_ELEMENTS):
             return None
         box_text = ascii_digits(price_text(parent, limit=_BOX_MAX_ELEMENTS + 4))
         if len(box_text) > _MAX_TEXT or len(NUMBER_RE.findall(box_text)) != 1:
@@ -349,8 +352,9 @@ def _split_price_box(el: Element, text: str, page: Page) -> tuple[Element, str] 
     return None
 
 
-def _count(el: Element) -> int:
-    return sum(1 for _ in el.iter(etree.Element))
+def _larger_than(el: Element, size: int) -> bool:
+    """Whether the element and its descendants are more than ``size`` elements (without counting them all)."""
+    return next(islice(el.iter(etree.Element), size, None), None) is not None
 
 
 def _pair_old_prices(found: list[Candidate]) -> None:

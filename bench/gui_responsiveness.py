@@ -177,11 +177,12 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from PySide6.QtWidgets import QApplication
 
     from pricewatch.app import PriceWatch
-    from pricewatch.gui.application import freeze_heap, tune_interpreter
+    from pricewatch.gui.application import allow_web_engine_later, freeze_heap, tune_interpreter
     from pricewatch.gui.main_window import MainWindow
     from pricewatch.scheduling import Scheduler
 
     tune_interpreter()  # as run_application does
+    allow_web_engine_later()
     qt_app = QApplication.instance() or QApplication([])
     app = PriceWatch(scheduler=Scheduler)
     app.start(scheduler=False)

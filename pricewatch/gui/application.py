@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import pricewatch.scraping.browser.window  # noqa: F401 - Qt WebEngine loads before the QApplication exists
 from pricewatch import __version__
 from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.desktop.instance import InstanceServer, send
@@ -33,6 +32,16 @@ def tune_interpreter() -> None:
     is no slower for it.
     """
     sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+def allow_web_engine_later() -> None:
+    """Let Qt WebEngine start after the QApplication exists: the PriceWatch browser window then loads it when
+    first opened, and a start that never opens it does not carry it (47 MB of libraries and objects).
+
+    WebEngine needs OpenGL contexts shared between windows; set before the QApplication is made, this is
+    what importing it early did.
+    """
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 def freeze_heap() -> None:
@@ -76,6 +85,7 @@ def run_application(
             another window holds it, that one is raised and this start ends with 0.
     """
     tune_interpreter()
+    allow_web_engine_later()
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)

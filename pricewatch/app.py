@@ -964,9 +964,10 @@ class PriceWatch:
         """One edit (tags, check interval, a rule, pause) of a selection, all or nothing."""
         return self.organiser.bulk_edit(product_ids, edit)
 
-    def product_facts(self) -> dict[int, ProductFacts]:
-        """Tags, drops this week, unsure readings and snoozes of every product, in a few queries."""
-        return self.organiser.facts()
+    def product_facts(self, *, readings: bool = True) -> dict[int, ProductFacts]:
+        """Tags, drops this week, unsure readings and snoozes of every product, in a few queries;
+        ``readings=False``: without the two from the price history (both false), which scan all of it."""
+        return self.organiser.facts(readings=readings)
 
     def save_filter(self, name: str, query: ProductQuery) -> SavedFilter:
         """Keep ``query`` under ``name`` (the same name in any case replaces it)."""

@@ -106,12 +106,13 @@ class Organiser:
         queries = tuple(q for q in queries if not q.empty)
         if not queries:
             return products
-        facts = self.facts()
+        facts = self.facts(readings=any(q.reads_observations for q in queries))
         none = ProductFacts()
         return [p for p in products if all(q.matches(p, facts.get(p.id or 0, none)) for q in queries)]
 
-    def facts(self) -> dict[int, ProductFacts]:
-        return read_facts(self._db, utcnow())
+    def facts(self, *, readings: bool = True) -> dict[int, ProductFacts]:
+        """See :func:`read_facts` (``readings``: the facts the price history gives too)."""
+        return read_facts(self._db, utcnow(), readings=readings)
 
     # -- bulk edit ----------------------------------------------------------------------------------------
     def bulk_edit(self, product_ids: Sequence[int], edit: BulkEdit) -> BulkOutcome:

@@ -52,6 +52,11 @@ class ProductQuery:
     def empty(self) -> bool:
         return self.tag is None and self.shop is None and not any(getattr(self, f) for f in FLAGS)
 
+    @property
+    def reads_observations(self) -> bool:
+        """Whether it asks for facts read from the price history (a drop this week, an unsure reading)."""
+        return self.dropped_this_week or self.unsure
+
     def matches(self, product: Product, facts: ProductFacts = NO_FACTS) -> bool:
         if self.tag is not None and tag_key(self.tag) not in facts.tags:
             return False

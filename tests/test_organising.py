@@ -147,6 +147,27 @@ def test_saved_filters_combine_their_conditions(app: PriceWatch) -> None:
         app.saved_filter("deals")
 
 
+def test_facts_without_readings_keep_tags_and_snoozes_and_share_equal_facts(app: PriceWatch) -> None:
+    cheap, dear, third = add(app, "cheap"), add(app, "dear"), add(app, "third")
+    read(app, cheap, "25", days_ago=10)
+    read(app, cheap, "18", days_ago=2)  # dropped this week
+    read(app, dear, "5", days_ago=1, unsure=True)
+    app.tag_products([cheap, dear, third], ["Kitchen"])
+    app.snooze_product(third, None, until_change=True)
+
+    full = app.product_facts()
+    assert (full[cheap].dropped_this_week, full[dear].unsure) == (True, True)
+    light = app.product_facts(readings=False)
+    seen = [
+        (f.tag_names, f.dropped_this_week, f.unsure, f.snoozed)
+        for f in (light[i] for i in (cheap, dear, third))
+    ]
+    assert seen == [(("Kitchen",), False, False, False)] * 2 + [(("Kitchen",), False, False, True)]
+    assert light[cheap] is light[dear]  # equal facts: one object for both
+    assert full[cheap] is not full[dear]
+    assert app.list_products(query=ProductQuery(tag="kitchen", dropped_this_week=True))[0].id == cheap
+
+
 def test_filter_queries_from_untrusted_json_are_checked() -> None:
     assert ProductQuery.from_json({"tag": " a ", "below_target": True}) == ProductQuery(
         tag="a", below_target=True

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 from pricewatch.product_filters import DROP_DAYS, ProductFacts
@@ -32,30 +33,49 @@ SELECT product_id FROM alert_rules WHERE snooze_until_change OR snoozed_until > 
 """
 
 
-def read_facts(db: Database, now: datetime) -> dict[int, ProductFacts]:
-    """Facts of every product that has any (a product missing here has none: ``NO_FACTS``)."""
+def read_facts(db: Database, now: datetime, *, readings: bool = True) -> dict[int, ProductFacts]:
+    """Facts of every product that has any (a product missing here has none: ``NO_FACTS``).
+
+    ``readings``: also the facts from the price history (a drop this week, an unsure newest reading), which
+    scan it (10M observations: seconds); without, those facts are all false (for the Tags column, or a
+    filter without those conditions).
+    """
     conn = db.conn()
     tags: dict[int, list[str]] = {}
     for product_id, name in conn.execute(
         "SELECT pt.product_id, t.name FROM product_tags pt JOIN tags t ON t.id = pt.tag_id ORDER BY t.key"
     ):
         tags.setdefault(int(product_id), []).append(str(name))
+    dropped = _dropped(conn, now) if readings else set()
+    unsure = {int(r[0]) for r in conn.execute(_UNSURE)} if readings else set()
+    stamp = time_to_db(now)
+    snoozed = {int(r[0]) for r in conn.execute(_SNOOZED, (stamp, stamp))}
+    # Products with the same facts share one (frozen) object: most products differ only by id, and 90,000
+    # objects, each with its own empty set of tags, held 36 MB at every read.
+    shared: dict[tuple[tuple[str, ...], bool, bool, bool], ProductFacts] = {}
+    facts: dict[int, ProductFacts] = {}
+    for product_id in tags.keys() | dropped | unsure | snoozed:
+        key = (tuple(tags.get(product_id, ())), product_id in dropped, product_id in unsure,
+               product_id in snoozed)  # fmt: skip
+        fact = shared.get(key)
+        if fact is None:
+            names, drop, unsure_now, snooze = key
+            fact = shared[key] = ProductFacts(
+                tags=frozenset(tag_key(n) for n in names) if names else frozenset(),
+                dropped_this_week=drop,
+                unsure=unsure_now,
+                snoozed=snooze,
+                tag_names=names,
+            )
+        facts[product_id] = fact
+    return facts
+
+
+def _dropped(conn: sqlite3.Connection, now: datetime) -> set[int]:
+    """Products with a sure reading in the last :data:`DROP_DAYS` below the sure reading before it."""
     dropped: set[int] = set()
     for product_id, price, before in conn.execute(_DROPS, (time_to_db(now - timedelta(days=DROP_DAYS)),)):
         new, old = money_from_db(price), money_from_db(before)
         if new is not None and old is not None and new < old:
             dropped.add(int(product_id))
-    unsure = {int(r[0]) for r in conn.execute(_UNSURE)}
-    stamp = time_to_db(now)
-    snoozed = {int(r[0]) for r in conn.execute(_SNOOZED, (stamp, stamp))}
-    facts: dict[int, ProductFacts] = {}
-    for product_id in tags.keys() | dropped | unsure | snoozed:
-        names = tuple(tags.get(product_id, ()))
-        facts[product_id] = ProductFacts(
-            tags=frozenset(tag_key(n) for n in names),
-            dropped_this_week=product_id in dropped,
-            unsure=product_id in unsure,
-            snoozed=product_id in snoozed,
-            tag_names=names,
-        )
-    return facts
+    return dropped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -85,6 +86,23 @@ def test_tags_show_and_filter_the_list(
     qtbot.waitUntil(lambda: shown_ids(window) == [kettle, lamp, chair], timeout=WAIT)
     assert app.saved_filters() == []
     assert window.products.table.model() is window.product_model  # no proxy without a search or filter
+
+
+def test_a_filter_on_the_price_history_shows_what_dropped(
+    qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]
+) -> None:
+    dropped, risen = add(app, "kettle"), add(app, "lamp")
+    for product_id, prices in ((dropped, ("25", "18")), (risen, ("25", "30"))):
+        for days_ago, price in zip((10, 2), prices, strict=True):
+            app.observations.record_check(product_id, checked_at=utcnow() - timedelta(days=days_ago),
+                                          price=Decimal(price), currency="EUR",
+                                          availability=Availability.IN_STOCK)  # fmt: skip
+    app.tag_products([dropped, risen], ["Kitchen"])
+    app.save_filter("Drops", ProductQuery(dropped_this_week=True))
+    window = make_window()
+    qtbot.waitUntil(lambda: tags_cell(window, risen) == "Kitchen", timeout=WAIT)  # read without the history
+    window.filter_bar.choose(SAVED, "Drops")
+    qtbot.waitUntil(lambda: shown_ids(window) == [dropped], timeout=WAIT)
 
 
 def test_save_filter_dialog(qtbot: QtBot, app: PriceWatch, make_window: Callable[[], MainWindow]) -> None:

@@ -83,7 +83,8 @@ class FilterController(QObject):
         shown = self.model.products() if query else []
 
         def read() -> _Read:
-            facts = app.product_facts()
+            # the Tags column needs no price history; a filter may
+            facts = app.product_facts(readings=query is not None and query.reads_observations)
             matching = None
             if query is not None:
                 matching = frozenset(

@@ -15,6 +15,7 @@ from pricewatch.gui.language import WindowLanguage, chosen_language, formats_fol
 from pricewatch.gui.main_window import MainWindow
 from pricewatch.gui.watch.schema import exec_restart
 from pricewatch.gui.widgets.errors import install_excepthook
+from pricewatch.gui.widgets.module_sources import forget_module_sources
 from pricewatch.gui.widgets.quit_signals import QuitOnSignals
 from pricewatch.gui.widgets.resources import app_icon
 from pricewatch.scheduling import Scheduler
@@ -50,8 +51,9 @@ def freeze_heap() -> None:
     A full collection walks every tracked object with the GIL held, on whichever thread triggers it: with
     10,000 products that was 40-130 ms, a frozen window a few times per big check. Frozen objects are still
     freed by reference counting when their rows are replaced; only reference cycles among them would stay,
-    and :func:`run_application` unfreezes on the way out.
+    and :func:`run_application` unfreezes on the way out. The lines of the modules imported meanwhile go.
     """
+    forget_module_sources()
     gc.freeze()
 
 

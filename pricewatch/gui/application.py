@@ -13,6 +13,7 @@ from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.desktop.instance import InstanceServer, send
 from pricewatch.gui.language import WindowLanguage, chosen_language, formats_follow
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.malloc_arenas import limit_malloc_arenas
 from pricewatch.gui.watch.schema import exec_restart
 from pricewatch.gui.widgets.errors import install_excepthook
 from pricewatch.gui.widgets.module_sources import forget_module_sources
@@ -86,6 +87,7 @@ def run_application(
         instance_name: the single-instance socket (:func:`pricewatch.desktop.instance.server_name`); when
             another window holds it, that one is raised and this start ends with 0.
     """
+    limit_malloc_arenas()  # before Qt's and SQLite's threads allocate
     tune_interpreter()
     allow_web_engine_later()
     qt_app = QApplication.instance() or QApplication(sys.argv)

@@ -177,11 +177,14 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from PySide6.QtWidgets import QApplication
 
     from pricewatch.app import PriceWatch
-    from pricewatch.gui.application import freeze_heap, tune_interpreter
+    from pricewatch.gui.application import allow_web_engine_later, freeze_heap, tune_interpreter
     from pricewatch.gui.main_window import MainWindow
+    from pricewatch.gui.malloc_arenas import limit_malloc_arenas
     from pricewatch.scheduling import Scheduler
 
-    tune_interpreter()  # as run_application does
+    limit_malloc_arenas()  # as run_application does
+    tune_interpreter()
+    allow_web_engine_later()
     qt_app = QApplication.instance() or QApplication([])
     app = PriceWatch(scheduler=Scheduler)
     app.start(scheduler=False)

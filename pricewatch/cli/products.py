@@ -295,7 +295,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         matching = {p.id for p in products}
         groups = [g for g in app.product_groups() if any(item.id in matching for item in g.listings)]
         if args.json:
-            facts = app.product_facts()
+            facts = app.product_facts(history=False)  # for the tags
 
             def tags(product_id: int) -> Sequence[str]:
                 return facts[product_id].tag_names if product_id in facts else ()

@@ -5,17 +5,18 @@ from __future__ import annotations
 import gc
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import pricewatch.scraping.browser.window  # noqa: F401 - Qt WebEngine loads before the QApplication exists
 from pricewatch import __version__
 from pricewatch.app import ApiServerFactory, PriceWatch
 from pricewatch.desktop.instance import InstanceServer, send
 from pricewatch.gui.language import WindowLanguage, chosen_language, formats_follow
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.gui.malloc_arenas import limit_malloc_arenas
 from pricewatch.gui.watch.schema import exec_restart
 from pricewatch.gui.widgets.errors import install_excepthook
+from pricewatch.gui.widgets.module_sources import forget_module_sources
 from pricewatch.gui.widgets.quit_signals import QuitOnSignals
 from pricewatch.gui.widgets.resources import app_icon
 from pricewatch.scheduling import Scheduler
@@ -35,6 +36,16 @@ def tune_interpreter() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL)
 
 
+def allow_web_engine_later() -> None:
+    """Let Qt WebEngine start after the QApplication exists: the PriceWatch browser window then loads it when
+    first opened, and a start that never opens it does not carry it (47 MB of libraries and objects).
+
+    WebEngine needs OpenGL contexts shared between windows; set before the QApplication is made, this is
+    what importing it early did.
+    """
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
 def freeze_heap() -> None:
     """Keep the objects alive now (modules, the products table just loaded, its sort orders) out of later
     full collections.
@@ -43,8 +54,10 @@ def freeze_heap() -> None:
     10,000 products that was 40-130 ms, a frozen window a few times per big check; the sort values of
     100,000 rows made after loading (lists of a million references) alone cost 20 ms a collection. Frozen
     objects are still freed by reference counting when their rows are replaced; only reference cycles among
-    them would stay, and :func:`run_application` unfreezes on the way out.
+    them would stay, and :func:`run_application` unfreezes on the way out. The lines of
+    the modules imported meanwhile go.
     """
+    forget_module_sources()
     gc.freeze()
 
 
@@ -77,7 +90,9 @@ def run_application(
         instance_name: the single-instance socket (:func:`pricewatch.desktop.instance.server_name`); when
             another window holds it, that one is raised and this start ends with 0.
     """
+    limit_malloc_arenas()  # before Qt's and SQLite's threads allocate
     tune_interpreter()
+    allow_web_engine_later()
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     configure_application(qt_app)

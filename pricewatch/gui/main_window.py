@@ -42,6 +42,7 @@ from pricewatch.gui.tasks.panel import TaskPanel
 from pricewatch.gui.watch.data import DataVersionWatch
 from pricewatch.gui.watch.schema import SchemaWatch, ask_restart, lock_writes
 from pricewatch.gui.widgets.browser import open_in_browser
+from pricewatch.gui.widgets.module_sources import forget_module_sources
 from pricewatch.gui.widgets.resources import app_icon
 from pricewatch.gui.widgets.ui_state import UiState
 from pricewatch.gui.widgets.worker import BackgroundWork
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.commands.pause.setChecked(app.settings.schedule.paused)
         self.db_watch.start()  # before the first read, so nothing committed meanwhile is missed
         self.outside_tasks.start()
+        forget_module_sources()  # the window's modules are in: their 18 MB of lines make room for the rows
         self.product_sync.reload()
         self._load_tasks()
         self.notifications.reload()

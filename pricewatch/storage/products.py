@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pricewatch.errors import ConflictError
@@ -67,12 +68,20 @@ def to_row(name: str, value: Any) -> Any:
     return value
 
 
-def from_row(row: sqlite3.Row) -> Product:
+Amounts = dict[str, Decimal | None]
+
+
+def from_row(row: sqlite3.Row, amounts: Amounts | None = None) -> Product:
+    """The product of a stored row; ``amounts``: a read's amounts decoded so far by their text (shared).
+
+    (Equal amounts are one Decimal, 104 bytes, for the read's whole list: in a table of 100,000 products
+    with 90,000 distinct amounts among 400,000, that is 24 MB less; the codec's own cache is bounded.)
+    """
     values: dict[str, Any] = {}
     for name in row.keys():  # noqa: SIM118 - sqlite3.Row has keys() but no __iter__ over names
         raw = row[name]
         if name in _MONEY:
-            values[name] = money_from_db(raw)
+            values[name] = money_from_db(raw) if amounts is None or raw is None else _shared(raw, amounts)
         elif name in _TIMES:
             values[name] = time_from_db(raw)
         elif name in _BOOLS:
@@ -85,6 +94,14 @@ def from_row(row: sqlite3.Row) -> Product:
         else:
             values[name] = raw
     return Product(**values)
+
+
+def _shared(raw: str, amounts: Amounts) -> Decimal | None:
+    try:
+        return amounts[raw]
+    except KeyError:
+        value = amounts[raw] = money_from_db(raw)
+        return value
 
 
 class ProductRepository:
@@ -138,8 +155,8 @@ class ProductRepository:
             columns = ("title", "url", "shop")
             sql += " WHERE " + " OR ".join(f"instr({_CASEFOLD}({column}), ?)" for column in columns)
             args = [search.casefold()] * 3
-        rows = conn.execute(sql + " ORDER BY id", args).fetchall()
-        return [from_row(r) for r in rows]
+        amounts: Amounts = {}
+        return [from_row(r, amounts) for r in conn.execute(sql + " ORDER BY id", args)]
 
     def with_identifier(self, shop: str, sku: str) -> builtins.list[Product]:
         """The products of ``shop`` whose page gave the identifier ``sku`` (indexed)."""

@@ -27,7 +27,7 @@ from pricewatch.gui.products.row_hashes import RowHashes
 from pricewatch.gui.products.thumbnails import ThumbnailLoader
 from pricewatch.gui.widgets.worker import BackgroundWork
 from pricewatch.models import Product, TaskRecord, TaskState
-from pricewatch.storage.products import from_row
+from pricewatch.storage.products import Amounts, from_row
 
 SPARK_POINTS = 30
 SPARK_CHUNK = 200
@@ -156,11 +156,12 @@ class ProductSync(QObject):
         self, indexes: Callable[[PreparedRows], RowIndexes]
     ) -> tuple[PreparedRows, RowIndexes, Snapshot]:
         snapshot = RowHashes()
+        amounts: Amounts = {}  # equal amounts of all rows: one Decimal
 
         def decoded() -> Iterator[Product]:
             for row in self.app.products.iter_raw_rows():  # streamed: no list of 100,000 raw rows
                 snapshot.add(row["id"], hash(tuple(row)))
-                yield from_row(row)
+                yield from_row(row, amounts)
 
         rows = prepare_rows(decoded())
         return rows, indexes(rows), snapshot

@@ -54,8 +54,8 @@ def freeze_heap() -> None:
     10,000 products that was 40-130 ms, a frozen window a few times per big check; the sort values of
     100,000 rows made after loading (lists of a million references) alone cost 20 ms a collection. Frozen
     objects are still freed by reference counting when their rows are replaced; only reference cycles among
-    them would stay, and :func:`run_application` unfreezes on the way out. The lines of
-    the modules imported meanwhile go.
+    them would stay, and :func:`run_application` unfreezes on the way out. The source lines of the modules
+    imported meanwhile go first.
     """
     forget_module_sources()
     gc.freeze()

@@ -51,7 +51,8 @@ _BEFORE = {
         r"prezzo al (?:kg|litro)|cena za|jednostkow|単価|\bsoit\b"
     ),
     "shipping cost": (
-        r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|spedizione|consegna|"
+        r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|portes|spedizione|"
+        r"consegna|"
         r"verzend|bezorg|frakt|fragt|toimitus|doprava|dostawa|poštovné|szállítás|kargo|送料|运费|運費|"
         r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка|μεταφορικά|αποστολή|livrare|dostava|poštnina|"
         r"pristatymas|piegāde|tarne|ongkir|ongkos kirim|penghantaran|phí giao hàng"
@@ -101,7 +102,7 @@ _FREE = re.compile(
 # "Free shipping over": the amount after it is the threshold for free shipping, no price either.
 _THRESHOLD = re.compile(
     r"(?:over|above|orders? of|spend|ab|über|dès|à partir de|desde|a partir de|oltre|sopra|vanaf|boven|över|"
-    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל)\W*$"
+    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל|acima de|iznad)\W*$"
 )
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(

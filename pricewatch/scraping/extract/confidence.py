@@ -33,6 +33,7 @@ VISIBLE_STRONG = "visible_strong"  # visible price taken: strong, and the struct
 CONFLICT = "conflict"  # structured kept though the page never shows it and shows another price
 VISIBLE = "visible"  # no structured price: the visible page alone
 DATALAYER = "datalayer"
+STATE = "state"  # no structured or visible price: the app's state script
 FALLBACK = "(the first buyable of offers at different prices)"
 
 _BASE = {
@@ -46,6 +47,7 @@ _BASE = {
     VISIBLE_STRONG: 0.65,
     CONFLICT: 0.4,
     DATALAYER: 0.65,
+    STATE: 0.65,
 }
 _SOURCES = {
     "jsonld": "JSON-LD",
@@ -53,6 +55,7 @@ _SOURCES = {
     "meta": "the product meta tags",
     "visible": "the page",
 }
+_FALLBACK_TEXT = {"datalayer": "analytics data layer", "state": "the page's state script"}
 _GUESS = 0.5
 _DECIDED = 1.0  # a set-aside amount this close to the chosen one before its penalty decided the choice
 _LISTING_TILES = 3
@@ -86,7 +89,11 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page, b
     if chosen_at < 0 and result.price is not None:
         # Read by the user's selector or from the data layer: no structured or visible candidate has it.
         method = result.methods.get("price", "")
-        text = f"CSS selector {result.price_selector}" if method == "selector" else "analytics data layer"
+        text = (
+            f"CSS selector {result.price_selector}"
+            if method == "selector"
+            else _FALLBACK_TEXT.get(method, method)
+        )
         candidates.insert(0, PriceCandidate(result.price, result.currency, method, text=text,
                                             selector=result.price_selector))  # fmt: skip
         chosen_at = 0
@@ -183,7 +190,7 @@ def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:
     for i, cand in enumerate(candidates):
         if cand.price != result.price or cand.role == "list":
             continue
-        if cand.source == method or method in ("selector", "datalayer"):
+        if cand.source == method or method in ("selector", *_FALLBACK_TEXT):
             return i
         if best < 0:
             best = i

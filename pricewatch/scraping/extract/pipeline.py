@@ -16,6 +16,7 @@ from pricewatch.scraping.extract import (
     meta,
     microdata,
     reconcile,
+    statedata,
     stock,
     visible,
 )
@@ -104,13 +105,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     basis = _choose_price(result, page, found.candidates, layout)
 
     if result.price is None:
-        fallback = datalayer.read(page)
-        if fallback is not None:
-            result.price, result.currency = fallback.price, fallback.currency
-            result.methods["price"] = fallback.method
-            result.reason = None
-            basis = confidence.DATALAYER
-            result.evidence.append("read from the page's analytics data layer (no price shown or described)")
+        basis = _fallback(result, page) or basis
 
     if selector:
         money, why = select_price(page, selector)
@@ -145,6 +140,39 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         result.reason = "no price found on the page"
     confidence.finish(result, basis, found.candidates, page, buy_box=layout.buy is not None)
     return result
+
+
+# Read only when neither structured data nor the visible page gave a price: an app's state script (the data
+# a browser renders the page from), else an analytics data layer.
+_FALLBACKS = (
+    (
+        statedata.read,
+        confidence.STATE,
+        "read from the page's state script (the page renders its price there)",
+    ),
+    (
+        datalayer.read,
+        confidence.DATALAYER,
+        "read from the page's analytics data layer (no price shown or described)",
+    ),
+)
+
+
+def _fallback(result: Extraction, page: Page) -> str | None:
+    """Set the price from the first fallback source that has one; return its basis."""
+    for read, basis, note in _FALLBACKS:
+        offer = read(page)
+        if offer is None:
+            continue
+        result.price, result.currency = offer.price, offer.currency
+        result.methods["price"] = offer.method
+        if result.availability is Availability.UNKNOWN and offer.availability is not Availability.UNKNOWN:
+            result.availability = offer.availability
+            result.methods["availability"] = offer.method
+        result.reason = None
+        result.evidence.append(note)
+        return basis
+    return None
 
 
 def _scan_visible(page: Page, layout: Layout) -> visible.Scan:

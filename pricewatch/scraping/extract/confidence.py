@@ -70,7 +70,8 @@ _MIN_RATIO = Decimal("0.3")  # a sale below 30 % of the structured price is more
 _MAX_RATIO = Decimal("1.5")
 _BELOW_PRICE = frozenset({"saving", "instalment", "shipping cost"})
 _WITHOUT_TAX = "price without tax"
-_TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.27"), Decimal(1) / Decimal("1.04")
+# Sales taxes of 4 to 27 %, with room for the net amount's rounding (12 990 Ft gross is 10 228 Ft net).
+_TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.28"), Decimal(1) / Decimal("1.04")
 _CENTS = re.compile(r"\d[.,]\d{1,2}(?!\d)|\d[.,:][-\u2013]")  # "9,99"; "189,-" and "4 990:-" say "no cents"
 
 

@@ -32,6 +32,9 @@ _BEFORE = {
         r"\btagok|\btagi|membri|membru|\bsocios?\b|\bsoci\b|adhérent|fidélité|fidelidad|fidelidade|"
         r"fedeltà|\büye|клубн|клубна|μέλη|會員|ledenprijs|voor leden|sócio|avec (?:la )?carte|prix carte|"
         r"püsiklient|"
+        # paid membership programmes' prices ("PLUS价", "Prime price", "와우할인가", "Genius")
+        r"plus\s?[价價]|plus\s?会员|plus\s?會員|plus member|prime(?: exclusive)? price|prime-preis|"
+        r"prix prime|precio prime|with prime|\bgenius\b|와우|88vip|"
         r"الأعضاء|للأعضاء|عضوية|מועדון|לחברי"
     ),
     "from price": (
@@ -39,7 +42,7 @@ _BEFORE = {
         r"fra|från|alkaen|alates|od|da|von|už od|ot|от|від)\s*:?\s*$"
     ),
     "price without tax": (
-        r"netto|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
+        r"netto|nettó|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
         r"bez dph|bez pvm|bez vat|без ддс|без пдв|без ндс|sin iva|senza iva|sans tva|sem iva|kdv hariç|"
         r"ex moms|uden moms|ilman alv|áfa nélkül|fără tva|税抜|税別|不含税|"
         r"be pvm|bez pdv|bez pvn|käibemaksuta|\bkm-ta|excluding (?:vat|tax)|before tax|pre-tax|"

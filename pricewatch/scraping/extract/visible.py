@@ -280,7 +280,8 @@ def _only_member_prices(found: list[Candidate]) -> None:
 
 def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
     # Prices already far out of the running (in menus, related-product lists, hidden) need no second look.
-    live = [c for c in found if c.score > _HOPELESS]
+    # An amount already read as no price (net of tax, shipping) beside the price is no other offer either.
+    live = [c for c in found if c.score > _HOPELESS and c.kind is None]
     if len(live) < 2:
         return
     for cand, tiled in zip(live, tiles.repeated(live, layout.title), strict=True):

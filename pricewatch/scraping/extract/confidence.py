@@ -30,6 +30,7 @@ KEPT = "kept"  # the page shows only crossed-out prices beside the structured on
 STRUCTURED_UNSEEN = "structured_unseen"  # no price text on the page to check it against
 VISIBLE_EVIDENCE = "visible_evidence"  # visible taken: the structured one crossed out, stale, not the sale
 VISIBLE_STRONG = "visible_strong"  # visible price taken: strong, and the structured one never shown
+CENTS = "cents"  # visible price taken: the structured one is the same amount counted in cents
 CONFLICT = "conflict"  # structured kept though the page never shows it and shows another price
 VISIBLE = "visible"  # no structured price: the visible page alone
 DATALAYER = "datalayer"
@@ -45,6 +46,7 @@ _BASE = {
     STRUCTURED_UNSEEN: 0.8,
     VISIBLE_EVIDENCE: 0.85,
     VISIBLE_STRONG: 0.65,
+    CENTS: 0.9,
     CONFLICT: 0.4,
     DATALAYER: 0.65,
     STATE: 0.65,

@@ -235,8 +235,10 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
     basis = reconcile.decide(result.price, offer, seen, found, result.evidence)
     if basis == confidence.AGREE and result.currency is None:
         result.currency = seen.currency  # the structured data leaves it out; the buy box writes it
-    if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG):
-        if any(c.amount == result.price and c.is_list for c in found) or (
+    if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG, confidence.CENTS):
+        if basis == confidence.CENTS:
+            result.list_price = None  # in cents like the price, if at all: the page's own is read later
+        elif any(c.amount == result.price and c.is_list for c in found) or (
             result.price is not None and result.price > seen.amount
         ):
             result.list_price = result.price  # the structured price is the old one the page crosses out

@@ -227,6 +227,11 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
             # products): a guess, not an answer. The user can point a CSS selector at the right element.
             result.reason = f"no confident price on the page (best guess {seen.text!r})"
             return confidence.NONE
+        if layout.buy is None and seen.element is not None and layout.avoided(seen.element):
+            # Its best price sits in a product grid, a carousel or a menu, and nothing on the page buys: a
+            # search, category or error page showing other products.
+            result.reason = f"the page shows prices only in lists of products (e.g. {seen.text!r})"
+            return confidence.NONE
         result.price, result.currency = seen.amount, seen.currency or page.money.currency
         result.methods["price"] = "visible"
         result.evidence.append(f"read from the page's buy box: {seen.text!r}")

@@ -31,6 +31,7 @@ from pricewatch.scraping.money import normalise_currency, parse_money
 
 _MAX_BLOB = 2_000_000  # characters: a state script above this is not read
 _MAX_SCRIPTS = 40
+_MAX_PARSED = 4_000_000  # characters parsed over all of a page's state scripts
 _MAX_NODES = 20_000  # objects and arrays walked in one blob looking for the product
 _MAX_DEPTH = 12
 _PRICE_DEPTH = 4  # levels below the product object where its price may sit ("price": {"final": ...})
@@ -80,13 +81,13 @@ def read(page: Page) -> Offer | None:
 
 def _blobs(page: Page) -> Iterator[dict[str, Any]]:
     """The parsed state objects of the page's scripts that mention a price, parsed one by one as needed."""
-    found = 0
+    found, budget = 0, _MAX_PARSED
     for script in page.all("script")[:2000]:
         kind = str(script.get("type") or "").lower()
         if "ld+json" in kind:
             continue
         text = script.text
-        if not text or len(text) > _MAX_BLOB or ("price" not in text and "Price" not in text):
+        if not text or len(text) > min(_MAX_BLOB, budget) or ("price" not in text and "Price" not in text):
             continue
         start = 0
         if not text.lstrip().startswith("{"):
@@ -96,6 +97,7 @@ def _blobs(page: Page) -> Iterator[dict[str, Any]]:
             start = match.end()
         else:
             start = len(text) - len(text.lstrip())
+        budget -= len(text)
         try:
             value, _ = json.JSONDecoder().raw_decode(text, start)
         except (ValueError, RecursionError):

@@ -19,7 +19,7 @@ def test_initial_state_gives_the_final_price_not_the_regular_or_related() -> Non
       "inStock": true}};</script>"""
     result = extract(_page(script))
     assert (result.price, result.currency, result.methods["price"]) == (Decimal("479.00"), "EUR", "state")
-    assert result.availability is Availability.IN_STOCK
+    assert result.availability is Availability.IN_STOCK and result.list_price == Decimal("549")
     assert not result.unsure and result.evidence
 
 

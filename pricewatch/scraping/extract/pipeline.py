@@ -164,7 +164,7 @@ def _fallback(result: Extraction, page: Page) -> str | None:
         offer = read(page)
         if offer is None:
             continue
-        result.price, result.currency = offer.price, offer.currency
+        result.price, result.currency, result.list_price = offer.price, offer.currency, offer.list_price
         result.methods["price"] = offer.method
         if result.availability is Availability.UNKNOWN and offer.availability is not Availability.UNKNOWN:
             result.availability = offer.availability

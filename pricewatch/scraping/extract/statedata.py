@@ -58,6 +58,9 @@ _SALE_KEYS = (
 _PRICE_HOLDERS = frozenset(
     {"price", "prices", "pricing", "priceinfo", "pricedata", "commertialoffer", "offer"}
 )
+# The old price beside it, for the discount the user sees.
+_LIST_KEYS = ("regular", "regularprice", "listprice", "list", "oldprice", "original", "originalprice", "was",
+              "compareatprice", "msrp", "listvalue")  # fmt: skip
 _FORMATTED_KEYS = ("formatted", "formattedprice", "formattedvalue", "display", "displayprice", "pricetext")
 _CURRENCY_KEYS = ("currency", "currencycode", "pricecurrency", "currencyiso")
 _STOCK_FLAGS = ("instock", "isinstock", "available", "isavailable", "availableforsale", "purchasable")
@@ -209,14 +212,27 @@ def _offer(product: dict[str, Any], page: Page) -> Offer | None:
         currency = shown.currency or currency
     elif "cent" in key or "minor" in key:
         amount = amount / _MIN_UNITS
+    scale = amount / found[0]  # 1, or 1/100 when the number counts cents
+    listed = _first_number(holder, _LIST_KEYS)
+    list_price = listed * scale if listed is not None and listed * scale > amount else None
     name = product.get("name") or product.get("title") or product.get("productName")
     return Offer(
         price=amount,
+        list_price=list_price,
         currency=currency or page.money.currency,
         availability=_availability(product),
         name=name if isinstance(name, str) else None,
         method="state",
     )
+
+
+def _first_number(holder: dict[str, Any], wanted: tuple[str, ...]) -> Decimal | None:
+    keys = {str(k).lower(): k for k in holder}
+    for name in wanted:
+        amount = _number(holder[keys[name]]) if name in keys else None
+        if amount is not None and amount > 0:
+            return amount
+    return None
 
 
 def _formatted(holder: dict[str, Any], page: Page) -> Any:

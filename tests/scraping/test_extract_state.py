@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pricewatch.models import Availability
 from pricewatch.scraping.extract import extract
@@ -56,3 +60,26 @@ def test_hostile_blobs_never_raise() -> None:
     ):
         result = extract(_page(f"<script>{text}</script>"))
         assert result.price is None or 0 < result.price < 10**12
+
+
+_KEYS = st.sampled_from(
+    ["product", "price", "final", "salePrice", "priceInCents", "regular", "formatted", "currency", "inStock",
+     "availability", "related", "items", "offers", "name", "cart", "stock"]
+)  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(_KEYS | st.text(max_size=6), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON, st.booleans())
+def test_fuzzed_state_never_raises(value: object, cut: bool) -> None:
+    text = json.dumps({"product": value})
+    script = f"<script>window.__INITIAL_STATE__ = {text[: len(text) // 2] if cut else text};</script>"
+    result = extract(_page(script))
+    assert result.price is None or 0 < result.price < 10**12
+    assert result.reason is None if result.price is not None else result.reason

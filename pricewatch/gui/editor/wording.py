@@ -54,6 +54,7 @@ _METHOD_TEXT = {
     "meta": QT_TRANSLATE_NOOP("LookupWording", "the page's product tags"),
     "selector": QT_TRANSLATE_NOOP("LookupWording", "your selector"),
     "visible": QT_TRANSLATE_NOOP("LookupWording", "the price shown on the page"),
+    "state": QT_TRANSLATE_NOOP("LookupWording", "the page's app data (its state script)"),
     "datalayer": QT_TRANSLATE_NOOP("LookupWording", "the page's analytics data (a last resort)"),
     "text": QT_TRANSLATE_NOOP("LookupWording", "the page text"),
 }

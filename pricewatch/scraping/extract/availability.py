@@ -9,7 +9,7 @@ from pricewatch.models import Availability
 
 _SCHEMA = {
     "instock": Availability.IN_STOCK,
-    "instoreonly": Availability.IN_STOCK,
+    "instoreonly": Availability.OUT_OF_STOCK,  # not to be had from the shop online: only in its stores
     "onlineonly": Availability.IN_STOCK,
     "limitedavailability": Availability.IN_STOCK,
     "available": Availability.IN_STOCK,
@@ -261,6 +261,17 @@ ASPECT_RE = re.compile(
     r"filiale|negozio|winkel|sklep|loja|size|colou?r|größe|grösse|farbe|taille|"
     r"couleur|talla|taglia|colore|maat|kleur|rozmiar|kolor|tamanho|beden|renk)"
 )
+# Sold only in the shop's stores, not online: out of stock for whoever buys on the page. Read before the
+# aspects, since these messages name the stores.
+STORE_ONLY_RE = re.compile(
+    r"(?<!\w)(?:(?:available )?only in (?:our )?(?:stores?|shops?)|in-store only|store only|not sold online|"
+    r"nur im (?:markt|laden|geschäft|store)|nur in (?:der filiale|filialen|unseren filialen|märkten)|"
+    r"(?:uniquement|exclusivement|seulement) en magasin|solo en tiendas?|solo disponible en tiendas?|"
+    r"(?:solo|esclusivamente) in negozio|alleen (?:verkrijgbaar )?in (?:de )?winkels?|tylko w sklepach|"
+    r"tylko w sklepie(?: stacjonarnym)?|(?:apenas|somente|só) nas? lojas?(?: físicas?)?|sadece mağaza|"
+    r"endast i butik|kun i butikk(?:en|ene)?|kun i butik(?:ken)?|vain myymälä|pouze na prodejn|"
+    r"csak (?:az )?üzlet|только в магазин)"
+)
 _UNSPACED_OUT = re.compile("|".join(re.escape(p) for p in OUT_OF_STOCK_UNSPACED))
 _UNSPACED_PRE = re.compile("|".join(re.escape(p) for p in PRE_ORDER_UNSPACED))
 _UNSPACED_IN = re.compile("|".join(re.escape(p) for p in IN_STOCK_UNSPACED))
@@ -289,6 +300,8 @@ def normalise(text: str) -> str:
 def from_phrase(text: str, in_stock: bool = False) -> Availability:
     """OUT_OF_STOCK or PRE_ORDER when a short text says so (IN_STOCK too if ``in_stock``), else UNKNOWN."""
     norm = normalise(text)
+    if STORE_ONLY_RE.search(norm):
+        return Availability.OUT_OF_STOCK
     if ASPECT_RE.search(norm):
         return Availability.UNKNOWN
     # The unspaced phrases are all in scripts beyond ASCII: most texts need not be searched for them.

@@ -30,9 +30,11 @@ KEPT = "kept"  # the page shows only crossed-out prices beside the structured on
 STRUCTURED_UNSEEN = "structured_unseen"  # no price text on the page to check it against
 VISIBLE_EVIDENCE = "visible_evidence"  # visible taken: the structured one crossed out, stale, not the sale
 VISIBLE_STRONG = "visible_strong"  # visible price taken: strong, and the structured one never shown
+CENTS = "cents"  # visible price taken: the structured one is the same amount counted in cents
 CONFLICT = "conflict"  # structured kept though the page never shows it and shows another price
 VISIBLE = "visible"  # no structured price: the visible page alone
 DATALAYER = "datalayer"
+STATE = "state"  # no structured or visible price: the app's state script
 FALLBACK = "(the first buyable of offers at different prices)"
 
 _BASE = {
@@ -44,8 +46,10 @@ _BASE = {
     STRUCTURED_UNSEEN: 0.8,
     VISIBLE_EVIDENCE: 0.85,
     VISIBLE_STRONG: 0.65,
+    CENTS: 0.9,
     CONFLICT: 0.4,
     DATALAYER: 0.65,
+    STATE: 0.65,
 }
 _SOURCES = {
     "jsonld": "JSON-LD",
@@ -53,6 +57,7 @@ _SOURCES = {
     "meta": "the product meta tags",
     "visible": "the page",
 }
+_FALLBACK_TEXT = {"datalayer": "analytics data layer", "state": "the page's state script"}
 _GUESS = 0.5
 _DECIDED = 1.0  # a set-aside amount this close to the chosen one before its penalty decided the choice
 _LISTING_TILES = 3
@@ -67,7 +72,8 @@ _MIN_RATIO = Decimal("0.3")  # a sale below 30 % of the structured price is more
 _MAX_RATIO = Decimal("1.5")
 _BELOW_PRICE = frozenset({"saving", "instalment", "shipping cost"})
 _WITHOUT_TAX = "price without tax"
-_TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.27"), Decimal(1) / Decimal("1.04")
+# Sales taxes of 4 to 27 %, with room for the net amount's rounding (12 990 Ft gross is 10 228 Ft net).
+_TAX_LOW, _TAX_HIGH = Decimal(1) / Decimal("1.28"), Decimal(1) / Decimal("1.04")
 _CENTS = re.compile(r"\d[.,]\d{1,2}(?!\d)|\d[.,:][-\u2013]")  # "9,99"; "189,-" and "4 990:-" say "no cents"
 
 
@@ -86,7 +92,11 @@ def finish(result: Extraction, basis: str, found: list[Candidate], page: Page, b
     if chosen_at < 0 and result.price is not None:
         # Read by the user's selector or from the data layer: no structured or visible candidate has it.
         method = result.methods.get("price", "")
-        text = f"CSS selector {result.price_selector}" if method == "selector" else "analytics data layer"
+        text = (
+            f"CSS selector {result.price_selector}"
+            if method == "selector"
+            else _FALLBACK_TEXT.get(method, method)
+        )
         candidates.insert(0, PriceCandidate(result.price, result.currency, method, text=text,
                                             selector=result.price_selector))  # fmt: skip
         chosen_at = 0
@@ -193,7 +203,7 @@ def _chosen(candidates: list[PriceCandidate], result: Extraction) -> int:
     for i, cand in enumerate(candidates):
         if cand.price != result.price or cand.role == "list":
             continue
-        if cand.source == method or method in ("selector", "datalayer"):
+        if cand.source == method or method in ("selector", *_FALLBACK_TEXT):
             return i
         if best < 0:
             best = i

@@ -25,6 +25,7 @@ _WORD = re.compile(r"\w{3,}")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 # Country-code top-level domains that are not countries for our purpose.
 _GENERIC_TLDS = frozenset({"com", "net", "org", "shop", "store", "io", "co", "eu", "info", "biz"})
+_SECOND_LEVELS = frozenset({"com", "net", "org", "gov", "edu"})
 INDEXED_TAGS = ("script", "meta", "h1", "button", "input", "form", "title", "link")
 CONTROLS = frozenset({"button", "input", "form"})  # also indexed together, in document order, as "controls"
 _parsers = threading.local()  # lxml parsers must not be shared between threads
@@ -196,8 +197,14 @@ def _region(lang: str | None, url: str | None) -> str | None:
             host = urlsplit(url).hostname or ""
         except ValueError:
             host = ""
-        tld = host.rsplit(".", 1)[-1] if "." in host else ""
-        if len(tld) == 2 and tld not in _GENERIC_TLDS:
+        labels = host.split(".")
+        tld = labels[-1] if len(labels) > 1 else ""
+        # ".co" is Colombia's domain, used worldwide; "tienda.com.co" under its generic second levels is
+        # Colombia's own.
+        generic = tld in _GENERIC_TLDS and not (
+            tld == "co" and len(labels) > 2 and labels[-2] in _SECOND_LEVELS
+        )
+        if len(tld) == 2 and not generic:
             return "gb" if tld == "uk" else tld
     if lang and "-" in lang:
         # "zh-hant-tw": the region is the two-letter subtag, after any script subtag.

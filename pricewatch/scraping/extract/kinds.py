@@ -32,6 +32,9 @@ _BEFORE = {
         r"\btagok|\btagi|membri|membru|\bsocios?\b|\bsoci\b|adhérent|fidélité|fidelidad|fidelidade|"
         r"fedeltà|\büye|клубн|клубна|μέλη|會員|ledenprijs|voor leden|sócio|avec (?:la )?carte|prix carte|"
         r"püsiklient|"
+        # paid membership programmes' prices ("PLUS价", "Prime price", "와우할인가", "Genius")
+        r"plus\s?[价價]|plus\s?会员|plus\s?會員|plus member|prime(?: exclusive)? price|prime-preis|"
+        r"prix prime|precio prime|with prime|\bgenius\b|와우|88vip|"
         r"الأعضاء|للأعضاء|عضوية|מועדון|לחברי"
     ),
     "from price": (
@@ -39,7 +42,7 @@ _BEFORE = {
         r"fra|från|alkaen|alates|od|da|von|už od|ot|от|від)\s*:?\s*$"
     ),
     "price without tax": (
-        r"netto|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
+        r"netto|nettó|\bnet\b|ex\.?\s*tax|ex\.?\s*vat|excl|exkl|zzgl\.?\s*mwst|ohne mwst|hors tax|\bht\b|"
         r"bez dph|bez pvm|bez vat|без ддс|без пдв|без ндс|sin iva|senza iva|sans tva|sem iva|kdv hariç|"
         r"ex moms|uden moms|ilman alv|áfa nélkül|fără tva|税抜|税別|不含税|"
         r"be pvm|bez pdv|bez pvn|käibemaksuta|\bkm-ta|excluding (?:vat|tax)|before tax|pre-tax|"
@@ -51,7 +54,8 @@ _BEFORE = {
         r"prezzo al (?:kg|litro)|cena za|jednostkow|単価|\bsoit\b"
     ),
     "shipping cost": (
-        r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|spedizione|consegna|"
+        r"versand|shipping|delivery|postage|envío|envio|livraison|frais de port|frete|portes|spedizione|"
+        r"consegna|"
         r"verzend|bezorg|frakt|fragt|toimitus|doprava|dostawa|poštovné|szállítás|kargo|送料|运费|運費|"
         r"배송비|ค่าส่ง|vận chuyển|משלוח|توصيل|شحن|доставка|μεταφορικά|αποστολή|livrare|dostava|poštnina|"
         r"pristatymas|piegāde|tarne|ongkir|ongkos kirim|penghantaran|phí giao hàng"
@@ -101,7 +105,7 @@ _FREE = re.compile(
 # "Free shipping over": the amount after it is the threshold for free shipping, no price either.
 _THRESHOLD = re.compile(
     r"(?:over|above|orders? of|spend|ab|über|dès|à partir de|desde|a partir de|oltre|sopra|vanaf|boven|över|"
-    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל)\W*$"
+    r"från|yli|od|nad|powyżej|felett|peste|άνω των|от|від|以上|이상|trên|فوق|מעל|acima de|iznad)\W*$"
 )
 # Written right after the amount: a unit, a period, "interest-free", a "from" mark.
 _AFTER = re.compile(

@@ -33,7 +33,9 @@ _SALE_LABEL = re.compile(
     r"angebotspreis|aktionspreis|preis|maintenant|prix promo|prix|ahora|precio oferta|precio|ora|prezzo|"
     r"nu|voor|prijs|teraz|cena|por|preço|şimdi|indirimli fiyat|fiyat|internet price|precio internet|"
     r"판매가|할인가|할인판매가|販売価格|価格|售价|售價|促销价|優惠價|网络价|網路價|ราคา|giá bán|giá|"
-    r"السعر|מחיר|pris|hinta|hind|kaina|cijena|τιμή|цена|ціна|"
+    r"السعر|מחיר|pris|hinta|hind|kaina|cijena|τιμή|цена|ціна|ár|"
+    # the price with tax, beside the one without ("Bruttó ár", "Cena brutto")
+    r"brutto|bruttó|gross price|"
     # "Current price is:", as shop platforms label the sale price for screen readers
     r"(?:current|actual) price|prix actuel|aktueller preis|precio actual|prezzo attuale|preço atual|"
     r"huidige prijs|aktualna cena|"

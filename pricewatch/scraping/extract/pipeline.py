@@ -16,6 +16,7 @@ from pricewatch.scraping.extract import (
     meta,
     microdata,
     reconcile,
+    statedata,
     stock,
     visible,
 )
@@ -104,13 +105,7 @@ def _extract(page: Page, selector: str | None) -> Extraction:
     basis = _choose_price(result, page, found.candidates, layout)
 
     if result.price is None:
-        fallback = datalayer.read(page)
-        if fallback is not None:
-            result.price, result.currency = fallback.price, fallback.currency
-            result.methods["price"] = fallback.method
-            result.reason = None
-            basis = confidence.DATALAYER
-            result.evidence.append("read from the page's analytics data layer (no price shown or described)")
+        basis = _fallback(result, page) or basis
 
     if selector:
         money, why = select_price(page, selector)
@@ -145,6 +140,39 @@ def _extract(page: Page, selector: str | None) -> Extraction:
         result.reason = "no price found on the page"
     confidence.finish(result, basis, found.candidates, page, buy_box=layout.buy is not None)
     return result
+
+
+# Read only when neither structured data nor the visible page gave a price: an app's state script (the data
+# a browser renders the page from), else an analytics data layer.
+_FALLBACKS = (
+    (
+        statedata.read,
+        confidence.STATE,
+        "read from the page's state script (the page renders its price there)",
+    ),
+    (
+        datalayer.read,
+        confidence.DATALAYER,
+        "read from the page's analytics data layer (no price shown or described)",
+    ),
+)
+
+
+def _fallback(result: Extraction, page: Page) -> str | None:
+    """Set the price from the first fallback source that has one; return its basis."""
+    for read, basis, note in _FALLBACKS:
+        offer = read(page)
+        if offer is None:
+            continue
+        result.price, result.currency, result.list_price = offer.price, offer.currency, offer.list_price
+        result.methods["price"] = offer.method
+        if result.availability is Availability.UNKNOWN and offer.availability is not Availability.UNKNOWN:
+            result.availability = offer.availability
+            result.methods["availability"] = offer.method
+        result.reason = None
+        result.evidence.append(note)
+        return basis
+    return None
 
 
 def _scan_visible(page: Page, layout: Layout) -> visible.Scan:
@@ -199,6 +227,11 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
             # products): a guess, not an answer. The user can point a CSS selector at the right element.
             result.reason = f"no confident price on the page (best guess {seen.text!r})"
             return confidence.NONE
+        if layout.buy is None and seen.element is not None and layout.avoided(seen.element):
+            # Its best price sits in a product grid, a carousel or a menu, and nothing on the page buys: a
+            # search, category or error page showing other products.
+            result.reason = f"the page shows prices only in lists of products (e.g. {seen.text!r})"
+            return confidence.NONE
         result.price, result.currency = seen.amount, seen.currency or page.money.currency
         result.methods["price"] = "visible"
         result.evidence.append(f"read from the page's buy box: {seen.text!r}")
@@ -207,8 +240,10 @@ def _choose_price(result: Extraction, page: Page, found: list[visible.Candidate]
     basis = reconcile.decide(result.price, offer, seen, found, result.evidence)
     if basis == confidence.AGREE and result.currency is None:
         result.currency = seen.currency  # the structured data leaves it out; the buy box writes it
-    if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG):
-        if any(c.amount == result.price and c.is_list for c in found) or (
+    if basis in (confidence.VISIBLE_EVIDENCE, confidence.VISIBLE_STRONG, confidence.CENTS):
+        if basis == confidence.CENTS:
+            result.list_price = None  # in cents like the price, if at all: the page's own is read later
+        elif any(c.amount == result.price and c.is_list for c in found) or (
             result.price is not None and result.price > seen.amount
         ):
             result.list_price = result.price  # the structured price is the old one the page crosses out

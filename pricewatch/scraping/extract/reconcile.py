@@ -20,14 +20,15 @@ from pricewatch.scraping.extract.visible import PRICE_RANGE, Candidate
 _SHOWN_SALE_SCORE = 3.0  # a visible price this strong wins when the structured one is crossed out or stale
 _STRONG_SCORE = 6.0  # ... and wins alone when the structured price is nowhere on the page
 _CLOSE = 2.0  # a candidate showing the structured price this close to the best one confirms it
-_CONTRADICTS = 1.0  # a visible price weaker than this (instalments, other products) contradicts nothing
+_CONTRADICTS = 1.0
+_MINOR_UNITS = 100  # a visible price weaker than this (instalments, other products) contradicts nothing
 
 
 def decide(
     price: Decimal | None, offer: Offer | None, seen: Candidate, found: list[Candidate], notes: list[str]
 ) -> str:
     """The basis for the price: keep the structured one (AGREE, SHOWN, KEPT, CONFLICT) or take the visible
-    ``seen`` (VISIBLE_EVIDENCE, VISIBLE_STRONG); the reasons are appended to ``notes``."""
+    ``seen`` (VISIBLE_EVIDENCE, VISIBLE_STRONG, CENTS); the reasons are appended to ``notes``."""
     if price is None:
         return confidence.NONE
     if seen.amount == price:
@@ -36,6 +37,10 @@ def decide(
     if seen.amount == price.to_integral_value(rounding=ROUND_FLOOR) and seen.amount != price:
         notes.append(f"the buy box shows its whole part ({seen.text!r}), the cents apart")
         return confidence.AGREE
+    if price == seen.amount * _MINOR_UNITS and seen.currency is not None and not seen.is_list:
+        # A shop module that writes the amount in cents ("price": 2499 for 24,99 €): the same price.
+        notes.append(f"it is the buy box's {seen.text!r} counted in cents")
+        return confidence.CENTS
     if seen.is_list:
         notes.append("the page shows only crossed-out or list prices beside it")
         return confidence.KEPT

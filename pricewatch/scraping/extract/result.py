@@ -62,8 +62,8 @@ class PriceCandidate:
 
     Attributes:
         price / currency: the amount and its ISO code (None when the page does not say).
-        source: where it was read: ``jsonld``, ``microdata``, ``meta``, ``visible``, ``datalayer`` or
-            ``selector``.
+        source: where it was read: ``jsonld``, ``microdata``, ``meta``, ``visible``, ``state`` (an app's
+            state script), ``datalayer`` or ``selector``.
         role: ``price`` (a price to pay), ``list`` (crossed out, "was", list or recommended price) or
             ``other`` (the layout puts it with related products, accessories, other sellers, instalments).
         score: how strongly the page's layout points at it as the price to pay (visible ones; 0 otherwise).
@@ -121,7 +121,8 @@ class Extraction:
         availability: schema.org availability, UNKNOWN when the page does not say.
         offers: every candidate offer found (variants, sellers); more than one means the user may pick.
         methods: for each field, the method that produced it (``jsonld``, ``microdata``, ``meta``,
-            ``selector``, ``visible``, ``datalayer`` (an analytics data layer, the last resort), ``text``).
+            ``selector``, ``visible``, ``state`` (an app's state script), ``datalayer`` (an analytics data
+            layer, the last resort), ``text``).
         structured_price / visible_price: both recorded when structured data and the visible page disagree;
             ``price`` is then the visible one.
         structured_availability: what structured data said when the visible page overruled it.

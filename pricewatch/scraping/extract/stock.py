@@ -28,8 +28,8 @@ def said(found: Scan, layout: Layout, in_stock: bool, price_pos: int | None = No
         if pos > hi:
             break
         text = " ".join(text_of(el).split())
-        if len(text) > MAX_PHRASE:
-            continue
+        if len(text) > MAX_PHRASE or "{{" in text:
+            continue  # too long for a message, or a template the browser fills in ("{{ a ? 'x' : 'y' }}")
         verdict = from_phrase(text, in_stock)
         if (
             verdict is not Availability.UNKNOWN

@@ -146,8 +146,9 @@ def price_text(el: Element, limit: int = 400) -> str:
 @lru_cache(maxsize=4096)
 def _is_note(classes: str) -> bool:
     """Whether a part's class marks shipping, tax or unit-price information ("price-tax", "tax-label"). A
-    bare "tax" among other classes is a flag on the price itself (Magento's "price-container tax weee")."""
-    tokens = classes.lower().split()
+    bare "tax" among other classes is a flag on the price itself (Magento's "price-container tax weee"); the
+    utility class "text-base" (Tailwind's font size, "md:text-base") is no base price."""
+    tokens = [c for c in classes.lower().split() if c.rsplit(":", 1)[-1] != "text-base"]
     names = " ".join(c for c in tokens if c not in ("tax", "weee")) if len(tokens) > 1 else " ".join(tokens)
     return _NOT_PRICE_PART.search(names) is not None
 
@@ -287,7 +288,8 @@ def _only_member_prices(found: list[Candidate]) -> None:
 
 def _mark_tiles(found: list[Candidate], layout: Layout) -> None:
     # Prices already far out of the running (in menus, related-product lists, hidden) need no second look.
-    live = [c for c in found if c.score > _HOPELESS]
+    # An amount already read as no price (net of tax, shipping) beside the price is no other offer either.
+    live = [c for c in found if c.score > _HOPELESS and c.kind is None]
     if len(live) < 2:
         return
     for cand, tiled in zip(live, tiles.repeated(live, layout.title), strict=True):
@@ -302,11 +304,17 @@ _INLINE = frozenset(
 
 
 def _currency_follows(el: Element, context: MoneyContext) -> bool:
-    """Whether the element's digits go on in what follows it: "<b>34</b>,99 €", "<b>34</b><sup>99</sup> €"."""
+    """Whether the element's digits go on in what follows them: "<b>34</b>,99 €", "<b>34</b><sup>99</sup> €",
+    "<p>7,678<span>円</span></p>"."""
     text = el.text or ""
     if not text.strip()[-1:].isdigit() or len(text) > 12:
         return False
-    after = (el.tail or "")[:12]
+    first = el[0] if len(el) else None
+    if first is not None and isinstance(first.tag, str) and first.tag in _INLINE:
+        # The digits go on in the element's first child: "<p>7,678<span>円</span></p>".
+        after = (first.text or "")[:12]
+    else:
+        after = (el.tail or "")[:12]
     if not after.strip():
         # Only an inline sibling goes on with the same amount; a paragraph or a block after a heading
         # ("<h1>Item 3</h1><p>45.67 EUR</p>") starts something new.

@@ -82,12 +82,16 @@ def names(el: Element) -> str:
 
 @lru_cache(maxsize=8192)
 def words(text: str) -> frozenset[str]:
-    """The lower-case words of class-like names, their singulars and adjacent pairs joined (cached: pages
-    repeat the same class strings many times)."""
+    """The lower-case words of class-like names, their singulars and adjacent pairs of one name joined
+    (cached: pages repeat the same class strings many times)."""
     if not text or text.isspace():
         return _NONE
-    parts = [p.lower() for p in _SPLIT.split(text) if p]
-    found = [*parts, *(a + b for a, b in pairwise(parts))]
+    found: list[str] = []
+    # Pairs are joined within one class name only: "product-grid" is a grid of products, but the two classes
+    # "product grid" are a product laid out as a grid.
+    for token in text.split():
+        parts = [p.lower() for p in _SPLIT.split(token) if p]
+        found += [*parts, *(a + b for a, b in pairwise(parts))]
     found += [p[:-1] for p in found if len(p) > 3 and p[-1] == "s"]
     found += [p[:-2] for p in found if len(p) > 4 and p.endswith("es")]
     return frozenset(found)

@@ -1214,6 +1214,10 @@ mailto://ich:app-passwort@gmail.com</translation>
         <translation>der auf der Seite gezeigte Preis</translation>
     </message>
     <message>
+        <source>the page&apos;s app data (its state script)</source>
+        <translation>die App-Daten der Seite (ihr Zustandsskript)</translation>
+    </message>
+    <message>
         <source>the page&apos;s analytics data (a last resort)</source>
         <translation>die Analysedaten der Seite (letzter Ausweg)</translation>
     </message>

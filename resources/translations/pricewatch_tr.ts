@@ -1206,6 +1206,10 @@ mailto://ben:uygulama-parolasi@gmail.com</translation>
         <translation>sayfada gösterilen fiyat</translation>
     </message>
     <message>
+        <source>the page&apos;s app data (its state script)</source>
+        <translation>sayfanın uygulama verileri (durum betiği)</translation>
+    </message>
+    <message>
         <source>the page&apos;s analytics data (a last resort)</source>
         <translation>sayfanın analiz verisi (son çare)</translation>
     </message>

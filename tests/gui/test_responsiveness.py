@@ -360,6 +360,19 @@ def test_fitting_the_money_columns_on_load_measures_the_painted_rows(qtbot: QtBo
     assert len(set(asked)) < 50  # the painted rows
 
 
+def _shown_with_500_products(qtbot: QtBot, model: ProductTableModel) -> ProductsPanel:
+    """A products panel on screen (about 15 rows visible) over 500 priced products."""
+    panel = ProductsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
+                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
+    QApplication.processEvents()
+    return panel
+
+
 def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBot) -> None:
     asked: list[int] = []
 
@@ -370,14 +383,7 @@ def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBo
             return super().data(index, role)
 
     model = Counting()
-    panel = ProductsPanel(model)
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
-    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
-                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
-    QApplication.processEvents()
+    panel = _shown_with_500_products(qtbot, model)
     width = panel.table.columnWidth(COL_PRICE)
     asked.clear()
     model.upsert(replace(model.product_at(400), price=Decimal("98765432109.99")))  # a row off screen
@@ -390,14 +396,7 @@ def test_money_columns_fit_new_amounts_when_their_rows_are_on_screen(qtbot: QtBo
 
 def test_refreshed_rows_are_told_in_runs_and_amounts_on_screen_fit(qtbot: QtBot) -> None:
     model = ProductTableModel()
-    panel = ProductsPanel(model)
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
-    model.set_products(Product(url=f"https://shop.example/item/{n}", id=n, title=f"Item {n}",
-                               price=Decimal(n), currency="EUR") for n in range(1, 501))  # fmt: skip
-    QApplication.processEvents()
+    panel = _shown_with_500_products(qtbot, model)
     told: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda top, bottom, *_roles: told.append((top.row(), bottom.row())))
     width = panel.table.columnWidth(COL_PRICE)

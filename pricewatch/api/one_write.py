@@ -5,7 +5,8 @@ sends ``http.response.body``: two ``send()`` calls per answer. Each system call 
 lock, and under load the event loop then waits to win it back from the task threads (bench/api_load.py: the
 loop's thread was found inside ``send()`` in a third of the samples). Here a head that announces a
 Content-Length (its body follows at once: never a stream, such as server-sent events) is held until the
-next write and goes out with it.
+next write and goes out with it, or when the response is complete (an answer to HEAD announces a length
+and has no body).
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ class OneWriteTransport:
             return
         self._transport.write(data)
 
-    def close(self) -> None:
+    def flush(self) -> None:
+        """Send a held head now (its response is complete without a body)."""
         if self._head:
             self._transport.write(self._head)
             self._head = b""
+
+    def close(self) -> None:
+        self.flush()
         self._transport.close()
 
     def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
@@ -57,3 +62,8 @@ class OneWriteTransport:
 class OneWriteHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(OneWriteTransport(transport))  # type: ignore[arg-type]
+
+    def on_response_complete(self) -> None:
+        if isinstance(self.transport, OneWriteTransport):
+            self.transport.flush()
+        super().on_response_complete()

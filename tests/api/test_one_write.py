@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
 from pricewatch.api.one_write import OneWriteTransport, holds_for_body
+from tests.support.api import LiveApi, serving
+
+
+@pytest.fixture
+def api() -> Iterator[LiveApi]:
+    yield from serving()
+
 
 HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-type: application/json\r\n\r\n"
 
@@ -55,3 +64,14 @@ def test_the_head_goes_out_with_the_body_and_on_close() -> None:
         theirs.close()
 
     asyncio.run(scenario())
+
+
+def test_an_answer_to_head_is_sent_at_once_on_a_kept_connection(api: LiveApi) -> None:
+    # A HEAD answer announces a length but has no body: nothing follows to carry its head out.
+    parts = urlsplit(api.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(f"HEAD /api/v1/health HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+        answer = sock.recv(65536)
+    # (405: the routes answer GET only) a whole head, announcing the length of a body it does not send
+    assert answer.startswith(b"HTTP/1.1 405") and b"content-length: " in answer
+    assert answer.endswith(b"\r\n\r\n")

@@ -177,9 +177,10 @@ def measure(home: Path, products: int, check: int, server_url_file: Path) -> dic
     from PySide6.QtWidgets import QApplication
 
     from pricewatch.app import PriceWatch
-    from pricewatch.gui.application import allow_web_engine_later, freeze_heap, tune_interpreter
+    from pricewatch.gui.application import allow_web_engine_later, freeze_heap
     from pricewatch.gui.main_window import MainWindow
     from pricewatch.gui.malloc_arenas import limit_malloc_arenas
+    from pricewatch.interpreter import tune_interpreter
     from pricewatch.scheduling import Scheduler
 
     limit_malloc_arenas()  # as run_application does

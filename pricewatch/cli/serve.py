@@ -22,11 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from pricewatch.cli.common import UserError, open_app
+from pricewatch.interpreter import tune_interpreter
 
 TICK_MS = 200
 SCHEMA_POLL_MS = 2_000
 EXIT_UPGRADED = 75  # sysexits' EX_TEMPFAIL: try again (with the new code)
-SWITCH_INTERVAL = 0.0005  # seconds; see cmd_serve
 log = logging.getLogger(__name__)
 UPGRADED = "a newer PriceWatch upgraded the database (schema version {old} → {new}); stopping so that it " \
     "can be restarted with the new version"  # fmt: skip
@@ -59,12 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.api and args.front_ends.api_server is None:
         raise UserError("the HTTP API is not part of this installation; run serve without --api")
-    # The API's event loop gives the interpreter lock up at every socket call and must win it back from
-    # ~20 task threads; a thread that wants it waits a whole switch interval before the holder is asked to
-    # let go (5 ms by default). At 0.5 ms, as in the window (gui.application), a scrape request of
-    # bench/api_load.py spent 25 ms instead of 63 in the server at the median, and the loop's p99 lag
-    # fell from 150 to 75 ms.
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    tune_interpreter()  # as the window does: the API answers sooner while checks run
     with open_app(api_server=args.front_ends.api_server) as app:
         previous: dict[int, Callable[..., Any] | int | None] = {}
         for signum in (signal.SIGINT, signal.SIGTERM):

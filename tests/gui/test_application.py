@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pricewatch.config import Paths
-from pricewatch.gui.application import SWITCH_INTERVAL, run_application
+from pricewatch.gui.application import run_application
 from pricewatch.gui.main_window import MainWindow
+from pricewatch.interpreter import SWITCH_INTERVAL
 from tests.support.app import open_pricewatch
 
 
